@@ -1,0 +1,33 @@
+/** Defaults of every setting; the environment overrides them (see src/config/app-config.ts and the README). */
+export const defaults = {
+  "port": 3000,
+  "host": "0.0.0.0",
+  "publicBaseUrl": "http://localhost:3000",
+  "embeddedPostgres": {
+    "dataDir": ".data/pg",
+    "port": 54329
+  },
+  "jwt": {
+    "devSecret": "approdo-local-development-secret-do-not-use-in-production",
+    "algorithms": [
+      "HS256"
+    ],
+    "tokenTtl": "12h"
+  },
+  "devAddressEncryptionKey": "YXBwcm9kby1sb2NhbC1kZXYta2V5LW5vdC1zZWNyZXQ=",
+  "holdTtlHours": 24,
+  "staleAfterHours": 24,
+  "matching": {
+    "weights": {
+      "stage_fit": 25,
+      "language": 15,
+      "exploitation_expertise": 15,
+      "proximity": 10,
+      "protection_fit": 15,
+      "place_kind_fit": 10,
+      "freshness": 10
+    },
+    "defaultLimit": 20
+  },
+  "bodyLimitBytes": 262144
+};

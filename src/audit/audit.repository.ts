@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Tx } from '../database/transactions.repository.js';
+import { AuditLogEntity } from './audit.entity.js';
+
+export interface AuditEntry {
+  actorSub: string;
+  actorRole: string;
+  action: string;
+  objectType: string;
+  objectId?: string | null;
+  outcome?: string;
+  details?: Record<string, unknown> | null;
+}
+
+export interface AuditFilter {
+  actorSub?: string;
+  action?: string;
+  objectType?: string;
+  objectId?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  beforeId?: string;
+}
+
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectRepository(AuditLogEntity) private readonly repo: Repository<AuditLogEntity>) {}
+
+  async append(tx: Tx | null, e: AuditEntry, at: Date): Promise<void> {
+    const target = tx ? tx.getRepository(AuditLogEntity) : this.repo;
+    await target.insert({ ...e, objectId: e.objectId ?? null, outcome: e.outcome ?? 'ok', details: e.details ?? null, at });
+  }
+
+  /** Newest first, keyset paging on id. */
+  async find(f: AuditFilter): Promise<AuditLogEntity[]> {
+    const qb = this.repo.createQueryBuilder('a').orderBy('a.id', 'DESC').limit(f.limit);
+    if (f.actorSub) qb.andWhere('a.actor_sub = :actorSub', { actorSub: f.actorSub });
+    if (f.action) qb.andWhere('a.action = :action', { action: f.action });
+    if (f.objectType) qb.andWhere('a.object_type = :objectType', { objectType: f.objectType });
+    if (f.objectId) qb.andWhere('a.object_id = :objectId', { objectId: f.objectId });
+    if (f.from) qb.andWhere('a.at >= :from', { from: f.from });
+    if (f.to) qb.andWhere('a.at < :to', { to: f.to });
+    if (f.beforeId) qb.andWhere('a.id < :beforeId', { beforeId: f.beforeId });
+    return qb.getMany();
+  }
+}

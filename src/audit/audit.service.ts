@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock.js';
+import type { Principal } from '../auth/principal.js';
+import type { Tx } from '../database/transactions.repository.js';
+import { AuditFilter, AuditRepository } from './audit.repository.js';
+
+/** Records who read or changed what. Details hold ids and codes, never personal data or addresses. */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly repo: AuditRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  record(
+    tx: Tx | null,
+    who: Pick<Principal, 'sub' | 'role'>,
+    action: string,
+    objectType: string,
+    objectId?: string | null,
+    details?: Record<string, unknown>,
+    outcome = 'ok',
+  ): Promise<void> {
+    return this.repo.append(tx, { actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details, outcome }, this.clock.now());
+  }
+
+  async list(filter: AuditFilter) {
+    const rows = await this.repo.find(filter);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        at: r.at.toISOString(),
+        actor: { sub: r.actorSub, role: r.actorRole },
+        action: r.action,
+        objectType: r.objectType,
+        objectId: r.objectId,
+        outcome: r.outcome,
+        details: r.details,
+      })),
+      nextBeforeId: rows.length === filter.limit ? rows[rows.length - 1].id : null,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import jwt, { Algorithm } from 'jsonwebtoken';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { unauthorized } from '../common/errors/domain-error.js';
+import { Principal, ROLES, Role } from './principal.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Verifies bearer tokens (explicit algorithm allow-list, exp required) and mints local ones. */
+@Injectable()
+export class TokenService {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  verify(token: string): Principal {
+    const { secret, publicKey, algorithms, issuer, audience } = this.config.jwt;
+    let claims: jwt.JwtPayload;
+    try {
+      const key = algorithms.includes('RS256') && publicKey ? publicKey : secret!;
+      const decoded = jwt.verify(token, key, { algorithms: algorithms as Algorithm[], issuer, audience, clockTolerance: 5 });
+      if (typeof decoded === 'string') throw new Error('payload');
+      claims = decoded;
+    } catch {
+      throw unauthorized('the token is invalid or expired');
+    }
+    if (typeof claims.exp !== 'number') throw unauthorized('the token must expire');
+    return toPrincipal(claims);
+  }
+
+  sign(p: Principal, ttl = this.config.jwt.tokenTtl): string {
+    if (!this.config.jwt.secret) throw new Error('no JWT_SECRET: local tokens cannot be minted');
+    const { sub, ...claims } = p;
+    return jwt.sign(claims, this.config.jwt.secret, {
+      algorithm: 'HS256',
+      subject: sub,
+      expiresIn: ttl as jwt.SignOptions['expiresIn'],
+      ...(this.config.jwt.issuer ? { issuer: this.config.jwt.issuer } : {}),
+      ...(this.config.jwt.audience ? { audience: this.config.jwt.audience } : {}),
+    });
+  }
+}
+
+function toPrincipal(c: jwt.JwtPayload): Principal {
+  const role = c.role as Role;
+  if (typeof c.sub !== 'string' || !c.sub || !ROLES.includes(role)) throw unauthorized('the token lacks sub or a known role');
+  const region = typeof c.region === 'string' ? c.region : undefined;
+  if (role === 'uor' && !(region && /^[0-9]{2}$/.test(region))) throw unauthorized('a uor token needs a region');
+  const facilities = Array.isArray(c.facilities) ? c.facilities : [];
+  if (!facilities.every((f): f is string => typeof f === 'string' && UUID.test(f))) throw unauthorized('facilities must be ids');
+  return { sub: c.sub, role, region, facilities: role === 'shelter_manager' ? facilities : [], email: typeof c.email === 'string' ? c.email : undefined };
+}

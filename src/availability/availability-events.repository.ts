@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Tx } from '../database/transactions.repository.js';
+import type { PlaceKind } from '../matching/matching.types.js';
+import { AvailabilityEventEntity } from './availability.entity.js';
+
+export type AvailabilityEventType =
+  | 'created'
+  | 'manager_update'
+  | 'confirm'
+  | 'intake_paused'
+  | 'intake_resumed'
+  | 'hold'
+  | 'release'
+  | 'admission'
+  | 'discharge';
+
+/** Changes of one kind's numbers; summing every delta from zero gives the current numbers. */
+export interface PlaceNumbers {
+  total: number;
+  occupied: number;
+  outOfService: number;
+  held: number;
+}
+
+export interface NewAvailabilityEvent {
+  facilityId: string;
+  kind?: PlaceKind | null;
+  type: AvailabilityEventType;
+  actorSub: string;
+  actorRole: string;
+  at: Date;
+  delta?: PlaceNumbers | null;
+  after?: (PlaceNumbers & { childCapacity?: number | null }) | null;
+  holdId?: string | null;
+  details?: Record<string, unknown> | null;
+}
+
+@Injectable()
+export class AvailabilityEventsRepository {
+  constructor(@InjectRepository(AvailabilityEventEntity) private readonly events: Repository<AvailabilityEventEntity>) {}
+
+  async append(tx: Tx, events: NewAvailabilityEvent[]): Promise<void> {
+    if (!events.length) return;
+    await tx.getRepository(AvailabilityEventEntity).insert(
+      events.map((e) => ({
+        ...e,
+        kind: e.kind ?? null,
+        delta: (e.delta as unknown as Record<string, number>) ?? null,
+        after: (e.after as unknown as Record<string, number>) ?? null,
+        holdId: e.holdId ?? null,
+        details: e.details ?? null,
+      })),
+    );
+  }
+
+  /** Oldest first, keyset paging. */
+  findForFacility(facilityId: string, afterId: string | undefined, limit: number): Promise<AvailabilityEventEntity[]> {
+    const qb = this.events
+      .createQueryBuilder('e')
+      .where('e.facility_id = :facilityId', { facilityId })
+      .orderBy('e.id', 'ASC')
+      .limit(limit);
+    if (afterId) qb.andWhere('e.id > :afterId', { afterId });
+    return qb.getMany();
+  }
+}

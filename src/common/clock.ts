@@ -1,0 +1,25 @@
+/** Time behind an interface, so expiry and staleness are testable without waiting. */
+export interface Clock {
+  now(): Date;
+}
+export const CLOCK = Symbol('CLOCK');
+
+export class SystemClock implements Clock {
+  now(): Date {
+    return new Date();
+  }
+}
+
+/** For tests: time moves only when told to. */
+export class FakeClock implements Clock {
+  constructor(private current = new Date()) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(d: Date): void {
+    this.current = new Date(d);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}

@@ -1,0 +1,11 @@
+import { Transform } from 'class-transformer';
+
+/** Query strings carry text: map "true"/"false" explicitly (Boolean("false") is true). */
+export const ToBoolean = () =>
+  Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value), { toClassOnly: true });
+
+/** Query strings carry text: numbers only when the whole string is one. */
+export const ToInt = () =>
+  Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value), { toClassOnly: true });
+
+export const UUID_VERSION = 'all' as const;

@@ -1,0 +1,71 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from './domain-error.js';
+
+interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+const CODES_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'too_many_requests',
+};
+
+/** Fastify's own errors (body parsing, limits) carry a statusCode and an FST_ code. */
+function fastifyError(e: unknown): ErrorBody | undefined {
+  const err = e as { statusCode?: number; code?: string };
+  if (typeof err?.statusCode !== 'number' || err.statusCode >= 500 || typeof err.code !== 'string') return undefined;
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || /JSON/.test(err.code))
+    return { statusCode: 400, code: 'malformed_json', message: 'the body is not valid JSON' };
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { statusCode: 413, code: 'payload_too_large', message: 'the body is too large' };
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return { statusCode: 415, code: 'unsupported_media_type', message: 'send application/json' };
+  return { statusCode: err.statusCode, code: CODES_BY_STATUS[err.statusCode] ?? 'bad_request', message: 'the request was refused' };
+}
+
+/** The one place where errors become HTTP answers. Unknown errors answer a generic 500: no stack, no SQL. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) {
+      // the name and stack only: messages of driver errors can quote the data
+      const e = exception as Error;
+      this.logger.error(`unhandled ${e?.name ?? typeof exception}`, e?.stack?.split('\n').slice(1, 6).join('\n'));
+    }
+    void reply.status(body.statusCode).header('cache-control', 'no-store').send(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      return { statusCode: exception.status, code: exception.code, message: exception.message, ...(exception.details ?? {}) };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      const message =
+        typeof res === 'object' && res && 'message' in res && typeof (res as { message: unknown }).message === 'string'
+          ? (res as { message: string }).message
+          : exception.message;
+      return { statusCode: status, code: CODES_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'), message: status >= 500 ? 'internal error' : message };
+    }
+    const fst = fastifyError(exception);
+    if (fst) return fst;
+    return { statusCode: 500, code: 'internal_error', message: 'internal error' };
+  }
+}

@@ -1,0 +1,75 @@
+import { ConfigError, loadConfig } from './app-config.js';
+
+const base = { NODE_ENV: 'development' };
+
+describe('loadConfig', () => {
+  it('gives working defaults for local development', () => {
+    const c = loadConfig(base);
+    expect(c.port).toBe(3000);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.demoData).toBe(true);
+    expect(c.addressEncryptionKey).toHaveLength(32);
+    expect(c.holdTtlHours).toBe(24);
+    expect(c.staleAfterHours).toBe(24);
+    expect(Object.values(c.matching.weights).reduce((a, b) => a + b, 0)).toBe(100);
+  });
+
+  it('turns demo data off for an external database unless asked', () => {
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x' }).demoData).toBe(false);
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x', DEMO_DATA: 'true' }).demoData).toBe(true);
+    expect(loadConfig({ ...base, DEMO_DATA: 'false' }).demoData).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ HOLD_TTL_HOURS: '0' }, 'HOLD_TTL_HOURS'],
+    [{ STALE_AFTER_HOURS: '1.5' }, 'STALE_AFTER_HOURS'],
+    [{ DEMO_DATA: 'maybe' }, 'DEMO_DATA'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ JWT_ALGORITHMS: 'none' }, 'JWT_ALGORITHMS'],
+    [{ ADDRESS_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'ADDRESS_ENCRYPTION_KEY'],
+    [{ MATCHING_WEIGHTS: '{"language":40}' }, 'add up to 100'],
+    [{ MATCHING_WEIGHTS: '{"charm":0}' }, 'unknown criterion'],
+    [{ MATCHING_WEIGHTS: 'not json' }, 'MATCHING_WEIGHTS'],
+  ])('rejects %j', (env, fragment) => {
+    expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, ...env })).toThrow(fragment);
+  });
+
+  it('accepts weights that still add up to 100', () => {
+    const c = loadConfig({ ...base, MATCHING_WEIGHTS: '{"language":20,"proximity":5}' });
+    expect(c.matching.weights.language).toBe(20);
+    expect(c.matching.weights.proximity).toBe(5);
+  });
+
+  it('accepts a hex encryption key', () => {
+    const c = loadConfig({ ...base, ADDRESS_ENCRYPTION_KEY: 'ab'.repeat(32) });
+    expect(c.addressEncryptionKey.equals(Buffer.alloc(32, 0xab))).toBe(true);
+  });
+
+  describe('in production', () => {
+    const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/x' };
+    it('refuses to start without secrets, listing every problem', () => {
+      try {
+        loadConfig(prod);
+        throw new Error('expected a ConfigError');
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        expect((e as ConfigError).problems.join(' ')).toMatch(/JWT_SECRET.*ADDRESS_ENCRYPTION_KEY/);
+      }
+    });
+    it('refuses the development defaults', () => {
+      const dev = loadConfig(base);
+      expect(() =>
+        loadConfig({ ...prod, JWT_SECRET: dev.jwt.secret, ADDRESS_ENCRYPTION_KEY: dev.addressEncryptionKey.toString('base64') }),
+      ).toThrow(/development default/);
+    });
+    it('starts with real secrets', () => {
+      const c = loadConfig({ ...prod, JWT_SECRET: 'x'.repeat(40), ADDRESS_ENCRYPTION_KEY: 'cd'.repeat(32) });
+      expect(c.production).toBe(true);
+      expect(c.demoData).toBe(false);
+    });
+  });
+});

@@ -1,0 +1,148 @@
+import { defaults } from '../../config/defaults.js';
+import type { MatchingWeights } from '../matching/matching.types.js';
+
+/** The one typed configuration object. Built from config/defaults.json and the environment. */
+export interface AppConfig {
+  nodeEnv: string;
+  production: boolean;
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  /** undefined: start the embedded PostgreSQL */
+  databaseUrl?: string;
+  embeddedPostgres: { dataDir: string; port: number };
+  demoData: boolean;
+  jwt: {
+    secret?: string;
+    publicKey?: string;
+    algorithms: string[];
+    issuer?: string;
+    audience?: string;
+    tokenTtl: string;
+  };
+  addressEncryptionKey: Buffer<ArrayBufferLike>;
+  holdTtlHours: number;
+  staleAfterHours: number;
+  matching: { weights: MatchingWeights; defaultLimit: number };
+  bodyLimitBytes: number;
+  logLevel: string;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, problems: string[], min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  // explicit words only: "false" must never become true
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+function decodeKey(raw: string): Buffer | undefined {
+  const hex = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : undefined;
+  if (hex) return hex;
+  const b64 = Buffer.from(raw, 'base64');
+  return b64.length === 32 ? b64 : undefined;
+}
+
+function weights(env: Env, problems: string[]): MatchingWeights {
+  const base: MatchingWeights = { ...defaults.matching.weights };
+  if (env.MATCHING_WEIGHTS) {
+    try {
+      const parsed = JSON.parse(env.MATCHING_WEIGHTS) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(parsed)) {
+        if (!(k in base)) problems.push(`MATCHING_WEIGHTS has unknown criterion "${k}"`);
+        else if (typeof v !== 'number' || v < 0) problems.push(`MATCHING_WEIGHTS.${k} must be a number >= 0`);
+        else base[k as keyof MatchingWeights] = v;
+      }
+    } catch {
+      problems.push('MATCHING_WEIGHTS must be a JSON object, e.g. {"language":20,"proximity":5}');
+    }
+  }
+  const sum = Object.values(base).reduce((a, b) => a + b, 0);
+  // scores are read as "out of 100" by operators
+  if (Math.abs(sum - 100) > 1e-9) problems.push(`matching weights must add up to 100 (they add up to ${sum})`);
+  return base;
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every problem at once. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const production = nodeEnv === 'production';
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// URL');
+
+  const jwtSecret = env.JWT_SECRET || (production ? undefined : defaults.jwt.devSecret);
+  const publicKey = env.JWT_PUBLIC_KEY || undefined;
+  if (production && !env.JWT_SECRET && !publicKey) problems.push('JWT_SECRET (or JWT_PUBLIC_KEY) is required when NODE_ENV=production');
+  if (production && env.JWT_SECRET === defaults.jwt.devSecret) problems.push('JWT_SECRET must not be the development default in production');
+  if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  const algorithms = (env.JWT_ALGORITHMS ?? (publicKey ? 'RS256' : defaults.jwt.algorithms.join(','))).split(',').map((a) => a.trim());
+  for (const a of algorithms) if (!['HS256', 'RS256'].includes(a)) problems.push(`JWT_ALGORITHMS may list HS256 and RS256 only (got "${a}")`);
+
+  const rawKey = env.ADDRESS_ENCRYPTION_KEY || (production ? undefined : defaults.devAddressEncryptionKey);
+  let addressEncryptionKey: Buffer = Buffer.alloc(32);
+  if (!rawKey) problems.push('ADDRESS_ENCRYPTION_KEY is required when NODE_ENV=production (32 bytes, base64 or 64 hex digits)');
+  else if (production && rawKey === defaults.devAddressEncryptionKey) problems.push('ADDRESS_ENCRYPTION_KEY must not be the development default in production');
+  else {
+    const key = decodeKey(rawKey);
+    if (!key) problems.push('ADDRESS_ENCRYPTION_KEY must be 32 bytes, base64 or 64 hex digits');
+    else addressEncryptionKey = key;
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    production,
+    port: int(env, 'PORT', defaults.port, problems, 0, 65535),
+    host: env.HOST || defaults.host,
+    publicBaseUrl: (env.PUBLIC_BASE_URL || defaults.publicBaseUrl).replace(/\/$/, ''),
+    databaseUrl,
+    embeddedPostgres: {
+      dataDir: env.EMBEDDED_PG_DIR || defaults.embeddedPostgres.dataDir,
+      port: int(env, 'EMBEDDED_PG_PORT', defaults.embeddedPostgres.port, problems, 1024, 65535),
+    },
+    // demo data only on the embedded database unless asked for
+    demoData: bool(env, 'DEMO_DATA', !databaseUrl, problems),
+    jwt: {
+      secret: jwtSecret,
+      publicKey,
+      algorithms,
+      issuer: env.JWT_ISSUER || undefined,
+      audience: env.JWT_AUDIENCE || undefined,
+      tokenTtl: env.JWT_TOKEN_TTL || defaults.jwt.tokenTtl,
+    },
+    addressEncryptionKey,
+    holdTtlHours: int(env, 'HOLD_TTL_HOURS', defaults.holdTtlHours, problems, 1, 24 * 14),
+    staleAfterHours: int(env, 'STALE_AFTER_HOURS', defaults.staleAfterHours, problems, 1, 24 * 30),
+    matching: {
+      weights: weights(env, problems),
+      defaultLimit: int(env, 'MATCHING_DEFAULT_LIMIT', defaults.matching.defaultLimit, problems, 1, 500),
+    },
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', defaults.bodyLimitBytes, problems, 1024, 10 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'error' : 'log'),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

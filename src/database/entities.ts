@@ -1,0 +1,6 @@
+import { AuditLogEntity } from '../audit/audit.entity.js';
+import { AvailabilityEventEntity, PlaceHoldEntity } from '../availability/availability.entity.js';
+import { FacilityEntity, FacilityPlaceEntity } from '../facilities/facility.entity.js';
+import { ProvinceEntity, RegionEntity } from '../regions/region.entity.js';
+
+export const ENTITIES = [RegionEntity, ProvinceEntity, FacilityEntity, FacilityPlaceEntity, PlaceHoldEntity, AvailabilityEventEntity, AuditLogEntity];

@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { TokenService } from '../auth/token.service.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { FacilitiesRepository } from '../facilities/facilities.repository.js';
+import { FacilitiesService } from '../facilities/facilities.service.js';
+import { DEMO_FACILITIES, DEMO_USERS } from './demo-network.data.js';
+
+const LOADER: Principal = { sub: 'demo-loader', role: 'admin', facilities: [] };
+
+/** Loads the fictional demo network once (into an empty database) and mints a token per demo user. */
+@Injectable()
+export class DemoService {
+  private readonly logger = new Logger('Demo');
+
+  constructor(
+    private readonly facilities: FacilitiesService,
+    private readonly repo: FacilitiesRepository,
+    private readonly tokens: TokenService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Returns the facility id of each demo key. */
+  async loadIfEmpty(): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    if ((await this.repo.count()) > 0) {
+      const existing = await this.repo.findMany({ limit: 10000, offset: 0 });
+      for (const d of DEMO_FACILITIES) {
+        const match = existing.find((f) => f.name === d.name && f.provinceCode === d.provinceCode);
+        if (match) ids.set(d.key, match.id);
+      }
+      return ids;
+    }
+    const now = this.clock.now().getTime();
+    for (const d of DEMO_FACILITIES) {
+      const { key, confirmedHoursAgo, ...dto } = d;
+      const confirmedAt = confirmedHoursAgo === null || confirmedHoursAgo === undefined ? null : new Date(now - confirmedHoursAgo * 3_600_000);
+      const created = await this.facilities.create(LOADER, dto, { confirmedAt });
+      ids.set(key, created.id);
+    }
+    this.logger.log(`demo network loaded: ${DEMO_FACILITIES.length} facilities`);
+    return ids;
+  }
+
+  tokensFor(ids: Map<string, string>): { user: string; role: string; token: string }[] {
+    return DEMO_USERS.map((u) => ({
+      user: u.sub,
+      role: u.role,
+      token: this.tokens.sign(
+        { sub: u.sub, role: u.role, region: u.region, email: u.email, facilities: (u.facilityKeys ?? []).flatMap((k) => ids.get(k) ?? []) },
+        '30d',
+      ),
+    }));
+  }
+}

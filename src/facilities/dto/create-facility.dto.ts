@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  EXPLOITATION_TYPES,
+  type ExploitationType,
+  FACILITY_TYPES,
+  type FacilityType,
+  GENDERS,
+  type Gender,
+  PLACE_KINDS,
+  PROTECTION_LEVELS,
+  type PlaceKind,
+  type ProtectionLevel,
+  SUPPORTS,
+  type Support,
+} from '../../matching/matching.types.js';
+
+export const LANGUAGE_CODE = /^([a-z]{2}|pcm)$/;
+
+export class AcceptsDto {
+  @ApiProperty({ enum: GENDERS, isArray: true, example: ['female', 'transgender'] })
+  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(GENDERS, { each: true })
+  genders: Gender[];
+  @ApiProperty({ example: true }) @IsBoolean() adults: boolean;
+  @ApiProperty({ example: false }) @IsBoolean() minors: boolean;
+  @ApiProperty({ example: true, description: 'children accompanying their mother' }) @IsBoolean() children: boolean;
+}
+
+export class LocationDto {
+  @ApiProperty({ example: 44.41 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(35) @Max(48) lat: number;
+  @ApiProperty({ example: 8.93 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(6) @Max(19) lon: number;
+}
+
+export class PlaceInputDto {
+  @ApiProperty({ enum: PLACE_KINDS, example: 'adult' }) @IsIn(PLACE_KINDS) kind: PlaceKind;
+  @ApiProperty({ example: 4 }) @IsInt() @Min(0) @Max(500) total: number;
+  @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsInt() @Min(0) @Max(500) occupied?: number;
+  @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsInt() @Min(0) @Max(500) outOfService?: number;
+  @ApiPropertyOptional({ example: 2, description: 'mother_child only: children one unit takes' })
+  @IsOptional() @IsInt() @Min(1) @Max(10) childCapacity?: number;
+}
+
+export class CreateFacilityDto {
+  @ApiProperty({ example: 'Casa Approdo Levante' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty({ example: 'ATS InConTraRe' }) @IsString() @MinLength(1) @MaxLength(200) organization: string;
+  @ApiProperty({ enum: FACILITY_TYPES, example: 'casa_di_fuga' }) @IsIn(FACILITY_TYPES) type: FacilityType;
+  @ApiProperty({ example: 'GE', description: 'two-letter sigla; the region is derived from it' })
+  @Matches(/^[A-Z]{2}$/) provinceCode: string;
+  @ApiPropertyOptional({ enum: PROTECTION_LEVELS, description: 'defaults by type' })
+  @IsOptional() @IsIn(PROTECTION_LEVELS) protectionLevel?: ProtectionLevel;
+  @ApiProperty({ type: AcceptsDto }) @ValidateNested() @Type(() => AcceptsDto) accepts: AcceptsDto;
+  @ApiProperty({ example: ['it', 'en', 'pcm'] })
+  @IsArray() @ArrayMaxSize(40) @ArrayUnique() @Matches(LANGUAGE_CODE, { each: true }) languages: string[];
+  @ApiProperty({ enum: EXPLOITATION_TYPES, isArray: true, example: ['sexual'] })
+  @IsArray() @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) exploitationExpertise: ExploitationType[];
+  @ApiProperty({ enum: SUPPORTS, isArray: true, example: ['mental_health', 'pregnancy'] })
+  @IsArray() @ArrayUnique() @IsIn(SUPPORTS, { each: true }) supports: Support[];
+  @ApiProperty({ example: true }) @IsBoolean() secretAddress: boolean;
+  @ApiProperty({ example: 'Via del Faro 1, Genova (fittizio)' }) @IsString() @MinLength(1) @MaxLength(300) address: string;
+  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
+  @ApiProperty({ example: 'casa.levante@example.org' }) @IsEmail() @MaxLength(254) contactEmail: string;
+  @ApiProperty({ type: [PlaceInputDto] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(3) @ArrayUnique((p: PlaceInputDto) => p?.kind, { message: 'one entry per place kind' })
+  @ValidateNested({ each: true }) @Type(() => PlaceInputDto)
+  places: PlaceInputDto[];
+  @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean() acceptingNewGuests?: boolean;
+  @ApiPropertyOptional({ example: null }) @IsOptional() @IsString() @MaxLength(500) intakeNote?: string;
+}

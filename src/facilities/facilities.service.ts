@@ -1,0 +1,162 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { AvailabilityEventsRepository } from '../availability/availability-events.repository.js';
+import { freshnessOf } from '../availability/freshness.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { AddressCipher } from '../common/crypto/address-cipher.js';
+import { forbidden, notFound } from '../common/errors/domain-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Transactions, Tx } from '../database/transactions.repository.js';
+import type { GeoPoint } from '../matching/matching.types.js';
+import { RegionsService } from '../regions/regions.service.js';
+import type { CreateFacilityDto } from './dto/create-facility.dto.js';
+import type { ListFacilitiesQuery } from './dto/list-facilities.query.js';
+import type { UpdateFacilityDto } from './dto/update-facility.dto.js';
+import { FacilitiesRepository } from './facilities.repository.js';
+import { assertPlacesConsistent, DEFAULT_PROTECTION, matchPoint } from './facility-input.js';
+import { presentFacility } from './facility.presenter.js';
+import type { FacilityRecord } from './facility.record.js';
+import { canEditFacility, facilityAccess, seesAddress } from './facility.visibility.js';
+
+/** Decides, per facility, whether the caller's accepted proposal reveals a secret address. */
+export interface AddressRevealPolicy {
+  acceptedForCaller(p: Principal, facilityId: string): Promise<boolean>;
+}
+export const ADDRESS_REVEAL_POLICY = Symbol('ADDRESS_REVEAL_POLICY');
+
+@Injectable()
+export class FacilitiesService {
+  constructor(
+    private readonly repo: FacilitiesRepository,
+    private readonly events: AvailabilityEventsRepository,
+    private readonly tx: Transactions,
+    private readonly regions: RegionsService,
+    private readonly cipher: AddressCipher,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ADDRESS_REVEAL_POLICY) private readonly reveal: AddressRevealPolicy,
+  ) {}
+
+  async create(p: Principal, dto: CreateFacilityDto, opts: { confirmedAt?: Date | null } = {}) {
+    const province = this.regions.province(dto.provinceCode);
+    if (p.role === 'uor' && p.region !== province.regionCode) throw forbidden('a UOR creates facilities in its own region only');
+    assertPlacesConsistent(dto.places);
+    const point = matchPoint(dto.location, { lat: province.lat, lon: province.lon }, dto.secretAddress);
+    const now = this.clock.now();
+    const id = await this.tx.run(async (tx) => {
+      const id = await this.repo.insert(tx, {
+        name: dto.name,
+        organization: dto.organization,
+        type: dto.type,
+        regionCode: province.regionCode,
+        provinceCode: province.code,
+        protectionLevel: dto.protectionLevel ?? DEFAULT_PROTECTION[dto.type],
+        acceptsGenders: dto.accepts.genders,
+        acceptsAdults: dto.accepts.adults,
+        acceptsMinors: dto.accepts.minors,
+        acceptsChildren: dto.accepts.children,
+        languages: dto.languages,
+        exploitationExpertise: dto.exploitationExpertise,
+        supports: dto.supports,
+        secretAddress: dto.secretAddress,
+        addressEnc: this.cipher.encrypt(dto.address),
+        locationEnc: dto.location ? this.cipher.encrypt(JSON.stringify({ lat: dto.location.lat, lon: dto.location.lon })) : null,
+        matchLat: point.lat,
+        matchLon: point.lon,
+        contactEmail: dto.contactEmail,
+        acceptingNewGuests: dto.acceptingNewGuests ?? true,
+        intakeNote: dto.intakeNote ?? null,
+        confirmedAt: opts.confirmedAt ?? null,
+        places: dto.places.map((pl) => ({
+          kind: pl.kind,
+          total: pl.total,
+          occupied: pl.occupied ?? 0,
+          outOfService: pl.outOfService ?? 0,
+          childCapacity: pl.kind === 'mother_child' ? (pl.childCapacity ?? null) : null,
+        })),
+      });
+      await this.events.append(
+        tx,
+        dto.places.map((pl) => {
+          const numbers = { total: pl.total, occupied: pl.occupied ?? 0, outOfService: pl.outOfService ?? 0, held: 0 };
+          return { facilityId: id, kind: pl.kind, type: 'created' as const, actorSub: p.sub, actorRole: p.role, at: now, delta: numbers, after: numbers };
+        }),
+      );
+      await this.audit.record(tx, p, 'facility.create', 'facility', id);
+      return id;
+    });
+    return this.get(p, id, { audit: false });
+  }
+
+  async update(p: Principal, id: string, dto: UpdateFacilityDto) {
+    await this.tx.run(async (tx) => {
+      const f = await this.repo.lockById(tx, id);
+      if (!f || facilityAccess(p, f) === 'none') throw notFound('facility');
+      if (!canEditFacility(p, f)) throw forbidden('only an administrator or the UOR of its region edits a facility');
+      const province = dto.provinceCode ? this.regions.province(dto.provinceCode) : undefined;
+      if (province && p.role === 'uor' && province.regionCode !== p.region) throw forbidden('a UOR cannot move a facility out of its region');
+      const { accepts, address, location, provinceCode, ...plain } = dto;
+      const secret = dto.secretAddress ?? f.secretAddress;
+      const patch: Partial<FacilityRecord> = { ...plain };
+      if (accepts) Object.assign(patch, { acceptsGenders: accepts.genders, acceptsAdults: accepts.adults, acceptsMinors: accepts.minors, acceptsChildren: accepts.children });
+      if (address !== undefined) patch.addressEnc = this.cipher.encrypt(address);
+      if (province) Object.assign(patch, { provinceCode: province.code, regionCode: province.regionCode });
+      if (location !== undefined) patch.locationEnc = this.cipher.encrypt(JSON.stringify({ lat: location.lat, lon: location.lon }));
+      if (location !== undefined || province || dto.secretAddress !== undefined) {
+        const prov = province ?? this.regions.province(f.provinceCode);
+        const loc = location ?? this.decryptLocation(f.locationEnc);
+        const point = matchPoint(loc, { lat: prov.lat, lon: prov.lon }, secret);
+        Object.assign(patch, { matchLat: point.lat, matchLon: point.lon });
+      }
+      await this.repo.update(tx, id, patch);
+      await this.audit.record(tx, p, 'facility.update', 'facility', id, { fields: Object.keys(dto) });
+    });
+    return this.get(p, id, { audit: false });
+  }
+
+  async get(p: Principal, id: string, o: { audit?: boolean } = {}) {
+    const f = await this.findVisible(p, id);
+    const access = facilityAccess(p, f) as Exclude<ReturnType<typeof facilityAccess>, 'none'>;
+    let address: string | null = null;
+    let location: GeoPoint | null = null;
+    if (access === 'full') {
+      const accepted = f.secretAddress && p.role === 'uor' ? await this.reveal.acceptedForCaller(p, f.id) : false;
+      if (seesAddress(p, f, accepted)) {
+        address = this.cipher.decrypt(f.addressEnc);
+        location = this.decryptLocation(f.locationEnc);
+        // every reveal of a secret address is evidence an auditor may need
+        if (f.secretAddress && o.audit !== false) await this.audit.record(null, p, 'facility.read_secret_address', 'facility', f.id);
+      }
+    }
+    return presentFacility(f, { access, freshness: this.freshness(f), address, location });
+  }
+
+  async list(p: Principal, q: ListFacilitiesQuery) {
+    const limit = q.limit ?? 50;
+    const offset = q.offset ?? 0;
+    const facilities = await this.repo.findMany({ ...q, ids: p.role === 'shelter_manager' ? p.facilities : undefined, limit, offset });
+    // list views never carry addresses: the detail endpoint reveals (and audits) them
+    const items = facilities.flatMap((f) => {
+      const access = facilityAccess(p, f);
+      return access === 'none' ? [] : [presentFacility(f, { access, freshness: this.freshness(f) })];
+    });
+    return { items, limit, offset };
+  }
+
+  /** The record for other modules, scoped: 404 when the caller may not see it. */
+  async findVisible(p: Principal, id: string, tx?: Tx): Promise<FacilityRecord> {
+    const f = await this.repo.findById(id, tx);
+    if (!f || facilityAccess(p, f) === 'none') throw notFound('facility');
+    return f;
+  }
+
+  freshness(f: Pick<FacilityRecord, 'confirmedAt'>) {
+    return freshnessOf(f.confirmedAt, this.clock.now(), this.config.staleAfterHours);
+  }
+
+  private decryptLocation(sealed: string | null): GeoPoint | null {
+    return sealed ? (JSON.parse(this.cipher.decrypt(sealed)) as GeoPoint) : null;
+  }
+}

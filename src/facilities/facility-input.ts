@@ -1,0 +1,48 @@
+import { unprocessable } from '../common/errors/domain-error.js';
+import type { FacilityType, GeoPoint, PlaceKind, ProtectionLevel } from '../matching/matching.types.js';
+
+export const DEFAULT_PROTECTION: Record<FacilityType, ProtectionLevel> = {
+  casa_di_fuga: 'high',
+  high_intensity_community: 'high',
+  medium_intensity_community: 'medium',
+  protected_flat: 'medium',
+  semi_autonomy_flat: 'low',
+  autonomy_flat: 'low',
+};
+
+export interface PlaceNumbersInput {
+  kind: PlaceKind;
+  total: number;
+  occupied?: number;
+  outOfService?: number;
+  childCapacity?: number | null;
+  /** live holds, when the kind already exists */
+  held?: number;
+}
+
+/** Numbers that do not add up answer 422 with the kind and the reason; nothing is written. */
+export function assertPlacesConsistent(places: PlaceNumbersInput[]): void {
+  for (const p of places) {
+    const used = (p.occupied ?? 0) + (p.outOfService ?? 0) + (p.held ?? 0);
+    if (used > p.total) {
+      throw unprocessable('places_inconsistent', `${p.kind}: occupied + outOfService + held (${used}) exceed total (${p.total})`, {
+        kind: p.kind,
+        total: p.total,
+        occupied: p.occupied ?? 0,
+        outOfService: p.outOfService ?? 0,
+        held: p.held ?? 0,
+      });
+    }
+    if (p.kind === 'mother_child' && !p.childCapacity)
+      throw unprocessable('places_inconsistent', 'mother_child places need childCapacity', { kind: p.kind });
+    if (p.kind !== 'mother_child' && p.childCapacity != null)
+      throw unprocessable('places_inconsistent', `childCapacity applies to mother_child places only, not ${p.kind}`, { kind: p.kind });
+  }
+}
+
+/** Where matching measures from. A secret facility's point is coarsened to about 10 km. */
+export function matchPoint(location: GeoPoint | undefined | null, centroid: GeoPoint, secret: boolean): GeoPoint {
+  const p = location ?? centroid;
+  if (!secret || !location) return { lat: p.lat, lon: p.lon };
+  return { lat: Math.round(p.lat * 10) / 10, lon: Math.round(p.lon * 10) / 10 };
+}

@@ -1,0 +1,16 @@
+import { GeoPoint } from '../matching.types.js';
+
+/** Mean earth radius (IUGG), km. */
+export const EARTH_RADIUS_KM = 6371.0088;
+
+const toRad = (deg: number): number => (deg * Math.PI) / 180;
+
+/** Great-circle distance in km. Not rounded: callers round for display only. */
+export function haversineKm(a: GeoPoint, b: GeoPoint): number {
+  const dLat = toRad(b.lat - a.lat);
+  const dLon = toRad(b.lon - a.lon);
+  const h =
+    Math.sin(dLat / 2) ** 2 + Math.cos(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.sin(dLon / 2) ** 2;
+  // min() guards against h drifting just above 1 for antipodal points.
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}

@@ -1,0 +1,139 @@
+import {
+  BreakdownItem,
+  Criterion,
+  FacilitySnapshot,
+  FacilityType,
+  Freshness,
+  MatchingWeights,
+  MatchRequest,
+  PlaceKind,
+  Stage,
+} from '../matching.types.js';
+import { haversineKm } from './geo.js';
+import { protectionRank } from './hard-constraints.js';
+import { neededPlaceKinds } from './place-kind.js';
+
+/** Breakdown order: the key order of MatchingWeights (not of whatever object config hands us). */
+export const CRITERIA: readonly Criterion[] = [
+  'stage_fit',
+  'language',
+  'exploitation_expertise',
+  'proximity',
+  'protection_fit',
+  'place_kind_fit',
+  'freshness',
+];
+
+/** How well a facility type suits a stage: first reception needs the protected, staffed houses;
+ * second reception is the path toward autonomy. */
+export const STAGE_FIT: Record<Stage, Record<FacilityType, number>> = {
+  first_reception: {
+    casa_di_fuga: 1,
+    high_intensity_community: 0.8,
+    medium_intensity_community: 0.5,
+    protected_flat: 0.4,
+    semi_autonomy_flat: 0.1,
+    autonomy_flat: 0,
+  },
+  second_reception: {
+    casa_di_fuga: 0.2,
+    high_intensity_community: 0.6,
+    medium_intensity_community: 1,
+    protected_flat: 1,
+    semi_autonomy_flat: 0.9,
+    autonomy_flat: 0.7,
+  },
+};
+
+/** Beyond this distance from the preferred province, proximity is worth nothing. */
+export const PROXIMITY_RANGE_KM = 500;
+
+/** Fraction of the language weight when the only common ground is Italian spoken by staff. */
+export const ITALIAN_ONLY_FRACTION = 0.25;
+
+export const FRESHNESS_FRACTION: Record<Freshness, number> = { fresh: 1, stale: 0.3, unknown: 0 };
+
+/** By how many levels protection may exceed the requirement: 0 → 1, 1 → 0.5, 2 → 0. */
+export const PROTECTION_FIT_BY_EXCESS = [1, 0.5, 0];
+
+export const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+interface Fraction {
+  fraction: number;
+  note?: string;
+}
+
+type CriterionFn = (req: MatchRequest, f: FacilitySnapshot, placeKind: PlaceKind) => Fraction;
+
+const lower = (codes: readonly string[]): string[] => codes.map((c) => c.toLowerCase());
+
+const CRITERION_FNS: Record<Criterion, CriterionFn> = {
+  stage_fit: (req, f) => ({ fraction: STAGE_FIT[req.stage][f.type] }),
+
+  language: (req, f) => {
+    const spoken = lower(req.person.languages);
+    if (spoken.length === 0) return { fraction: 1, note: 'no language given' };
+    const staff = lower(f.languages);
+    if (spoken.some((l) => staff.includes(l))) return { fraction: 1 };
+    if (staff.includes('it')) return { fraction: ITALIAN_ONLY_FRACTION, note: 'italian only' };
+    return { fraction: 0, note: 'no shared language' };
+  },
+
+  exploitation_expertise: (req, f) => {
+    const types = [...new Set(req.person.exploitation)];
+    if (types.length === 0) return { fraction: 1, note: 'no exploitation type given' };
+    const covered = types.filter((t) => f.exploitationExpertise.includes(t)).length;
+    return { fraction: covered / types.length };
+  },
+
+  proximity: (req, f) => {
+    const near = req.preferences.near;
+    if (!near) return { fraction: 1, note: 'not requested' };
+    return { fraction: Math.max(0, 1 - haversineKm(f.point, near) / PROXIMITY_RANGE_KM) };
+  },
+
+  protection_fit: (req, f) => {
+    const excess = protectionRank(f.protectionLevel) - protectionRank(req.protectionLevel);
+    // Below the requirement is a hard exclusion; score it 0 should a caller ask anyway.
+    if (excess < 0) return { fraction: 0, note: 'below required' };
+    const fraction = PROTECTION_FIT_BY_EXCESS[excess] ?? 0;
+    return excess === 0 ? { fraction } : { fraction, note: 'more protection than required' };
+  },
+
+  place_kind_fit: (req, f, placeKind) => {
+    const firstChoice = neededPlaceKinds(req.person)[0];
+    if (placeKind === firstChoice) return { fraction: 1 };
+    if (placeKind === 'mother_child' && req.person.pregnant) return { fraction: 1, note: 'pregnant' };
+    return { fraction: 0, note: 'single adult in a mother-child unit' };
+  },
+
+  freshness: (_req, f) =>
+    f.freshness === 'unknown'
+      ? { fraction: 0, note: 'call first' }
+      : { fraction: FRESHNESS_FRACTION[f.freshness], note: f.freshness === 'stale' ? 'stale' : undefined },
+};
+
+const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+
+/** Scores a candidate that already passed the hard constraints. `distanceKm` (from origin) is
+ * not a criterion: proximity is measured to the preferred province, and origin distance is a
+ * safety matter handled by the hard constraints. */
+export function scoreCandidate(
+  req: MatchRequest,
+  f: FacilitySnapshot,
+  placeKind: PlaceKind,
+  distanceKm: number,
+  weights: MatchingWeights,
+): { score: number; breakdown: BreakdownItem[] } {
+  void distanceKm;
+  const breakdown = CRITERIA.map((criterion): BreakdownItem => {
+    const { fraction, note } = CRITERION_FNS[criterion](req, f, placeKind);
+    const max = weights[criterion];
+    const item: BreakdownItem = { criterion, points: round2(clamp01(fraction) * max), max };
+    if (note) item.note = note;
+    return item;
+  });
+  // Sum the rounded points, then round once more, so the breakdown adds up to the score exactly.
+  const score = round2(breakdown.reduce((sum, item) => sum + item.points, 0));
+  return { score, breakdown };
+}

@@ -1,0 +1,146 @@
+// Plain types of the matching core. No Nest or TypeORM import may appear in src/matching/core.
+export const GENDERS = ['female', 'male', 'transgender'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+export const PLACE_KINDS = ['adult', 'mother_child', 'minor'] as const;
+export type PlaceKind = (typeof PLACE_KINDS)[number];
+
+export const PROTECTION_LEVELS = ['low', 'medium', 'high'] as const;
+export type ProtectionLevel = (typeof PROTECTION_LEVELS)[number];
+
+export const FACILITY_TYPES = [
+  'casa_di_fuga',
+  'high_intensity_community',
+  'medium_intensity_community',
+  'protected_flat',
+  'semi_autonomy_flat',
+  'autonomy_flat',
+] as const;
+export type FacilityType = (typeof FACILITY_TYPES)[number];
+
+export const STAGES = ['first_reception', 'second_reception'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const EXPLOITATION_TYPES = ['sexual', 'labour', 'begging', 'forced_crime', 'domestic_servitude'] as const;
+export type ExploitationType = (typeof EXPLOITATION_TYPES)[number];
+
+export const SUPPORTS = ['mental_health', 'substance_use', 'disability', 'pregnancy'] as const;
+export type Support = (typeof SUPPORTS)[number];
+
+export type Freshness = 'fresh' | 'stale' | 'unknown';
+
+/** Reason codes, in the precedence used when a facility fails several constraints:
+ * safety first (an unsafe place is never "just full"), then geography, then fit, then capacity. */
+export const EXCLUSION_REASONS = [
+  'conflict',
+  'excluded_area',
+  'too_close',
+  'out_of_region',
+  'too_far',
+  'gender_not_accepted',
+  'age_not_accepted',
+  'children_not_accepted',
+  'protection_too_low',
+  'needs_unsupported',
+  'not_accepting',
+  'no_free_place',
+] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+}
+
+export interface PersonProfile {
+  gender: Gender;
+  age: number;
+  children: { age: number }[];
+  pregnant: boolean;
+  languages: string[];
+  exploitation: ExploitationType[];
+  needs: Support[];
+}
+
+/** A placement request (or an ad-hoc capacity search) as the core sees it: places resolved to points. */
+export interface MatchRequest {
+  person: PersonProfile;
+  protectionLevel: ProtectionLevel;
+  stage: Stage;
+  /** the requesting UOR's region: out_of_region is measured against it */
+  regionCode: string;
+  origin: { provinceCode: string; regionCode: string; point: GeoPoint };
+  safety: {
+    excludedProvinces: string[];
+    excludedRegions: string[];
+    minDistanceKm?: number | null;
+    conflictTags: string[];
+  };
+  preferences: {
+    crossRegion: boolean;
+    maxDistanceKm?: number | null;
+    /** centroid of nearProvinceCode, when given */
+    near?: GeoPoint | null;
+  };
+}
+
+export interface PlaceSnapshot {
+  kind: PlaceKind;
+  free: number;
+  /** for mother_child units: how many children one unit takes */
+  childCapacity?: number | null;
+}
+
+/** A facility as the core sees it: everything needed to decide, nothing else. */
+export interface FacilitySnapshot {
+  id: string;
+  name: string;
+  type: FacilityType;
+  regionCode: string;
+  provinceCode: string;
+  protectionLevel: ProtectionLevel;
+  accepts: { genders: Gender[]; adults: boolean; minors: boolean; children: boolean };
+  languages: string[];
+  exploitationExpertise: ExploitationType[];
+  supports: Support[];
+  acceptingNewGuests: boolean;
+  /** precise location, or the province centroid when none */
+  point: GeoPoint;
+  freshness: Freshness;
+  /** every place kind the facility has (free may be 0) */
+  places: PlaceSnapshot[];
+  /** conflict tags of the people it hosts or holds a place for right now */
+  conflictTags: string[];
+}
+
+export interface MatchingWeights {
+  stage_fit: number;
+  language: number;
+  exploitation_expertise: number;
+  proximity: number;
+  protection_fit: number;
+  place_kind_fit: number;
+  freshness: number;
+}
+export type Criterion = keyof MatchingWeights;
+
+export interface BreakdownItem {
+  criterion: Criterion;
+  points: number;
+  max: number;
+  note?: string;
+}
+
+export interface Candidate {
+  facilityId: string;
+  placeKind: PlaceKind;
+  distanceKm: number;
+  freshness: Freshness;
+  score: number;
+  breakdown: BreakdownItem[];
+}
+
+export interface MatchResult {
+  candidates: Candidate[];
+  excluded: { reason: ExclusionReason; count: number }[];
+}

@@ -1,0 +1,45 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { unprocessable } from '../common/errors/domain-error.js';
+import type { GeoPoint } from '../matching/matching.types.js';
+import { ProvinceEntity } from './region.entity.js';
+import { RegionsRepository } from './regions.repository.js';
+
+/** Reference data changes only with a migration, so it is read once and kept in memory. */
+@Injectable()
+export class RegionsService implements OnModuleInit {
+  private provinces = new Map<string, ProvinceEntity>();
+  private regionCodes = new Set<string>();
+
+  constructor(private readonly repo: RegionsRepository) {}
+
+  async onModuleInit(): Promise<void> {
+    const all = await this.repo.findAllProvinces();
+    this.provinces = new Map(all.map((p) => [p.code, p]));
+    this.regionCodes = new Set(all.map((p) => p.regionCode));
+  }
+
+  async list() {
+    const regions = await this.repo.findAllWithProvinces();
+    return regions.map((r) => ({
+      code: r.code,
+      name: r.name,
+      provinces: r.provinces.map((p) => ({ code: p.code, name: p.name, centroid: { lat: p.lat, lon: p.lon } })),
+    }));
+  }
+
+  /** The province, or 422 unknown_province. */
+  province(code: string, field = 'provinceCode'): ProvinceEntity {
+    const p = this.provinces.get(code);
+    if (!p) throw unprocessable('unknown_province', `${field}: no province with sigla ${code}`, { field });
+    return p;
+  }
+
+  centroid(code: string): GeoPoint {
+    const p = this.province(code);
+    return { lat: p.lat, lon: p.lon };
+  }
+
+  assertRegion(code: string, field = 'regionCode'): void {
+    if (!this.regionCodes.has(code)) throw unprocessable('unknown_region', `${field}: no region with code ${code}`, { field });
+  }
+}

@@ -1,0 +1,50 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
+const { Client } = pg;
+import request from 'supertest';
+import { createTestApp } from '../../src/app.factory.js';
+import type { Principal } from '../../src/auth/principal.js';
+import { TokenService } from '../../src/auth/token.service.js';
+import { CLOCK, FakeClock } from '../../src/common/clock.js';
+import { AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { createTestDatabase } from './databases.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  clock: FakeClock;
+  dbUrl: string;
+  http: () => ReturnType<typeof request>;
+  token: (p: Principal) => string;
+  sql: <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+  close: () => Promise<void>;
+}
+
+/** The real service on its own fresh database, with a fake clock. */
+export async function startTestApp(env: Record<string, string> = {}, existingDbUrl?: string): Promise<TestApp> {
+  const db = existingDbUrl ? { url: existingDbUrl, drop: async () => undefined } : await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, ...env });
+  const clock = new FakeClock(new Date());
+  const app = await createTestApp(config, db.url, (b) => {
+    b.overrideProvider(CLOCK).useValue(clock);
+  });
+  const tokens = app.get(TokenService);
+  const pg = new Client({ connectionString: db.url });
+  await pg.connect();
+  return {
+    app,
+    config,
+    clock,
+    dbUrl: db.url,
+    http: () => request(app.getHttpServer()),
+    token: (p) => tokens.sign(p),
+    sql: async (text, params) => (await pg.query(text, params)).rows,
+    close: async () => {
+      await pg.end();
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+export const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
