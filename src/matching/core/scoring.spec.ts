@@ -35,6 +35,7 @@ describe('criteria fractions', () => {
     ['language', 'person speaks Italian', { person: { languages: ['it'] } }, { languages: ['it'] }, 'adult', 1, undefined],
     ['language', 'only Italian in common', { person: { languages: ['pcm'] } }, {}, 'adult', 0.25, 'italian only'],
     ['language', 'nothing in common', { person: { languages: ['pcm'] } }, { languages: ['fr'] }, 'adult', 0, 'no shared language'],
+    ['language', 'nothing in common, no Italian either', { person: { languages: ['pcm'] } }, { languages: ['en', 'fr'] }, 'adult', 0, 'no shared language'],
     ['exploitation_expertise', 'none given', { person: { exploitation: [] } }, {}, 'adult', 1, 'no exploitation type given'],
     ['exploitation_expertise', 'all covered', { person: { exploitation: ['sexual'] } }, {}, 'adult', 1, undefined],
     ['exploitation_expertise', 'half covered', { person: { exploitation: ['sexual', 'labour'] } }, {}, 'adult', 0.5, undefined],
