@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
+import { AvailabilityModule } from './availability/availability.module.js';
+import { CapacityModule } from './capacity/capacity.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
@@ -26,6 +28,8 @@ export class AppModule {
         AuditModule,
         RegionsModule,
         FacilitiesModule,
+        AvailabilityModule,
+        CapacityModule,
         HealthModule,
         DemoModule,
       ],

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/transactions.repository.js';
+import type { PlaceKind } from '../matching/matching.types.js';
+import type { PlaceRecord } from '../facilities/facility.record.js';
+
+export interface HoldRow {
+  id: string;
+  facilityId: string;
+  kind: PlaceKind;
+  referenceId: string | null;
+  expiresAt: Date;
+}
+
+interface PlaceRow {
+  kind: PlaceKind;
+  total: number;
+  occupied: number;
+  out_of_service: number;
+  child_capacity: number | null;
+  held: number;
+}
+
+const toPlace = (r: PlaceRow): PlaceRecord => ({
+  kind: r.kind,
+  total: r.total,
+  occupied: r.occupied,
+  outOfService: r.out_of_service,
+  childCapacity: r.child_capacity,
+  held: r.held,
+});
+
+const HOLD_COLUMNS = `id, facility_id AS "facilityId", kind, reference_id AS "referenceId", expires_at AS "expiresAt"`;
+
+/**
+ * Bed numbers and holds. Every writer takes the facility_place row lock first (FOR UPDATE), then
+ * counts live holds in a new statement: under READ COMMITTED that count sees every committed hold,
+ * so "free" can never go negative, whichever process writes.
+ */
+@Injectable()
+export class AvailabilityRepository {
+  /** Locks the facility row: serialises manager saves (optimistic version check happens under it). */
+  async lockFacilityVersion(tx: Tx, facilityId: string): Promise<{ version: number; regionCode: string } | null> {
+    const rows = await tx.query(`SELECT availability_version AS version, region_code AS "regionCode" FROM facility WHERE id = $1 FOR UPDATE`, [facilityId]);
+    return rows[0] ?? null;
+  }
+
+  /** Locks and returns the places of a facility (all kinds, or one). */
+  async lockPlaces(tx: Tx, facilityId: string, kind?: PlaceKind): Promise<PlaceRecord[]> {
+    await tx.query(`SELECT 1 FROM facility_place WHERE facility_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY kind FOR UPDATE`, [facilityId, kind ?? null]);
+    const rows: PlaceRow[] = await tx.query(
+      `SELECT p.kind, p.total, p.occupied, p.out_of_service, p.child_capacity,
+              (SELECT count(*)::int FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) AS held
+       FROM facility_place p WHERE p.facility_id = $1 AND ($2::text IS NULL OR p.kind = $2)`,
+      [facilityId, kind ?? null],
+    );
+    return rows.map(toPlace);
+  }
+
+  async upsertPlace(tx: Tx, facilityId: string, p: Omit<PlaceRecord, 'held'>): Promise<void> {
+    await tx.query(
+      `INSERT INTO facility_place (facility_id, kind, total, occupied, out_of_service, child_capacity)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (facility_id, kind) DO UPDATE
+         SET total = EXCLUDED.total, occupied = EXCLUDED.occupied, out_of_service = EXCLUDED.out_of_service, child_capacity = EXCLUDED.child_capacity`,
+      [facilityId, p.kind, p.total, p.occupied, p.outOfService, p.childCapacity],
+    );
+  }
+
+  async addOccupied(tx: Tx, facilityId: string, kind: PlaceKind, delta: 1 | -1): Promise<void> {
+    await tx.query(`UPDATE facility_place SET occupied = occupied + $3 WHERE facility_id = $1 AND kind = $2`, [facilityId, kind, delta]);
+  }
+
+  /** Saves and admissions move the version, so a manager's form based on older numbers is refused. */
+  async touchFacility(tx: Tx, facilityId: string, o: { bumpVersion: boolean; confirmedAt?: Date; intake?: { accepting: boolean; note: string | null } }): Promise<number> {
+    const rows = await tx.query(
+      `UPDATE facility SET
+         availability_version = availability_version + $2::int,
+         confirmed_at = COALESCE($3::timestamptz, confirmed_at),
+         accepting_new_guests = COALESCE($4::boolean, accepting_new_guests),
+         intake_note = CASE WHEN $4::boolean IS NULL THEN intake_note ELSE $5::text END,
+         updated_at = now()
+       WHERE id = $1 RETURNING availability_version AS version`,
+      [facilityId, o.bumpVersion ? 1 : 0, o.confirmedAt ?? null, o.intake?.accepting ?? null, o.intake?.note ?? null],
+    );
+    // TypeORM answers UPDATE ... RETURNING with [rows, rowCount]
+    return (rows[0] as { version: number }[])[0].version;
+  }
+
+  /** Inserts a hold when a place of the kind is free; call after lockPlaces(tx, facilityId, kind). */
+  async insertHoldIfFree(tx: Tx, facilityId: string, kind: PlaceKind, referenceId: string | null, now: Date, expiresAt: Date): Promise<HoldRow | null> {
+    const rows: HoldRow[] = await tx.query(
+      `INSERT INTO place_hold (facility_id, kind, reference_id, created_at, expires_at)
+       SELECT p.facility_id, p.kind, $3, $4, $5 FROM facility_place p
+       WHERE p.facility_id = $1 AND p.kind = $2
+         AND p.total - p.occupied - p.out_of_service
+             - (SELECT count(*) FROM place_hold h WHERE h.facility_id = $1 AND h.kind = $2 AND h.released_at IS NULL) > 0
+       RETURNING ${HOLD_COLUMNS}`,
+      [facilityId, kind, referenceId, now, expiresAt],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findLiveHold(tx: Tx, holdId: string): Promise<HoldRow | null> {
+    const rows: HoldRow[] = await tx.query(`SELECT ${HOLD_COLUMNS} FROM place_hold WHERE id = $1 AND released_at IS NULL`, [holdId]);
+    return rows[0] ?? null;
+  }
+
+  /** Marks a live hold released; false when it was already released (by expiry or another caller). */
+  async markReleased(tx: Tx, holdId: string, reason: string, at: Date): Promise<boolean> {
+    const rows = await tx.query(`UPDATE place_hold SET released_at = $2, release_reason = $3 WHERE id = $1 AND released_at IS NULL RETURNING id`, [holdId, at, reason]);
+    return (rows[0] as unknown[]).length > 0;
+  }
+
+  /** Live holds past their expiry, oldest first. */
+  async findExpiredHolds(tx: Tx, now: Date, limit: number): Promise<HoldRow[]> {
+    return tx.query(`SELECT ${HOLD_COLUMNS} FROM place_hold WHERE released_at IS NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2`, [now, limit]);
+  }
+}

@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { conflict, unprocessable } from '../common/errors/domain-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
+import type { PlaceKind } from '../matching/matching.types.js';
+import { AvailabilityEventsRepository, type AvailabilityEventType } from './availability-events.repository.js';
+import { AvailabilityRepository, type HoldRow } from './availability.repository.js';
+import { deltaOf, numbersOf } from './place-events.js';
+
+export type Actor = Pick<Principal, 'sub' | 'role'>;
+export const SYSTEM: Actor = { sub: 'system', role: 'admin' };
+
+/**
+ * The internal API proposals use: hold one place for a TTL, release it, turn it into an occupied
+ * place, free an occupied one. Safe across processes: see AvailabilityRepository.
+ */
+@Injectable()
+export class HoldsService {
+  constructor(
+    private readonly repo: AvailabilityRepository,
+    private readonly events: AvailabilityEventsRepository,
+    private readonly tx: Transactions,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Holds a free place of `kind`, or throws 409 no_free_place. Runs in `tx` when given. */
+  hold(actor: Actor, facilityId: string, kind: PlaceKind, referenceId: string | null = null, tx?: Tx): Promise<HoldRow> {
+    return this.inTx(tx, async (t) => {
+      const [place] = await this.repo.lockPlaces(t, facilityId, kind);
+      if (!place) throw conflict('no_free_place', `the facility has no ${kind} places`);
+      const now = this.clock.now();
+      const hold = await this.repo.insertHoldIfFree(t, facilityId, kind, referenceId, now, new Date(now.getTime() + this.config.holdTtlHours * 3_600_000));
+      if (!hold) throw conflict('no_free_place', `no free ${kind} place left`, { facilityId, kind });
+      await this.record(t, actor, 'hold', facilityId, kind, numbersOf(place), { ...numbersOf(place), held: place.held + 1 }, hold.id);
+      return hold;
+    });
+  }
+
+  /** Frees a live hold; false when it was no longer live. */
+  release(actor: Actor, holdId: string, reason: 'released' | 'declined' | 'expired' | 'withdrawn' | 'cancelled', tx?: Tx): Promise<boolean> {
+    return this.inTx(tx, async (t) => {
+      const hold = await this.repo.findLiveHold(t, holdId);
+      if (!hold) return false;
+      const [place] = await this.repo.lockPlaces(t, hold.facilityId, hold.kind);
+      if (!(await this.repo.markReleased(t, holdId, reason, this.clock.now()))) return false;
+      await this.record(t, actor, 'release', hold.facilityId, hold.kind, numbersOf(place), { ...numbersOf(place), held: place.held - 1 }, holdId, { reason });
+      return true;
+    });
+  }
+
+  /** Admission: the held place becomes occupied, in one step. */
+  admit(actor: Actor, holdId: string, tx?: Tx): Promise<HoldRow> {
+    return this.inTx(tx, async (t) => {
+      const hold = await this.repo.findLiveHold(t, holdId);
+      if (!hold) throw conflict('hold_not_live', 'the hold has expired or was released');
+      const [place] = await this.repo.lockPlaces(t, hold.facilityId, hold.kind);
+      if (!(await this.repo.markReleased(t, holdId, 'admitted', this.clock.now()))) throw conflict('hold_not_live', 'the hold has expired or was released');
+      await this.repo.addOccupied(t, hold.facilityId, hold.kind, 1);
+      await this.repo.touchFacility(t, hold.facilityId, { bumpVersion: true });
+      const after = { ...numbersOf(place), occupied: place.occupied + 1, held: place.held - 1 };
+      await this.record(t, actor, 'admission', hold.facilityId, hold.kind, numbersOf(place), after, holdId);
+      return hold;
+    });
+  }
+
+  /** Discharge: one occupied place of `kind` becomes free. */
+  discharge(actor: Actor, facilityId: string, kind: PlaceKind, details: Record<string, unknown>, tx?: Tx): Promise<void> {
+    return this.inTx(tx, async (t) => {
+      const [place] = await this.repo.lockPlaces(t, facilityId, kind);
+      // the manager may already have corrected the numbers by hand
+      if (!place || place.occupied < 1) throw unprocessable('nothing_occupied', `no occupied ${kind} place to free`);
+      await this.repo.addOccupied(t, facilityId, kind, -1);
+      await this.repo.touchFacility(t, facilityId, { bumpVersion: true });
+      await this.record(t, actor, 'discharge', facilityId, kind, numbersOf(place), { ...numbersOf(place), occupied: place.occupied - 1 }, null, details);
+    });
+  }
+
+  /** Live holds past expiry; the proposals job expires them with their proposals. */
+  findExpired(tx: Tx, limit = 100): Promise<HoldRow[]> {
+    return this.repo.findExpiredHolds(tx, this.clock.now(), limit);
+  }
+
+  private inTx<T>(tx: Tx | undefined, work: (t: Tx) => Promise<T>): Promise<T> {
+    return tx ? work(tx) : this.tx.run(work);
+  }
+
+  private record(
+    t: Tx,
+    actor: Actor,
+    type: AvailabilityEventType,
+    facilityId: string,
+    kind: PlaceKind,
+    before: ReturnType<typeof numbersOf>,
+    after: ReturnType<typeof numbersOf>,
+    holdId: string | null,
+    details?: Record<string, unknown>,
+  ) {
+    return this.events.append(t, [
+      { facilityId, kind, type, actorSub: actor.sub, actorRole: actor.role, at: this.clock.now(), delta: deltaOf(before, after), after, holdId, details },
+    ]);
+  }
+}
