@@ -20,7 +20,7 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-/** The real service on its own fresh database, with a fake clock. */
+/** The real service on its own fresh database (or on `existingDbUrl`, which it then leaves in place), with a fake clock. */
 export async function startTestApp(env: Record<string, string> = {}, existingDbUrl?: string): Promise<TestApp> {
   const db = existingDbUrl ? { url: existingDbUrl, drop: async () => undefined } : await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, ...env });
@@ -30,6 +30,7 @@ export async function startTestApp(env: Record<string, string> = {}, existingDbU
   });
   const tokens = app.get(TokenService);
   const pg = new Client({ connectionString: db.url });
+  pg.on('error', () => undefined); // the database may be dropped under it at the end
   await pg.connect();
   return {
     app,
