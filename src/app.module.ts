@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
 import { AvailabilityModule } from './availability/availability.module.js';
 import { CapacityModule } from './capacity/capacity.module.js';
+import { MatchingModule } from './matching/matching.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
@@ -30,6 +31,7 @@ export class AppModule {
         FacilitiesModule,
         AvailabilityModule,
         CapacityModule,
+        MatchingModule,
         HealthModule,
         DemoModule,
       ],

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { LANGUAGE_CODE } from '../../facilities/dto/create-facility.dto.js';
+import {
+  EXPLOITATION_TYPES,
+  type ExploitationType,
+  GENDERS,
+  type Gender,
+  PROTECTION_LEVELS,
+  type ProtectionLevel,
+  STAGES,
+  type Stage,
+  SUPPORTS,
+  type Support,
+} from '../matching.types.js';
+
+export class ChildDto {
+  @ApiProperty({ example: 3 }) @IsInt() @Min(0) @Max(17) age: number;
+}
+
+/** Pseudonymous profile: no name, document, phone or birth date can be expressed here. */
+export class PersonDto {
+  @ApiProperty({ enum: GENDERS, example: 'female' }) @IsIn(GENDERS) gender: Gender;
+  @ApiProperty({ example: 24 }) @IsInt() @Min(0) @Max(110) age: number;
+  @ApiProperty({ type: [ChildDto], example: [{ age: 3 }, { age: 6 }] })
+  @IsArray() @ArrayMaxSize(8) @ValidateNested({ each: true }) @Type(() => ChildDto) children: ChildDto[];
+  @ApiProperty({ example: false }) @IsBoolean() pregnant: boolean;
+  @ApiProperty({ example: ['en', 'pcm'] }) @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(LANGUAGE_CODE, { each: true }) languages: string[];
+  @ApiProperty({ enum: EXPLOITATION_TYPES, isArray: true, example: ['sexual'] })
+  @IsArray() @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) exploitation: ExploitationType[];
+  @ApiProperty({ enum: SUPPORTS, isArray: true, example: [] }) @IsArray() @ArrayUnique() @IsIn(SUPPORTS, { each: true }) needs: Support[];
+}
+
+export class OriginDto {
+  @ApiProperty({ example: 'GE' }) @Matches(/^[A-Z]{2}$/) provinceCode: string;
+}
+
+export class SafetyDto {
+  @ApiProperty({ example: ['GE'] }) @IsArray() @ArrayMaxSize(110) @ArrayUnique() @Matches(/^[A-Z]{2}$/, { each: true }) excludedProvinces: string[];
+  @ApiProperty({ example: [] }) @IsArray() @ArrayMaxSize(20) @ArrayUnique() @Matches(/^[0-9]{2}$/, { each: true }) excludedRegions: string[];
+  @ApiPropertyOptional({ example: 50 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(2000) minDistanceKm?: number;
+  @ApiProperty({ example: ['net-7'], description: 'pseudonymous tags of the exploitation network' })
+  @IsArray() @ArrayMaxSize(20) @ArrayUnique() @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { each: true }) conflictTags: string[];
+}
+
+export class PreferencesDto {
+  @ApiProperty({ example: true }) @IsBoolean() crossRegion: boolean;
+  @ApiPropertyOptional({ example: 400 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(1) @Max(2000) maxDistanceKm?: number;
+  @ApiPropertyOptional({ example: null }) @IsOptional() @Matches(/^[A-Z]{2}$/) nearProvinceCode?: string;
+}
+
+/** The matching part of a placement request; also the body of a capacity search. */
+export class MatchProfileDto {
+  @ApiProperty({ type: PersonDto }) @ValidateNested() @Type(() => PersonDto) person: PersonDto;
+  @ApiProperty({ enum: PROTECTION_LEVELS, example: 'high' }) @IsIn(PROTECTION_LEVELS) protectionLevel: ProtectionLevel;
+  @ApiProperty({ enum: STAGES, example: 'first_reception' }) @IsIn(STAGES) stage: Stage;
+  @ApiProperty({ type: OriginDto }) @ValidateNested() @Type(() => OriginDto) origin: OriginDto;
+  @ApiProperty({ type: SafetyDto }) @ValidateNested() @Type(() => SafetyDto) safety: SafetyDto;
+  @ApiProperty({ type: PreferencesDto }) @ValidateNested() @Type(() => PreferencesDto) preferences: PreferencesDto;
+}
+
+export class CapacitySearchDto extends MatchProfileDto {
+  @ApiPropertyOptional({ default: 20, example: 10 }) @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;
+}

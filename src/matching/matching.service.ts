@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { freshnessOf } from '../availability/freshness.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RegionsService } from '../regions/regions.service.js';
+import { rankCandidates } from './core/index.js';
+import type { MatchProfileDto } from './dto/match-profile.dto.js';
+import { MatchingRepository } from './matching.repository.js';
+import type { FacilitySnapshot, MatchRequest, MatchResult } from './matching.types.js';
+
+/** Glue between the database and the pure core: resolves places to points, loads snapshots, ranks. */
+@Injectable()
+export class MatchingService {
+  constructor(
+    private readonly repo: MatchingRepository,
+    private readonly regions: RegionsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** `requesterRegion`: out_of_region is measured against it (the UOR's region, else the origin's). */
+  toMatchRequest(dto: MatchProfileDto, requesterRegion?: string): MatchRequest {
+    const origin = this.regions.province(dto.origin.provinceCode, 'origin.provinceCode');
+    dto.safety.excludedProvinces.forEach((c) => this.regions.province(c, 'safety.excludedProvinces'));
+    dto.safety.excludedRegions.forEach((c) => this.regions.assertRegion(c, 'safety.excludedRegions'));
+    const near = dto.preferences.nearProvinceCode ? this.regions.centroid(dto.preferences.nearProvinceCode) : null;
+    return {
+      person: dto.person,
+      protectionLevel: dto.protectionLevel,
+      stage: dto.stage,
+      regionCode: requesterRegion ?? origin.regionCode,
+      origin: { provinceCode: origin.code, regionCode: origin.regionCode, point: { lat: origin.lat, lon: origin.lon } },
+      safety: { ...dto.safety, minDistanceKm: dto.safety.minDistanceKm ?? null },
+      preferences: { crossRegion: dto.preferences.crossRegion, maxDistanceKm: dto.preferences.maxDistanceKm ?? null, near },
+    };
+  }
+
+  async rank(req: MatchRequest, limit: number, conflictTagsOf: (facilityId: string) => string[] = () => []): Promise<{ result: MatchResult; snapshots: Map<string, FacilitySnapshot> }> {
+    const now = this.clock.now();
+    const snapshots: FacilitySnapshot[] = (await this.repo.loadSnapshots()).map((r) => ({
+      id: r.id,
+      name: r.name,
+      type: r.type,
+      regionCode: r.regionCode,
+      provinceCode: r.provinceCode,
+      protectionLevel: r.protectionLevel,
+      accepts: { genders: r.genders, adults: r.adults, minors: r.minors, children: r.children },
+      languages: r.languages,
+      exploitationExpertise: r.exploitationExpertise,
+      supports: r.supports,
+      acceptingNewGuests: r.acceptingNewGuests,
+      point: { lat: r.lat, lon: r.lon },
+      freshness: freshnessOf(r.confirmedAt ? new Date(r.confirmedAt) : null, now, this.config.staleAfterHours),
+      places: r.places ?? [],
+      conflictTags: conflictTagsOf(r.id),
+    }));
+    const result = rankCandidates(req, snapshots, this.config.matching.weights, { limit });
+    return { result, snapshots: new Map(snapshots.map((s) => [s.id, s])) };
+  }
+
+  /** Capacity search: a profile in, coarse ranked candidates out, nothing stored. */
+  async search(p: Principal, dto: MatchProfileDto & { limit?: number }) {
+    const req = this.toMatchRequest(dto, p.role === 'uor' ? p.region : undefined);
+    const { result, snapshots } = await this.rank(req, dto.limit ?? this.config.matching.defaultLimit);
+    return {
+      candidates: result.candidates.map((c) => {
+        const f = snapshots.get(c.facilityId)!;
+        // coarse: no name, address or contact
+        return { ...c, type: f.type, regionCode: f.regionCode, provinceCode: f.provinceCode };
+      }),
+      excluded: result.excluded,
+    };
+  }
+}
