@@ -1,7 +1,6 @@
-import { Logger, LogLevel, ModuleMetadata } from '@nestjs/common';
+import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
@@ -9,7 +8,7 @@ import { AppConfig } from './config/app-config.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-function adapter(config: AppConfig): FastifyAdapter {
+export function adapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // behind a proxy set TRUST_PROXY explicitly; never trust forwarded headers by default
@@ -20,7 +19,7 @@ function adapter(config: AppConfig): FastifyAdapter {
 }
 
 /** `ui: false` in tests: the UI's static assets pull an ESM-only package that Jest on Node 20 cannot require. */
-function configure(app: NestFastifyApplication, ui = true): void {
+export function configure(app: NestFastifyApplication, ui = true): void {
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
@@ -41,23 +40,5 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1),
   });
   configure(app);
-  return app;
-}
-
-/** The same service for tests, with providers (clock, mail transport) overridable. */
-export async function createTestApp(
-  config: AppConfig,
-  databaseUrl: string,
-  override?: (b: ReturnType<typeof Test.createTestingModule>) => void,
-  extra: Pick<ModuleMetadata, 'providers'> = {},
-): Promise<NestFastifyApplication> {
-  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, databaseUrl)], ...extra });
-  override?.(builder);
-  const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter(config), { logger: ['fatal'] });
-  configure(app, false);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  Logger.overrideLogger(['fatal']);
   return app;
 }

@@ -2,7 +2,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 const { Client } = pg;
 import request from 'supertest';
-import { createTestApp } from '../../src/app.factory.js';
+import { Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { adapter, configure } from '../../src/app.factory.js';
+import { AppModule } from '../../src/app.module.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { TokenService } from '../../src/auth/token.service.js';
 import { CLOCK, FakeClock } from '../../src/common/clock.js';
@@ -18,6 +21,19 @@ export interface TestApp {
   token: (p: Principal) => string;
   sql: <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
   close: () => Promise<void>;
+}
+
+/** The service as npm start builds it, with providers (clock, mail transport) overridable. */
+async function createTestApp(config: AppConfig, databaseUrl: string, override?: (b: ReturnType<typeof Test.createTestingModule>) => void): Promise<NestFastifyApplication> {
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, databaseUrl)] });
+  override?.(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter(config), { logger: ['fatal'] });
+  configure(app, false);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  Logger.overrideLogger(['fatal']);
+  return app;
 }
 
 /** The real service on its own fresh database (or on `existingDbUrl`, which it then leaves in place), with a fake clock. */
