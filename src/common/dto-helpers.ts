@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { ValidateIf } from 'class-validator';
 
 /** Query strings carry text: map "true"/"false" explicitly (Boolean("false") is true). */
 export const ToBoolean = () =>
@@ -9,3 +10,6 @@ export const ToInt = () =>
   Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value), { toClassOnly: true });
 
 export const UUID_VERSION = 'all' as const;
+
+/** Optional, but never null: IsOptional lets null through to NOT NULL columns. */
+export const OptionalNotNull = () => ValidateIf((_o, value) => value !== undefined);

@@ -97,6 +97,9 @@ export class FacilitiesService {
       if (!canEditFacility(p, f)) throw forbidden('only an administrator or the UOR of its region edits a facility');
       const province = dto.provinceCode ? this.regions.province(dto.provinceCode) : undefined;
       if (province && p.role === 'uor' && province.regionCode !== p.region) throw forbidden('a UOR cannot move a facility out of its region');
+      // un-hiding would let the caller read the address it may not see
+      if (dto.secretAddress !== undefined && dto.secretAddress !== f.secretAddress && p.role !== 'admin')
+        throw forbidden('only an administrator changes whether an address is secret');
       const { accepts, address, location, provinceCode, ...plain } = dto;
       const secret = dto.secretAddress ?? f.secretAddress;
       const patch: Partial<FacilityRecord> = { ...plain };
@@ -113,7 +116,8 @@ export class FacilitiesService {
       await this.repo.update(tx, id, patch);
       await this.audit.record(tx, p, 'facility.update', 'facility', id, { fields: Object.keys(dto) });
     });
-    return this.get(p, id, { audit: false });
+    // the answer may reveal a secret address: audited like a read
+    return this.get(p, id);
   }
 
   async get(p: Principal, id: string, o: { audit?: boolean } = {}) {

@@ -1,0 +1,97 @@
+import pg from 'pg';
+import { revertAllMigrations, runMigrations } from '../../src/database/migrate.js';
+import { createEmptyDatabase } from '../support/databases.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
+
+const APPLICATION_TABLES = ['availability_event', 'audit_log', 'facility', 'facility_place', 'place_hold', 'province', 'region'];
+
+/** The migration round trip, up → down → up, on a database of its own. */
+describe('migrations (integration)', () => {
+  let t: TestApp;
+  let empty: { url: string; drop: () => Promise<void> };
+  let client: pg.Client;
+
+  const q = async <T = Record<string, unknown>>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[];
+  const tables = async () =>
+    (await q<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).map((r) => r.table_name);
+  const functions = async () =>
+    (
+      await q<{ proname: string }>(
+        // functions of extensions (TypeORM installs uuid-ossp on connect) are not the migrations' own
+        `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE n.nspname = 'public'
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+         ORDER BY 1`,
+      )
+    ).map((r) => r.proname);
+  /** table.column:type of every public column except the migrations bookkeeping */
+  const columnsOf = async (run: <T>(text: string) => Promise<T[]>) =>
+    (
+      await run<{ c: string }>(
+        `SELECT table_name || '.' || column_name || ':' || data_type || ':' || is_nullable AS c FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name <> 'schema_migrations' ORDER BY 1`,
+      )
+    ).map((r) => r.c);
+  const counts = async () => (await q<{ regions: number; provinces: number }>(`SELECT (SELECT count(*)::int FROM region) AS regions, (SELECT count(*)::int FROM province) AS provinces`))[0];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    empty = await createEmptyDatabase();
+    client = new pg.Client({ connectionString: empty.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await empty.drop();
+    await t.close();
+  });
+
+  it('starts from an empty database', async () => {
+    expect(await tables()).toEqual([]);
+  });
+
+  it('runs every migration up', async () => {
+    const applied = await runMigrations(empty.url);
+    expect(applied).toEqual(['ReferenceData1763900000000', 'Facilities1763900001000']);
+    expect(await tables()).toEqual([...APPLICATION_TABLES, 'schema_migrations'].sort());
+    expect(await counts()).toEqual({ regions: 20, provinces: 107 });
+    const liguria = await q<{ code: string }>(`SELECT code FROM province WHERE region_code = '07' ORDER BY code`);
+    expect(liguria.map((r) => r.code)).toEqual(['GE', 'IM', 'SP', 'SV']);
+    // every province has a centroid inside Italy's bounding box and a known region
+    const [bad] = await q<{ n: number }>(
+      `SELECT count(*)::int AS n FROM province p LEFT JOIN region r ON r.code = p.region_code
+       WHERE r.code IS NULL OR p.lat NOT BETWEEN 35 AND 48 OR p.lon NOT BETWEEN 6 AND 19`,
+    );
+    expect(bad.n).toBe(0);
+    expect(await functions()).toEqual(expect.arrayContaining(['assert_place_not_overbooked', 'audit_log_append_only', 'place_guard']));
+  });
+
+  it('is idempotent: a second run applies nothing', async () => {
+    expect(await runMigrations(empty.url)).toEqual([]);
+    expect(await counts()).toEqual({ regions: 20, provinces: 107 });
+  });
+
+  it('builds the same schema as the database the app runs on', async () => {
+    expect(await columnsOf(q)).toEqual(await columnsOf((text) => t.sql(text)));
+  });
+
+  it('reverts everything: only schema_migrations may remain', async () => {
+    const reverted = await revertAllMigrations(empty.url);
+    expect(reverted).toBe(2);
+    const left = await tables();
+    expect(left.filter((n) => n !== 'schema_migrations')).toEqual([]);
+    expect(await functions()).toEqual([]);
+    if (left.includes('schema_migrations')) expect(await q(`SELECT * FROM schema_migrations`)).toEqual([]);
+  });
+
+  it('goes up again after the round trip', async () => {
+    const applied = await runMigrations(empty.url);
+    expect(applied).toEqual(['ReferenceData1763900000000', 'Facilities1763900001000']);
+    expect(await tables()).toEqual([...APPLICATION_TABLES, 'schema_migrations'].sort());
+    expect(await counts()).toEqual({ regions: 20, provinces: 107 });
+    expect(await columnsOf(q)).toEqual(await columnsOf((text) => t.sql(text)));
+    // and the triggers are back: the audit log is append-only again
+    await q(`INSERT INTO audit_log(actor_sub, actor_role, action, object_type) VALUES ('x', 'admin', 'test', 'test')`);
+    await expect(q(`DELETE FROM audit_log`)).rejects.toMatchObject({ code: 'AP002' });
+  });
+});
