@@ -4,6 +4,8 @@ import { AuditModule } from './audit/audit.module.js';
 import { AvailabilityModule } from './availability/availability.module.js';
 import { CapacityModule } from './capacity/capacity.module.js';
 import { MatchingModule } from './matching/matching.module.js';
+import { ScheduleModule } from '@nestjs/schedule';
+import { PlacementsModule } from './placements/placements.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
@@ -32,6 +34,8 @@ export class AppModule {
         AvailabilityModule,
         CapacityModule,
         MatchingModule,
+        PlacementsModule,
+        ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
         HealthModule,
         DemoModule,
       ],

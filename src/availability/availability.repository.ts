@@ -115,4 +115,17 @@ export class AvailabilityRepository {
   async findExpiredHolds(tx: Tx, now: Date, limit: number): Promise<HoldRow[]> {
     return tx.query(`SELECT ${HOLD_COLUMNS} FROM place_hold WHERE released_at IS NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2`, [now, limit]);
   }
+
+  async expiriesOf(tx: Tx, holdIds: string[]): Promise<Map<string, { expiresAt: Date; live: boolean }>> {
+    if (!holdIds.length) return new Map();
+    const rows: { id: string; expires_at: Date; released_at: Date | null }[] = await tx.query(
+      `SELECT id, expires_at, released_at FROM place_hold WHERE id = ANY($1)`,
+      [holdIds],
+    );
+    return new Map(rows.map((r) => [r.id, { expiresAt: r.expires_at, live: r.released_at === null }]));
+  }
+
+  async extendHold(tx: Tx, holdId: string, expiresAt: Date): Promise<void> {
+    await tx.query(`UPDATE place_hold SET expires_at = $2 WHERE id = $1 AND released_at IS NULL`, [holdId, expiresAt]);
+  }
 }

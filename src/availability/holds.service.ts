@@ -78,6 +78,18 @@ export class HoldsService {
     });
   }
 
+  /** When each hold expires, and whether it is still live. */
+  expiries(holdIds: string[], tx?: Tx) {
+    return this.repo.expiriesOf(tx ?? this.tx.reader, holdIds);
+  }
+
+  /** A fresh TTL from now, e.g. once a proposal is accepted and the person travels. */
+  async extend(holdId: string, tx: Tx): Promise<Date> {
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.holdTtlHours * 3_600_000);
+    await this.repo.extendHold(tx, holdId, expiresAt);
+    return expiresAt;
+  }
+
   /** Live holds past expiry; the proposals job expires them with their proposals. */
   findExpired(tx: Tx, limit = 100): Promise<HoldRow[]> {
     return this.repo.findExpiredHolds(tx, this.clock.now(), limit);

@@ -26,6 +26,8 @@ export interface AppConfig {
   matching: { weights: MatchingWeights; defaultLimit: number };
   bodyLimitBytes: number;
   logLevel: string;
+  /** scheduled jobs (expiry, reminders); tests drive them by hand */
+  schedulerEnabled: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', defaults.bodyLimitBytes, problems, 1024, 10 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'error' : 'log'),
+    schedulerEnabled: bool(env, 'SCHEDULER_ENABLED', nodeEnv !== 'test', problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -4,7 +4,8 @@ import { AvailabilityEventEntity } from '../availability/availability.entity.js'
 import { AvailabilityEventsRepository } from '../availability/availability-events.repository.js';
 import { FacilitiesController } from './facilities.controller.js';
 import { FacilitiesRepository } from './facilities.repository.js';
-import { ADDRESS_REVEAL_POLICY, FacilitiesService } from './facilities.service.js';
+import { AddressRevealRepository } from './address-reveal.repository.js';
+import { FacilitiesService } from './facilities.service.js';
 import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
 
 @Module({
@@ -14,8 +15,7 @@ import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
     FacilitiesRepository,
     AvailabilityEventsRepository,
     FacilitiesService,
-    // until placements exist no proposal can have been accepted
-    { provide: ADDRESS_REVEAL_POLICY, useValue: { acceptedForCaller: async () => false } },
+    AddressRevealRepository,
   ],
   exports: [FacilitiesService, FacilitiesRepository, AvailabilityEventsRepository],
 })

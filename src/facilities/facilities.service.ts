@@ -13,17 +13,12 @@ import { RegionsService } from '../regions/regions.service.js';
 import type { CreateFacilityDto } from './dto/create-facility.dto.js';
 import type { ListFacilitiesQuery } from './dto/list-facilities.query.js';
 import type { UpdateFacilityDto } from './dto/update-facility.dto.js';
+import { AddressRevealRepository } from './address-reveal.repository.js';
 import { FacilitiesRepository } from './facilities.repository.js';
 import { assertPlacesConsistent, DEFAULT_PROTECTION, matchPoint } from './facility-input.js';
 import { presentFacility } from './facility.presenter.js';
 import type { FacilityRecord } from './facility.record.js';
 import { canEditFacility, facilityAccess, seesAddress } from './facility.visibility.js';
-
-/** Decides, per facility, whether the caller's accepted proposal reveals a secret address. */
-export interface AddressRevealPolicy {
-  acceptedForCaller(p: Principal, facilityId: string): Promise<boolean>;
-}
-export const ADDRESS_REVEAL_POLICY = Symbol('ADDRESS_REVEAL_POLICY');
 
 @Injectable()
 export class FacilitiesService {
@@ -36,7 +31,7 @@ export class FacilitiesService {
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(ADDRESS_REVEAL_POLICY) private readonly reveal: AddressRevealPolicy,
+    private readonly reveal: AddressRevealRepository,
   ) {}
 
   async create(p: Principal, dto: CreateFacilityDto, opts: { confirmedAt?: Date | null } = {}) {
@@ -126,7 +121,7 @@ export class FacilitiesService {
     let address: string | null = null;
     let location: GeoPoint | null = null;
     if (access === 'full') {
-      const accepted = f.secretAddress && p.role === 'uor' ? await this.reveal.acceptedForCaller(p, f.id) : false;
+      const accepted = f.secretAddress && p.role === 'uor' ? await this.reveal.acceptedFor(p.region!, f.id) : false;
       if (seesAddress(p, f, accepted)) {
         address = this.cipher.decrypt(f.addressEnc);
         location = this.decryptLocation(f.locationEnc);

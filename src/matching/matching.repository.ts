@@ -29,7 +29,8 @@ export interface SnapshotRow {
 export class MatchingRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  loadSnapshots(): Promise<SnapshotRow[]> {
+  /** Every facility, or the given ones. */
+  loadSnapshots(ids?: string[]): Promise<SnapshotRow[]> {
     return this.ds.query(
       `SELECT f.id, f.name, f.type, f.region_code AS "regionCode", f.province_code AS "provinceCode",
               f.protection_level AS "protectionLevel", f.accepts_genders AS genders, f.accepts_adults AS adults,
@@ -40,7 +41,8 @@ export class MatchingRepository {
                         'free', GREATEST(0, p.total - p.occupied - p.out_of_service
                           - (SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL))))
                  FROM facility_place p WHERE p.facility_id = f.id) AS places
-       FROM facility f ORDER BY f.id`,
+       FROM facility f WHERE ($1::uuid[] IS NULL OR f.id = ANY($1)) ORDER BY f.id`,
+      [ids ?? null],
     );
   }
 }

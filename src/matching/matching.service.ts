@@ -4,7 +4,7 @@ import { freshnessOf } from '../availability/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RegionsService } from '../regions/regions.service.js';
-import { rankCandidates } from './core/index.js';
+import { checkHardConstraints, type HardConstraintResult, rankCandidates } from './core/index.js';
 import type { MatchProfileDto } from './dto/match-profile.dto.js';
 import { MatchingRepository } from './matching.repository.js';
 import type { FacilitySnapshot, MatchRequest, MatchResult } from './matching.types.js';
@@ -37,8 +37,20 @@ export class MatchingService {
   }
 
   async rank(req: MatchRequest, limit: number, conflictTagsOf: (facilityId: string) => string[] = () => []): Promise<{ result: MatchResult; snapshots: Map<string, FacilitySnapshot> }> {
+    const snapshots = await this.snapshots(undefined, conflictTagsOf);
+    const result = rankCandidates(req, snapshots, this.config.matching.weights, { limit });
+    return { result, snapshots: new Map(snapshots.map((s) => [s.id, s])) };
+  }
+
+  /** Hard constraints of one facility, on live numbers; null when it does not exist. */
+  async checkOne(req: MatchRequest, facilityId: string, conflictTags: string[]): Promise<HardConstraintResult | null> {
+    const [snapshot] = await this.snapshots([facilityId], () => conflictTags);
+    return snapshot ? checkHardConstraints(req, snapshot) : null;
+  }
+
+  private async snapshots(ids: string[] | undefined, conflictTagsOf: (facilityId: string) => string[]): Promise<FacilitySnapshot[]> {
     const now = this.clock.now();
-    const snapshots: FacilitySnapshot[] = (await this.repo.loadSnapshots()).map((r) => ({
+    return (await this.repo.loadSnapshots(ids)).map((r) => ({
       id: r.id,
       name: r.name,
       type: r.type,
@@ -55,8 +67,6 @@ export class MatchingService {
       places: r.places ?? [],
       conflictTags: conflictTagsOf(r.id),
     }));
-    const result = rankCandidates(req, snapshots, this.config.matching.weights, { limit });
-    return { result, snapshots: new Map(snapshots.map((s) => [s.id, s])) };
   }
 
   /** Capacity search: a profile in, coarse ranked candidates out, nothing stored. */

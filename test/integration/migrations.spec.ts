@@ -1,9 +1,13 @@
 import pg from 'pg';
 import { revertAllMigrations, runMigrations } from '../../src/database/migrate.js';
+import { MIGRATIONS } from '../../migrations/index.js';
 import { createEmptyDatabase } from '../support/databases.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
-const APPLICATION_TABLES = ['availability_event', 'audit_log', 'facility', 'facility_place', 'place_hold', 'province', 'region'];
+const APPLICATION_TABLES = [
+  'availability_event', 'audit_log', 'facility', 'facility_place', 'idempotency_key', 'place_hold', 'placement', 'placement_request', 'proposal', 'province', 'region',
+];
+const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
 
 /** The migration round trip, up → down → up, on a database of its own. */
 describe('migrations (integration)', () => {
@@ -52,7 +56,7 @@ describe('migrations (integration)', () => {
 
   it('runs every migration up', async () => {
     const applied = await runMigrations(empty.url);
-    expect(applied).toEqual(['ReferenceData1763900000000', 'Facilities1763900001000']);
+    expect(applied).toEqual(MIGRATION_NAMES);
     expect(await tables()).toEqual([...APPLICATION_TABLES, 'schema_migrations'].sort());
     expect(await counts()).toEqual({ regions: 20, provinces: 107 });
     const liguria = await q<{ code: string }>(`SELECT code FROM province WHERE region_code = '07' ORDER BY code`);
@@ -77,7 +81,7 @@ describe('migrations (integration)', () => {
 
   it('reverts everything: only schema_migrations may remain', async () => {
     const reverted = await revertAllMigrations(empty.url);
-    expect(reverted).toBe(2);
+    expect(reverted).toBe(MIGRATION_NAMES.length);
     const left = await tables();
     expect(left.filter((n) => n !== 'schema_migrations')).toEqual([]);
     expect(await functions()).toEqual([]);
@@ -86,7 +90,7 @@ describe('migrations (integration)', () => {
 
   it('goes up again after the round trip', async () => {
     const applied = await runMigrations(empty.url);
-    expect(applied).toEqual(['ReferenceData1763900000000', 'Facilities1763900001000']);
+    expect(applied).toEqual(MIGRATION_NAMES);
     expect(await tables()).toEqual([...APPLICATION_TABLES, 'schema_migrations'].sort());
     expect(await counts()).toEqual({ regions: 20, provinces: 107 });
     expect(await columnsOf(q)).toEqual(await columnsOf((text) => t.sql(text)));

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Tx } from '../database/transactions.repository.js';
+import { PlacementRequestEntity, type RequestStatus } from './placement-request.entity.js';
+
+@Injectable()
+export class PlacementRequestsRepository {
+  constructor(@InjectRepository(PlacementRequestEntity) private readonly repo: Repository<PlacementRequestEntity>) {}
+
+  async insert(tx: Tx, e: PlacementRequestEntity): Promise<void> {
+    await tx.getRepository(PlacementRequestEntity).insert(e);
+  }
+
+  findById(id: string, tx?: Tx): Promise<PlacementRequestEntity | null> {
+    return (tx ? tx.getRepository(PlacementRequestEntity) : this.repo).findOneBy({ id });
+  }
+
+  /** Row lock: decisions on one request (accept, withdraw, cancel) are serialised on it. */
+  lockById(tx: Tx, id: string): Promise<PlacementRequestEntity | null> {
+    return tx.getRepository(PlacementRequestEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async update(tx: Tx, id: string, patch: Partial<PlacementRequestEntity>): Promise<void> {
+    await tx.getRepository(PlacementRequestEntity).update({ id }, patch);
+  }
+
+  list(f: { regionCode?: string; status?: RequestStatus; limit: number; offset: number }): Promise<PlacementRequestEntity[]> {
+    return this.repo.find({
+      where: { ...(f.regionCode ? { regionCode: f.regionCode } : {}), ...(f.status ? { status: f.status } : {}) },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: f.limit,
+      skip: f.offset,
+    });
+  }
+
+  /** Conflict tags of the people each facility hosts or holds a place for, other than `exceptRequestId`. */
+  async conflictTagsByFacility(exceptRequestId: string | null, tx?: Tx): Promise<Map<string, string[]>> {
+    const rows: { facility_id: string; tags: string[] }[] = await (tx ?? this.repo.manager).query(
+      `SELECT facility_id, array_agg(DISTINCT tag) AS tags FROM (
+         SELECT p.facility_id, unnest(r.conflict_tags) AS tag FROM proposal p JOIN placement_request r ON r.id = p.request_id
+          WHERE p.status IN ('pending', 'accepted') AND r.id IS DISTINCT FROM $1::uuid
+         UNION ALL
+         SELECT pl.facility_id, unnest(r.conflict_tags) FROM placement pl JOIN placement_request r ON r.id = pl.request_id
+          WHERE pl.status = 'active' AND r.id IS DISTINCT FROM $1::uuid
+       ) t GROUP BY facility_id`,
+      [exceptRequestId],
+    );
+    return new Map(rows.map((r) => [r.facility_id, r.tags]));
+  }
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { HoldsService } from '../availability/holds.service.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { conflict, notFound, unprocessable } from '../common/errors/domain-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import type { MatchProfileDto } from '../matching/dto/match-profile.dto.js';
+import { MatchingService } from '../matching/matching.service.js';
+import type { MatchRequest } from '../matching/matching.types.js';
+import { PlacementsRepository } from '../placements/placements.repository.js';
+import { ProposalsRepository } from '../proposals/proposals.repository.js';
+import type { CreatePlacementRequestDto, ListRequestsQuery, UpdatePlacementRequestDto } from './dto/placement-request.dto.js';
+import type { PlacementRequestEntity } from './placement-request.entity.js';
+import { PlacementRequestsRepository } from './placement-requests.repository.js';
+import { presentRequest } from './request.presenter.js';
+
+@Injectable()
+export class PlacementRequestsService {
+  constructor(
+    private readonly repo: PlacementRequestsRepository,
+    private readonly proposals: ProposalsRepository,
+    private readonly placements: PlacementsRepository,
+    private readonly holds: HoldsService,
+    private readonly matching: MatchingService,
+    private readonly idempotency: IdempotencyService,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(p: Principal, dto: CreatePlacementRequestDto, idempotencyKey?: string) {
+    // validates provinces and regions before anything is written
+    this.matching.toMatchRequest(dto, p.region);
+    const { id, replayed } = await this.tx.run((t) =>
+      this.idempotency.once(t, p, 'placement-requests', idempotencyKey, dto, async () => {
+        if (dto.previousPlacementId) await this.assertPreviousPlacement(p, dto.previousPlacementId, t);
+        const now = this.clock.now();
+        const id = randomUUID();
+        await this.repo.insert(t, {
+          id,
+          caseCode: dto.caseCode,
+          regionCode: p.region!,
+          status: 'open',
+          profile: dto.person,
+          note: dto.note ?? null,
+          protectionLevel: dto.protectionLevel,
+          stage: dto.stage,
+          originProvince: dto.origin.provinceCode,
+          safety: dto.safety,
+          preferences: dto.preferences,
+          conflictTags: dto.safety.conflictTags,
+          urgency: dto.urgency,
+          previousPlacementId: dto.previousPlacementId ?? null,
+          createdBySub: p.sub,
+          createdByEmail: p.email ?? null,
+          createdAt: now,
+          updatedAt: now,
+          closedAt: null,
+          purgedAt: null,
+        });
+        await this.audit.record(t, p, 'request.create', 'placement_request', id);
+        return id;
+      }),
+    );
+    return { ...(await this.view(p, id, false)), replayed };
+  }
+
+  get(p: Principal, id: string) {
+    return this.view(p, id, true);
+  }
+
+  async list(p: Principal, q: ListRequestsQuery) {
+    const rows = await this.repo.list({ regionCode: p.role === 'admin' ? undefined : p.region, status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+    // a list carries no profile: reading one is a deliberate, audited act
+    return { items: rows.map((r) => ({ id: r.id, caseCode: r.caseCode, status: r.status, urgency: r.urgency, stage: r.stage, createdAt: r.createdAt.toISOString() })) };
+  }
+
+  async update(p: Principal, id: string, dto: UpdatePlacementRequestDto) {
+    await this.tx.run(async (t) => {
+      const r = await this.lockVisible(p, id, t);
+      if (r.status === 'closed' || r.status === 'cancelled') throw conflict('request_closed', `the request is ${r.status}`);
+      const safety = dto.safety ?? r.safety;
+      const patch: Partial<PlacementRequestEntity> = { updatedAt: this.clock.now() };
+      if (dto.protectionLevel) patch.protectionLevel = dto.protectionLevel;
+      if (dto.stage) patch.stage = dto.stage;
+      if (dto.urgency) patch.urgency = dto.urgency;
+      if (dto.note !== undefined) patch.note = dto.note;
+      if (dto.preferences) patch.preferences = dto.preferences;
+      if (dto.safety) Object.assign(patch, { safety, conflictTags: safety.conflictTags });
+      this.matching.toMatchRequest(this.profileOf({ ...r, ...patch } as PlacementRequestEntity));
+      await this.repo.update(t, id, patch);
+      // which constraints changed, never their values
+      await this.audit.record(t, p, 'request.update_constraints', 'placement_request', id, { fields: Object.keys(dto) });
+    });
+    return this.view(p, id, false);
+  }
+
+  async cancel(p: Principal, id: string) {
+    await this.tx.run(async (t) => {
+      const r = await this.lockVisible(p, id, t);
+      if (r.status === 'placed' || r.status === 'closed' || r.status === 'cancelled') throw conflict('request_not_cancellable', `a ${r.status} request cannot be cancelled`);
+      const now = this.clock.now();
+      for (const live of await this.proposals.findLiveForRequest(t, id)) {
+        if (live.holdId) await this.holds.release(p, live.holdId, 'cancelled', t);
+        await this.proposals.update(t, live.id, { status: 'withdrawn', decidedAt: now, decidedBySub: p.sub });
+      }
+      await this.repo.update(t, id, { status: 'cancelled', closedAt: now, updatedAt: now });
+      await this.audit.record(t, p, 'request.cancel', 'placement_request', id);
+    });
+    return this.view(p, id, false);
+  }
+
+  async candidates(p: Principal, id: string, limit?: number) {
+    const r = await this.findVisible(p, id);
+    if (!r.profile) throw conflict('request_purged', 'the profile of this request was purged');
+    const tags = await this.repo.conflictTagsByFacility(r.id);
+    const { result, snapshots } = await this.matching.rank(this.toMatch(r), limit ?? this.config.matching.defaultLimit, (f) => tags.get(f) ?? []);
+    return {
+      requestId: r.id,
+      candidates: result.candidates.map((c) => {
+        const f = snapshots.get(c.facilityId)!;
+        return { facilityId: c.facilityId, facilityName: f.name, type: f.type, regionCode: f.regionCode, provinceCode: f.provinceCode, placeKind: c.placeKind, distanceKm: c.distanceKm, freshness: c.freshness, score: c.score, breakdown: c.breakdown };
+      }),
+      excluded: result.excluded,
+    };
+  }
+
+  /** The request as the core sees it (used by proposals to re-check one facility). */
+  toMatch(r: PlacementRequestEntity): MatchRequest {
+    return this.matching.toMatchRequest(this.profileOf(r), r.regionCode);
+  }
+
+  /** 404 unless the caller is a UOR of the request's region or an admin. */
+  async findVisible(p: Principal, id: string, tx?: Tx): Promise<PlacementRequestEntity> {
+    const r = await this.repo.findById(id, tx);
+    if (!r || !(p.role === 'admin' || (p.role === 'uor' && p.region === r.regionCode))) throw notFound('placement request');
+    return r;
+  }
+
+  async lockVisible(p: Principal, id: string, t: Tx): Promise<PlacementRequestEntity> {
+    await this.findVisible(p, id, t);
+    return (await this.repo.lockById(t, id))!;
+  }
+
+  private profileOf(r: PlacementRequestEntity): MatchProfileDto {
+    if (!r.profile) throw conflict('request_purged', 'the profile of this request was purged');
+    return { person: r.profile, protectionLevel: r.protectionLevel, stage: r.stage, origin: { provinceCode: r.originProvince }, safety: r.safety, preferences: r.preferences } as MatchProfileDto;
+  }
+
+  private async assertPreviousPlacement(p: Principal, placementId: string, t: Tx) {
+    const prev = await this.placements.findById(placementId, t);
+    const prevRequest = prev ? await this.repo.findById(prev.requestId, t) : null;
+    if (!prev || !prevRequest || prevRequest.regionCode !== p.region)
+      throw unprocessable('unknown_placement', 'previousPlacementId: no placement of your region with this id', { field: 'previousPlacementId' });
+  }
+
+  private async view(p: Principal, id: string, audit: boolean) {
+    const r = await this.findVisible(p, id);
+    const proposals = await this.proposals.findForRequest(id);
+    const expiries = await this.holds.expiries(proposals.flatMap((x) => (x.holdId ? [x.holdId] : [])));
+    if (audit && r.profile) await this.audit.record(null, p, 'request.read_profile', 'placement_request', id);
+    return presentRequest(r, proposals, expiries);
+  }
+}

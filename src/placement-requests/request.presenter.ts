@@ -1,0 +1,44 @@
+import type { ProposalEntity } from '../proposals/proposal.entity.js';
+import type { PlacementRequestEntity } from './placement-request.entity.js';
+
+/** The requesting UOR's view: the whole pseudonymous profile (reading it is audited). */
+export function presentRequest(r: PlacementRequestEntity, proposals: ProposalEntity[], expiries: Map<string, { expiresAt: Date; live: boolean }>) {
+  return {
+    id: r.id,
+    caseCode: r.caseCode,
+    status: r.status,
+    regionCode: r.regionCode,
+    person: r.profile,
+    purged: r.purgedAt !== null,
+    protectionLevel: r.protectionLevel,
+    stage: r.stage,
+    origin: { provinceCode: r.originProvince },
+    safety: r.safety,
+    preferences: r.preferences,
+    urgency: r.urgency,
+    note: r.note,
+    previousPlacementId: r.previousPlacementId,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+    proposals: proposals.map((p) => ({
+      id: p.id,
+      facilityId: p.facilityId,
+      status: p.status,
+      placeKind: p.placeKind,
+      holdExpiresAt: p.holdId && expiries.get(p.holdId)?.live ? expiries.get(p.holdId)!.expiresAt.toISOString() : null,
+      placementId: p.placementId,
+    })),
+  };
+}
+
+/** What a shelter manager needs to decide, nothing else: no origin, safety, tags or operator note. */
+export function presentCaseForFacility(r: PlacementRequestEntity) {
+  return {
+    caseCode: r.caseCode,
+    person: r.profile,
+    protectionLevel: r.protectionLevel,
+    stage: r.stage,
+    urgency: r.urgency,
+  };
+}

@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { HoldsService } from '../availability/holds.service.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { conflict, notFound } from '../common/errors/domain-error.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
+import type { DischargeReason, PlacementEntity } from './placement.entity.js';
+import { PlacementsRepository } from './placements.repository.js';
+
+const present = (x: PlacementEntity) => ({
+  id: x.id,
+  requestId: x.requestId,
+  proposalId: x.proposalId,
+  facilityId: x.facilityId,
+  placeKind: x.placeKind,
+  status: x.status,
+  admittedAt: x.admittedAt.toISOString(),
+  dischargedAt: x.dischargedAt?.toISOString() ?? null,
+  dischargeDate: x.dischargeDate,
+  dischargeReason: x.dischargeReason,
+});
+
+@Injectable()
+export class PlacementsService {
+  constructor(
+    private readonly repo: PlacementsRepository,
+    private readonly requests: PlacementRequestsRepository,
+    private readonly holds: HoldsService,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async get(p: Principal, id: string) {
+    return present(await this.findVisible(p, id));
+  }
+
+  /** Frees the place and closes the request; a transfer is a new request linked to this placement. */
+  async discharge(p: Principal, id: string, reason: DischargeReason, date: string) {
+    await this.tx.run(async (t) => {
+      await this.findVisible(p, id, t);
+      const placement = (await this.repo.lockById(t, id))!;
+      if (placement.status !== 'active') throw conflict('already_discharged', 'the placement has already ended');
+      const now = this.clock.now();
+      await this.holds.discharge(p, placement.facilityId, placement.placeKind, { reason, placementId: id }, t);
+      await this.repo.update(t, id, { status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
+      await this.requests.update(t, placement.requestId, { status: 'closed', closedAt: now, updatedAt: now });
+      await this.audit.record(t, p, 'placement.discharge', 'placement', id, { reason });
+    });
+    return this.get(p, id);
+  }
+
+  /** Its facility's managers, the UOR of the request's region, admins; else 404. */
+  private async findVisible(p: Principal, id: string, tx?: Tx): Promise<PlacementEntity> {
+    const x = await this.repo.findById(id, tx);
+    const request = x ? await this.requests.findById(x.requestId, tx) : null;
+    const visible =
+      x &&
+      request &&
+      (p.role === 'admin' || (p.role === 'shelter_manager' && p.facilities.includes(x.facilityId)) || (p.role === 'uor' && p.region === request.regionCode));
+    if (!visible) throw notFound('placement');
+    return x;
+  }
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { HoldsService, SYSTEM, type Actor } from '../availability/holds.service.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { conflict, forbidden } from '../common/errors/domain-error.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
+import { PlacementsRepository } from '../placements/placements.repository.js';
+import type { DeclineReason, ProposalEntity, ProposalStatus } from './proposal.entity.js';
+import { ProposalsRepository } from './proposals.repository.js';
+import { ProposalsService } from './proposals.service.js';
+
+type Decider = 'facility' | 'requester';
+
+/**
+ * The lifecycle after an offer: accept (the first wins, the others are withdrawn in the same
+ * transaction), decline, admit, withdraw, expire. Every decision locks the request row first,
+ * then re-reads the proposal, so concurrent decisions on one request are serialised.
+ */
+@Injectable()
+export class ProposalDecisionsService {
+  private readonly logger = new Logger('Proposals');
+
+  constructor(
+    private readonly proposals: ProposalsService,
+    private readonly repo: ProposalsRepository,
+    private readonly requests: PlacementRequestsRepository,
+    private readonly placements: PlacementsRepository,
+    private readonly holds: HoldsService,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  accept(p: Principal, id: string) {
+    return this.decide(p, id, 'facility', ['pending'], async (t, proposal) => {
+      const now = this.clock.now();
+      if (!proposal.holdId || !(await this.holds.expiries([proposal.holdId], t)).get(proposal.holdId)?.live)
+        throw conflict('hold_expired', 'the hold of this proposal has expired');
+      await this.repo.update(t, id, { status: 'accepted', decidedAt: now, decidedBySub: p.sub });
+      // the person now travels: the place stays held for a fresh TTL
+      await this.holds.extend(proposal.holdId, t);
+      for (const other of await this.repo.findLiveForRequest(t, proposal.requestId)) {
+        if (other.id === id) continue;
+        await this.close(t, SYSTEM, other, 'withdrawn');
+      }
+      await this.audit.record(t, p, 'proposal.accept', 'proposal', id, { requestId: proposal.requestId });
+    });
+  }
+
+  decline(p: Principal, id: string, reason: DeclineReason) {
+    return this.decide(p, id, 'facility', ['pending'], async (t, proposal) => {
+      await this.close(t, p, proposal, 'declined', reason);
+      await this.reopenIfIdle(t, proposal.requestId);
+      await this.audit.record(t, p, 'proposal.decline', 'proposal', id, { requestId: proposal.requestId, reason });
+    });
+  }
+
+  withdraw(p: Principal, id: string) {
+    return this.decide(p, id, 'requester', ['pending', 'accepted'], async (t, proposal) => {
+      await this.close(t, p, proposal, 'withdrawn');
+      await this.reopenIfIdle(t, proposal.requestId);
+      await this.audit.record(t, p, 'proposal.withdraw', 'proposal', id, { requestId: proposal.requestId });
+    });
+  }
+
+  /** The held place becomes occupied and a placement begins. */
+  admit(p: Principal, id: string) {
+    return this.decide(p, id, 'facility', ['accepted'], async (t, proposal) => {
+      const now = this.clock.now();
+      await this.holds.admit(p, proposal.holdId!, t);
+      const placementId = randomUUID();
+      await this.placements.insert(t, {
+        id: placementId,
+        requestId: proposal.requestId,
+        proposalId: id,
+        facilityId: proposal.facilityId,
+        placeKind: proposal.placeKind,
+        status: 'active',
+        admittedAt: now,
+        dischargedAt: null,
+        dischargeDate: null,
+        dischargeReason: null,
+      });
+      await this.repo.update(t, id, { status: 'admitted', placementId });
+      await this.requests.update(t, proposal.requestId, { status: 'placed', updatedAt: now });
+      await this.audit.record(t, p, 'proposal.admit', 'proposal', id, { requestId: proposal.requestId, placementId });
+    });
+  }
+
+  /** Expires proposals (and stray holds) whose hold is past its TTL; returns how many holds it freed. */
+  async expireDue(batch = 100): Promise<number> {
+    const due = await this.tx.run((t) => this.holds.findExpired(t, batch));
+    let freed = 0;
+    for (const hold of due) {
+      freed += await this.tx.run(async (t) => {
+        const proposal = await this.repo.findByHoldId(t, hold.id);
+        if (!proposal) return (await this.holds.release(SYSTEM, hold.id, 'expired', t)) ? 1 : 0;
+        await this.requests.lockById(t, proposal.requestId);
+        const current = await this.repo.lockById(t, proposal.id);
+        if (!current || (current.status !== 'pending' && current.status !== 'accepted')) return 0;
+        const live = (await this.holds.expiries([hold.id], t)).get(hold.id);
+        if (!live?.live || live.expiresAt > this.clock.now()) return 0;
+        await this.close(t, SYSTEM, current, 'expired');
+        await this.reopenIfIdle(t, current.requestId);
+        await this.audit.record(t, SYSTEM, 'proposal.expire', 'proposal', current.id, { requestId: current.requestId });
+        return 1;
+      });
+    }
+    if (freed) this.logger.log(`expired ${freed} holds`);
+    return freed;
+  }
+
+  private async decide(p: Principal, id: string, who: Decider, from: ProposalStatus[], work: (t: Tx, proposal: ProposalEntity) => Promise<void>) {
+    await this.tx.run(async (t) => {
+      const { proposal } = await this.proposals.findVisible(p, id, t);
+      const allowed =
+        p.role === 'admin' ||
+        (who === 'facility' ? p.role === 'shelter_manager' && p.facilities.includes(proposal.facilityId) : p.role === 'uor');
+      if (!allowed) throw forbidden(who === 'facility' ? 'the facility decides on its proposals' : 'the requesting UOR withdraws its proposals');
+      await this.requests.lockById(t, proposal.requestId);
+      const current = (await this.repo.lockById(t, id))!;
+      if (!from.includes(current.status)) throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${current.status}`, { status: current.status });
+      await work(t, current);
+    });
+    return this.proposals.get(p, id, false);
+  }
+
+  private async close(t: Tx, actor: Actor, proposal: ProposalEntity, status: 'declined' | 'withdrawn' | 'expired', reason?: DeclineReason) {
+    if (proposal.holdId) await this.holds.release(actor, proposal.holdId, status, t);
+    await this.repo.update(t, proposal.id, { status, decidedAt: this.clock.now(), decidedBySub: actor.sub, declineReason: reason ?? null });
+  }
+
+  private async reopenIfIdle(t: Tx, requestId: string) {
+    if ((await this.repo.findLiveForRequest(t, requestId)).length === 0)
+      await this.requests.update(t, requestId, { status: 'open', updatedAt: this.clock.now() });
+  }
+}

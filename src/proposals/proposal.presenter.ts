@@ -1,0 +1,19 @@
+import type { PlacementRequestEntity } from '../placement-requests/placement-request.entity.js';
+import { presentCaseForFacility } from '../placement-requests/request.presenter.js';
+import type { ProposalEntity } from './proposal.entity.js';
+
+export function presentProposal(p: ProposalEntity, hold: { expiresAt: Date; live: boolean } | undefined, forFacility?: PlacementRequestEntity) {
+  return {
+    id: p.id,
+    requestId: p.requestId,
+    facilityId: p.facilityId,
+    status: p.status,
+    placeKind: p.placeKind,
+    holdExpiresAt: hold?.live ? hold.expiresAt.toISOString() : null,
+    createdAt: p.createdAt.toISOString(),
+    decidedAt: p.decidedAt?.toISOString() ?? null,
+    declineReason: p.declineReason,
+    placementId: p.placementId,
+    ...(forFacility ? { case: presentCaseForFacility(forFacility) } : {}),
+  };
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { HoldsService } from '../availability/holds.service.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { conflict, notFound, unprocessable } from '../common/errors/domain-error.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { MatchingService } from '../matching/matching.service.js';
+import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
+import { PlacementRequestsService } from '../placement-requests/placement-requests.service.js';
+import type { ListProposalsQuery } from './dto/proposal.dto.js';
+import type { ProposalEntity } from './proposal.entity.js';
+import { presentProposal } from './proposal.presenter.js';
+import { ProposalsRepository } from './proposals.repository.js';
+
+/** Offering a request to facilities (each offer holds a place) and reading offers as each role may. */
+@Injectable()
+export class ProposalsService {
+  constructor(
+    private readonly repo: ProposalsRepository,
+    private readonly requests: PlacementRequestsService,
+    private readonly requestsRepo: PlacementRequestsRepository,
+    private readonly matching: MatchingService,
+    private readonly holds: HoldsService,
+    private readonly idempotency: IdempotencyService,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Holds a place of the needed kind: 409 no_free_place, 422 constraint_violated with every failing reason. */
+  async propose(p: Principal, requestId: string, facilityId: string, idempotencyKey?: string) {
+    const { id } = await this.tx.run(async (t) => {
+      // the request lock serialises proposals and decisions of one request
+      const r = await this.requests.lockVisible(p, requestId, t);
+      return this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, async () => {
+        if (r.status !== 'open' && r.status !== 'proposed') throw conflict('request_not_open', `the request is ${r.status}`);
+        const live = await this.repo.findLiveForRequest(t, requestId);
+        if (live.some((x) => x.facilityId === facilityId)) throw conflict('already_proposed', 'this request is already offered to that facility');
+        if (live.some((x) => x.status === 'accepted')) throw conflict('already_accepted', 'another facility has already accepted this request');
+        const tags = (await this.requestsRepo.conflictTagsByFacility(requestId, t)).get(facilityId) ?? [];
+        const check = await this.matching.checkOne(this.requests.toMatch(r), facilityId, tags);
+        if (!check) throw notFound('facility');
+        if (!check.ok) {
+          const hard = check.reasons.filter((x) => x !== 'no_free_place');
+          if (hard.length) throw unprocessable('constraint_violated', `the facility fails: ${hard.join(', ')}; change the request's constraints to propose it`, { reasons: hard });
+          throw conflict('no_free_place', 'no free place of the needed kind', { facilityId });
+        }
+        const id = randomUUID();
+        const hold = await this.holds.hold(p, facilityId, check.placeKind, id, t);
+        await this.repo.insert(t, {
+          id,
+          requestId,
+          facilityId,
+          placeKind: check.placeKind,
+          status: 'pending',
+          holdId: hold.id,
+          createdBySub: p.sub,
+          createdAt: this.clock.now(),
+          decidedBySub: null,
+          decidedAt: null,
+          declineReason: null,
+          placementId: null,
+        });
+        if (r.status === 'open') await this.requestsRepo.update(t, requestId, { status: 'proposed', updatedAt: this.clock.now() });
+        await this.audit.record(t, p, 'proposal.create', 'proposal', id, { requestId, facilityId });
+        return id;
+      });
+    });
+    return this.get(p, id, false);
+  }
+
+  async get(p: Principal, id: string, audit = true) {
+    const { proposal, request } = await this.findVisible(p, id);
+    const expiries = await this.holds.expiries(proposal.holdId ? [proposal.holdId] : []);
+    const forFacility = p.role === 'shelter_manager' || p.role === 'admin';
+    if (audit && forFacility && request.profile) await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
+    return presentProposal(proposal, proposal.holdId ? expiries.get(proposal.holdId) : undefined, forFacility ? request : undefined);
+  }
+
+  async list(p: Principal, q: ListProposalsQuery) {
+    const rows = await this.repo.list({
+      facilityIds: p.role === 'shelter_manager' ? p.facilities : undefined,
+      regionCode: p.role === 'uor' ? p.region : undefined,
+      status: q.status,
+      limit: q.limit ?? 50,
+      offset: q.offset ?? 0,
+    });
+    const expiries = await this.holds.expiries(rows.flatMap((x) => (x.holdId ? [x.holdId] : [])));
+    // the inbox carries no profile: opening one proposal does, and is audited
+    return { items: rows.map((x) => presentProposal(x, x.holdId ? expiries.get(x.holdId) : undefined)) };
+  }
+
+  /** Managers see proposals to their facilities, the UOR those of its region's requests; else 404. */
+  async findVisible(p: Principal, id: string, tx?: Tx) {
+    const proposal = await this.repo.findById(id, tx);
+    const request = proposal ? await this.requestsRepo.findById(proposal.requestId, tx) : null;
+    const visible =
+      proposal &&
+      request &&
+      (p.role === 'admin' ||
+        (p.role === 'shelter_manager' && p.facilities.includes(proposal.facilityId)) ||
+        (p.role === 'uor' && p.region === request.regionCode));
+    if (!visible) throw notFound('proposal');
+    return { proposal: proposal as ProposalEntity, request: request! };
+  }
+}
