@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { FacilityType, Gender, PlaceKind, ProtectionLevel, ExploitationType, Support } from './matching.types.js';
+import { PREFILTER_SQL } from './matching-prefilter.sql.js';
+import type { ExclusionReason, FacilityType, Gender, PlaceKind, ProtectionLevel, ExploitationType, Support } from './matching.types.js';
 
 export interface SnapshotRow {
   id: string;
@@ -44,5 +45,17 @@ export class MatchingRepository {
        FROM facility f WHERE ($1::uuid[] IS NULL OR f.id = ANY($1)) ORDER BY f.id`,
       [ids ?? null],
     );
+  }
+
+  /** Primary exclusion reasons counted in the database, and the ids the core must still judge. */
+  async prefilter(params: unknown[]): Promise<{ excluded: Map<ExclusionReason, number>; undecided: string[] }> {
+    const rows: { reason: ExclusionReason | null; n: number; ids: string[] | null }[] = await this.ds.query(PREFILTER_SQL, params);
+    const excluded = new Map<ExclusionReason, number>();
+    let undecided: string[] = [];
+    for (const r of rows) {
+      if (r.reason) excluded.set(r.reason, r.n);
+      else undecided = r.ids ?? [];
+    }
+    return { excluded, undecided };
   }
 }

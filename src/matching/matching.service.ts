@@ -4,10 +4,10 @@ import { freshnessOf } from '../availability/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RegionsService } from '../regions/regions.service.js';
-import { checkHardConstraints, type HardConstraintResult, rankCandidates } from './core/index.js';
+import { checkHardConstraints, type HardConstraintResult, neededPlaceKinds, rankCandidates, requiredSupports } from './core/index.js';
 import type { MatchProfileDto } from './dto/match-profile.dto.js';
 import { MatchingRepository } from './matching.repository.js';
-import type { FacilitySnapshot, MatchRequest, MatchResult } from './matching.types.js';
+import { PROTECTION_LEVELS, type FacilitySnapshot, type MatchRequest, type MatchResult } from './matching.types.js';
 
 /** Glue between the database and the pure core: resolves places to points, loads snapshots, ranks. */
 @Injectable()
@@ -36,19 +36,45 @@ export class MatchingService {
     };
   }
 
-  async rank(req: MatchRequest, limit: number, conflictTagsOf: (facilityId: string) => string[] = () => []): Promise<{ result: MatchResult; snapshots: Map<string, FacilitySnapshot> }> {
-    const snapshots = await this.snapshots(undefined, conflictTagsOf);
-    const result = rankCandidates(req, snapshots, this.config.matching.weights, { limit });
-    return { result, snapshots: new Map(snapshots.map((s) => [s.id, s])) };
+  /**
+   * Ranks every facility for `req`. The database pre-filter judges most facilities and counts them
+   * by reason; only those it passes (or cannot decide) are loaded and judged by the pure core.
+   * `requestId`: that request's own proposals never conflict with it.
+   */
+  async rank(req: MatchRequest, limit: number, requestId: string | null = null): Promise<{ result: MatchResult; snapshots: Map<string, FacilitySnapshot> }> {
+    const { person, safety, preferences } = req;
+    const { excluded, undecided } = await this.repo.prefilter([
+      req.origin.point.lat,
+      req.origin.point.lon,
+      safety.excludedProvinces,
+      safety.excludedRegions,
+      safety.minDistanceKm ?? null,
+      preferences.crossRegion,
+      req.regionCode,
+      preferences.maxDistanceKm ?? null,
+      person.gender,
+      person.age < 18,
+      person.children.length,
+      PROTECTION_LEVELS.indexOf(req.protectionLevel),
+      requiredSupports(person),
+      neededPlaceKinds(person),
+      safety.conflictTags,
+      requestId,
+    ]);
+    // the pre-filter has already ruled out every conflict among these
+    const snapshots = undecided.length ? await this.loadSnapshots(undecided, () => []) : [];
+    const result = rankCandidates(req, snapshots, this.config.matching.weights, { limit, preExcluded: excluded });
+    return { result, snapshots: new Map(snapshots.map((x) => [x.id, x])) };
   }
 
   /** Hard constraints of one facility, on live numbers; null when it does not exist. */
   async checkOne(req: MatchRequest, facilityId: string, conflictTags: string[]): Promise<HardConstraintResult | null> {
-    const [snapshot] = await this.snapshots([facilityId], () => conflictTags);
+    const [snapshot] = await this.loadSnapshots([facilityId], () => conflictTags);
     return snapshot ? checkHardConstraints(req, snapshot) : null;
   }
 
-  private async snapshots(ids: string[] | undefined, conflictTagsOf: (facilityId: string) => string[]): Promise<FacilitySnapshot[]> {
+  /** Snapshots as the core sees them (every facility when `ids` is undefined). */
+  async loadSnapshots(ids: string[] | undefined, conflictTagsOf: (facilityId: string) => string[]): Promise<FacilitySnapshot[]> {
     const now = this.clock.now();
     return (await this.repo.loadSnapshots(ids)).map((r) => ({
       id: r.id,

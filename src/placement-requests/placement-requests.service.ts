@@ -118,8 +118,7 @@ export class PlacementRequestsService {
   async candidates(p: Principal, id: string, limit?: number) {
     const r = await this.findVisible(p, id);
     if (!r.profile) throw conflict('request_purged', 'the profile of this request was purged');
-    const tags = await this.repo.conflictTagsByFacility(r.id);
-    const { result, snapshots } = await this.matching.rank(this.toMatch(r), limit ?? this.config.matching.defaultLimit, (f) => tags.get(f) ?? []);
+    const { result, snapshots } = await this.matching.rank(this.toMatch(r), limit ?? this.config.matching.defaultLimit, r.id);
     return {
       requestId: r.id,
       candidates: result.candidates.map((c) => {

@@ -31,6 +31,8 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
 export interface RankOptions {
   /** keep only the best `limit` candidates; excluded counts are unaffected */
   limit?: number;
+  /** facilities already excluded elsewhere (the database pre-filter), counted in with these */
+  preExcluded?: ReadonlyMap<ExclusionReason, number>;
 }
 
 export function rankCandidates(
@@ -39,7 +41,7 @@ export function rankCandidates(
   weights: MatchingWeights,
   opts: RankOptions = {},
 ): MatchResult {
-  const counts = new Map<ExclusionReason, number>();
+  const counts = new Map<ExclusionReason, number>(opts.preExcluded ?? []);
   const candidates: Candidate[] = [];
 
   for (const f of facilities) {
