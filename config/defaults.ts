@@ -29,5 +29,15 @@ export const defaults = {
     },
     "defaultLimit": 20
   },
-  "bodyLimitBytes": 262144
+  "bodyLimitBytes": 262144,
+  "staleEscalateAfterHours": 48,
+  "holdExpiryWarningHours": 2,
+  "retentionDays": 365,
+  "mail": {
+    "from": "Approdo <no-reply@approdo.example.org>",
+    "dir": ".data/mail",
+    "leaseSeconds": 60,
+    "maxAttempts": 8,
+    "backoffBaseSeconds": 30
+  }
 };

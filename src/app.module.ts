@@ -6,6 +6,8 @@ import { CapacityModule } from './capacity/capacity.module.js';
 import { MatchingModule } from './matching/matching.module.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import { PlacementsModule } from './placements/placements.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
@@ -34,7 +36,9 @@ export class AppModule {
         AvailabilityModule,
         CapacityModule,
         MatchingModule,
+        NotificationsModule,
         PlacementsModule,
+        JobsModule,
         ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
         HealthModule,
         DemoModule,

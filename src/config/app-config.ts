@@ -28,6 +28,21 @@ export interface AppConfig {
   logLevel: string;
   /** scheduled jobs (expiry, reminders); tests drive them by hand */
   schedulerEnabled: boolean;
+  /** still stale this long after confirmation: the region's UOR is told */
+  staleEscalateAfterHours: number;
+  /** warn facility and UOR this long before a hold expires */
+  holdExpiryWarningHours: number;
+  /** profiles of requests closed longer than this are erased */
+  retentionDays: number;
+  mail: {
+    /** unset: messages are written as .eml files under `dir` */
+    smtpUrl?: string;
+    from: string;
+    dir: string;
+    leaseSeconds: number;
+    maxAttempts: number;
+    backoffBaseSeconds: number;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -98,6 +113,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const jwtSecret = env.JWT_SECRET || (production ? undefined : defaults.jwt.devSecret);
   const publicKey = env.JWT_PUBLIC_KEY || undefined;
+  if (env.SMTP_URL && !/^smtps?:\/\/[^/]+/.test(env.SMTP_URL)) problems.push('SMTP_URL must look like smtp://user:pass@host:587');
   if (production && !env.JWT_SECRET && !publicKey) problems.push('JWT_SECRET (or JWT_PUBLIC_KEY) is required when NODE_ENV=production');
   if (production && env.JWT_SECRET === defaults.jwt.devSecret) problems.push('JWT_SECRET must not be the development default in production');
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
@@ -145,6 +161,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', defaults.bodyLimitBytes, problems, 1024, 10 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'error' : 'log'),
     schedulerEnabled: bool(env, 'SCHEDULER_ENABLED', nodeEnv !== 'test', problems),
+    staleEscalateAfterHours: int(env, 'STALE_ESCALATE_AFTER_HOURS', defaults.staleEscalateAfterHours, problems, 1, 24 * 60),
+    holdExpiryWarningHours: int(env, 'HOLD_EXPIRY_WARNING_HOURS', defaults.holdExpiryWarningHours, problems, 1, 24 * 14),
+    retentionDays: int(env, 'RETENTION_DAYS', defaults.retentionDays, problems, 1, 3650),
+    mail: {
+      smtpUrl: env.SMTP_URL || undefined,
+      from: env.MAIL_FROM || defaults.mail.from,
+      dir: env.MAIL_DIR || defaults.mail.dir,
+      leaseSeconds: int(env, 'MAIL_LEASE_SECONDS', defaults.mail.leaseSeconds, problems, 5, 3600),
+      maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', defaults.mail.maxAttempts, problems, 1, 50),
+      backoffBaseSeconds: int(env, 'MAIL_BACKOFF_BASE_SECONDS', defaults.mail.backoffBaseSeconds, problems, 0, 3600),
+    },
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

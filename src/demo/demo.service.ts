@@ -4,6 +4,7 @@ import { TokenService } from '../auth/token.service.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
+import { RegionsService } from '../regions/regions.service.js';
 import { DEMO_FACILITIES, DEMO_USERS } from './demo-network.data.js';
 
 const LOADER: Principal = { sub: 'demo-loader', role: 'admin', facilities: [] };
@@ -17,6 +18,7 @@ export class DemoService {
     private readonly facilities: FacilitiesService,
     private readonly repo: FacilitiesRepository,
     private readonly tokens: TokenService,
+    private readonly regions: RegionsService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -31,6 +33,7 @@ export class DemoService {
       }
       return ids;
     }
+    for (const u of DEMO_USERS) if (u.role === 'uor' && u.region) await this.regions.setUorContact(u.region, u.email);
     const now = this.clock.now().getTime();
     for (const d of DEMO_FACILITIES) {
       const { key, confirmedHoursAgo, ...dto } = d;

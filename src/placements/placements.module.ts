@@ -9,7 +9,6 @@ import { PlacementRequestsController } from '../placement-requests/placement-req
 import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
 import { PlacementRequestsService } from '../placement-requests/placement-requests.service.js';
 import { ProposalDecisionsService } from '../proposals/proposal-decisions.service.js';
-import { ProposalExpiryJob } from '../proposals/proposal-expiry.job.js';
 import { ProposalEntity } from '../proposals/proposal.entity.js';
 import { ProposalsController } from '../proposals/proposals.controller.js';
 import { ProposalsRepository } from '../proposals/proposals.repository.js';
@@ -29,7 +28,6 @@ import { PlacementsService } from './placements.service.js';
     ProposalsRepository,
     ProposalsService,
     ProposalDecisionsService,
-    ProposalExpiryJob,
     PlacementsRepository,
     PlacementsService,
     IdempotencyRepository,

@@ -6,6 +6,9 @@ import { HoldsService, SYSTEM, type Actor } from '../availability/holds.service.
 import { CLOCK, type Clock } from '../common/clock.js';
 import { conflict, forbidden } from '../common/errors/domain-error.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationEvent } from '../notifications/templates.js';
+import { RecipientsRepository } from '../notifications/recipients.repository.js';
 import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
 import { PlacementsRepository } from '../placements/placements.repository.js';
 import type { DeclineReason, ProposalEntity, ProposalStatus } from './proposal.entity.js';
@@ -31,6 +34,8 @@ export class ProposalDecisionsService {
     private readonly holds: HoldsService,
     private readonly tx: Transactions,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly recipients: RecipientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -47,6 +52,7 @@ export class ProposalDecisionsService {
         await this.close(t, SYSTEM, other, 'withdrawn');
       }
       await this.audit.record(t, p, 'proposal.accept', 'proposal', id, { requestId: proposal.requestId });
+      await this.tellRequester(t, 'proposal_accepted', proposal);
     });
   }
 
@@ -55,6 +61,7 @@ export class ProposalDecisionsService {
       await this.close(t, p, proposal, 'declined', reason);
       await this.reopenIfIdle(t, proposal.requestId);
       await this.audit.record(t, p, 'proposal.decline', 'proposal', id, { requestId: proposal.requestId, reason });
+      await this.tellRequester(t, 'proposal_declined', proposal);
     });
   }
 
@@ -106,6 +113,7 @@ export class ProposalDecisionsService {
         await this.close(t, SYSTEM, current, 'expired');
         await this.reopenIfIdle(t, current.requestId);
         await this.audit.record(t, SYSTEM, 'proposal.expire', 'proposal', current.id, { requestId: current.requestId });
+        await this.tellRequester(t, 'proposal_expired', current);
         return 1;
       });
     }
@@ -131,6 +139,11 @@ export class ProposalDecisionsService {
   private async close(t: Tx, actor: Actor, proposal: ProposalEntity, status: 'declined' | 'withdrawn' | 'expired', reason?: DeclineReason) {
     if (proposal.holdId) await this.holds.release(actor, proposal.holdId, status, t);
     await this.repo.update(t, proposal.id, { status, decidedAt: this.clock.now(), decidedBySub: actor.sub, declineReason: reason ?? null });
+  }
+
+  private async tellRequester(t: Tx, event: NotificationEvent, proposal: ProposalEntity) {
+    const contact = await this.recipients.requestContact(t, proposal.requestId);
+    if (contact) await this.notifications.notify(t, { event, to: [contact.email], reference: contact.caseCode, path: `/api/v1/proposals/${proposal.id}` });
   }
 
   private async reopenIfIdle(t: Tx, requestId: string) {

@@ -8,6 +8,8 @@ import { conflict, notFound, unprocessable } from '../common/errors/domain-error
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { MatchingService } from '../matching/matching.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { RecipientsRepository } from '../notifications/recipients.repository.js';
 import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
 import { PlacementRequestsService } from '../placement-requests/placement-requests.service.js';
 import type { ListProposalsQuery } from './dto/proposal.dto.js';
@@ -27,6 +29,8 @@ export class ProposalsService {
     private readonly idempotency: IdempotencyService,
     private readonly tx: Transactions,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly recipients: RecipientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -66,6 +70,7 @@ export class ProposalsService {
         });
         if (r.status === 'open') await this.requestsRepo.update(t, requestId, { status: 'proposed', updatedAt: this.clock.now() });
         await this.audit.record(t, p, 'proposal.create', 'proposal', id, { requestId, facilityId });
+        await this.notifications.notify(t, { event: 'proposal_created', to: [await this.recipients.facilityContact(t, facilityId)], reference: r.caseCode, path: `/api/v1/proposals/${id}` });
         return id;
       });
     });

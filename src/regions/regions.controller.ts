@@ -1,8 +1,18 @@
-import { Controller, Get } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsOptional, Matches, MaxLength } from 'class-validator';
+import { DomainError } from '../common/errors/domain-error.js';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators.js';
 import { ROLES } from '../auth/principal.js';
 import { RegionsService } from './regions.service.js';
+
+export class RegionContactDto {
+  @ApiProperty({ example: 'uor.liguria@example.org', nullable: true, description: 'where stale-availability escalations go' })
+  @IsOptional() @IsEmail() @MaxLength(254) uorEmail: string | null;
+}
+
+const REGION_CODE = /^[0-9]{2}$/;
 
 @ApiTags('reference data')
 @ApiBearerAuth()
@@ -15,5 +25,13 @@ export class RegionsController {
   @ApiOperation({ summary: 'The 20 regions (ISTAT codes) with their provinces (sigla) and centroids' })
   list() {
     return this.regions.list();
+  }
+
+  @Put(':code/contact')
+  @Roles('admin')
+  @ApiOperation({ summary: "Set the region's UOR contact e-mail (admin)" })
+  setContact(@Param('code') code: string, @Body() dto: RegionContactDto) {
+    if (!REGION_CODE.test(code)) throw new DomainError(400, 'invalid_id', 'the region code must be two digits');
+    return this.regions.setUorContact(code, dto.uorEmail ?? null);
   }
 }

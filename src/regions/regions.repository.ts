@@ -17,4 +17,10 @@ export class RegionsRepository {
   findAllProvinces(): Promise<ProvinceEntity[]> {
     return this.provinces.find({ order: { code: 'ASC' } });
   }
+
+  /** The region's UOR contact, for escalations; false when the region does not exist. */
+  async setUorEmail(code: string, email: string | null): Promise<boolean> {
+    const r = await this.regions.query(`UPDATE region SET uor_email = $2 WHERE code = $1 RETURNING code`, [code, email]);
+    return (r[0] as unknown[]).length > 0;
+  }
 }

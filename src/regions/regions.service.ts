@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { unprocessable } from '../common/errors/domain-error.js';
+import { notFound, unprocessable } from '../common/errors/domain-error.js';
 import type { GeoPoint } from '../matching/matching.types.js';
 import { ProvinceEntity } from './region.entity.js';
 import { RegionsRepository } from './regions.repository.js';
@@ -41,5 +41,10 @@ export class RegionsService implements OnModuleInit {
 
   assertRegion(code: string, field = 'regionCode'): void {
     if (!this.regionCodes.has(code)) throw unprocessable('unknown_region', `${field}: no region with code ${code}`, { field });
+  }
+
+  async setUorContact(code: string, email: string | null) {
+    if (!(await this.repo.setUorEmail(code, email))) throw notFound('region');
+    return { code, uorEmail: email };
   }
 }

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { PlacementsModule } from '../placements/placements.module.js';
+import { JobRunsRepository } from './job-runs.repository.js';
+import { JobsScheduler } from './jobs.scheduler.js';
+import { JobsService } from './jobs.service.js';
+import { RemindersRepository } from './reminders.repository.js';
+
+@Module({
+  imports: [PlacementsModule],
+  providers: [JobRunsRepository, RemindersRepository, JobsService, JobsScheduler],
+  exports: [JobsService],
+})
+export class JobsModule {}

@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { JobsService } from './jobs.service.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+/** Timers only; every occurrence runs once across instances (JobsService.once). */
+@Injectable()
+export class JobsScheduler {
+  private readonly logger = new Logger('Scheduler');
+
+  constructor(private readonly jobs: JobsService) {}
+
+  @Interval('outbox-dispatch', 10 * SECOND)
+  dispatch() {
+    return this.guard('outbox-dispatch', 10 * SECOND, () => this.jobs.dispatchOutbox());
+  }
+
+  @Interval('hold-expiry', MINUTE)
+  expire() {
+    return this.guard('hold-expiry', MINUTE, () => this.jobs.expireHolds());
+  }
+
+  @Interval('hold-expiry-warning', 5 * MINUTE)
+  warn() {
+    return this.guard('hold-expiry-warning', 5 * MINUTE, () => this.jobs.warnExpiringHolds());
+  }
+
+  @Interval('stale-reminders', 15 * MINUTE)
+  stale() {
+    return this.guard('stale-reminders', 15 * MINUTE, () => this.jobs.remindStale());
+  }
+
+  @Interval('retention-purge', 60 * MINUTE)
+  purge() {
+    return this.guard('retention-purge', 60 * MINUTE, () => this.jobs.purgeExpiredProfiles());
+  }
+
+  private async guard(job: string, everyMs: number, work: () => Promise<unknown>) {
+    try {
+      await this.jobs.once(job, everyMs, work);
+    } catch (e) {
+      // names only: error messages may quote data
+      this.logger.error(`${job} failed: ${(e as Error).name}`);
+    }
+  }
+}

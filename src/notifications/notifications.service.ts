@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { Tx } from '../database/transactions.repository.js';
+import { OutboxRepository } from './outbox.repository.js';
+import { type NotificationEvent, render } from './templates.js';
+
+export interface Notice {
+  event: NotificationEvent;
+  /** recipients without an address are skipped: there is nobody to tell */
+  to: (string | null | undefined)[];
+  /** a case code, or "struttura" for availability notices */
+  reference: string;
+  /** path under the public base URL */
+  path: string;
+}
+
+/** Writes notices to the outbox inside the caller's transaction; nothing is sent here. */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly outbox: OutboxRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async notify(tx: Tx, n: Notice): Promise<void> {
+    const mail = render(n.event, n.reference, `${this.config.publicBaseUrl}${n.path}`);
+    const recipients = [...new Set(n.to.filter((x): x is string => !!x))];
+    await this.outbox.enqueue(
+      tx,
+      recipients.map((recipient) => ({ id: randomUUID(), event: n.event, recipient, subject: mail.subject, bodyText: mail.text, bodyHtml: mail.html })),
+      this.clock.now(),
+    );
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MAIL_TRANSPORT, type MailTransport } from './mail-transport.js';
+import { OutboxRepository } from './outbox.repository.js';
+
+/** Sends due outbox messages; failures come back with exponential backoff, then stop as `failed`. */
+@Injectable()
+export class OutboxDispatcher {
+  private readonly logger = new Logger('Outbox');
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** One pass; returns how many messages were sent. */
+  async dispatchDue(limit = 50): Promise<{ sent: number; retried: number; failed: number }> {
+    const { leaseSeconds, maxAttempts, backoffBaseSeconds, from } = this.config.mail;
+    const now = this.clock.now();
+    const batch = await this.outbox.claimDue(now, new Date(now.getTime() + leaseSeconds * 1000), limit);
+    const result = { sent: 0, retried: 0, failed: 0 };
+    for (const m of batch) {
+      try {
+        await this.transport.send({ messageId: `<${m.id}@approdo>`, from, to: m.recipient, subject: m.subject, text: m.bodyText, html: m.bodyHtml });
+        await this.outbox.markSent(m.id, this.clock.now());
+        result.sent++;
+        // ids only: never a subject, recipient or body in the logs
+        this.logger.log(`sent ${m.id} (${m.event})`);
+      } catch (e) {
+        const reason = (e as { code?: string; responseCode?: number }).responseCode?.toString() ?? (e as { code?: string }).code ?? 'error';
+        if (m.attempts >= maxAttempts) {
+          await this.outbox.markFailed(m.id, reason);
+          result.failed++;
+          this.logger.warn(`gave up on ${m.id} after ${m.attempts} attempts (${reason})`);
+        } else {
+          const delay = backoffBaseSeconds * 2 ** (m.attempts - 1) * 1000;
+          await this.outbox.markRetry(m.id, new Date(this.clock.now().getTime() + delay), reason);
+          result.retried++;
+        }
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/transactions.repository.js';
+
+/** Who to tell: a facility's contact, a request's UOR (its author, else the region's contact). */
+@Injectable()
+export class RecipientsRepository {
+  async facilityContact(tx: Tx, facilityId: string): Promise<string | null> {
+    const [r] = await tx.query(`SELECT contact_email AS email FROM facility WHERE id = $1`, [facilityId]);
+    return r?.email ?? null;
+  }
+
+  async requestContact(tx: Tx, requestId: string): Promise<{ email: string | null; caseCode: string } | null> {
+    const [r] = await tx.query(
+      `SELECT coalesce(pr.created_by_email, rg.uor_email) AS email, pr.case_code AS "caseCode"
+       FROM placement_request pr JOIN region rg ON rg.code = pr.region_code WHERE pr.id = $1`,
+      [requestId],
+    );
+    return r ?? null;
+  }
+}
