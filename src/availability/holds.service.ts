@@ -78,6 +78,11 @@ export class HoldsService {
     });
   }
 
+  /** Row lock on the facility: serialises placement decisions that must see each other (conflict tags). */
+  async lockFacility(tx: Tx, facilityId: string): Promise<void> {
+    await this.repo.lockFacilityVersion(tx, facilityId);
+  }
+
   /** When each hold expires, and whether it is still live. */
   expiries(holdIds: string[], tx?: Tx) {
     return this.repo.expiriesOf(tx ?? this.tx.reader, holdIds);

@@ -117,17 +117,17 @@ export class FacilitiesService {
 
   async get(p: Principal, id: string, o: { audit?: boolean } = {}) {
     const f = await this.findVisible(p, id);
-    const access = facilityAccess(p, f) as Exclude<ReturnType<typeof facilityAccess>, 'none'>;
+    let access = facilityAccess(p, f) as Exclude<ReturnType<typeof facilityAccess>, 'none'>;
+    const accepted = p.role === 'uor' && (access === 'limited' || f.secretAddress) ? await this.reveal.acceptedFor(p.region!, f.id) : false;
+    // the UOR that placed someone here needs the full picture, even from another region
+    if (accepted) access = 'full';
     let address: string | null = null;
     let location: GeoPoint | null = null;
-    if (access === 'full') {
-      const accepted = f.secretAddress && p.role === 'uor' ? await this.reveal.acceptedFor(p.region!, f.id) : false;
-      if (seesAddress(p, f, accepted)) {
-        address = this.cipher.decrypt(f.addressEnc);
-        location = this.decryptLocation(f.locationEnc);
-        // every reveal of a secret address is evidence an auditor may need
-        if (f.secretAddress && o.audit !== false) await this.audit.record(null, p, 'facility.read_secret_address', 'facility', f.id);
-      }
+    if (access === 'full' && seesAddress(p, f, accepted)) {
+      address = this.cipher.decrypt(f.addressEnc);
+      location = this.decryptLocation(f.locationEnc);
+      // every reveal of a secret address is evidence an auditor may need
+      if (f.secretAddress && o.audit !== false) await this.audit.record(null, p, 'facility.read_secret_address', 'facility', f.id);
     }
     return presentFacility(f, { access, freshness: this.freshness(f), address, location });
   }

@@ -45,7 +45,7 @@ describe('facility visibility', () => {
     [uorOwn, F, true, true],
     [uorOwn, OPEN, false, true],
     [uorOther, OPEN, false, false],
-    [uorOther, F, true, false],
+    [uorOther, F, true, true],
     [national, OPEN, true, false],
   ])('address for %o of %o (accepted=%s): %s', (p, f, accepted, ok) => expect(seesAddress(p, f, accepted)).toBe(ok));
 });

@@ -43,6 +43,7 @@ export const canManageAvailability = (p: Principal, f: Scoped) =>
 export function seesAddress(p: Principal, f: Scoped & { secretAddress: boolean }, acceptedForCaller = false): boolean {
   if (p.role === 'admin') return true;
   if (p.role === 'shelter_manager') return p.facilities.includes(f.id);
-  if (p.role === 'uor') return p.region === f.regionCode && (!f.secretAddress || acceptedForCaller);
+  // a UOR whose proposal was accepted must find the house, whatever its region
+  if (p.role === 'uor') return acceptedForCaller || (p.region === f.regionCode && !f.secretAddress);
   return false;
 }

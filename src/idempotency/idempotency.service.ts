@@ -8,6 +8,17 @@ import { IdempotencyRepository } from './idempotency.repository.js';
 
 const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
+/** JSON with sorted keys: the same body sent with its fields in another order is the same body. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v ?? null);
+}
+
 /** Idempotency-Key for creating POSTs: per caller, per scope; a retry replays the first outcome. */
 @Injectable()
 export class IdempotencyService {
@@ -23,7 +34,7 @@ export class IdempotencyService {
   async once(tx: Tx, p: Principal, scope: string, key: string | undefined, body: unknown, create: () => Promise<string>): Promise<{ id: string; replayed: boolean }> {
     if (key === undefined) return { id: await create(), replayed: false };
     if (!KEY.test(key)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 8-128 characters of letters, digits, _ . : -');
-    const hash = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+    const hash = createHash('sha256').update(canonical(body)).digest('hex');
     const claim = await this.repo.claim(tx, p.sub, scope, key, hash, this.clock.now());
     if (!claim.fresh) {
       if (claim.bodyHash !== hash) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used with another body');

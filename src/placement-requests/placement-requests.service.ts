@@ -67,7 +67,8 @@ export class PlacementRequestsService {
         return id;
       }),
     );
-    return { ...(await this.view(p, id, false)), replayed };
+    // a replay hands the profile out again: audited like a read
+    return { ...(await this.view(p, id, replayed)), replayed };
   }
 
   get(p: Principal, id: string) {
@@ -97,7 +98,7 @@ export class PlacementRequestsService {
       // which constraints changed, never their values
       await this.audit.record(t, p, 'request.update_constraints', 'placement_request', id, { fields: Object.keys(dto) });
     });
-    return this.view(p, id, false);
+    return this.view(p, id, true);
   }
 
   async cancel(p: Principal, id: string) {
@@ -112,7 +113,7 @@ export class PlacementRequestsService {
       await this.repo.update(t, id, { status: 'cancelled', closedAt: now, updatedAt: now });
       await this.audit.record(t, p, 'request.cancel', 'placement_request', id);
     });
-    return this.view(p, id, false);
+    return this.view(p, id, true);
   }
 
   async candidates(p: Principal, id: string, limit?: number) {

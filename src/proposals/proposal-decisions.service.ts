@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { HoldsService, SYSTEM, type Actor } from '../availability/holds.service.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { conflict, forbidden } from '../common/errors/domain-error.js';
+import { conflict, forbidden, unprocessable } from '../common/errors/domain-error.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import type { NotificationEvent } from '../notifications/templates.js';
@@ -41,6 +41,7 @@ export class ProposalDecisionsService {
 
   accept(p: Principal, id: string) {
     return this.decide(p, id, 'facility', ['pending'], async (t, proposal) => {
+      await this.assertNoConflict(t, proposal);
       const now = this.clock.now();
       if (!proposal.holdId || !(await this.holds.expiries([proposal.holdId], t)).get(proposal.holdId)?.live)
         throw conflict('hold_expired', 'the hold of this proposal has expired');
@@ -76,6 +77,7 @@ export class ProposalDecisionsService {
   /** The held place becomes occupied and a placement begins. */
   admit(p: Principal, id: string) {
     return this.decide(p, id, 'facility', ['accepted'], async (t, proposal) => {
+      await this.assertNoConflict(t, proposal);
       const now = this.clock.now();
       await this.holds.admit(p, proposal.holdId!, t);
       const placementId = randomUUID();
@@ -133,7 +135,17 @@ export class ProposalDecisionsService {
       if (!from.includes(current.status)) throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${current.status}`, { status: current.status });
       await work(t, current);
     });
-    return this.proposals.get(p, id, false);
+    // the answer may carry the profile to the facility: audited as a read
+    return this.proposals.get(p, id, true);
+  }
+
+  /** The request's tags may have changed since the offer (PATCH): re-check under the facility lock. */
+  private async assertNoConflict(t: Tx, proposal: ProposalEntity) {
+    await this.holds.lockFacility(t, proposal.facilityId);
+    const request = await this.requests.findById(proposal.requestId, t);
+    const hosted = (await this.requests.conflictTagsByFacility(proposal.requestId, t)).get(proposal.facilityId) ?? [];
+    if (request && hosted.some((tag) => request.conflictTags.includes(tag)))
+      throw unprocessable('constraint_violated', 'the facility hosts or holds a place for a person of the same network', { reasons: ['conflict'] });
   }
 
   private async close(t: Tx, actor: Actor, proposal: ProposalEntity, status: 'declined' | 'withdrawn' | 'expired', reason?: DeclineReason) {

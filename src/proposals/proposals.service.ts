@@ -36,7 +36,7 @@ export class ProposalsService {
 
   /** Holds a place of the needed kind: 409 no_free_place, 422 constraint_violated with every failing reason. */
   async propose(p: Principal, requestId: string, facilityId: string, idempotencyKey?: string) {
-    const { id } = await this.tx.run(async (t) => {
+    const { id, replayed } = await this.tx.run(async (t) => {
       // the request lock serialises proposals and decisions of one request
       const r = await this.requests.lockVisible(p, requestId, t);
       return this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, async () => {
@@ -44,6 +44,8 @@ export class ProposalsService {
         const live = await this.repo.findLiveForRequest(t, requestId);
         if (live.some((x) => x.facilityId === facilityId)) throw conflict('already_proposed', 'this request is already offered to that facility');
         if (live.some((x) => x.status === 'accepted')) throw conflict('already_accepted', 'another facility has already accepted this request');
+        // under the facility lock, a concurrent proposal of the same network to this facility is seen
+        await this.holds.lockFacility(t, facilityId);
         const tags = (await this.requestsRepo.conflictTagsByFacility(requestId, t)).get(facilityId) ?? [];
         const check = await this.matching.checkOne(this.requests.toMatch(r), facilityId, tags);
         if (!check) throw notFound('facility');
@@ -74,7 +76,7 @@ export class ProposalsService {
         return id;
       });
     });
-    return this.get(p, id, false);
+    return { ...(await this.get(p, id, false)), replayed };
   }
 
   async get(p: Principal, id: string, audit = true) {

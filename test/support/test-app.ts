@@ -37,12 +37,12 @@ async function createTestApp(config: AppConfig, databaseUrl: string, override?: 
 }
 
 /** The real service on its own fresh database (or on `existingDbUrl`, which it then leaves in place), with a fake clock. */
-export async function startTestApp(env: Record<string, string> = {}, existingDbUrl?: string): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, existingDbUrl?: string, opts: { realClock?: boolean } = {}): Promise<TestApp> {
   const db = existingDbUrl ? { url: existingDbUrl, drop: async () => undefined } : await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, ...env });
   const clock = new FakeClock(new Date());
   const app = await createTestApp(config, db.url, (b) => {
-    b.overrideProvider(CLOCK).useValue(clock);
+    if (!opts.realClock) b.overrideProvider(CLOCK).useValue(clock);
   });
   const tokens = app.get(TokenService);
   const pg = new Client({ connectionString: db.url });
