@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { log } from './support/log.js';
+
+/** What a bench gets from the runner. */
+export interface BenchContext {
+  /** Registers cleanup (stop a server, close an app); run newest first, also on failure, SIGINT/SIGTERM or the time limit. */
+  onCleanup: (fn: () => Promise<void>) => void;
+  /** aborted on SIGINT/SIGTERM or the time limit: loops must stop, and the bench must not go on */
+  signal: AbortSignal;
+}
+
+type Bench = (ctx: BenchContext) => Promise<void>;
+
+/** name → what it measures, and its module (loaded on demand). Add new benches here. */
+const BENCHES: Record<string, { about: string; load: () => Promise<Bench> }> = {
+  availability: {
+    about: 'hold+release throughput at 8 clients vs pgbench -N; last-bed hold latency at 16 clients',
+    load: async () => (await import('./availability.js')).default,
+  },
+};
+
+/** Every bench must end by itself well before this. */
+const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_SECONDS || 110) * 1000;
+
+function usage(): never {
+  const names = Object.entries(BENCHES).map(([name, b]) => `  ${name.padEnd(14)} ${b.about}`);
+  process.stderr.write(`usage: npm run bench -- <name>\n\n${names.join('\n')}\n\nDATABASE_URL: use that database instead of a throwaway embedded PostgreSQL.\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const name = process.argv[2];
+  const bench = name ? BENCHES[name] : undefined;
+  if (!bench) usage();
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const controller = new AbortController();
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const fn of cleanups.reverse()) {
+        try {
+          await fn();
+        } catch (e) {
+          log(`cleanup failed: ${(e as Error).message}`);
+        }
+      }
+    })());
+  const abort = (why: string, code: number) => {
+    log(why);
+    controller.abort(new Error(why));
+    const hard = setTimeout(() => process.exit(code), 15_000);
+    hard.unref();
+    void cleanup().finally(() => process.exit(code));
+  };
+  const limit = setTimeout(() => abort(`time limit of ${TIME_LIMIT_MS / 1000} s reached, stopping`, 124), TIME_LIMIT_MS);
+  limit.unref();
+  process.once('SIGINT', () => abort('interrupted', 130));
+  process.once('SIGTERM', () => abort('terminated', 143));
+
+  let code = 0;
+  try {
+    await (await bench.load())({ onCleanup: (fn) => cleanups.push(fn), signal: controller.signal });
+  } catch (e) {
+    log(controller.signal.aborted ? `bench ${name} stopped` : `bench ${name} failed: ${(e as Error).stack ?? String(e)}`);
+    code = 1;
+  }
+  await cleanup();
+  clearTimeout(limit);
+  // pools and timers of the libraries must not keep the process alive
+  process.exit(code);
+}
+
+void main();
