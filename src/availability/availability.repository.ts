@@ -86,18 +86,27 @@ export class AvailabilityRepository {
     return (rows[0] as { version: number }[])[0].version;
   }
 
-  /** Inserts a hold when a place of the kind is free; call after lockPlaces(tx, facilityId, kind). */
-  async insertHoldIfFree(tx: Tx, facilityId: string, kind: PlaceKind, referenceId: string | null, now: Date, expiresAt: Date): Promise<HoldRow | null> {
-    const rows: HoldRow[] = await tx.query(
-      `INSERT INTO place_hold (facility_id, kind, reference_id, created_at, expires_at)
-       SELECT p.facility_id, p.kind, $3, $4, $5 FROM facility_place p
-       WHERE p.facility_id = $1 AND p.kind = $2
-         AND p.total - p.occupied - p.out_of_service
-             - (SELECT count(*) FROM place_hold h WHERE h.facility_id = $1 AND h.kind = $2 AND h.released_at IS NULL) > 0
-       RETURNING ${HOLD_COLUMNS}`,
-      [facilityId, kind, referenceId, now, expiresAt],
-    );
-    return rows[0] ?? null;
+  /** Hold in one statement (approdo_hold): 'held' with the id, or why not. */
+  async holdAtomically(
+    tx: Tx,
+    a: { facilityId: string; kind: PlaceKind; referenceId: string | null; now: Date; expiresAt: Date; actorSub: string; actorRole: string },
+  ): Promise<{ holdId: string | null; outcome: 'held' | 'no_free_place' | 'no_kind' }> {
+    const [row] = await tx.query(`SELECT hold_id AS "holdId", outcome FROM approdo_hold($1, $2, $3, $4, $5, $6, $7)`, [
+      a.facilityId,
+      a.kind,
+      a.referenceId,
+      a.now,
+      a.expiresAt,
+      a.actorSub,
+      a.actorRole,
+    ]);
+    return row;
+  }
+
+  /** Release in one statement (approdo_release), event included; false when no longer live. */
+  async releaseAtomically(tx: Tx, holdId: string, reason: string, now: Date, actorSub: string, actorRole: string, details: object): Promise<boolean> {
+    const [row] = await tx.query(`SELECT approdo_release($1, $2, $3, $4, $5, $6) AS ok`, [holdId, reason, now, actorSub, actorRole, details]);
+    return row.ok === true;
   }
 
   async findLiveHold(tx: Tx, holdId: string): Promise<HoldRow | null> {

@@ -26,29 +26,22 @@ export class HoldsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Holds a free place of `kind`, or throws 409 no_free_place. Runs in `tx` when given. */
-  hold(actor: Actor, facilityId: string, kind: PlaceKind, referenceId: string | null = null, tx?: Tx): Promise<HoldRow> {
-    return this.inTx(tx, async (t) => {
-      const [place] = await this.repo.lockPlaces(t, facilityId, kind);
-      if (!place) throw conflict('no_free_place', `the facility has no ${kind} places`);
-      const now = this.clock.now();
-      const hold = await this.repo.insertHoldIfFree(t, facilityId, kind, referenceId, now, new Date(now.getTime() + this.config.holdTtlHours * 3_600_000));
-      if (!hold) throw conflict('no_free_place', `no free ${kind} place left`, { facilityId, kind });
-      await this.record(t, actor, 'hold', facilityId, kind, numbersOf(place), { ...numbersOf(place), held: place.held + 1 }, hold.id);
-      return hold;
-    });
+  /**
+   * Holds a free place of `kind`, or throws 409 no_free_place. One statement: inside `tx` when
+   * given (a proposal), else on its own, atomically.
+   */
+  async hold(actor: Actor, facilityId: string, kind: PlaceKind, referenceId: string | null = null, tx?: Tx): Promise<HoldRow> {
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.config.holdTtlHours * 3_600_000);
+    const r = await this.repo.holdAtomically(tx ?? this.tx.reader, { facilityId, kind, referenceId, now, expiresAt, actorSub: actor.sub, actorRole: actor.role });
+    if (r.outcome === 'no_kind') throw conflict('no_free_place', `the facility has no ${kind} places`);
+    if (r.outcome !== 'held' || !r.holdId) throw conflict('no_free_place', `no free ${kind} place left`, { facilityId, kind });
+    return { id: r.holdId, facilityId, kind, referenceId, expiresAt };
   }
 
   /** Frees a live hold; false when it was no longer live. */
   release(actor: Actor, holdId: string, reason: 'released' | 'declined' | 'expired' | 'withdrawn' | 'cancelled', tx?: Tx): Promise<boolean> {
-    return this.inTx(tx, async (t) => {
-      const hold = await this.repo.findLiveHold(t, holdId);
-      if (!hold) return false;
-      const [place] = await this.repo.lockPlaces(t, hold.facilityId, hold.kind);
-      if (!(await this.repo.markReleased(t, holdId, reason, this.clock.now()))) return false;
-      await this.record(t, actor, 'release', hold.facilityId, hold.kind, numbersOf(place), { ...numbersOf(place), held: place.held - 1 }, holdId, { reason });
-      return true;
-    });
+    return this.repo.releaseAtomically(tx ?? this.tx.reader, holdId, reason, this.clock.now(), actor.sub, actor.role, { reason });
   }
 
   /** Admission: the held place becomes occupied, in one step. */
