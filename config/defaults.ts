@@ -30,6 +30,7 @@ export const defaults = {
     "defaultLimit": 20
   },
   "bodyLimitBytes": 262144,
+  "rateLimitPerMinute": 600,
   "staleEscalateAfterHours": 48,
   "holdExpiryWarningHours": 2,
   "retentionDays": 365,

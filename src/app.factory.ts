@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { harden } from './common/http-hardening.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 
@@ -12,14 +13,15 @@ export function adapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // behind a proxy set TRUST_PROXY explicitly; never trust forwarded headers by default
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    trustProxy: config.trustProxy,
     // the framework must not log request bodies or headers
     logger: false,
   });
 }
 
 /** `ui: false` in tests: the UI's static assets pull an ESM-only package that Jest on Node 20 cannot require. */
-export function configure(app: NestFastifyApplication, ui = true): void {
+export async function configure(app: NestFastifyApplication, config: AppConfig, ui = true): Promise<void> {
+  await harden(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
@@ -39,6 +41,6 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter(config), {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1),
   });
-  configure(app);
+  await configure(app, config);
   return app;
 }

@@ -34,6 +34,11 @@ export interface AppConfig {
   holdExpiryWarningHours: number;
   /** profiles of requests closed longer than this are erased */
   retentionDays: number;
+  /** origins allowed by CORS; empty: CORS stays closed */
+  corsOrigins: string[];
+  trustProxy: boolean;
+  /** requests per minute per token (or address) */
+  rateLimitPerMinute: number;
   mail: {
     /** unset: messages are written as .eml files under `dir` */
     smtpUrl?: string;
@@ -113,6 +118,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const jwtSecret = env.JWT_SECRET || (production ? undefined : defaults.jwt.devSecret);
   const publicKey = env.JWT_PUBLIC_KEY || undefined;
+  for (const o of (env.CORS_ORIGINS ?? '').split(',').filter((x) => x.trim()))
+    if (!/^https?:\/\/[^/]+$/.test(o.trim())) problems.push(`CORS_ORIGINS must list origins like https://approdo.example.org (got "${o.trim()}")`);
   if (env.SMTP_URL && !/^smtps?:\/\/[^/]+/.test(env.SMTP_URL)) problems.push('SMTP_URL must look like smtp://user:pass@host:587');
   if (production && !env.JWT_SECRET && !publicKey) problems.push('JWT_SECRET (or JWT_PUBLIC_KEY) is required when NODE_ENV=production');
   if (production && env.JWT_SECRET === defaults.jwt.devSecret) problems.push('JWT_SECRET must not be the development default in production');
@@ -164,6 +171,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     staleEscalateAfterHours: int(env, 'STALE_ESCALATE_AFTER_HOURS', defaults.staleEscalateAfterHours, problems, 1, 24 * 60),
     holdExpiryWarningHours: int(env, 'HOLD_EXPIRY_WARNING_HOURS', defaults.holdExpiryWarningHours, problems, 1, 24 * 14),
     retentionDays: int(env, 'RETENTION_DAYS', defaults.retentionDays, problems, 1, 3650),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    trustProxy: bool(env, 'TRUST_PROXY', false, problems),
+    // tests drive hundreds of calls with one token; production keeps the default
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', nodeEnv === 'test' ? 1_000_000 : defaults.rateLimitPerMinute, problems, 1, 10_000_000),
     mail: {
       smtpUrl: env.SMTP_URL || undefined,
       from: env.MAIL_FROM || defaults.mail.from,

@@ -29,7 +29,7 @@ async function createTestApp(config: AppConfig, databaseUrl: string, override?: 
   override?.(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter(config), { logger: ['fatal'] });
-  configure(app, false);
+  await configure(app, config, false);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   Logger.overrideLogger(['fatal']);

@@ -1,0 +1,63 @@
+import { principals } from '../support/factories.js';
+import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('HTTP hardening', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '20' });
+  });
+  afterAll(() => t.close());
+
+  it('sends security headers and forbids caching of API answers', async () => {
+    const res = await t.http().get('/api/v1/regions').set(bearer(t.token(principals.uor('07'))));
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBeDefined();
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers).not.toHaveProperty('x-powered-by');
+    const error = await t.http().get('/api/v1/regions');
+    expect(error.status).toBe(401);
+    expect(error.headers['cache-control']).toBe('no-store');
+  });
+
+  it('keeps CORS closed by default', async () => {
+    const res = await t.http().options('/api/v1/regions').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    expect(res.headers).not.toHaveProperty('access-control-allow-origin');
+  });
+
+  it('rate-limits per token and answers 429 with a code', async () => {
+    const token = t.token(principals.national());
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await t.http().get('/api/v1/regions').set(bearer(token))).status);
+    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+    const limited = await t.http().get('/api/v1/regions').set(bearer(token));
+    expect(limited.body).toMatchObject({ statusCode: 429, code: 'too_many_requests' });
+    // another operator is not starved by the first
+    expect((await t.http().get('/api/v1/regions').set(bearer(t.token(principals.admin())))).status).toBe(200);
+  });
+
+  it('refuses bodies over the limit with 413', async () => {
+    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(principals.admin()))).set('content-type', 'application/json')
+      .send(JSON.stringify({ name: 'x'.repeat(t.config.bodyLimitBytes + 10) }));
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('payload_too_large');
+  });
+});
+
+describe('CORS with an allow-list', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ CORS_ORIGINS: 'https://approdo.example.org' });
+  });
+  afterAll(() => t.close());
+
+  it('allows only the listed origin', async () => {
+    const ok = await t.http().get('/health').set('Origin', 'https://approdo.example.org');
+    expect(ok.headers['access-control-allow-origin']).toBe('https://approdo.example.org');
+    const other = await t.http().get('/health').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
