@@ -12,7 +12,7 @@ export async function harden(app: NestFastifyApplication, config: AppConfig): Pr
   await app.register(helmet, {
     // the OpenAPI page needs its inline bootstrap; everything else stays same-origin
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
     },
   });
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: false, methods: ['GET', 'POST', 'PUT', 'PATCH'] });

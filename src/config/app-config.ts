@@ -142,7 +142,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     production,
     port: int(env, 'PORT', defaults.port, problems, 0, 65535),
     host: env.HOST || defaults.host,
-    publicBaseUrl: (env.PUBLIC_BASE_URL || defaults.publicBaseUrl).replace(/\/$/, ''),
+    publicBaseUrl: (env.PUBLIC_BASE_URL || (env.PORT ? `http://localhost:${env.PORT}` : defaults.publicBaseUrl)).replace(/\/$/, ''),
     databaseUrl,
     embeddedPostgres: {
       dataDir: env.EMBEDDED_PG_DIR || defaults.embeddedPostgres.dataDir,
