@@ -61,3 +61,22 @@ describe('CORS with an allow-list', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
+
+describe('authorization denials are audited', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('records who was refused which route, without data', async () => {
+    const national = principals.national();
+    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(national))).send({ name: 'Via Segreta 1' });
+    expect(res.status).toBe(403);
+    const rows = await t.sql<{ actor_sub: string; action: string; object_id: string; outcome: string; details: unknown }>(
+      `SELECT actor_sub, action, object_id, outcome, details FROM audit_log WHERE action = 'auth.denied'`,
+    );
+    expect(rows).toEqual([{ actor_sub: national.sub, action: 'auth.denied', object_id: 'POST /api/v1/facilities', outcome: 'denied', details: { code: 'forbidden' } }]);
+    expect(JSON.stringify(rows)).not.toContain('Segreta');
+  });
+});

@@ -1,4 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { AuditService } from '../../audit/audit.service.js';
+import type { Principal } from '../../auth/principal.js';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from './domain-error.js';
 
@@ -40,9 +42,18 @@ function fastifyError(e: unknown): ErrorBody | undefined {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(private readonly audit: AuditService) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const req = host.switchToHttp().getRequest<{ user?: Principal; method: string; routeOptions?: { url?: string } }>();
     const body = this.toBody(exception);
+    // an authenticated caller refused by role or scope is evidence: who tried what (never the data)
+    if (body.statusCode === 403 && req.user) {
+      await this.audit
+        .record(null, req.user, 'auth.denied', 'route', `${req.method} ${req.routeOptions?.url ?? 'unmatched'}`, { code: body.code }, 'denied')
+        .catch(() => this.logger.error('could not audit a denial'));
+    }
     if (body.statusCode >= 500) {
       // the name and stack only: messages of driver errors can quote the data
       const e = exception as Error;
