@@ -1,0 +1,56 @@
+import { generateKeyPairSync } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { loadConfig } from '../config/app-config.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { TokenService } from './token.service.js';
+
+const SECRET = 'x'.repeat(40);
+const service = (env: Record<string, string> = {}) => new TokenService(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, ...env }));
+const claims = { role: 'uor', region: '07' };
+const refused = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DomainError);
+    expect((e as DomainError).status).toBe(401);
+    return;
+  }
+  throw new Error('expected a 401');
+};
+
+describe('TokenService', () => {
+  it('round-trips a local token', () => {
+    const s = service();
+    const p = s.verify(s.sign({ sub: 'u1', role: 'shelter_manager', facilities: ['11111111-1111-4111-8111-111111111111'] }));
+    expect(p).toEqual({ sub: 'u1', role: 'shelter_manager', region: undefined, facilities: ['11111111-1111-4111-8111-111111111111'], email: undefined });
+  });
+
+  it.each([
+    ['alg none', () => jwt.sign(claims, '', { algorithm: 'none', subject: 'u', expiresIn: 60 })],
+    ['HS512', () => jwt.sign(claims, SECRET, { algorithm: 'HS512', subject: 'u', expiresIn: 60 })],
+    ['another secret', () => jwt.sign(claims, 'y'.repeat(40), { subject: 'u', expiresIn: 60 })],
+    ['expired', () => jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }, SECRET, { subject: 'u' })],
+    ['no exp', () => jwt.sign(claims, SECRET, { subject: 'u' })],
+    ['no sub', () => jwt.sign(claims, SECRET, { expiresIn: 60 })],
+    ['unknown role', () => jwt.sign({ role: 'root' }, SECRET, { subject: 'u', expiresIn: 60 })],
+    ['uor without region', () => jwt.sign({ role: 'uor' }, SECRET, { subject: 'u', expiresIn: 60 })],
+    ['facilities not ids', () => jwt.sign({ role: 'shelter_manager', facilities: ["' OR 1=1"] }, SECRET, { subject: 'u', expiresIn: 60 })],
+  ])('refuses a token with %s', (_, make) => refused(() => service().verify(make())));
+
+  it('checks issuer and audience when configured', () => {
+    const s = service({ JWT_ISSUER: 'https://idp.example.org', JWT_AUDIENCE: 'approdo' });
+    expect(s.verify(s.sign({ sub: 'u', role: 'national', facilities: [] })).role).toBe('national');
+    refused(() => s.verify(jwt.sign({ role: 'national' }, SECRET, { subject: 'u', expiresIn: 60, issuer: 'https://evil.example', audience: 'approdo' })));
+    refused(() => s.verify(jwt.sign({ role: 'national' }, SECRET, { subject: 'u', expiresIn: 60, issuer: 'https://idp.example.org', audience: 'other' })));
+    refused(() => s.verify(jwt.sign({ role: 'national' }, SECRET, { subject: 'u', expiresIn: 60 })));
+  });
+
+  it("verifies an identity provider's RS256 tokens and refuses HS256 ones signed with the public key", () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const s = service({ JWT_PUBLIC_KEY: pem, JWT_ALGORITHMS: 'RS256' });
+    expect(s.verify(jwt.sign({ role: 'admin' }, privateKey, { algorithm: 'RS256', subject: 'a', expiresIn: 60 })).role).toBe('admin');
+    // the classic confusion attack: HS256 keyed with the public key
+    refused(() => s.verify(jwt.sign({ role: 'admin' }, SECRET, { algorithm: 'HS256', subject: 'a', expiresIn: 60 })));
+  });
+});
