@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { conflict } from '../common/errors/domain-error.js';
+import { conflict, notFound } from '../common/errors/domain-error.js';
 import { OutboxRepository } from './outbox.repository.js';
 
 @Injectable()
@@ -28,7 +28,10 @@ export class OutboxAdminService {
   }
 
   async retry(id: string) {
-    if (!(await this.outbox.requeue(id, this.clock.now()))) throw conflict('not_failed', 'only a failed message can be retried');
+    if (!(await this.outbox.requeue(id, this.clock.now()))) {
+      if (!(await this.outbox.exists(id))) throw notFound('message');
+      throw conflict('not_failed', 'only a failed message can be retried');
+    }
     return { id, status: 'pending' };
   }
 

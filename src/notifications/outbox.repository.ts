@@ -67,6 +67,10 @@ export class OutboxRepository {
     return (r[0] as unknown[]).length > 0;
   }
 
+  async exists(id: string): Promise<boolean> {
+    return (await this.ds.query(`SELECT 1 FROM outbox WHERE id = $1`, [id])).length > 0;
+  }
+
   async backlog(now: Date): Promise<{ pending: number; failed: number; oldestPendingSeconds: number | null }> {
     const [r] = await this.ds.query(
       `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending, count(*) FILTER (WHERE status = 'failed')::int AS failed,

@@ -144,7 +144,7 @@ describe('outbox retries give up, and admins can requeue', () => {
     const retry = await t.http().post(`/api/v1/admin/outbox/${failed.body.items[0].id}/retry`).set(admin);
     expect(retry.status).toBe(200);
     expect((await t.http().post(`/api/v1/admin/outbox/${failed.body.items[0].id}/retry`).set(admin)).status).toBe(409);
-    expect((await t.http().post(`/api/v1/admin/outbox/${randomUUID()}/retry`).set(admin)).status).toBe(409);
+    expect((await t.http().post(`/api/v1/admin/outbox/${randomUUID()}/retry`).set(admin)).status).toBe(404);
     expect(await d.dispatchDue()).toEqual({ sent: 1, retried: 0, failed: 0 });
     expect(smtp.received.map((m) => m.to)).toEqual(['late@example.org']);
   });

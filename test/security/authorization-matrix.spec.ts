@@ -1,0 +1,141 @@
+import type { Response } from 'supertest';
+import { controlToken, fastifyRoutes, FIXTURE_KINDS, forgedTokens, type ForgedToken, nestRoutes, SecurityWorld, type Fixture } from '../support/security.js';
+import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { CALLERS, type Caller, type Expectation, MATRIX, type RouteRow, statusOf, TOKENLESS, UNCHECKED } from './authorization-matrix.js';
+
+type Json = Record<string, any>;
+
+interface Cell {
+  name: string;
+  row: RouteRow;
+  caller: Caller;
+  expected: Expectation;
+}
+
+const CELLS: Cell[] = MATRIX.flatMap((row) =>
+  (Object.keys(CALLERS) as Caller[]).map((caller) => ({
+    row,
+    caller,
+    expected: row.cells[caller],
+    name: `${row.route} as ${CALLERS[caller]} → ${statusOf(row.cells[caller])}`,
+  })),
+);
+
+const FORGED = new Set<Caller>(['expired', 'algNone', 'badSignature', 'hs512', 'rs256']);
+
+describe('authorization matrix', () => {
+  let t: TestApp;
+  let world: SecurityWorld;
+  let forged: Record<ForgedToken, string>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    world = new SecurityWorld(t);
+    await world.setup();
+    forged = forgedTokens(t.config);
+  });
+  afterAll(() => t.close());
+
+  function headersFor(caller: Caller, fx: Fixture): Record<string, string> {
+    if (caller === 'anonymous') return {};
+    if (FORGED.has(caller)) return bearer(forged[caller as ForgedToken]);
+    const principal = {
+      admin: world.admin,
+      uorOwn: world.uorOwn,
+      uorOther: world.uorOther,
+      managerOwn: world.managerOf(fx.facilityId),
+      managerOther: world.otherManager(),
+      national: world.national,
+    }[caller as Exclude<Caller, ForgedToken | 'anonymous'>];
+    return bearer(t.token(principal));
+  }
+
+  function send(row: RouteRow, params: Record<string, string>, headers: Record<string, string>, body: object | undefined): Promise<Response> {
+    const [method, pattern] = row.route.split(' ');
+    const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
+      if (!(name in params)) throw new Error(`${row.route}: the fixture has no ${name}`);
+      return encodeURIComponent(params[name]);
+    });
+    const req = t.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path).set(headers);
+    return body === undefined ? req : req.send(body);
+  }
+
+  const errorOf = (res: Response) => ({ status: res.status, code: (res.body as Json)?.code, message: (res.body as Json)?.message });
+
+  describe('the data', () => {
+    it('has one row per route, a cell for every caller, and ids resolved for every route with parameters', () => {
+      const routes = MATRIX.map((r) => r.route);
+      expect(routes.filter((r, i) => routes.indexOf(r) !== i)).toEqual([]);
+      for (const row of MATRIX) {
+        expect({ route: row.route, callers: Object.keys(row.cells).sort() }).toEqual({ route: row.route, callers: Object.keys(CALLERS).sort() });
+        for (const [caller, e] of Object.entries(row.cells)) {
+          expect({ route: row.route, caller, status: statusOf(e) }).toEqual({ route: row.route, caller, status: expect.any(Number) });
+          // a "visible" 403 is about an object the caller can see: only on routes with one, only for roles
+          if (typeof e === 'object') expect({ route: row.route, caller, ok: e.status === 403 && !!row.fixture && !TOKENLESS.includes(caller as Caller) }).toEqual({ route: row.route, caller, ok: true });
+        }
+        const params = row.route.match(/:\w+/g) ?? [];
+        expect({ route: row.route, fixture: params.length ? row.fixture ?? 'missing' : row.fixture ?? 'none' }).toEqual({
+          route: row.route,
+          fixture: params.length ? expect.not.stringMatching(/^(missing|none)$/) : 'none',
+        });
+        if (row.fixture) expect(Object.keys(FIXTURE_KINDS)).toContain(row.fixture);
+      }
+    });
+
+    it('covers every route the service registers, and nothing else (adding an endpoint without a row fails here)', () => {
+      const nest = nestRoutes(t.app);
+      const served = fastifyRoutes(t.app);
+      expect(nest.length).toBeGreaterThanOrEqual(30);
+      // every controller route is served (the two sources agree)
+      expect(nest.filter((r) => !served.includes(r))).toEqual([]);
+      const rows = new Set(MATRIX.map((r) => r.route as string));
+      const missingRows = [...new Set([...nest, ...served])].filter((r) => !UNCHECKED.test(r) && !rows.has(r));
+      const rowsWithoutRoute = [...rows].filter((r) => !nest.includes(r) && !served.includes(r));
+      expect({ missingRows, rowsWithoutRoute }).toEqual({ missingRows: [], rowsWithoutRoute: [] });
+    });
+  });
+
+  describe('the callers', () => {
+    it('each forged token is one fault away from a token the service accepts', async () => {
+      const res = await t.http().get('/api/v1/audit').set(bearer(controlToken(t.config)));
+      expect(res.status).toBe(200);
+    });
+
+    it('the HEAD twin Fastify adds to every GET is guarded like the GET', async () => {
+      for (const row of MATRIX.filter((r) => r.route.startsWith('GET '))) {
+        const fx = await world.fixture(row.fixture ?? 'none');
+        for (const caller of ['anonymous', 'algNone'] as Caller[]) {
+          const path = row.route.slice(4).replace(/:(\w+)/g, (_, name: string) => fx.params[name]);
+          const res = await t.http().head(path).set(headersFor(caller, fx));
+          expect({ route: `HEAD ${path}`, caller, status: res.status }).toEqual({ route: `HEAD ${path}`, caller, status: statusOf(row.cells[caller]) });
+        }
+      }
+    });
+  });
+
+  describe('every cell', () => {
+    test.each(CELLS.map((c) => [c.name, c] as const))('%s', async (_name, { row, caller, expected }) => {
+      const fx = await world.fixture(row.fixture ?? 'none');
+      const headers = headersFor(caller, fx);
+      const body = row.body?.(fx, { today: world.today() });
+      const res = await send(row, fx.params, headers, body);
+      const status = statusOf(expected);
+      const got = { route: row.route, caller, status: res.status, ...(res.status >= 400 ? { code: res.body?.code, message: res.body?.message } : {}) };
+      expect(got).toEqual({ ...got, status });
+
+      if (status === 401 || status === 403 || status === 404) {
+        expect(res.body).toMatchObject({ statusCode: status, code: expect.any(String), message: expect.any(String) });
+        expect(res.body).not.toHaveProperty('stack');
+        expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.(ts|js):\d+/);
+      }
+
+      // existence must not leak: an object out of scope answers exactly like one that does not exist
+      const objectRoute = Object.keys(fx.params).length > 0;
+      const refused = status === 403 || status === 404;
+      if (objectRoute && refused && !TOKENLESS.includes(caller) && typeof expected === 'number') {
+        const ghost = await send(row, world.missing(fx), headers, body);
+        expect({ route: row.route, caller, ...errorOf(ghost) }).toEqual({ route: row.route, caller, ...errorOf(res) });
+      }
+    });
+  });
+});

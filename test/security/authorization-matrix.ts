@@ -1,0 +1,259 @@
+/**
+ * The authorization matrix, as data: every endpoint the service serves × every kind of caller,
+ * with the status the caller must get. `authorization-matrix.spec.ts` walks it against the real
+ * service, and fails when a route exists without a row here (or a row without a route).
+ *
+ * The contract (shared/docs/domain.md, "Visibility"): an object outside the caller's scope answers
+ * 404, never 403, so that existence does not leak. Two kinds of 403 remain, and neither leaks:
+ *  - the role may never use the route (the guard answers before any lookup, so an existing id and
+ *    a random one get the same 403; the walker checks it);
+ *  - the object is visible to the caller but the role may not change it (a UOR sees the
+ *    facilities of other regions, national sees every facility coarsely). Those cells say why with
+ *    `visible(403, '…')`; README "Deviations" documents the choice.
+ *
+ * Fixtures (test/support/security.ts): region 07 (Liguria) holds "the facility" with its manager,
+ * another facility with another manager, a request with a pending proposal to the facility, an
+ * admitted placement there. A UOR "own region" is 07, "other region" is 09. Routes that change
+ * state get a fresh object per cell, so every cell sees the same state and only the caller varies.
+ */
+import type { Fixture, FixtureKind } from '../support/security.js';
+import { aFacility, aRequest } from '../support/factories.js';
+
+/** The columns: who calls. */
+export const CALLERS = {
+  anonymous: 'anonymous',
+  expired: 'expired token',
+  algNone: 'token with alg none',
+  badSignature: 'token with a wrong signature',
+  hs512: 'token signed HS512',
+  rs256: 'RS256 token of an unknown key',
+  admin: 'admin',
+  uorOwn: 'uor(own region)',
+  uorOther: 'uor(other region)',
+  managerOwn: "shelter_manager(the object's facility)",
+  managerOther: 'shelter_manager(another facility)',
+  national: 'national',
+} as const;
+export type Caller = keyof typeof CALLERS;
+/** Callers without a valid token: they never reach a service. */
+export const TOKENLESS: readonly Caller[] = ['anonymous', 'expired', 'algNone', 'badSignature', 'hs512', 'rs256'];
+
+/** A status, or a 403 on an object the caller can see (so the 403 reveals nothing it did not know). */
+export type Expectation = number | { status: number; visible: string };
+export const visible = (status: 403, why: string): Expectation => ({ status, visible: why });
+export const statusOf = (e: Expectation) => (typeof e === 'number' ? e : e.status);
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteRow {
+  /** method and path exactly as Nest (or Fastify, for the docs) declares it */
+  route: `${Method} /${string}`;
+  /** what the path parameters point at (default: none) */
+  fixture?: FixtureKind;
+  /** a valid body, so that the caller is the only variable */
+  body?: (fx: Fixture, ctx: { today: string }) => object;
+  cells: Record<Caller, Expectation>;
+}
+
+/** Every protected route answers 401 to a caller without a valid token, whoever the token claims to be. */
+const NO_VALID_TOKEN = { anonymous: 401, expired: 401, algNone: 401, badSignature: 401, hs512: 401, rs256: 401 } as const;
+/** Public routes answer everyone, whatever token comes along. */
+const EVERYONE = { ...mapCallers(200) };
+/** Every role may use the route and sees the object (or there is none). */
+const EVERY_ROLE = { admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 200, managerOther: 200, national: 200 } as const;
+/** Only the administrator. */
+const ADMIN_ONLY = { admin: 200, uorOwn: 403, uorOther: 403, managerOwn: 403, managerOther: 403, national: 403 } as const;
+
+function mapCallers<T>(v: T): Record<Caller, T> {
+  return Object.fromEntries(Object.keys(CALLERS).map((k) => [k, v])) as Record<Caller, T>;
+}
+
+const profile = () => {
+  const { caseCode: _c, urgency: _u, ...match } = aRequest();
+  return match;
+};
+
+export const MATRIX: RouteRow[] = [
+  // ---------------------------------------------------------------- public
+  { route: 'GET /health', cells: EVERYONE },
+  { route: 'GET /api/docs-json', cells: EVERYONE },
+  { route: 'GET /api/docs-yaml', cells: EVERYONE },
+
+  // ---------------------------------------------------------------- reference data
+  { route: 'GET /api/v1/regions', cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
+  {
+    route: 'PUT /api/v1/regions/:code/contact',
+    fixture: 'region',
+    body: () => ({ uorEmail: 'uor.liguria@example.org' }),
+    cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY },
+  },
+
+  // ---------------------------------------------------------------- facilities
+  {
+    route: 'POST /api/v1/facilities',
+    body: () => aFacility({ provinceCode: 'GE' }), // a facility of region 07
+    cells: { ...NO_VALID_TOKEN, admin: 201, uorOwn: 201, uorOther: 403, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  { route: 'GET /api/v1/facilities', cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
+  {
+    route: 'GET /api/v1/facilities/:id',
+    fixture: 'facility',
+    // other regions' UOR and national see it (limited, coarse); another facility's manager does not
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 200, managerOther: 404, national: 200 },
+  },
+  {
+    route: 'PATCH /api/v1/facilities/:id',
+    fixture: 'freshFacility',
+    body: () => ({ name: 'Casa rinominata', languages: ['it', 'en', 'fr'] }),
+    cells: {
+      ...NO_VALID_TOKEN,
+      admin: 200,
+      uorOwn: 200,
+      uorOther: visible(403, "a UOR sees other regions' facilities (limited) and may not edit them"),
+      managerOwn: 403,
+      managerOther: 403,
+      national: 403,
+    },
+  },
+
+  // ---------------------------------------------------------------- availability
+  {
+    route: 'GET /api/v1/facilities/:id/availability',
+    fixture: 'facility',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 200, managerOther: 404, national: 200 },
+  },
+  {
+    route: 'PUT /api/v1/facilities/:id/availability',
+    fixture: 'freshFacility',
+    body: (fx) => ({ version: fx.version, places: [{ kind: 'adult', total: 4, occupied: 1, outOfService: 0 }] }),
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 403, uorOther: 403, managerOwn: 200, managerOther: 404, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/facilities/:id/availability/confirm',
+    fixture: 'freshFacility',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 403, uorOther: 403, managerOwn: 200, managerOther: 404, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/facilities/:id/availability/intake',
+    fixture: 'freshFacility',
+    body: () => ({ acceptingNewGuests: false, note: 'crisi in struttura' }),
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 403, uorOther: 403, managerOwn: 200, managerOther: 404, national: 403 },
+  },
+  {
+    route: 'GET /api/v1/facilities/:id/availability/history',
+    fixture: 'facility',
+    cells: {
+      ...NO_VALID_TOKEN,
+      admin: 200,
+      uorOwn: 200,
+      uorOther: visible(403, "a UOR sees other regions' facilities (limited), not their history"),
+      managerOwn: 200,
+      managerOther: 404,
+      national: visible(403, 'national sees every facility (coarse), not its history'),
+    },
+  },
+
+  // ---------------------------------------------------------------- capacity and search
+  {
+    route: 'GET /api/v1/capacity',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 200 },
+  },
+  {
+    route: 'POST /api/v1/capacity/search',
+    body: profile,
+    // the contract's table: national, uor
+    cells: { ...NO_VALID_TOKEN, admin: 403, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 200 },
+  },
+
+  // ---------------------------------------------------------------- audit and outbox
+  { route: 'GET /api/v1/audit', cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY } },
+  { route: 'GET /api/v1/admin/outbox', cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY } },
+  { route: 'POST /api/v1/admin/outbox/:id/retry', fixture: 'failedOutboxMessage', cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY } },
+
+  // ---------------------------------------------------------------- placement requests
+  {
+    route: 'POST /api/v1/placement-requests',
+    body: () => aRequest(),
+    // a UOR opens requests in its own region, whichever it is
+    cells: { ...NO_VALID_TOKEN, admin: 403, uorOwn: 201, uorOther: 201, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  {
+    route: 'GET /api/v1/placement-requests',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  {
+    route: 'GET /api/v1/placement-requests/:id',
+    fixture: 'request',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  {
+    route: 'PATCH /api/v1/placement-requests/:id',
+    fixture: 'openRequest',
+    body: () => ({ urgency: 'planned', note: 'cambio vincoli' }),
+    cells: { ...NO_VALID_TOKEN, admin: 403, uorOwn: 200, uorOther: 404, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/placement-requests/:id/cancel',
+    fixture: 'proposedRequest',
+    cells: { ...NO_VALID_TOKEN, admin: 403, uorOwn: 200, uorOther: 404, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  {
+    route: 'GET /api/v1/placement-requests/:id/candidates',
+    fixture: 'request',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/placement-requests/:id/proposals',
+    fixture: 'openRequest',
+    body: (fx) => ({ facilityId: fx.facilityId }),
+    cells: { ...NO_VALID_TOKEN, admin: 403, uorOwn: 201, uorOther: 404, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+
+  // ---------------------------------------------------------------- proposals
+  {
+    route: 'GET /api/v1/proposals',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 200, managerOther: 200, national: 403 },
+  },
+  {
+    route: 'GET /api/v1/proposals/:id',
+    fixture: 'proposal',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 200, managerOther: 404, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/proposals/:id/accept',
+    fixture: 'pendingProposal',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 403, uorOther: 403, managerOwn: 200, managerOther: 404, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/proposals/:id/decline',
+    fixture: 'pendingProposal',
+    body: () => ({ reason: 'no_capacity' }),
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 403, uorOther: 403, managerOwn: 200, managerOther: 404, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/proposals/:id/admit',
+    fixture: 'acceptedProposal',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 403, uorOther: 403, managerOwn: 200, managerOther: 404, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/proposals/:id/withdraw',
+    fixture: 'pendingProposal',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+
+  // ---------------------------------------------------------------- placements
+  {
+    route: 'GET /api/v1/placements/:id',
+    fixture: 'placement',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 200, managerOther: 404, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/placements/:id/discharge',
+    fixture: 'admittedPlacement',
+    body: (_fx, { today }) => ({ reason: 'completed', date: today }),
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 200, managerOther: 404, national: 403 },
+  },
+];
+
+/** Routes that are not under the matrix's completeness check: the OpenAPI pages (served by Fastify, not Nest). */
+export const UNCHECKED = /^GET \/api\/docs/;
