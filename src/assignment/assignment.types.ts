@@ -62,10 +62,14 @@ export interface SolverReport {
   /** HiGHS model status ('Optimal', 'Time limit reached', …), 'Trivial' when no solver run was needed,
    * or 'Error: …' when the solver failed (the plan then falls back to the best feasible one known) */
   status: string;
+  /** the last model solved: the LP relaxation (enough when its optimum is integral) or the 0-1 program */
+  method: 'lp_relaxation' | 'mip' | null;
   /** which plan was returned */
   source: 'solver' | 'greedy' | 'trivial';
+  /** columns and rows of the model given to HiGHS (after the exact reduction, see lp-model.ts) */
   variables: number;
   constraints: number;
+  /** wall-clock time of the whole call: options, greedy, model and solver */
   timeMs: number;
 }
 

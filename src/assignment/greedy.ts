@@ -1,34 +1,40 @@
-import type { FacilitySnapshot } from '../matching/matching.types.js';
-import { choosePlace } from '../matching/core/place-kind.js';
-import { rankCandidates } from '../matching/core/rank.js';
+import type { Candidate } from '../matching/matching.types.js';
+import { compareCandidates, round1 } from '../matching/core/rank.js';
 import type { AssignmentInput, PlanSummary } from './assignment.types.js';
-import { buildProblem, objectiveOf, PlanState, Problem, toPlanned } from './options.js';
+import { AssignmentOption, buildProblem, objectiveOf, PlanState, Problem, toPlanned } from './options.js';
 
 /** Today's behaviour: requests served one by one in arrival order, each taking the top-ranked
- * candidate of the matching core on the live state (places taken by earlier requests are gone,
- * and their conflict tags now live in their facility). */
+ * candidate of the matching core on the live state (places taken by earlier requests are gone, and
+ * their conflict tags now live in their facility). Equivalent to calling rankCandidates on updated
+ * snapshots before each request (a spec checks it), without re-running the hard constraints: a
+ * facility passing on the live state passes on the original one (fewer places, more tags only). */
 export function greedyState(problem: Problem): PlanState {
   const state = new PlanState(problem);
-  // working copies: the caller's snapshots are never mutated
-  const live: FacilitySnapshot[] = problem.facilities.map((f) => ({
-    ...f,
-    places: f.places.map((p) => ({ ...p })),
-    conflictTags: [...f.conflictTags],
-  }));
-  const facilityIndex = new Map(problem.facilities.map((f, i) => [f.id, i]));
-
-  problem.requests.forEach((r, ri) => {
-    const [best] = rankCandidates(r.match, live, problem.weights, { limit: 1 }).candidates;
-    if (!best) return;
-    const fi = facilityIndex.get(best.facilityId)!;
-    const place = choosePlace(r.match.person, live[fi])!;
-    const pool = problem.poolIndex[fi][live[fi].places.indexOf(place)];
-    const option = problem.byRequest[ri].find((o) => o.pool === pool && o.placeKind === best.placeKind);
-    // A candidate on the live state is one on the original state too (only fewer places, more tags).
-    if (!option) throw new Error(`greedy pick ${r.id} → ${best.facilityId} is not a feasible option`);
-    state.take(option);
-    place.free -= 1;
-    live[fi].conflictTags.push(...problem.tags[ri]);
+  problem.byRequest.forEach((opts) => {
+    let best: { option: AssignmentOption; candidate: Candidate } | null = null;
+    let facility = -1;
+    let decided = false; // whether the current facility's place was already chosen
+    for (const o of opts) {
+      if (o.facility !== facility) {
+        facility = o.facility;
+        decided = false;
+      }
+      // options of a facility come in choosePlace order: the first open one is the live choice
+      if (decided || state.poolFull(o)) continue;
+      decided = true;
+      if (state.conflictsAt(o)) continue;
+      const f = problem.facilities[o.facility];
+      const candidate: Candidate = {
+        facilityId: f.id,
+        placeKind: o.placeKind,
+        distanceKm: round1(o.distanceKm),
+        freshness: f.freshness,
+        score: o.score,
+        breakdown: o.breakdown,
+      };
+      if (best === null || compareCandidates(candidate, best.candidate) < 0) best = { option: o, candidate };
+    }
+    if (best) state.take(best.option);
   });
   return state;
 }

@@ -45,7 +45,9 @@ export interface Problem {
   /** facility index → place entry index → pool index */
   poolIndex: number[][];
   options: AssignmentOption[];
-  /** options of each request, best score first (ties: facility id, then pool) */
+  /** options of each request in the matching core's order: facility (by id), then the person's place
+   * kinds in preference order, then place entry; so the first open option at a facility is the one
+   * choosePlace would take */
   byRequest: AssignmentOption[][];
   /** per request: facilities that pass every hard constraint */
   candidateFacilities: number[];
@@ -130,7 +132,6 @@ export function buildProblem(input: AssignmentInput): Problem {
         });
       }
     });
-    mine.sort((a, b) => b.cents - a.cents || a.facility - b.facility || a.pool - b.pool);
     for (const o of mine) {
       o.index = options.length;
       options.push(o);
@@ -181,12 +182,13 @@ export class PlanState {
     for (const t of this.problem.tags[o.request]) there.add(t);
   }
 
-  /** Places every still unplaced request, in arrival order, on its best still available option. */
+  /** Places every still unplaced request, in arrival order, on its best-scoring still available option. */
   fill(): void {
     this.problem.byRequest.forEach((opts, ri) => {
       if (this.chosen[ri] !== null) return;
-      const o = opts.find((x) => this.canTake(x));
-      if (o) this.take(o);
+      let best: AssignmentOption | null = null;
+      for (const o of opts) if (this.canTake(o) && (best === null || o.cents > best.cents)) best = o;
+      if (best) this.take(best);
     });
   }
 

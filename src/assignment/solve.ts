@@ -8,13 +8,14 @@ import type {
   UnplacedRequest,
 } from './assignment.types.js';
 import { greedyState, summarize } from './greedy.js';
-import { buildLp, columnName } from './lp-model.js';
+import { buildLp, columnName, LpModel } from './lp-model.js';
 import { buildProblem, objectiveOf, PlanState, Problem, round2, stateOf, toPlanned } from './options.js';
 
 /** The part of the highs runtime used here (injectable in tests). */
 export interface LpSolver {
   solve(lp: string, options?: Record<string, string | number | boolean>): {
     Status: string;
+    ObjectiveValue?: number;
     /** by column name; a column carries `Primal` only when a primal solution is available */
     Columns?: Record<string, unknown>;
   };
@@ -59,29 +60,13 @@ export function solveAssignmentWith(solver: LpSolver, input: AssignmentInput): A
   if (problem.options.length === 0) {
     state = new PlanState(problem);
     optimal = true;
-    report = { status: 'Trivial', source: 'trivial', variables: 0, constraints: 0 };
+    report = { status: 'Trivial', method: null, source: 'trivial', variables: 0, constraints: 0 };
   } else {
     const lp = buildLp(problem);
-    const options = {
-      time_limit: input.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS,
-      // The objective has integer coefficients, so a gap below 1 proves optimality; the default
-      // relative gap (1e-4 of ~BIG × placed) would accept plans with a lower total score.
-      mip_rel_gap: 0,
-      mip_abs_gap: 0.99,
-      output_flag: false,
-    };
-    let status: string;
-    let solved: PlanState | null = null;
-    try {
-      const result = solver.solve(lp.text, options);
-      status = result.Status;
-      const chosen = problem.options.filter((o) => primalOf(result.Columns?.[columnName(o.index)]) > 0.5);
-      solved = stateOf(problem, chosen);
-    } catch (error) {
-      status = `Error: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    const run = runSolver(solver, problem, lp, input.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS);
     const better = (a: PlanState, b: PlanState): boolean => compareCents(a, b) > 0;
-    if (status === 'Optimal' && solved && !better(greedy, solved)) {
+    const solved = run.solved;
+    if (run.proven && solved && !better(greedy, solved)) {
       state = solved;
       optimal = true;
     } else {
@@ -90,8 +75,10 @@ export function solveAssignmentWith(solver: LpSolver, input: AssignmentInput): A
       state = solved && !better(greedy, solved) ? solved : greedy;
       optimal = false;
     }
+    const { status, method } = run;
     report = {
       status,
+      method,
       source: state === greedy ? 'greedy' : 'solver',
       variables: lp.columns,
       constraints: lp.rows,
@@ -113,6 +100,63 @@ export function solveAssignmentWith(solver: LpSolver, input: AssignmentInput): A
     },
     solver: { ...report, timeMs: Math.round((performance.now() - started) * 10) / 10 },
   };
+}
+
+interface SolverRun {
+  status: string;
+  method: 'lp_relaxation' | 'mip';
+  /** the solver's plan, when it returned a feasible one */
+  solved: PlanState | null;
+  /** whether that plan is proven optimal */
+  proven: boolean;
+}
+
+const INTEGRALITY_TOLERANCE = 1e-6;
+
+/** Solves the LP relaxation first: without conflict-tag rows the matrix is a bipartite incidence matrix
+ * (totally unimodular), so the simplex vertex is integral, and an integral optimum of the relaxation
+ * that is feasible and attains the relaxation's bound is an optimum of the 0-1 program. Only when it
+ * is fractional does the branch-and-bound run, within what is left of the time limit. */
+function runSolver(solver: LpSolver, problem: Problem, lp: LpModel, timeLimitSeconds: number): SolverRun {
+  const deadline = performance.now() + timeLimitSeconds * 1000;
+  const remaining = (): number => Math.max(0, (deadline - performance.now()) / 1000);
+  const planOf = (columns: Record<string, unknown> | undefined): { values: number[]; state: PlanState | null } => {
+    const values = lp.options.map((o) => primalOf(columns?.[columnName(o.index)]));
+    return { values, state: stateOf(problem, lp.options.filter((_, i) => values[i] > 0.5)) };
+  };
+  let method: SolverRun['method'] = 'lp_relaxation';
+  try {
+    const relaxed = solver.solve(lp.relaxation, { time_limit: remaining(), output_flag: false });
+    if (relaxed.Status === 'Optimal') {
+      const { values, state } = planOf(relaxed.Columns);
+      const integral = values.every((v) => Math.abs(v - Math.round(v)) <= INTEGRALITY_TOLERANCE);
+      if (integral && state && valueOf(state, lp.big) >= (relaxed.ObjectiveValue ?? Infinity) - 0.5) {
+        return { status: 'Optimal', method, solved: state, proven: true };
+      }
+    } else if (relaxed.Status === 'Time limit reached') {
+      return { status: relaxed.Status, method, solved: null, proven: false };
+    }
+    method = 'mip';
+    const result = solver.solve(lp.text, {
+      time_limit: remaining(),
+      // The objective has integer coefficients, so a gap below 1 proves optimality; the default
+      // relative gap (1e-4 of ~BIG × placed) would accept plans with a lower total score.
+      mip_rel_gap: 0,
+      mip_abs_gap: 0.99,
+      output_flag: false,
+    });
+    const { state } = planOf(result.Columns);
+    return { status: result.Status, method, solved: state, proven: result.Status === 'Optimal' };
+  } catch (error) {
+    const status = `Error: ${error instanceof Error ? error.message : String(error)}`;
+    return { status, method, solved: null, proven: false };
+  }
+}
+
+/** The 0-1 program's objective for a plan, computed exactly. */
+function valueOf(state: PlanState, big: number): number {
+  const { placed, cents } = state.objectiveCents();
+  return big * placed + cents;
 }
 
 function primalOf(column: unknown): number {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import type { Tx } from '../database/transactions.repository.js';
 import { PlacementRequestEntity, type RequestStatus } from './placement-request.entity.js';
 
@@ -47,5 +47,14 @@ export class PlacementRequestsRepository {
       [exceptRequestId],
     );
     return new Map(rows.map((r) => [r.facility_id, r.tags]));
+  }
+
+  /** Open requests, oldest first: of a region (or every region), optionally only these ids. */
+  findOpen(regionCode: string | undefined, ids: string[] | undefined): Promise<PlacementRequestEntity[]> {
+    return this.repo.find({
+      where: { status: 'open', ...(regionCode ? { regionCode } : {}), ...(ids ? { id: In(ids) } : {}) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: 500,
+    });
   }
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BatchAssignmentController } from '../batch-assignment/batch-assignment.controller.js';
+import { BatchAssignmentService } from '../batch-assignment/batch-assignment.service.js';
 import { AvailabilityModule } from '../availability/availability.module.js';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -21,7 +23,8 @@ import { PlacementsService } from './placements.service.js';
 /** Requests, proposals and placements: one lifecycle, one module (they lock each other's rows). */
 @Module({
   imports: [TypeOrmModule.forFeature([PlacementRequestEntity, ProposalEntity, PlacementEntity]), AvailabilityModule, MatchingModule],
-  controllers: [PlacementRequestsController, ProposalsController, PlacementsController],
+  // batch-assignment is declared first so its path wins over placement-requests/:id
+  controllers: [BatchAssignmentController, PlacementRequestsController, ProposalsController, PlacementsController],
   providers: [
     PlacementRequestsRepository,
     PlacementRequestsService,
@@ -32,6 +35,7 @@ import { PlacementsService } from './placements.service.js';
     PlacementsService,
     IdempotencyRepository,
     IdempotencyService,
+    BatchAssignmentService,
   ],
   exports: [ProposalDecisionsService],
 })

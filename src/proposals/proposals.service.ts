@@ -12,6 +12,8 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { RecipientsRepository } from '../notifications/recipients.repository.js';
 import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
 import { PlacementRequestsService } from '../placement-requests/placement-requests.service.js';
+import type { PlaceKind } from '../matching/matching.types.js';
+import type { PlacementRequestEntity } from '../placement-requests/placement-request.entity.js';
 import type { ListProposalsQuery } from './dto/proposal.dto.js';
 import type { ProposalEntity } from './proposal.entity.js';
 import { presentProposal } from './proposal.presenter.js';
@@ -39,44 +41,52 @@ export class ProposalsService {
     const { id, replayed } = await this.tx.run(async (t) => {
       // the request lock serialises proposals and decisions of one request
       const r = await this.requests.lockVisible(p, requestId, t);
-      return this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, async () => {
-        if (r.status !== 'open' && r.status !== 'proposed') throw conflict('request_not_open', `the request is ${r.status}`);
-        const live = await this.repo.findLiveForRequest(t, requestId);
-        if (live.some((x) => x.facilityId === facilityId)) throw conflict('already_proposed', 'this request is already offered to that facility');
-        if (live.some((x) => x.status === 'accepted')) throw conflict('already_accepted', 'another facility has already accepted this request');
-        // under the facility lock, a concurrent proposal of the same network to this facility is seen
-        await this.holds.lockFacility(t, facilityId);
-        const tags = (await this.requestsRepo.conflictTagsByFacility(requestId, t)).get(facilityId) ?? [];
-        const check = await this.matching.checkOne(this.requests.toMatch(r), facilityId, tags);
-        if (!check) throw notFound('facility');
-        if (!check.ok) {
-          const hard = check.reasons.filter((x) => x !== 'no_free_place');
-          if (hard.length) throw unprocessable('constraint_violated', `the facility fails: ${hard.join(', ')}; change the request's constraints to propose it`, { reasons: hard });
-          throw conflict('no_free_place', 'no free place of the needed kind', { facilityId });
-        }
-        const id = randomUUID();
-        const hold = await this.holds.hold(p, facilityId, check.placeKind, id, t);
-        await this.repo.insert(t, {
-          id,
-          requestId,
-          facilityId,
-          placeKind: check.placeKind,
-          status: 'pending',
-          holdId: hold.id,
-          createdBySub: p.sub,
-          createdAt: this.clock.now(),
-          decidedBySub: null,
-          decidedAt: null,
-          declineReason: null,
-          placementId: null,
-        });
-        if (r.status === 'open') await this.requestsRepo.update(t, requestId, { status: 'proposed', updatedAt: this.clock.now() });
-        await this.audit.record(t, p, 'proposal.create', 'proposal', id, { requestId, facilityId });
-        await this.notifications.notify(t, { event: 'proposal_created', to: [await this.recipients.facilityContact(t, facilityId)], reference: r.caseCode, path: `/api/v1/proposals/${id}` });
-        return id;
-      });
+      return this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, () => this.proposeLocked(t, p, r, facilityId));
     });
     return { ...(await this.get(p, id, false)), replayed };
+  }
+
+  /**
+   * The offer itself, inside `t` with the request row already locked. `kind` forces the place
+   * kind (a batch plan decided it); otherwise the core chooses.
+   */
+  async proposeLocked(t: Tx, p: Pick<Principal, 'sub' | 'role'>, r: PlacementRequestEntity, facilityId: string, kind?: PlaceKind): Promise<string> {
+    const requestId = r.id;
+    if (r.status !== 'open' && r.status !== 'proposed') throw conflict('request_not_open', `the request is ${r.status}`);
+    const live = await this.repo.findLiveForRequest(t, requestId);
+    if (live.some((x) => x.facilityId === facilityId)) throw conflict('already_proposed', 'this request is already offered to that facility');
+    if (live.some((x) => x.status === 'accepted')) throw conflict('already_accepted', 'another facility has already accepted this request');
+    // under the facility lock, a concurrent proposal of the same network to this facility is seen
+    await this.holds.lockFacility(t, facilityId);
+    const tags = (await this.requestsRepo.conflictTagsByFacility(requestId, t)).get(facilityId) ?? [];
+    const check = await this.matching.checkOne(this.requests.toMatch(r), facilityId, tags);
+    if (!check) throw notFound('facility');
+    if (!check.ok) {
+      const hard = check.reasons.filter((x) => x !== 'no_free_place');
+      if (hard.length) throw unprocessable('constraint_violated', `the facility fails: ${hard.join(', ')}; change the request's constraints to propose it`, { reasons: hard });
+      throw conflict('no_free_place', 'no free place of the needed kind', { facilityId });
+    }
+    const placeKind = kind ?? check.placeKind;
+    const id = randomUUID();
+    const hold = await this.holds.hold(p, facilityId, placeKind, id, t);
+    await this.repo.insert(t, {
+      id,
+      requestId,
+      facilityId,
+      placeKind,
+      status: 'pending',
+      holdId: hold.id,
+      createdBySub: p.sub,
+      createdAt: this.clock.now(),
+      decidedBySub: null,
+      decidedAt: null,
+      declineReason: null,
+      placementId: null,
+    });
+    if (r.status === 'open') await this.requestsRepo.update(t, requestId, { status: 'proposed', updatedAt: this.clock.now() });
+    await this.audit.record(t, p, 'proposal.create', 'proposal', id, { requestId, facilityId });
+    await this.notifications.notify(t, { event: 'proposal_created', to: [await this.recipients.facilityContact(t, facilityId)], reference: r.caseCode, path: `/api/v1/proposals/${id}` });
+    return id;
   }
 
   async get(p: Principal, id: string, audit = true) {

@@ -159,6 +159,12 @@ export const MATRIX: RouteRow[] = [
     cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 200 },
   },
   {
+    route: 'POST /api/v1/placement-requests/batch-assignment',
+    // a dry run plans every open request in the caller's scope; nothing is held
+    body: () => ({ all: true }),
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 200 },
+  },
+  {
     route: 'POST /api/v1/capacity/search',
     body: profile,
     // the contract's table: national, uor
