@@ -17,6 +17,14 @@ const BENCHES: Record<string, { about: string; load: () => Promise<Bench> }> = {
     about: 'hold+release throughput at 8 clients vs pgbench -N; last-bed hold latency at 16 clients',
     load: async () => (await import('./availability.js')).default,
   },
+  search: {
+    about: 'candidate-search latency p50/p95 at 10 clients on synthetic networks of 500 to 10,000 facilities',
+    load: async () => (await import('./search.js')).default,
+  },
+  batch: {
+    about: 'optimal batch assignment: 50 requests and 100 families on 500 facilities, time and objective vs greedy',
+    load: async () => (await import('./batch.js')).default,
+  },
 };
 
 /** Every bench must end by itself well before this. */
