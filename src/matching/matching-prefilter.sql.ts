@@ -19,22 +19,15 @@ WITH live_tags AS (
     SELECT pl.facility_id, unnest(r.conflict_tags) FROM placement pl JOIN placement_request r ON r.id = pl.request_id
      WHERE pl.status = 'active' AND r.id IS DISTINCT FROM $16::uuid AND r.conflict_tags && $15::text[]
   ) x GROUP BY facility_id),
-held AS (SELECT facility_id, kind, count(*)::int AS n FROM place_hold WHERE released_at IS NULL GROUP BY 1, 2),
-places AS (
-  SELECT p.facility_id,
-         bool_or(p.kind = 'mother_child' AND coalesce(p.child_capacity, 0) >= $11) AS has_unit,
-         bool_or(p.kind = ANY($14::text[])
-                 AND (p.kind <> 'mother_child' OR $11 = 0 OR coalesce(p.child_capacity, 0) >= $11)
-                 AND p.total - p.occupied - p.out_of_service - coalesce(h.n, 0) > 0) AS has_free
-  FROM facility_place p LEFT JOIN held h ON h.facility_id = p.facility_id AND h.kind = p.kind
-  GROUP BY p.facility_id),
 scored AS (
-  SELECT f.*, pl.has_unit, pl.has_free, t.tags,
+  SELECT f.id, f.province_code, f.region_code, f.accepts_genders, f.accepts_minors, f.accepts_adults, f.accepts_children,
+         f.protection_level, f.supports, f.accepting_new_guests, t.tags,
          2 * 6371.0088 * asin(sqrt(
            power(sin(radians(f.match_lat - $1) / 2), 2)
            + cos(radians($1)) * cos(radians(f.match_lat)) * power(sin(radians(f.match_lon - $2) / 2), 2))) AS d
-  FROM facility f LEFT JOIN places pl ON pl.facility_id = f.id LEFT JOIN live_tags t ON t.facility_id = f.id),
+  FROM facility f LEFT JOIN live_tags t ON t.facility_id = f.id),
 judged AS (
+  -- CASE stops at the first true branch: the place lookups run only for facilities that get that far
   SELECT id, CASE
     WHEN tags && $15::text[] THEN 'conflict'
     WHEN province_code = ANY($3::text[]) OR region_code = ANY($4::text[]) THEN 'excluded_area'
@@ -45,10 +38,17 @@ judged AS (
     WHEN $8::float8 IS NOT NULL AND d > $8 THEN 'too_far'
     WHEN NOT ($9 = ANY(accepts_genders)) THEN 'gender_not_accepted'
     WHEN CASE WHEN $10::boolean THEN NOT accepts_minors ELSE NOT accepts_adults END THEN 'age_not_accepted'
-    WHEN $11 > 0 AND (NOT accepts_children OR NOT coalesce(has_unit, false)) THEN 'children_not_accepted'
+    WHEN $11 > 0 AND (NOT accepts_children OR NOT EXISTS (
+           SELECT 1 FROM facility_place p WHERE p.facility_id = scored.id AND p.kind = 'mother_child' AND coalesce(p.child_capacity, 0) >= $11))
+      THEN 'children_not_accepted'
     WHEN (CASE protection_level WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END) < $12 THEN 'protection_too_low'
     WHEN NOT (supports @> $13::text[]) THEN 'needs_unsupported'
     WHEN NOT accepting_new_guests THEN 'not_accepting'
-    WHEN NOT coalesce(has_free, false) THEN 'no_free_place'
+    WHEN NOT EXISTS (
+           SELECT 1 FROM facility_place p WHERE p.facility_id = scored.id AND p.kind = ANY($14::text[])
+             AND (p.kind <> 'mother_child' OR $11 = 0 OR coalesce(p.child_capacity, 0) >= $11)
+             AND p.total - p.occupied - p.out_of_service
+                 - (SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) > 0)
+      THEN 'no_free_place'
   END AS reason FROM scored)
 SELECT reason, count(*)::int AS n, CASE WHEN reason IS NULL THEN array_agg(id) END AS ids FROM judged GROUP BY reason`;
