@@ -1,9 +1,11 @@
 import type { LogLevel } from '@nestjs/common';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { harden } from './common/http-hardening.js';
+import { InputGuardPipe } from './common/input-guard.pipe.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 
@@ -16,13 +18,32 @@ export function adapter(config: AppConfig): FastifyAdapter {
     trustProxy: config.trustProxy,
     // the framework must not log request bodies or headers
     logger: false,
+    // '__proto__' and 'constructor' keys are refused by the body parser itself
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // malformed URLs and over-long ids answer in our error shape, without echoing the path
+    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      void reply
+        .code(status)
+        .header('cache-control', 'no-store')
+        .send({ statusCode: status, code: status === 414 ? 'uri_too_long' : 'bad_url', message: status === 414 ? 'the URL is too long' : 'the URL is malformed' });
+    },
+    // requests Node itself refuses (header overflow, broken framing): a JSON answer, then close
+    clientErrorHandler: (err, socket) => {
+      const status = (err as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const body = JSON.stringify({ statusCode: status, code: status === 431 ? 'headers_too_large' : 'bad_request', message: 'the request could not be read' });
+      if (socket.writable)
+        socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      else socket.destroy();
+    },
   });
 }
 
 /** `ui: false` in tests: the UI's static assets pull an ESM-only package that Jest on Node 20 cannot require. */
 export async function configure(app: NestFastifyApplication, config: AppConfig, ui = true): Promise<void> {
   await harden(app, config);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new InputGuardPipe(), createValidationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('Approdo API')

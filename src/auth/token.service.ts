@@ -39,8 +39,12 @@ export class TokenService {
   }
 }
 
+// control characters in claims would end up in audit rows and queries
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 function toPrincipal(c: jwt.JwtPayload): Principal {
   const role = c.role as Role;
+  for (const claim of [c.sub, c.email, c.region]) if (typeof claim === 'string' && (CONTROL.test(claim) || claim.length > 256)) throw unauthorized('the token carries malformed claims');
   if (typeof c.sub !== 'string' || !c.sub || !ROLES.includes(role)) throw unauthorized('the token lacks sub or a known role');
   const region = typeof c.region === 'string' ? c.region : undefined;
   if (role === 'uor' && !(region && /^[0-9]{2}$/.test(region))) throw unauthorized('a uor token needs a region');

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
 import { PLACE_KINDS, type PlaceKind } from '../../matching/matching.types.js';
 
 export class PlaceNumbersDto {
@@ -16,7 +16,7 @@ export class UpdateAvailabilityDto {
   @IsInt() @Min(1) version: number;
   @ApiProperty({ type: [PlaceNumbersDto], description: 'kinds not sent are unchanged' })
   @IsArray() @ArrayMinSize(0) @ArrayMaxSize(3) @ArrayUnique((p: PlaceNumbersDto) => p?.kind, { message: 'one entry per place kind' })
-  @ValidateNested({ each: true }) @Type(() => PlaceNumbersDto)
+  @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => PlaceNumbersDto)
   places: PlaceNumbersDto[];
   @ApiPropertyOptional({ example: true, description: 'pause intake without touching the numbers' })
   @IsOptional() @IsBoolean() acceptingNewGuests?: boolean;

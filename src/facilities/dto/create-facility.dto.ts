@@ -17,8 +17,7 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
-} from 'class-validator';
+  ValidateNested, IsObject } from 'class-validator';
 import {
   EXPLOITATION_TYPES,
   type ExploitationType,
@@ -67,20 +66,20 @@ export class CreateFacilityDto {
   @Matches(/^[A-Z]{2}$/) provinceCode: string;
   @ApiPropertyOptional({ enum: PROTECTION_LEVELS, description: 'defaults by type' })
   @IsOptional() @IsIn(PROTECTION_LEVELS) protectionLevel?: ProtectionLevel;
-  @ApiProperty({ type: AcceptsDto }) @ValidateNested() @Type(() => AcceptsDto) accepts: AcceptsDto;
+  @ApiProperty({ type: AcceptsDto }) @IsObject() @ValidateNested() @Type(() => AcceptsDto) accepts: AcceptsDto;
   @ApiProperty({ example: ['it', 'en', 'pcm'] })
   @IsArray() @ArrayMaxSize(40) @ArrayUnique() @Matches(LANGUAGE_CODE, { each: true }) languages: string[];
   @ApiProperty({ enum: EXPLOITATION_TYPES, isArray: true, example: ['sexual'] })
-  @IsArray() @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) exploitationExpertise: ExploitationType[];
+  @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) exploitationExpertise: ExploitationType[];
   @ApiProperty({ enum: SUPPORTS, isArray: true, example: ['mental_health', 'pregnancy'] })
-  @IsArray() @ArrayUnique() @IsIn(SUPPORTS, { each: true }) supports: Support[];
+  @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(SUPPORTS, { each: true }) supports: Support[];
   @ApiProperty({ example: true }) @IsBoolean() secretAddress: boolean;
   @ApiProperty({ example: 'Via del Faro 1, Genova (fittizio)' }) @IsString() @MinLength(1) @MaxLength(300) address: string;
-  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
+  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
   @ApiProperty({ example: 'casa.levante@example.org' }) @IsEmail() @MaxLength(254) contactEmail: string;
   @ApiProperty({ type: [PlaceInputDto] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(3) @ArrayUnique((p: PlaceInputDto) => p?.kind, { message: 'one entry per place kind' })
-  @ValidateNested({ each: true }) @Type(() => PlaceInputDto)
+  @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => PlaceInputDto)
   places: PlaceInputDto[];
   @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean() acceptingNewGuests?: boolean;
   @ApiPropertyOptional({ example: null }) @IsOptional() @IsString() @MaxLength(500) intakeNote?: string;

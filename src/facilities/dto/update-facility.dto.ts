@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsString, Matches, MaxLength, MinLength, ValidateNested, IsObject } from 'class-validator';
 import { EXPLOITATION_TYPES, type ExploitationType, FACILITY_TYPES, type FacilityType, PROTECTION_LEVELS, type ProtectionLevel, SUPPORTS, type Support } from '../../matching/matching.types.js';
 import { OptionalNotNull } from '../../common/dto-helpers.js';
 import { AcceptsDto, LANGUAGE_CODE, LocationDto } from './create-facility.dto.js';
@@ -12,13 +12,13 @@ export class UpdateFacilityDto {
   @ApiPropertyOptional({ enum: FACILITY_TYPES }) @OptionalNotNull() @IsIn(FACILITY_TYPES) type?: FacilityType;
   @ApiPropertyOptional({ example: 'SP' }) @OptionalNotNull() @Matches(/^[A-Z]{2}$/) provinceCode?: string;
   @ApiPropertyOptional({ enum: PROTECTION_LEVELS }) @OptionalNotNull() @IsIn(PROTECTION_LEVELS) protectionLevel?: ProtectionLevel;
-  @ApiPropertyOptional({ type: AcceptsDto }) @OptionalNotNull() @ValidateNested() @Type(() => AcceptsDto) accepts?: AcceptsDto;
+  @ApiPropertyOptional({ type: AcceptsDto }) @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => AcceptsDto) accepts?: AcceptsDto;
   @ApiPropertyOptional() @OptionalNotNull() @IsArray() @ArrayMaxSize(40) @ArrayUnique() @Matches(LANGUAGE_CODE, { each: true }) languages?: string[];
   @ApiPropertyOptional({ enum: EXPLOITATION_TYPES, isArray: true })
-  @OptionalNotNull() @IsArray() @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) exploitationExpertise?: ExploitationType[];
-  @ApiPropertyOptional({ enum: SUPPORTS, isArray: true }) @OptionalNotNull() @IsArray() @ArrayUnique() @IsIn(SUPPORTS, { each: true }) supports?: Support[];
+  @OptionalNotNull() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) exploitationExpertise?: ExploitationType[];
+  @ApiPropertyOptional({ enum: SUPPORTS, isArray: true }) @OptionalNotNull() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(SUPPORTS, { each: true }) supports?: Support[];
   @ApiPropertyOptional({ description: 'administrators only: un-hiding an address is a disclosure' }) @OptionalNotNull() @IsBoolean() secretAddress?: boolean;
   @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(300) address?: string;
-  @ApiPropertyOptional({ type: LocationDto }) @OptionalNotNull() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
+  @ApiPropertyOptional({ type: LocationDto }) @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
   @ApiPropertyOptional() @OptionalNotNull() @IsEmail() @MaxLength(254) contactEmail?: string;
 }

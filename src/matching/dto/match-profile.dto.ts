@@ -12,8 +12,7 @@ import {
   Matches,
   Max,
   Min,
-  ValidateNested,
-} from 'class-validator';
+  ValidateNested, IsObject } from 'class-validator';
 import { LANGUAGE_CODE } from '../../facilities/dto/create-facility.dto.js';
 import {
   EXPLOITATION_TYPES,
@@ -37,12 +36,12 @@ export class PersonDto {
   @ApiProperty({ enum: GENDERS, example: 'female' }) @IsIn(GENDERS) gender: Gender;
   @ApiProperty({ example: 24 }) @IsInt() @Min(0) @Max(110) age: number;
   @ApiProperty({ type: [ChildDto], example: [{ age: 3 }, { age: 6 }] })
-  @IsArray() @ArrayMaxSize(8) @ValidateNested({ each: true }) @Type(() => ChildDto) children: ChildDto[];
+  @IsArray() @ArrayMaxSize(8) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ChildDto) children: ChildDto[];
   @ApiProperty({ example: false }) @IsBoolean() pregnant: boolean;
   @ApiProperty({ example: ['en', 'pcm'] }) @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(LANGUAGE_CODE, { each: true }) languages: string[];
   @ApiProperty({ enum: EXPLOITATION_TYPES, isArray: true, example: ['sexual'] })
-  @IsArray() @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) exploitation: ExploitationType[];
-  @ApiProperty({ enum: SUPPORTS, isArray: true, example: [] }) @IsArray() @ArrayUnique() @IsIn(SUPPORTS, { each: true }) needs: Support[];
+  @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) exploitation: ExploitationType[];
+  @ApiProperty({ enum: SUPPORTS, isArray: true, example: [] }) @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(SUPPORTS, { each: true }) needs: Support[];
 }
 
 export class OriginDto {
@@ -65,12 +64,12 @@ export class PreferencesDto {
 
 /** The matching part of a placement request; also the body of a capacity search. */
 export class MatchProfileDto {
-  @ApiProperty({ type: PersonDto }) @ValidateNested() @Type(() => PersonDto) person: PersonDto;
+  @ApiProperty({ type: PersonDto }) @IsObject() @ValidateNested() @Type(() => PersonDto) person: PersonDto;
   @ApiProperty({ enum: PROTECTION_LEVELS, example: 'high' }) @IsIn(PROTECTION_LEVELS) protectionLevel: ProtectionLevel;
   @ApiProperty({ enum: STAGES, example: 'first_reception' }) @IsIn(STAGES) stage: Stage;
-  @ApiProperty({ type: OriginDto }) @ValidateNested() @Type(() => OriginDto) origin: OriginDto;
-  @ApiProperty({ type: SafetyDto }) @ValidateNested() @Type(() => SafetyDto) safety: SafetyDto;
-  @ApiProperty({ type: PreferencesDto }) @ValidateNested() @Type(() => PreferencesDto) preferences: PreferencesDto;
+  @ApiProperty({ type: OriginDto }) @IsObject() @ValidateNested() @Type(() => OriginDto) origin: OriginDto;
+  @ApiProperty({ type: SafetyDto }) @IsObject() @ValidateNested() @Type(() => SafetyDto) safety: SafetyDto;
+  @ApiProperty({ type: PreferencesDto }) @IsObject() @ValidateNested() @Type(() => PreferencesDto) preferences: PreferencesDto;
 }
 
 export class CapacitySearchDto extends MatchProfileDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
 import { OptionalNotNull, ToInt } from '../../common/dto-helpers.js';
 import { MatchProfileDto, PreferencesDto, SafetyDto } from '../../matching/dto/match-profile.dto.js';
 import { PROTECTION_LEVELS, type ProtectionLevel, STAGES, type Stage } from '../../matching/matching.types.js';
@@ -22,8 +22,8 @@ export class CreatePlacementRequestDto extends MatchProfileDto {
 export class UpdatePlacementRequestDto {
   @ApiPropertyOptional({ enum: PROTECTION_LEVELS }) @OptionalNotNull() @IsIn(PROTECTION_LEVELS) protectionLevel?: ProtectionLevel;
   @ApiPropertyOptional({ enum: STAGES }) @OptionalNotNull() @IsIn(STAGES) stage?: Stage;
-  @ApiPropertyOptional({ type: SafetyDto }) @OptionalNotNull() @ValidateNested() @Type(() => SafetyDto) safety?: SafetyDto;
-  @ApiPropertyOptional({ type: PreferencesDto }) @OptionalNotNull() @ValidateNested() @Type(() => PreferencesDto) preferences?: PreferencesDto;
+  @ApiPropertyOptional({ type: SafetyDto }) @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => SafetyDto) safety?: SafetyDto;
+  @ApiPropertyOptional({ type: PreferencesDto }) @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => PreferencesDto) preferences?: PreferencesDto;
   @ApiPropertyOptional({ enum: URGENCIES }) @OptionalNotNull() @IsIn(URGENCIES) urgency?: Urgency;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string | null;
 }
@@ -31,7 +31,7 @@ export class UpdatePlacementRequestDto {
 export class ListRequestsQuery {
   @ApiPropertyOptional({ enum: REQUEST_STATUSES }) @IsOptional() @IsIn(REQUEST_STATUSES) status?: RequestStatus;
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @ToInt() @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @ToInt() @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100000) offset?: number;
 }
 
 export class CandidatesQuery {
