@@ -11,7 +11,6 @@ import { createValidationPipe } from '../src/common/validation.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { CreateFacilityDto } from '../src/facilities/dto/create-facility.dto.js';
 import { FacilitiesService } from '../src/facilities/facilities.service.js';
-import { PREFILTER_SQL } from '../src/matching/matching-prefilter.sql.js';
 import { MatchingRepository } from '../src/matching/matching.repository.js';
 import { CreatePlacementRequestDto } from '../src/placement-requests/dto/placement-request.dto.js';
 import { PlacementRequestsRepository } from '../src/placement-requests/placement-requests.repository.js';
@@ -96,14 +95,14 @@ function installProbes(find: PlacementRequestsRepository, matching: MatchingRepo
       parts.findCalls++;
     }
   };
-  const origPrefilter = matching.prefilter.bind(matching);
-  matching.prefilter = async (p) => {
+  // the live free-places read of the survivors (the catalogue itself is judged in memory)
+  const origFree = matching.freePlaces.bind(matching);
+  matching.freePlaces = async (ids) => {
     const t = process.hrtime.bigint();
-    const r = await origPrefilter(p);
+    const r = await origFree(ids);
     parts.prefilterMs += ms(process.hrtime.bigint() - t);
     parts.prefilterCalls++;
-    parts.undecided += r.undecided.length;
-    if (typeof p[15] === 'string') params.set(p[15], p);
+    parts.undecided += ids.length;
     return r;
   };
   const origLoad = matching.loadSnapshots.bind(matching);
@@ -237,76 +236,6 @@ interface SizeResult {
   single: RunResult;
 }
 
-interface ExplainResult {
-  executionMs: LatencySummary;
-  planningMs: LatencySummary;
-  slowest: { caseCode: string; executionMs: number; plan: string };
-}
-
-/** EXPLAIN ANALYZE of the pre-filter with each request's own parameters (as rank() built them). */
-async function explainAll(url: string, params: Map<string, unknown[]>, caseCodes: Map<string, string>): Promise<ExplainResult> {
-  return withClient(url, async (c) => {
-    const exec: number[] = [];
-    const plan: number[] = [];
-    let slowest = { id: '', ms: -1 };
-    for (const [id, p] of params) {
-      await c.query(PREFILTER_SQL, p); // warm this plan's pages
-      const { rows } = await c.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${PREFILTER_SQL}`, p);
-      const j = (rows[0] as { 'QUERY PLAN': { 'Execution Time': number; 'Planning Time': number }[] })['QUERY PLAN'][0];
-      exec.push(j['Execution Time']);
-      plan.push(j['Planning Time']);
-      if (j['Execution Time'] > slowest.ms) slowest = { id, ms: j['Execution Time'] };
-    }
-    const { rows } = await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${PREFILTER_SQL}`, params.get(slowest.id));
-    const text = rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
-    return {
-      executionMs: summarise(exec.map((x) => x * 1e6)),
-      planningMs: summarise(plan.map((x) => x * 1e6)),
-      slowest: { caseCode: caseCodes.get(slowest.id) ?? slowest.id, executionMs: slowest.ms, plan: text },
-    };
-  });
-}
-
-/** The pre-filter alone, `clients` plain pg connections, random request parameters: the database's share. */
-interface SqlOnlyResult {
-  latency: LatencySummary;
-  perSecond: number;
-  machineBusy: number;
-  cpuPerCall: CpuSplit;
-}
-
-async function sqlOnly(signal: AbortSignal, url: string, params: unknown[][], pgPid: number | null): Promise<SqlOnlyResult> {
-  const clients = await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      const c = new Client({ connectionString: url });
-      await c.connect();
-      return c;
-    }),
-  );
-  try {
-    log(`pre-filter SQL only: ${CLIENTS} pg clients, 1 s warm-up + ${SQL_ONLY_S} s`);
-    const rngs = clients.map((_, i) => new Rng(SEED + 2000 + i));
-    const latencies: bigint[] = [];
-    let pgCpu: () => number = () => NaN;
-    let pgSeconds = NaN;
-    const onPhase = (p: Phase) => (p === 'measure' ? (pgCpu = postgresCpuSampler(pgPid)) : (pgSeconds = pgCpu()));
-    const r = await timedLoop(signal, CLIENTS, { warmupS: 1, measureS: SQL_ONLY_S, onPhase }, async (i, phase) => {
-      const measuring = phase() === 'measure';
-      const t0 = process.hrtime.bigint();
-      await clients[i].query(PREFILTER_SQL, params[rngs[i].int(0, params.length - 1)]);
-      if (measuring) latencies.push(process.hrtime.bigint() - t0);
-    });
-    return {
-      latency: summarise(latencies),
-      perSecond: latencies.length / r.measuredSeconds,
-      machineBusy: r.machineBusy,
-      cpuPerCall: cpuSplit(latencies.length, r.measuredSeconds, r.machineBusy, r.cpuOfOneCore, pgSeconds),
-    };
-  } finally {
-    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
-  }
-}
-
 // ───────────────────────────── report ─────────────────────────────
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)} %` : 'n/a');
@@ -339,8 +268,8 @@ function report(o: {
   servicePath: { count: number; seconds: number };
   requests: { count: number; archetypes: string; proposals: number; withTags: number };
   sizes: SizeResult[];
-  explain: ExplainResult | null;
-  sql: SqlOnlyResult | null;
+  explain: null;
+  sql: null;
   http: RunResult | null;
 }): { stdout: string; docs: string } {
   const { sizes } = o;
@@ -374,7 +303,7 @@ function report(o: {
     return [label, fmt(r.latency.mean, 2), fmt(find, 2), fmt(pre, 2), fmt(load, 2), fmt(rest, 2), pct(pre / r.latency.mean)];
   };
   const partsTable = table([
-    ['N, clients', 'mean call (ms)', 'load request (ms)', 'pre-filter SQL (ms)', 'load survivors (ms)', 'rest: TS core + glue + event-loop wait (ms)', 'pre-filter share'],
+    ['N, clients', 'mean call (ms)', 'load request (ms)', 'live free places of survivors (ms)', 'catalogue reload (ms)', 'rest: catalogue judged in memory + core + glue + event-loop wait (ms)', 'free-places share'],
     ...sizes.flatMap((s) => [partsRow(`${s.n.toLocaleString('en')}, 10`, s.concurrent), partsRow(`${s.n.toLocaleString('en')}, 1`, s.single)]),
   ]);
   const singleTable = table([
@@ -400,27 +329,8 @@ function report(o: {
       `${CLIENTS} clients needs roughly ≤ ${fmt((TARGETS[10_000] / tail) * (CORES / CLIENTS), 0)} ms of CPU per search on this machine ` +
       `(with p95 = ${fmt(tail, 2)} × mean, as in this run), about ${fmt((ownMs * tail * CLIENTS) / CORES / TARGETS[10_000], 1)} times less than now.`
     : '';
-  const sqlPara = o.sql
-    ? `**The pre-filter SQL alone** at N = ${last.n.toLocaleString('en')}, ${CLIENTS} plain \`pg\` connections running \`PREFILTER_SQL\` with the ` +
-      `requests' parameters, no Nest, no TypeORM (1 s warm-up, ${SQL_ONLY_S} s): ${o.sql.latency.count} queries, ${fmt(o.sql.perSecond, 0)}/s, ` +
-      `p50 ${fmt(o.sql.latency.p50)} ms, p95 ${fmt(o.sql.latency.p95)} ms, p99 ${fmt(o.sql.latency.p99)} ms, machine CPU ${pct(o.sql.machineBusy)}, ` +
-      `${fmt(o.sql.cpuPerCall.pgMs)} ms of PostgreSQL CPU per query.`
-    : '';
-  const explainPara = o.explain
-    ? [
-        `**EXPLAIN ANALYZE** of the pre-filter at N = ${last.n.toLocaleString('en')}, once per request with its own parameters (one client, warm cache): ` +
-          `execution p50 ${fmt(o.explain.executionMs.p50)} ms, max ${fmt(o.explain.executionMs.max)} ms over ${o.explain.executionMs.count} requests; ` +
-          `planning p50 ${fmt(o.explain.planningMs.p50, 2)} ms. The plan of the slowest (${o.explain.slowest.caseCode}, ${fmt(o.explain.slowest.executionMs)} ms):`,
-        '',
-        '<details><summary>plan</summary>',
-        '',
-        '```',
-        o.explain.slowest.plan,
-        '```',
-        '',
-        '</details>',
-      ].join('\n')
-    : '';
+  const sqlPara = '';
+  const explainPara = '';
   const httpPara = o.http
     ? `**Through HTTP** at N = ${last.n.toLocaleString('en')}: \`GET /api/v1/placement-requests/:id/candidates?limit=${LIMIT}\` on the Fastify app ` +
       `listening on 127.0.0.1, bearer token of the same UOR, ${CLIENTS} concurrent \`fetch\` loops (keep-alive) in the same Node process as the server ` +
@@ -452,7 +362,7 @@ function report(o: {
     `- Machine: ${machine()}.`,
     `- Database: ${o.dbDescribe}${o.external ? ', from DATABASE_URL' : ', embedded, non-persistent'}.`,
     `- Service under test: \`PlacementRequestsService.candidates(uor, requestId, ${LIMIT})\` — the logic of \`GET /api/v1/placement-requests/:id/candidates\` ` +
-      `minus HTTP: load the request, SQL pre-filter over every facility, load the survivors, judge and rank them in the pure core — in the Nest ` +
+      `minus HTTP: load the request, read the catalogue version, judge every facility of the in-memory catalogue in the pure core, read the survivors' free places live, judge and rank them — in the Nest ` +
       `application (Fastify adapter, no HTTP for the main table), TypeORM pool of 20, ${CLIENTS} concurrent async clients in one Node process, no think time, ` +
       `each picking one of the ${o.requests.count} requests at random (seeded). Per size: ${WARMUP_S} s warm-up, ${MEASURE_S} s measured; then ${SINGLE_S} s with one client.`,
     `- Network: \`generateNetwork(n, seed)\`, deterministic (mulberry32, seed ${SEED}) and prefix-stable, so the network was grown in the same database ` +
@@ -467,7 +377,7 @@ function report(o: {
     '',
     '**Candidate search, 10 concurrent clients.** Latency of each `candidates()` call started in the measured window (`process.hrtime.bigint()`).',
     '"avg candidates" is what a call returns (at most 20); "avg excluded" the facilities counted under an exclusion reason; "avg judged in TS" the',
-    'facilities the pre-filter passes (or cannot decide) and that are loaded and judged by the pure core. "CPU per call" divides the CPU time',
+    'facilities that pass every hard constraint on the catalogue (places assumed free) and whose free places are read live. "CPU per call" divides the CPU time',
     'used in the measured window by the calls: the PostgreSQL server\'s processes (from /proc), this Node process, and every other process',
     '(other work on the shared machine); "machine CPU" is the busy share of all cores.',
     '',
@@ -478,7 +388,7 @@ function report(o: {
     singleTable,
     '',
     '**Where the time goes.** The repository methods `candidates()` calls are wrapped in the bench (same instances, src unchanged) and the time',
-    'spent awaiting each query is added up: loading the request (TypeORM `findOneBy`), the pre-filter query, loading the survivors\' snapshots.',
+    'spent awaiting each query is added up: loading the request (TypeORM `findOneBy`), the survivors\' live free places, reloading the catalogue when its version moved.',
     'The rest is the synchronous TypeScript (hard constraints, scoring, sort, mapping) plus, with 10 clients, time a finished query waits for the',
     'event loop. With 10 clients every part includes waiting for CPU, which PostgreSQL and Node share.',
     '',
@@ -607,14 +517,6 @@ export default async function search(ctx: BenchContext): Promise<void> {
     sizes.push({ n, added: slice.length, insertPath, insertS, concurrent, single });
   }
 
-  // where the time goes at the largest size: the SQL by itself
-  ctx.signal.throwIfAborted();
-  log('EXPLAIN ANALYZE of the pre-filter, once per request');
-  const explain = await explainAll(db.url, probes.params, caseCodes);
-  log(`  execution p50 ${fmt(explain.executionMs.p50)} ms, max ${fmt(explain.executionMs.max)} ms`);
-  const sqlResult = await sqlOnly(ctx.signal, db.url, [...probes.params.values()], pgPid);
-  log(`  SQL only: p50 ${fmt(sqlResult.latency.p50)} ms, p95 ${fmt(sqlResult.latency.p95)} ms, ${fmt(sqlResult.perSecond, 0)}/s`);
-
   let http: RunResult | null = null;
   if (HTTP_S > 0) {
     ctx.signal.throwIfAborted();
@@ -642,12 +544,11 @@ export default async function search(ctx: BenchContext): Promise<void> {
     servicePath,
     requests: { count: requestIds.length, archetypes, proposals: proposalsMade, withTags: requestSpecs.filter((r) => r.dto.safety.conflictTags.length).length },
     sizes,
-    explain,
-    sql: sqlResult,
+    explain: null,
+    sql: null,
     http,
   });
   process.stdout.write(stdout);
-  process.stdout.write(`\n### EXPLAIN ANALYZE (slowest request, N=${SIZES[SIZES.length - 1]})\n\n${explain.slowest.plan}\n`);
   writeDocsSection('search', docs);
   log('wrote the "## search" section of docs/benchmarks.md');
 }

@@ -3,6 +3,7 @@ import { Facilities1763900001000 } from './1763900001000-facilities.js';
 import { Placements1763900002000 } from './1763900002000-placements.js';
 import { Notifications1763900003000 } from './1763900003000-notifications.js';
 import { HoldFunctions1763900004000 } from './1763900004000-hold-functions.js';
+import { CatalogVersion1763900005000 } from './1763900005000-catalog-version.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
-export const MIGRATIONS = [ReferenceData1763900000000, Facilities1763900001000, Placements1763900002000, Notifications1763900003000, HoldFunctions1763900004000];
+export const MIGRATIONS = [ReferenceData1763900000000, Facilities1763900001000, Placements1763900002000, Notifications1763900003000, HoldFunctions1763900004000, CatalogVersion1763900005000];

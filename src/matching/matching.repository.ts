@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PREFILTER_SQL } from './matching-prefilter.sql.js';
-import type { ExclusionReason, FacilityType, Gender, PlaceKind, ProtectionLevel, ExploitationType, Support } from './matching.types.js';
+import type { FacilityType, Gender, PlaceKind, ProtectionLevel, ExploitationType, Support } from './matching.types.js';
 
 export interface SnapshotRow {
   id: string;
@@ -47,15 +46,38 @@ export class MatchingRepository {
     );
   }
 
-  /** Primary exclusion reasons counted in the database, and the ids the core must still judge. */
-  async prefilter(params: unknown[]): Promise<{ excluded: Map<ExclusionReason, number>; undecided: string[] }> {
-    const rows: { reason: ExclusionReason | null; n: number; ids: string[] | null }[] = await this.ds.query(PREFILTER_SQL, params);
-    const excluded = new Map<ExclusionReason, number>();
-    let undecided: string[] = [];
-    for (const r of rows) {
-      if (r.reason) excluded.set(r.reason, r.n);
-      else undecided = r.ids ?? [];
-    }
-    return { excluded, undecided };
+  /** Bumped with every change of facilities or places (see migration CatalogVersion). */
+  async catalogVersion(): Promise<string> {
+    const [r] = await this.ds.query(`SELECT v::text AS v FROM catalog_version`);
+    return r.v;
+  }
+
+  /** Free places by kind, from live holds, for these facilities only. */
+  freePlaces(ids: string[]): Promise<{ facilityId: string; kind: PlaceKind; free: number; childCapacity: number | null }[]> {
+    return this.ds.query(
+      `SELECT p.facility_id AS "facilityId", p.kind, p.child_capacity AS "childCapacity",
+              GREATEST(0, p.total - p.occupied - p.out_of_service - coalesce(h.n, 0))::int AS free
+       FROM facility_place p
+       LEFT JOIN (SELECT facility_id, kind, count(*)::int AS n FROM place_hold WHERE released_at IS NULL AND facility_id = ANY($1) GROUP BY 1, 2) h
+         ON h.facility_id = p.facility_id AND h.kind = p.kind
+       WHERE p.facility_id = ANY($1)`,
+      [ids],
+    );
+  }
+
+  /** Facilities hosting or holding a place for someone sharing one of `tags` (other than `exceptRequestId`). */
+  async conflictTags(tags: string[], exceptRequestId: string | null): Promise<Map<string, string[]>> {
+    if (!tags.length) return new Map();
+    const rows: { facility_id: string; tags: string[] }[] = await this.ds.query(
+      `SELECT facility_id, array_agg(DISTINCT tag) AS tags FROM (
+         SELECT p.facility_id, unnest(r.conflict_tags) AS tag FROM proposal p JOIN placement_request r ON r.id = p.request_id
+          WHERE p.status IN ('pending', 'accepted') AND r.id IS DISTINCT FROM $2::uuid AND r.conflict_tags && $1::text[]
+         UNION ALL
+         SELECT pl.facility_id, unnest(r.conflict_tags) FROM placement pl JOIN placement_request r ON r.id = pl.request_id
+          WHERE pl.status = 'active' AND r.id IS DISTINCT FROM $2::uuid AND r.conflict_tags && $1::text[]
+       ) x GROUP BY facility_id`,
+      [tags, exceptRequestId],
+    );
+    return new Map(rows.map((r) => [r.facility_id, r.tags]));
   }
 }

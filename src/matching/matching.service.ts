@@ -4,10 +4,10 @@ import { freshnessOf } from '../availability/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RegionsService } from '../regions/regions.service.js';
-import { checkHardConstraints, type HardConstraintResult, neededPlaceKinds, rankCandidates, requiredSupports } from './core/index.js';
+import { checkHardConstraints, firstFailure, type HardConstraintResult, rankCandidates } from './core/index.js';
 import type { MatchProfileDto } from './dto/match-profile.dto.js';
 import { MatchingRepository } from './matching.repository.js';
-import { PROTECTION_LEVELS, type FacilitySnapshot, type MatchRequest, type MatchResult } from './matching.types.js';
+import type { ExclusionReason, FacilitySnapshot, MatchRequest, MatchResult } from './matching.types.js';
 
 /** Glue between the database and the pure core: resolves places to points, loads snapshots, ranks. */
 @Injectable()
@@ -37,35 +37,64 @@ export class MatchingService {
   }
 
   /**
-   * Ranks every facility for `req`. The database pre-filter judges most facilities and counts them
-   * by reason; only those it passes (or cannot decide) are loaded and judged by the pure core.
-   * `requestId`: that request's own proposals never conflict with it.
+   * Ranks every facility for `req`. Facilities are judged first on the in-memory catalogue with
+   * every place assumed free: whatever fails there fails for the same primary reason live
+   * (no_free_place comes last in precedence). Only the survivors' free places are read live, and
+   * the pure core judges and scores them on real numbers. `requestId`: its own proposals never
+   * conflict with it.
    */
   async rank(req: MatchRequest, limit: number, requestId: string | null = null): Promise<{ result: MatchResult; snapshots: Map<string, FacilitySnapshot> }> {
-    const { person, safety, preferences } = req;
-    const { excluded, undecided } = await this.repo.prefilter([
-      req.origin.point.lat,
-      req.origin.point.lon,
-      safety.excludedProvinces,
-      safety.excludedRegions,
-      safety.minDistanceKm ?? null,
-      preferences.crossRegion,
-      req.regionCode,
-      preferences.maxDistanceKm ?? null,
-      person.gender,
-      person.age < 18,
-      person.children.length,
-      PROTECTION_LEVELS.indexOf(req.protectionLevel),
-      requiredSupports(person),
-      neededPlaceKinds(person),
-      safety.conflictTags,
-      requestId,
-    ]);
-    // the pre-filter has already ruled out every conflict among these
-    const snapshots = undecided.length ? await this.loadSnapshots(undecided, () => []) : [];
-    const result = rankCandidates(req, snapshots, this.config.matching.weights, { limit, preExcluded: excluded });
-    return { result, snapshots: new Map(snapshots.map((x) => [x.id, x])) };
+    const [catalogue, tags] = await Promise.all([this.catalogue(), this.repo.conflictTags(req.safety.conflictTags, requestId)]);
+    const excluded = new Map<ExclusionReason, number>();
+    const survivors: FacilitySnapshot[] = [];
+    for (const f of catalogue) {
+      const reason = firstFailure(req, tags.has(f.id) ? { ...f, conflictTags: tags.get(f.id)! } : f);
+      if (reason === null) survivors.push(f);
+      else excluded.set(reason, (excluded.get(reason) ?? 0) + 1);
+    }
+    const live = await this.withLivePlaces(survivors);
+    const result = rankCandidates(req, live, this.config.matching.weights, { limit, preExcluded: excluded });
+    return { result, snapshots: new Map(live.map((x) => [x.id, x])) };
   }
+
+  /** Every facility as the core sees it, places assumed free; reloaded when the catalogue version moves. */
+  private async catalogue(): Promise<FacilitySnapshot[]> {
+    const version = await this.repo.catalogVersion();
+    if (this.cache?.version === version) return this.cache.facilities;
+    // one reload per version, however many searches ask at once
+    if (this.loading?.version !== version) {
+      const loading = this.loadSnapshots(undefined, () => []).then((all) => ({
+        version,
+        facilities: all.map((f) => ({ ...f, places: f.places.map((p) => ({ ...p, free: Number.POSITIVE_INFINITY })) })),
+      }));
+      this.loading = { version, promise: loading };
+      loading.then((c) => (this.cache = c)).catch(() => undefined).finally(() => this.loading?.promise === loading && (this.loading = undefined));
+    }
+    return (await this.loading!.promise).facilities;
+  }
+
+  private cache?: { version: string; facilities: FacilitySnapshot[] };
+  private loading?: { version: string; promise: Promise<{ version: string; facilities: FacilitySnapshot[] }> };
+
+  /** The survivors with their real free places and current freshness. */
+  private async withLivePlaces(survivors: FacilitySnapshot[]): Promise<FacilitySnapshot[]> {
+    if (!survivors.length) return [];
+    const rows = await this.repo.freePlaces(survivors.map((f) => f.id));
+    const byFacility = new Map<string, FacilitySnapshot['places']>();
+    for (const r of rows) {
+      const list = byFacility.get(r.facilityId) ?? [];
+      list.push({ kind: r.kind, free: r.free, childCapacity: r.childCapacity });
+      byFacility.set(r.facilityId, list);
+    }
+    const now = this.clock.now();
+    return survivors.map((f) => ({
+      ...f,
+      places: byFacility.get(f.id) ?? [],
+      freshness: freshnessOf(this.confirmedAt.get(f.id) ?? null, now, this.config.staleAfterHours),
+    }));
+  }
+
+  private readonly confirmedAt = new Map<string, Date | null>();
 
   /** Hard constraints of one facility, on live numbers; null when it does not exist. */
   async checkOne(req: MatchRequest, facilityId: string, conflictTags: string[]): Promise<HardConstraintResult | null> {
@@ -76,7 +105,10 @@ export class MatchingService {
   /** Snapshots as the core sees them (every facility when `ids` is undefined). */
   async loadSnapshots(ids: string[] | undefined, conflictTagsOf: (facilityId: string) => string[]): Promise<FacilitySnapshot[]> {
     const now = this.clock.now();
-    return (await this.repo.loadSnapshots(ids)).map((r) => ({
+    return (await this.repo.loadSnapshots(ids)).map((r) => {
+      const confirmedAt = r.confirmedAt ? new Date(r.confirmedAt) : null;
+      this.confirmedAt.set(r.id, confirmedAt);
+      return {
       id: r.id,
       name: r.name,
       type: r.type,
@@ -89,10 +121,11 @@ export class MatchingService {
       supports: r.supports,
       acceptingNewGuests: r.acceptingNewGuests,
       point: { lat: r.lat, lon: r.lon },
-      freshness: freshnessOf(r.confirmedAt ? new Date(r.confirmedAt) : null, now, this.config.staleAfterHours),
+      freshness: freshnessOf(confirmedAt, now, this.config.staleAfterHours),
       places: r.places ?? [],
       conflictTags: conflictTagsOf(r.id),
-    }));
+    } satisfies FacilitySnapshot;
+    });
   }
 
   /** Capacity search: a profile in, coarse ranked candidates out, nothing stored. */

@@ -1,3 +1,4 @@
+import { HoldsService, SYSTEM } from '../../src/availability/holds.service.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -77,5 +78,31 @@ describe('POST /api/v1/capacity/search', () => {
     const tables = await t.sql<{ n: number }>(`SELECT (SELECT count(*) FROM place_hold)::int AS n`);
     expect(tables[0].n).toBe(0);
     expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`))[0].n).toBe(before[0].n);
+  });
+});
+
+describe('the matching catalogue follows every change', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('sees a paused intake, a new facility and a taken bed on the very next search', async () => {
+    const admin = bearer(t.token(principals.admin()));
+    const national = bearer(t.token(principals.national()));
+    const body = profile({ person: { gender: 'female', age: 30, children: [], pregnant: false, languages: ['en'], exploitation: ['sexual'], needs: [] } });
+    const a = (await t.http().post('/api/v1/facilities').set(admin).send(aFacility({ provinceCode: 'LU', places: [{ kind: 'adult', total: 1 }] }))).body.id;
+    const search = async () => (await t.http().post('/api/v1/capacity/search').set(national).send(body)).body;
+    expect((await search()).candidates.map((c: { facilityId: string }) => c.facilityId)).toEqual([a]);
+    await t.http().post(`/api/v1/facilities/${a}/availability/intake`).set(admin).send({ acceptingNewGuests: false }).expect(200);
+    expect((await search()).excluded).toEqual([{ reason: 'not_accepting', count: 1 }]);
+    const b = (await t.http().post('/api/v1/facilities').set(admin).send(aFacility({ provinceCode: 'FI', places: [{ kind: 'adult', total: 1 }] }))).body.id;
+    expect((await search()).candidates.map((c: { facilityId: string }) => c.facilityId)).toEqual([b]);
+    // a hold does not move the catalogue, yet the next search sees the bed gone
+    await t.app.get(HoldsService).hold(SYSTEM, b, 'adult');
+    const after = await search();
+    expect(after.candidates).toEqual([]);
+    expect(after.excluded).toEqual([{ reason: 'not_accepting', count: 1 }, { reason: 'no_free_place', count: 1 }]);
   });
 });

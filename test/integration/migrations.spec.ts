@@ -5,7 +5,7 @@ import { createEmptyDatabase } from '../support/databases.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 const APPLICATION_TABLES = [
-  'availability_event', 'audit_log', 'facility', 'facility_place', 'idempotency_key', 'job_run', 'outbox', 'place_hold', 'placement', 'placement_request', 'proposal', 'province', 'region',
+  'availability_event', 'audit_log', 'catalog_version', 'facility', 'facility_place', 'idempotency_key', 'job_run', 'outbox', 'place_hold', 'placement', 'placement_request', 'proposal', 'province', 'region',
 ];
 const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
 

@@ -1,5 +1,5 @@
 import { ExclusionReason } from '../matching.types.js';
-import { checkHardConstraints, primaryReason } from './hard-constraints.js';
+import { checkHardConstraints, firstFailure, primaryReason } from './hard-constraints.js';
 import { aFacility, aRequest, FacilityOverrides, POINTS, RequestOverrides } from './test-factories.js';
 
 const twoChildren = [{ age: 3 }, { age: 6 }];
@@ -113,5 +113,36 @@ describe('primaryReason', () => {
     [[], null],
   ])('%j → %s', (reasons, expected) => {
     expect(primaryReason(reasons)).toBe(expected);
+  });
+});
+
+describe('firstFailure', () => {
+  it('is the primary reason of checkHardConstraints on random networks and profiles', () => {
+    const reasons = [
+      aFacility({ conflictTags: ['net-1'] }),
+      aFacility({ provinceCode: 'SP' }),
+      aFacility({ accepts: { genders: ['male'] } }),
+      aFacility({ acceptingNewGuests: false }),
+      aFacility({ places: [] }),
+      aFacility({ protectionLevel: 'low', acceptingNewGuests: false }),
+      aFacility(),
+    ];
+    const requests = [
+      aRequest(),
+      aRequest({ safety: { conflictTags: ['net-1'], excludedProvinces: ['SP'] } }),
+      aRequest({ person: { children: [{ age: 3 }, { age: 4 }, { age: 5 }] } }),
+      aRequest({ person: { age: 16 } }),
+      aRequest({ preferences: { crossRegion: false }, regionCode: '09' }),
+      aRequest({ safety: { minDistanceKm: 10 } }),
+    ];
+    let failures = 0;
+    for (const r of requests)
+      for (const f of reasons) {
+        const full = checkHardConstraints(r, f);
+        const first = firstFailure(r, f);
+        expect(first).toBe(full.ok ? null : primaryReason(full.reasons));
+        if (first) failures++;
+      }
+    expect(failures).toBeGreaterThan(10);
   });
 });

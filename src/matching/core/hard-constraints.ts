@@ -35,44 +35,44 @@ export function requiredSupports(person: PersonProfile): Support[] {
 
 const intersects = (a: readonly string[], b: readonly string[]): boolean => a.some((x) => b.includes(x));
 
+interface Ctx {
+  distanceKm: number;
+}
+
+/** Every hard constraint, in precedence order; each says whether the facility FAILS it. */
+const RULES: readonly [ExclusionReason, (req: MatchRequest, f: FacilitySnapshot, ctx: Ctx) => boolean][] = [
+  ['conflict', (req, f) => intersects(f.conflictTags, req.safety.conflictTags)],
+  ['excluded_area', (req, f) => req.safety.excludedProvinces.includes(f.provinceCode) || req.safety.excludedRegions.includes(f.regionCode)],
+  ['too_close', (req, _f, c) => req.safety.minDistanceKm != null && req.safety.minDistanceKm > 0 && c.distanceKm < req.safety.minDistanceKm],
+  ['out_of_region', (req, f) => !req.preferences.crossRegion && f.regionCode !== req.regionCode],
+  ['too_far', (req, _f, c) => req.preferences.maxDistanceKm != null && c.distanceKm > req.preferences.maxDistanceKm],
+  ['gender_not_accepted', (req, f) => !f.accepts.genders.includes(req.person.gender)],
+  ['age_not_accepted', (req, f) => (isMinor(req.person) ? !f.accepts.minors : !f.accepts.adults)],
+  // structural, whatever is free now: could this facility ever host this family?
+  [
+    'children_not_accepted',
+    (req, f) =>
+      hasChildren(req.person) &&
+      (!f.accepts.children || !f.places.some((p) => p.kind === 'mother_child' && unitTakesChildren(p, req.person.children.length))),
+  ],
+  ['protection_too_low', (req, f) => protectionRank(f.protectionLevel) < protectionRank(req.protectionLevel)],
+  ['needs_unsupported', (req, f) => requiredSupports(req.person).some((n) => !f.supports.includes(n))],
+  ['not_accepting', (_req, f) => !f.acceptingNewGuests],
+  ['no_free_place', (req, f) => choosePlace(req.person, f) === null],
+];
+
 /** Checks every hard constraint and reports all failures (not just the first), so an
  * operator relaxing one constraint can see what else stands in the way. */
 export function checkHardConstraints(req: MatchRequest, f: FacilitySnapshot): HardConstraintResult {
-  const { person, safety, preferences } = req;
-  const distanceKm = haversineKm(f.point, req.origin.point);
-  const failing = new Set<ExclusionReason>();
-  const fail = (reason: ExclusionReason, condition: boolean): void => {
-    if (condition) failing.add(reason);
-  };
+  const ctx: Ctx = { distanceKm: haversineKm(f.point, req.origin.point) };
+  const reasons = RULES.filter(([, fails]) => fails(req, f, ctx)).map(([reason]) => reason);
+  if (reasons.length > 0) return { ok: false, reasons, distanceKm: ctx.distanceKm };
+  return { ok: true, placeKind: choosePlace(req.person, f)!.kind, distanceKm: ctx.distanceKm };
+}
 
-  fail('conflict', intersects(f.conflictTags, safety.conflictTags));
-  fail(
-    'excluded_area',
-    safety.excludedProvinces.includes(f.provinceCode) || safety.excludedRegions.includes(f.regionCode),
-  );
-  const minKm = safety.minDistanceKm;
-  fail('too_close', minKm != null && minKm > 0 && distanceKm < minKm);
-  fail('out_of_region', !preferences.crossRegion && f.regionCode !== req.regionCode);
-  const maxKm = preferences.maxDistanceKm;
-  fail('too_far', maxKm != null && distanceKm > maxKm);
-  fail('gender_not_accepted', !f.accepts.genders.includes(person.gender));
-  fail('age_not_accepted', isMinor(person) ? !f.accepts.minors : !f.accepts.adults);
-  if (hasChildren(person)) {
-    // Structural check, whatever is free now: could this facility ever host this family?
-    const hasUnit = f.places.some(
-      (p) => p.kind === 'mother_child' && unitTakesChildren(p, person.children.length),
-    );
-    fail('children_not_accepted', !f.accepts.children || !hasUnit);
-  }
-  fail('protection_too_low', protectionRank(f.protectionLevel) < protectionRank(req.protectionLevel));
-  fail('needs_unsupported', requiredSupports(person).some((n) => !f.supports.includes(n)));
-  fail('not_accepting', !f.acceptingNewGuests);
-  const place = choosePlace(person, f);
-  fail('no_free_place', place === null);
-
-  if (failing.size > 0 || place === null) {
-    const reasons = EXCLUSION_REASONS.filter((r) => failing.has(r));
-    return { ok: false, reasons, distanceKm };
-  }
-  return { ok: true, placeKind: place.kind, distanceKm };
+/** The primary reason only, stopping at the first failing rule: the cheap form for judging a whole network. */
+export function firstFailure(req: MatchRequest, f: FacilitySnapshot): ExclusionReason | null {
+  const ctx: Ctx = { distanceKm: haversineKm(f.point, req.origin.point) };
+  for (const [reason, fails] of RULES) if (fails(req, f, ctx)) return reason;
+  return null;
 }

@@ -65,8 +65,8 @@ const profileArb: fc.Arbitrary<MatchProfileDto> = fc.record({
   }),
 });
 
-/** The SQL pre-filter must change nothing: same candidates, same order, same excluded counts. */
-describe('matching pre-filter agrees with the pure core', () => {
+/** Judging on the in-memory catalogue must change nothing: same candidates, same order, same excluded counts. */
+describe('matching on the cached catalogue agrees with the pure core on live snapshots', () => {
   let t: TestApp;
   const admin: Principal = { sub: 'gen', role: 'admin', facilities: [] };
 
