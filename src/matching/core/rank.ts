@@ -31,7 +31,7 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
 export interface RankOptions {
   /** keep only the best `limit` candidates; excluded counts are unaffected */
   limit?: number;
-  /** facilities already excluded elsewhere (the database pre-filter), counted in with these */
+  /** facilities already excluded elsewhere (judged on the catalogue), counted in with these */
   preExcluded?: ReadonlyMap<ExclusionReason, number>;
 }
 
