@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../src/auth/principal.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
+import { freshFacility } from '../support/fixtures.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 type Body = Record<string, any>;
@@ -17,14 +18,7 @@ describe('Idempotency-Key (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  async function facility(o: Parameters<typeof aFacility>[0] = {}) {
-    const res = await t.http().post('/api/v1/facilities').set(as(admin)).send(aFacility(o));
-    expect(res.status).toBe(201);
-    const id = res.body.id as string;
-    const manager = principals.manager(id);
-    expect((await t.http().post(`/api/v1/facilities/${id}/availability/confirm`).set(as(manager))).status).toBe(200);
-    return { id, manager };
-  }
+  const facility = (o: Parameters<typeof aFacility>[0] = {}) => freshFacility(t, o);
 
   const postRequest = (body: object, key?: string, p: Principal = uor) => {
     const req = t.http().post('/api/v1/placement-requests').set(as(p));

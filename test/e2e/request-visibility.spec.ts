@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../src/auth/principal.js';
 import { aFacility, aRequest, principals, type RequestOverrides } from '../support/factories.js';
+import { freshFacility } from '../support/fixtures.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 type Body = Record<string, any>;
@@ -29,17 +30,7 @@ describe('placement request and proposal visibility (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  /** A facility created by the admin and confirmed, so it is fresh. */
-  async function facility(o: Parameters<typeof aFacility>[0] = {}) {
-    const res = await t.http().post('/api/v1/facilities').set(as(admin)).send(aFacility(o));
-    expect(res.status).toBe(201);
-    const id = res.body.id as string;
-    const manager = principals.manager(id);
-    const confirmed = await t.http().post(`/api/v1/facilities/${id}/availability/confirm`).set(as(manager));
-    expect(confirmed.status).toBe(200);
-    expect(confirmed.body.freshness).toBe('fresh');
-    return { id, manager };
-  }
+  const facility = (o: Parameters<typeof aFacility>[0] = {}) => freshFacility(t, o);
 
   async function openRequest(o: RequestOverrides = {}, p: Principal = uor07) {
     const body = aRequest(o);
