@@ -49,6 +49,8 @@ export class HoldsService {
     return this.inTx(tx, async (t) => {
       const hold = await this.repo.findLiveHold(t, holdId);
       if (!hold) throw conflict('hold_not_live', 'the hold has expired or was released');
+      // facility row first, then its places: the order manager saves use, so the two never deadlock
+      await this.repo.lockFacilityVersion(t, hold.facilityId);
       const [place] = await this.repo.lockPlaces(t, hold.facilityId, hold.kind);
       if (!(await this.repo.markReleased(t, holdId, 'admitted', this.clock.now()))) throw conflict('hold_not_live', 'the hold has expired or was released');
       await this.repo.addOccupied(t, hold.facilityId, hold.kind, 1);
@@ -62,6 +64,7 @@ export class HoldsService {
   /** Discharge: one occupied place of `kind` becomes free. */
   discharge(actor: Actor, facilityId: string, kind: PlaceKind, details: Record<string, unknown>, tx?: Tx): Promise<void> {
     return this.inTx(tx, async (t) => {
+      await this.repo.lockFacilityVersion(t, facilityId);
       const [place] = await this.repo.lockPlaces(t, facilityId, kind);
       // the manager may already have corrected the numbers by hand
       if (!place || place.occupied < 1) throw unprocessable('nothing_occupied', `no occupied ${kind} place to free`);

@@ -76,3 +76,33 @@ describe('holding the last bed across instances', () => {
     await expect(t.sql(`UPDATE facility_place SET occupied = total WHERE facility_id = $1`, [facilityId])).rejects.toThrow(/overbooked/);
   });
 });
+
+describe('admissions and manager saves on one facility at once', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('never deadlock: each save either lands or answers 409, each admission lands', async () => {
+    const admin = principals.admin();
+    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(admin))).send(aFacility({ places: [{ kind: 'adult', total: 40 }] }));
+    const id = res.body.id as string;
+    const manager = t.token(principals.manager(id));
+    const holds = t.app.get(HoldsService);
+    for (let round = 0; round < 10; round++) {
+      const held = await Promise.all(Array.from({ length: 3 }, () => holds.hold(SYSTEM, id, 'adult')));
+      const { body } = await t.http().get(`/api/v1/facilities/${id}/availability`).set(bearer(manager));
+      const save = (n: number) =>
+        t.http().put(`/api/v1/facilities/${id}/availability`).set(bearer(manager)).send({ version: body.version, places: [{ kind: 'adult', total: 40, occupied: body.places[0].occupied, outOfService: n }] });
+      const outcomes = await Promise.allSettled([...held.map((h) => holds.admit(SYSTEM, h.id)), save(0), save(1)]);
+      for (const o of outcomes.slice(0, 3)) expect(o.status).toBe('fulfilled');
+      for (const o of outcomes.slice(3)) {
+        expect(o.status).toBe('fulfilled');
+        expect([200, 409]).toContain((o as PromiseFulfilledResult<{ status: number }>).value.status);
+      }
+    }
+    const [p] = await t.sql<{ occupied: number }>(`SELECT occupied FROM facility_place WHERE facility_id = $1`, [id]);
+    expect(p.occupied).toBe(30);
+  });
+});
