@@ -41,7 +41,7 @@ export class BatchAssignmentService implements OnApplicationBootstrap {
       const missing = dto.requestIds.filter((id) => !open.some((r) => r.id === id));
       throw notFound(`open placement request (${missing.length} of the ids are not open requests in your scope)`);
     }
-    const tags = await this.requestsRepo.conflictTagsByFacility(null);
+    const tags = await this.matching.conflictTags(null, null);
     const facilities = await this.matching.loadSnapshots(undefined, (id) => tags.get(id) ?? []);
     const result = await solveAssignment({
       requests: open.map((r) => ({ id: r.id, arrival: r.createdAt.getTime(), match: this.requests.toMatch(r) })),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Tx } from '../database/transactions.repository.js';
 import type { FacilityType, Gender, PlaceKind, ProtectionLevel, ExploitationType, Support } from './matching.types.js';
 
 export interface SnapshotRow {
@@ -65,17 +66,21 @@ export class MatchingRepository {
     );
   }
 
-  /** Facilities hosting or holding a place for someone sharing one of `tags` (other than `exceptRequestId`). */
-  async conflictTags(tags: string[], exceptRequestId: string | null): Promise<Map<string, string[]>> {
-    if (!tags.length) return new Map();
-    const rows: { facility_id: string; tags: string[] }[] = await this.ds.query(
+  /**
+   * Conflict tags of the people each facility hosts or holds a place for, other than
+   * `exceptRequestId`'s; only tags among `tags` when given. Inside `tx`, proposals made earlier in
+   * the same transaction count too.
+   */
+  async conflictTags(tags: string[] | null, exceptRequestId: string | null, tx?: Tx): Promise<Map<string, string[]>> {
+    if (tags && !tags.length) return new Map();
+    const rows: { facility_id: string; tags: string[] }[] = await (tx ?? this.ds.manager).query(
       `SELECT facility_id, array_agg(DISTINCT tag) AS tags FROM (
          SELECT p.facility_id, unnest(r.conflict_tags) AS tag FROM proposal p JOIN placement_request r ON r.id = p.request_id
-          WHERE p.status IN ('pending', 'accepted') AND r.id IS DISTINCT FROM $2::uuid AND r.conflict_tags && $1::text[]
+          WHERE p.status IN ('pending', 'accepted') AND r.id IS DISTINCT FROM $2::uuid
          UNION ALL
          SELECT pl.facility_id, unnest(r.conflict_tags) FROM placement pl JOIN placement_request r ON r.id = pl.request_id
-          WHERE pl.status = 'active' AND r.id IS DISTINCT FROM $2::uuid AND r.conflict_tags && $1::text[]
-       ) x GROUP BY facility_id`,
+          WHERE pl.status = 'active' AND r.id IS DISTINCT FROM $2::uuid
+       ) x WHERE $1::text[] IS NULL OR tag = ANY($1) GROUP BY facility_id`,
       [tags, exceptRequestId],
     );
     return new Map(rows.map((r) => [r.facility_id, r.tags]));

@@ -3,11 +3,18 @@ import type { Principal } from '../auth/principal.js';
 import { freshnessOf } from '../availability/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { Tx } from '../database/transactions.repository.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { checkHardConstraints, firstFailure, type HardConstraintResult, rankCandidates } from './core/index.js';
 import type { MatchProfileDto } from './dto/match-profile.dto.js';
-import { MatchingRepository } from './matching.repository.js';
+import { MatchingRepository, type SnapshotRow } from './matching.repository.js';
 import type { ExclusionReason, FacilitySnapshot, MatchRequest, MatchResult } from './matching.types.js';
+
+interface Catalogue {
+  version: string;
+  facilities: FacilitySnapshot[];
+  confirmedAt: Map<string, Date | null>;
+}
 
 /** Glue between the database and the pure core: resolves places to points, loads snapshots, ranks. */
 @Injectable()
@@ -47,37 +54,45 @@ export class MatchingService {
     const [catalogue, tags] = await Promise.all([this.catalogue(), this.repo.conflictTags(req.safety.conflictTags, requestId)]);
     const excluded = new Map<ExclusionReason, number>();
     const survivors: FacilitySnapshot[] = [];
-    for (const f of catalogue) {
+    for (const f of catalogue.facilities) {
       const reason = firstFailure(req, tags.has(f.id) ? { ...f, conflictTags: tags.get(f.id)! } : f);
       if (reason === null) survivors.push(f);
       else excluded.set(reason, (excluded.get(reason) ?? 0) + 1);
     }
-    const live = await this.withLivePlaces(survivors);
+    const live = await this.withLivePlaces(survivors, catalogue.confirmedAt);
     const result = rankCandidates(req, live, this.config.matching.weights, { limit, preExcluded: excluded });
     return { result, snapshots: new Map(live.map((x) => [x.id, x])) };
   }
 
   /** Every facility as the core sees it, places assumed free; reloaded when the catalogue version moves. */
-  private async catalogue(): Promise<FacilitySnapshot[]> {
+  private async catalogue(): Promise<Catalogue> {
     const version = await this.repo.catalogVersion();
-    if (this.cache?.version === version) return this.cache.facilities;
+    if (this.cache?.version === version) return this.cache;
     // one reload per version, however many searches ask at once
     if (this.loading?.version !== version) {
-      const loading = this.loadSnapshots(undefined, () => []).then((all) => ({
-        version,
-        facilities: all.map((f) => ({ ...f, places: f.places.map((p) => ({ ...p, free: Number.POSITIVE_INFINITY })) })),
-      }));
+      const loading = this.repo.loadSnapshots().then((rows): Catalogue => {
+        const now = this.clock.now();
+        return {
+          version,
+          facilities: rows.map((r) => {
+            const f = this.toSnapshot(r, now, []);
+            return { ...f, places: f.places.map((p) => ({ ...p, free: Number.POSITIVE_INFINITY })) };
+          }),
+          // freshness is computed per search from this, not cached
+          confirmedAt: new Map(rows.map((r) => [r.id, r.confirmedAt ? new Date(r.confirmedAt) : null])),
+        };
+      });
       this.loading = { version, promise: loading };
       loading.then((c) => (this.cache = c)).catch(() => undefined).finally(() => this.loading?.promise === loading && (this.loading = undefined));
     }
-    return (await this.loading!.promise).facilities;
+    return this.loading!.promise;
   }
 
-  private cache?: { version: string; facilities: FacilitySnapshot[] };
-  private loading?: { version: string; promise: Promise<{ version: string; facilities: FacilitySnapshot[] }> };
+  private cache?: Catalogue;
+  private loading?: { version: string; promise: Promise<Catalogue> };
 
   /** The survivors with their real free places and current freshness. */
-  private async withLivePlaces(survivors: FacilitySnapshot[]): Promise<FacilitySnapshot[]> {
+  private async withLivePlaces(survivors: FacilitySnapshot[], confirmedAt: Map<string, Date | null>): Promise<FacilitySnapshot[]> {
     if (!survivors.length) return [];
     const rows = await this.repo.freePlaces(survivors.map((f) => f.id));
     const byFacility = new Map<string, FacilitySnapshot['places']>();
@@ -90,11 +105,14 @@ export class MatchingService {
     return survivors.map((f) => ({
       ...f,
       places: byFacility.get(f.id) ?? [],
-      freshness: freshnessOf(this.confirmedAt.get(f.id) ?? null, now, this.config.staleAfterHours),
+      freshness: freshnessOf(confirmedAt.get(f.id) ?? null, now, this.config.staleAfterHours),
     }));
   }
 
-  private readonly confirmedAt = new Map<string, Date | null>();
+  /** Who each facility hosts or holds, by conflict tag (see MatchingRepository.conflictTags). */
+  conflictTags(tags: string[] | null, exceptRequestId: string | null, tx?: Tx): Promise<Map<string, string[]>> {
+    return this.repo.conflictTags(tags, exceptRequestId, tx);
+  }
 
   /** Hard constraints of one facility, on live numbers; null when it does not exist. */
   async checkOne(req: MatchRequest, facilityId: string, conflictTags: string[]): Promise<HardConstraintResult | null> {
@@ -102,13 +120,14 @@ export class MatchingService {
     return snapshot ? checkHardConstraints(req, snapshot) : null;
   }
 
-  /** Snapshots as the core sees them (every facility when `ids` is undefined). */
+  /** Snapshots as the core sees them, on live numbers (every facility when `ids` is undefined). */
   async loadSnapshots(ids: string[] | undefined, conflictTagsOf: (facilityId: string) => string[]): Promise<FacilitySnapshot[]> {
     const now = this.clock.now();
-    return (await this.repo.loadSnapshots(ids)).map((r) => {
-      const confirmedAt = r.confirmedAt ? new Date(r.confirmedAt) : null;
-      this.confirmedAt.set(r.id, confirmedAt);
-      return {
+    return (await this.repo.loadSnapshots(ids)).map((r) => this.toSnapshot(r, now, conflictTagsOf(r.id)));
+  }
+
+  private toSnapshot(r: SnapshotRow, now: Date, conflictTags: string[]): FacilitySnapshot {
+    return {
       id: r.id,
       name: r.name,
       type: r.type,
@@ -121,11 +140,10 @@ export class MatchingService {
       supports: r.supports,
       acceptingNewGuests: r.acceptingNewGuests,
       point: { lat: r.lat, lon: r.lon },
-      freshness: freshnessOf(confirmedAt, now, this.config.staleAfterHours),
+      freshness: freshnessOf(r.confirmedAt ? new Date(r.confirmedAt) : null, now, this.config.staleAfterHours),
       places: r.places ?? [],
-      conflictTags: conflictTagsOf(r.id),
-    } satisfies FacilitySnapshot;
-    });
+      conflictTags,
+    };
   }
 
   /** Capacity search: a profile in, coarse ranked candidates out, nothing stored. */

@@ -34,21 +34,6 @@ export class PlacementRequestsRepository {
     });
   }
 
-  /** Conflict tags of the people each facility hosts or holds a place for, other than `exceptRequestId`. */
-  async conflictTagsByFacility(exceptRequestId: string | null, tx?: Tx): Promise<Map<string, string[]>> {
-    const rows: { facility_id: string; tags: string[] }[] = await (tx ?? this.repo.manager).query(
-      `SELECT facility_id, array_agg(DISTINCT tag) AS tags FROM (
-         SELECT p.facility_id, unnest(r.conflict_tags) AS tag FROM proposal p JOIN placement_request r ON r.id = p.request_id
-          WHERE p.status IN ('pending', 'accepted') AND r.id IS DISTINCT FROM $1::uuid
-         UNION ALL
-         SELECT pl.facility_id, unnest(r.conflict_tags) FROM placement pl JOIN placement_request r ON r.id = pl.request_id
-          WHERE pl.status = 'active' AND r.id IS DISTINCT FROM $1::uuid
-       ) t GROUP BY facility_id`,
-      [exceptRequestId],
-    );
-    return new Map(rows.map((r) => [r.facility_id, r.tags]));
-  }
-
   /** Open requests, oldest first: of a region (or every region), optionally only these ids. */
   findOpen(regionCode: string | undefined, ids: string[] | undefined): Promise<PlacementRequestEntity[]> {
     return this.repo.find({

@@ -6,6 +6,7 @@ import { HoldsService, SYSTEM, type Actor } from '../availability/holds.service.
 import { CLOCK, type Clock } from '../common/clock.js';
 import { conflict, forbidden, unprocessable } from '../common/errors/domain-error.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { MatchingService } from '../matching/matching.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import type { NotificationEvent } from '../notifications/templates.js';
 import { RecipientsRepository } from '../notifications/recipients.repository.js';
@@ -35,6 +36,7 @@ export class ProposalDecisionsService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
+    private readonly matching: MatchingService,
     private readonly recipients: RecipientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -143,8 +145,8 @@ export class ProposalDecisionsService {
   private async assertNoConflict(t: Tx, proposal: ProposalEntity) {
     await this.holds.lockFacility(t, proposal.facilityId);
     const request = await this.requests.findById(proposal.requestId, t);
-    const hosted = (await this.requests.conflictTagsByFacility(proposal.requestId, t)).get(proposal.facilityId) ?? [];
-    if (request && hosted.some((tag) => request.conflictTags.includes(tag)))
+    const hosted = request ? ((await this.matching.conflictTags(request.conflictTags, proposal.requestId, t)).get(proposal.facilityId) ?? []) : [];
+    if (hosted.length)
       throw unprocessable('constraint_violated', 'the facility hosts or holds a place for a person of the same network', { reasons: ['conflict'] });
   }
 

@@ -58,7 +58,7 @@ export class ProposalsService {
     if (live.some((x) => x.status === 'accepted')) throw conflict('already_accepted', 'another facility has already accepted this request');
     // under the facility lock, a concurrent proposal of the same network to this facility is seen
     await this.holds.lockFacility(t, facilityId);
-    const tags = (await this.requestsRepo.conflictTagsByFacility(requestId, t)).get(facilityId) ?? [];
+    const tags = (await this.matching.conflictTags(r.conflictTags, requestId, t)).get(facilityId) ?? [];
     const check = await this.matching.checkOne(this.requests.toMatch(r), facilityId, tags);
     if (!check) throw notFound('facility');
     if (!check.ok) {

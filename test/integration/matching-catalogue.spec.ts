@@ -7,7 +7,6 @@ import { rankCandidates } from '../../src/matching/core/index.js';
 import type { MatchProfileDto } from '../../src/matching/dto/match-profile.dto.js';
 import { MatchingService } from '../../src/matching/matching.service.js';
 import { EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, PROTECTION_LEVELS, STAGES, SUPPORTS } from '../../src/matching/matching.types.js';
-import { PlacementRequestsRepository } from '../../src/placement-requests/placement-requests.repository.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const PROVINCES = ['GE', 'SP', 'SV', 'IM', 'LU', 'FI', 'PI', 'MI', 'BS', 'TO', 'RM', 'NA', 'PA', 'BO', 'VE'];
@@ -98,7 +97,7 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
 
   it('on 150 random profiles over a random network of 160 facilities', async () => {
     const matching = t.app.get(MatchingService);
-    const tags = await t.app.get(PlacementRequestsRepository).conflictTagsByFacility(null);
+    const tags = await t.app.get(MatchingService).conflictTags(null, null);
     const all = await matching.loadSnapshots(undefined, (id) => tags.get(id) ?? []);
     let withCandidates = 0;
     for (const dto of fc.sample(profileArb, { numRuns: 150, seed: 77 })) {
