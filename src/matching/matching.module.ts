@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { MatchingCatalogue } from './matching-catalogue.js';
 import { MatchingController } from './matching.controller.js';
 import { MatchingRepository } from './matching.repository.js';
 import { MatchingService } from './matching.service.js';
 
-@Module({ controllers: [MatchingController], providers: [MatchingRepository, MatchingService], exports: [MatchingService] })
+@Module({ controllers: [MatchingController], providers: [MatchingRepository, MatchingCatalogue, MatchingService], exports: [MatchingService] })
 export class MatchingModule {}

@@ -25,45 +25,87 @@ export interface SnapshotRow {
   places: { kind: PlaceKind; free: number; childCapacity: number | null }[];
 }
 
-/** Loads what the pure matching core needs, one query, free places computed from live holds. */
+export interface HeldCount {
+  facilityId: string;
+  kind: PlaceKind;
+  held: number;
+}
+
+/** What changes between catalogue versions, read in one statement (one snapshot). */
+export interface LiveState {
+  /** the catalogue version this was read at */
+  version: string;
+  /** live holds, by facility and kind: the only part of free places the catalogue leaves out */
+  holds: HeldCount[];
+  /** see conflictTags; empty when the request has no conflict tags */
+  conflicts: Map<string, string[]>;
+}
+
+/** Every facility, its places net of occupied and out-of-service places but not of holds, and the holds: one snapshot. */
+export interface CatalogueRows {
+  version: string;
+  facilities: SnapshotRow[];
+  holds: HeldCount[];
+}
+
+const SNAPSHOT_SQL = `SELECT f.id, f.name, f.type, f.region_code AS "regionCode", f.province_code AS "provinceCode",
+         f.protection_level AS "protectionLevel", f.accepts_genders AS genders, f.accepts_adults AS adults,
+         f.accepts_minors AS minors, f.accepts_children AS children, f.languages,
+         f.exploitation_expertise AS "exploitationExpertise", f.supports,
+         f.accepting_new_guests AS "acceptingNewGuests", f.match_lat AS lat, f.match_lon AS lon, f.confirmed_at AS "confirmedAt",
+         (SELECT json_agg(json_build_object('kind', p.kind, 'childCapacity', p.child_capacity,
+                   'free', GREATEST(0, p.total - p.occupied - p.out_of_service
+                     - CASE WHEN $2 THEN (SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) ELSE 0 END)))
+            FROM facility_place p WHERE p.facility_id = f.id) AS places
+  FROM facility f WHERE ($1::uuid[] IS NULL OR f.id = ANY($1)) ORDER BY f.id`;
+
+const VERSION_SQL = `SELECT v::text FROM catalog_version`;
+
+const HOLDS_SQL = `SELECT facility_id AS "facilityId", kind, count(*)::int AS held FROM place_hold WHERE released_at IS NULL GROUP BY 1, 2`;
+
+/**
+ * Conflict tags of the people each facility hosts or holds a place for, other than request $2's;
+ * only tags among $1 when it is not null.
+ */
+const CONFLICT_TAGS_SQL = `SELECT facility_id, array_agg(DISTINCT tag) AS tags FROM (
+    SELECT p.facility_id, unnest(r.conflict_tags) AS tag FROM proposal p JOIN placement_request r ON r.id = p.request_id
+     WHERE p.status IN ('pending', 'accepted') AND r.id IS DISTINCT FROM $2::uuid
+    UNION ALL
+    SELECT pl.facility_id, unnest(r.conflict_tags) FROM placement pl JOIN placement_request r ON r.id = pl.request_id
+     WHERE pl.status = 'active' AND r.id IS DISTINCT FROM $2::uuid
+  ) x WHERE $1::text[] IS NULL OR tag = ANY($1) GROUP BY facility_id`;
+
+const toTagMap = (rows: { facility_id: string; tags: string[] }[]) => new Map(rows.map((r) => [r.facility_id, r.tags]));
+
+/** Loads what the pure matching core needs; free places are computed from live holds. */
 @Injectable()
 export class MatchingRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** Every facility, or the given ones. */
+  /** Every facility, or the given ones, on live numbers. */
   loadSnapshots(ids?: string[]): Promise<SnapshotRow[]> {
-    return this.ds.query(
-      `SELECT f.id, f.name, f.type, f.region_code AS "regionCode", f.province_code AS "provinceCode",
-              f.protection_level AS "protectionLevel", f.accepts_genders AS genders, f.accepts_adults AS adults,
-              f.accepts_minors AS minors, f.accepts_children AS children, f.languages,
-              f.exploitation_expertise AS "exploitationExpertise", f.supports,
-              f.accepting_new_guests AS "acceptingNewGuests", f.match_lat AS lat, f.match_lon AS lon, f.confirmed_at AS "confirmedAt",
-              (SELECT json_agg(json_build_object('kind', p.kind, 'childCapacity', p.child_capacity,
-                        'free', GREATEST(0, p.total - p.occupied - p.out_of_service
-                          - (SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL))))
-                 FROM facility_place p WHERE p.facility_id = f.id) AS places
-       FROM facility f WHERE ($1::uuid[] IS NULL OR f.id = ANY($1)) ORDER BY f.id`,
-      [ids ?? null],
-    );
+    return this.ds.query(SNAPSHOT_SQL, [ids ?? null, true]);
   }
 
-  /** Bumped with every change of facilities or places (see migration CatalogVersion). */
-  async catalogVersion(): Promise<string> {
-    const [r] = await this.ds.query(`SELECT v::text AS v FROM catalog_version`);
-    return r.v;
+  /** The whole catalogue with the holds and version of the same snapshot (REPEATABLE READ). */
+  loadCatalogue(): Promise<CatalogueRows> {
+    return this.ds.transaction('REPEATABLE READ', async (m) => {
+      await m.query('SET TRANSACTION READ ONLY');
+      const [{ v }] = await m.query(VERSION_SQL);
+      const facilities: SnapshotRow[] = await m.query(SNAPSHOT_SQL, [null, false]);
+      const holds: HeldCount[] = await m.query(HOLDS_SQL);
+      return { version: v, facilities, holds };
+    });
   }
 
-  /** Free places by kind, from live holds, for these facilities only. */
-  freePlaces(ids: string[]): Promise<{ facilityId: string; kind: PlaceKind; free: number; childCapacity: number | null }[]> {
-    return this.ds.query(
-      `SELECT p.facility_id AS "facilityId", p.kind, p.child_capacity AS "childCapacity",
-              GREATEST(0, p.total - p.occupied - p.out_of_service - coalesce(h.n, 0))::int AS free
-       FROM facility_place p
-       LEFT JOIN (SELECT facility_id, kind, count(*)::int AS n FROM place_hold WHERE released_at IS NULL AND facility_id = ANY($1) GROUP BY 1, 2) h
-         ON h.facility_id = p.facility_id AND h.kind = p.kind
-       WHERE p.facility_id = ANY($1)`,
-      [ids],
+  /** Catalogue version, live holds and (for `tags`) conflict tags, in one statement. */
+  async liveState(tags: string[], exceptRequestId: string | null): Promise<LiveState> {
+    const conflicts = tags.length ? `(SELECT coalesce(json_agg(c), '[]') FROM (${CONFLICT_TAGS_SQL}) c)` : `'[]'::json`;
+    const [row] = await this.ds.query(
+      `SELECT (${VERSION_SQL}) AS version, (SELECT coalesce(json_agg(h), '[]') FROM (${HOLDS_SQL}) h) AS holds, ${conflicts} AS conflicts`,
+      tags.length ? [tags, exceptRequestId] : [],
     );
+    return { version: row.version, holds: row.holds, conflicts: toTagMap(row.conflicts) };
   }
 
   /**
@@ -73,16 +115,6 @@ export class MatchingRepository {
    */
   async conflictTags(tags: string[] | null, exceptRequestId: string | null, tx?: Tx): Promise<Map<string, string[]>> {
     if (tags && !tags.length) return new Map();
-    const rows: { facility_id: string; tags: string[] }[] = await (tx ?? this.ds.manager).query(
-      `SELECT facility_id, array_agg(DISTINCT tag) AS tags FROM (
-         SELECT p.facility_id, unnest(r.conflict_tags) AS tag FROM proposal p JOIN placement_request r ON r.id = p.request_id
-          WHERE p.status IN ('pending', 'accepted') AND r.id IS DISTINCT FROM $2::uuid
-         UNION ALL
-         SELECT pl.facility_id, unnest(r.conflict_tags) FROM placement pl JOIN placement_request r ON r.id = pl.request_id
-          WHERE pl.status = 'active' AND r.id IS DISTINCT FROM $2::uuid
-       ) x WHERE $1::text[] IS NULL OR tag = ANY($1) GROUP BY facility_id`,
-      [tags, exceptRequestId],
-    );
-    return new Map(rows.map((r) => [r.facility_id, r.tags]));
+    return toTagMap(await (tx ?? this.ds.manager).query(CONFLICT_TAGS_SQL, [tags, exceptRequestId]));
   }
 }

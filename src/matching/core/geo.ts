@@ -7,10 +7,14 @@ const toRad = (deg: number): number => (deg * Math.PI) / 180;
 
 /** Great-circle distance in km. Not rounded: callers round for display only. */
 export function haversineKm(a: GeoPoint, b: GeoPoint): number {
-  const dLat = toRad(b.lat - a.lat);
-  const dLon = toRad(b.lon - a.lon);
-  const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.sin(dLon / 2) ** 2;
+  return greatCircleKm(a.lat, a.lon, b.lat, b.lon);
+}
+
+/** haversineKm on plain numbers (the packed network keeps no point objects); the same arithmetic, so the same result. */
+export function greatCircleKm(aLat: number, aLon: number, bLat: number, bLon: number): number {
+  const dLat = toRad(bLat - aLat);
+  const dLon = toRad(bLon - aLon);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(aLat)) * Math.cos(toRad(bLat)) * Math.sin(dLon / 2) ** 2;
   // min() guards against h drifting just above 1 for antipodal points.
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }

@@ -1,22 +1,13 @@
-import {
-  EXCLUSION_REASONS,
-  ExclusionReason,
-  FacilitySnapshot,
-  MatchRequest,
-  PersonProfile,
-  PlaceKind,
-  PROTECTION_LEVELS,
-  ProtectionLevel,
-  Support,
-} from '../matching.types.js';
+import { EXCLUSION_REASONS, ExclusionReason, FacilitySnapshot, MatchRequest, PlaceKind } from '../matching.types.js';
 import { haversineKm } from './geo.js';
-import { choosePlace, hasChildren, isMinor, unitTakesChildren } from './place-kind.js';
+import { placeFor, unitTakesChildren } from './place-kind.js';
+import { factsOf, protectionRank, RequestFacts } from './request-facts.js';
+
+export { protectionRank, requiredSupports } from './request-facts.js';
 
 export type HardConstraintResult =
   | { ok: true; placeKind: PlaceKind; distanceKm: number }
   | { ok: false; reasons: ExclusionReason[]; distanceKm: number };
-
-export const protectionRank = (level: ProtectionLevel): number => PROTECTION_LEVELS.indexOf(level);
 
 const precedence = (reason: ExclusionReason): number => EXCLUSION_REASONS.indexOf(reason);
 
@@ -26,53 +17,44 @@ export function primaryReason(reasons: readonly ExclusionReason[]): ExclusionRea
   return reasons.reduce((best, r) => (precedence(r) < precedence(best) ? r : best));
 }
 
-/** Needs the facility must support; pregnancy is a need even when not listed. */
-export function requiredSupports(person: PersonProfile): Support[] {
-  const needs = new Set<Support>(person.needs);
-  if (person.pregnant) needs.add('pregnancy');
-  return [...needs];
-}
-
-const intersects = (a: readonly string[], b: readonly string[]): boolean => a.some((x) => b.includes(x));
-
-interface Ctx {
-  distanceKm: number;
-}
-
-/** Every hard constraint, in precedence order; each says whether the facility FAILS it. */
-const RULES: readonly [ExclusionReason, (req: MatchRequest, f: FacilitySnapshot, ctx: Ctx) => boolean][] = [
-  ['conflict', (req, f) => intersects(f.conflictTags, req.safety.conflictTags)],
-  ['excluded_area', (req, f) => req.safety.excludedProvinces.includes(f.provinceCode) || req.safety.excludedRegions.includes(f.regionCode)],
-  ['too_close', (req, _f, c) => req.safety.minDistanceKm != null && req.safety.minDistanceKm > 0 && c.distanceKm < req.safety.minDistanceKm],
-  ['out_of_region', (req, f) => !req.preferences.crossRegion && f.regionCode !== req.regionCode],
-  ['too_far', (req, _f, c) => req.preferences.maxDistanceKm != null && c.distanceKm > req.preferences.maxDistanceKm],
-  ['gender_not_accepted', (req, f) => !f.accepts.genders.includes(req.person.gender)],
-  ['age_not_accepted', (req, f) => (isMinor(req.person) ? !f.accepts.minors : !f.accepts.adults)],
+/** Every hard constraint: true when the facility FAILS it. `km` is the facility's distance from the origin. */
+const RULE_OF: Record<ExclusionReason, (q: RequestFacts, f: FacilitySnapshot, km: number) => boolean> = {
+  conflict: (q, f) => f.conflictTags.some((t) => q.conflictTags.has(t)),
+  excluded_area: (q, f) => q.excludedProvinces.has(f.provinceCode) || q.excludedRegions.has(f.regionCode),
+  too_close: (q, _f, km) => q.minDistanceKm !== null && km < q.minDistanceKm,
+  out_of_region: (q, f) => !q.req.preferences.crossRegion && f.regionCode !== q.req.regionCode,
+  too_far: (q, _f, km) => q.maxDistanceKm !== null && km > q.maxDistanceKm,
+  gender_not_accepted: (q, f) => !f.accepts.genders.includes(q.req.person.gender),
+  age_not_accepted: (q, f) => (q.minor ? !f.accepts.minors : !f.accepts.adults),
   // structural, whatever is free now: could this facility ever host this family?
-  [
-    'children_not_accepted',
-    (req, f) =>
-      hasChildren(req.person) &&
-      (!f.accepts.children || !f.places.some((p) => p.kind === 'mother_child' && unitTakesChildren(p, req.person.children.length))),
-  ],
-  ['protection_too_low', (req, f) => protectionRank(f.protectionLevel) < protectionRank(req.protectionLevel)],
-  ['needs_unsupported', (req, f) => requiredSupports(req.person).some((n) => !f.supports.includes(n))],
-  ['not_accepting', (_req, f) => !f.acceptingNewGuests],
-  ['no_free_place', (req, f) => choosePlace(req.person, f) === null],
-];
+  children_not_accepted: (q, f) =>
+    q.children > 0 && (!f.accepts.children || !f.places.some((p) => p.kind === 'mother_child' && unitTakesChildren(p, q.children))),
+  protection_too_low: (q, f) => protectionRank(f.protectionLevel) < q.protectionRank,
+  needs_unsupported: (q, f) => q.requiredSupports.some((n) => !f.supports.includes(n)),
+  not_accepting: (_q, f) => !f.acceptingNewGuests,
+  no_free_place: (q, f) => placeFor(q.placeKinds, q.children, f) === null,
+};
+
+/** The rules in precedence order (EXCLUSION_REASONS), so the first failing one is the primary reason. */
+const RULES = EXCLUSION_REASONS.map((reason) => ({ reason, fails: RULE_OF[reason] }));
+
+const distanceKm = (q: RequestFacts, f: FacilitySnapshot): number => haversineKm(f.point, q.req.origin.point);
 
 /** Checks every hard constraint and reports all failures (not just the first), so an
  * operator relaxing one constraint can see what else stands in the way. */
 export function checkHardConstraints(req: MatchRequest, f: FacilitySnapshot): HardConstraintResult {
-  const ctx: Ctx = { distanceKm: haversineKm(f.point, req.origin.point) };
-  const reasons = RULES.filter(([, fails]) => fails(req, f, ctx)).map(([reason]) => reason);
-  if (reasons.length > 0) return { ok: false, reasons, distanceKm: ctx.distanceKm };
-  return { ok: true, placeKind: choosePlace(req.person, f)!.kind, distanceKm: ctx.distanceKm };
+  const q = factsOf(req);
+  const km = distanceKm(q, f);
+  const reasons = RULES.filter((rule) => rule.fails(q, f, km)).map((rule) => rule.reason);
+  if (reasons.length > 0) return { ok: false, reasons, distanceKm: km };
+  return { ok: true, placeKind: placeFor(q.placeKinds, q.children, f)!.kind, distanceKm: km };
 }
 
-/** The primary reason only, stopping at the first failing rule: the cheap form for judging a whole network. */
-export function firstFailure(req: MatchRequest, f: FacilitySnapshot): ExclusionReason | null {
-  const ctx: Ctx = { distanceKm: haversineKm(f.point, req.origin.point) };
-  for (const [reason, fails] of RULES) if (fails(req, f, ctx)) return reason;
+/** The primary reason only: the first failing rule, as rankCandidates counts it. */
+export function firstFailureOf(q: RequestFacts, f: FacilitySnapshot): ExclusionReason | null {
+  const km = distanceKm(q, f);
+  for (const rule of RULES) if (rule.fails(q, f, km)) return rule.reason;
   return null;
 }
+
+export const firstFailure = (req: MatchRequest, f: FacilitySnapshot): ExclusionReason | null => firstFailureOf(factsOf(req), f);

@@ -18,17 +18,18 @@ export function unitTakesChildren(place: PlaceSnapshot, children: number): boole
   return (place.childCapacity ?? 0) >= children;
 }
 
-function fits(person: PersonProfile, place: PlaceSnapshot, kind: PlaceKind): boolean {
+function fits(place: PlaceSnapshot, kind: PlaceKind, children: number): boolean {
   if (place.kind !== kind || place.free <= 0) return false;
-  if (kind === 'mother_child' && hasChildren(person)) return unitTakesChildren(place, person.children.length);
-  return true;
+  return kind !== 'mother_child' || children === 0 || unitTakesChildren(place, children);
+}
+
+/** The free place taken by someone needing `kinds` (best first) with `children` children, or null. */
+export function placeFor(kinds: readonly PlaceKind[], children: number, facility: FacilitySnapshot): PlaceSnapshot | null {
+  for (const kind of kinds) for (const place of facility.places) if (fits(place, kind, children)) return place;
+  return null;
 }
 
 /** The place the person would actually take in this facility, or null when none is free. */
 export function choosePlace(person: PersonProfile, facility: FacilitySnapshot): PlaceSnapshot | null {
-  for (const kind of neededPlaceKinds(person)) {
-    const place = facility.places.find((p) => fits(person, p, kind));
-    if (place) return place;
-  }
-  return null;
+  return placeFor(neededPlaceKinds(person), person.children.length, facility);
 }

@@ -1,84 +1,10 @@
 import fc from 'fast-check';
-import { EXCLUSION_REASONS, EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, PLACE_KINDS, PROTECTION_LEVELS, SUPPORTS } from '../matching.types.js';
+import { EXCLUSION_REASONS } from '../matching.types.js';
 import type { FacilitySnapshot, GeoPoint, MatchRequest } from '../matching.types.js';
+import { checkHardConstraints, firstFailure, primaryReason } from './hard-constraints.js';
 import { rankCandidates } from './rank.js';
-import { POINTS, TEST_WEIGHTS } from './test-factories.js';
-
-// A handful of provinces, so that distances, scores and ties repeat often.
-const PROVINCES = [
-  { provinceCode: 'GE', regionCode: '07', point: POINTS.GE },
-  { provinceCode: 'SP', regionCode: '07', point: POINTS.SP },
-  { provinceCode: 'MI', regionCode: '03', point: POINTS.MI },
-  { provinceCode: 'BS', regionCode: '03', point: POINTS.BS },
-  { provinceCode: 'LU', regionCode: '09', point: POINTS.LU },
-  { provinceCode: 'RM', regionCode: '12', point: POINTS.RM },
-];
-const LANGS = ['it', 'en', 'fr', 'pcm', 'ar'];
-const TAGS = ['n1', 'n2', 'n3'];
-
-/** Usually the permissive value, so that a good share of runs has candidates to check. */
-const mostly = <T>(usual: T, other: fc.Arbitrary<T>): fc.Arbitrary<T> =>
-  fc.oneof({ arbitrary: fc.constant(usual), weight: 3 }, { arbitrary: other, weight: 1 });
-
-const arbFacility = (id: string): fc.Arbitrary<FacilitySnapshot> =>
-  fc.record({
-    id: fc.constant(id),
-    name: fc.constant(`Facility ${id}`),
-    type: fc.constantFrom(...FACILITY_TYPES),
-    place: fc.constantFrom(...PROVINCES),
-    protectionLevel: fc.constantFrom(...PROTECTION_LEVELS),
-    accepts: fc.record({
-      genders: mostly([...GENDERS], fc.subarray([...GENDERS])),
-      adults: mostly(true, fc.boolean()),
-      minors: fc.boolean(),
-      children: mostly(true, fc.boolean()),
-    }),
-    languages: fc.subarray(LANGS),
-    exploitationExpertise: fc.subarray([...EXPLOITATION_TYPES]),
-    supports: mostly([...SUPPORTS], fc.subarray([...SUPPORTS])),
-    acceptingNewGuests: mostly(true, fc.boolean()),
-    freshness: fc.constantFrom('fresh' as const, 'stale' as const, 'unknown' as const),
-    places: fc.uniqueArray(
-      fc.record({
-        kind: fc.constantFrom(...PLACE_KINDS),
-        free: fc.integer({ min: 0, max: 2 }),
-        childCapacity: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
-      }),
-      { selector: (p) => p.kind, maxLength: 3 },
-    ),
-    conflictTags: mostly([], fc.subarray(TAGS)),
-  }).map(({ place, ...f }) => ({ ...f, ...place }));
-
-const arbNetwork: fc.Arbitrary<FacilitySnapshot[]> = fc
-  .integer({ min: 1, max: 40 })
-  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => arbFacility(`f-${String(i).padStart(2, '0')}`))));
-
-const arbRequest: fc.Arbitrary<MatchRequest> = fc.record({
-  person: fc.record({
-    gender: fc.constantFrom(...GENDERS),
-    age: fc.integer({ min: 14, max: 60 }),
-    children: mostly([], fc.array(fc.record({ age: fc.integer({ min: 0, max: 17 }) }), { maxLength: 3 })),
-    pregnant: mostly(false, fc.boolean()),
-    languages: fc.subarray(LANGS),
-    exploitation: fc.subarray([...EXPLOITATION_TYPES]),
-    needs: mostly([], fc.subarray([...SUPPORTS], { maxLength: 2 })),
-  }),
-  protectionLevel: fc.constantFrom(...PROTECTION_LEVELS),
-  stage: fc.constantFrom('first_reception' as const, 'second_reception' as const),
-  regionCode: fc.constantFrom('07', '03', '09'),
-  origin: fc.constantFrom(...PROVINCES),
-  safety: fc.record({
-    excludedProvinces: mostly([], fc.subarray(PROVINCES.map((p) => p.provinceCode), { maxLength: 2 })),
-    excludedRegions: mostly([], fc.subarray(['07', '03', '09', '12'], { maxLength: 1 })),
-    minDistanceKm: mostly(null, fc.integer({ min: 0, max: 300 })),
-    conflictTags: mostly([], fc.subarray(TAGS, { maxLength: 1 })),
-  }),
-  preferences: fc.record({
-    crossRegion: mostly(true, fc.boolean()),
-    maxDistanceKm: mostly(null, fc.integer({ min: 50, max: 800 })),
-    near: fc.option(fc.constantFrom(...PROVINCES.map((p) => p.point)), { nil: null }),
-  }),
-});
+import { arbNetwork, arbRequest } from './test-arbitraries.js';
+import { TEST_WEIGHTS } from './test-factories.js';
 
 // Independent re-statement of the rules (deliberately not calling the core).
 function km(a: GeoPoint, b: GeoPoint): number {
@@ -187,5 +113,25 @@ describe('rankCandidates properties', () => {
       }),
       RUNS,
     );
+  });
+
+  it('(e) each facility is excluded under the primary reason of checkHardConstraints, which firstFailure finds alone', () => {
+    let excludedSeen = 0;
+    fc.assert(
+      fc.property(arbRequest, arbNetwork, (req, network) => {
+        const expected = new Map<string, number>();
+        for (const f of network) {
+          const full = checkHardConstraints(req, f);
+          const primary = full.ok ? null : primaryReason(full.reasons);
+          expect(firstFailure(req, f)).toBe(primary);
+          if (primary) expected.set(primary, (expected.get(primary) ?? 0) + 1);
+        }
+        const { excluded } = rankCandidates(req, network, TEST_WEIGHTS);
+        expect(new Map(excluded.map((e) => [e.reason, e.count]))).toEqual(expected);
+        excludedSeen += excluded.length;
+      }),
+      RUNS,
+    );
+    expect(excludedSeen).toBeGreaterThan(RUNS.numRuns);
   });
 });

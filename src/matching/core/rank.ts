@@ -8,8 +8,11 @@ import {
   MatchRequest,
   MatchResult,
 } from '../matching.types.js';
-import { checkHardConstraints, primaryReason } from './hard-constraints.js';
-import { scoreCandidate } from './scoring.js';
+import { haversineKm } from './geo.js';
+import { firstFailureOf } from './hard-constraints.js';
+import { placeFor } from './place-kind.js';
+import { factsOf, RequestFacts } from './request-facts.js';
+import { scoreWith } from './scoring.js';
 
 export const FRESHNESS_ORDER: Record<Freshness, number> = { fresh: 0, stale: 1, unknown: 2 };
 
@@ -31,8 +34,6 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
 export interface RankOptions {
   /** keep only the best `limit` candidates; excluded counts are unaffected */
   limit?: number;
-  /** facilities already excluded elsewhere (judged on the catalogue), counted in with these */
-  preExcluded?: ReadonlyMap<ExclusionReason, number>;
 }
 
 export function rankCandidates(
@@ -41,36 +42,47 @@ export function rankCandidates(
   weights: MatchingWeights,
   opts: RankOptions = {},
 ): MatchResult {
-  const counts = new Map<ExclusionReason, number>(opts.preExcluded ?? []);
-  const candidates: Candidate[] = [];
+  const q = factsOf(req);
+  const tally = new Tally(q, weights);
+  // the first failing rule is the primary reason (the rules run in precedence order)
+  for (const f of facilities) tally.add(f, firstFailureOf(q, f));
+  return tally.result(opts);
+}
 
-  for (const f of facilities) {
-    const check = checkHardConstraints(req, f);
-    if (!check.ok) {
-      // reasons is never empty when ok is false; the fallback only satisfies the type.
-      const reason = primaryReason(check.reasons) ?? 'no_free_place';
-      counts.set(reason, (counts.get(reason) ?? 0) + 1);
-      continue;
+/** Excluded counts and candidates as facilities are judged; shared by rankCandidates and rankPacked. */
+export class Tally {
+  private readonly counts = new Map<ExclusionReason, number>();
+  private readonly candidates: Candidate[] = [];
+
+  constructor(
+    private readonly q: RequestFacts,
+    private readonly weights: MatchingWeights,
+  ) {}
+
+  /** `reason`: the facility's primary reason, null when it passes every hard constraint. */
+  add(f: FacilitySnapshot, reason: ExclusionReason | null): void {
+    if (reason !== null) {
+      this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
+      return;
     }
-    const { score, breakdown } = scoreCandidate(req, f, check.placeKind, check.distanceKm, weights);
-    candidates.push({
+    const placeKind = placeFor(this.q.placeKinds, this.q.children, f)!.kind;
+    const { score, breakdown } = scoreWith(this.q, f, placeKind, this.weights);
+    this.candidates.push({
       facilityId: f.id,
-      placeKind: check.placeKind,
-      distanceKm: round1(check.distanceKm),
+      placeKind,
+      distanceKm: round1(haversineKm(f.point, this.q.req.origin.point)),
       freshness: f.freshness,
       score,
       breakdown,
     });
   }
 
-  candidates.sort(compareCandidates);
-  const limited = opts.limit == null ? candidates : candidates.slice(0, Math.max(0, opts.limit));
-
-  const excluded = [...counts.entries()]
-    .map(([reason, count]) => ({ reason, count }))
-    .sort(
-      (a, b) =>
-        b.count - a.count || EXCLUSION_REASONS.indexOf(a.reason) - EXCLUSION_REASONS.indexOf(b.reason),
-    );
-  return { candidates: limited, excluded };
+  result(opts: RankOptions): MatchResult {
+    const candidates = this.candidates.sort(compareCandidates);
+    const limited = opts.limit == null ? candidates : candidates.slice(0, Math.max(0, opts.limit));
+    const excluded = [...this.counts.entries()]
+      .map(([reason, count]) => ({ reason, count }))
+      .sort((a, b) => b.count - a.count || EXCLUSION_REASONS.indexOf(a.reason) - EXCLUSION_REASONS.indexOf(b.reason));
+    return { candidates: limited, excluded };
+  }
 }

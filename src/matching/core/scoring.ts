@@ -10,8 +10,7 @@ import {
   Stage,
 } from '../matching.types.js';
 import { haversineKm } from './geo.js';
-import { protectionRank } from './hard-constraints.js';
-import { neededPlaceKinds } from './place-kind.js';
+import { factsOf, protectionRank, RequestFacts } from './request-facts.js';
 
 /** Breakdown order: the key order of MatchingWeights (not of whatever object config hands us). */
 export const CRITERIA: readonly Criterion[] = [
@@ -63,51 +62,47 @@ interface Fraction {
   note?: string;
 }
 
-type CriterionFn = (req: MatchRequest, f: FacilitySnapshot, placeKind: PlaceKind) => Fraction;
-
-const lower = (codes: readonly string[]): string[] => codes.map((c) => c.toLowerCase());
+type CriterionFn = (q: RequestFacts, f: FacilitySnapshot, placeKind: PlaceKind) => Fraction;
 
 const CRITERION_FNS: Record<Criterion, CriterionFn> = {
-  stage_fit: (req, f) => ({ fraction: STAGE_FIT[req.stage][f.type] }),
+  stage_fit: (q, f) => ({ fraction: STAGE_FIT[q.req.stage][f.type] }),
 
-  language: (req, f) => {
-    const spoken = lower(req.person.languages);
-    if (spoken.length === 0) return { fraction: 1, note: 'no language given' };
-    const staff = lower(f.languages);
-    if (spoken.some((l) => staff.includes(l))) return { fraction: 1 };
-    if (staff.includes('it')) return { fraction: ITALIAN_ONLY_FRACTION, note: 'italian only' };
+  language: (q, f) => {
+    if (q.languages.size === 0) return { fraction: 1, note: 'no language given' };
+    if (f.languages.some((l) => q.languages.has(l.toLowerCase()))) return { fraction: 1 };
+    if (f.languages.some((l) => l.toLowerCase() === 'it')) return { fraction: ITALIAN_ONLY_FRACTION, note: 'italian only' };
     return { fraction: 0, note: 'no shared language' };
   },
 
-  exploitation_expertise: (req, f) => {
-    const types = [...new Set(req.person.exploitation)];
+  exploitation_expertise: (q, f) => {
+    const types = q.exploitation;
     if (types.length === 0) return { fraction: 1, note: 'no exploitation type given' };
-    const covered = types.filter((t) => f.exploitationExpertise.includes(t)).length;
+    let covered = 0;
+    for (const t of types) if (f.exploitationExpertise.includes(t)) covered++;
     return { fraction: covered / types.length };
   },
 
-  proximity: (req, f) => {
-    const near = req.preferences.near;
+  proximity: (q, f) => {
+    const near = q.req.preferences.near;
     if (!near) return { fraction: 1, note: 'not requested' };
     return { fraction: Math.max(0, 1 - haversineKm(f.point, near) / PROXIMITY_RANGE_KM) };
   },
 
-  protection_fit: (req, f) => {
-    const excess = protectionRank(f.protectionLevel) - protectionRank(req.protectionLevel);
+  protection_fit: (q, f) => {
+    const excess = protectionRank(f.protectionLevel) - q.protectionRank;
     // Below the requirement is a hard exclusion; score it 0 should a caller ask anyway.
     if (excess < 0) return { fraction: 0, note: 'below required' };
     const fraction = PROTECTION_FIT_BY_EXCESS[excess] ?? 0;
     return excess === 0 ? { fraction } : { fraction, note: 'more protection than required' };
   },
 
-  place_kind_fit: (req, f, placeKind) => {
-    const firstChoice = neededPlaceKinds(req.person)[0];
-    if (placeKind === firstChoice) return { fraction: 1 };
-    if (placeKind === 'mother_child' && req.person.pregnant) return { fraction: 1, note: 'pregnant' };
+  place_kind_fit: (q, _f, placeKind) => {
+    if (placeKind === q.placeKinds[0]) return { fraction: 1 };
+    if (placeKind === 'mother_child' && q.req.person.pregnant) return { fraction: 1, note: 'pregnant' };
     return { fraction: 0, note: 'single adult in a mother-child unit' };
   },
 
-  freshness: (_req, f) =>
+  freshness: (_q, f) =>
     f.freshness === 'unknown'
       ? { fraction: 0, note: 'call first' }
       : { fraction: FRESHNESS_FRACTION[f.freshness], note: f.freshness === 'stale' ? 'stale' : undefined },
@@ -126,8 +121,18 @@ export function scoreCandidate(
   weights: MatchingWeights,
 ): { score: number; breakdown: BreakdownItem[] } {
   void distanceKm;
+  return scoreWith(factsOf(req), f, placeKind, weights);
+}
+
+/** scoreCandidate on facts already worked out for the request (see rankCandidates). */
+export function scoreWith(
+  q: RequestFacts,
+  f: FacilitySnapshot,
+  placeKind: PlaceKind,
+  weights: MatchingWeights,
+): { score: number; breakdown: BreakdownItem[] } {
   const breakdown = CRITERIA.map((criterion): BreakdownItem => {
-    const { fraction, note } = CRITERION_FNS[criterion](req, f, placeKind);
+    const { fraction, note } = CRITERION_FNS[criterion](q, f, placeKind);
     const max = weights[criterion];
     const item: BreakdownItem = { criterion, points: round2(clamp01(fraction) * max), max };
     if (note) item.note = note;

@@ -1,0 +1,64 @@
+import {
+  ExploitationType,
+  MatchRequest,
+  PersonProfile,
+  PlaceKind,
+  PROTECTION_LEVELS,
+  ProtectionLevel,
+  Support,
+} from '../matching.types.js';
+import { hasChildren, isMinor, neededPlaceKinds } from './place-kind.js';
+
+const PROTECTION_RANK = Object.fromEntries(PROTECTION_LEVELS.map((l, i) => [l, i])) as Record<ProtectionLevel, number>;
+
+export const protectionRank = (level: ProtectionLevel): number => PROTECTION_RANK[level];
+
+/** Needs the facility must support; pregnancy is a need even when not listed. */
+export function requiredSupports(person: PersonProfile): Support[] {
+  const needs = new Set<Support>(person.needs);
+  if (person.pregnant) needs.add('pregnancy');
+  return [...needs];
+}
+
+/**
+ * What the rules and the score ask of a request, worked out once per search rather than once per
+ * facility: judging a national network repeats them ten thousand times.
+ */
+export interface RequestFacts {
+  readonly req: MatchRequest;
+  readonly conflictTags: ReadonlySet<string>;
+  readonly excludedProvinces: ReadonlySet<string>;
+  readonly excludedRegions: ReadonlySet<string>;
+  /** null when not set (0 means not set too) */
+  readonly minDistanceKm: number | null;
+  readonly maxDistanceKm: number | null;
+  readonly minor: boolean;
+  /** how many children come with the person (0: none) */
+  readonly children: number;
+  /** place kinds that can host the person, best first */
+  readonly placeKinds: readonly PlaceKind[];
+  readonly requiredSupports: readonly Support[];
+  readonly protectionRank: number;
+  /** spoken languages, lower case, without repeats */
+  readonly languages: ReadonlySet<string>;
+  readonly exploitation: readonly ExploitationType[];
+}
+
+export function factsOf(req: MatchRequest): RequestFacts {
+  const { person, safety, preferences } = req;
+  return {
+    req,
+    conflictTags: new Set(safety.conflictTags),
+    excludedProvinces: new Set(safety.excludedProvinces),
+    excludedRegions: new Set(safety.excludedRegions),
+    minDistanceKm: safety.minDistanceKm != null && safety.minDistanceKm > 0 ? safety.minDistanceKm : null,
+    maxDistanceKm: preferences.maxDistanceKm ?? null,
+    minor: isMinor(person),
+    children: hasChildren(person) ? person.children.length : 0,
+    placeKinds: neededPlaceKinds(person),
+    requiredSupports: requiredSupports(person),
+    protectionRank: protectionRank(req.protectionLevel),
+    languages: new Set(person.languages.map((l) => l.toLowerCase())),
+    exploitation: [...new Set(person.exploitation)],
+  };
+}

@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { freshnessOf } from '../availability/freshness.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { type HeldCount, MatchingRepository } from './matching.repository.js';
+import { packNetwork, type PackedNetwork } from './core/index.js';
+import type { FacilitySnapshot } from './matching.types.js';
+import { toSnapshot } from './snapshot.mapper.js';
+
+/** The whole network at one catalogue version: places net of occupied and out of service, not of holds. */
+interface Loaded {
+  version: bigint;
+  packed: PackedNetwork;
+  indexOf: ReadonlyMap<string, number>;
+  confirmedAt: readonly (number | null)[];
+  /** the freshness in `facilities` holds for asOf <= now <= freshUntil (ms) */
+  asOf: number;
+  freshUntil: number;
+}
+
+/** The network as the core sees it for one search: the packed catalogue, and the facilities live state changes. */
+export interface Network {
+  packed: PackedNetwork;
+  /** by index in `packed`: facilities with live holds or conflict tags, as they are now */
+  replaced: ReadonlyMap<number, FacilitySnapshot>;
+  /** the facility as judged in this search */
+  snapshot(id: string): FacilitySnapshot | undefined;
+}
+
+/**
+ * The matching catalogue: every facility kept in memory and reloaded only when the catalogue
+ * version moves (triggers bump it with every change of a facility or its places, in the same
+ * transaction). A search then costs one small statement: the version, the live holds and the
+ * conflict tags, read together. Holds read at the catalogue's own version make free places exactly
+ * what one SQL snapshot would give, because a hold never changes facility_place and anything that
+ * does moves the version.
+ */
+@Injectable()
+export class MatchingCatalogue {
+  private cache?: Loaded;
+  private loading?: Promise<{ loaded: Loaded; holds: HeldCount[] }>;
+
+  constructor(
+    private readonly repo: MatchingRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Every facility with live free places, current freshness and the conflict tags among `tags` (not counting `exceptRequestId`). */
+  async network(tags: string[], exceptRequestId: string | null): Promise<Network> {
+    let live = await this.repo.liveState(tags, exceptRequestId);
+    // a reload finished while we read: read again rather than pair old holds with a newer catalogue
+    if (this.cache && BigInt(live.version) < this.cache.version) live = await this.repo.liveState(tags, exceptRequestId);
+    let loaded = this.cache;
+    let holds = live.holds;
+    if (!loaded || loaded.version !== BigInt(live.version)) ({ loaded, holds } = await this.reload(BigInt(live.version)));
+    const { packed, indexOf } = this.withCurrentFreshness(loaded);
+    const replaced = liveChanges(packed.facilities, indexOf, holds, live.conflicts);
+    return {
+      packed,
+      replaced,
+      snapshot: (id) => {
+        const i = indexOf.get(id);
+        return i === undefined ? undefined : (replaced.get(i) ?? packed.facilities[i]);
+      },
+    };
+  }
+
+  /** One load at a time, shared by every search waiting for it; its own holds come from the same snapshot. */
+  private async reload(atLeast: bigint): Promise<{ loaded: Loaded; holds: HeldCount[] }> {
+    for (;;) {
+      this.loading ??= this.load().finally(() => (this.loading = undefined));
+      const result = await this.loading;
+      // a load that started before `atLeast` was read may be older; the next one cannot be
+      if (result.loaded.version >= atLeast) return result;
+    }
+  }
+
+  private async load(): Promise<{ loaded: Loaded; holds: HeldCount[] }> {
+    const rows = await this.repo.loadCatalogue();
+    const confirmedAt = rows.facilities.map((r) => (r.confirmedAt ? new Date(r.confirmedAt).getTime() : null));
+    const loaded = this.freshnessAt(this.clock.now().getTime(), {
+      version: BigInt(rows.version),
+      indexOf: new Map(rows.facilities.map((r, i) => [r.id, i])),
+      confirmedAt,
+    }, rows.facilities.map((r) => toSnapshot(r, 'unknown', [])));
+    if (!this.cache || loaded.version > this.cache.version) this.cache = loaded;
+    return { loaded, holds: rows.holds };
+  }
+
+  /** Freshness moves with the clock alone; recomputed in memory only when some facility crossed the threshold. */
+  private withCurrentFreshness(loaded: Loaded): Loaded {
+    const now = this.clock.now().getTime();
+    if (now >= loaded.asOf && now <= loaded.freshUntil) return loaded;
+    const updated = this.freshnessAt(now, loaded, loaded.packed.facilities);
+    if (this.cache === loaded) this.cache = updated;
+    return updated;
+  }
+
+  /** `facilities` with their freshness at `now`, packed. */
+  private freshnessAt(now: number, c: Pick<Loaded, 'version' | 'indexOf' | 'confirmedAt'>, facilities: readonly FacilitySnapshot[]): Loaded {
+    const staleAfterMs = this.config.staleAfterHours * 3_600_000;
+    let freshUntil = Number.POSITIVE_INFINITY;
+    const current = facilities.map((f, i) => {
+      const at = c.confirmedAt[i];
+      const freshness = freshnessOf(at === null ? null : new Date(at), new Date(now), this.config.staleAfterHours);
+      if (freshness === 'fresh') freshUntil = Math.min(freshUntil, at! + staleAfterMs);
+      return freshness === f.freshness ? f : { ...f, freshness };
+    });
+    return { version: c.version, indexOf: c.indexOf, confirmedAt: c.confirmedAt, packed: packNetwork(current), asOf: now, freshUntil };
+  }
+}
+
+/** Facilities whose live holds or conflict tags differ from the catalogue, as they are now, by index. */
+function liveChanges(
+  facilities: readonly FacilitySnapshot[],
+  indexOf: ReadonlyMap<string, number>,
+  holds: readonly HeldCount[],
+  conflicts: ReadonlyMap<string, string[]>,
+): Map<number, FacilitySnapshot> {
+  const changed = new Map<number, FacilitySnapshot>();
+  const current = (i: number) => changed.get(i) ?? facilities[i];
+  for (const h of holds) {
+    const i = indexOf.get(h.facilityId);
+    if (i === undefined) continue;
+    const f = current(i);
+    changed.set(i, { ...f, places: f.places.map((p) => (p.kind === h.kind ? { ...p, free: Math.max(0, p.free - h.held) } : p)) });
+  }
+  for (const [id, tags] of conflicts) {
+    const i = indexOf.get(id);
+    if (i !== undefined) changed.set(i, { ...current(i), conflictTags: tags });
+  }
+  return changed;
+}
