@@ -105,10 +105,10 @@ function installProbes(find: PlacementRequestsRepository, matching: MatchingRepo
   };
   // a catalogue reload, when the version moved
   const origLoad = matching.loadCatalogue.bind(matching);
-  matching.loadCatalogue = async () => {
+  matching.loadCatalogue = async (since) => {
     const t = process.hrtime.bigint();
     try {
-      return await origLoad();
+      return await origLoad(since);
     } finally {
       parts.loadMs += ms(process.hrtime.bigint() - t);
       parts.loadCalls++;
@@ -234,8 +234,10 @@ interface SizeResult {
   insertS: number;
   concurrent: RunResult;
   single: RunResult;
-  /** one search right after a catalogue change (it reloads the catalogue), ms, a few times */
+  /** one search right after a facility changed (it reloads that facility), ms, a few times */
   afterChange: number[];
+  /** the same after a deletion (it reloads the whole catalogue) */
+  afterDeletion: number[];
 }
 
 // ───────────────────────────── report ─────────────────────────────
@@ -307,7 +309,7 @@ function report(o: {
     ...sizes.flatMap((s) => [partsRow(`${s.n.toLocaleString('en')}, 10`, s.concurrent), partsRow(`${s.n.toLocaleString('en')}, 1`, s.single)]),
   ]);
   const singleTable = table([
-    ['N facilities', '1 client: calls', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'calls/s', `first search after a catalogue change, ${RELOADS} times (ms)`],
+    ['N facilities', '1 client: calls', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'calls/s', `first search after a facility change, ${RELOADS} times (ms)`, `after a deletion (ms)`],
     ...sizes.map((s) => [
       s.n.toLocaleString('en'),
       s.single.latency.count,
@@ -316,6 +318,7 @@ function report(o: {
       fmt(s.single.latency.max),
       fmt(s.single.perSecond, 0),
       s.afterChange.map((x) => fmt(x)).join(', '),
+      s.afterDeletion.map((x) => fmt(x)).join(', '),
     ]),
   ]);
   const last = sizes[sizes.length - 1];
@@ -391,9 +394,10 @@ function report(o: {
     '',
     mainTable,
     '',
-    '**One client** (right after the 10-client run of the same size): the service time without queueing. The last column times single searches',
-    'right after the catalogue version moved (an `UPDATE facility` of no row fires the trigger): each reloads and packs the whole catalogue, as every',
-    'instance does once after any change of a facility or its places.',
+    '**One client** (right after the 10-client run of the same size): the service time without queueing. The last two columns time single searches',
+    'right after the catalogue version moved: after one facility changed (an `UPDATE` of its row), the search reloads that facility and repacks the',
+    'catalogue, as every instance does once after any change of a facility or its places; after a deletion (a `DELETE` of no row moves the epoch),',
+    'it reloads the whole catalogue, as an instance also does when it starts.',
     '',
     singleTable,
     '',
@@ -516,20 +520,26 @@ export default async function search(ctx: BenchContext): Promise<void> {
     if (count !== n) throw new Error(`expected ${n} facilities in the database, found ${count}`);
 
     const call = (id: string) => requests.candidates(UOR, id, LIMIT);
+    /** one search right after each of `times` runs of `change`, ms */
+    const timedAfter = async (times: number, change: string) => {
+      const took: number[] = [];
+      for (let i = 0; i < times; i++) {
+        await sql.query(change);
+        const t = process.hrtime.bigint();
+        await call(requestIds[i % requestIds.length]);
+        took.push(ms(process.hrtime.bigint() - t));
+      }
+      return took;
+    };
     const concurrent = await searchLoop(ctx.signal, `N=${n}`, CLIENTS, { warmupS: WARMUP_S, measureS: MEASURE_S }, requestIds, probes, pgPid, call);
     log(`  p50 ${fmt(concurrent.latency.p50)} ms, p95 ${fmt(concurrent.latency.p95)} ms, ${fmt(concurrent.perSecond, 0)} calls/s, ${concurrent.errors} errors`);
     const single = await searchLoop(ctx.signal, `N=${n}`, 1, { warmupS: 0, measureS: SINGLE_S }, requestIds, probes, pgPid, call);
     log(`  one client: p50 ${fmt(single.latency.p50)} ms, p95 ${fmt(single.latency.p95)} ms`);
-    const afterChange: number[] = [];
-    for (let i = 0; i < RELOADS; i++) {
-      // an UPDATE of no row still fires the statement trigger that moves the catalogue version
-      await sql.query('UPDATE facility SET name = name WHERE false');
-      const t = process.hrtime.bigint();
-      await call(requestIds[i % requestIds.length]);
-      afterChange.push(ms(process.hrtime.bigint() - t));
-    }
-    log(`  first search after a catalogue change: ${afterChange.map((x) => fmt(x)).join(', ')} ms`);
-    sizes.push({ n, added: slice.length, insertPath, insertS, concurrent, single, afterChange });
+    // one facility changed: its row is reloaded; a deletion (here of no row) moves the epoch: everything is
+    const afterChange = await timedAfter(RELOADS, `UPDATE facility SET name = name WHERE id = (SELECT id FROM facility ORDER BY id LIMIT 1)`);
+    const afterDeletion = await timedAfter(RELOADS, `DELETE FROM facility_place WHERE false`);
+    log(`  first search after a facility change: ${afterChange.map((x) => fmt(x)).join(', ')} ms; after a deletion: ${afterDeletion.map((x) => fmt(x)).join(', ')} ms`);
+    sizes.push({ n, added: slice.length, insertPath, insertS, concurrent, single, afterChange, afterDeletion });
   }
 
   let http: RunResult | null = null;

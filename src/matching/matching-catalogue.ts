@@ -10,6 +10,7 @@ import { toSnapshot } from './snapshot.mapper.js';
 /** The whole network at one catalogue version: places net of occupied and out of service, not of holds. */
 interface Loaded {
   version: bigint;
+  epoch: string;
   packed: PackedNetwork;
   indexOf: ReadonlyMap<string, number>;
   confirmedAt: readonly (number | null)[];
@@ -28,9 +29,10 @@ export interface Network {
 }
 
 /**
- * The matching catalogue: every facility kept in memory and reloaded only when the catalogue
- * version moves (triggers bump it with every change of a facility or its places, in the same
- * transaction). A search then costs one small statement: the version, the live holds and the
+ * The matching catalogue: every facility kept in memory, packed for the core. Triggers move the
+ * catalogue version with every change of a facility or its places, in the same transaction, and
+ * stamp the facility with it; when the version moves, only the facilities stamped since are
+ * reloaded. A search then costs one small statement: the version, the live holds and the
  * conflict tags, read together. Holds read at the catalogue's own version make free places exactly
  * what one SQL snapshot would give, because a hold never changes facility_place and anything that
  * does moves the version.
@@ -76,14 +78,19 @@ export class MatchingCatalogue {
     }
   }
 
+  /** The facilities changed since the cached version merged into it (everything, the first time or after a deletion). */
   private async load(): Promise<{ loaded: Loaded; holds: HeldCount[] }> {
-    const rows = await this.repo.loadCatalogue();
-    const confirmedAt = rows.facilities.map((r) => (r.confirmedAt ? new Date(r.confirmedAt).getTime() : null));
-    const loaded = this.freshnessAt(this.clock.now().getTime(), {
-      version: BigInt(rows.version),
-      indexOf: new Map(rows.facilities.map((r, i) => [r.id, i])),
-      confirmedAt,
-    }, rows.facilities.map((r) => toSnapshot(r, 'unknown', [])));
+    const base = this.cache;
+    const rows = await this.repo.loadCatalogue(base && { version: String(base.version), epoch: base.epoch });
+    const facilities = rows.whole || !base ? [] : base.packed.facilities.slice();
+    const confirmedAt = rows.whole || !base ? [] : base.confirmedAt.slice();
+    const indexOf = new Map(rows.whole || !base ? [] : base.indexOf);
+    for (const r of rows.facilities) {
+      const i = indexOf.get(r.id) ?? indexOf.set(r.id, facilities.length).get(r.id)!;
+      facilities[i] = toSnapshot(r, 'unknown', []);
+      confirmedAt[i] = r.confirmedAt ? new Date(r.confirmedAt).getTime() : null;
+    }
+    const loaded = this.freshnessAt(this.clock.now().getTime(), { version: BigInt(rows.version), epoch: rows.epoch, indexOf, confirmedAt }, facilities);
     if (!this.cache || loaded.version > this.cache.version) this.cache = loaded;
     return { loaded, holds: rows.holds };
   }
@@ -98,16 +105,17 @@ export class MatchingCatalogue {
   }
 
   /** `facilities` with their freshness at `now`, packed. */
-  private freshnessAt(now: number, c: Pick<Loaded, 'version' | 'indexOf' | 'confirmedAt'>, facilities: readonly FacilitySnapshot[]): Loaded {
+  private freshnessAt(now: number, c: Pick<Loaded, 'version' | 'epoch' | 'indexOf' | 'confirmedAt'>, facilities: readonly FacilitySnapshot[]): Loaded {
     const staleAfterMs = this.config.staleAfterHours * 3_600_000;
     let freshUntil = Number.POSITIVE_INFINITY;
+    const nowDate = new Date(now);
     const current = facilities.map((f, i) => {
       const at = c.confirmedAt[i];
-      const freshness = freshnessOf(at === null ? null : new Date(at), new Date(now), this.config.staleAfterHours);
+      const freshness = freshnessOf(at === null ? null : new Date(at), nowDate, this.config.staleAfterHours);
       if (freshness === 'fresh') freshUntil = Math.min(freshUntil, at! + staleAfterMs);
       return freshness === f.freshness ? f : { ...f, freshness };
     });
-    return { version: c.version, indexOf: c.indexOf, confirmedAt: c.confirmedAt, packed: packNetwork(current), asOf: now, freshUntil };
+    return { ...c, packed: packNetwork(current), asOf: now, freshUntil };
   }
 }
 

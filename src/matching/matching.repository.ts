@@ -41,9 +41,13 @@ export interface LiveState {
   conflicts: Map<string, string[]>;
 }
 
-/** Every facility, its places net of occupied and out-of-service places but not of holds, and the holds: one snapshot. */
+/** Facilities, their places net of occupied and out-of-service places but not of holds, and the holds: one snapshot. */
 export interface CatalogueRows {
   version: string;
+  /** moves when facilities or places are deleted: a catalogue of another epoch must be reloaded whole */
+  epoch: string;
+  /** every facility, or only those changed since the version asked for */
+  whole: boolean;
   facilities: SnapshotRow[];
   holds: HeldCount[];
 }
@@ -57,7 +61,7 @@ const SNAPSHOT_SQL = `SELECT f.id, f.name, f.type, f.region_code AS "regionCode"
                    'free', GREATEST(0, p.total - p.occupied - p.out_of_service
                      - CASE WHEN $2 THEN (SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) ELSE 0 END)))
             FROM facility_place p WHERE p.facility_id = f.id) AS places
-  FROM facility f WHERE ($1::uuid[] IS NULL OR f.id = ANY($1)) ORDER BY f.id`;
+  FROM facility f WHERE ($1::uuid[] IS NULL OR f.id = ANY($1)) AND ($3::bigint IS NULL OR f.catalog_v > $3) ORDER BY f.id`;
 
 const VERSION_SQL = `SELECT v::text FROM catalog_version`;
 
@@ -84,17 +88,21 @@ export class MatchingRepository {
 
   /** Every facility, or the given ones, on live numbers. */
   loadSnapshots(ids?: string[]): Promise<SnapshotRow[]> {
-    return this.ds.query(SNAPSHOT_SQL, [ids ?? null, true]);
+    return this.ds.query(SNAPSHOT_SQL, [ids ?? null, true, null]);
   }
 
-  /** The whole catalogue with the holds and version of the same snapshot (REPEATABLE READ). */
-  loadCatalogue(): Promise<CatalogueRows> {
+  /**
+   * The catalogue with the holds and version of the same snapshot (REPEATABLE READ): the facilities
+   * changed since `since` when it is of the current epoch, else all of them.
+   */
+  loadCatalogue(since?: { version: string; epoch: string }): Promise<CatalogueRows> {
     return this.ds.transaction('REPEATABLE READ', async (m) => {
       await m.query('SET TRANSACTION READ ONLY');
-      const [{ v }] = await m.query(VERSION_SQL);
-      const facilities: SnapshotRow[] = await m.query(SNAPSHOT_SQL, [null, false]);
+      const [{ v, epoch }] = await m.query(`SELECT v::text, epoch::text FROM catalog_version`);
+      const whole = since?.epoch !== epoch;
+      const facilities: SnapshotRow[] = await m.query(SNAPSHOT_SQL, [null, false, whole ? null : since!.version]);
       const holds: HeldCount[] = await m.query(HOLDS_SQL);
-      return { version: v, facilities, holds };
+      return { version: v, epoch, whole, facilities, holds };
     });
   }
 

@@ -6,6 +6,7 @@ import type { CreateFacilityDto } from '../../src/facilities/dto/create-facility
 import { FacilitiesService } from '../../src/facilities/facilities.service.js';
 import { rankCandidates } from '../../src/matching/core/index.js';
 import type { MatchProfileDto } from '../../src/matching/dto/match-profile.dto.js';
+import { MatchingRepository } from '../../src/matching/matching.repository.js';
 import { MatchingService } from '../../src/matching/matching.service.js';
 import { EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, PROTECTION_LEVELS, STAGES, SUPPORTS } from '../../src/matching/matching.types.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -108,12 +109,12 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
   }, 120_000);
   afterAll(() => t.close());
 
-  it('on 150 random profiles over a random network of 160 facilities', async () => {
+  const compare = async (seed: number) => {
     const matching = t.app.get(MatchingService);
-    const tags = await t.app.get(MatchingService).conflictTags(null, null);
+    const tags = await matching.conflictTags(null, null);
     const all = await matching.loadSnapshots(undefined, (id) => tags.get(id) ?? []);
     let withCandidates = 0;
-    for (const dto of fc.sample(profileArb, { numRuns: 150, seed: 77 })) {
+    for (const dto of fc.sample(profileArb, { numRuns: 150, seed })) {
       const req = matching.toMatchRequest(dto, '07');
       const viaDb = (await matching.rank(req, 1000)).result;
       const pure = rankCandidates(req, all, t.config.matching.weights, { limit: 1000 });
@@ -122,5 +123,38 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
     }
     // the comparison means something only if many profiles find places
     expect(withCandidates).toBeGreaterThan(20);
+  };
+
+  it('on 150 random profiles over a random network of 160 facilities', async () => {
+    await compare(77);
+  });
+
+  it('after changes merged into the catalogue facility by facility, and after a deletion reloads it whole', async () => {
+    const repo = t.app.get(MatchingRepository);
+    const loads: { whole: boolean; rows: number }[] = [];
+    const original = repo.loadCatalogue;
+    repo.loadCatalogue = async (since) => {
+      const rows = await original.call(repo, since);
+      loads.push({ whole: rows.whole, rows: rows.facilities.length });
+      return rows;
+    };
+    try {
+      await t.sql(`UPDATE facility SET accepting_new_guests = NOT accepting_new_guests WHERE id IN (SELECT id FROM facility ORDER BY id LIMIT 5)`);
+      await t.sql(`UPDATE facility_place p SET occupied = occupied + 1
+                   WHERE occupied + out_of_service + (SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) < total
+                     AND facility_id IN (SELECT id FROM facility ORDER BY id DESC LIMIT 6)`);
+      await t.app.get(FacilitiesService).create(admin, fc.sample(facilityArb, { numRuns: 1, seed: 5 })[0], { confirmedAt: t.clock.now() });
+      await compare(78);
+      expect(loads[0]).toEqual({ whole: false, rows: expect.any(Number) });
+      expect(loads[0].rows).toBeGreaterThanOrEqual(7);
+      expect(loads[0].rows).toBeLessThanOrEqual(12);
+
+      await t.sql(`DELETE FROM facility_place WHERE (facility_id, kind) IN (SELECT facility_id, kind FROM facility_place p
+                     WHERE NOT EXISTS (SELECT 1 FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind) ORDER BY facility_id LIMIT 3)`);
+      await compare(79);
+      expect(loads.at(-1)).toEqual({ whole: true, rows: 161 });
+    } finally {
+      repo.loadCatalogue = original;
+    }
   });
 });
