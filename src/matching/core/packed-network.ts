@@ -1,4 +1,5 @@
 import {
+  EXCLUSION_REASONS,
   ExclusionReason,
   FacilitySnapshot,
   GENDERS,
@@ -9,7 +10,7 @@ import {
   PlaceKind,
   SUPPORTS,
 } from '../matching.types.js';
-import { greatCircleKm } from './geo.js';
+import { cosLat, greatCircleKmCos } from './geo.js';
 import { firstFailureOf } from './hard-constraints.js';
 import { RankOptions, Tally } from './rank.js';
 import { factsOf, protectionRank, RequestFacts } from './request-facts.js';
@@ -63,6 +64,7 @@ export interface PackedNetwork {
   readonly supports: Uint8Array;
   readonly lat: Float64Array;
   readonly lon: Float64Array;
+  readonly cosLat: Float64Array;
   /** free places by facility and PLACE_KINDS index */
   readonly free: Float64Array;
   /** children one mother-child unit takes (missing: 0) */
@@ -89,6 +91,7 @@ export function packNetwork(facilities: readonly FacilitySnapshot[]): PackedNetw
     supports: new Uint8Array(n),
     lat: new Float64Array(n),
     lon: new Float64Array(n),
+    cosLat: new Float64Array(n),
     free: new Float64Array(n * KINDS),
     childCapacity: new Float64Array(n),
   };
@@ -97,6 +100,7 @@ export function packNetwork(facilities: readonly FacilitySnapshot[]): PackedNetw
     net.province[i] = provinces.of(f.provinceCode);
     net.lat[i] = f.point.lat;
     net.lon[i] = f.point.lon;
+    net.cosLat[i] = cosLat(f.point.lat);
     const genders = maskOf(GENDERS, f.accepts.genders);
     const supports = maskOf(SUPPORTS, f.supports);
     const rank = protectionRank(f.protectionLevel);
@@ -139,6 +143,9 @@ function packRequest(q: RequestFacts, net: PackedNetwork) {
     excludedRegion,
     /** -1: no facility is in the requester's region */
     region: net.regionIndex.get(q.req.regionCode) ?? -1,
+    /** whether any rule needs the distance from the origin */
+    distances: q.minDistanceKm !== null || q.maxDistanceKm !== null,
+    originCos: cosLat(q.req.origin.point.lat),
     gender: gender << GENDER_SHIFT,
     needs,
     kinds,
@@ -147,26 +154,30 @@ function packRequest(q: RequestFacts, net: PackedNetwork) {
 
 type PackedRequest = NonNullable<ReturnType<typeof packRequest>>;
 
+/** Reason codes: indexes into EXCLUSION_REASONS, -1 for none (counted in an array, not a map). */
+const R = Object.fromEntries(EXCLUSION_REASONS.map((r, i) => [r, i])) as Record<ExclusionReason, number>;
+const PASSES = -1;
+
 /** firstFailureOf for facility i, read from the arrays; the rules in the same precedence order. */
-function packedFailure(q: RequestFacts, r: PackedRequest, net: PackedNetwork, i: number): ExclusionReason | null {
+function packedFailure(q: RequestFacts, r: PackedRequest, net: PackedNetwork, i: number): number {
   const flags = net.flags[i];
-  if (r.excludedProvince[net.province[i]] || r.excludedRegion[net.region[i]]) return 'excluded_area';
-  const origin = q.req.origin.point;
-  const km = q.minDistanceKm !== null || q.maxDistanceKm !== null ? greatCircleKm(net.lat[i], net.lon[i], origin.lat, origin.lon) : Number.NaN;
-  if (q.minDistanceKm !== null && km < q.minDistanceKm) return 'too_close';
-  if (!q.req.preferences.crossRegion && net.region[i] !== r.region) return 'out_of_region';
-  if (q.maxDistanceKm !== null && km > q.maxDistanceKm) return 'too_far';
-  if (!(flags & r.gender)) return 'gender_not_accepted';
-  if (!(flags & (q.minor ? MINORS : ADULTS))) return 'age_not_accepted';
-  if (q.children > 0 && (!(flags & CHILDREN) || !(flags & HAS_KIND(MOTHER_CHILD)) || !(net.childCapacity[i] >= q.children))) return 'children_not_accepted';
-  if (net.protection[i] < q.protectionRank) return 'protection_too_low';
-  if (r.needs & ~net.supports[i]) return 'needs_unsupported';
-  if (!(flags & ACCEPTING)) return 'not_accepting';
+  if (r.excludedProvince[net.province[i]] || r.excludedRegion[net.region[i]]) return R.excluded_area;
+  const o = q.req.origin.point;
+  const km = r.distances ? greatCircleKmCos(net.lat[i], net.lon[i], net.cosLat[i], o.lat, o.lon, r.originCos) : Number.NaN;
+  if (q.minDistanceKm !== null && km < q.minDistanceKm) return R.too_close;
+  if (!q.req.preferences.crossRegion && net.region[i] !== r.region) return R.out_of_region;
+  if (q.maxDistanceKm !== null && km > q.maxDistanceKm) return R.too_far;
+  if (!(flags & r.gender)) return R.gender_not_accepted;
+  if (!(flags & (q.minor ? MINORS : ADULTS))) return R.age_not_accepted;
+  if (q.children > 0 && (!(flags & CHILDREN) || !(flags & HAS_KIND(MOTHER_CHILD)) || !(net.childCapacity[i] >= q.children))) return R.children_not_accepted;
+  if (net.protection[i] < q.protectionRank) return R.protection_too_low;
+  if (r.needs & ~net.supports[i]) return R.needs_unsupported;
+  if (!(flags & ACCEPTING)) return R.not_accepting;
   for (const k of r.kinds) {
     const fits = flags & HAS_KIND(k) && net.free[i * KINDS + k] > 0 && (k !== MOTHER_CHILD || q.children === 0 || net.childCapacity[i] >= q.children);
-    if (fits) return null;
+    if (fits) return PASSES;
   }
-  return 'no_free_place';
+  return R.no_free_place;
 }
 
 /**
@@ -181,13 +192,23 @@ export function rankPacked(
 ): MatchResult {
   const q = factsOf(req);
   const r = packRequest(q, net);
-  const tally = new Tally(q, weights);
-  const replaced = opts.replaced ?? new Map<number, FacilitySnapshot>();
-  for (let i = 0; i < net.facilities.length; i++) {
-    const f = replaced.get(i);
-    if (f) tally.add(f, firstFailureOf(q, f));
-    else if (r === null || net.flags[i] & PLAIN) tally.add(net.facilities[i], firstFailureOf(q, net.facilities[i]));
-    else tally.add(net.facilities[i], packedFailure(q, r, net, i));
+  const tally = new Tally(q, weights, opts.limit);
+  const n = net.facilities.length;
+  const plain = new Uint8Array(n);
+  for (const i of opts.replaced?.keys() ?? []) plain[i] = 1;
+  const counts = new Int32Array(EXCLUSION_REASONS.length);
+  for (let i = 0; i < n; i++) {
+    if (r !== null && !plain[i] && !(net.flags[i] & PLAIN)) {
+      const reason = packedFailure(q, r, net, i);
+      if (reason === PASSES) tally.admit(net.facilities[i]);
+      else counts[reason]++;
+    } else {
+      const f = opts.replaced?.get(i) ?? net.facilities[i];
+      const reason = firstFailureOf(q, f);
+      if (reason === null) tally.admit(f);
+      else counts[R[reason]]++;
+    }
   }
-  return tally.result(opts);
+  counts.forEach((count, k) => count && tally.exclude(EXCLUSION_REASONS[k], count));
+  return tally.result();
 }

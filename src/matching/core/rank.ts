@@ -12,7 +12,7 @@ import { haversineKm } from './geo.js';
 import { firstFailureOf } from './hard-constraints.js';
 import { placeFor } from './place-kind.js';
 import { factsOf, RequestFacts } from './request-facts.js';
-import { scoreWith } from './scoring.js';
+import { scoreOf, scoreWith } from './scoring.js';
 
 export const FRESHNESS_ORDER: Record<Freshness, number> = { fresh: 0, stale: 1, unknown: 2 };
 
@@ -43,46 +43,78 @@ export function rankCandidates(
   opts: RankOptions = {},
 ): MatchResult {
   const q = factsOf(req);
-  const tally = new Tally(q, weights);
-  // the first failing rule is the primary reason (the rules run in precedence order)
-  for (const f of facilities) tally.add(f, firstFailureOf(q, f));
-  return tally.result(opts);
+  const tally = new Tally(q, weights, opts.limit);
+  for (const f of facilities) {
+    // the first failing rule is the primary reason (the rules run in precedence order)
+    const reason = firstFailureOf(q, f);
+    if (reason === null) tally.admit(f);
+    else tally.exclude(reason);
+  }
+  return tally.result();
 }
 
-/** Excluded counts and candidates as facilities are judged; shared by rankCandidates and rankPacked. */
+interface Ranked {
+  candidate: Candidate;
+  facility: FacilitySnapshot;
+}
+
+/**
+ * Excluded counts and the best candidates as facilities are judged; shared by rankCandidates and
+ * rankPacked. With a limit it keeps only the best `limit` so far (the order is total, so they are
+ * the first `limit` of a full sort) and writes the breakdown of those alone.
+ */
 export class Tally {
   private readonly counts = new Map<ExclusionReason, number>();
-  private readonly candidates: Candidate[] = [];
+  /** sorted best first */
+  private readonly best: Ranked[] = [];
+  private readonly keep: number;
 
   constructor(
     private readonly q: RequestFacts,
     private readonly weights: MatchingWeights,
-  ) {}
+    limit?: number,
+  ) {
+    // as Array.prototype.slice reads an end: fractions truncated, NaN as 0
+    this.keep = limit == null ? Number.POSITIVE_INFINITY : Math.max(0, Math.trunc(limit) || 0);
+  }
 
-  /** `reason`: the facility's primary reason, null when it passes every hard constraint. */
-  add(f: FacilitySnapshot, reason: ExclusionReason | null): void {
-    if (reason !== null) {
-      this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
-      return;
-    }
+  exclude(reason: ExclusionReason, count = 1): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + count);
+  }
+
+  /** A facility that passes every hard constraint. */
+  admit(f: FacilitySnapshot): void {
     const placeKind = placeFor(this.q.placeKinds, this.q.children, f)!.kind;
-    const { score, breakdown } = scoreWith(this.q, f, placeKind, this.weights);
-    this.candidates.push({
+    const candidate: Candidate = {
       facilityId: f.id,
       placeKind,
       distanceKm: round1(haversineKm(f.point, this.q.req.origin.point)),
       freshness: f.freshness,
-      score,
-      breakdown,
-    });
+      score: scoreOf(this.q, f, placeKind, this.weights),
+      breakdown: [],
+    };
+    const best = this.best;
+    if (best.length >= this.keep && (this.keep === 0 || compareCandidates(candidate, best[best.length - 1].candidate) >= 0)) return;
+    // binary search for the first kept candidate that ranks after this one
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareCandidates(best[mid].candidate, candidate) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, { candidate, facility: f });
+    if (best.length > this.keep) best.pop();
   }
 
-  result(opts: RankOptions): MatchResult {
-    const candidates = this.candidates.sort(compareCandidates);
-    const limited = opts.limit == null ? candidates : candidates.slice(0, Math.max(0, opts.limit));
+  result(): MatchResult {
+    const candidates = this.best.map(({ candidate, facility }) => ({
+      ...candidate,
+      breakdown: scoreWith(this.q, facility, candidate.placeKind, this.weights).breakdown,
+    }));
     const excluded = [...this.counts.entries()]
       .map(([reason, count]) => ({ reason, count }))
       .sort((a, b) => b.count - a.count || EXCLUSION_REASONS.indexOf(a.reason) - EXCLUSION_REASONS.indexOf(b.reason));
-    return { candidates: limited, excluded };
+    return { candidates, excluded };
   }
 }

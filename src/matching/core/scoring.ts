@@ -142,3 +142,13 @@ export function scoreWith(
   const score = round2(breakdown.reduce((sum, item) => sum + item.points, 0));
   return { score, breakdown };
 }
+
+/**
+ * The score of scoreWith without its breakdown: the same points added in the same order, so the
+ * same number. Ranking scores every candidate and writes the breakdown of the best few only.
+ */
+export function scoreOf(q: RequestFacts, f: FacilitySnapshot, placeKind: PlaceKind, weights: MatchingWeights): number {
+  let sum = 0;
+  for (const criterion of CRITERIA) sum += round2(clamp01(CRITERION_FNS[criterion](q, f, placeKind).fraction) * weights[criterion]);
+  return round2(sum);
+}
