@@ -20,12 +20,25 @@ export class CatalogStamps1763900006000 implements MigrationInterface {
     await q.query(`DROP TRIGGER facility_catalog_bump ON facility`);
     await q.query(`DROP FUNCTION bump_catalog_version()`);
 
+    // a row moved to another id leaves nothing under the old one: that is a deletion too
     await q.query(`CREATE FUNCTION stamp_facility() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN UPDATE catalog_version SET v = v + 1 RETURNING v INTO NEW.catalog_v; RETURN NEW; END $$`);
+      BEGIN
+        IF TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id THEN UPDATE catalog_version SET epoch = epoch + 1; END IF;
+        UPDATE catalog_version SET v = v + 1 RETURNING v INTO NEW.catalog_v;
+        RETURN NEW;
+      END $$`);
     await q.query(`CREATE TRIGGER facility_catalog_stamp BEFORE INSERT OR UPDATE ON facility FOR EACH ROW EXECUTE FUNCTION stamp_facility()`);
-    // writers lock the facility row before its places, so touching it here adds no new lock order
+    // The service's writers lock the facility row before its places, so touching it here adds no
+    // lock order of theirs. A hand-written UPDATE of places across facilities now also locks those
+    // facility rows in place order: run such maintenance alone, or lock the facilities first.
     await q.query(`CREATE FUNCTION stamp_place_facility() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN UPDATE facility SET catalog_v = catalog_v WHERE id = NEW.facility_id; RETURN NULL; END $$`);
+      BEGIN
+        IF TG_OP = 'UPDATE' AND OLD.facility_id IS DISTINCT FROM NEW.facility_id THEN
+          UPDATE catalog_version SET epoch = epoch + 1;
+        END IF;
+        UPDATE facility SET catalog_v = catalog_v WHERE id = NEW.facility_id;
+        RETURN NULL;
+      END $$`);
     await q.query(`CREATE TRIGGER facility_place_catalog_stamp AFTER INSERT OR UPDATE ON facility_place FOR EACH ROW EXECUTE FUNCTION stamp_place_facility()`);
     await q.query(`CREATE FUNCTION bump_catalog_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN UPDATE catalog_version SET v = v + 1, epoch = epoch + 1; RETURN NULL; END $$`);

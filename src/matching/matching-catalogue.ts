@@ -2,10 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { freshnessOf } from '../availability/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { type HeldCount, MatchingRepository } from './matching.repository.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { type HeldCount, type LiveState, MatchingRepository } from './matching.repository.js';
 import { packNetwork, type PackedNetwork } from './core/index.js';
 import type { FacilitySnapshot } from './matching.types.js';
 import { toSnapshot } from './snapshot.mapper.js';
+
+/** Searches that find the catalogue version moved at every read give up after this many (never seen: changes are rare). */
+const MAX_ATTEMPTS = 5;
 
 /** The whole network at one catalogue version: places net of occupied and out of service, not of holds. */
 interface Loaded {
@@ -33,14 +37,14 @@ export interface Network {
  * catalogue version with every change of a facility or its places, in the same transaction, and
  * stamp the facility with it; when the version moves, only the facilities stamped since are
  * reloaded. A search then costs one small statement: the version, the live holds and the
- * conflict tags, read together. Holds read at the catalogue's own version make free places exactly
- * what one SQL snapshot would give, because a hold never changes facility_place and anything that
- * does moves the version.
+ * conflict tags, read together. Holds and tags read at the catalogue's own version make the result
+ * exactly what one SQL snapshot would give, because a hold or a proposal never changes a facility
+ * or its places and anything that does moves the version.
  */
 @Injectable()
 export class MatchingCatalogue {
   private cache?: Loaded;
-  private loading?: Promise<{ loaded: Loaded; holds: HeldCount[] }>;
+  private loading?: Promise<Loaded>;
 
   constructor(
     private readonly repo: MatchingRepository,
@@ -50,14 +54,21 @@ export class MatchingCatalogue {
 
   /** Every facility with live free places, current freshness and the conflict tags among `tags` (not counting `exceptRequestId`). */
   async network(tags: string[], exceptRequestId: string | null): Promise<Network> {
-    let live = await this.repo.liveState(tags, exceptRequestId);
-    // a reload finished while we read: read again rather than pair old holds with a newer catalogue
-    if (this.cache && BigInt(live.version) < this.cache.version) live = await this.repo.liveState(tags, exceptRequestId);
-    let loaded = this.cache;
-    let holds = live.holds;
-    if (!loaded || loaded.version !== BigInt(live.version)) ({ loaded, holds } = await this.reload(BigInt(live.version)));
+    for (let attempt = 1; ; attempt++) {
+      const live = await this.repo.liveState(tags, exceptRequestId);
+      const version = BigInt(live.version);
+      const cached = this.cache;
+      // holds and conflict tags are used only with a catalogue of the very version they were read at
+      if (cached?.version === version) return this.assemble(cached, live);
+      if (attempt === MAX_ATTEMPTS) throw new DomainError(503, 'catalogue_busy', 'the network is changing faster than it can be read; retry');
+      // older: bring it up to date; newer (a reload finished meanwhile): read the live state again
+      if (!cached || cached.version < version) await this.reload(version);
+    }
+  }
+
+  private assemble(loaded: Loaded, live: LiveState): Network {
     const { packed, indexOf } = this.withCurrentFreshness(loaded);
-    const replaced = liveChanges(packed.facilities, indexOf, holds, live.conflicts);
+    const replaced = liveChanges(packed.facilities, indexOf, live.holds, live.conflicts);
     return {
       packed,
       replaced,
@@ -68,31 +79,32 @@ export class MatchingCatalogue {
     };
   }
 
-  /** One load at a time, shared by every search waiting for it; its own holds come from the same snapshot. */
-  private async reload(atLeast: bigint): Promise<{ loaded: Loaded; holds: HeldCount[] }> {
+  /** One load at a time, shared by every search waiting for it. */
+  private async reload(atLeast: bigint): Promise<void> {
     for (;;) {
       this.loading ??= this.load().finally(() => (this.loading = undefined));
-      const result = await this.loading;
       // a load that started before `atLeast` was read may be older; the next one cannot be
-      if (result.loaded.version >= atLeast) return result;
+      if ((await this.loading).version >= atLeast) return;
     }
   }
 
   /** The facilities changed since the cached version merged into it (everything, the first time or after a deletion). */
-  private async load(): Promise<{ loaded: Loaded; holds: HeldCount[] }> {
+  private async load(): Promise<Loaded> {
     const base = this.cache;
     const rows = await this.repo.loadCatalogue(base && { version: String(base.version), epoch: base.epoch });
-    const facilities = rows.whole || !base ? [] : base.packed.facilities.slice();
-    const confirmedAt = rows.whole || !base ? [] : base.confirmedAt.slice();
-    const indexOf = new Map(rows.whole || !base ? [] : base.indexOf);
+    const merge = !rows.whole && base;
+    const facilities = merge ? base.packed.facilities.slice() : [];
+    const confirmedAt = merge ? base.confirmedAt.slice() : [];
+    const indexOf = new Map(merge ? base.indexOf : []);
     for (const r of rows.facilities) {
-      const i = indexOf.get(r.id) ?? indexOf.set(r.id, facilities.length).get(r.id)!;
+      let i = indexOf.get(r.id);
+      if (i === undefined) indexOf.set(r.id, (i = facilities.length));
       facilities[i] = toSnapshot(r, 'unknown', []);
       confirmedAt[i] = r.confirmedAt ? new Date(r.confirmedAt).getTime() : null;
     }
     const loaded = this.freshnessAt(this.clock.now().getTime(), { version: BigInt(rows.version), epoch: rows.epoch, indexOf, confirmedAt }, facilities);
     if (!this.cache || loaded.version > this.cache.version) this.cache = loaded;
-    return { loaded, holds: rows.holds };
+    return loaded;
   }
 
   /** Freshness moves with the clock alone; recomputed in memory only when some facility crossed the threshold. */

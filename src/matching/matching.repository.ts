@@ -41,7 +41,7 @@ export interface LiveState {
   conflicts: Map<string, string[]>;
 }
 
-/** Facilities, their places net of occupied and out-of-service places but not of holds, and the holds: one snapshot. */
+/** Facilities, their places net of occupied and out-of-service places but not of holds, and their version: one snapshot. */
 export interface CatalogueRows {
   version: string;
   /** moves when facilities or places are deleted: a catalogue of another epoch must be reloaded whole */
@@ -49,19 +49,21 @@ export interface CatalogueRows {
   /** every facility, or only those changed since the version asked for */
   whole: boolean;
   facilities: SnapshotRow[];
-  holds: HeldCount[];
 }
 
-const SNAPSHOT_SQL = `SELECT f.id, f.name, f.type, f.region_code AS "regionCode", f.province_code AS "provinceCode",
+/** Live holds of a place, when free places are to be net of them. */
+const LIVE_HOLDS = `(SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL)`;
+
+/** Facilities as the core reads them; `held` is what free places are net of besides occupied and out of service. */
+const snapshotSql = (held: string) => `SELECT f.id, f.name, f.type, f.region_code AS "regionCode", f.province_code AS "provinceCode",
          f.protection_level AS "protectionLevel", f.accepts_genders AS genders, f.accepts_adults AS adults,
          f.accepts_minors AS minors, f.accepts_children AS children, f.languages,
          f.exploitation_expertise AS "exploitationExpertise", f.supports,
          f.accepting_new_guests AS "acceptingNewGuests", f.match_lat AS lat, f.match_lon AS lon, f.confirmed_at AS "confirmedAt",
          (SELECT json_agg(json_build_object('kind', p.kind, 'childCapacity', p.child_capacity,
-                   'free', GREATEST(0, p.total - p.occupied - p.out_of_service
-                     - CASE WHEN $2 THEN (SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) ELSE 0 END)))
+                   'free', GREATEST(0, p.total - p.occupied - p.out_of_service - ${held})))
             FROM facility_place p WHERE p.facility_id = f.id) AS places
-  FROM facility f WHERE ($1::uuid[] IS NULL OR f.id = ANY($1)) AND ($3::bigint IS NULL OR f.catalog_v > $3) ORDER BY f.id`;
+  FROM facility f`;
 
 const VERSION_SQL = `SELECT v::text FROM catalog_version`;
 
@@ -88,21 +90,22 @@ export class MatchingRepository {
 
   /** Every facility, or the given ones, on live numbers. */
   loadSnapshots(ids?: string[]): Promise<SnapshotRow[]> {
-    return this.ds.query(SNAPSHOT_SQL, [ids ?? null, true, null]);
+    return this.ds.query(`${snapshotSql(LIVE_HOLDS)} WHERE $1::uuid[] IS NULL OR f.id = ANY($1) ORDER BY f.id`, [ids ?? null]);
   }
 
   /**
-   * The catalogue with the holds and version of the same snapshot (REPEATABLE READ): the facilities
-   * changed since `since` when it is of the current epoch, else all of them.
+   * The catalogue and its version, read in one snapshot (REPEATABLE READ): the facilities stamped
+   * after `since` when it is of the current epoch, else all of them.
    */
   loadCatalogue(since?: { version: string; epoch: string }): Promise<CatalogueRows> {
     return this.ds.transaction('REPEATABLE READ', async (m) => {
       await m.query('SET TRANSACTION READ ONLY');
       const [{ v, epoch }] = await m.query(`SELECT v::text, epoch::text FROM catalog_version`);
       const whole = since?.epoch !== epoch;
-      const facilities: SnapshotRow[] = await m.query(SNAPSHOT_SQL, [null, false, whole ? null : since!.version]);
-      const holds: HeldCount[] = await m.query(HOLDS_SQL);
-      return { version: v, epoch, whole, facilities, holds };
+      const facilities: SnapshotRow[] = whole
+        ? await m.query(snapshotSql('0'))
+        : await m.query(`${snapshotSql('0')} WHERE f.catalog_v > $1`, [since!.version]);
+      return { version: v, epoch, whole, facilities };
     });
   }
 

@@ -1,6 +1,8 @@
 import { HoldsService, SYSTEM } from '../../src/availability/holds.service.js';
 import { FacilitiesService } from '../../src/facilities/facilities.service.js';
 import { MatchingRepository } from '../../src/matching/matching.repository.js';
+import { PlacementRequestsService } from '../../src/placement-requests/placement-requests.service.js';
+import { ProposalsService } from '../../src/proposals/proposals.service.js';
 import { MatchingService } from '../../src/matching/matching.service.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -28,10 +30,10 @@ describe('matching catalogue reloads', () => {
   function watchLoads(before: () => Promise<void> = async () => undefined) {
     const original = repo.loadCatalogue;
     let loads = 0;
-    repo.loadCatalogue = async () => {
+    repo.loadCatalogue = async (since) => {
       loads++;
       await before();
-      return original.call(repo);
+      return original.call(repo, since);
     };
     return { loads: () => loads, restore: () => (repo.loadCatalogue = original) };
   }
@@ -59,6 +61,40 @@ describe('matching catalogue reloads', () => {
     expect(await free()).toBe(true);
   });
 
+  it('reads conflict tags and holds at the version of the catalogue it ranks on', async () => {
+    // A proposal writes a hold and its request's conflict tags together without moving the version.
+    // Committed during a reload, it must show in both or in neither: paired wrongly, the facility
+    // would be counted full instead of a conflict.
+    const uor = principals.uor('07');
+    const x = await newFacility(1);
+    const tagged = await t.app.get(PlacementRequestsService).create(uor, aRequest({ safety: { conflictTags: ['net-9'] } }));
+    const { caseCode: _c, urgency: _u, ...same } = aRequest({ safety: { conflictTags: ['net-9'] }, preferences: { crossRegion: true } });
+    const searchTagged = () => matching.rank(matching.toMatchRequest(same, '07'), 50).then((r) => r.result);
+    const before = await searchTagged();
+    expect(before.candidates.map((c) => c.facilityId)).toContain(x);
+
+    const other = await newFacility(1);
+    const watch = watchLoads(async () => {
+      await t.app.get(ProposalsService).propose(uor, tagged.id, x);
+      // and the version moves on while the catalogue loads
+      await t.sql(`UPDATE facility SET name = name WHERE id = $1`, [other]);
+    });
+    let during: Awaited<ReturnType<typeof searchTagged>>;
+    try {
+      during = await searchTagged();
+      expect(watch.loads()).toBeGreaterThanOrEqual(1);
+    } finally {
+      watch.restore();
+    }
+    const after = await searchTagged();
+    const count = (r: typeof after, reason: string) => r.excluded.find((e) => e.reason === reason)?.count ?? 0;
+    expect(count(after, 'conflict')).toBeGreaterThanOrEqual(1);
+    // one moment or the other: x a candidate (before the proposal) or a conflict (after), never full
+    const xCandidate = during.candidates.some((c) => c.facilityId === x);
+    expect(count(during, 'no_free_place')).toBe(count(after, 'no_free_place'));
+    expect(count(during, 'conflict')).toBe(count(after, 'conflict') - (xCandidate ? 1 : 0));
+  });
+
   it('loads once per version however many searches ask at once, and not at all while it holds', async () => {
     await newFacility(1);
     const watch = watchLoads();
@@ -77,6 +113,22 @@ describe('matching catalogue reloads', () => {
     }
   });
 
+  it('stamps the facility a change touches, and moves the epoch when a row leaves its facility', async () => {
+    const epoch = async () => (await t.sql<{ epoch: string }>(`SELECT epoch::text FROM catalog_version`))[0].epoch;
+    const stamp = async (id: string) => (await t.sql<{ v: string }>(`SELECT catalog_v::text AS v FROM facility WHERE id = $1`, [id]))[0].v;
+    const [a, b] = [await newFacility(2), await newFacility(1)];
+    const [e0, a0] = [await epoch(), await stamp(a)];
+    await t.sql(`UPDATE facility_place SET total = 3 WHERE facility_id = $1`, [a]);
+    expect(BigInt(await stamp(a))).toBeGreaterThan(BigInt(a0));
+    expect(await epoch()).toBe(e0);
+    // b has no adult place left to clash with: a's moves over, and a loses it
+    await t.sql(`DELETE FROM facility_place WHERE facility_id = $1`, [b]);
+    const e1 = await epoch();
+    expect(BigInt(e1)).toBeGreaterThan(BigInt(e0));
+    await t.sql(`UPDATE facility_place SET facility_id = $2 WHERE facility_id = $1`, [a, b]);
+    expect(BigInt(await epoch())).toBeGreaterThan(BigInt(e1));
+  });
+
   it('moves freshness with the clock without a reload', async () => {
     const id = await newFacility(1);
     const freshness = async () => (await search()).candidates.find((c) => c.facilityId === id)?.freshness;
@@ -85,6 +137,9 @@ describe('matching catalogue reloads', () => {
     try {
       t.clock.advance((t.config.staleAfterHours + 1) * 3_600_000);
       expect(await freshness()).toBe('stale');
+      // a clock set back (as tests and a corrected server clock do) is followed too
+      t.clock.advance(-(t.config.staleAfterHours + 1) * 3_600_000);
+      expect(await freshness()).toBe('fresh');
       expect(watch.loads()).toBe(0);
     } finally {
       watch.restore();

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { revertAllMigrations, runMigrations } from '../../src/database/migrate.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { createEmptyDatabase } from '../support/databases.js';
@@ -97,5 +99,63 @@ describe('migrations (integration)', () => {
     // and the triggers are back: the audit log is append-only again
     await q(`INSERT INTO audit_log(actor_sub, actor_role, action, object_type) VALUES ('x', 'admin', 'test', 'test')`);
     await expect(q(`DELETE FROM audit_log`)).rejects.toMatchObject({ code: 'AP002' });
+  });
+});
+
+/** Each migration's `down` puts back exactly the schema of the step before: columns, functions, triggers, indexes, constraints. */
+describe('migrations, one step at a time (integration)', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let client: pg.Client;
+
+  /** Everything a migration may create or change, as text, in a stable order. */
+  const schema = async () =>
+    (
+      await client.query<{ item: string }>(
+        `SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS item
+           FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'schema_migrations'
+         UNION ALL SELECT 'function ' || pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+         UNION ALL SELECT 'trigger ' || pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT t.tgisinternal
+         UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'schema_migrations'
+         UNION ALL SELECT 'constraint ' || conrelid::regclass || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c
+           JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public' AND conrelid::regclass::text <> 'schema_migrations'
+         ORDER BY 1`,
+      )
+    ).rows.map((r) => r.item);
+
+  /** A data source that knows only the first `k` migrations. */
+  const withFirst = async <T>(k: number, run: (ds: DataSource) => Promise<T>): Promise<T> => {
+    const ds = new DataSource({ ...dataSourceOptions(db.url, { poolSize: 1 }), migrations: MIGRATIONS.slice(0, k) });
+    await ds.initialize();
+    try {
+      return await run(ds);
+    } finally {
+      await ds.destroy();
+    }
+  };
+
+  beforeAll(async () => {
+    db = await createEmptyDatabase();
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await db.drop();
+  });
+
+  it('up one by one, then down one by one, each step back to the schema it came from', async () => {
+    const before: string[][] = [await schema()];
+    for (let k = 1; k <= MIGRATIONS.length; k++) {
+      await withFirst(k, (ds) => ds.runMigrations({ transaction: 'each' }));
+      before.push(await schema());
+      // each migration changes something
+      expect(before[k]).not.toEqual(before[k - 1]);
+    }
+    for (let k = MIGRATIONS.length; k >= 1; k--) {
+      await withFirst(k, (ds) => ds.undoLastMigration({ transaction: 'each' }));
+      expect(await schema()).toEqual(before[k - 1]);
+    }
   });
 });
