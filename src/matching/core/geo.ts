@@ -7,17 +7,12 @@ const toRad = (deg: number): number => (deg * Math.PI) / 180;
 
 /** Great-circle distance in km. Not rounded: callers round for display only. */
 export function haversineKm(a: GeoPoint, b: GeoPoint): number {
-  return greatCircleKm(a.lat, a.lon, b.lat, b.lon);
-}
-
-/** haversineKm on plain numbers (the packed network keeps no point objects); the same arithmetic, so the same result. */
-export function greatCircleKm(aLat: number, aLon: number, bLat: number, bLon: number): number {
-  return greatCircleKmCos(aLat, aLon, cosLat(aLat), bLat, bLon, cosLat(bLat));
+  return greatCircleKmCos(a.lat, a.lon, cosLat(a.lat), b.lat, b.lon, cosLat(b.lat));
 }
 
 export const cosLat = (lat: number): number => Math.cos(toRad(lat));
 
-/** greatCircleKm with the cosines of both latitudes worked out beforehand (once per facility, not once per search). */
+/** haversineKm on plain numbers, the cosines of both latitudes worked out beforehand (the packed network keeps them). */
 export function greatCircleKmCos(aLat: number, aLon: number, cosA: number, bLat: number, bLon: number, cosB: number): number {
   const dLat = toRad(bLat - aLat);
   const dLon = toRad(bLon - aLon);

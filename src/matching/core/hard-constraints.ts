@@ -3,8 +3,6 @@ import { haversineKm } from './geo.js';
 import { placeFor, unitTakesChildren } from './place-kind.js';
 import { factsOf, protectionRank, RequestFacts } from './request-facts.js';
 
-export { protectionRank, requiredSupports } from './request-facts.js';
-
 export type HardConstraintResult =
   | { ok: true; placeKind: PlaceKind; distanceKm: number }
   | { ok: false; reasons: ExclusionReason[]; distanceKm: number };

@@ -1,8 +1,8 @@
 // Public surface of the pure matching core (no Nest, no TypeORM).
 export { EARTH_RADIUS_KM, haversineKm } from './geo.js';
 export { choosePlace, neededPlaceKinds, placeFor } from './place-kind.js';
-export { checkHardConstraints, firstFailure, firstFailureOf, primaryReason, requiredSupports } from './hard-constraints.js';
-export { factsOf } from './request-facts.js';
+export { checkHardConstraints, firstFailure, firstFailureOf, primaryReason } from './hard-constraints.js';
+export { factsOf, requiredSupports } from './request-facts.js';
 export type { RequestFacts } from './request-facts.js';
 export type { HardConstraintResult } from './hard-constraints.js';
 export { CRITERIA, PROXIMITY_RANGE_KM, STAGE_FIT, round2, scoreCandidate, scoreWith } from './scoring.js';

@@ -40,6 +40,26 @@ describe('rankPacked gives exactly what rankCandidates gives', () => {
     );
   });
 
+  it('on networks with odd values the rules must judge as they always do', () => {
+    // what no validated row holds, yet the core may be handed: it must not change the outcome
+    const odd = fc.constantFrom<(f: FacilitySnapshot) => FacilitySnapshot>(
+      (f) => ({ ...f, places: f.places.map((p) => ({ ...p, free: Number.NaN })) }),
+      (f) => ({ ...f, places: f.places.map((p) => ({ ...p, free: undefined as never, childCapacity: Number.NaN })) }),
+      (f) => ({ ...f, places: [...f.places, { kind: 'toString' as never, free: 1 }] }),
+      (f) => ({ ...f, protectionLevel: 'constructor' as never }),
+      (f) => ({ ...f, accepts: { ...f.accepts, genders: [...f.accepts.genders, '__proto__' as never] } }),
+      (f) => ({ ...f, supports: [...f.supports, 'hasOwnProperty' as never] }),
+      (f) => ({ ...f, point: { lat: Number.NaN, lon: f.point.lon } }),
+    );
+    const arb = arbNetwork.chain((network) => fc.tuple(...network.map((f) => fc.option(odd, { freq: 3 }).map((change) => (change ? change(f) : f)))));
+    fc.assert(
+      fc.property(arbRequest, arb, (req, network) => {
+        expect(rankPacked(req, packNetwork(network), TEST_WEIGHTS)).toEqual(rankCandidates(req, network, TEST_WEIGHTS));
+      }),
+      RUNS,
+    );
+  });
+
   // what the arrays cannot hold goes to the plain rules, with the same outcome
   it.each<[string, Partial<FacilitySnapshot>, Partial<MatchRequest>]>([
     ['a place kind listed twice', { places: [{ kind: 'adult', free: 0 }, { kind: 'adult', free: 1 }] }, {}],
@@ -54,6 +74,5 @@ describe('rankPacked gives exactly what rankCandidates gives', () => {
     const req = { ...aRequest(), ...request };
     const expected = rankCandidates(req, network, TEST_WEIGHTS);
     expect(rankPacked(req, packNetwork(network), TEST_WEIGHTS)).toEqual(expected);
-    expect(expected.candidates.length + expected.excluded.length).toBeGreaterThan(0);
   });
 });

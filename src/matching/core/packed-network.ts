@@ -7,7 +7,6 @@ import {
   MatchRequest,
   MatchResult,
   PLACE_KINDS,
-  PlaceKind,
   SUPPORTS,
 } from '../matching.types.js';
 import { cosLat, greatCircleKmCos } from './geo.js';
@@ -23,9 +22,10 @@ import { factsOf, protectionRank, RequestFacts } from './request-facts.js';
  * test holds them equal); anything the packing cannot represent is judged by firstFailureOf.
  */
 
-const KIND_INDEX = Object.fromEntries(PLACE_KINDS.map((k, i) => [k, i])) as Record<PlaceKind, number>;
+// a Map, not an object: a kind named like an Object.prototype member must not find an index
+const KIND_INDEX = new Map<string, number>(PLACE_KINDS.map((k, i) => [k, i]));
 const KINDS = PLACE_KINDS.length;
-const MOTHER_CHILD = KIND_INDEX.mother_child;
+const MOTHER_CHILD = KIND_INDEX.get('mother_child')!;
 
 // bits of `flags`
 const ADULTS = 1 << 0;
@@ -110,9 +110,9 @@ export function packNetwork(facilities: readonly FacilitySnapshot[]): PackedNetw
       (f.accepts.children ? CHILDREN : 0) |
       (f.acceptingNewGuests ? ACCEPTING : 0) |
       (Math.max(0, genders) << GENDER_SHIFT);
-    if (f.conflictTags.length || genders < 0 || supports < 0 || rank === undefined) flags |= PLAIN;
+    if (f.conflictTags.length || genders < 0 || supports < 0 || rank < 0) flags |= PLAIN;
     for (const p of f.places) {
-      const k = KIND_INDEX[p.kind];
+      const k = KIND_INDEX.get(p.kind);
       // an unknown kind or a kind listed twice: leave it to the plain rules
       if (k === undefined || flags & HAS_KIND(k)) flags |= PLAIN;
       else {
@@ -122,7 +122,7 @@ export function packNetwork(facilities: readonly FacilitySnapshot[]): PackedNetw
       }
     }
     net.flags[i] = flags;
-    net.protection[i] = rank ?? 0;
+    net.protection[i] = Math.max(0, rank);
     net.supports[i] = Math.max(0, supports);
   });
   return net;
@@ -132,7 +132,7 @@ export function packNetwork(facilities: readonly FacilitySnapshot[]): PackedNetw
 function packRequest(q: RequestFacts, net: PackedNetwork) {
   const gender = bitOf(GENDERS, q.req.person.gender);
   const needs = maskOf(SUPPORTS, q.requiredSupports);
-  const kinds = q.placeKinds.map((k) => KIND_INDEX[k]);
+  const kinds = q.placeKinds.map((k) => KIND_INDEX.get(k));
   if (gender < 0 || needs < 0 || kinds.some((k) => k === undefined)) return null;
   const excludedProvince = new Uint8Array(net.provinceIndex.size);
   for (const code of q.excludedProvinces) if (net.provinceIndex.has(code)) excludedProvince[net.provinceIndex.get(code)!] = 1;
@@ -148,7 +148,7 @@ function packRequest(q: RequestFacts, net: PackedNetwork) {
     originCos: cosLat(q.req.origin.point.lat),
     gender: gender << GENDER_SHIFT,
     needs,
-    kinds,
+    kinds: kinds as number[],
   };
 }
 
@@ -174,6 +174,7 @@ function packedFailure(q: RequestFacts, r: PackedRequest, net: PackedNetwork, i:
   if (r.needs & ~net.supports[i]) return R.needs_unsupported;
   if (!(flags & ACCEPTING)) return R.not_accepting;
   for (const k of r.kinds) {
+    // free is a Float64Array: NaN stays NaN, and `> 0` refuses it as the rules do
     const fits = flags & HAS_KIND(k) && net.free[i * KINDS + k] > 0 && (k !== MOTHER_CHILD || q.children === 0 || net.childCapacity[i] >= q.children);
     if (fits) return PASSES;
   }

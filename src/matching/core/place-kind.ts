@@ -19,7 +19,8 @@ export function unitTakesChildren(place: PlaceSnapshot, children: number): boole
 }
 
 function fits(place: PlaceSnapshot, kind: PlaceKind, children: number): boolean {
-  if (place.kind !== kind || place.free <= 0) return false;
+  // !(free > 0): a count that is not a number is never read as free
+  if (place.kind !== kind || !(place.free > 0)) return false;
   return kind !== 'mother_child' || children === 0 || unitTakesChildren(place, children);
 }
 

@@ -9,9 +9,11 @@ import {
 } from '../matching.types.js';
 import { hasChildren, isMinor, neededPlaceKinds } from './place-kind.js';
 
-const PROTECTION_RANK = Object.fromEntries(PROTECTION_LEVELS.map((l, i) => [l, i])) as Record<ProtectionLevel, number>;
+// a Map, not an object: a level named like an Object.prototype member must not find a rank
+const PROTECTION_RANK = new Map<string, number>(PROTECTION_LEVELS.map((l, i) => [l, i]));
 
-export const protectionRank = (level: ProtectionLevel): number => PROTECTION_RANK[level];
+/** -1 for an unknown level: below every requirement, so such a facility never passes for protected. */
+export const protectionRank = (level: ProtectionLevel): number => PROTECTION_RANK.get(level) ?? -1;
 
 /** Needs the facility must support; pregnancy is a need even when not listed. */
 export function requiredSupports(person: PersonProfile): Support[] {
