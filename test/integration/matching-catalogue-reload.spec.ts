@@ -1,3 +1,4 @@
+import { AvailabilityService } from '../../src/availability/availability.service.js';
 import { HoldsService, SYSTEM } from '../../src/availability/holds.service.js';
 import { FacilitiesService } from '../../src/facilities/facilities.service.js';
 import { MatchingRepository } from '../../src/matching/matching.repository.js';
@@ -127,6 +128,25 @@ describe('matching catalogue reloads', () => {
     expect(BigInt(e1)).toBeGreaterThan(BigInt(e0));
     await t.sql(`UPDATE facility_place SET facility_id = $2 WHERE facility_id = $1`, [a, b]);
     expect(BigInt(await epoch())).toBeGreaterThan(BigInt(e1));
+  });
+
+  it('follows changes another instance makes, on its very next search', async () => {
+    const other = await startTestApp({}, t.dbUrl);
+    try {
+      const mine = () => matching.rank(matching.toMatchRequest(profile), 500).then((r) => r.result);
+      const id = await newFacility(1);
+      expect((await mine()).candidates.map((c) => c.facilityId)).toContain(id);
+      // the other instance pauses its intake: a facility change
+      await other.app.get(AvailabilityService).setIntake(admin, id, false);
+      expect((await mine()).candidates.map((c) => c.facilityId)).not.toContain(id);
+      // and holds the last bed of another: no facility change, only a live hold
+      const next = await newFacility(1);
+      expect((await mine()).candidates.map((c) => c.facilityId)).toContain(next);
+      await other.app.get(HoldsService).hold(SYSTEM, next, 'adult');
+      expect((await mine()).candidates.map((c) => c.facilityId)).not.toContain(next);
+    } finally {
+      await other.close();
+    }
   });
 
   it('moves freshness with the clock without a reload', async () => {
