@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { AvailabilityService } from '../../src/availability/availability.service.js';
 import { HoldsService, SYSTEM } from '../../src/availability/holds.service.js';
 import type { Principal } from '../../src/auth/principal.js';
 import type { CreateFacilityDto } from '../../src/facilities/dto/create-facility.dto.js';
@@ -159,4 +160,37 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
       repo.loadCatalogue = original;
     }
   });
+
+  it('while another instance writes: searches never fail, and the next one after the writes agrees with the core', async () => {
+    const other = await startTestApp({}, t.dbUrl);
+    const ids = (await t.sql<{ id: string }>(`SELECT id FROM facility ORDER BY id`)).map((r) => r.id);
+    const matching = t.app.get(MatchingService);
+    const requests = fc.sample(profileArb, { numRuns: 20, seed: 80 }).map((dto) => matching.toMatchRequest(dto, '07'));
+    let writing = true;
+    let searches = 0;
+    try {
+      const writer = (async () => {
+        const holds = other.app.get(HoldsService);
+        const availability = other.app.get(AvailabilityService);
+        for (let i = 0; i < 60; i++) {
+          const id = ids[(i * 37) % ids.length];
+          if (i % 3 === 0) await availability.setIntake(admin, id, i % 2 === 0);
+          const hold = await holds.hold(SYSTEM, id, (['adult', 'mother_child', 'minor'] as const)[i % 3]).catch(() => null);
+          if (hold && i % 2) await holds.release(SYSTEM, hold.id, 'released');
+        }
+      })().finally(() => (writing = false));
+      const reader = (async () => {
+        while (writing) {
+          await matching.rank(requests[searches % requests.length], 1000);
+          searches++;
+        }
+      })();
+      await Promise.all([writer, reader]);
+    } finally {
+      await other.close();
+    }
+    expect(searches).toBeGreaterThan(10);
+    await compare(81);
+  });
 });
+
