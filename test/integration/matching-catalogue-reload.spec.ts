@@ -149,6 +149,24 @@ describe('matching catalogue reloads', () => {
     }
   });
 
+  it('gives up with 503 catalogue_busy when the version moves before every read', async () => {
+    const id = await newFacility(1);
+    const original = repo.liveState;
+    let reads = 0;
+    repo.liveState = async (tags, except) => {
+      reads++;
+      await t.sql(`UPDATE facility SET name = name WHERE id = $1`, [id]);
+      return original.call(repo, tags, except);
+    };
+    try {
+      await expect(search()).rejects.toMatchObject({ status: 503, code: 'catalogue_busy' });
+      expect(reads).toBe(5);
+    } finally {
+      repo.liveState = original;
+    }
+    expect((await search()).candidates.length).toBeGreaterThan(0);
+  });
+
   it('moves freshness with the clock without a reload', async () => {
     const id = await newFacility(1);
     const freshness = async () => (await search()).candidates.find((c) => c.facilityId === id)?.freshness;

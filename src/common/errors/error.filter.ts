@@ -54,7 +54,10 @@ export class ErrorFilter implements ExceptionFilter {
         .record(null, req.user, 'auth.denied', 'route', `${req.method} ${req.routeOptions?.url ?? 'unmatched'}`, { code: body.code }, 'denied')
         .catch(() => this.logger.error('could not audit a denial'));
     }
-    if (body.statusCode >= 500) {
+    if (exception instanceof DomainError && body.statusCode >= 500) {
+      // a known condition (e.g. catalogue_busy): its code is what operators need
+      this.logger.warn(`answered ${body.statusCode} ${body.code}`);
+    } else if (body.statusCode >= 500) {
       // the name and stack only: messages of driver errors can quote the data
       const e = exception as Error;
       this.logger.error(`unhandled ${e?.name ?? typeof exception}`, e?.stack?.split('\n').slice(1, 6).join('\n'));
