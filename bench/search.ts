@@ -17,7 +17,7 @@ import { PlacementRequestsRepository } from '../src/placement-requests/placement
 import { PlacementRequestsService } from '../src/placement-requests/placement-requests.service.js';
 import { ProposalsService } from '../src/proposals/proposals.service.js';
 import type { BenchContext } from './run.js';
-import { benchDatabase, withClient } from './support/database.js';
+import { benchDatabase } from './support/database.js';
 import { httpClientThread } from './support/http-client.js';
 import { log } from './support/log.js';
 import { breathe, type Phase, timedLoop } from './support/loop.js';

@@ -1,5 +1,4 @@
 import { JobsService } from '../../src/jobs/jobs.service.js';
-import { OutboxDispatcher } from '../../src/notifications/outbox-dispatcher.service.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { SmtpPeer } from '../support/smtp-peer.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';

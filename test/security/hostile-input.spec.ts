@@ -514,7 +514,6 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
   ];
 }
 
-const toOpenApi = (pattern: string) => pattern.replace(/:([A-Za-z]+)/g, '{$1}');
 const fromOpenApi = (path: string) => path.replace(/\{([A-Za-z]+)\}/g, ':$1');
 
 // ---------------------------------------------------------------------------------------------
