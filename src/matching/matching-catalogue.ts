@@ -96,13 +96,16 @@ export class MatchingCatalogue {
     const facilities = merge ? base.packed.facilities.slice() : [];
     const confirmedAt = merge ? base.confirmedAt.slice() : [];
     const indexOf = new Map(merge ? base.indexOf : []);
+    const now = this.clock.now();
     for (const r of rows.facilities) {
       let i = indexOf.get(r.id);
       if (i === undefined) indexOf.set(r.id, (i = facilities.length));
-      facilities[i] = toSnapshot(r, 'unknown', []);
-      confirmedAt[i] = r.confirmedAt ? new Date(r.confirmedAt).getTime() : null;
+      const at = r.confirmedAt ? new Date(r.confirmedAt) : null;
+      // with its freshness now, so freshnessAt copies none of the rows just read
+      facilities[i] = toSnapshot(r, freshnessOf(at, now, this.config.staleAfterHours), []);
+      confirmedAt[i] = at?.getTime() ?? null;
     }
-    const loaded = this.freshnessAt(this.clock.now().getTime(), { version: BigInt(rows.version), epoch: rows.epoch, indexOf, confirmedAt }, facilities);
+    const loaded = this.freshnessAt(now.getTime(), { version: BigInt(rows.version), epoch: rows.epoch, indexOf, confirmedAt }, facilities);
     if (!this.cache || loaded.version > this.cache.version) this.cache = loaded;
     return loaded;
   }
