@@ -29,7 +29,12 @@ export const defaults = {
     },
     "defaultLimit": 20
   },
+  "db": {
+    "poolSize": 20,
+    "acquireTimeoutMs": 5000
+  },
   "bodyLimitBytes": 262144,
+  "shutdownTimeoutMs": 10000,
   "rateLimitPerMinute": 600,
   "staleEscalateAfterHours": 48,
   "holdExpiryWarningHours": 2,

@@ -4,12 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { TokenService } from './auth/token.service.js';
 import { harden } from './common/http-hardening.js';
 import { InputGuardPipe } from './common/input-guard.pipe.js';
 import { createValidationPipe } from './common/validation.js';
-import { AppConfig } from './config/app-config.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+import { AppConfig, LOG_LEVELS } from './config/app-config.js';
 
 export function adapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
@@ -42,9 +41,16 @@ export function adapter(config: AppConfig): FastifyAdapter {
 
 /** `ui: false` in tests: the UI's static assets pull an ESM-only package that Jest on Node 20 cannot require. */
 export async function configure(app: NestFastifyApplication, config: AppConfig, ui = true): Promise<void> {
-  await harden(app, config);
+  const tokens = app.get(TokenService);
+  // the rate limit counts a verified caller by its sub, anyone else by address
+  await harden(app, config, (token) => {
+    try {
+      return tokens.verify(token).sub;
+    } catch {
+      return undefined;
+    }
+  });
   app.useGlobalPipes(new InputGuardPipe(), createValidationPipe());
-  app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('Approdo API')
     .setDescription(
@@ -60,7 +66,7 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
 /** The service as `npm start` runs it. */
 export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter(config), {
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1),
+    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1) as LogLevel[],
   });
   await configure(app, config);
   return app;

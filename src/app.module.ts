@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
 import { AvailabilityModule } from './availability/availability.module.js';
 import { CapacityModule } from './capacity/capacity.module.js';
 import { MatchingModule } from './matching/matching.module.js';
 import { ScheduleModule } from '@nestjs/schedule';
-import { TokenThrottlerGuard } from './common/throttle.guard.js';
 import { PlacementsModule } from './placements/placements.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -28,7 +27,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(databaseUrl),
+        DatabaseModule.forRoot(databaseUrl, config.db),
         CommonModule,
         AuthModule,
         AuditModule,
@@ -44,8 +43,7 @@ export class AppModule {
         HealthModule,
         DemoModule,
       ],
-      // the throttler runs before authentication: floods are refused before any token work
-      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }, { provide: APP_GUARD, useClass: TokenThrottlerGuard }],
+      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };
   }
 }

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import type { Tx } from '../database/transactions.repository.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { AuditLogEntity } from './audit.entity.js';
 
 export interface AuditEntry {
@@ -27,7 +25,12 @@ export interface AuditFilter {
 
 @Injectable()
 export class AuditRepository {
-  constructor(@InjectRepository(AuditLogEntity) private readonly repo: Repository<AuditLogEntity>) {}
+  constructor(private readonly db: Transactions) {}
+
+  /** On the ambient transaction when there is one (see Transactions.manager). */
+  private get repo() {
+    return this.db.repository(AuditLogEntity);
+  }
 
   async append(tx: Tx | null, e: AuditEntry, at: Date): Promise<void> {
     const target = tx ? tx.getRepository(AuditLogEntity) : this.repo;

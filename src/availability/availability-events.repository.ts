@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import type { Tx } from '../database/transactions.repository.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../matching/matching.types.js';
 import { AvailabilityEventEntity } from './availability.entity.js';
 
@@ -39,7 +37,12 @@ export interface NewAvailabilityEvent {
 
 @Injectable()
 export class AvailabilityEventsRepository {
-  constructor(@InjectRepository(AvailabilityEventEntity) private readonly events: Repository<AvailabilityEventEntity>) {}
+  constructor(private readonly db: Transactions) {}
+
+  /** On the ambient transaction when there is one (see Transactions.manager). */
+  private get events() {
+    return this.db.repository(AvailabilityEventEntity);
+  }
 
   async append(tx: Tx, events: NewAvailabilityEvent[]): Promise<void> {
     if (!events.length) return;

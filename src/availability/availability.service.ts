@@ -31,7 +31,7 @@ export class AvailabilityService {
 
   /** A manager's save: optimistic on `version`, checked under the row locks, confirms the data. */
   async update(p: Principal, facilityId: string, dto: UpdateAvailabilityDto) {
-    await this.tx.run(async (t) => {
+    return this.tx.run(async (t) => {
       const f = await this.managed(p, facilityId);
       const locked = await this.repo.lockFacilityVersion(t, facilityId);
       if (!locked) throw notFound('facility');
@@ -57,30 +57,32 @@ export class AvailabilityService {
       await this.repo.touchFacility(t, facilityId, { bumpVersion: true, confirmedAt: now, intake });
       await this.events.append(t, events);
       await this.audit.record(t, p, 'availability.update', 'facility', facilityId, { kinds: dto.places.map((x) => x.kind) });
+      // read back in the committing transaction (see Transactions)
+      return this.get(p, facilityId);
     });
-    return this.get(p, facilityId);
   }
 
   /** "Still true": refreshes confirmedAt, numbers and version untouched. */
   async confirm(p: Principal, facilityId: string) {
-    await this.tx.run(async (t) => {
+    return this.tx.run(async (t) => {
       await this.managed(p, facilityId);
       const now = this.clock.now();
       await this.repo.touchFacility(t, facilityId, { bumpVersion: false, confirmedAt: now });
       await this.events.append(t, [this.event(p, facilityId, 'confirm', now, {})]);
+      return this.get(p, facilityId);
     });
-    return this.get(p, facilityId);
   }
 
   async setIntake(p: Principal, facilityId: string, accepting: boolean, note?: string) {
-    await this.tx.run(async (t) => {
+    return this.tx.run(async (t) => {
       const f = await this.managed(p, facilityId);
       const intake = this.intakeChange(f, accepting, note);
-      if (!intake) return;
-      await this.repo.touchFacility(t, facilityId, { bumpVersion: false, intake });
-      await this.events.append(t, [this.event(p, facilityId, accepting ? 'intake_resumed' : 'intake_paused', this.clock.now(), {})]);
+      if (intake) {
+        await this.repo.touchFacility(t, facilityId, { bumpVersion: false, intake });
+        await this.events.append(t, [this.event(p, facilityId, accepting ? 'intake_resumed' : 'intake_paused', this.clock.now(), {})]);
+      }
+      return this.get(p, facilityId);
     });
-    return this.get(p, facilityId);
   }
 
   async history(p: Principal, facilityId: string, afterId: string | undefined, limit: number) {

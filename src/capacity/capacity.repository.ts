@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Transactions } from '../database/transactions.repository.js';
 import type { FacilityType, PlaceKind } from '../matching/matching.types.js';
 
 export interface CapacityFilter {
@@ -26,10 +25,10 @@ export interface CapacityRow {
 /** Aggregates only: no facility name, address or contact ever leaves this query. */
 @Injectable()
 export class CapacityRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(private readonly db: Transactions) {}
 
   aggregate(f: CapacityFilter, now: Date, staleAfterHours: number): Promise<CapacityRow[]> {
-    return this.ds.query(
+    return this.db.manager().query(
       `WITH p AS (
          SELECT f.region_code, f.province_code, f.type, p.kind, p.total, f.accepting_new_guests AS accepting,
                 CASE WHEN f.confirmed_at IS NULL THEN 'unknown'

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/app-config.js';
@@ -8,12 +8,26 @@ import type { AppConfig } from '../config/app-config.js';
  * Transport-level protections: security headers, no caching of API answers, CORS closed unless
  * origins are listed, and a request log that never carries headers, query strings or bodies.
  */
-export async function harden(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+export async function harden(app: NestFastifyApplication, config: AppConfig, verifySub: (token: string) => string | undefined): Promise<void> {
   await app.register(helmet, {
     // the OpenAPI page needs its inline bootstrap; everything else stays same-origin
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
     },
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // a bounded LRU: a flood of made-up tokens or addresses evicts old keys instead of growing memory
+    cache: 10_000,
+    keyGenerator: (req) => limitKey(req, verifySub),
+    errorResponseBuilder: (_req, ctx) =>
+      Object.assign(new Error('too many requests'), {
+        statusCode: ctx.statusCode,
+        code: 'too_many_requests',
+        message: `too many requests; retry in ${ctx.after}`,
+      }),
   });
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: false, methods: ['GET', 'POST', 'PUT', 'PATCH'] });
 
@@ -31,8 +45,13 @@ export async function harden(app: NestFastifyApplication, config: AppConfig): Pr
   });
 }
 
-/** Rate-limit key: the token (hashed, never logged) when there is one, else the client address. */
-export function trackerOf(req: { headers: Record<string, unknown>; ip?: string }): string {
+/**
+ * Rate-limit key: a verified caller by its `sub` (however many tokens it holds), anyone else by
+ * client address (so a flood of random tokens counts against the address sending it).
+ */
+export function limitKey(req: { headers: Record<string, unknown>; ip?: string }, verifySub: (token: string) => string | undefined): string {
   const auth = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
-  return auth ? `t:${createHash('sha256').update(auth).digest('hex').slice(0, 24)}` : `ip:${req.ip ?? 'unknown'}`;
+  const match = /^Bearer ([A-Za-z0-9_\-.]{1,4096})$/.exec(auth);
+  const sub = match ? verifySub(match[1]) : undefined;
+  return sub !== undefined ? `sub:${sub}` : `ip:${req.ip ?? 'unknown'}`;
 }

@@ -11,6 +11,14 @@ export interface AppConfig {
   /** undefined: start the embedded PostgreSQL */
   databaseUrl?: string;
   embeddedPostgres: { dataDir: string; port: number };
+  db: {
+    /** connections per instance */
+    poolSize: number;
+    /** how long a caller waits for a connection before it is answered 503 service_busy */
+    acquireTimeoutMs: number;
+    /** fail at once when code inside a transaction asks the pool for a second connection (on outside production) */
+    txGuard: boolean;
+  };
   demoData: boolean;
   jwt: {
     secret?: string;
@@ -25,7 +33,9 @@ export interface AppConfig {
   staleAfterHours: number;
   matching: { weights: MatchingWeights; defaultLimit: number };
   bodyLimitBytes: number;
-  logLevel: string;
+  /** SIGTERM: how long requests under way may take to finish before the process exits anyway */
+  shutdownTimeoutMs: number;
+  logLevel: (typeof LOG_LEVELS)[number];
   /** scheduled jobs (expiry, reminders); tests drive them by hand */
   schedulerEnabled: boolean;
   /** still stale this long after confirmation: the region's UOR is told */
@@ -108,6 +118,17 @@ function weights(env: Env, problems: string[]): MatchingWeights {
   return base;
 }
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+/** A known level only: an unknown word once switched every log off without a word. */
+function logLevel(env: Env, nodeEnv: string, problems: string[]): (typeof LOG_LEVELS)[number] {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === '') return nodeEnv === 'test' ? 'error' : 'log';
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (!level) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
+  return level ?? 'log';
+}
+
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -148,6 +169,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       dataDir: env.EMBEDDED_PG_DIR || defaults.embeddedPostgres.dataDir,
       port: int(env, 'EMBEDDED_PG_PORT', defaults.embeddedPostgres.port, problems, 1024, 65535),
     },
+    db: {
+      poolSize: int(env, 'DB_POOL_SIZE', defaults.db.poolSize, problems, 1, 500),
+      acquireTimeoutMs: int(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', defaults.db.acquireTimeoutMs, problems, 100, 120_000),
+      txGuard: bool(env, 'DB_TX_GUARD', !production, problems),
+    },
     // demo data only on the embedded database unless asked for
     demoData: bool(env, 'DEMO_DATA', !databaseUrl, problems),
     jwt: {
@@ -166,7 +192,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       defaultLimit: int(env, 'MATCHING_DEFAULT_LIMIT', defaults.matching.defaultLimit, problems, 1, 500),
     },
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', defaults.bodyLimitBytes, problems, 1024, 10 * 1024 * 1024),
-    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'error' : 'log'),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', defaults.shutdownTimeoutMs, problems, 0, 600_000),
+    logLevel: logLevel(env, nodeEnv, problems),
     schedulerEnabled: bool(env, 'SCHEDULER_ENABLED', nodeEnv !== 'test', problems),
     staleEscalateAfterHours: int(env, 'STALE_ESCALATE_AFTER_HOURS', defaults.staleEscalateAfterHours, problems, 1, 24 * 60),
     holdExpiryWarningHours: int(env, 'HOLD_EXPIRY_WARNING_HOURS', defaults.holdExpiryWarningHours, problems, 1, 24 * 14),

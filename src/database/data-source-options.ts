@@ -3,7 +3,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
 
 /** One definition of the connection, shared by the service, the CLI and the tests. */
-export function dataSourceOptions(url: string, extra: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
+export function dataSourceOptions(url: string, extra: { poolSize?: number; acquireTimeoutMs?: number; applicationName?: string } = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -16,6 +16,7 @@ export function dataSourceOptions(url: string, extra: { poolSize?: number; appli
     logging: false,
     poolSize: extra.poolSize ?? 20,
     applicationName: extra.applicationName ?? 'approdo',
-    extra: { connectionTimeoutMillis: 5000 },
+    // the pool's wait for a free connection (or a new one): past it the caller is answered 503 service_busy
+    extra: { connectionTimeoutMillis: extra.acquireTimeoutMs ?? 5000 },
   };
 }

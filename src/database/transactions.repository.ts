@@ -1,24 +1,77 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, type EntityTarget, type ObjectLiteral, type Repository } from 'typeorm';
+import { isRetryable } from './database-errors.js';
+import { ambientManager, guardPool, withinTransaction } from './tx-context.js';
 
 export type Tx = EntityManager;
 
-/** Services open transactions through this and hand `tx` to repository intent methods. */
-@Injectable()
-export class Transactions {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+/** Deadlocks and serialisation failures roll the whole unit back; it is run again this many times in all. */
+const ATTEMPTS = 3;
 
-  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.ds.transaction('READ COMMITTED', work);
+/**
+ * Units of work. `run` opens a transaction and makes it ambient (see tx-context): repositories
+ * called inside it use its connection whether or not `tx` is passed. A `run` inside a `run` joins
+ * the outer transaction.
+ */
+@Injectable()
+export class Transactions implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    // the pg Pool behind TypeORM: a nested acquisition fails at once instead of starving the pool
+    if (this.config.db.txGuard) guardPool((this.ds.driver as unknown as { master: Parameters<typeof guardPool>[0] }).master);
   }
 
-  /** Outside any transaction, for plain reads. */
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const outer = ambientManager();
+    if (outer) return work(outer);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ds.transaction('READ COMMITTED', (m) => withinTransaction(m, () => work(m)));
+      } catch (e) {
+        if (attempt >= ATTEMPTS || !isRetryable(e)) throw e;
+        new Logger('Transactions').warn(`unit of work rolled back (${(e as { code?: string }).code}); running it again`);
+      }
+    }
+  }
+
+  /** A read-only REPEATABLE READ snapshot: every statement of `work` sees the same committed state. */
+  snapshot<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.ds.transaction('REPEATABLE READ', (m) =>
+      withinTransaction(m, async () => {
+        await m.query('SET TRANSACTION READ ONLY');
+        return work(m);
+      }),
+    );
+  }
+
+  /** `tx` when given, else the ambient transaction's manager, else the pool (one statement at a time). */
+  manager(tx?: Tx | null): Tx {
+    return tx ?? ambientManager() ?? this.ds.manager;
+  }
+
+  /** A TypeORM repository on `manager()`. */
+  repository<E extends ObjectLiteral>(entity: EntityTarget<E>, tx?: Tx | null): Repository<E> {
+    return this.manager(tx).getRepository(entity);
+  }
+
+  /** Outside any transaction, for plain reads: the ambient transaction when there is one. */
   get reader(): Tx {
-    return this.ds.manager;
+    return this.manager();
   }
 
   async ping(): Promise<void> {
     await this.ds.query('SELECT 1');
+  }
+
+  /** The pool's numbers, for health and metrics. */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    const pool = (this.ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    return { total: pool?.totalCount ?? 0, idle: pool?.idleCount ?? 0, waiting: pool?.waitingCount ?? 0 };
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
-import type { Tx } from '../database/transactions.repository.js';
+import { In } from 'typeorm';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { FacilityType, PlaceKind } from '../matching/matching.types.js';
 import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
 import { byKind, FacilityRecord, PlaceRecord } from './facility.record.js';
@@ -26,7 +25,12 @@ const LIVE_HELD = `(SELECT count(*) FROM place_hold h WHERE h.facility_id = p.fa
 
 @Injectable()
 export class FacilitiesRepository {
-  constructor(@InjectRepository(FacilityEntity) private readonly facilities: Repository<FacilityEntity>) {}
+  constructor(private readonly db: Transactions) {}
+
+  /** On the ambient transaction when there is one (see Transactions.manager). */
+  private get facilities() {
+    return this.db.repository(FacilityEntity);
+  }
 
   async insert(tx: Tx, data: NewFacility): Promise<string> {
     const { places, ...facility } = data;
@@ -74,7 +78,7 @@ export class FacilitiesRepository {
   /** Facilities with their places and live held counts, in the order of `ids`. */
   private async loadWithPlaces(ids: string[], tx?: Tx): Promise<FacilityRecord[]> {
     if (!ids.length) return [];
-    const manager = tx ?? this.facilities.manager;
+    const manager = this.db.manager(tx);
     const entities = await manager.getRepository(FacilityEntity).find({ where: { id: In(ids) }, relations: { places: true } });
     const held: { facility_id: string; kind: PlaceKind; n: number }[] = await manager.query(
       `SELECT facility_id, kind, count(*)::int AS n FROM place_hold WHERE released_at IS NULL AND facility_id = ANY($1) GROUP BY 1, 2`,

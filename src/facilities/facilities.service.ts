@@ -40,7 +40,7 @@ export class FacilitiesService {
     assertPlacesConsistent(dto.places);
     const point = matchPoint(dto.location, { lat: province.lat, lon: province.lon }, dto.secretAddress);
     const now = this.clock.now();
-    const id = await this.tx.run(async (tx) => {
+    return this.tx.run(async (tx) => {
       const id = await this.repo.insert(tx, {
         name: dto.name,
         organization: dto.organization,
@@ -80,13 +80,13 @@ export class FacilitiesService {
         }),
       );
       await this.audit.record(tx, p, 'facility.create', 'facility', id);
-      return id;
+      // read back in the committing transaction (see Transactions)
+      return this.get(p, id, { audit: false });
     });
-    return this.get(p, id, { audit: false });
   }
 
   async update(p: Principal, id: string, dto: UpdateFacilityDto) {
-    await this.tx.run(async (tx) => {
+    return this.tx.run(async (tx) => {
       const f = await this.repo.lockById(tx, id);
       if (!f || facilityAccess(p, f) === 'none') throw notFound('facility');
       if (!canEditFacility(p, f)) throw forbidden('only an administrator or the UOR of its region edits a facility');
@@ -110,9 +110,9 @@ export class FacilitiesService {
       }
       await this.repo.update(tx, id, patch);
       await this.audit.record(tx, p, 'facility.update', 'facility', id, { fields: Object.keys(dto) });
+      // the answer may reveal a secret address: audited like a read
+      return this.get(p, id);
     });
-    // the answer may reveal a secret address: audited like a read
-    return this.get(p, id);
   }
 
   async get(p: Principal, id: string, o: { audit?: boolean } = {}) {

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import type { Tx } from '../database/transactions.repository.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
 
 export interface OutboxRow {
   id: string;
@@ -23,7 +21,7 @@ const COLUMNS = `id, event, recipient, subject, body_text AS "bodyText", body_ht
 
 @Injectable()
 export class OutboxRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(private readonly db: Transactions) {}
 
   /** In the caller's transaction: a rollback of the cause takes the message with it. */
   async enqueue(tx: Tx, rows: Pick<OutboxRow, 'id' | 'event' | 'recipient' | 'subject' | 'bodyText' | 'bodyHtml'>[], now: Date): Promise<void> {
@@ -36,7 +34,7 @@ export class OutboxRepository {
 
   /** Claims due messages with a lease; SKIP LOCKED lets several dispatchers share the queue. */
   async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
-    return this.ds.query(
+    return this.db.manager().query(
       `UPDATE outbox SET lease_until = $2, attempts = attempts + 1
        WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
                     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
@@ -46,33 +44,33 @@ export class OutboxRepository {
   }
 
   async markSent(id: string, at: Date): Promise<void> {
-    await this.ds.query(`UPDATE outbox SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1`, [id, at]);
+    await this.db.manager().query(`UPDATE outbox SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1`, [id, at]);
   }
 
   async markRetry(id: string, nextAttemptAt: Date, error: string): Promise<void> {
-    await this.ds.query(`UPDATE outbox SET next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $1`, [id, nextAttemptAt, error]);
+    await this.db.manager().query(`UPDATE outbox SET next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $1`, [id, nextAttemptAt, error]);
   }
 
   async markFailed(id: string, error: string): Promise<void> {
-    await this.ds.query(`UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = $2 WHERE id = $1`, [id, error]);
+    await this.db.manager().query(`UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = $2 WHERE id = $1`, [id, error]);
   }
 
   async list(status: string | undefined, limit: number): Promise<OutboxRow[]> {
-    return this.ds.query(`SELECT ${COLUMNS} FROM outbox WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT $2`, [status ?? null, limit]);
+    return this.db.manager().query(`SELECT ${COLUMNS} FROM outbox WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT $2`, [status ?? null, limit]);
   }
 
   /** A failed message goes back to the queue with a fresh budget of attempts. */
   async requeue(id: string, now: Date): Promise<boolean> {
-    const r = await this.ds.query(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL WHERE id = $1 AND status = 'failed' RETURNING id`, [id, now]);
+    const r = await this.db.manager().query(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL WHERE id = $1 AND status = 'failed' RETURNING id`, [id, now]);
     return (r[0] as unknown[]).length > 0;
   }
 
   async exists(id: string): Promise<boolean> {
-    return (await this.ds.query(`SELECT 1 FROM outbox WHERE id = $1`, [id])).length > 0;
+    return (await this.db.manager().query(`SELECT 1 FROM outbox WHERE id = $1`, [id])).length > 0;
   }
 
   async backlog(now: Date): Promise<{ pending: number; failed: number; oldestPendingSeconds: number | null }> {
-    const [r] = await this.ds.query(
+    const [r] = await this.db.manager().query(
       `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending, count(*) FILTER (WHERE status = 'failed')::int AS failed,
               extract(epoch FROM ($1::timestamptz - min(created_at) FILTER (WHERE status = 'pending')))::float8 AS oldest
        FROM outbox WHERE status <> 'sent'`,

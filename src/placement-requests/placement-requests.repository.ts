@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
-import type { Tx } from '../database/transactions.repository.js';
+import { In } from 'typeorm';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { PlacementRequestEntity, type RequestStatus } from './placement-request.entity.js';
 
 @Injectable()
 export class PlacementRequestsRepository {
-  constructor(@InjectRepository(PlacementRequestEntity) private readonly repo: Repository<PlacementRequestEntity>) {}
+  constructor(private readonly db: Transactions) {}
+
+  /** On the ambient transaction when there is one (see Transactions.manager). */
+  private get repo() {
+    return this.db.repository(PlacementRequestEntity);
+  }
 
   async insert(tx: Tx, e: PlacementRequestEntity): Promise<void> {
     await tx.getRepository(PlacementRequestEntity).insert(e);

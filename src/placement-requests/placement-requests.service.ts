@@ -36,8 +36,8 @@ export class PlacementRequestsService {
   async create(p: Principal, dto: CreatePlacementRequestDto, idempotencyKey?: string) {
     // validates provinces and regions before anything is written
     this.matching.toMatchRequest(dto, p.region);
-    const { id, replayed } = await this.tx.run((t) =>
-      this.idempotency.once(t, p, 'placement-requests', idempotencyKey, dto, async () => {
+    return this.tx.run(async (t) => {
+      const { id, replayed } = await this.idempotency.once(t, p, 'placement-requests', idempotencyKey, dto, async () => {
         if (dto.previousPlacementId) await this.assertPreviousPlacement(p, dto.previousPlacementId, t);
         const now = this.clock.now();
         const id = randomUUID();
@@ -65,10 +65,10 @@ export class PlacementRequestsService {
         });
         await this.audit.record(t, p, 'request.create', 'placement_request', id);
         return id;
-      }),
-    );
-    // a replay hands the profile out again: audited like a read
-    return { ...(await this.view(p, id, replayed)), replayed };
+      });
+      // a replay hands the profile out again: audited like a read
+      return { ...(await this.view(p, id, replayed)), replayed };
+    });
   }
 
   get(p: Principal, id: string) {
@@ -82,7 +82,7 @@ export class PlacementRequestsService {
   }
 
   async update(p: Principal, id: string, dto: UpdatePlacementRequestDto) {
-    await this.tx.run(async (t) => {
+    return this.tx.run(async (t) => {
       const r = await this.lockVisible(p, id, t);
       if (r.status === 'closed' || r.status === 'cancelled') throw conflict('request_closed', `the request is ${r.status}`);
       const safety = dto.safety ?? r.safety;
@@ -97,12 +97,12 @@ export class PlacementRequestsService {
       await this.repo.update(t, id, patch);
       // which constraints changed, never their values
       await this.audit.record(t, p, 'request.update_constraints', 'placement_request', id, { fields: Object.keys(dto) });
+      return this.view(p, id, true);
     });
-    return this.view(p, id, true);
   }
 
   async cancel(p: Principal, id: string) {
-    await this.tx.run(async (t) => {
+    return this.tx.run(async (t) => {
       const r = await this.lockVisible(p, id, t);
       if (r.status === 'placed' || r.status === 'closed' || r.status === 'cancelled') throw conflict('request_not_cancellable', `a ${r.status} request cannot be cancelled`);
       const now = this.clock.now();
@@ -112,8 +112,8 @@ export class PlacementRequestsService {
       }
       await this.repo.update(t, id, { status: 'cancelled', closedAt: now, updatedAt: now });
       await this.audit.record(t, p, 'request.cancel', 'placement_request', id);
+      return this.view(p, id, true);
     });
-    return this.view(p, id, true);
   }
 
   async candidates(p: Principal, id: string, limit?: number) {

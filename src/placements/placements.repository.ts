@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import type { Tx } from '../database/transactions.repository.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { PlacementEntity } from './placement.entity.js';
 
 @Injectable()
 export class PlacementsRepository {
-  constructor(@InjectRepository(PlacementEntity) private readonly repo: Repository<PlacementEntity>) {}
+  constructor(private readonly db: Transactions) {}
+
+  /** On the ambient transaction when there is one (see Transactions.manager). */
+  private get repo() {
+    return this.db.repository(PlacementEntity);
+  }
 
   async insert(tx: Tx, e: PlacementEntity): Promise<void> {
     await tx.getRepository(PlacementEntity).insert(e);

@@ -39,7 +39,7 @@ export class PlacementsService {
 
   /** Frees the place and closes the request; a transfer is a new request linked to this placement. */
   async discharge(p: Principal, id: string, reason: DischargeReason, date: string) {
-    await this.tx.run(async (t) => {
+    return this.tx.run(async (t) => {
       await this.findVisible(p, id, t);
       const placement = (await this.repo.lockById(t, id))!;
       if (placement.status !== 'active') throw conflict('already_discharged', 'the placement has already ended');
@@ -48,8 +48,8 @@ export class PlacementsService {
       await this.repo.update(t, id, { status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
       await this.requests.update(t, placement.requestId, { status: 'closed', closedAt: now, updatedAt: now });
       await this.audit.record(t, p, 'placement.discharge', 'placement', id, { reason });
+      return this.get(p, id);
     });
-    return this.get(p, id);
   }
 
   /** Its facility's managers, the UOR of the request's region, admins; else 404. */

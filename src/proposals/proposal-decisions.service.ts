@@ -126,7 +126,7 @@ export class ProposalDecisionsService {
   }
 
   private async decide(p: Principal, id: string, who: Decider, from: ProposalStatus[], work: (t: Tx, proposal: ProposalEntity) => Promise<void>) {
-    await this.tx.run(async (t) => {
+    return this.tx.run(async (t) => {
       const { proposal } = await this.proposals.findVisible(p, id, t);
       const allowed =
         p.role === 'admin' ||
@@ -136,9 +136,9 @@ export class ProposalDecisionsService {
       const current = (await this.repo.lockById(t, id))!;
       if (!from.includes(current.status)) throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${current.status}`, { status: current.status });
       await work(t, current);
+      // the answer may carry the profile to the facility: audited as a read, in the committing transaction
+      return this.proposals.get(p, id, true);
     });
-    // the answer may carry the profile to the facility: audited as a read
-    return this.proposals.get(p, id, true);
   }
 
   /** The request's tags may have changed since the offer (PATCH): re-check under the facility lock. */

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
-import type { Tx } from '../database/transactions.repository.js';
+import { In } from 'typeorm';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { LIVE_PROPOSAL, ProposalEntity, type ProposalStatus } from './proposal.entity.js';
 
 export interface ProposalFilter {
@@ -15,7 +14,12 @@ export interface ProposalFilter {
 
 @Injectable()
 export class ProposalsRepository {
-  constructor(@InjectRepository(ProposalEntity) private readonly repo: Repository<ProposalEntity>) {}
+  constructor(private readonly db: Transactions) {}
+
+  /** On the ambient transaction when there is one (see Transactions.manager). */
+  private get repo() {
+    return this.db.repository(ProposalEntity);
+  }
 
   async insert(tx: Tx, e: ProposalEntity): Promise<void> {
     await tx.getRepository(ProposalEntity).insert(e);

@@ -38,12 +38,13 @@ export class ProposalsService {
 
   /** Holds a place of the needed kind: 409 no_free_place, 422 constraint_violated with every failing reason. */
   async propose(p: Principal, requestId: string, facilityId: string, idempotencyKey?: string) {
-    const { id, replayed } = await this.tx.run(async (t) => {
+    // the answer is read in the committing transaction: a committed hold is never answered as an error
+    return this.tx.run(async (t) => {
       // the request lock serialises proposals and decisions of one request
       const r = await this.requests.lockVisible(p, requestId, t);
-      return this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, () => this.proposeLocked(t, p, r, facilityId));
+      const { id, replayed } = await this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, () => this.proposeLocked(t, p, r, facilityId));
+      return { ...(await this.get(p, id, false)), replayed };
     });
-    return { ...(await this.get(p, id, false)), replayed };
   }
 
   /**

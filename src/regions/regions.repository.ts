@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Transactions } from '../database/transactions.repository.js';
 import { ProvinceEntity, RegionEntity } from './region.entity.js';
 
 @Injectable()
 export class RegionsRepository {
-  constructor(
-    @InjectRepository(RegionEntity) private readonly regions: Repository<RegionEntity>,
-    @InjectRepository(ProvinceEntity) private readonly provinces: Repository<ProvinceEntity>,
-  ) {}
+  constructor(private readonly db: Transactions) {}
+
+  private get regions() {
+    return this.db.repository(RegionEntity);
+  }
+
+  private get provinces() {
+    return this.db.repository(ProvinceEntity);
+  }
 
   findAllWithProvinces(): Promise<RegionEntity[]> {
     return this.regions.find({ relations: { provinces: true }, order: { code: 'ASC', provinces: { code: 'ASC' } } });

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
 import type { FastifyReply } from 'fastify';
+import { unavailability } from '../../database/database-errors.js';
 import { DomainError } from './domain-error.js';
 
 interface ErrorBody {
@@ -54,7 +55,9 @@ export class ErrorFilter implements ExceptionFilter {
         .record(null, req.user, 'auth.denied', 'route', `${req.method} ${req.routeOptions?.url ?? 'unmatched'}`, { code: body.code }, 'denied')
         .catch(() => this.logger.error('could not audit a denial'));
     }
-    if (exception instanceof DomainError && body.statusCode >= 500) {
+    if (body.statusCode === 503 && !(exception instanceof DomainError)) {
+      this.logger.warn(`answered 503 ${body.code}`);
+    } else if (exception instanceof DomainError && body.statusCode >= 500) {
       // a known condition (e.g. catalogue_busy): its code is what operators need
       this.logger.warn(`answered ${body.statusCode} ${body.code}`);
     } else if (body.statusCode >= 500) {
@@ -62,10 +65,21 @@ export class ErrorFilter implements ExceptionFilter {
       const e = exception as Error;
       this.logger.error(`unhandled ${e?.name ?? typeof exception}`, e?.stack?.split('\n').slice(1, 6).join('\n'));
     }
+    const retryAfter = typeof body.retryAfterSeconds === 'number' ? body.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
     void reply.status(body.statusCode).header('cache-control', 'no-store').send(body);
   }
 
   private toBody(exception: unknown): ErrorBody {
+    const busy = unavailability(exception);
+    // load and database outages are not failures of the request: answered 503 with a time to retry
+    if (busy)
+      return {
+        statusCode: 503,
+        code: busy.code,
+        message: busy.code === 'service_busy' ? 'the service is busy; retry shortly' : 'the database is unavailable; retry shortly',
+        retryAfterSeconds: busy.retryAfterSeconds,
+      };
     if (exception instanceof DomainError) {
       return { statusCode: exception.status, code: exception.code, message: exception.message, ...(exception.details ?? {}) };
     }
