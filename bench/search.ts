@@ -93,28 +93,23 @@ function installProbes(find: PlacementRequestsRepository, matching: MatchingRepo
       parts.findCalls++;
     }
   };
-  // the one statement of every search: catalogue version, live holds, conflict tags
-  const origLive = matching.liveState.bind(matching);
-  matching.liveState = async (tags, except) => {
+  // every search's snapshot: catalogue version, live holds, conflict tags; and the facilities changed since, when the version moved
+  const origSnapshot = matching.inSnapshot.bind(matching);
+  const timed = async <T>(run: () => Promise<T>, done: (ms: number) => void): Promise<T> => {
     const t = process.hrtime.bigint();
     try {
-      return await origLive(tags, except);
+      return await run();
     } finally {
-      parts.liveMs += ms(process.hrtime.bigint() - t);
-      parts.liveCalls++;
+      done(ms(process.hrtime.bigint() - t));
     }
   };
-  // a catalogue reload, when the version moved
-  const origLoad = matching.loadCatalogue.bind(matching);
-  matching.loadCatalogue = async (since) => {
-    const t = process.hrtime.bigint();
-    try {
-      return await origLoad(since);
-    } finally {
-      parts.loadMs += ms(process.hrtime.bigint() - t);
-      parts.loadCalls++;
-    }
-  };
+  matching.inSnapshot = (work) =>
+    origSnapshot((reader) =>
+      work({
+        liveState: (tags, except) => timed(() => reader.liveState(tags, except), (d) => ((parts.liveMs += d), parts.liveCalls++)),
+        facilities: (since) => timed(() => reader.facilities(since), (d) => ((parts.loadMs += d), parts.loadCalls++)),
+      }),
+    );
   return {
     reset: () => {
       parts = zeroParts();

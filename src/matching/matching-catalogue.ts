@@ -2,14 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { freshnessOf } from '../availability/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { type HeldCount, type LiveState, MatchingRepository } from './matching.repository.js';
+import { type CatalogueReader, type HeldCount, type LiveState, MatchingRepository, type SnapshotRow } from './matching.repository.js';
 import { packNetwork, type PackedNetwork } from './core/index.js';
 import type { FacilitySnapshot } from './matching.types.js';
 import { toSnapshot } from './snapshot.mapper.js';
-
-/** Searches that find the catalogue version moved at every read give up after this many (never seen: changes are rare). */
-const MAX_ATTEMPTS = 5;
 
 /** The whole network at one catalogue version: places net of occupied and out of service, not of holds. */
 interface Loaded {
@@ -35,16 +31,19 @@ export interface Network {
 /**
  * The matching catalogue: every facility kept in memory, packed for the core. Triggers move the
  * catalogue version with every change of a facility or its places, in the same transaction, and
- * stamp the facility with it; when the version moves, only the facilities stamped since are
- * reloaded. A search then costs one small statement: the version, the live holds and the
- * conflict tags, read together. Holds and tags read at the catalogue's own version make the result
- * exactly what one SQL snapshot would give, because a hold or a proposal never changes a facility
- * or its places and anything that does moves the version.
+ * stamp the facility with it. A search opens one read-only REPEATABLE READ snapshot and reads there
+ * the version, the live holds and the conflict tags; if the version moved since the catalogue it
+ * started from, it reads in that same snapshot the facilities stamped since and merges them. So
+ * everything a search combines was committed together, by construction: no retry, nothing to
+ * starve while others write. Searches that meet the same version share one merge (a version names
+ * exactly one state of the catalogue, so any snapshot at it reads the same rows).
  */
 @Injectable()
 export class MatchingCatalogue {
   private cache?: Loaded;
-  private loading?: Promise<Loaded>;
+  /** merges under way, by the epoch and version they bring the catalogue to */
+  private readonly merging = new Map<string, Promise<Loaded>>();
+  private first?: Promise<Loaded>;
 
   constructor(
     private readonly repo: MatchingRepository,
@@ -54,16 +53,47 @@ export class MatchingCatalogue {
 
   /** Every facility with live free places, current freshness and the conflict tags among `tags` (not counting `exceptRequestId`). */
   async network(tags: string[], exceptRequestId: string | null): Promise<Network> {
-    for (let attempt = 1; ; attempt++) {
-      const live = await this.repo.liveState(tags, exceptRequestId);
-      const version = BigInt(live.version);
-      const cached = this.cache;
-      // holds and conflict tags are used only with a catalogue of the very version they were read at
-      if (cached?.version === version) return this.assemble(cached, live);
-      if (attempt === MAX_ATTEMPTS) throw new DomainError(503, 'catalogue_busy', 'the network is changing faster than it can be read; retry');
-      // older: bring it up to date; newer (a reload finished meanwhile): read the live state again
-      if (!cached || cached.version < version) await this.reload(version);
+    // taken before the snapshot starts, so the snapshot's version is at least the base's
+    const base = this.cache ?? (await this.wholeLoad());
+    return this.repo.inSnapshot(async (reader) => {
+      const live = await reader.liveState(tags, exceptRequestId);
+      const loaded = await this.at(BigInt(live.version), live.epoch, base, reader);
+      return this.assemble(loaded, live);
+    });
+  }
+
+  /** The catalogue at exactly `version`: the cache or base when they are at it, else base merged with what changed since. */
+  private at(version: bigint, epoch: string, base: Loaded, reader: CatalogueReader): Promise<Loaded> | Loaded {
+    for (const c of [this.cache, base]) if (c && c.version === version && c.epoch === epoch) return c;
+    const key = `${epoch}:${version}`;
+    let merge = this.merging.get(key);
+    if (!merge) {
+      merge = (async () => {
+        // another epoch: facilities or places were deleted, so the whole network is read again
+        const sameEpoch = base.epoch === epoch;
+        const rows = await reader.facilities(sameEpoch ? String(base.version) : undefined);
+        return this.install(this.merge(sameEpoch ? base : undefined, { version, epoch }, rows));
+      })().finally(() => this.merging.delete(key));
+      this.merging.set(key, merge);
     }
+    return merge;
+  }
+
+  /** The first load of the process, shared by every search that needs it. */
+  private wholeLoad(): Promise<Loaded> {
+    this.first ??= this.repo
+      .inSnapshot(async (reader) => {
+        const { version, epoch } = await reader.liveState([], null);
+        return this.install(this.merge(undefined, { version: BigInt(version), epoch }, await reader.facilities()));
+      })
+      .finally(() => (this.first = undefined));
+    return this.first;
+  }
+
+  /** Newer catalogues replace the cache; an older one (a slow search's snapshot) is used once and dropped. */
+  private install(loaded: Loaded): Loaded {
+    if (!this.cache || loaded.version > this.cache.version) this.cache = loaded;
+    return loaded;
   }
 
   private assemble(loaded: Loaded, live: LiveState): Network {
@@ -79,35 +109,21 @@ export class MatchingCatalogue {
     };
   }
 
-  /** One load at a time, shared by every search waiting for it. */
-  private async reload(atLeast: bigint): Promise<void> {
-    for (;;) {
-      this.loading ??= this.load().finally(() => (this.loading = undefined));
-      // a load that started before `atLeast` was read may be older; the next one cannot be
-      if ((await this.loading).version >= atLeast) return;
-    }
-  }
-
-  /** The facilities changed since the cached version merged into it (everything, the first time or after a deletion). */
-  private async load(): Promise<Loaded> {
-    const base = this.cache;
-    const rows = await this.repo.loadCatalogue(base && { version: String(base.version), epoch: base.epoch });
-    const merge = !rows.whole && base;
-    const facilities = merge ? base.packed.facilities.slice() : [];
-    const confirmedAt = merge ? base.confirmedAt.slice() : [];
-    const indexOf = new Map(merge ? base.indexOf : []);
+  /** `rows` (facilities at `at`) merged into `base`, or alone when there is no base. */
+  private merge(base: Loaded | undefined, at: { version: bigint; epoch: string }, rows: SnapshotRow[]): Loaded {
+    const facilities = base ? base.packed.facilities.slice() : [];
+    const confirmedAt = base ? base.confirmedAt.slice() : [];
+    const indexOf = new Map(base ? base.indexOf : []);
     const now = this.clock.now();
-    for (const r of rows.facilities) {
+    for (const r of rows) {
       let i = indexOf.get(r.id);
       if (i === undefined) indexOf.set(r.id, (i = facilities.length));
-      const at = r.confirmedAt ? new Date(r.confirmedAt) : null;
+      const confirmed = r.confirmedAt ? new Date(r.confirmedAt) : null;
       // with its freshness now, so freshnessAt copies none of the rows just read
-      facilities[i] = toSnapshot(r, freshnessOf(at, now, this.config.staleAfterHours), []);
-      confirmedAt[i] = at?.getTime() ?? null;
+      facilities[i] = toSnapshot(r, freshnessOf(confirmed, now, this.config.staleAfterHours), []);
+      confirmedAt[i] = confirmed?.getTime() ?? null;
     }
-    const loaded = this.freshnessAt(now.getTime(), { version: BigInt(rows.version), epoch: rows.epoch, indexOf, confirmedAt }, facilities);
-    if (!this.cache || loaded.version > this.cache.version) this.cache = loaded;
-    return loaded;
+    return this.freshnessAt(now.getTime(), { ...at, indexOf, confirmedAt }, facilities);
   }
 
   /** Freshness moves with the clock alone; recomputed in memory only when some facility crossed the threshold. */

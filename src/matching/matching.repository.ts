@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import type { Tx } from '../database/transactions.repository.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { FacilityType, Gender, PlaceKind, ProtectionLevel, ExploitationType, Support } from './matching.types.js';
 
 export interface SnapshotRow {
@@ -41,14 +39,18 @@ export interface LiveState {
   conflicts: Map<string, string[]>;
 }
 
-/** Facilities, their places net of occupied and out-of-service places but not of holds, and their version: one snapshot. */
-export interface CatalogueRows {
+/** The catalogue's version, and its epoch: moves when facilities or places are deleted (a catalogue of another epoch must be reloaded whole). */
+export interface CatalogueVersion {
   version: string;
-  /** moves when facilities or places are deleted: a catalogue of another epoch must be reloaded whole */
   epoch: string;
-  /** every facility, or only those changed since the version asked for */
-  whole: boolean;
-  facilities: SnapshotRow[];
+}
+
+/** Reads of one REPEATABLE READ snapshot: whatever a search combines was committed together. */
+export interface CatalogueReader {
+  /** version, epoch, live holds and (for `tags`) conflict tags, in one statement */
+  liveState(tags: string[], exceptRequestId: string | null): Promise<LiveState & CatalogueVersion>;
+  /** facilities stamped after `sinceVersion`, or every facility when it is undefined; places net of occupied and out of service, not of holds */
+  facilities(sinceVersion?: string): Promise<SnapshotRow[]>;
 }
 
 /** Live holds of a place, when free places are to be net of them. */
@@ -64,8 +66,6 @@ const snapshotSql = (held: string) => `SELECT f.id, f.name, f.type, f.region_cod
                    'free', GREATEST(0, p.total - p.occupied - p.out_of_service - ${held})))
             FROM facility_place p WHERE p.facility_id = f.id) AS places
   FROM facility f`;
-
-const VERSION_SQL = `SELECT v::text FROM catalog_version`;
 
 const HOLDS_SQL = `SELECT facility_id AS "facilityId", kind, count(*)::int AS held FROM place_hold WHERE released_at IS NULL GROUP BY 1, 2`;
 
@@ -86,46 +86,38 @@ const toTagMap = (rows: { facility_id: string; tags: string[] }[]) => new Map(ro
 /** Loads what the pure matching core needs; free places are computed from live holds. */
 @Injectable()
 export class MatchingRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(private readonly db: Transactions) {}
 
-  /** Every facility, or the given ones, on live numbers. */
+  /** Every facility, or the given ones, on live numbers (in the ambient transaction, if any). */
   loadSnapshots(ids?: string[]): Promise<SnapshotRow[]> {
-    return this.ds.query(`${snapshotSql(LIVE_HOLDS)} WHERE $1::uuid[] IS NULL OR f.id = ANY($1) ORDER BY f.id`, [ids ?? null]);
+    return this.db.manager().query(`${snapshotSql(LIVE_HOLDS)} WHERE $1::uuid[] IS NULL OR f.id = ANY($1) ORDER BY f.id`, [ids ?? null]);
   }
 
-  /**
-   * The catalogue and its version, read in one snapshot (REPEATABLE READ): the facilities stamped
-   * after `since` when it is of the current epoch, else all of them.
-   */
-  loadCatalogue(since?: { version: string; epoch: string }): Promise<CatalogueRows> {
-    return this.ds.transaction('REPEATABLE READ', async (m) => {
-      await m.query('SET TRANSACTION READ ONLY');
-      const [{ v, epoch }] = await m.query(`SELECT v::text, epoch::text FROM catalog_version`);
-      const whole = since?.epoch !== epoch;
-      const facilities: SnapshotRow[] = whole
-        ? await m.query(snapshotSql('0'))
-        : await m.query(`${snapshotSql('0')} WHERE f.catalog_v > $1`, [since!.version]);
-      return { version: v, epoch, whole, facilities };
-    });
-  }
-
-  /** Catalogue version, live holds and (for `tags`) conflict tags, in one statement. */
-  async liveState(tags: string[], exceptRequestId: string | null): Promise<LiveState> {
-    const conflicts = tags.length ? `(SELECT coalesce(json_agg(c), '[]') FROM (${CONFLICT_TAGS_SQL}) c)` : `'[]'::json`;
-    const [row] = await this.ds.query(
-      `SELECT (${VERSION_SQL}) AS version, (SELECT coalesce(json_agg(h), '[]') FROM (${HOLDS_SQL}) h) AS holds, ${conflicts} AS conflicts`,
-      tags.length ? [tags, exceptRequestId] : [],
+  /** Runs `work` on one read-only REPEATABLE READ snapshot of the catalogue and the live state. */
+  inSnapshot<T>(work: (reader: CatalogueReader) => Promise<T>): Promise<T> {
+    return this.db.snapshot((m) =>
+      work({
+        liveState: async (tags, exceptRequestId) => {
+          const conflicts = tags.length ? `(SELECT coalesce(json_agg(c), '[]') FROM (${CONFLICT_TAGS_SQL}) c)` : `'[]'::json`;
+          const [row] = await m.query(
+            `SELECT c.v::text AS version, c.epoch::text AS epoch, (SELECT coalesce(json_agg(h), '[]') FROM (${HOLDS_SQL}) h) AS holds, ${conflicts} AS conflicts
+               FROM catalog_version c`,
+            tags.length ? [tags, exceptRequestId] : [],
+          );
+          return { version: row.version, epoch: row.epoch, holds: row.holds, conflicts: toTagMap(row.conflicts) };
+        },
+        facilities: (since) => (since === undefined ? m.query(snapshotSql('0')) : m.query(`${snapshotSql('0')} WHERE f.catalog_v > $1`, [since])),
+      }),
     );
-    return { version: row.version, holds: row.holds, conflicts: toTagMap(row.conflicts) };
   }
 
   /**
    * Conflict tags of the people each facility hosts or holds a place for, other than
-   * `exceptRequestId`'s; only tags among `tags` when given. Inside `tx`, proposals made earlier in
-   * the same transaction count too.
+   * `exceptRequestId`'s; only tags among `tags` when given. Inside a transaction, proposals made
+   * earlier in it count too.
    */
   async conflictTags(tags: string[] | null, exceptRequestId: string | null, tx?: Tx): Promise<Map<string, string[]>> {
     if (tags && !tags.length) return new Map();
-    return toTagMap(await (tx ?? this.ds.manager).query(CONFLICT_TAGS_SQL, [tags, exceptRequestId]));
+    return toTagMap(await this.db.manager(tx).query(CONFLICT_TAGS_SQL, [tags, exceptRequestId]));
   }
 }

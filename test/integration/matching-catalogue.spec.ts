@@ -135,12 +135,18 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
     // the catalogue is loaded before the changes, whichever test ran first
     await compare(76);
     const loads: { whole: boolean; rows: number }[] = [];
-    const original = repo.loadCatalogue;
-    repo.loadCatalogue = async (since) => {
-      const rows = await original.call(repo, since);
-      loads.push({ whole: rows.whole, rows: rows.facilities.length });
-      return rows;
-    };
+    const original = repo.inSnapshot;
+    repo.inSnapshot = (work) =>
+      original.call(repo, (reader) =>
+        work({
+          ...reader,
+          facilities: async (since) => {
+            const rows = await reader.facilities(since);
+            loads.push({ whole: since === undefined, rows: rows.length });
+            return rows;
+          },
+        }),
+      ) as never;
     try {
       await t.sql(`UPDATE facility SET accepting_new_guests = NOT accepting_new_guests WHERE id IN (SELECT id FROM facility ORDER BY id LIMIT 5)`);
       await t.sql(`UPDATE facility_place p SET occupied = occupied + 1
@@ -157,7 +163,7 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
       await compare(79);
       expect(loads.at(-1)).toEqual({ whole: true, rows: 161 });
     } finally {
-      repo.loadCatalogue = original;
+      repo.inSnapshot = original;
     }
   });
 
