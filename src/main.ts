@@ -19,7 +19,6 @@ async function main(): Promise<void> {
   }
   const db = await prepareDatabase(config);
   const app = await createApp(config, db.url);
-  app.enableShutdownHooks();
   await app.listen({ port: config.port, host: config.host });
   const base = config.publicBaseUrl;
   const lines = [`Approdo is listening on ${base}`, `OpenAPI: ${base}/api/docs (JSON: ${base}/api/docs-json)`];
@@ -31,16 +30,38 @@ async function main(): Promise<void> {
     lines.push(`Try: curl -H "Authorization: Bearer <token>" ${base}/api/v1/facilities`);
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
-  const shutdown = async () => {
+  onStopSignal(async (signal) => {
+    const log = new Logger('Shutdown');
+    log.log(`${signal}: no new connections; finishing the requests under way`);
+    // bounded: a request stuck past this is abandoned (its transaction rolls back with the connection)
+    setTimeout(() => {
+      log.error(`still busy after ${config.shutdownTimeoutMs} ms; exiting`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    // stops listening, waits for requests in flight, stops the scheduler, closes the pool
     await app.close();
     await db.stop();
+    log.log('stopped');
     process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  });
+}
+
+/** The first SIGTERM or SIGINT runs `stop`; a second one while stopping exits at once. */
+function onStopSignal(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.on(signal, () => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      stop(signal).catch((e: Error) => {
+        new Logger('Shutdown').error(`could not stop cleanly: ${e.message}`);
+        process.exit(1);
+      });
+    });
 }
 
 main().catch((e: Error) => {
+  // one line, never a stack trace: what failed and (for the embedded server) what to do
   new Logger('Boot').error(`failed to start: ${e.message}`);
   process.exit(1);
 });

