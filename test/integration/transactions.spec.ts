@@ -1,0 +1,88 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { FacilitiesRepository } from '../../src/facilities/facilities.repository.js';
+import { Transactions } from '../../src/database/transactions.repository.js';
+import { NestedAcquisitionError } from '../../src/database/tx-context.js';
+import { aFacility, principals } from '../support/factories.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { FacilitiesService } from '../../src/facilities/facilities.service.js';
+
+/** The unit of work: one connection, ambient to everything called inside it. */
+describe('transactions', () => {
+  let t: TestApp;
+  let tx: Transactions;
+  let ds: DataSource;
+  const pid = async (m = tx.manager()) => (await m.query('SELECT pg_backend_pid() AS pid'))[0].pid as number;
+
+  beforeAll(async () => {
+    t = await startTestApp({ DB_POOL_SIZE: '3' });
+    tx = t.app.get(Transactions);
+    ds = t.app.get(getDataSourceToken());
+  });
+  afterAll(() => t.close());
+
+  it('runs every repository call inside it on its own connection, without being handed the transaction', async () => {
+    const id = (await t.app.get(FacilitiesService).create(principals.admin(), aFacility())).id;
+    const pids = await tx.run(async (m) => {
+      const mine = await pid(m);
+      await m.query(`UPDATE facility SET name = 'renamed in the unit' WHERE id = $1`, [id]);
+      // a repository asked without `tx` still reads the uncommitted change, so it is on the same connection
+      const seen = await t.app.get(FacilitiesRepository).findById(id);
+      return { mine, ambient: await pid(), name: seen?.name };
+    });
+    expect(pids.ambient).toBe(pids.mine);
+    expect(pids.name).toBe('renamed in the unit');
+  });
+
+  it('joins an outer unit of work, and a rollback takes the inner writes with it', async () => {
+    const id = (await t.app.get(FacilitiesService).create(principals.admin(), aFacility({ name: 'Before' }))).id;
+    await expect(
+      tx.run(async (outer) => {
+        const inner = await tx.run(async (m) => {
+          await m.query(`UPDATE facility SET name = 'Inner' WHERE id = $1`, [id]);
+          return pid(m);
+        });
+        expect(inner).toBe(await pid(outer));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await t.sql<{ name: string }>(`SELECT name FROM facility WHERE id = $1`, [id]))[0].name).toBe('Before');
+  });
+
+  it('refuses at once any second connection asked of the pool from inside it', async () => {
+    await expect(tx.run(() => ds.query('SELECT 1'))).rejects.toBeInstanceOf(NestedAcquisitionError);
+    await expect(tx.run(() => ds.transaction((m) => m.query('SELECT 1')))).rejects.toBeInstanceOf(NestedAcquisitionError);
+    // outside a unit of work the pool serves as usual, and afterwards too
+    expect(await ds.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  });
+
+  it('is not ambient once it has ended, even for work it started', async () => {
+    let later: Promise<number> | undefined;
+    const inside = await tx.run(async (m) => {
+      later = new Promise((ok) => setTimeout(() => ok(pid()), 50));
+      return pid(m);
+    });
+    // the late query ran on the pool, not on the finished transaction's released connection
+    expect(typeof (await later)).toBe('number');
+    expect(inside).toEqual(expect.any(Number));
+  });
+
+  it('runs a unit of work again when it lost a deadlock, so both callers succeed', async () => {
+    const [a, b] = [
+      (await t.app.get(FacilitiesService).create(principals.admin(), aFacility())).id,
+      (await t.app.get(FacilitiesService).create(principals.admin(), aFacility())).id,
+    ];
+    let attempts = 0;
+    const lockBoth = (first: string, second: string) =>
+      tx.run(async (m) => {
+        attempts++;
+        await m.query(`SELECT 1 FROM facility WHERE id = $1 FOR UPDATE`, [first]);
+        await new Promise((r) => setTimeout(r, 200));
+        await m.query(`SELECT 1 FROM facility WHERE id = $1 FOR UPDATE`, [second]);
+        return first;
+      });
+    expect(await Promise.all([lockBoth(a, b), lockBoth(b, a)])).toEqual([a, b]);
+    // PostgreSQL chose a victim, and that unit of work ran once more
+    expect(attempts).toBe(3);
+  });
+});
