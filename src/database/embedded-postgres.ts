@@ -20,6 +20,7 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   persistent?: boolean;
   onLog?: (m: string) => void;
+  onNotice?: (m: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
   const persistent = opts.persistent ?? true;
   const server = await startPgServer({
@@ -30,6 +31,7 @@ export async function startEmbeddedPostgres(opts: {
     persistent,
     settings: { max_connections: '300', fsync: persistent ? 'on' : 'off' },
     onLog: opts.onLog,
+    onNotice: opts.onNotice,
   });
   return { url: server.url, stop: server.stop };
 }

@@ -22,7 +22,10 @@ export interface PgServerOptions {
   persistent: boolean;
   /** extra `-c name=value` settings */
   settings?: Record<string, string>;
+  /** the server's own output */
   onLog?: (line: string) => void;
+  /** what a person should know: where binaries or data were moved */
+  onNotice?: (line: string) => void;
 }
 
 export interface PgServer {
@@ -49,9 +52,10 @@ interface Binaries {
 
 export async function startPgServer(o: PgServerOptions): Promise<PgServer> {
   const log = o.onLog ?? (() => undefined);
+  const notice = o.onNotice ?? log;
   const runAs = process.getuid?.() === 0 ? ensurePostgresUser() : undefined;
-  const bins = await reachableBinaries(await packagedBinaries(), runAs, log);
-  const dataDir = await reachableDataDir(resolve(o.dataDir), o.persistent, runAs, log);
+  const bins = await reachableBinaries(await packagedBinaries(), runAs, notice);
+  const dataDir = await reachableDataDir(resolve(o.dataDir), o.persistent, runAs, notice);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(bins, dataDir, o, runAs);
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...(o.settings ?? {}) };
   const args = ['-D', dataDir, '-p', String(o.port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];

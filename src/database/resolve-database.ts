@@ -10,7 +10,7 @@ export async function prepareDatabase(config: AppConfig): Promise<{ url: string;
   let stop = async () => undefined as void;
   if (!url) {
     logger.log(`starting embedded PostgreSQL in ${config.embeddedPostgres.dataDir} on port ${config.embeddedPostgres.port}`);
-    const pg = await startEmbeddedPostgres(config.embeddedPostgres);
+    const pg = await startEmbeddedPostgres({ ...config.embeddedPostgres, onNotice: (m) => logger.log(m) });
     await ensureDatabase(pg.url('postgres'), 'approdo');
     url = pg.url('approdo');
     stop = pg.stop;

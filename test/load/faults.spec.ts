@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,7 +112,10 @@ describe('PostgreSQL stopped and started again', () => {
   const start = () => startPgServer({ dataDir, port, user: 'postgres', password: 'approdo-fault', persistent: true, settings: { fsync: 'off' } });
 
   beforeAll(async () => {
-    dataDir = join(await mkdtemp(join(tmpdir(), 'approdo-fault-')), 'pg');
+    const parent = await mkdtemp(join(tmpdir(), 'approdo-fault-'));
+    // reachable by the postgres user the server runs as under root (else it would keep the data elsewhere)
+    await chmod(parent, 0o755);
+    dataDir = join(parent, 'pg');
     port = await new Promise<number>((ok) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const p = (s.address() as { port: number }).port;
@@ -128,6 +131,7 @@ describe('PostgreSQL stopped and started again', () => {
   afterAll(async () => {
     await t?.close();
     await server?.stop();
+    await rm(server.dataDir, { recursive: true, force: true });
     await rm(join(dataDir, '..'), { recursive: true, force: true });
   });
 
