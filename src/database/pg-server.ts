@@ -69,7 +69,8 @@ export async function startPgServer(o: PgServerOptions): Promise<PgServer> {
     stop: async () => {
       process.removeListener('exit', stopOnExit);
       await stopChild(child);
-      if (!o.persistent) await rm(dataDir, { recursive: true, force: true });
+      // a data folder moved to the temporary folder goes with its parent made for it
+      if (!o.persistent) await rm(dataDir === resolve(o.dataDir) ? dataDir : dirname(dataDir), { recursive: true, force: true });
     },
   };
 }
