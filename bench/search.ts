@@ -462,7 +462,7 @@ export default async function search(ctx: BenchContext): Promise<void> {
   const analyze = () => sql.query('ANALYZE facility, facility_place, place_hold, proposal, placement, placement_request');
 
   const sizes: SizeResult[] = [];
-  let requestIds: string[] = [];
+  const requestIds: string[] = [];
   const caseCodes = new Map<string, string>();
   let servicePath = { count: 0, seconds: 0 };
   let proposalsMade = 0;

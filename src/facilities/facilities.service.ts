@@ -95,7 +95,7 @@ export class FacilitiesService {
       // un-hiding would let the caller read the address it may not see
       if (dto.secretAddress !== undefined && dto.secretAddress !== f.secretAddress && p.role !== 'admin')
         throw forbidden('only an administrator changes whether an address is secret');
-      const { accepts, address, location, provinceCode, ...plain } = dto;
+      const { accepts, address, location, provinceCode: _province, ...plain } = dto;
       const secret = dto.secretAddress ?? f.secretAddress;
       const patch: Partial<FacilityRecord> = { ...plain };
       if (accepts) Object.assign(patch, { acceptsGenders: accepts.genders, acceptsAdults: accepts.adults, acceptsMinors: accepts.minors, acceptsChildren: accepts.children });
