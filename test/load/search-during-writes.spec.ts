@@ -16,6 +16,8 @@ import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 const SEARCHERS = 10;
 const MANAGERS = 10;
 const SECONDS = Number(process.env.SEARCH_DURING_WRITES_SECONDS ?? 20);
+const MIN_SAVES = 50;
+const MIN_SEARCHES = 100;
 const PROVINCES = ['GE', 'SP', 'SV', 'LU', 'FI', 'MI', 'TO', 'RM'];
 
 interface Check {
@@ -81,9 +83,11 @@ describe(`${SEARCHERS} searchers while ${MANAGERS} managers save beds for ${SECO
     const until = Date.now() + SECONDS * 1000;
     const searchStatuses: number[] = [];
     const saveStatuses: number[] = [];
+    // at least SECONDS, and long enough that many saves land between searches, however busy the machine
+    const going = () => Date.now() < until || saveStatuses.filter((x) => x === 200).length < MIN_SAVES || searchStatuses.length < MIN_SEARCHES;
     const national = bearer(searching.token(principals.national()));
     const searcher = async (n: number) => {
-      for (let i = 0; Date.now() < until; i++) {
+      for (let i = 0; going(); i++) {
         const { caseCode: _c, urgency: _u, ...profile } = aRequest({
           person: { gender: (['female', 'transgender', 'male'] as const)[(n + i) % 3], children: (n + i) % 2 ? [{ age: 4 }] : [] },
           protectionLevel: (['high', 'medium', 'low'] as const)[i % 3],
@@ -95,7 +99,7 @@ describe(`${SEARCHERS} searchers while ${MANAGERS} managers save beds for ${SECO
       }
     };
     const manager = async (n: number) => {
-      for (let i = 0; Date.now() < until; i++) {
+      for (let i = 0; going(); i++) {
         const id = facilityIds[(n * 7 + i * 13) % facilityIds.length];
         const auth = bearer(saving.token(principals.manager(id)));
         const { body } = await saving.http().get(`/api/v1/facilities/${id}/availability`).set(auth);
@@ -120,10 +124,8 @@ describe(`${SEARCHERS} searchers while ${MANAGERS} managers save beds for ${SECO
       matching.rank = originalRank;
     }
 
-    expect(searchStatuses.length).toBeGreaterThan(SEARCHERS * 5);
     expect(searchStatuses.filter((s) => s !== 200)).toEqual([]);
     expect(saveStatuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
-    expect(saveStatuses.filter((s) => s === 200).length).toBeGreaterThan(MANAGERS * 5);
     expect(checks).toHaveLength(searchStatuses.length);
     const weights = searching.config.matching.weights;
     let withCandidates = 0;
@@ -133,5 +135,5 @@ describe(`${SEARCHERS} searchers while ${MANAGERS} managers save beds for ${SECO
     }
     // the comparison means something only when searches find places
     expect(withCandidates).toBeGreaterThan(checks.length / 4);
-  });
+  }, 300_000);
 });
