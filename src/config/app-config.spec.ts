@@ -14,6 +14,13 @@ describe('loadConfig', () => {
     expect(Object.values(c.matching.weights).reduce((a, b) => a + b, 0)).toBe(100);
   });
 
+  it('reads the pool, the guard and the log level', () => {
+    expect(loadConfig(base).db).toEqual({ poolSize: 20, acquireTimeoutMs: 5000, txGuard: true });
+    expect(loadConfig({ ...base, DB_POOL_SIZE: '8', DB_POOL_ACQUIRE_TIMEOUT_MS: '250' }).db).toMatchObject({ poolSize: 8, acquireTimeoutMs: 250 });
+    expect(loadConfig({ ...base, LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(loadConfig({ ...base, LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+  });
+
   it('turns demo data off for an external database unless asked', () => {
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x' }).demoData).toBe(false);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x', DEMO_DATA: 'true' }).demoData).toBe(true);
@@ -33,6 +40,12 @@ describe('loadConfig', () => {
     [{ MATCHING_WEIGHTS: '{"language":40}' }, 'add up to 100'],
     [{ MATCHING_WEIGHTS: '{"charm":0}' }, 'unknown criterion'],
     [{ MATCHING_WEIGHTS: 'not json' }, 'MATCHING_WEIGHTS'],
+    // "info" once switched every log off without a word
+    [{ LOG_LEVEL: 'info' }, 'LOG_LEVEL'],
+    [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
+    [{ DB_POOL_ACQUIRE_TIMEOUT_MS: 'soon' }, 'DB_POOL_ACQUIRE_TIMEOUT_MS'],
+    [{ DB_TX_GUARD: 'sometimes' }, 'DB_TX_GUARD'],
+    [{ SHUTDOWN_TIMEOUT_MS: '-1' }, 'SHUTDOWN_TIMEOUT_MS'],
   ])('rejects %j', (env, fragment) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(fragment);
@@ -66,6 +79,12 @@ describe('loadConfig', () => {
         loadConfig({ ...prod, JWT_SECRET: dev.jwt.secret, ADDRESS_ENCRYPTION_KEY: dev.addressEncryptionKey.toString('base64') }),
       ).toThrow(/development default/);
     });
+    it('keeps the transaction guard off in production unless asked', () => {
+      const secrets = { JWT_SECRET: 'x'.repeat(40), ADDRESS_ENCRYPTION_KEY: 'a'.repeat(64) };
+      expect(loadConfig({ NODE_ENV: 'production', ...secrets }).db.txGuard).toBe(false);
+      expect(loadConfig({ NODE_ENV: 'production', DB_TX_GUARD: 'true', ...secrets }).db.txGuard).toBe(true);
+    });
+
     it('starts with real secrets', () => {
       const c = loadConfig({ ...prod, JWT_SECRET: 'x'.repeat(40), ADDRESS_ENCRYPTION_KEY: 'cd'.repeat(32) });
       expect(c.production).toBe(true);

@@ -39,6 +39,31 @@ describe('HTTP hardening', () => {
     expect((await t.http().get('/api/v1/regions').set(bearer(t.token(principals.admin())))).status).toBe(200);
   });
 
+  it('counts a verified caller by its sub, however many tokens it holds, and says when to retry', async () => {
+    const someone = { ...principals.uor('09'), sub: 'uor-with-two-tokens' };
+    const [first, second] = [t.token(someone), t.token({ ...someone, email: 'other@example.org' })];
+    expect(first).not.toBe(second);
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push((await t.http().get('/api/v1/regions').set(bearer(i % 2 ? first : second))).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    const limited = await t.http().get('/api/v1/regions').set(bearer(first));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('counts made-up tokens by the address that sends them', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await t.http().get('/api/v1/regions').set(bearer(`made.up.${i}`))).status);
+    // unverified: 401 until the address has used its minute (earlier tests used some of it), then 429
+    const first429 = statuses.indexOf(429);
+    expect(first429).toBeGreaterThan(0);
+    expect(first429).toBeLessThanOrEqual(20);
+    expect(statuses.slice(0, first429).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(first429).every((s) => s === 429)).toBe(true);
+    // a verified caller from the same address is not starved by the flood
+    expect((await t.http().get('/api/v1/regions').set(bearer(t.token(principals.uor('12'))))).status).toBe(200);
+  });
+
   it('refuses bodies over the limit with 413', async () => {
     const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(principals.admin()))).set('content-type', 'application/json')
       .send(JSON.stringify({ name: 'x'.repeat(t.config.bodyLimitBytes + 10) }));

@@ -102,6 +102,42 @@ describe('connections terminated under load (pg_terminate_backend)', () => {
   });
 });
 
+describe('a pool with no connection to spare', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ DB_POOL_SIZE: '1', DB_POOL_ACQUIRE_TIMEOUT_MS: '300' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 503 service_busy with Retry-After to the caller that waited too long, and serves the one that held it', async () => {
+    const admin = bearer(t.token(principals.admin()));
+    const facility = (await t.http().post('/api/v1/facilities').set(admin).send(aFacility())).body.id;
+    const manager = bearer(t.token(principals.manager(facility)));
+    const blocker = new pg.Client({ connectionString: t.dbUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM facility WHERE id = $1 FOR UPDATE', [facility]);
+      // this one takes the only connection and waits for the row inside its transaction
+      const holding = t.http().post(`/api/v1/facilities/${facility}/availability/confirm`).set(manager).then((r) => r);
+      for (let i = 0; i < 400; i++) {
+        const [w] = await sqlOn<{ n: number }>(t.dbUrl, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'approdo' AND wait_event_type = 'Lock'`);
+        if (w.n === 1) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const busy = await t.http().get(`/api/v1/facilities/${facility}`).set(admin);
+      expect(busy.status).toBe(503);
+      expect(busy.body).toMatchObject({ statusCode: 503, code: 'service_busy' });
+      expect(busy.headers['retry-after']).toBe('1');
+      await blocker.query('COMMIT');
+      expect((await holding).status).toBe(200);
+    } finally {
+      await blocker.end();
+    }
+    expect((await t.http().get(`/api/v1/facilities/${facility}`).set(admin)).status).toBe(200);
+  });
+});
+
 describe('PostgreSQL stopped and started again', () => {
   let server: PgServer;
   let dataDir: string;
