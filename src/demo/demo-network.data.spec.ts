@@ -66,6 +66,8 @@ const DEFAULT_LEVEL: Record<FacilityType, ProtectionLevel> = {
   protected_flat: 'medium',
   semi_autonomy_flat: 'low',
   autonomy_flat: 'low',
+  social_housing: 'low',
+  emergency_accommodation: 'low',
 };
 
 const regionOf = (f: DemoFacility): string => PROVINCES[f.provinceCode][0];

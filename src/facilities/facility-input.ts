@@ -8,6 +8,8 @@ export const DEFAULT_PROTECTION: Record<FacilityType, ProtectionLevel> = {
   protected_flat: 'medium',
   semi_autonomy_flat: 'low',
   autonomy_flat: 'low',
+  social_housing: 'low',
+  emergency_accommodation: 'low',
 };
 
 export interface PlaceNumbersInput {
