@@ -42,6 +42,27 @@ export function assertPlacesConsistent(places: PlaceNumbersInput[]): void {
   }
 }
 
+/** Who the facility accepts, as far as place kinds go. */
+export interface AcceptsKinds {
+  adults: boolean;
+  minors: boolean;
+  children: boolean;
+}
+
+/** Whether the facility may have places of `kind`: adult beds take adults, minor places minors, and
+ * a mother_child unit one adult, or a minor where minors are accepted, with her or his children. */
+export function kindAccepted(a: AcceptsKinds, kind: PlaceKind): boolean {
+  if (kind === 'adult') return a.adults;
+  if (kind === 'minor') return a.minors;
+  return a.children && (a.adults || a.minors);
+}
+
+/** A manager cannot add a place kind the facility does not accept: 422 kind_not_accepted. */
+export function assertKindAccepted(a: AcceptsKinds, kind: PlaceKind): void {
+  if (!kindAccepted(a, kind))
+    throw unprocessable('kind_not_accepted', `the facility does not accept the guests ${kind} places are for; change whom it accepts first`, { kind });
+}
+
 /** Where matching measures from. A secret facility's point is coarsened to about 10 km. */
 export function matchPoint(location: GeoPoint | undefined | null, centroid: GeoPoint, secret: boolean): GeoPoint {
   const p = location ?? centroid;

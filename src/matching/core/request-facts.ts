@@ -57,6 +57,11 @@ export interface RequestFacts {
   readonly currentFacilityId: string | null;
 }
 
+/** The profile as stored and judged: a child without a sex (the old shape) is of 'unknown' sex. */
+export function withChildSexes<P extends PersonProfile>(person: P): P {
+  return { ...person, children: person.children.map((c) => ({ age: c.age, sex: c.sex ?? 'unknown' })) };
+}
+
 /** The oldest boy among the children, -1 when none. */
 export function oldestBoy(person: PersonProfile): number {
   let oldest = -1;
