@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ProposalDecisionsService } from '../../src/proposals/proposal-decisions.service.js';
 import { dayOf } from '../../src/placements/discharge-date.js';
 import { aFacility, aRequest, principals, type RequestOverrides } from '../support/factories.js';
@@ -167,6 +168,15 @@ describe('the seeds’ practice (e2e)', () => {
       const search = await t.http().post('/api/v1/capacity/search').set(as(uor)).send((({ caseCode: _c, urgency: _u, ...profile }) => profile)(aRequest(o)));
       expect(search.status).toBe(400);
       expect(fieldsOf(search.body)).toContain(field);
+    });
+
+    it('accepts the README’s example request as written', async () => {
+      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+      const section = readme.slice(readme.indexOf("## The seeds' practice"));
+      const example = JSON.parse(section.slice(section.indexOf('```json') + 7, section.indexOf('```', section.indexOf('```json') + 7)));
+      const res = await t.http().post('/api/v1/placement-requests').set(as(principals.uor('10'))).send(example);
+      expect(res.status).toBe(201);
+      expect(res.body.person).toMatchObject({ legalStatus: 'no_permit', nationality: 'NG', children: [{ age: 0, sex: 'female' }] });
     });
 
     it('keeps the old children shape (sex unknown), and stores the new person fields', async () => {
