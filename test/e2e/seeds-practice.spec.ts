@@ -340,6 +340,11 @@ describe('the seeds’ practice (e2e)', () => {
       expect(mails.map((m) => m.recipient)).toEqual(['uor.toscana@example.org']);
       expect(mails[0].subject).toContain('XREG-1');
       for (const secret of ['RO', 'female', 'sexual', 'Via di Prova', 'anni']) expect(mails[0].body_text).not.toContain(secret);
+      // the facility reads the profile it needs to decide; the nationality is for reports only
+      const toLucca = (await t.http().get(`/api/v1/placement-requests/${r.id}`).set(as(uor))).body.proposals.find((x: Json) => x.facilityId === lucca.id);
+      const seen = (await t.http().get(`/api/v1/proposals/${toLucca.id}`).set(as(lucca.manager))).body;
+      expect(seen.case.person).toMatchObject({ age: 31, languages: ['ro'] });
+      expect(seen.case.person).not.toHaveProperty('nationality');
     });
 
     it('tells the facility when its proposal is withdrawn: by the UOR, by another acceptance, by a cancellation', async () => {
