@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { type Actor, HoldsService } from '../availability/holds.service.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { conflict, notFound } from '../common/errors/domain-error.js';
+import { conflict, DomainError, notFound } from '../common/errors/domain-error.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
 import { assertDischargeDate, dayOf } from './discharge-date.js';
@@ -58,14 +58,20 @@ export class PlacementsService {
   async endForTransfer(t: Tx, actor: Actor, previousPlacementId: string): Promise<string | null> {
     const previous = await this.repo.lockById(t, previousPlacementId);
     if (!previous || previous.status !== 'active') return null;
-    await this.endLocked(t, actor, previous, 'transferred', dayOf(this.clock.now()));
+    // the old house's manager may already have freed the bed by hand: the admission is not held up by it
+    await this.endLocked(t, actor, previous, 'transferred', dayOf(this.clock.now()), { bedMayBeFree: true });
     return previous.id;
   }
 
   /** Frees the place, ends the placement and closes its request; `placement` is locked by the caller. */
-  private async endLocked(t: Tx, actor: Actor, placement: PlacementEntity, reason: DischargeReason, date: string) {
+  private async endLocked(t: Tx, actor: Actor, placement: PlacementEntity, reason: DischargeReason, date: string, o: { bedMayBeFree?: boolean } = {}) {
     const now = this.clock.now();
-    await this.holds.discharge(actor, placement.facilityId, placement.placeKind, { reason, placementId: placement.id }, t);
+    try {
+      await this.holds.discharge(actor, placement.facilityId, placement.placeKind, { reason, placementId: placement.id }, t);
+    } catch (e) {
+      // refused before any write (see HoldsService.discharge): nothing to undo
+      if (!(o.bedMayBeFree && e instanceof DomainError && e.code === 'nothing_occupied')) throw e;
+    }
     await this.repo.update(t, placement.id, { status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
     await this.requests.update(t, placement.requestId, { status: 'closed', closedAt: now, updatedAt: now });
     await this.audit.record(t, actor, 'placement.discharge', 'placement', placement.id, { reason });

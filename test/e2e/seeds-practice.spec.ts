@@ -262,7 +262,7 @@ describe('the seeds’ practice (e2e)', () => {
       expect(audit[0].details).toMatchObject({ transferredFrom: first.placementId });
     });
 
-    it('a transfer whose previous placement can no longer end rolls the admission back whole', async () => {
+    it('a transfer whose old bed was already freed by hand still ends the old placement, and frees no second bed', async () => {
       const casa = await freshFacility(t, { provinceCode: 'GE', places: [{ kind: 'adult', total: 2 }] });
       const flat = await freshFacility(t, { provinceCode: 'SP', type: 'semi_autonomy_flat', places: [{ kind: 'adult', total: 2 }] });
       const first = await place(casa);
@@ -272,11 +272,18 @@ describe('the seeds’ practice (e2e)', () => {
       // the old house's manager corrected the numbers by hand: no occupied bed left to free
       const v = (await t.http().get(`/api/v1/facilities/${casa.id}/availability`).set(as(casa.manager))).body.version;
       await t.http().put(`/api/v1/facilities/${casa.id}/availability`).set(as(casa.manager)).send({ version: v, places: [{ kind: 'adult', total: 2, occupied: 0, outOfService: 0 }] }).expect(200);
-      const refused = await act(p.id, 'admit', flat.manager);
-      expect(refused.status).toBe(422);
-      expect(await t.sql(`SELECT id FROM placement WHERE request_id = $1`, [transfer.id])).toEqual([]);
-      expect(await places(flat.id)).toMatchObject({ occupied: 0, held: 1 });
-      expect((await t.sql(`SELECT status FROM placement WHERE id = $1`, [first.placementId]))[0].status).toBe('active');
+      const admitted = await act(p.id, 'admit', flat.manager);
+      expect(admitted.status).toBe(200);
+      expect(await places(flat.id)).toMatchObject({ occupied: 1, held: 0 });
+      expect(await places(casa.id)).toMatchObject({ occupied: 0, free: 2 });
+      expect((await t.sql(`SELECT status, discharge_reason FROM placement WHERE id = $1`, [first.placementId]))[0]).toEqual({ status: 'discharged', discharge_reason: 'transferred' });
+      // a manual discharge of a bed nobody occupies is still refused
+      const again = await place(casa);
+      await t.http().put(`/api/v1/facilities/${casa.id}/availability`).set(as(casa.manager))
+        .send({ version: (await t.http().get(`/api/v1/facilities/${casa.id}/availability`).set(as(casa.manager))).body.version, places: [{ kind: 'adult', total: 2, occupied: 0, outOfService: 0 }] })
+        .expect(200);
+      const manual = await t.http().post(`/api/v1/placements/${again.placementId}/discharge`).set(as(casa.manager)).send({ reason: 'completed', date: dayOf(t.clock.now()) });
+      expect(manual.body).toMatchObject({ statusCode: 422, code: 'nothing_occupied' });
     });
   });
 
