@@ -243,8 +243,20 @@ describe('the seeds’ practice (e2e)', () => {
       const activeBefore = await t.sql(`SELECT id FROM placement WHERE status = 'active' AND request_id = ANY($1)`, [[first.request.id, transfer.id]]);
       expect(activeBefore.map((r) => r.id)).toEqual([first.placementId]);
 
-      const admitted = await act(p.id, 'admit', flat.manager);
+      // while the admission runs, every snapshot sees exactly one active placement for her
+      let done = false;
+      const seen: number[] = [];
+      const watch = (async () => {
+        while (!done) {
+          const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM placement WHERE status = 'active' AND request_id = ANY($1)`, [[first.request.id, transfer.id]]);
+          seen.push(n);
+        }
+      })();
+      const admitted = await Promise.resolve(act(p.id, 'admit', flat.manager)).finally(() => (done = true));
+      await watch;
       expect(admitted.status).toBe(200);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen)).toEqual(new Set([1]));
       const rows = await t.sql<{ id: string; status: string; discharge_reason: string | null; discharge_date: string | null; xmin: string }>(
         `SELECT id, status, discharge_reason, to_char(discharge_date, 'YYYY-MM-DD') AS discharge_date, xmin::text FROM placement WHERE request_id = ANY($1)`,
         [[first.request.id, transfer.id]],
