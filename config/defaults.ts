@@ -16,16 +16,22 @@ export const defaults = {
   },
   "devAddressEncryptionKey": "YXBwcm9kby1sb2NhbC1kZXYta2V5LW5vdC1zZWNyZXQ=",
   "holdTtlHours": 24,
+  "holdTtlHoursByUrgency": {
+    "immediate": 6,
+    "within_24h": 24,
+    "planned": 72
+  },
   "staleAfterHours": 24,
   "matching": {
     "weights": {
       "stage_fit": 25,
       "language": 15,
       "exploitation_expertise": 15,
-      "proximity": 10,
+      "proximity": 5,
       "protection_fit": 15,
       "place_kind_fit": 10,
-      "freshness": 10
+      "freshness": 10,
+      "services": 5
     },
     "defaultLimit": 20
   },

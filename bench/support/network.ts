@@ -142,6 +142,8 @@ const TYPE_LABEL: Record<FacilityType, string> = {
   protected_flat: 'Appartamento protetto',
   semi_autonomy_flat: 'Appartamento di semi-autonomia',
   autonomy_flat: 'Appartamento per l’autonomia',
+  social_housing: 'Alloggio sociale',
+  emergency_accommodation: 'Accoglienza in emergenza',
 };
 const ORG_KIND = ['Cooperativa Sociale', 'Associazione', 'Fondazione', 'Consorzio', 'Opera'];
 const ORG_NAME = ['Approdo', 'Il Faro', 'La Rondine', 'Mare Aperto', 'Strade Nuove', 'Ponte', 'Libera Rotta', 'Orizzonte', 'La Bussola', 'Itaca', 'Nuovi Passi', 'Terra Ferma'];

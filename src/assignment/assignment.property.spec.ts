@@ -7,6 +7,8 @@ import {
   PLACE_KINDS,
   PROTECTION_LEVELS,
   SUPPORTS,
+  SERVICES,
+  LEGAL_STATUSES,
 } from '../matching/matching.types.js';
 import type { FacilitySnapshot, MatchRequest } from '../matching/matching.types.js';
 import { checkHardConstraints } from '../matching/core/hard-constraints.js';
@@ -57,10 +59,15 @@ const arbFacility = (id: string, shape: Shape): fc.Arbitrary<FacilitySnapshot> =
         adults: mostly(true, fc.boolean()),
         minors: fc.boolean(),
         children: mostly(true, fc.boolean()),
+        boysUpToAge: mostly(null, fc.integer({ min: 0, max: 17 })),
       }),
       languages: fc.subarray(LANGS),
       exploitationExpertise: fc.subarray([...EXPLOITATION_TYPES]),
       supports: mostly([...SUPPORTS], fc.subarray([...SUPPORTS])),
+      services: fc.subarray([...SERVICES]),
+      wheelchairAccessible: fc.boolean(),
+      lgbtSafe: fc.boolean(),
+      legalStatusesAccepted: mostly([], fc.subarray([...LEGAL_STATUSES], { minLength: 1 })),
       acceptingNewGuests: mostly(true, fc.boolean()),
       freshness: fc.constantFrom('fresh' as const, 'stale' as const, 'unknown' as const),
       places: fc.uniqueArray(

@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { conflict, forbidden, notFound } from '../common/errors/domain-error.js';
 import { Transactions } from '../database/transactions.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
-import { assertPlacesConsistent } from '../facilities/facility-input.js';
+import { assertKindAccepted, assertPlacesConsistent } from '../facilities/facility-input.js';
 import { presentPlaces } from '../facilities/facility.presenter.js';
 import type { FacilityRecord } from '../facilities/facility.record.js';
 import { canManageAvailability, facilityAccess } from '../facilities/facility.visibility.js';
@@ -42,6 +42,7 @@ export class AvailabilityService {
       const events: NewAvailabilityEvent[] = [];
       for (const next of dto.places) {
         const before = current.find((c) => c.kind === next.kind);
+        if (!before) assertKindAccepted({ adults: f.acceptsAdults, minors: f.acceptsMinors, children: f.acceptsChildren }, next.kind);
         const held = before?.held ?? 0;
         assertPlacesConsistent([{ ...next, held, childCapacity: next.childCapacity ?? (next.kind === 'mother_child' ? before?.childCapacity : undefined) }]);
         const childCapacity = next.kind === 'mother_child' ? (next.childCapacity ?? before?.childCapacity ?? null) : null;

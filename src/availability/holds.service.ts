@@ -30,9 +30,9 @@ export class HoldsService {
    * Holds a free place of `kind`, or throws 409 no_free_place. One statement: inside `tx` when
    * given (a proposal), else on its own, atomically.
    */
-  async hold(actor: Actor, facilityId: string, kind: PlaceKind, referenceId: string | null = null, tx?: Tx): Promise<HoldRow> {
+  async hold(actor: Actor, facilityId: string, kind: PlaceKind, referenceId: string | null = null, tx?: Tx, ttlHours = this.config.holdTtlHours): Promise<HoldRow> {
     const now = this.clock.now();
-    const expiresAt = new Date(now.getTime() + this.config.holdTtlHours * 3_600_000);
+    const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
     const r = await this.repo.holdAtomically(tx ?? this.tx.reader, { facilityId, kind, referenceId, now, expiresAt, actorSub: actor.sub, actorRole: actor.role });
     if (r.outcome === 'no_kind') throw conflict('no_free_place', `the facility has no ${kind} places`);
     if (r.outcome !== 'held' || !r.holdId) throw conflict('no_free_place', `no free ${kind} place left`, { facilityId, kind });
@@ -85,10 +85,15 @@ export class HoldsService {
   }
 
   /** A fresh TTL from now, e.g. once a proposal is accepted and the person travels. */
-  async extend(holdId: string, tx: Tx): Promise<Date> {
-    const expiresAt = new Date(this.clock.now().getTime() + this.config.holdTtlHours * 3_600_000);
+  async extend(holdId: string, tx: Tx, ttlHours = this.config.holdTtlHours): Promise<Date> {
+    const expiresAt = new Date(this.clock.now().getTime() + ttlHours * 3_600_000);
     await this.repo.extendHold(tx, holdId, expiresAt);
     return expiresAt;
+  }
+
+  /** How long a proposal for a request of this urgency holds its place (configurable). */
+  ttlHoursFor(urgency: keyof AppConfig['holdTtlHoursByUrgency']): number {
+    return this.config.holdTtlHoursByUrgency[urgency];
   }
 
   /** Live holds past expiry; the proposals job expires them with their proposals. */

@@ -44,7 +44,7 @@ export class BatchAssignmentService implements OnApplicationBootstrap {
     const tags = await this.matching.conflictTags(null, null);
     const facilities = await this.matching.loadSnapshots(undefined, (id) => tags.get(id) ?? []);
     const result = await solveAssignment({
-      requests: open.map((r) => ({ id: r.id, arrival: r.createdAt.getTime(), match: this.requests.toMatch(r) })),
+      requests: await Promise.all(open.map(async (r) => ({ id: r.id, arrival: r.createdAt.getTime(), match: await this.requests.toMatchLive(r) }))),
       facilities,
       weights: this.config.matching.weights,
       timeLimitSeconds: dto.timeLimitSeconds,

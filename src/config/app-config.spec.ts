@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     expect(c.demoData).toBe(true);
     expect(c.addressEncryptionKey).toHaveLength(32);
     expect(c.holdTtlHours).toBe(24);
+    expect(c.holdTtlHoursByUrgency).toEqual({ immediate: 6, within_24h: 24, planned: 72 });
     expect(c.staleAfterHours).toBe(24);
     expect(Object.values(c.matching.weights).reduce((a, b) => a + b, 0)).toBe(100);
   });
@@ -32,6 +33,9 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ HOLD_TTL_HOURS: '0' }, 'HOLD_TTL_HOURS'],
+    [{ HOLD_TTL_HOURS_IMMEDIATE: '0' }, 'HOLD_TTL_HOURS_IMMEDIATE'],
+    [{ HOLD_TTL_HOURS_WITHIN_24H: 'x' }, 'HOLD_TTL_HOURS_WITHIN_24H'],
+    [{ HOLD_TTL_HOURS_PLANNED: '1000' }, 'HOLD_TTL_HOURS_PLANNED'],
     [{ STALE_AFTER_HOURS: '1.5' }, 'STALE_AFTER_HOURS'],
     [{ DEMO_DATA: 'maybe' }, 'DEMO_DATA'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
@@ -52,9 +56,14 @@ describe('loadConfig', () => {
   });
 
   it('accepts weights that still add up to 100', () => {
-    const c = loadConfig({ ...base, MATCHING_WEIGHTS: '{"language":20,"proximity":5}' });
+    const c = loadConfig({ ...base, MATCHING_WEIGHTS: '{"language":20,"stage_fit":20}' });
     expect(c.matching.weights.language).toBe(20);
-    expect(c.matching.weights.proximity).toBe(5);
+    expect(c.matching.weights.stage_fit).toBe(20);
+  });
+
+  it('reads the hold TTL of each urgency', () => {
+    const c = loadConfig({ ...base, HOLD_TTL_HOURS_IMMEDIATE: '4', HOLD_TTL_HOURS_PLANNED: '96' });
+    expect(c.holdTtlHoursByUrgency).toEqual({ immediate: 4, within_24h: 24, planned: 96 });
   });
 
   it('accepts a hex encryption key', () => {

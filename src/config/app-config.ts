@@ -30,6 +30,8 @@ export interface AppConfig {
   };
   addressEncryptionKey: Buffer<ArrayBufferLike>;
   holdTtlHours: number;
+  /** how long a proposal holds a place, by the request's urgency (holds of no request use holdTtlHours) */
+  holdTtlHoursByUrgency: { immediate: number; within_24h: number; planned: number };
   staleAfterHours: number;
   matching: { weights: MatchingWeights; defaultLimit: number };
   bodyLimitBytes: number;
@@ -186,6 +188,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     addressEncryptionKey,
     holdTtlHours: int(env, 'HOLD_TTL_HOURS', defaults.holdTtlHours, problems, 1, 24 * 14),
+    holdTtlHoursByUrgency: {
+      immediate: int(env, 'HOLD_TTL_HOURS_IMMEDIATE', defaults.holdTtlHoursByUrgency.immediate, problems, 1, 24 * 14),
+      within_24h: int(env, 'HOLD_TTL_HOURS_WITHIN_24H', defaults.holdTtlHoursByUrgency.within_24h, problems, 1, 24 * 14),
+      planned: int(env, 'HOLD_TTL_HOURS_PLANNED', defaults.holdTtlHoursByUrgency.planned, problems, 1, 24 * 14),
+    },
     staleAfterHours: int(env, 'STALE_AFTER_HOURS', defaults.staleAfterHours, problems, 1, 24 * 30),
     matching: {
       weights: weights(env, problems),

@@ -1,4 +1,9 @@
+import { E164 } from '../facilities/dto/create-facility.dto.js';
+import { kindAccepted } from '../facilities/facility-input.js';
+import { REGIONS } from '../regions/regions.data.js';
 import {
+  LEGAL_STATUSES,
+  SERVICES,
   EXPLOITATION_TYPES,
   FACILITY_TYPES,
   GENDERS,
@@ -42,6 +47,25 @@ const PROVINCES: Record<string, [string, number, number]> = {
   PA: ['19', 38.1157, 13.3615],
   CT: ['19', 37.5079, 15.083],
   RG: ['19', 36.9269, 14.7255],
+  AO: ['02', 45.737, 7.3201],
+  TN: ['04', 46.0748, 11.1217],
+  BZ: ['04', 46.4983, 11.3548],
+  TS: ['06', 45.6495, 13.7768],
+  UD: ['06', 46.0711, 13.2346],
+  PG: ['10', 43.1107, 12.3908],
+  TR: ['10', 42.5636, 12.6427],
+  AN: ['11', 43.6158, 13.5189],
+  MC: ['11', 43.2984, 13.4535],
+  PE: ['13', 42.4618, 14.2161],
+  AQ: ['13', 42.3498, 13.3995],
+  CB: ['14', 41.5603, 14.6627],
+  IS: ['14', 41.594, 14.233],
+  PZ: ['17', 40.6404, 15.8056],
+  MT: ['17', 40.6664, 16.6043],
+  RC: ['18', 38.1105, 15.6613],
+  CS: ['18', 39.2983, 16.2537],
+  CA: ['20', 39.2238, 9.1217],
+  SS: ['20', 40.7259, 8.5557],
 };
 const TUSCANY = '09';
 const LOMBARDY = '03';
@@ -57,6 +81,16 @@ const REGION_SLUGS: Record<string, string> = {
   '15': 'campania',
   '16': 'puglia',
   '19': 'sicilia',
+  '02': 'valle-daosta',
+  '04': 'trentino-alto-adige',
+  '06': 'friuli-venezia-giulia',
+  '10': 'umbria',
+  '11': 'marche',
+  '13': 'abruzzo',
+  '14': 'molise',
+  '17': 'basilicata',
+  '18': 'calabria',
+  '20': 'sardegna',
 };
 
 const DEFAULT_LEVEL: Record<FacilityType, ProtectionLevel> = {
@@ -66,6 +100,8 @@ const DEFAULT_LEVEL: Record<FacilityType, ProtectionLevel> = {
   protected_flat: 'medium',
   semi_autonomy_flat: 'low',
   autonomy_flat: 'low',
+  social_housing: 'low',
+  emergency_accommodation: 'low',
 };
 
 const regionOf = (f: DemoFacility): string => PROVINCES[f.provinceCode][0];
@@ -83,9 +119,10 @@ const freeOf = (f: DemoFacility): number =>
 
 describe('demo network data', () => {
   it('is large and spread enough', () => {
-    expect(DEMO_FACILITIES.length).toBeGreaterThanOrEqual(36);
-    expect(new Set(DEMO_FACILITIES.map((f) => f.provinceCode)).size).toBeGreaterThanOrEqual(15);
-    expect(new Set(DEMO_FACILITIES.map(regionOf)).size).toBeGreaterThanOrEqual(7);
+    expect(DEMO_FACILITIES.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(DEMO_FACILITIES.map((f) => f.provinceCode)).size).toBeGreaterThanOrEqual(30);
+    // every one of the 20 regions
+    expect([...new Set(DEMO_FACILITIES.map(regionOf))].sort()).toEqual(REGIONS.map((r) => r.code).sort());
   });
 
   it('uses only real province sigla known to the test', () => {
@@ -164,11 +201,8 @@ describe('demo network data', () => {
       if (kinds.includes('minor')) expect(f.accepts.minors).toBe(true);
       if (f.accepts.minors) expect(kinds).toContain('minor');
       if (kinds.includes('adult')) expect(f.accepts.adults).toBe(true);
-      if (kinds.includes('mother_child')) {
-        expect(f.accepts.adults).toBe(true);
-        expect(f.accepts.children).toBe(true);
-        expect(f.accepts.genders).toContain('female');
-      }
+      // a mother_child unit hosts one adult, or a minor where minors are accepted, with her or his children
+      for (const k of kinds) expect(kindAccepted(f.accepts, k)).toBe(true);
       if (f.accepts.children) expect(kinds).toContain('mother_child');
     }
   });
@@ -211,6 +245,46 @@ describe('demo network data', () => {
     for (const f of DEMO_FACILITIES) if (f.intakeNote) expect(f.acceptingNewGuests).toBe(false);
 
     expect(DEMO_FACILITIES.filter((f) => freeOf(f) === 0).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps the seeds-practice fields well formed', () => {
+    for (const f of DEMO_FACILITIES) {
+      if (f.onCallPhone !== undefined) expect(f.onCallPhone).toMatch(E164);
+      for (const s of f.services ?? []) expect(SERVICES).toContain(s);
+      for (const s of f.legalStatusesAccepted ?? []) expect(LEGAL_STATUSES).toContain(s);
+      const limit = f.accepts.boysUpToAge;
+      if (limit != null) {
+        expect(Number.isInteger(limit) && limit >= 0 && limit <= 17).toBe(true);
+        expect(f.accepts.children).toBe(true);
+      }
+    }
+    expect(DEMO_FACILITIES.filter((f) => f.onCallPhone).length).toBeGreaterThanOrEqual(15);
+  });
+
+  describe('the seeds-practice facilities', () => {
+    const hasUnit = (f: DemoFacility) => f.places.some((p) => p.kind === 'mother_child' && p.total > 0);
+    it('has units for a minor mother with her child', () => {
+      expect(DEMO_FACILITIES.filter((f) => f.accepts.minors && f.accepts.children && f.accepts.genders.includes('female') && hasUnit(f)).length).toBeGreaterThanOrEqual(2);
+    });
+    it('has units for a man with his child', () => {
+      expect(DEMO_FACILITIES.filter((f) => f.accepts.genders.includes('male') && f.accepts.adults && f.accepts.children && hasUnit(f)).length).toBeGreaterThanOrEqual(2);
+    });
+    it('has facilities with boys’ age limits, and mother-child units without one', () => {
+      expect(DEMO_FACILITIES.filter((f) => f.accepts.boysUpToAge != null).length).toBeGreaterThanOrEqual(5);
+      expect(DEMO_FACILITIES.filter((f) => hasUnit(f) && f.accepts.boysUpToAge == null).length).toBeGreaterThanOrEqual(2);
+    });
+    it('has social housing and emergency accommodation, both with the low default protection', () => {
+      for (const type of ['social_housing', 'emergency_accommodation'] as const) {
+        const of = DEMO_FACILITIES.filter((f) => f.type === type);
+        expect(of.length).toBeGreaterThanOrEqual(2);
+        for (const f of of) expect(f.protectionLevel ?? DEFAULT_LEVEL[f.type]).toBe('low');
+      }
+    });
+    it('has step-free, LGBT+-safe and status-restricted houses', () => {
+      expect(DEMO_FACILITIES.filter((f) => f.wheelchairAccessible).length).toBeGreaterThanOrEqual(3);
+      expect(DEMO_FACILITIES.filter((f) => f.lgbtSafe).length).toBeGreaterThanOrEqual(3);
+      expect(DEMO_FACILITIES.filter((f) => (f.legalStatusesAccepted ?? []).length > 0).length).toBeGreaterThanOrEqual(2);
+    });
   });
 
   describe('required facilities', () => {

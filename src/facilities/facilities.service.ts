@@ -61,6 +61,14 @@ export class FacilitiesService {
         matchLat: point.lat,
         matchLon: point.lon,
         contactEmail: dto.contactEmail,
+        onCallPhone: dto.onCallPhone ?? null,
+        services: dto.services ?? [],
+        wheelchairAccessible: dto.wheelchairAccessible ?? false,
+        lgbtSafe: dto.lgbtSafe ?? false,
+        legalStatusesAccepted: dto.legalStatusesAccepted ?? [],
+        acceptsBoysUpToAge: dto.accepts.boysUpToAge ?? null,
+        expectedStayDays: dto.expectedStayDays ?? null,
+        educatorHoursPerWeek: dto.educatorHoursPerWeek ?? null,
         acceptingNewGuests: dto.acceptingNewGuests ?? true,
         intakeNote: dto.intakeNote ?? null,
         confirmedAt: opts.confirmedAt ?? null,
@@ -99,6 +107,8 @@ export class FacilitiesService {
       const secret = dto.secretAddress ?? f.secretAddress;
       const patch: Partial<FacilityRecord> = { ...plain };
       if (accepts) Object.assign(patch, { acceptsGenders: accepts.genders, acceptsAdults: accepts.adults, acceptsMinors: accepts.minors, acceptsChildren: accepts.children });
+      // a limit is changed only when sent (null lifts it)
+      if (accepts?.boysUpToAge !== undefined) patch.acceptsBoysUpToAge = accepts.boysUpToAge;
       if (address !== undefined) patch.addressEnc = this.cipher.encrypt(address);
       if (province) Object.assign(patch, { provinceCode: province.code, regionCode: province.regionCode });
       if (location !== undefined) patch.locationEnc = this.cipher.encrypt(JSON.stringify({ lat: location.lat, lon: location.lon }));

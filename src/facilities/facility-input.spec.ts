@@ -1,5 +1,5 @@
 import { DomainError } from '../common/errors/domain-error.js';
-import { assertPlacesConsistent, matchPoint } from './facility-input.js';
+import { assertKindAccepted, assertPlacesConsistent, kindAccepted, matchPoint } from './facility-input.js';
 
 describe('assertPlacesConsistent', () => {
   it.each([
@@ -32,4 +32,23 @@ describe('matchPoint', () => {
   it('uses the precise location of an open facility', () => expect(matchPoint({ lat: 44.4123, lon: 8.9345 }, centroid, false)).toEqual({ lat: 44.4123, lon: 8.9345 }));
   it('coarsens a secret facility', () => expect(matchPoint({ lat: 44.4123, lon: 8.9745 }, centroid, true)).toEqual({ lat: 44.4, lon: 9 }));
   it('falls back to the centroid', () => expect(matchPoint(null, centroid, true)).toEqual(centroid));
+});
+
+describe('kindAccepted', () => {
+  const accepts = (adults: boolean, minors: boolean, children: boolean) => ({ adults, minors, children });
+  it.each([
+    ['adult', accepts(true, false, false), true],
+    ['adult', accepts(false, true, true), false],
+    ['minor', accepts(false, true, false), true],
+    ['minor', accepts(true, false, true), false],
+    ['mother_child', accepts(true, false, true), true],
+    // a minor mother with her baby
+    ['mother_child', accepts(false, true, true), true],
+    ['mother_child', accepts(true, true, false), false],
+    ['mother_child', accepts(false, false, true), false],
+  ] as const)('%s places with %o: %s', (kind, a, ok) => {
+    expect(kindAccepted(a, kind)).toBe(ok);
+    if (ok) expect(() => assertKindAccepted(a, kind)).not.toThrow();
+    else expect(() => assertKindAccepted(a, kind)).toThrow(expect.objectContaining({ status: 422, code: 'kind_not_accepted' }));
+  });
 });

@@ -8,6 +8,8 @@ export const DEFAULT_PROTECTION: Record<FacilityType, ProtectionLevel> = {
   protected_flat: 'medium',
   semi_autonomy_flat: 'low',
   autonomy_flat: 'low',
+  social_housing: 'low',
+  emergency_accommodation: 'low',
 };
 
 export interface PlaceNumbersInput {
@@ -38,6 +40,27 @@ export function assertPlacesConsistent(places: PlaceNumbersInput[]): void {
     if (p.kind !== 'mother_child' && p.childCapacity != null)
       throw unprocessable('places_inconsistent', `childCapacity applies to mother_child places only, not ${p.kind}`, { kind: p.kind });
   }
+}
+
+/** Who the facility accepts, as far as place kinds go. */
+export interface AcceptsKinds {
+  adults: boolean;
+  minors: boolean;
+  children: boolean;
+}
+
+/** Whether the facility may have places of `kind`: adult beds take adults, minor places minors, and
+ * a mother_child unit one adult, or a minor where minors are accepted, with her or his children. */
+export function kindAccepted(a: AcceptsKinds, kind: PlaceKind): boolean {
+  if (kind === 'adult') return a.adults;
+  if (kind === 'minor') return a.minors;
+  return a.children && (a.adults || a.minors);
+}
+
+/** A manager cannot add a place kind the facility does not accept: 422 kind_not_accepted. */
+export function assertKindAccepted(a: AcceptsKinds, kind: PlaceKind): void {
+  if (!kindAccepted(a, kind))
+    throw unprocessable('kind_not_accepted', `the facility does not accept the guests ${kind} places are for; change whom it accepts first`, { kind });
 }
 
 /** Where matching measures from. A secret facility's point is coarsened to about 10 km. */

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ExploitationType, FacilityType, Gender, PlaceKind, ProtectionLevel, Support } from '../matching/matching.types.js';
+import type { ExploitationType, FacilityType, Gender, LegalStatus, PlaceKind, ProtectionLevel, Service, Support } from '../matching/matching.types.js';
 
 @Entity('facility')
 export class FacilityEntity {
@@ -23,6 +23,16 @@ export class FacilityEntity {
   @Column({ name: 'match_lat', type: 'double precision' }) matchLat: number;
   @Column({ name: 'match_lon', type: 'double precision' }) matchLon: number;
   @Column({ name: 'contact_email', type: 'text' }) contactEmail: string;
+  /** the 24 h on-call number (reperibilità), E.164 */
+  @Column({ name: 'on_call_phone', type: 'text', nullable: true }) onCallPhone: string | null;
+  @Column({ type: 'text', array: true }) services: Service[];
+  @Column({ name: 'wheelchair_accessible' }) wheelchairAccessible: boolean;
+  @Column({ name: 'lgbt_safe' }) lgbtSafe: boolean;
+  /** empty: every status */
+  @Column({ name: 'legal_statuses_accepted', type: 'text', array: true }) legalStatusesAccepted: LegalStatus[];
+  @Column({ name: 'accepts_boys_up_to_age', type: 'integer', nullable: true }) acceptsBoysUpToAge: number | null;
+  @Column({ name: 'expected_stay_days', type: 'integer', nullable: true }) expectedStayDays: number | null;
+  @Column({ name: 'educator_hours_per_week', type: 'integer', nullable: true }) educatorHoursPerWeek: number | null;
   @Column({ name: 'accepting_new_guests' }) acceptingNewGuests: boolean;
   @Column({ name: 'intake_note', type: 'text', nullable: true }) intakeNote: string | null;
   @Column({ name: 'availability_version', type: 'integer' }) availabilityVersion: number;

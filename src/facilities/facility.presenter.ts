@@ -37,7 +37,7 @@ export function presentFacility(f: FacilityRecord, o: PresentOptions) {
     regionCode: f.regionCode,
     provinceCode: f.provinceCode,
     protectionLevel: f.protectionLevel,
-    accepts: { genders: f.acceptsGenders, adults: f.acceptsAdults, minors: f.acceptsMinors, children: f.acceptsChildren },
+    accepts: { genders: f.acceptsGenders, adults: f.acceptsAdults, minors: f.acceptsMinors, children: f.acceptsChildren, boysUpToAge: f.acceptsBoysUpToAge },
     places: presentPlaces(f),
     availability,
   };
@@ -49,6 +49,12 @@ export function presentFacility(f: FacilityRecord, o: PresentOptions) {
     languages: f.languages,
     exploitationExpertise: f.exploitationExpertise,
     supports: f.supports,
+    services: f.services,
+    wheelchairAccessible: f.wheelchairAccessible,
+    lgbtSafe: f.lgbtSafe,
+    legalStatusesAccepted: f.legalStatusesAccepted,
+    expectedStayDays: f.expectedStayDays,
+    educatorHoursPerWeek: f.educatorHoursPerWeek,
     secretAddress: f.secretAddress,
   };
   if (o.access === 'limited') return limited;
@@ -59,6 +65,8 @@ export function presentFacility(f: FacilityRecord, o: PresentOptions) {
     addressHidden: !addressVisible,
     location: addressVisible ? (o.location ?? null) : null,
     contactEmail: f.contactEmail,
+    // where contactEmail is, and nowhere else: at 2 a.m. the practice is to call it
+    onCallPhone: f.onCallPhone,
     intakeNote: f.intakeNote,
     createdAt: f.createdAt.toISOString(),
     updatedAt: f.updatedAt.toISOString(),

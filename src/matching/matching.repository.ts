@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
-import type { FacilityType, Gender, PlaceKind, ProtectionLevel, ExploitationType, Support } from './matching.types.js';
+import type { FacilityType, Gender, LegalStatus, PlaceKind, ProtectionLevel, ExploitationType, Service, Support } from './matching.types.js';
 
 export interface SnapshotRow {
   id: string;
@@ -13,9 +13,14 @@ export interface SnapshotRow {
   adults: boolean;
   minors: boolean;
   children: boolean;
+  boysUpToAge: number | null;
   languages: string[];
   exploitationExpertise: ExploitationType[];
   supports: Support[];
+  services: Service[];
+  wheelchairAccessible: boolean;
+  lgbtSafe: boolean;
+  legalStatusesAccepted: LegalStatus[];
   acceptingNewGuests: boolean;
   lat: number;
   lon: number;
@@ -60,7 +65,9 @@ const LIVE_HOLDS = `(SELECT count(*) FROM place_hold h WHERE h.facility_id = p.f
 const snapshotSql = (held: string) => `SELECT f.id, f.name, f.type, f.region_code AS "regionCode", f.province_code AS "provinceCode",
          f.protection_level AS "protectionLevel", f.accepts_genders AS genders, f.accepts_adults AS adults,
          f.accepts_minors AS minors, f.accepts_children AS children, f.languages,
-         f.exploitation_expertise AS "exploitationExpertise", f.supports,
+         f.exploitation_expertise AS "exploitationExpertise", f.supports, f.accepts_boys_up_to_age AS "boysUpToAge",
+         f.services, f.wheelchair_accessible AS "wheelchairAccessible", f.lgbt_safe AS "lgbtSafe",
+         f.legal_statuses_accepted AS "legalStatusesAccepted",
          f.accepting_new_guests AS "acceptingNewGuests", f.match_lat AS lat, f.match_lon AS lon, f.confirmed_at AS "confirmedAt",
          (SELECT json_agg(json_build_object('kind', p.kind, 'childCapacity', p.child_capacity,
                    'free', GREATEST(0, p.total - p.occupied - p.out_of_service - ${held})))

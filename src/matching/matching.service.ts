@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Tx } from '../database/transactions.repository.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { canonical, canonicalAll } from './canonical.js';
-import { checkHardConstraints, type HardConstraintResult, rankPacked } from './core/index.js';
+import { checkHardConstraints, type HardConstraintResult, rankPacked, withChildSexes } from './core/index.js';
 import type { MatchProfileDto } from './dto/match-profile.dto.js';
 import { MatchingCatalogue } from './matching-catalogue.js';
 import { MatchingRepository } from './matching.repository.js';
@@ -25,14 +25,14 @@ export class MatchingService {
   ) {}
 
   /** `requesterRegion`: out_of_region is measured against it (the UOR's region, else the origin's). */
-  toMatchRequest(dto: MatchProfileDto, requesterRegion?: string): MatchRequest {
+  toMatchRequest(dto: MatchProfileDto, requesterRegion?: string, currentFacilityId: string | null = null): MatchRequest {
     const origin = this.regions.province(dto.origin.provinceCode, 'origin.provinceCode');
     dto.safety.excludedProvinces.forEach((c) => this.regions.province(c, 'safety.excludedProvinces'));
     dto.safety.excludedRegions.forEach((c) => this.regions.assertRegion(c, 'safety.excludedRegions'));
     const near = dto.preferences.nearProvinceCode ? this.regions.centroid(dto.preferences.nearProvinceCode) : null;
     // codes pooled like the catalogue's, so the rules compare them by identity (see canonical)
     return {
-      person: { ...dto.person, gender: canonical(dto.person.gender) },
+      person: { ...withChildSexes(dto.person), gender: canonical(dto.person.gender) },
       protectionLevel: dto.protectionLevel,
       stage: dto.stage,
       regionCode: canonical(requesterRegion ?? origin.regionCode),
@@ -43,7 +43,14 @@ export class MatchingService {
         excludedRegions: canonicalAll(dto.safety.excludedRegions),
         minDistanceKm: dto.safety.minDistanceKm ?? null,
       },
-      preferences: { crossRegion: dto.preferences.crossRegion, maxDistanceKm: dto.preferences.maxDistanceKm ?? null, near },
+      preferences: {
+        crossRegion: dto.preferences.crossRegion,
+        maxDistanceKm: dto.preferences.maxDistanceKm ?? null,
+        near,
+        services: dto.preferences.services ?? [],
+        lgbtSafe: dto.preferences.lgbtSafe === true,
+      },
+      currentFacilityId,
     };
   }
 

@@ -15,6 +15,10 @@ export const FACILITY_TYPES = [
   'protected_flat',
   'semi_autonomy_flat',
   'autonomy_flat',
+  /** alloggio sociale */
+  'social_housing',
+  /** short stays in contracted lodging (hotel, B&B): protection low */
+  'emergency_accommodation',
 ] as const;
 export type FacilityType = (typeof FACILITY_TYPES)[number];
 
@@ -26,6 +30,17 @@ export type ExploitationType = (typeof EXPLOITATION_TYPES)[number];
 
 export const SUPPORTS = ['mental_health', 'substance_use', 'disability', 'pregnancy'] as const;
 export type Support = (typeof SUPPORTS)[number];
+
+/** What a facility offers besides a bed (the seeds' "servizi"). */
+export const SERVICES = ['legal', 'psychological', 'health', 'italian_classes', 'job_placement', 'registered_residence', 'cultural_mediation'] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** The person's legal status; a facility lists those it accepts (none listed: all). */
+export const LEGAL_STATUSES = ['art18_permit', 'asylum_seeker', 'international_protection', 'eu_citizen', 'no_permit'] as const;
+export type LegalStatus = (typeof LEGAL_STATUSES)[number];
+
+export const CHILD_SEXES = ['female', 'male', 'unknown'] as const;
+export type ChildSex = (typeof CHILD_SEXES)[number];
 
 export type Freshness = 'fresh' | 'stale' | 'unknown';
 
@@ -40,8 +55,10 @@ export const EXCLUSION_REASONS = [
   'gender_not_accepted',
   'age_not_accepted',
   'children_not_accepted',
+  'legal_status_not_accepted',
   'protection_too_low',
   'needs_unsupported',
+  'not_wheelchair_accessible',
   'not_accepting',
   'no_free_place',
 ] as const;
@@ -55,11 +72,18 @@ export interface GeoPoint {
 export interface PersonProfile {
   gender: Gender;
   age: number;
-  children: { age: number }[];
+  /** sex missing (profiles stored before it existed) reads as 'unknown' */
+  children: { age: number; sex?: ChildSex }[];
   pregnant: boolean;
   languages: string[];
   exploitation: ExploitationType[];
   needs: Support[];
+  /** hard constraint legal_status_not_accepted; unknown (absent) is never excluded */
+  legalStatus?: LegalStatus | null;
+  /** ISO 3166-1 alpha-2, for reports only: never judged */
+  nationality?: string | null;
+  /** uses a wheelchair: hard constraint not_wheelchair_accessible */
+  wheelchair?: boolean;
 }
 
 /** A placement request (or an ad-hoc capacity search) as the core sees it: places resolved to points. */
@@ -81,7 +105,16 @@ export interface MatchRequest {
     maxDistanceKm?: number | null;
     /** centroid of nearProvinceCode, when given */
     near?: GeoPoint | null;
+    /** services wanted (soft: criterion `services`) */
+    services?: Service[];
+    /** an LGBT+-safe house wanted (soft: criterion `services`) */
+    lgbtSafe?: boolean;
   };
+  /**
+   * A transfer: the facility the person lives in now, while her previous placement is active. Her
+   * own conflict tags never exclude it (she is the one carrying them there).
+   */
+  currentFacilityId?: string | null;
 }
 
 export interface PlaceSnapshot {
@@ -99,10 +132,16 @@ export interface FacilitySnapshot {
   regionCode: string;
   provinceCode: string;
   protectionLevel: ProtectionLevel;
-  accepts: { genders: Gender[]; adults: boolean; minors: boolean; children: boolean };
+  /** boysUpToAge: the oldest boy who may come with his mother (null: no limit) */
+  accepts: { genders: Gender[]; adults: boolean; minors: boolean; children: boolean; boysUpToAge: number | null };
   languages: string[];
   exploitationExpertise: ExploitationType[];
   supports: Support[];
+  services: Service[];
+  wheelchairAccessible: boolean;
+  lgbtSafe: boolean;
+  /** empty: every status */
+  legalStatusesAccepted: LegalStatus[];
   acceptingNewGuests: boolean;
   /** precise location, or the province centroid when none */
   point: GeoPoint;
@@ -121,6 +160,8 @@ export interface MatchingWeights {
   protection_fit: number;
   place_kind_fit: number;
   freshness: number;
+  /** services (and LGBT+-safety) the request wants, as far as the facility offers them */
+  services: number;
 }
 export type Criterion = keyof MatchingWeights;
 

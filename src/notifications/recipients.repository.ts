@@ -9,6 +9,12 @@ export class RecipientsRepository {
     return r?.email ?? null;
   }
 
+  /** The UOR of the region a facility is in (the region's contact e-mail). */
+  async facilityRegionContact(tx: Tx, facilityId: string): Promise<{ regionCode: string; email: string | null } | null> {
+    const [r] = await tx.query(`SELECT f.region_code AS "regionCode", rg.uor_email AS email FROM facility f JOIN region rg ON rg.code = f.region_code WHERE f.id = $1`, [facilityId]);
+    return r ?? null;
+  }
+
   async requestContact(tx: Tx, requestId: string): Promise<{ email: string | null; caseCode: string } | null> {
     const [r] = await tx.query(
       `SELECT coalesce(pr.created_by_email, rg.uor_email) AS email, pr.case_code AS "caseCode"

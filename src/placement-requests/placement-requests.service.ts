@@ -10,6 +10,9 @@ import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { MatchProfileDto } from '../matching/dto/match-profile.dto.js';
 import { MatchingService } from '../matching/matching.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { RecipientsRepository } from '../notifications/recipients.repository.js';
+import { withChildSexes } from '../matching/core/index.js';
 import type { MatchRequest } from '../matching/matching.types.js';
 import { PlacementsRepository } from '../placements/placements.repository.js';
 import { ProposalsRepository } from '../proposals/proposals.repository.js';
@@ -31,6 +34,8 @@ export class PlacementRequestsService {
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly notifications: NotificationsService,
+    private readonly recipients: RecipientsRepository,
   ) {}
 
   async create(p: Principal, dto: CreatePlacementRequestDto, idempotencyKey?: string) {
@@ -46,7 +51,7 @@ export class PlacementRequestsService {
           caseCode: dto.caseCode,
           regionCode: p.region!,
           status: 'open',
-          profile: dto.person,
+          profile: withChildSexes(dto.person),
           note: dto.note ?? null,
           protectionLevel: dto.protectionLevel,
           stage: dto.stage,
@@ -109,6 +114,9 @@ export class PlacementRequestsService {
       for (const live of await this.proposals.findLiveForRequest(t, id)) {
         if (live.holdId) await this.holds.release(p, live.holdId, 'cancelled', t);
         await this.proposals.update(t, live.id, { status: 'withdrawn', decidedAt: now, decidedBySub: p.sub });
+        // the facility stops keeping the place for her: it is told
+        const to = [await this.recipients.facilityContact(t, live.facilityId)];
+        await this.notifications.notify(t, { event: 'proposal_withdrawn', to, reference: r.caseCode, path: `/api/v1/proposals/${live.id}` });
       }
       await this.repo.update(t, id, { status: 'cancelled', closedAt: now, updatedAt: now });
       await this.audit.record(t, p, 'request.cancel', 'placement_request', id);
@@ -119,7 +127,7 @@ export class PlacementRequestsService {
   async candidates(p: Principal, id: string, limit?: number) {
     const r = await this.findVisible(p, id);
     if (!r.profile) throw conflict('request_purged', 'the profile of this request was purged');
-    const { result, snapshots } = await this.matching.rank(this.toMatch(r), limit ?? this.config.matching.defaultLimit, r.id);
+    const { result, snapshots } = await this.matching.rank(await this.toMatchLive(r), limit ?? this.config.matching.defaultLimit, r.id);
     return {
       requestId: r.id,
       candidates: result.candidates.map((c) => {
@@ -131,8 +139,20 @@ export class PlacementRequestsService {
   }
 
   /** The request as the core sees it (used by proposals to re-check one facility). */
-  toMatch(r: PlacementRequestEntity): MatchRequest {
-    return this.matching.toMatchRequest(this.profileOf(r), r.regionCode);
+  toMatch(r: PlacementRequestEntity, currentFacilityId: string | null = null): MatchRequest {
+    return this.matching.toMatchRequest(this.profileOf(r), r.regionCode, currentFacilityId);
+  }
+
+  /** toMatch with, for a transfer, the facility the person still lives in (her own tags never exclude it). */
+  async toMatchLive(r: PlacementRequestEntity, tx?: Tx): Promise<MatchRequest> {
+    return this.toMatch(r, await this.currentFacilityOf(r, tx));
+  }
+
+  /** A transfer's current facility: that of the previous placement while it is active, else null. */
+  async currentFacilityOf(r: Pick<PlacementRequestEntity, 'previousPlacementId'>, tx?: Tx): Promise<string | null> {
+    if (!r.previousPlacementId) return null;
+    const previous = await this.placements.findById(r.previousPlacementId, tx);
+    return previous?.status === 'active' ? previous.facilityId : null;
   }
 
   /** 404 unless the caller is a UOR of the request's region or an admin. */

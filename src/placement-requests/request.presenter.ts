@@ -32,11 +32,13 @@ export function presentRequest(r: PlacementRequestEntity, proposals: ProposalEnt
   };
 }
 
-/** What a shelter manager needs to decide, nothing else: no origin, safety, tags or operator note. */
+/** What a shelter manager needs to decide, nothing else: no origin, safety, tags, operator note or
+ * nationality (kept for reports only). */
 export function presentCaseForFacility(r: PlacementRequestEntity) {
+  const { nationality: _forReportsOnly, ...person } = r.profile ?? ({} as NonNullable<PlacementRequestEntity['profile']>);
   return {
     caseCode: r.caseCode,
-    person: r.profile,
+    person: r.profile ? person : null,
     protectionLevel: r.protectionLevel,
     stage: r.stage,
     urgency: r.urgency,

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
-import { HoldsService } from '../availability/holds.service.js';
+import { type Actor, HoldsService } from '../availability/holds.service.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { conflict, notFound } from '../common/errors/domain-error.js';
+import { conflict, DomainError, notFound } from '../common/errors/domain-error.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
+import { assertDischargeDate, dayOf } from './discharge-date.js';
 import type { DischargeReason, PlacementEntity } from './placement.entity.js';
 import { PlacementsRepository } from './placements.repository.js';
 
@@ -43,13 +44,37 @@ export class PlacementsService {
       await this.findVisible(p, id, t);
       const placement = (await this.repo.lockById(t, id))!;
       if (placement.status !== 'active') throw conflict('already_discharged', 'the placement has already ended');
-      const now = this.clock.now();
-      await this.holds.discharge(p, placement.facilityId, placement.placeKind, { reason, placementId: id }, t);
-      await this.repo.update(t, id, { status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
-      await this.requests.update(t, placement.requestId, { status: 'closed', closedAt: now, updatedAt: now });
-      await this.audit.record(t, p, 'placement.discharge', 'placement', id, { reason });
+      assertDischargeDate(date, placement.admittedAt, this.clock.now());
+      await this.endLocked(t, p, placement, reason, date);
       return this.get(p, id);
     });
+  }
+
+  /**
+   * A transfer's admission: the person's previous placement (when still active) ends as
+   * `transferred` on the admission's day, inside the admission's transaction, so one person never
+   * holds two beds. Returns the id of the placement it ended, or null.
+   */
+  async endForTransfer(t: Tx, actor: Actor, previousPlacementId: string): Promise<string | null> {
+    const previous = await this.repo.lockById(t, previousPlacementId);
+    if (!previous || previous.status !== 'active') return null;
+    // the old house's manager may already have freed the bed by hand: the admission is not held up by it
+    await this.endLocked(t, actor, previous, 'transferred', dayOf(this.clock.now()), { bedMayBeFree: true });
+    return previous.id;
+  }
+
+  /** Frees the place, ends the placement and closes its request; `placement` is locked by the caller. */
+  private async endLocked(t: Tx, actor: Actor, placement: PlacementEntity, reason: DischargeReason, date: string, o: { bedMayBeFree?: boolean } = {}) {
+    const now = this.clock.now();
+    try {
+      await this.holds.discharge(actor, placement.facilityId, placement.placeKind, { reason, placementId: placement.id }, t);
+    } catch (e) {
+      // refused before any write (see HoldsService.discharge): nothing to undo
+      if (!(o.bedMayBeFree && e instanceof DomainError && e.code === 'nothing_occupied')) throw e;
+    }
+    await this.repo.update(t, placement.id, { status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
+    await this.requests.update(t, placement.requestId, { status: 'closed', closedAt: now, updatedAt: now });
+    await this.audit.record(t, actor, 'placement.discharge', 'placement', placement.id, { reason });
   }
 
   /** Its facility's managers, the UOR of the request's region, admins; else 404. */

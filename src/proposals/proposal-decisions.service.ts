@@ -12,6 +12,7 @@ import type { NotificationEvent } from '../notifications/templates.js';
 import { RecipientsRepository } from '../notifications/recipients.repository.js';
 import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
 import { PlacementsRepository } from '../placements/placements.repository.js';
+import { PlacementsService } from '../placements/placements.service.js';
 import type { DeclineReason, ProposalEntity, ProposalStatus } from './proposal.entity.js';
 import { ProposalsRepository } from './proposals.repository.js';
 import { ProposalsService } from './proposals.service.js';
@@ -39,6 +40,7 @@ export class ProposalDecisionsService {
     private readonly matching: MatchingService,
     private readonly recipients: RecipientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly placementsService: PlacementsService,
   ) {}
 
   accept(p: Principal, id: string) {
@@ -48,20 +50,23 @@ export class ProposalDecisionsService {
       if (!proposal.holdId || !(await this.holds.expiries([proposal.holdId], t)).get(proposal.holdId)?.live)
         throw conflict('hold_expired', 'the hold of this proposal has expired');
       await this.repo.update(t, id, { status: 'accepted', decidedAt: now, decidedBySub: p.sub });
-      // the person now travels: the place stays held for a fresh TTL
-      await this.holds.extend(proposal.holdId, t);
+      const request = await this.requests.findById(proposal.requestId, t);
+      // the person now travels: the place stays held for a fresh TTL of the request's urgency
+      await this.holds.extend(proposal.holdId, t, request ? this.holds.ttlHoursFor(request.urgency) : undefined);
       for (const other of await this.repo.findLiveForRequest(t, proposal.requestId)) {
         if (other.id === id) continue;
         await this.close(t, SYSTEM, other, 'withdrawn');
+        await this.tellFacility(t, 'proposal_withdrawn', other);
       }
       await this.audit.record(t, p, 'proposal.accept', 'proposal', id, { requestId: proposal.requestId });
       await this.tellRequester(t, 'proposal_accepted', proposal);
     });
   }
 
-  decline(p: Principal, id: string, reason: DeclineReason) {
+  /** `note`: staff-to-staff, kept on the proposal; never mailed, logged or audited. */
+  decline(p: Principal, id: string, reason: DeclineReason, note?: string) {
     return this.decide(p, id, 'facility', ['pending'], async (t, proposal) => {
-      await this.close(t, p, proposal, 'declined', reason);
+      await this.close(t, p, proposal, 'declined', reason, note);
       await this.reopenIfIdle(t, proposal.requestId);
       await this.audit.record(t, p, 'proposal.decline', 'proposal', id, { requestId: proposal.requestId, reason });
       await this.tellRequester(t, 'proposal_declined', proposal);
@@ -73,6 +78,7 @@ export class ProposalDecisionsService {
       await this.close(t, p, proposal, 'withdrawn');
       await this.reopenIfIdle(t, proposal.requestId);
       await this.audit.record(t, p, 'proposal.withdraw', 'proposal', id, { requestId: proposal.requestId });
+      await this.tellFacility(t, 'proposal_withdrawn', proposal);
     });
   }
 
@@ -97,7 +103,10 @@ export class ProposalDecisionsService {
       });
       await this.repo.update(t, id, { status: 'admitted', placementId });
       await this.requests.update(t, proposal.requestId, { status: 'placed', updatedAt: now });
-      await this.audit.record(t, p, 'proposal.admit', 'proposal', id, { requestId: proposal.requestId, placementId });
+      // a transfer: the previous placement ends as transferred in this very transaction (one bed for one person)
+      const request = await this.requests.findById(proposal.requestId, t);
+      const transferredFrom = request?.previousPlacementId ? await this.placementsService.endForTransfer(t, p, request.previousPlacementId) : null;
+      await this.audit.record(t, p, 'proposal.admit', 'proposal', id, { requestId: proposal.requestId, placementId, ...(transferredFrom ? { transferredFrom } : {}) });
     });
   }
 
@@ -118,6 +127,7 @@ export class ProposalDecisionsService {
         await this.reopenIfIdle(t, current.requestId);
         await this.audit.record(t, SYSTEM, 'proposal.expire', 'proposal', current.id, { requestId: current.requestId });
         await this.tellRequester(t, 'proposal_expired', current);
+        await this.tellFacility(t, 'proposal_expired', current);
         return 1;
       });
     }
@@ -145,14 +155,23 @@ export class ProposalDecisionsService {
   private async assertNoConflict(t: Tx, proposal: ProposalEntity) {
     await this.holds.lockFacility(t, proposal.facilityId);
     const request = await this.requests.findById(proposal.requestId, t);
+    // a transfer within her own house: her own tags are there, and do not count against her
+    const previous = request?.previousPlacementId ? await this.placements.findById(request.previousPlacementId, t) : null;
+    if (previous?.status === 'active' && previous.facilityId === proposal.facilityId) return;
     const hosted = request ? ((await this.matching.conflictTags(request.conflictTags, proposal.requestId, t)).get(proposal.facilityId) ?? []) : [];
     if (hosted.length)
       throw unprocessable('constraint_violated', 'the facility hosts or holds a place for a person of the same network', { reasons: ['conflict'] });
   }
 
-  private async close(t: Tx, actor: Actor, proposal: ProposalEntity, status: 'declined' | 'withdrawn' | 'expired', reason?: DeclineReason) {
+  private async close(t: Tx, actor: Actor, proposal: ProposalEntity, status: 'declined' | 'withdrawn' | 'expired', reason?: DeclineReason, note?: string) {
     if (proposal.holdId) await this.holds.release(actor, proposal.holdId, status, t);
-    await this.repo.update(t, proposal.id, { status, decidedAt: this.clock.now(), decidedBySub: actor.sub, declineReason: reason ?? null });
+    await this.repo.update(t, proposal.id, { status, decidedAt: this.clock.now(), decidedBySub: actor.sub, declineReason: reason ?? null, declineNote: note ?? null });
+  }
+
+  /** The facility a proposal was addressed to: case code and link only. */
+  private async tellFacility(t: Tx, event: NotificationEvent, proposal: ProposalEntity) {
+    const contact = await this.recipients.requestContact(t, proposal.requestId);
+    if (contact) await this.notifications.notify(t, { event, to: [await this.recipients.facilityContact(t, proposal.facilityId)], reference: contact.caseCode, path: `/api/v1/proposals/${proposal.id}` });
   }
 
   private async tellRequester(t: Tx, event: NotificationEvent, proposal: ProposalEntity) {

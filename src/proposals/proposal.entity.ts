@@ -3,7 +3,9 @@ import type { PlaceKind } from '../matching/matching.types.js';
 
 export const PROPOSAL_STATUSES = ['pending', 'accepted', 'admitted', 'declined', 'expired', 'withdrawn'] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
-export const DECLINE_REASONS = ['no_capacity', 'profile_not_suitable', 'safety', 'other'] as const;
+export const DECLINE_REASONS = ['no_longer_free', 'profile_not_suitable', 'safety_risk', 'group_composition', 'staff_capacity', 'other'] as const;
+/** A decline note is staff-to-staff: at most this long, never in e-mails, logs or reports. */
+export const DECLINE_NOTE_MAX = 300;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 /** Proposals that still hold a place. */
 export const LIVE_PROPOSAL: ProposalStatus[] = ['pending', 'accepted'];
@@ -21,5 +23,6 @@ export class ProposalEntity {
   @Column({ name: 'decided_by_sub', type: 'text', nullable: true }) decidedBySub: string | null;
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt: Date | null;
   @Column({ name: 'decline_reason', type: 'text', nullable: true }) declineReason: DeclineReason | null;
+  @Column({ name: 'decline_note', type: 'text', nullable: true }) declineNote: string | null;
   @Column({ name: 'placement_id', type: 'uuid', nullable: true }) placementId: string | null;
 }

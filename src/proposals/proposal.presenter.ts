@@ -13,6 +13,8 @@ export function presentProposal(p: ProposalEntity, hold: { expiresAt: Date; live
     createdAt: p.createdAt.toISOString(),
     decidedAt: p.decidedAt?.toISOString() ?? null,
     declineReason: p.declineReason,
+    // staff-to-staff: the deciding facility and the requesting UOR read it, nobody is mailed it
+    declineNote: p.declineNote,
     placementId: p.placementId,
     ...(forFacility ? { case: presentCaseForFacility(forFacility) } : {}),
   };

@@ -43,7 +43,7 @@ export class ProposalsController {
   @Roles('shelter_manager', 'admin')
   @ApiOperation({ summary: 'Decline with a reason code; frees the hold' })
   decline(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DeclineDto) {
-    return this.decisions.decline(p, id, dto.reason);
+    return this.decisions.decline(p, id, dto.reason, dto.note);
   }
 
   @Post(':id/admit')

@@ -60,7 +60,7 @@ export class ProposalsService {
     // under the facility lock, a concurrent proposal of the same network to this facility is seen
     await this.holds.lockFacility(t, facilityId);
     const tags = (await this.matching.conflictTags(r.conflictTags, requestId, t)).get(facilityId) ?? [];
-    const check = await this.matching.checkOne(this.requests.toMatch(r), facilityId, tags);
+    const check = await this.matching.checkOne(await this.requests.toMatchLive(r, t), facilityId, tags);
     if (!check) throw notFound('facility');
     if (!check.ok) {
       const hard = check.reasons.filter((x) => x !== 'no_free_place');
@@ -69,7 +69,7 @@ export class ProposalsService {
     }
     const placeKind = kind ?? check.placeKind;
     const id = randomUUID();
-    const hold = await this.holds.hold(p, facilityId, placeKind, id, t);
+    const hold = await this.holds.hold(p, facilityId, placeKind, id, t, this.holds.ttlHoursFor(r.urgency));
     await this.repo.insert(t, {
       id,
       requestId,
@@ -82,11 +82,16 @@ export class ProposalsService {
       decidedBySub: null,
       decidedAt: null,
       declineReason: null,
+      declineNote: null,
       placementId: null,
     });
     if (r.status === 'open') await this.requestsRepo.update(t, requestId, { status: 'proposed', updatedAt: this.clock.now() });
     await this.audit.record(t, p, 'proposal.create', 'proposal', id, { requestId, facilityId });
     await this.notifications.notify(t, { event: 'proposal_created', to: [await this.recipients.facilityContact(t, facilityId)], reference: r.caseCode, path: `/api/v1/proposals/${id}` });
+    // into another region: that region's UOR is told (case code and facility only, never the profile)
+    const host = await this.recipients.facilityRegionContact(t, facilityId);
+    if (host && host.regionCode !== r.regionCode)
+      await this.notifications.notify(t, { event: 'proposal_cross_region', to: [host.email], reference: r.caseCode, path: `/api/v1/facilities/${facilityId}` });
     return id;
   }
 

@@ -1,4 +1,5 @@
 import { ProposalDecisionsService } from '../../src/proposals/proposal-decisions.service.js';
+import { dayOf } from '../../src/placements/discharge-date.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -98,12 +99,12 @@ describe('placement lifecycle', () => {
     const toFlat = await t.http().post(`/api/v1/placement-requests/${next.body.id}/proposals`).set(as(t.token(uor))).send({ facilityId: fac.flat });
     expect(toFlat.status).toBe(201);
 
-    const discharged = await t.http().post(`/api/v1/placements/${admitted.body.placementId}/discharge`).set(as(managerOf(winnerKey))).send({ reason: 'transferred', date: '2026-12-01' });
+    const discharged = await t.http().post(`/api/v1/placements/${admitted.body.placementId}/discharge`).set(as(managerOf(winnerKey))).send({ reason: 'transferred', date: dayOf(t.clock.now()) });
     expect(discharged.status).toBe(200);
-    expect(discharged.body).toMatchObject({ status: 'discharged', dischargeReason: 'transferred', dischargeDate: '2026-12-01' });
+    expect(discharged.body).toMatchObject({ status: 'discharged', dischargeReason: 'transferred', dischargeDate: dayOf(t.clock.now()) });
     expect(await free(winnerKey)).toMatchObject({ occupied: 0, free: 1 });
     expect((await t.http().get(`/api/v1/placement-requests/${id}`).set(as(t.token(uor)))).body.status).toBe('closed');
-    expect((await t.http().post(`/api/v1/placements/${admitted.body.placementId}/discharge`).set(as(managerOf(winnerKey))).send({ reason: 'completed', date: '2026-12-01' })).status).toBe(409);
+    expect((await t.http().post(`/api/v1/placements/${admitted.body.placementId}/discharge`).set(as(managerOf(winnerKey))).send({ reason: 'completed', date: dayOf(t.clock.now()) })).status).toBe(409);
   });
 
   it('declines with a reason, frees the hold and reopens the request', async () => {
@@ -121,7 +122,7 @@ describe('placement lifecycle', () => {
     const id = (await t.http().post('/api/v1/placement-requests').set(as(t.token(uor))).send(request({ caseCode: 'LIG-2026-0051' }))).body.id;
     const p = (await t.http().post(`/api/v1/placement-requests/${id}/proposals`).set(as(t.token(uor))).send({ facilityId: fac.firenze })).body;
     const decisions = t.app.get(ProposalDecisionsService);
-    t.clock.advance((t.config.holdTtlHours - 1) * 3_600_000);
+    t.clock.advance((t.config.holdTtlHoursByUrgency.immediate - 1) * 3_600_000);
     expect(await decisions.expireDue()).toBe(0);
     t.clock.advance(2 * 3_600_000);
     const due = await t.sql<{ id: string }>(`SELECT id FROM place_hold WHERE released_at IS NULL AND expires_at <= $1`, [t.clock.now()]);

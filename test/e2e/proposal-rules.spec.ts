@@ -3,6 +3,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import { aFacility, aRequest, principals, type RequestOverrides } from '../support/factories.js';
 import { freshFacility } from '../support/fixtures.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { dayOf } from '../../src/placements/discharge-date.js';
 
 type Body = Record<string, any>;
 type FacilityOverrides = NonNullable<Parameters<typeof aFacility>[0]>;
@@ -208,7 +209,7 @@ describe('proposal rules (e2e)', () => {
       const discharged = await t.http()
         .post(`/api/v1/placements/${placement.placementId}/discharge`)
         .set(as(f.manager))
-        .send({ reason: 'completed', date: t.clock.now().toISOString().slice(0, 10) });
+        .send({ reason: 'completed', date: dayOf(t.clock.now()) });
       expect(discharged.status).toBe(200);
       expect((await candidates(r.id)).candidates.map((x) => x.facilityId)).toContain(f.id);
       expect((await propose(r.id, f.id)).status).toBe(201);
@@ -317,7 +318,7 @@ describe('proposal rules (e2e)', () => {
       const pa = await proposed(r.id, a.id);
       const pb = await proposed(r.id, b.id);
       const pc = await proposed(r.id, c.id);
-      expect((await act(pc.id, 'decline', c.manager, { reason: 'no_capacity' })).status).toBe(200);
+      expect((await act(pc.id, 'decline', c.manager, { reason: 'no_longer_free' })).status).toBe(200);
       expect([await liveHolds(a.id), await liveHolds(b.id)]).toEqual([1, 1]);
 
       const cancelled = await t.http().post(`/api/v1/placement-requests/${r.id}/cancel`).set(as(uor)).send({});

@@ -3,6 +3,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import { aFacility, aRequest, principals, type RequestOverrides } from '../support/factories.js';
 import { freshFacility } from '../support/fixtures.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { dayOf } from '../../src/placements/discharge-date.js';
 
 type Body = Record<string, any>;
 
@@ -290,7 +291,7 @@ describe('placement request and proposal visibility (e2e)', () => {
   });
 
   describe('secret address', () => {
-    const today = () => t.clock.now().toISOString().slice(0, 10);
+    const today = () => dayOf(t.clock.now());
 
     async function secretFacility() {
       const address = `Vicolo Nascosto ${randomUUID()}, Genova`;
@@ -365,7 +366,7 @@ describe('placement request and proposal visibility (e2e)', () => {
       const f = await secretFacility();
       const r = await openRequest();
       const p = await propose(r.id, f.id);
-      expect((await t.http().post(`/api/v1/proposals/${p.id}/decline`).set(as(f.manager)).send({ reason: 'no_capacity' })).status).toBe(200);
+      expect((await t.http().post(`/api/v1/proposals/${p.id}/decline`).set(as(f.manager)).send({ reason: 'no_longer_free' })).status).toBe(200);
       await expectHidden(uor07, f);
     });
   });

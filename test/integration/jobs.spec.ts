@@ -45,7 +45,8 @@ describe('scheduled jobs', () => {
     expect(p.status).toBe(201);
     const jobs = t.app.get(JobsService);
     expect(await jobs.warnExpiringHolds()).toBe(0);
-    t.clock.advance((t.config.holdTtlHours - t.config.holdExpiryWarningHours + 0.5) * HOUR);
+    // an immediate request: its hold lasts holdTtlHoursByUrgency.immediate
+    t.clock.advance((t.config.holdTtlHoursByUrgency.immediate - t.config.holdExpiryWarningHours + 0.5) * HOUR);
     expect(await jobs.warnExpiringHolds()).toBe(1);
     expect(await jobs.warnExpiringHolds()).toBe(0);
     const mails = await outbox('hold_expiring');
@@ -54,7 +55,7 @@ describe('scheduled jobs', () => {
     // and at expiry the UOR hears that the place is gone
     t.clock.advance(t.config.holdExpiryWarningHours * HOUR);
     expect(await jobs.expireHolds()).toBeGreaterThanOrEqual(1);
-    expect((await outbox('proposal_expired')).map((m) => m.recipient)).toContain(uor.email);
+    expect((await outbox('proposal_expired')).map((m) => m.recipient).sort()).toEqual([uor.email, 'warn.house@example.org'].sort());
   });
 
   it('erases profiles of requests closed longer than the retention period and keeps the counts', async () => {

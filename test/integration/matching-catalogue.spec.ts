@@ -9,12 +9,14 @@ import { rankCandidates } from '../../src/matching/core/index.js';
 import type { MatchProfileDto } from '../../src/matching/dto/match-profile.dto.js';
 import { MatchingRepository } from '../../src/matching/matching.repository.js';
 import { MatchingService } from '../../src/matching/matching.service.js';
-import { EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, PROTECTION_LEVELS, STAGES, SUPPORTS } from '../../src/matching/matching.types.js';
+import { CHILD_SEXES, EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PROTECTION_LEVELS, SERVICES, STAGES, SUPPORTS } from '../../src/matching/matching.types.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const PROVINCES = ['GE', 'SP', 'SV', 'IM', 'LU', 'FI', 'PI', 'MI', 'BS', 'TO', 'RM', 'NA', 'PA', 'BO', 'VE'];
 const TAGS = ['net-1', 'net-2', 'net-3'];
 const sub = <T>(xs: readonly T[]) => fc.subarray([...xs]);
+/** Usually the permissive value, so that many profiles still find places. */
+const mostly = <T>(usual: T, other: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ arbitrary: fc.constant(usual), weight: 4 }, { arbitrary: other, weight: 1 });
 
 const facilityArb: fc.Arbitrary<CreateFacilityDto> = fc.record({
   name: fc.constant('Casa'),
@@ -22,7 +24,17 @@ const facilityArb: fc.Arbitrary<CreateFacilityDto> = fc.record({
   type: fc.constantFrom(...FACILITY_TYPES),
   provinceCode: fc.constantFrom(...PROVINCES),
   protectionLevel: fc.constantFrom(...PROTECTION_LEVELS),
-  accepts: fc.record({ genders: fc.subarray([...GENDERS], { minLength: 1 }), adults: fc.boolean(), minors: fc.boolean(), children: fc.boolean() }),
+  accepts: fc.record({
+    genders: fc.subarray([...GENDERS], { minLength: 1 }),
+    adults: fc.boolean(),
+    minors: fc.boolean(),
+    children: fc.boolean(),
+    boysUpToAge: mostly<number | undefined>(undefined, fc.integer({ min: 0, max: 17 })),
+  }),
+  services: sub(SERVICES),
+  wheelchairAccessible: fc.boolean(),
+  lgbtSafe: fc.boolean(),
+  legalStatusesAccepted: mostly<(typeof LEGAL_STATUSES)[number][]>([], fc.subarray([...LEGAL_STATUSES], { minLength: 1 })),
   languages: sub(['it', 'en', 'fr', 'pcm']),
   exploitationExpertise: sub(EXPLOITATION_TYPES),
   supports: sub(SUPPORTS),
@@ -45,11 +57,13 @@ const profileArb: fc.Arbitrary<MatchProfileDto> = fc.record({
   person: fc.record({
     gender: fc.constantFrom(...GENDERS),
     age: fc.integer({ min: 14, max: 50 }),
-    children: fc.array(fc.record({ age: fc.integer({ min: 0, max: 10 }) }), { maxLength: 3 }),
+    children: fc.array(fc.record({ age: fc.integer({ min: 0, max: 14 }), sex: fc.constantFrom(...CHILD_SEXES) }), { maxLength: 3 }),
     pregnant: fc.boolean(),
     languages: sub(['en', 'fr', 'pcm', 'ro']),
     exploitation: sub(EXPLOITATION_TYPES),
     needs: fc.subarray([...SUPPORTS], { maxLength: 1 }),
+    legalStatus: fc.option(fc.constantFrom(...LEGAL_STATUSES), { nil: undefined }),
+    wheelchair: mostly(false, fc.constant(true)),
   }),
   protectionLevel: fc.constantFrom(...PROTECTION_LEVELS),
   stage: fc.constantFrom(...STAGES),
@@ -64,6 +78,8 @@ const profileArb: fc.Arbitrary<MatchProfileDto> = fc.record({
     crossRegion: fc.boolean(),
     maxDistanceKm: fc.option(fc.integer({ min: 50, max: 1000 }), { nil: undefined }),
     nearProvinceCode: fc.option(fc.constantFrom(...PROVINCES), { nil: undefined }),
+    services: fc.subarray([...SERVICES], { maxLength: 2 }),
+    lgbtSafe: fc.boolean(),
   }),
 });
 

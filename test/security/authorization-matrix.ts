@@ -233,7 +233,7 @@ export const MATRIX: RouteRow[] = [
   {
     route: 'POST /api/v1/proposals/:id/decline',
     fixture: 'pendingProposal',
-    body: () => ({ reason: 'no_capacity' }),
+    body: () => ({ reason: 'no_longer_free' }),
     cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 403, uorOther: 403, managerOwn: 200, managerOther: 404, national: 403 },
   },
   {

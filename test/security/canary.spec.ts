@@ -9,6 +9,7 @@ import { SQL_FRAGMENTS, UNICODE_TRICKS } from '../support/hostile-values.js';
 import { pct, RawClient } from '../support/raw-http.js';
 import { SmtpPeer } from '../support/smtp-peer.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { dayOf } from '../../src/placements/discharge-date.js';
 
 /**
  * Canaries: two secret facilities whose addresses carry a unique marker and whose precise
@@ -263,7 +264,7 @@ describe('secret-address canaries: never in an answer to the unentitled, a log l
 
     // ---- discharge: the reveal ends with the placement
     phase = 'discharged';
-    const discharged = await call('manager LU', 'POST', `/api/v1/placements/${ids.placement}/discharge`, { reason: 'completed', date: '2026-12-01' });
+    const discharged = await call('manager LU', 'POST', `/api/v1/placements/${ids.placement}/discharge`, { reason: 'completed', date: dayOf(t.clock.now()) });
     expect(discharged.status).toBe(200);
     const after = await call('uor07', 'GET', `/api/v1/facilities/${fac.LU}`);
     // another region's house again: the limited view, without address fields at all

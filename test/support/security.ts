@@ -7,6 +7,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { aFacility, aRequest, principals } from './factories.js';
 import { bearer, type TestApp } from './test-app.js';
+import { dayOf } from '../../src/placements/discharge-date.js';
 
 type Json = Record<string, any>;
 
@@ -180,7 +181,7 @@ export class SecurityWorld {
   }
 
   today(): string {
-    return this.t.clock.now().toISOString().slice(0, 10);
+    return dayOf(this.t.clock.now());
   }
 
   private async make(kind: FixtureKind): Promise<Fixture> {

@@ -58,7 +58,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (body.statusCode === 503 && !(exception instanceof DomainError)) {
       this.logger.warn(`answered 503 ${body.code}`);
     } else if (exception instanceof DomainError && body.statusCode >= 500) {
-      // a known condition (e.g. catalogue_busy): its code is what operators need
+      // a known condition with a 5xx code of its own: its code is what operators need
       this.logger.warn(`answered ${body.statusCode} ${body.code}`);
     } else if (body.statusCode >= 500) {
       // the name and stack only: messages of driver errors can quote the data

@@ -49,6 +49,27 @@ describe('checkHardConstraints: each constraint passes and fails', () => {
     ['no_free_place', 'adult bed full, mother-child unit free', {}, { places: [{ kind: 'adult', free: 0 }, { kind: 'mother_child', free: 1, childCapacity: 2 }] }, []],
     ['no_free_place', 'minor, minors accepted, no minor kind', { person: { age: 16 } }, { accepts: { minors: true } }, ['no_free_place']],
     ['no_free_place', 'minor, minors not accepted, no minor kind', { person: { age: 16 } }, {}, ['age_not_accepted', 'no_free_place']],
+    // the seeds' practice: transfers, boys' age limits, legal statuses, wheelchairs, who a mother-child unit hosts
+    ['conflict', 'a transfer: her own tags in her current house', { safety: { conflictTags: ['net-7'] }, currentFacilityId: 'fac-1' }, { conflictTags: ['net-7'] }, []],
+    ['conflict', 'a transfer: the tag in another house still excludes it', { safety: { conflictTags: ['net-7'] }, currentFacilityId: 'fac-9' }, { conflictTags: ['net-7'] }, ['conflict']],
+    ['children_not_accepted', 'a 14-year-old boy, boys up to 12', { person: { children: [{ age: 14, sex: 'male' }] } }, { accepts: { boysUpToAge: 12 } }, ['children_not_accepted']],
+    ['children_not_accepted', 'a 12-year-old boy, boys up to 12', { person: { children: [{ age: 12, sex: 'male' }] } }, { accepts: { boysUpToAge: 12 } }, []],
+    ['children_not_accepted', 'a 14-year-old girl, boys up to 12', { person: { children: [{ age: 14, sex: 'female' }] } }, { accepts: { boysUpToAge: 12 } }, []],
+    ['children_not_accepted', 'a 14-year-old of unknown sex is not judged', { person: { children: [{ age: 14, sex: 'unknown' }] } }, { accepts: { boysUpToAge: 12 } }, []],
+    ['children_not_accepted', 'a child stored without sex is not judged', { person: { children: [{ age: 14 }] } }, { accepts: { boysUpToAge: 12 } }, []],
+    ['children_not_accepted', 'a 14-year-old boy, no limit', { person: { children: [{ age: 14, sex: 'male' }] } }, { accepts: { boysUpToAge: null } }, []],
+    ['children_not_accepted', 'a baby boy, boys up to 0', { person: { children: [{ age: 0, sex: 'male' }] } }, { accepts: { boysUpToAge: 0 } }, []],
+    ['legal_status_not_accepted', 'no permit, art. 18 only', { person: { legalStatus: 'no_permit' } }, { legalStatusesAccepted: ['art18_permit'] }, ['legal_status_not_accepted']],
+    ['legal_status_not_accepted', 'asylum seeker, SAI statuses', { person: { legalStatus: 'asylum_seeker' } }, { legalStatusesAccepted: ['asylum_seeker', 'international_protection'] }, []],
+    ['legal_status_not_accepted', 'none listed: every status', { person: { legalStatus: 'no_permit' } }, { legalStatusesAccepted: [] }, []],
+    ['legal_status_not_accepted', 'status not given is never excluded', { person: { legalStatus: null } }, { legalStatusesAccepted: ['art18_permit'] }, []],
+    ['not_wheelchair_accessible', 'wheelchair user, steps', { person: { wheelchair: true } }, { wheelchairAccessible: false }, ['not_wheelchair_accessible']],
+    ['not_wheelchair_accessible', 'wheelchair user, accessible', { person: { wheelchair: true } }, { wheelchairAccessible: true }, []],
+    ['not_wheelchair_accessible', 'no wheelchair, steps', { person: { wheelchair: false } }, { wheelchairAccessible: false }, []],
+    ['age_not_accepted', 'a 16-year-old mother with a baby, minors accepted', { person: { age: 16, children: [{ age: 0, sex: 'female' }] } }, { accepts: { minors: true } }, []],
+    ['age_not_accepted', 'a 16-year-old mother with a baby, adults only', { person: { age: 16, children: [{ age: 0, sex: 'female' }] } }, {}, ['age_not_accepted']],
+    ['gender_not_accepted', 'a man with his child, men accepted', { person: { gender: 'male', children: [{ age: 4, sex: 'male' }] } }, { accepts: { genders: ['male'] } }, []],
+    ['gender_not_accepted', 'a man with his child, women only', { person: { gender: 'male', children: [{ age: 4, sex: 'male' }] } }, { accepts: { genders: ['female'] } }, ['gender_not_accepted']],
   ])('%s: %s', (_constraint, _case, req, fac, expected) => {
     expect(reasonsOf(req, fac)).toEqual(expected);
   });

@@ -15,9 +15,13 @@ export function primaryReason(reasons: readonly ExclusionReason[]): ExclusionRea
   return reasons.reduce((best, r) => (precedence(r) < precedence(best) ? r : best));
 }
 
+/** A boy older than the facility's limit comes along (null: no limit). */
+export const boyTooOld = (q: RequestFacts, f: FacilitySnapshot): boolean => f.accepts.boysUpToAge != null && q.oldestBoy > f.accepts.boysUpToAge;
+
 /** Every hard constraint: true when the facility FAILS it. `km` is the facility's distance from the origin. */
 const RULE_OF: Record<ExclusionReason, (q: RequestFacts, f: FacilitySnapshot, km: number) => boolean> = {
-  conflict: (q, f) => f.conflictTags.some((t) => q.conflictTags.has(t)),
+  // a transfer: the person's own tags are in her current house, and must not shut her out of it
+  conflict: (q, f) => f.id !== q.currentFacilityId && f.conflictTags.some((t) => q.conflictTags.has(t)),
   excluded_area: (q, f) => q.excludedProvinces.has(f.provinceCode) || q.excludedRegions.has(f.regionCode),
   too_close: (q, _f, km) => q.minDistanceKm !== null && km < q.minDistanceKm,
   out_of_region: (q, f) => !q.req.preferences.crossRegion && f.regionCode !== q.req.regionCode,
@@ -26,9 +30,13 @@ const RULE_OF: Record<ExclusionReason, (q: RequestFacts, f: FacilitySnapshot, km
   age_not_accepted: (q, f) => (q.minor ? !f.accepts.minors : !f.accepts.adults),
   // structural, whatever is free now: could this facility ever host this family?
   children_not_accepted: (q, f) =>
-    q.children > 0 && (!f.accepts.children || !f.places.some((p) => p.kind === 'mother_child' && unitTakesChildren(p, q.children))),
+    q.children > 0 &&
+    (!f.accepts.children || boyTooOld(q, f) || !f.places.some((p) => p.kind === 'mother_child' && unitTakesChildren(p, q.children))),
+  // unknown (not given) is never excluded: the operator checks it on the phone
+  legal_status_not_accepted: (q, f) => q.legalStatus !== null && f.legalStatusesAccepted.length > 0 && !f.legalStatusesAccepted.includes(q.legalStatus),
   protection_too_low: (q, f) => protectionRank(f.protectionLevel) < q.protectionRank,
   needs_unsupported: (q, f) => q.requiredSupports.some((n) => !f.supports.includes(n)),
+  not_wheelchair_accessible: (q, f) => q.wheelchair && f.wheelchairAccessible !== true,
   not_accepting: (_q, f) => !f.acceptingNewGuests,
   no_free_place: (q, f) => placeFor(q.placeKinds, q.children, f) === null,
 };

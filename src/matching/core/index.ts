@@ -2,7 +2,7 @@
 export { EARTH_RADIUS_KM, haversineKm } from './geo.js';
 export { choosePlace, neededPlaceKinds, placeFor } from './place-kind.js';
 export { checkHardConstraints, firstFailure, firstFailureOf, primaryReason } from './hard-constraints.js';
-export { factsOf, requiredSupports } from './request-facts.js';
+export { factsOf, requiredSupports, withChildSexes } from './request-facts.js';
 export type { RequestFacts } from './request-facts.js';
 export type { HardConstraintResult } from './hard-constraints.js';
 export { CRITERIA, PROXIMITY_RANGE_KM, STAGE_FIT, round2, scoreCandidate, scoreWith } from './scoring.js';

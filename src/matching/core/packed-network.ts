@@ -3,6 +3,7 @@ import {
   ExclusionReason,
   FacilitySnapshot,
   GENDERS,
+  LEGAL_STATUSES,
   MatchingWeights,
   MatchRequest,
   MatchResult,
@@ -36,6 +37,7 @@ const ACCEPTING = 1 << 3;
 const PLAIN = 1 << 4;
 const HAS_KIND = (k: number) => 1 << (5 + k);
 const GENDER_SHIFT = 8;
+const WHEELCHAIR = 1 << 11;
 
 const bitOf = <T>(values: readonly T[], v: T): number => {
   const i = values.indexOf(v);
@@ -69,6 +71,10 @@ export interface PackedNetwork {
   readonly free: Float64Array;
   /** children one mother-child unit takes (missing: 0) */
   readonly childCapacity: Float64Array;
+  /** the oldest boy who may come with his mother (no limit: Infinity) */
+  readonly boysUpToAge: Float64Array;
+  /** bits of LEGAL_STATUSES accepted; 0: every status */
+  readonly legalStatuses: Uint8Array;
 }
 
 const indexer = () => {
@@ -94,6 +100,8 @@ export function packNetwork(facilities: readonly FacilitySnapshot[]): PackedNetw
     cosLat: new Float64Array(n),
     free: new Float64Array(n * KINDS),
     childCapacity: new Float64Array(n),
+    boysUpToAge: new Float64Array(n),
+    legalStatuses: new Uint8Array(n),
   };
   facilities.forEach((f, i) => {
     net.region[i] = regions.of(f.regionCode);
@@ -104,13 +112,18 @@ export function packNetwork(facilities: readonly FacilitySnapshot[]): PackedNetw
     const genders = maskOf(GENDERS, f.accepts.genders);
     const supports = maskOf(SUPPORTS, f.supports);
     const rank = protectionRank(f.protectionLevel);
+    const legal = maskOf(LEGAL_STATUSES, f.legalStatusesAccepted);
     let flags =
       (f.accepts.adults ? ADULTS : 0) |
       (f.accepts.minors ? MINORS : 0) |
       (f.accepts.children ? CHILDREN : 0) |
       (f.acceptingNewGuests ? ACCEPTING : 0) |
+      (f.wheelchairAccessible === true ? WHEELCHAIR : 0) |
       (Math.max(0, genders) << GENDER_SHIFT);
-    if (f.conflictTags.length || genders < 0 || supports < 0 || rank < 0) flags |= PLAIN;
+    if (f.conflictTags.length || genders < 0 || supports < 0 || rank < 0 || legal < 0) flags |= PLAIN;
+    // as the rules read it: null or undefined is no limit; anything else (NaN too) compared with `>`
+    net.boysUpToAge[i] = f.accepts.boysUpToAge ?? Number.POSITIVE_INFINITY;
+    net.legalStatuses[i] = Math.max(0, legal);
     for (const p of f.places) {
       const k = KIND_INDEX.get(p.kind);
       // an unknown kind or a kind listed twice: leave it to the plain rules
@@ -133,7 +146,8 @@ function packRequest(q: RequestFacts, net: PackedNetwork) {
   const gender = bitOf(GENDERS, q.req.person.gender);
   const needs = maskOf(SUPPORTS, q.requiredSupports);
   const kinds = q.placeKinds.map((k) => KIND_INDEX.get(k));
-  if (gender < 0 || needs < 0 || kinds.some((k) => k === undefined)) return null;
+  const legal = q.legalStatus === null ? 0 : bitOf(LEGAL_STATUSES, q.legalStatus);
+  if (gender < 0 || needs < 0 || legal < 0 || kinds.some((k) => k === undefined)) return null;
   const excludedProvince = new Uint8Array(net.provinceIndex.size);
   for (const code of q.excludedProvinces) if (net.provinceIndex.has(code)) excludedProvince[net.provinceIndex.get(code)!] = 1;
   const excludedRegion = new Uint8Array(net.regionIndex.size);
@@ -148,6 +162,8 @@ function packRequest(q: RequestFacts, net: PackedNetwork) {
     originCos: cosLat(q.req.origin.point.lat),
     gender: gender << GENDER_SHIFT,
     needs,
+    /** the person's legal status bit, 0 when not given */
+    legal,
     kinds: kinds as number[],
   };
 }
@@ -169,9 +185,15 @@ function packedFailure(q: RequestFacts, r: PackedRequest, net: PackedNetwork, i:
   if (q.maxDistanceKm !== null && km > q.maxDistanceKm) return R.too_far;
   if (!(flags & r.gender)) return R.gender_not_accepted;
   if (!(flags & (q.minor ? MINORS : ADULTS))) return R.age_not_accepted;
-  if (q.children > 0 && (!(flags & CHILDREN) || !(flags & HAS_KIND(MOTHER_CHILD)) || !(net.childCapacity[i] >= q.children))) return R.children_not_accepted;
+  if (
+    q.children > 0 &&
+    (!(flags & CHILDREN) || q.oldestBoy > net.boysUpToAge[i] || !(flags & HAS_KIND(MOTHER_CHILD)) || !(net.childCapacity[i] >= q.children))
+  )
+    return R.children_not_accepted;
+  if (r.legal && net.legalStatuses[i] && !(r.legal & net.legalStatuses[i])) return R.legal_status_not_accepted;
   if (net.protection[i] < q.protectionRank) return R.protection_too_low;
   if (r.needs & ~net.supports[i]) return R.needs_unsupported;
+  if (q.wheelchair && !(flags & WHEELCHAIR)) return R.not_wheelchair_accessible;
   if (!(flags & ACCEPTING)) return R.not_accepting;
   for (const k of r.kinds) {
     // free is a Float64Array: NaN stays NaN, and `> 0` refuses it as the rules do

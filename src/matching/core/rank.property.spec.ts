@@ -28,7 +28,8 @@ function violations(req: MatchRequest, f: FacilitySnapshot, kindUsed: string | n
   const p = req.person;
   const d = km(f.point, req.origin.point);
   const v: string[] = [];
-  if (f.conflictTags.some((t) => req.safety.conflictTags.includes(t))) v.push('conflict');
+  // her own tags are in her current house (a transfer): they never shut her out of it
+  if (f.id !== req.currentFacilityId && f.conflictTags.some((t) => req.safety.conflictTags.includes(t))) v.push('conflict');
   if (req.safety.excludedProvinces.includes(f.provinceCode) || req.safety.excludedRegions.includes(f.regionCode)) v.push('area');
   if (req.safety.minDistanceKm && d < req.safety.minDistanceKm) v.push('too close');
   if (req.preferences.maxDistanceKm != null && d > req.preferences.maxDistanceKm) v.push('too far');
@@ -36,6 +37,10 @@ function violations(req: MatchRequest, f: FacilitySnapshot, kindUsed: string | n
   if (!f.accepts.genders.includes(p.gender)) v.push('gender');
   if (p.age < 18 ? !f.accepts.minors : !f.accepts.adults) v.push('age');
   if (p.children.length > 0 && !f.accepts.children) v.push('children');
+  const limit = f.accepts.boysUpToAge;
+  if (limit != null && p.children.some((c) => c.sex === 'male' && c.age > limit)) v.push('boy too old');
+  if (p.legalStatus && f.legalStatusesAccepted.length > 0 && !f.legalStatusesAccepted.includes(p.legalStatus)) v.push('legal status');
+  if (p.wheelchair && !f.wheelchairAccessible) v.push('wheelchair');
   if (level(f.protectionLevel) < level(req.protectionLevel)) v.push('protection');
   if ([...p.needs, ...(p.pregnant ? ['pregnancy'] : [])].some((n) => !f.supports.includes(n as never))) v.push('needs');
   if (!f.acceptingNewGuests) v.push('paused');

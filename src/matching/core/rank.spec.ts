@@ -84,7 +84,7 @@ describe('rankCandidates: output', () => {
     const { candidates } = rankCandidates(aRequest(), [fac], TEST_WEIGHTS);
     expect(candidates).toHaveLength(1);
     expect(candidates[0]).toMatchObject({ facilityId: 'sp', placeKind: 'mother_child', distanceKm: 77.6, freshness: 'fresh', score: 90 });
-    expect(candidates[0].breakdown).toHaveLength(7);
+    expect(candidates[0].breakdown).toHaveLength(8);
   });
 
   it('counts excluded facilities under their primary reason, by count desc then precedence', () => {

@@ -1,10 +1,12 @@
 import {
   ExploitationType,
+  LegalStatus,
   MatchRequest,
   PersonProfile,
   PlaceKind,
   PROTECTION_LEVELS,
   ProtectionLevel,
+  Service,
   Support,
 } from '../matching.types.js';
 import { hasChildren, isMinor, neededPlaceKinds } from './place-kind.js';
@@ -44,6 +46,34 @@ export interface RequestFacts {
   /** spoken languages, lower case, without repeats */
   readonly languages: ReadonlySet<string>;
   readonly exploitation: readonly ExploitationType[];
+  /** age of the oldest boy coming along; -1 when none (a child of unknown sex is not judged) */
+  readonly oldestBoy: number;
+  /** null when not given: never excluded for it */
+  readonly legalStatus: LegalStatus | null;
+  readonly wheelchair: boolean;
+  /** services wanted, without repeats; 'lgbt_safe' stands for an LGBT+-safe house */
+  readonly wanted: readonly (Service | 'lgbt_safe')[];
+  /** the facility the person lives in now (a transfer), or null */
+  readonly currentFacilityId: string | null;
+}
+
+/** The profile as stored and judged: a child without a sex (the old shape) is of 'unknown' sex. */
+export function withChildSexes<P extends PersonProfile>(person: P): P {
+  return { ...person, children: person.children.map((c) => ({ age: c.age, sex: c.sex ?? 'unknown' })) };
+}
+
+/** The oldest boy among the children, -1 when none. */
+export function oldestBoy(person: PersonProfile): number {
+  let oldest = -1;
+  for (const c of person.children) if (c.sex === 'male' && c.age > oldest) oldest = c.age;
+  return oldest;
+}
+
+/** What the `services` criterion looks for: the services asked for, and LGBT+-safety when asked. */
+export function wantedServices(req: MatchRequest): (Service | 'lgbt_safe')[] {
+  const wanted: (Service | 'lgbt_safe')[] = [...new Set(req.preferences.services ?? [])];
+  if (req.preferences.lgbtSafe) wanted.push('lgbt_safe');
+  return wanted;
 }
 
 export function factsOf(req: MatchRequest): RequestFacts {
@@ -62,5 +92,10 @@ export function factsOf(req: MatchRequest): RequestFacts {
     protectionRank: protectionRank(req.protectionLevel),
     languages: new Set(person.languages.map((l) => l.toLowerCase())),
     exploitation: [...new Set(person.exploitation)],
+    oldestBoy: oldestBoy(person),
+    legalStatus: person.legalStatus ?? null,
+    wheelchair: person.wheelchair === true,
+    wanted: wantedServices(req),
+    currentFacilityId: req.currentFacilityId ?? null,
   };
 }

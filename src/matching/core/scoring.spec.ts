@@ -19,6 +19,10 @@ describe('stage_fit table', () => {
     ['second_reception', 'protected_flat', 1],
     ['second_reception', 'semi_autonomy_flat', 0.9],
     ['second_reception', 'autonomy_flat', 0.7],
+    ['first_reception', 'social_housing', 0],
+    ['first_reception', 'emergency_accommodation', 0.3],
+    ['second_reception', 'social_housing', 0.6],
+    ['second_reception', 'emergency_accommodation', 0.1],
   ])('%s in %s → %d', (stage, type, fraction) => {
     expect(STAGE_FIT[stage][type]).toBe(fraction);
     expect(itemOf('stage_fit', { stage }, { type })).toEqual({ criterion: 'stage_fit', points: round2(25 * fraction), max: 25 });
@@ -59,6 +63,14 @@ describe('criteria fractions', () => {
     ['freshness', 'fresh', {}, { freshness: 'fresh' }, 'adult', 1, undefined],
     ['freshness', 'stale', {}, { freshness: 'stale' }, 'adult', 0.3, 'stale'],
     ['freshness', 'unknown', {}, { freshness: 'unknown' }, 'adult', 0, 'call first'],
+    ['services', 'not requested', {}, { services: [] }, 'adult', 1, 'not requested'],
+    ['services', 'every wanted service offered', { preferences: { services: ['legal', 'health'] } }, { services: ['legal', 'health', 'italian_classes'] }, 'adult', 1, undefined],
+    ['services', 'half offered', { preferences: { services: ['legal', 'job_placement'] } }, { services: ['legal'] }, 'adult', 0.5, '1 of 2 wanted missing'],
+    ['services', 'none offered', { preferences: { services: ['psychological'] } }, { services: [] }, 'adult', 0, '1 of 1 wanted missing'],
+    ['services', 'LGBT+-safe wanted and offered', { preferences: { lgbtSafe: true } }, { lgbtSafe: true }, 'adult', 1, undefined],
+    ['services', 'LGBT+-safe wanted, not offered', { preferences: { lgbtSafe: true } }, { lgbtSafe: false }, 'adult', 0, '1 of 1 wanted missing'],
+    ['services', 'LGBT+-safe and a service, one offered', { preferences: { lgbtSafe: true, services: ['legal'] } }, { lgbtSafe: true }, 'adult', 0.5, '1 of 2 wanted missing'],
+    ['services', 'a service wanted twice counts once', { preferences: { services: ['legal', 'legal'] } }, { services: ['legal'] }, 'adult', 1, undefined],
   ])('%s: %s → %d', (criterion, _case, req, fac, kind, fraction, note) => {
     const item = itemOf(criterion, req, fac, kind);
     const max = TEST_WEIGHTS[criterion];
@@ -75,7 +87,7 @@ describe('scoreCandidate totals', () => {
     const { score, breakdown } = scoreCandidate(aRequest(), aFacility(), 'adult', 0, TEST_WEIGHTS);
     expect(score).toBe(100);
     expect(breakdown.map((b) => b.criterion)).toEqual([
-      'stage_fit', 'language', 'exploitation_expertise', 'proximity', 'protection_fit', 'place_kind_fit', 'freshness',
+      'stage_fit', 'language', 'exploitation_expertise', 'proximity', 'protection_fit', 'place_kind_fit', 'freshness', 'services',
     ]);
     expect(CRITERIA).toEqual(breakdown.map((b) => b.criterion));
   });
@@ -87,9 +99,9 @@ describe('scoreCandidate totals', () => {
   });
 
   it.each<[string, MatchingWeights]>([
-    ['thirds', { stage_fit: 33.33, language: 33.33, exploitation_expertise: 33.34, proximity: 0.1, protection_fit: 0.2, place_kind_fit: 0.3, freshness: 0.7 }],
+    ['thirds', { stage_fit: 33.33, language: 33.33, exploitation_expertise: 33.34, proximity: 0.1, protection_fit: 0.2, place_kind_fit: 0.3, freshness: 0.7, services: 0.9 }],
     ['test weights', TEST_WEIGHTS],
-    ['all zero', { stage_fit: 0, language: 0, exploitation_expertise: 0, proximity: 0, protection_fit: 0, place_kind_fit: 0, freshness: 0 }],
+    ['all zero', { stage_fit: 0, language: 0, exploitation_expertise: 0, proximity: 0, protection_fit: 0, place_kind_fit: 0, freshness: 0, services: 0 }],
   ])('the breakdown sums exactly to the score (%s)', (_name, weights) => {
     const req = aRequest({ stage: 'second_reception', person: { exploitation: ['sexual', 'labour', 'begging'], languages: ['pcm'] }, preferences: { near: POINTS.RM } });
     const { score, breakdown } = scoreCandidate(req, aFacility({ freshness: 'stale', type: 'semi_autonomy_flat' }), 'adult', 0, weights);

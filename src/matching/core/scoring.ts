@@ -21,6 +21,7 @@ export const CRITERIA: readonly Criterion[] = [
   'protection_fit',
   'place_kind_fit',
   'freshness',
+  'services',
 ];
 
 /** How well a facility type suits a stage: first reception needs the protected, staffed houses;
@@ -33,6 +34,9 @@ export const STAGE_FIT: Record<Stage, Record<FacilityType, number>> = {
     protected_flat: 0.4,
     semi_autonomy_flat: 0.1,
     autonomy_flat: 0,
+    social_housing: 0,
+    // a night or two in contracted lodging while a protected place is found
+    emergency_accommodation: 0.3,
   },
   second_reception: {
     casa_di_fuga: 0.2,
@@ -41,6 +45,8 @@ export const STAGE_FIT: Record<Stage, Record<FacilityType, number>> = {
     protected_flat: 1,
     semi_autonomy_flat: 0.9,
     autonomy_flat: 0.7,
+    social_housing: 0.6,
+    emergency_accommodation: 0.1,
   },
 };
 
@@ -100,6 +106,13 @@ const CRITERION_FNS: Record<Criterion, CriterionFn> = {
     if (placeKind === q.placeKinds[0]) return { fraction: 1 };
     if (placeKind === 'mother_child' && q.req.person.pregnant) return { fraction: 1, note: 'pregnant' };
     return { fraction: 0, note: 'single adult in a mother-child unit' };
+  },
+
+  services: (q, f) => {
+    if (q.wanted.length === 0) return { fraction: 1, note: 'not requested' };
+    let offered = 0;
+    for (const w of q.wanted) if (w === 'lgbt_safe' ? f.lgbtSafe === true : f.services.includes(w)) offered++;
+    return offered === q.wanted.length ? { fraction: 1 } : { fraction: offered / q.wanted.length, note: `${q.wanted.length - offered} of ${q.wanted.length} wanted missing` };
   },
 
   freshness: (_q, f) =>

@@ -1,6 +1,6 @@
 // fast-check generators shared by the property specs of the core (no jest import).
 import fc from 'fast-check';
-import { EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, PLACE_KINDS, PROTECTION_LEVELS, SUPPORTS } from '../matching.types.js';
+import { CHILD_SEXES, EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PLACE_KINDS, PROTECTION_LEVELS, SERVICES, SUPPORTS } from '../matching.types.js';
 import type { FacilitySnapshot, MatchRequest } from '../matching.types.js';
 import { POINTS } from './test-factories.js';
 
@@ -32,10 +32,15 @@ export const arbFacility = (id: string): fc.Arbitrary<FacilitySnapshot> =>
       adults: mostly(true, fc.boolean()),
       minors: fc.boolean(),
       children: mostly(true, fc.boolean()),
+      boysUpToAge: mostly(null, fc.integer({ min: 0, max: 17 })),
     }),
     languages: fc.subarray(LANGS),
     exploitationExpertise: fc.subarray([...EXPLOITATION_TYPES]),
     supports: mostly([...SUPPORTS], fc.subarray([...SUPPORTS])),
+    services: fc.subarray([...SERVICES]),
+    wheelchairAccessible: fc.boolean(),
+    lgbtSafe: fc.boolean(),
+    legalStatusesAccepted: mostly([], fc.subarray([...LEGAL_STATUSES], { minLength: 1 })),
     acceptingNewGuests: mostly(true, fc.boolean()),
     freshness: fc.constantFrom('fresh' as const, 'stale' as const, 'unknown' as const),
     places: fc.uniqueArray(
@@ -57,11 +62,24 @@ export const arbRequest: fc.Arbitrary<MatchRequest> = fc.record({
   person: fc.record({
     gender: fc.constantFrom(...GENDERS),
     age: fc.integer({ min: 14, max: 60 }),
-    children: mostly([], fc.array(fc.record({ age: fc.integer({ min: 0, max: 17 }) }), { maxLength: 3 })),
+    children: mostly(
+      [],
+      fc.array(
+        fc.oneof(
+          fc.record({ age: fc.integer({ min: 0, max: 17 }), sex: fc.constantFrom(...CHILD_SEXES) }),
+          // a profile stored before children had a sex
+          fc.record({ age: fc.integer({ min: 0, max: 17 }) }),
+        ),
+        { maxLength: 3 },
+      ),
+    ),
     pregnant: mostly(false, fc.boolean()),
     languages: fc.subarray(LANGS),
     exploitation: fc.subarray([...EXPLOITATION_TYPES]),
     needs: mostly([], fc.subarray([...SUPPORTS], { maxLength: 2 })),
+    legalStatus: fc.option(fc.constantFrom(...LEGAL_STATUSES), { nil: null }),
+    nationality: fc.option(fc.constantFrom('NG', 'RO', 'AL'), { nil: null }),
+    wheelchair: mostly(false, fc.boolean()),
   }),
   protectionLevel: fc.constantFrom(...PROTECTION_LEVELS),
   stage: fc.constantFrom('first_reception' as const, 'second_reception' as const),
@@ -77,5 +95,9 @@ export const arbRequest: fc.Arbitrary<MatchRequest> = fc.record({
     crossRegion: mostly(true, fc.boolean()),
     maxDistanceKm: mostly(null, fc.integer({ min: 50, max: 800 })),
     near: fc.option(fc.constantFrom(...PROVINCES.map((p) => p.point)), { nil: null }),
+    services: mostly([], fc.subarray([...SERVICES], { maxLength: 3 })),
+    lgbtSafe: fc.boolean(),
   }),
+  // a transfer from one of the first facilities of the network (arbNetwork's ids)
+  currentFacilityId: fc.option(fc.constantFrom('f-00', 'f-01', 'f-02'), { nil: null }),
 });

@@ -22,10 +22,11 @@ export const TEST_WEIGHTS: MatchingWeights = {
   stage_fit: 25,
   language: 15,
   exploitation_expertise: 15,
-  proximity: 10,
+  proximity: 5,
   protection_fit: 15,
   place_kind_fit: 10,
   freshness: 10,
+  services: 5,
 };
 
 export type FacilityOverrides = Omit<Partial<FacilitySnapshot>, 'accepts'> & {
@@ -45,6 +46,10 @@ export function aFacility(overrides: FacilityOverrides = {}): FacilitySnapshot {
     languages: ['it', 'en'],
     exploitationExpertise: ['sexual'],
     supports: [],
+    services: [],
+    wheelchairAccessible: false,
+    lgbtSafe: false,
+    legalStatusesAccepted: [],
     acceptingNewGuests: true,
     point: POINTS.GE,
     freshness: 'fresh',
@@ -54,7 +59,7 @@ export function aFacility(overrides: FacilityOverrides = {}): FacilitySnapshot {
     ],
     conflictTags: [],
     ...rest,
-    accepts: { genders: ['female', 'transgender'], adults: true, minors: false, children: true, ...accepts },
+    accepts: { genders: ['female', 'transgender'], adults: true, minors: false, children: true, boysUpToAge: null, ...accepts },
   };
 }
 
