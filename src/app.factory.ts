@@ -8,6 +8,7 @@ import { harden } from './common/http-hardening.js';
 import { InputGuardPipe } from './common/input-guard.pipe.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
+import { serveWeb } from './web/serve-web.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -55,6 +56,8 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json', ui });
+  // the pages for people (web/, built by npm run build), in tests too
+  await serveWeb(app);
 }
 
 /** The service as `npm start` runs it. */
