@@ -193,7 +193,9 @@ describe('pages', () => {
     await page.fill('input[name="conflictTags"]', 'net-ui');
     await b.shot(page, 'request-form-phone');
     await page.click('button[type="submit"]');
-    await page.waitForSelector('h1:text("Richiesta")');
+    await page.waitForSelector('h1:text-matches("^Richiesta ")').catch(async (e) => {
+      throw new Error(`${e.message}: ${await page.locator('main').textContent()}`);
+    });
     const requestId = /#\/requests\/([0-9a-f-]{36})/.exec(page.url())![1];
     const stored = (await uor().get(`/placement-requests/${requestId}`)).body;
     expect(stored).toMatchObject({ caseCode, person: { age: 24, languages: ['en', 'pcm'], exploitation: ['sexual'] }, origin: { provinceCode: 'SV' }, safety: { conflictTags: ['net-ui'] } });
@@ -249,7 +251,8 @@ describe('pages', () => {
     await b.shot(page, 'map-desktop');
     await page.selectOption('select[name="kind"]', 'mother_child');
     const mc = (await national().get('/capacity?kind=mother_child')).body;
-    await page.locator('tr[data-region="09"] [data-col="free"]').filter({ hasText: new RegExp(`^${free('09', mc.rows)}$`) }).waitFor();
+    await page.locator('table.capacity[data-filter="mother_child|"]').waitFor();
+    expect(await page.locator('tr[data-region="09"] [data-col="free"]').textContent()).toBe(String(free('09', mc.rows)));
     expect(await page.locator('tr[data-region="07"] [data-col="free"]').textContent()).toBe(String(free('07', mc.rows)));
     await page.setViewportSize(PHONE);
     await b.shot(page, 'map-phone');

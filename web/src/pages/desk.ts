@@ -180,7 +180,7 @@ export const requestPage: Page = async (root, [id]) => {
       candidatesEl,
       h('h2', { id: 'candidates-title' }, t('request.candidates')),
       items.length ? h('ul', { class: 'candidates' }, ...items) : h('p', {}, t('request.noCandidates')),
-      items.length ? h('button', { type: 'button', class: 'btn btn-primary sticky', 'data-act': 'propose', onclick: () => void propose() }, t('request.proposeSelected')) : null,
+      items.length ? h('button', { type: 'button', class: 'btn btn-primary wide', 'data-act': 'propose', onclick: () => void propose() }, t('request.proposeSelected')) : null,
       excludedSummary(excluded),
     );
   }

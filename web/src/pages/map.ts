@@ -78,7 +78,7 @@ export const mapPage: Page = async (root) => {
     const sorted = regions.map((r) => totals.get(r.code) ?? { code: r.code, facilities: 0, free: 0, freeStale: 0, notFresh: 0 });
     const table = h(
       'table',
-      { class: 'capacity' },
+      { class: 'capacity', 'data-filter': `${kind.value}|${type.value}` },
       h('caption', {}, t('map.updated', { when: dateTime(cap.generatedAt) })),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('map.region')), h('th', { scope: 'col' }, t('map.free')), h('th', { scope: 'col' }, t('map.freeStale')), h('th', { scope: 'col' }, t('map.facilities')), h('th', { scope: 'col' }, t('map.notFresh')))),
       h('tbody', {}, ...sorted.map((x) => h('tr', { 'data-region': x.code }, h('th', { scope: 'row' }, h('span', { class: `swatch ${shade(x)}`, 'aria-hidden': 'true' }), nameOf.get(x.code) ?? x.code), h('td', { 'data-col': 'free' }, x.free), h('td', {}, x.freeStale), h('td', {}, x.facilities), h('td', {}, x.notFresh)))),
