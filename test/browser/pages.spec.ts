@@ -107,7 +107,7 @@ describe('pages', () => {
     const card = page.locator(`[data-facility="${LEVANTE()}"]`);
     await card.locator('[data-kind="adult"] [data-field="occupied"] [data-act="dec"]').click();
     await card.locator('[data-act="save"]').click();
-    await card.getByText('Salvato').waitFor();
+    await card.locator('.notice-ok', { hasText: 'Salvato.' }).waitFor();
     const after = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
     expect({ occupied: adult(after).occupied, version: after.version }).toEqual({ occupied: adult(before).occupied - 1, version: before.version + 1 });
     expect(await liguriaFree()).toBe(freeBefore + 1);
@@ -115,7 +115,7 @@ describe('pages', () => {
     // "still true": confirmedAt moves on
     await card.locator('[data-act="still-valid"]').click();
     await card.locator('[data-act="confirm-yes"]').click();
-    await card.getByText('Confermato').waitFor();
+    await card.locator('.notice-ok', { hasText: 'Confermato:' }).waitFor();
     const confirmed = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
     expect(new Date(confirmed.confirmedAt).getTime()).toBeGreaterThan(new Date(after.confirmedAt).getTime());
 
@@ -147,6 +147,9 @@ describe('pages', () => {
     await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="discharge-confirm"]`).click();
     await page.getByText('Dimissione registrata').waitFor();
     expect((await manager().get(`/placements/${admitted.placementId}`)).body.status).toBe('discharged');
+    // the boards follow the inbox: the freed bed shows without reloading the page
+    const golfoNow = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
+    expect(await golfo.locator('[data-kind="adult"] [data-field="occupied"] output').textContent()).toBe(String(adult(golfoNow).occupied));
 
     await page.setViewportSize(DESKTOP);
     await b.shot(page, 'beds-desktop');
@@ -161,17 +164,19 @@ describe('pages', () => {
     await card.waitFor();
     // meanwhile a colleague saves from another device
     const now = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
-    const other = await manager().put(`/facilities/${GOLFO()}/availability`, { version: now.version, places: [{ kind: 'adult', total: adult(now).total, occupied: adult(now).occupied, outOfService: 1 }] });
+    const total = adult(now).total;
+    const other = await manager().put(`/facilities/${GOLFO()}/availability`, { version: now.version, places: [{ kind: 'adult', total: total + 1, occupied: adult(now).occupied, outOfService: adult(now).outOfService }] });
     expect(other.status).toBe(200);
     // her own change, on the numbers she read before
     await card.locator('[data-kind="adult"] [data-field="occupied"] [data-act="dec"]').click();
     await card.locator('[data-act="save"]').click();
-    await card.getByText('Nel frattempo').waitFor();
-    await card.getByText('fuori servizio 0 → 1').waitFor();
+    await card.locator('.notice-error', { hasText: 'Nel frattempo' }).waitFor();
+    await card.locator('.changes li', { hasText: `totale ${total} → ${total + 1}` }).waitFor();
     const after = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
-    expect({ version: after.version, occupied: adult(after).occupied, outOfService: adult(after).outOfService }).toEqual({ version: other.body.version, occupied: adult(now).occupied, outOfService: 1 });
-    // the page now shows the current numbers
-    expect(await card.locator('[data-kind="adult"] [data-field="outOfService"] output').textContent()).toBe('1');
+    expect({ version: after.version, total: adult(after).total, occupied: adult(after).occupied }).toEqual({ version: other.body.version, total: total + 1, occupied: adult(now).occupied });
+    // the page now shows the current numbers, and a save from here goes through
+    expect(await card.locator('[data-kind="adult"] [data-field="occupied"] output').textContent()).toBe(String(adult(now).occupied));
+    expect(await card.locator('[data-free="adult"]').textContent()).toBe(`Liberi ${adult(after).free}`);
     await accessible(page);
     clean(problems, [409]);
     await page.close();

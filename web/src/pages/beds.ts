@@ -269,14 +269,15 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
 }
 
 /** The manager's proposals: to decide, accepted (waiting for arrival), guests present. */
-async function inbox(el: HTMLElement, names: Map<string, string>, only?: string): Promise<void> {
+async function inbox(el: HTMLElement, names: Map<string, string>, only?: string, changed: () => Promise<void> = async () => undefined): Promise<void> {
   const { items } = await get<{ items: Proposal[] }>('/proposals?limit=200');
   const live = items.filter((p) => (only ? p.id === only : ['pending', 'accepted', 'admitted'].includes(p.status)));
   const detailed = await Promise.all(live.map((p) => get<Proposal>(`/proposals/${p.id}`)));
   // admitted proposals whose placement has ended are history, not guests
   const present = await Promise.all(detailed.map(async (p) => (p.status === 'admitted' && p.placementId && !only ? (await get<{ status: string }>(`/placements/${p.placementId}`)).status === 'active' : true)));
   const shown = detailed.filter((_, i) => present[i]);
-  const refresh = () => inbox(el, names, only);
+  // an acceptance, an admission or a discharge moves the beds too: the boards are read again
+  const refresh = async () => (await inbox(el, names, only, changed), await changed());
   const group = (status: string, title: Parameters<typeof t>[0]) => {
     const ps = shown.filter((p) => p.status === status);
     return ps.length ? h('div', { class: 'group', 'data-group': status }, h('h3', { class: 'group-title' }, t(title), ` (${ps.length})`), ...ps.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh))) : null;
@@ -298,11 +299,13 @@ export const bedsPage: Page = async (root, _params, claims) => {
   const facilities = await myFacilities();
   const names = new Map(facilities.map((f) => [f.id, f.name ?? label('type', f.type)]));
   const inboxEl = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
-  put(root, h('h1', {}, t('beds.title')), facilities.length ? null : h('p', {}, t('beds.none')), h('div', { class: 'facilities' }, ...facilities.map((f) => facilityCard(f, true))), claims.role === 'shelter_manager' ? inboxEl : null);
-  if (claims.role === 'shelter_manager') await inbox(inboxEl, names);
+  const boards = h('div', { class: 'facilities' }, ...facilities.map((f) => facilityCard(f, true)));
+  const reload = async () => put(boards, ...(await myFacilities()).map((f) => facilityCard(f, true)));
+  put(root, h('h1', {}, t('beds.title')), facilities.length ? null : h('p', {}, t('beds.none')), boards, claims.role === 'shelter_manager' ? inboxEl : null);
+  if (claims.role === 'shelter_manager') await inbox(inboxEl, names, undefined, reload);
   const stopTick = tickCountdowns(root);
   // new proposals arrive by e-mail and here: look again every half minute
-  const poll = window.setInterval(() => void inbox(inboxEl, names).catch(() => undefined), 30_000);
+  const poll = window.setInterval(() => void inbox(inboxEl, names, undefined, reload).catch(() => undefined), 30_000);
   return () => (stopTick(), window.clearInterval(poll));
 };
 
