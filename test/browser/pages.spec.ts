@@ -242,6 +242,29 @@ describe('pages', () => {
     await page.close();
   });
 
+  it('UOR: from a placement, a transfer to the next stage opens a new request with the profile carried over', async () => {
+    const requestId = await openRequest({ person: { gender: 'female', age: 31, children: [{ age: 4 }], pregnant: false, languages: ['ro'], exploitation: ['labour'], needs: [] } });
+    const p = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
+    expect(p.status).toBe(201);
+    expect((await manager().post(`/proposals/${p.body.id}/accept`)).status).toBe(200);
+    const placementId = (await manager().post(`/proposals/${p.body.id}/admit`)).body.placementId;
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'uor-liguria', `/#/requests/${requestId}`);
+    await page.click('[data-act="transfer"]');
+    await page.waitForSelector('h1:text("Trasferisci alla fase successiva")');
+    expect(await page.inputValue('input[name="age"]')).toBe('31');
+    expect(await page.inputValue('input[name="children"]')).toBe('4');
+    expect(await page.inputValue('select[name="stage"]')).toBe('second_reception');
+    await accessible(page);
+    await page.fill('input[name="caseCode"]', `${(await uor().get(`/placement-requests/${requestId}`)).body.caseCode}-T`);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('h1:text-matches("^Richiesta ")');
+    const next = /#\/requests\/([0-9a-f-]{36})/.exec(page.url())![1];
+    expect((await uor().get(`/placement-requests/${next}`)).body).toMatchObject({ previousPlacementId: placementId, stage: 'second_reception', person: { age: 31, children: [{ age: 4 }], languages: ['ro'], exploitation: ['labour'] } });
+    clean(problems);
+    await page.close();
+  });
+
   it('national: the map by region and its table match the API, filters too; the profile search matches the API', async () => {
     const { page, problems } = await b.page(DESKTOP);
     await b.signIn(page, 'national-helpline');

@@ -19,7 +19,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/facilities\/([0-9a-f-]{36})$/, roles: null, load: async () => (await import('./pages/beds.js')).facilityPage },
   { pattern: /^\/proposals\/([0-9a-f-]{36})$/, roles: null, load: async () => (await import('./pages/beds.js')).proposalPage },
   { pattern: /^\/desk$/, roles: ['uor'], load: async () => (await import('./pages/desk.js')).deskPage },
-  { pattern: /^\/desk\/new$/, roles: ['uor'], load: async () => (await import('./pages/desk.js')).newRequestPage },
+  { pattern: /^\/desk\/new(?:\?after=([0-9a-f-]{36}))?$/, roles: ['uor'], load: async () => (await import('./pages/desk.js')).newRequestPage },
   { pattern: /^\/requests\/([0-9a-f-]{36})$/, roles: ['uor'], load: async () => (await import('./pages/desk.js')).requestPage },
   { pattern: /^\/map$/, roles: ['national', 'uor', 'admin'], load: async () => (await import('./pages/map.js')).mapPage },
   { pattern: /^\/search$/, roles: ['national', 'uor'], load: async () => (await import('./pages/map.js')).searchPage },

@@ -1,6 +1,6 @@
 import { checks, field, h, select } from './dom.js';
 import { label, t } from './i18n.js';
-import { EXPLOITATION, GENDERS, NEEDS, PROTECTION, type Region, STAGES } from './types.js';
+import { EXPLOITATION, GENDERS, NEEDS, type Person, type Preferences, PROTECTION, type Region, type Safety, STAGES } from './types.js';
 
 const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
@@ -87,4 +87,36 @@ export function invalidFields(body: Record<string, unknown> | null): string {
   if (Array.isArray(fields)) return fields.map((f) => (typeof f === 'string' ? f : (f as { field?: string }).field ?? '')).join(', ');
   if (fields && typeof fields === 'object') return Object.keys(fields).join(', ');
   return String(body?.message ?? '');
+}
+
+/** Fills the form's profile fields from a request (a transfer starts from the person's current request). */
+export function fillProfile(form: HTMLFormElement, r: { person: Person | null; protectionLevel: string; origin: { provinceCode: string }; safety?: Safety; preferences?: Preferences }): void {
+  const set = (name: string, value: string) => {
+    const el = form.elements.namedItem(name);
+    if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement) el.value = value;
+  };
+  const tick = (name: string, values: string[]) => form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`).forEach((el) => (el.checked = values.includes(el.value)));
+  const p = r.person;
+  if (p) {
+    set('gender', p.gender);
+    set('age', String(p.age));
+    set('children', p.children.map((c) => c.age).join(', '));
+    tick('pregnant', p.pregnant ? ['on'] : []);
+    set('languages', p.languages.join(', '));
+    tick('exploitation', p.exploitation);
+    tick('needs', p.needs);
+  }
+  set('protectionLevel', r.protectionLevel);
+  set('origin', r.origin.provinceCode);
+  if (r.safety) {
+    set('excludedProvinces', r.safety.excludedProvinces.join(', '));
+    set('excludedRegions', r.safety.excludedRegions.join(', '));
+    set('minDistanceKm', r.safety.minDistanceKm === undefined || r.safety.minDistanceKm === null ? '' : String(r.safety.minDistanceKm));
+    set('conflictTags', r.safety.conflictTags.join(', '));
+  }
+  if (r.preferences) {
+    tick('crossRegion', r.preferences.crossRegion ? ['on'] : []);
+    set('maxDistanceKm', r.preferences.maxDistanceKm ? String(r.preferences.maxDistanceKm) : '');
+    set('nearProvinceCode', r.preferences.nearProvinceCode ?? '');
+  }
 }

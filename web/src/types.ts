@@ -1,3 +1,5 @@
+import type { MatchRequest } from '../../src/matching/matching.types.js';
+
 /** The API's shapes, as far as the pages read them (README "API in brief"). */
 export type Freshness = 'fresh' | 'stale' | 'unknown';
 export interface Place {
@@ -64,10 +66,18 @@ export interface RequestSummary {
   stage: string;
   createdAt: string;
 }
+export type Safety = MatchRequest['safety'];
+export interface Preferences {
+  crossRegion: boolean;
+  maxDistanceKm?: number | null;
+  nearProvinceCode?: string | null;
+}
 export interface PlacementRequest extends RequestSummary {
   person: Person | null;
   protectionLevel: string;
   origin: { provinceCode: string };
+  safety: Safety;
+  preferences: Preferences;
   regionCode: string;
   proposals: Proposal[];
 }
@@ -115,13 +125,9 @@ export interface Capacity {
   generatedAt: string;
   rows: CapacityRow[];
 }
-export const PLACE_KINDS = ['adult', 'mother_child', 'minor'];
-export const FACILITY_TYPES = ['casa_di_fuga', 'high_intensity_community', 'medium_intensity_community', 'protected_flat', 'semi_autonomy_flat', 'autonomy_flat'];
-export const GENDERS = ['female', 'male', 'transgender'];
-export const EXPLOITATION = ['sexual', 'labour', 'begging', 'forced_crime', 'domestic_servitude'];
-export const NEEDS = ['mental_health', 'substance_use', 'disability', 'pregnancy'];
+// the codes come from the service's own list (a pure module, bundled in): a new type or kind shows up here too
+export { EXPLOITATION_TYPES as EXPLOITATION, FACILITY_TYPES, GENDERS, PLACE_KINDS, STAGES, SUPPORTS as NEEDS } from '../../src/matching/matching.types.js';
 export const PROTECTION = ['high', 'medium', 'low'];
-export const STAGES = ['first_reception', 'second_reception'];
 export const URGENCIES = ['immediate', 'within_24h', 'planned'];
 export const DECLINE_REASONS = ['no_capacity', 'profile_not_suitable', 'safety', 'other'];
 export const DISCHARGE_REASONS = ['completed', 'transferred', 'left', 'assisted_return', 'other'];

@@ -3,7 +3,7 @@ import { field, h, notice, put, select } from '../dom.js';
 import { dateTime, label, t } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText, go } from '../nav.js';
-import { invalidFields, profileFields, readProfile } from '../profile-form.js';
+import { fillProfile, invalidFields, profileFields, readProfile } from '../profile-form.js';
 import { type Candidates, type Candidate, type Facility, type PlacementRequest, type Proposal, type Region, type RequestSummary, URGENCIES } from '../types.js';
 import { freshnessBadge, holdText, tickCountdowns } from './beds.js';
 
@@ -31,8 +31,11 @@ export const deskPage: Page = async (root) => {
   );
 };
 
-export const newRequestPage: Page = async (root, _params, claims) => {
+export const newRequestPage: Page = async (root, [after], claims) => {
   const regions = await get<Region[]>('/regions');
+  // a transfer to the next stage: the person's current request and the placement it follows
+  const previous = after ? await get<PlacementRequest>(`/placement-requests/${after}`) : null;
+  const previousPlacementId = previous?.proposals.find((p) => p.status === 'admitted' && p.placementId)?.placementId ?? undefined;
   const status = h('div', { 'aria-live': 'polite' });
   // one key per form: a double tap or a retry after a timeout opens one request, not two
   const idempotencyKey = crypto.randomUUID();
@@ -45,7 +48,13 @@ export const newRequestPage: Page = async (root, _params, claims) => {
       novalidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
-        const body = { caseCode: caseCode.value.trim(), urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value, ...readProfile(form), ...(note.value.trim() ? { note: note.value.trim() } : {}) };
+        const body = {
+          caseCode: caseCode.value.trim(),
+          urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value,
+          ...readProfile(form),
+          ...(note.value.trim() ? { note: note.value.trim() } : {}),
+          ...(previousPlacementId ? { previousPlacementId } : {}),
+        };
         try {
           const created = await post<{ id: string }>('/placement-requests', body, { 'idempotency-key': idempotencyKey });
           go(`/requests/${created.id}`);
@@ -61,7 +70,13 @@ export const newRequestPage: Page = async (root, _params, claims) => {
     status,
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('form.submit')),
   );
-  put(root, h('h1', {}, t('desk.new')), form);
+  if (previous) {
+    fillProfile(form, previous);
+    caseCode.value = previous.caseCode;
+    (form.elements.namedItem('stage') as HTMLSelectElement).value = 'second_reception';
+    (form.elements.namedItem('urgency') as HTMLSelectElement).value = 'planned';
+  }
+  put(root, h('h1', {}, t(previous ? 'request.transfer' : 'desk.new')), previousPlacementId ? notice('info', t('form.transferFrom')) : null, form);
 };
 
 function breakdown(c: Candidate): HTMLElement {
@@ -121,6 +136,9 @@ export const requestPage: Page = async (root, [id]) => {
     const accepted = ps.filter((p) => p.status === 'accepted' || p.status === 'admitted');
     // the secret address: shown (and its reveal audited) only once the facility accepted
     const revealed = await Promise.all(accepted.map((p) => get<Facility>(`/facilities/${p.facilityId}`).catch(() => null)));
+    const active = new Set(
+      (await Promise.all(ps.filter((p) => p.status === 'admitted' && p.placementId).map(async (p) => ((await get<{ status: string }>(`/placements/${p.placementId}`)).status === 'active' ? p.id : null)))).filter(Boolean),
+    );
     for (const p of ps) await facilityName(p.facilityId);
     put(
       proposalsEl,
@@ -142,6 +160,7 @@ export const requestPage: Page = async (root, [id]) => {
                 p.status === 'pending' || p.status === 'accepted' ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt)) : null,
                 f?.address ? h('div', { class: 'secret' }, h('h3', {}, t('proposal.secretAddress')), h('p', { class: 'address' }, f.address), h('small', { class: 'help' }, t('proposal.secretAddressHelp'))) : null,
                 p.status === 'pending' || p.status === 'accepted' ? h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'withdraw', onclick: () => void withdraw(p) }, t('proposal.withdraw')) : null,
+                active.has(p.id) ? h('a', { class: 'btn btn-outline', 'data-act': 'transfer', href: `#/desk/new?after=${request.id}` }, t('request.transfer')) : null,
               );
             }),
           )
