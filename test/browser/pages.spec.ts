@@ -227,6 +227,7 @@ describe('pages', () => {
     await page.locator(`.proposal[data-facility="${LEVANTE()}"][data-status="accepted"]`).waitFor({ timeout: 20_000 });
     await page.locator(`.proposal[data-facility="${second}"][data-status="withdrawn"]`).waitFor();
     await page.locator('.secret .address').waitFor();
+    expect(await page.locator('.candidate').count()).toBe(0);
     const final = (await uor().get(`/placement-requests/${requestId}`)).body.proposals;
     expect(Object.fromEntries(final.map((p: Json) => [p.facilityId, p.status]))).toEqual({ [LEVANTE()]: 'accepted', [second]: 'withdrawn' });
     expect(await page.locator('.secret .address').textContent()).toBe((await uor().get(`/facilities/${LEVANTE()}`)).body.address);
@@ -243,7 +244,7 @@ describe('pages', () => {
   });
 
   it('UOR: from a placement, a transfer to the next stage opens a new request with the profile carried over', async () => {
-    const requestId = await openRequest({ person: { gender: 'female', age: 31, children: [{ age: 4 }], pregnant: false, languages: ['ro'], exploitation: ['labour'], needs: [] } });
+    const requestId = await openRequest({ person: { gender: 'female', age: 31, children: [], pregnant: false, languages: ['ro', 'en'], exploitation: ['labour'], needs: [] } });
     const p = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
     expect(p.status).toBe(201);
     expect((await manager().post(`/proposals/${p.body.id}/accept`)).status).toBe(200);
@@ -253,14 +254,14 @@ describe('pages', () => {
     await page.click('[data-act="transfer"]');
     await page.waitForSelector('h1:text("Trasferisci alla fase successiva")');
     expect(await page.inputValue('input[name="age"]')).toBe('31');
-    expect(await page.inputValue('input[name="children"]')).toBe('4');
+    expect(await page.inputValue('input[name="languages"]')).toBe('ro, en');
     expect(await page.inputValue('select[name="stage"]')).toBe('second_reception');
     await accessible(page);
     await page.fill('input[name="caseCode"]', `${(await uor().get(`/placement-requests/${requestId}`)).body.caseCode}-T`);
     await page.click('button[type="submit"]');
     await page.waitForSelector('h1:text-matches("^Richiesta ")');
     const next = /#\/requests\/([0-9a-f-]{36})/.exec(page.url())![1];
-    expect((await uor().get(`/placement-requests/${next}`)).body).toMatchObject({ previousPlacementId: placementId, stage: 'second_reception', person: { age: 31, children: [{ age: 4 }], languages: ['ro'], exploitation: ['labour'] } });
+    expect((await uor().get(`/placement-requests/${next}`)).body).toMatchObject({ previousPlacementId: placementId, stage: 'second_reception', person: { age: 31, languages: ['ro', 'en'], exploitation: ['labour'] } });
     clean(problems);
     await page.close();
   });

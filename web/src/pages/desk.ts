@@ -169,7 +169,8 @@ export const requestPage: Page = async (root, [id]) => {
   }
 
   async function drawCandidates(): Promise<void> {
-    if (!['open', 'proposed'].includes(request.status)) return put(candidatesEl);
+    // once a facility accepted, the search is over: no more candidates to offer
+    if (!['open', 'proposed'].includes(request.status) || request.proposals.some((p) => p.status === 'accepted' || p.status === 'admitted')) return put(candidatesEl);
     const { candidates, excluded } = await get<Candidates>(`/placement-requests/${id}/candidates?limit=20`);
     const live = new Set(request.proposals.filter((p) => p.status === 'pending' || p.status === 'accepted').map((p) => p.facilityId));
     const boxes = new Map<string, HTMLInputElement>();
