@@ -95,6 +95,8 @@ describe('pages', () => {
     const requestId = await openRequest();
     const proposal = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
     expect(proposal.status).toBe(201);
+    const toDecline = await uor().post(`/placement-requests/${await openRequest()}/proposals`, { facilityId: LEVANTE() });
+    expect(toDecline.status).toBe(201);
     const before = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
     const freeBefore = await liguriaFree();
 
@@ -130,6 +132,14 @@ describe('pages', () => {
     await page.locator(`[data-proposal="${proposal.body.id}"][data-status="admitted"]`).waitFor();
     const admitted = (await manager().get(`/proposals/${proposal.body.id}`)).body;
     expect(admitted).toMatchObject({ status: 'admitted', placementId: expect.any(String) });
+
+    // decline with a reason: the hold is freed
+    const declined = page.locator(`[data-proposal="${toDecline.body.id}"]`);
+    await declined.locator('[data-act="decline"]').click();
+    await declined.locator('select[name="reason"]').selectOption('safety');
+    await declined.locator('[data-act="decline-confirm"]').click();
+    await page.locator('#inbox-msg', { hasText: 'Proposta rifiutata' }).waitFor();
+    expect((await manager().get(`/proposals/${toDecline.body.id}`)).body).toMatchObject({ status: 'declined', declineReason: 'safety' });
 
     // intake pause with a note
     const golfo = page.locator(`[data-facility="${GOLFO()}"]`);
@@ -275,7 +285,17 @@ describe('pages', () => {
     const free = (code: string, rows: Json[]) => rows.filter((r) => r.regionCode === code).reduce((n, r) => n + r.free, 0);
     for (const code of ['07', '09', '03'])
       expect(await page.locator(`tr[data-region="${code}"] [data-col="free"]`).textContent()).toBe(String(free(code, cap.rows)));
-    // a region whose facilities are all stale or unknown and show nothing free is grey, never "free"
+    // the colour rule: grey where nothing is known free and the data is stale or unknown, never "free"
+    const expectedShade = (code: string, rows: Json[]) => {
+      const r = rows.filter((x) => x.regionCode === code);
+      const facilities = r.reduce((n, x) => n + x.facilities, 0);
+      const f = r.reduce((n, x) => n + x.free, 0);
+      const notFresh = r.reduce((n, x) => n + x.staleFacilities + x.unknownFacilities, 0);
+      return facilities === 0 ? 'lvl-none' : f === 0 && notFresh > 0 ? 'lvl-grey' : f === 0 ? 'lvl-0' : f <= 2 ? 'lvl-1' : f <= 5 ? 'lvl-2' : 'lvl-3';
+    };
+    const shades = async () => Object.fromEntries(await page.locator('svg.italy path.region').evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-region'), p.getAttribute('class')])));
+    const codes = Object.keys(await shades());
+    expect(await shades()).toEqual(Object.fromEntries(codes.map((c) => [c, `region ${expectedShade(c, cap.rows)}`])));
     await accessible(page);
     await b.shot(page, 'map-desktop');
     await page.selectOption('select[name="kind"]', 'mother_child');
@@ -283,6 +303,8 @@ describe('pages', () => {
     await page.locator('table.capacity[data-filter="mother_child|"]').waitFor();
     expect(await page.locator('tr[data-region="09"] [data-col="free"]').textContent()).toBe(String(free('09', mc.rows)));
     expect(await page.locator('tr[data-region="07"] [data-col="free"]').textContent()).toBe(String(free('07', mc.rows)));
+    expect(await shades()).toEqual(Object.fromEntries(codes.map((c) => [c, `region ${expectedShade(c, mc.rows)}`])));
+    expect(Object.values(await shades())).toContain('region lvl-grey');
     await page.setViewportSize(PHONE);
     await b.shot(page, 'map-phone');
 
