@@ -9,6 +9,7 @@ import { harden } from './common/http-hardening.js';
 import { InputGuardPipe } from './common/input-guard.pipe.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig, LOG_LEVELS } from './config/app-config.js';
+import { serveWeb } from './web/serve-web.js';
 
 export function adapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
@@ -61,6 +62,8 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json', ui });
+  // the pages for people (web/, built by npm run build), in tests too
+  await serveWeb(app);
 }
 
 /** The service as `npm start` runs it. */

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const app = await createApp(config, db.url);
   await app.listen({ port: config.port, host: config.host });
   const base = config.publicBaseUrl;
-  const lines = [`Approdo is listening on ${base}`, `OpenAPI: ${base}/api/docs (JSON: ${base}/api/docs-json)`];
+  const lines = [`Approdo is listening on ${base}`, `Pages: ${base}/ (Italian first; English with one tap)`, `OpenAPI: ${base}/api/docs (JSON: ${base}/api/docs-json)`];
   if (config.demoData) {
     const demo = app.get(DemoService);
     const ids = await demo.loadIfEmpty();

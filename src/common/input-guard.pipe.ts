@@ -2,7 +2,10 @@ import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { DomainError } from './errors/domain-error.js';
 
 const MAX_DEPTH = 32;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Prototype keys, and every member name of Object.prototype (`toString`, `hasOwnProperty`, …): the
+ * validator's whitelist looks fields up in a plain object, where those names always "exist", so an
+ * unknown `"toString": 1` would otherwise pass as a known field. */
+const FORBIDDEN_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 /**
  * Runs before validation on every body, query and parameter: refuses NUL characters (PostgreSQL

@@ -24,15 +24,8 @@ export class DemoService {
 
   /** Returns the facility id of each demo key. */
   async loadIfEmpty(): Promise<Map<string, string>> {
+    if ((await this.repo.count()) > 0) return this.existingIds();
     const ids = new Map<string, string>();
-    if ((await this.repo.count()) > 0) {
-      const existing = await this.repo.findMany({ limit: 10000, offset: 0 });
-      for (const d of DEMO_FACILITIES) {
-        const match = existing.find((f) => f.name === d.name && f.provinceCode === d.provinceCode);
-        if (match) ids.set(d.key, match.id);
-      }
-      return ids;
-    }
     for (const u of DEMO_USERS) if (u.role === 'uor' && u.region) await this.regions.setUorContact(u.region, u.email);
     const now = this.clock.now().getTime();
     for (const d of DEMO_FACILITIES) {
@@ -43,6 +36,23 @@ export class DemoService {
     }
     this.logger.log(`demo network loaded: ${DEMO_FACILITIES.length} facilities`);
     return ids;
+  }
+
+  /** The facility id of each demo key already in the database (none loaded: an empty map). */
+  async existingIds(): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    const existing = await this.repo.findMany({ limit: 10000, offset: 0 });
+    for (const d of DEMO_FACILITIES) {
+      const match = existing.find((f) => f.name === d.name && f.provinceCode === d.provinceCode);
+      if (match) ids.set(d.key, match.id);
+    }
+    return ids;
+  }
+
+  /** What the sign-in page lists: each demo user with a token, only where demo data is on (never in production). */
+  async users(): Promise<{ user: string; role: string; region: string | null; token: string }[]> {
+    const ids = await this.existingIds();
+    return this.tokensFor(ids).map((t) => ({ ...t, region: DEMO_USERS.find((u) => u.sub === t.user)?.region ?? null }));
   }
 
   tokensFor(ids: Map<string, string>): { user: string; role: string; token: string }[] {

@@ -5,6 +5,7 @@ import { Transactions } from '../database/transactions.repository.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { OutboxDispatcher } from '../notifications/outbox-dispatcher.service.js';
 import { RecipientsRepository } from '../notifications/recipients.repository.js';
+import { pagePath } from '../notifications/templates.js';
 import { ProposalDecisionsService } from '../proposals/proposal-decisions.service.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { RemindersRepository } from './reminders.repository.js';
@@ -50,12 +51,12 @@ export class JobsService {
     return this.tx.run(async (t) => {
       const stale = await this.reminders.staleToRemind(t, new Date(now.getTime() - this.config.staleAfterHours * HOUR), 200);
       for (const f of stale) {
-        await this.notifications.notify(t, { event: 'availability_stale', to: [f.email], reference: 'struttura', path: `/api/v1/facilities/${f.id}/availability` });
+        await this.notifications.notify(t, { event: 'availability_stale', to: [f.email], reference: 'struttura', path: pagePath.facility(f.id) });
         await this.reminders.markReminded(t, f.id, now);
       }
       const late = await this.reminders.staleToEscalate(t, new Date(now.getTime() - this.config.staleEscalateAfterHours * HOUR), 200);
       for (const f of late) {
-        await this.notifications.notify(t, { event: 'availability_stale_escalation', to: [f.email], reference: 'struttura', path: `/api/v1/facilities/${f.id}/availability` });
+        await this.notifications.notify(t, { event: 'availability_stale_escalation', to: [f.email], reference: 'struttura', path: pagePath.facility(f.id) });
         await this.reminders.markEscalated(t, f.id, now);
       }
       return { reminded: stale.length, escalated: late.length };
@@ -70,7 +71,7 @@ export class JobsService {
       for (const p of soon) {
         const request = await this.recipients.requestContact(t, p.requestId);
         const facility = await this.recipients.facilityContact(t, p.facilityId);
-        await this.notifications.notify(t, { event: 'hold_expiring', to: [facility, request?.email], reference: request?.caseCode ?? 'proposta', path: `/api/v1/proposals/${p.id}` });
+        await this.notifications.notify(t, { event: 'hold_expiring', to: [facility, request?.email], reference: request?.caseCode ?? 'proposta', path: pagePath.proposal(p.id) });
         await this.reminders.markWarned(t, p.id, now);
       }
       return soon.length;

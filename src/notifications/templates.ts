@@ -33,6 +33,12 @@ const TEMPLATES: Record<NotificationEvent, Template> = {
   availability_stale_escalation: { it: 'Disponibilità non confermata da una struttura della regione', en: 'A facility of the region has not confirmed its availability' },
 };
 
+/** Where a message's link lands: the page of the thing it is about (the pages route after `#`). */
+export const pagePath = {
+  proposal: (id: string) => `/#/proposals/${id}`,
+  facility: (id: string) => `/#/facilities/${id}`,
+};
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export interface RenderedMail {

@@ -10,6 +10,7 @@ import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { MatchProfileDto } from '../matching/dto/match-profile.dto.js';
 import { MatchingService } from '../matching/matching.service.js';
+import { pagePath } from '../notifications/templates.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RecipientsRepository } from '../notifications/recipients.repository.js';
 import { withChildSexes } from '../matching/core/index.js';
@@ -116,7 +117,7 @@ export class PlacementRequestsService {
         await this.proposals.update(t, live.id, { status: 'withdrawn', decidedAt: now, decidedBySub: p.sub });
         // the facility stops keeping the place for her: it is told
         const to = [await this.recipients.facilityContact(t, live.facilityId)];
-        await this.notifications.notify(t, { event: 'proposal_withdrawn', to, reference: r.caseCode, path: `/api/v1/proposals/${live.id}` });
+        await this.notifications.notify(t, { event: 'proposal_withdrawn', to, reference: r.caseCode, path: pagePath.proposal(live.id) });
       }
       await this.repo.update(t, id, { status: 'cancelled', closedAt: now, updatedAt: now });
       await this.audit.record(t, p, 'request.cancel', 'placement_request', id);

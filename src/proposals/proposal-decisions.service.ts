@@ -8,7 +8,7 @@ import { conflict, forbidden, unprocessable } from '../common/errors/domain-erro
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { MatchingService } from '../matching/matching.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import type { NotificationEvent } from '../notifications/templates.js';
+import { pagePath, type NotificationEvent } from '../notifications/templates.js';
 import { RecipientsRepository } from '../notifications/recipients.repository.js';
 import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
 import { PlacementsRepository } from '../placements/placements.repository.js';
@@ -171,12 +171,12 @@ export class ProposalDecisionsService {
   /** The facility a proposal was addressed to: case code and link only. */
   private async tellFacility(t: Tx, event: NotificationEvent, proposal: ProposalEntity) {
     const contact = await this.recipients.requestContact(t, proposal.requestId);
-    if (contact) await this.notifications.notify(t, { event, to: [await this.recipients.facilityContact(t, proposal.facilityId)], reference: contact.caseCode, path: `/api/v1/proposals/${proposal.id}` });
+    if (contact) await this.notifications.notify(t, { event, to: [await this.recipients.facilityContact(t, proposal.facilityId)], reference: contact.caseCode, path: pagePath.proposal(proposal.id) });
   }
 
   private async tellRequester(t: Tx, event: NotificationEvent, proposal: ProposalEntity) {
     const contact = await this.recipients.requestContact(t, proposal.requestId);
-    if (contact) await this.notifications.notify(t, { event, to: [contact.email], reference: contact.caseCode, path: `/api/v1/proposals/${proposal.id}` });
+    if (contact) await this.notifications.notify(t, { event, to: [contact.email], reference: contact.caseCode, path: pagePath.proposal(proposal.id) });
   }
 
   private async reopenIfIdle(t: Tx, requestId: string) {

@@ -10,6 +10,7 @@ import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { MatchingService } from '../matching/matching.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RecipientsRepository } from '../notifications/recipients.repository.js';
+import { pagePath } from '../notifications/templates.js';
 import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
 import { PlacementRequestsService } from '../placement-requests/placement-requests.service.js';
 import type { PlaceKind } from '../matching/matching.types.js';
@@ -87,11 +88,11 @@ export class ProposalsService {
     });
     if (r.status === 'open') await this.requestsRepo.update(t, requestId, { status: 'proposed', updatedAt: this.clock.now() });
     await this.audit.record(t, p, 'proposal.create', 'proposal', id, { requestId, facilityId });
-    await this.notifications.notify(t, { event: 'proposal_created', to: [await this.recipients.facilityContact(t, facilityId)], reference: r.caseCode, path: `/api/v1/proposals/${id}` });
+    await this.notifications.notify(t, { event: 'proposal_created', to: [await this.recipients.facilityContact(t, facilityId)], reference: r.caseCode, path: pagePath.proposal(id) });
     // into another region: that region's UOR is told (case code and facility only, never the profile)
     const host = await this.recipients.facilityRegionContact(t, facilityId);
     if (host && host.regionCode !== r.regionCode)
-      await this.notifications.notify(t, { event: 'proposal_cross_region', to: [host.email], reference: r.caseCode, path: `/api/v1/facilities/${facilityId}` });
+      await this.notifications.notify(t, { event: 'proposal_cross_region', to: [host.email], reference: r.caseCode, path: pagePath.facility(facilityId) });
     return id;
   }
 

@@ -48,7 +48,7 @@ describe('outbox and dispatcher against a real SMTP server', () => {
     const [mail] = smtp.received;
     expect(mail.to).toBe('casa.levante@example.org');
     expect(mail.subject).toContain('LIG-2026-0777');
-    expect(mail.text).toContain(`/api/v1/proposals/${p.body.id}`);
+    expect(mail.text).toContain(`/#/proposals/${p.body.id}`);
     // ids in links are random: take them out before looking for the age
     const content = (mail.text + mail.html).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
     for (const secret of ['nota riservata', 'Vicolo Riservato', '"ti"', 'tigrinya', '29']) expect(content).not.toContain(secret);

@@ -1,0 +1,351 @@
+/**
+ * The pages for people, in a real Chromium against the real service on the suite's PostgreSQL
+ * (with the fictional demo network loaded). Every flow ends by asking the API what it now holds.
+ * Each page also passes axe-core (no serious or critical violation) and runs with no console
+ * error, no failed request and no CSP violation. jest.config.js leaves this folder out when no
+ * Chromium is installed, unless REQUIRE_BROWSER=1 (as in .ci/run).
+ */
+import jwt from 'jsonwebtoken';
+import type { Page } from 'playwright-core';
+import { Browser, DESKTOP, PHONE, type Problems } from './harness.js';
+
+type Json = Record<string, any>;
+const b = new Browser();
+
+beforeAll(async () => {
+  await b.start();
+}, 120_000);
+afterAll(async () => {
+  await b.stop();
+});
+
+const token = (user: string) => b.tokens.get(user)!;
+const manager = () => b.api(token('manager-liguria'));
+const uor = () => b.api(token('uor-liguria'));
+const national = () => b.api(token('national-helpline'));
+const LEVANTE = () => b.ids.get('ge-casa-levante')!;
+const GOLFO = () => b.ids.get('sp-semi-autonomia-golfo')!;
+
+/** The only console errors a flow may show are the HTTP statuses it provokes on purpose. */
+function clean(problems: Problems, expectedStatuses: number[] = []): void {
+  const allowed = (m: string) => expectedStatuses.some((s) => m === `Failed to load resource: the server responded with a status of ${s} (${s === 401 ? 'Unauthorized' : s === 409 ? 'Conflict' : ''})`);
+  expect({ console: problems.console.filter((m) => !allowed(m)), pageErrors: problems.pageErrors, failed: problems.failed }).toEqual({ console: [], pageErrors: [], failed: [] });
+}
+
+async function accessible(page: Page): Promise<void> {
+  expect(await b.axe(page)).toEqual([]);
+}
+
+const adult = (a: Json) => a.places.find((p: Json) => p.kind === 'adult');
+
+async function openRequest(body: Json = {}): Promise<string> {
+  const res = await uor().post('/placement-requests', {
+    caseCode: `LIG-UI-${Math.floor(Math.random() * 1e6)}`,
+    person: { gender: 'female', age: 30, children: [], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [] },
+    protectionLevel: 'low',
+    stage: 'second_reception',
+    origin: { provinceCode: 'SP' },
+    safety: { excludedProvinces: [], excludedRegions: [], conflictTags: [] },
+    preferences: { crossRegion: false },
+    urgency: 'within_24h',
+    ...body,
+  });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+async function liguriaFree(): Promise<number> {
+  const cap = (await national().get('/capacity?regionCode=07')).body;
+  return cap.rows.filter((r: Json) => r.regionCode === '07').reduce((n: number, r: Json) => n + r.free, 0);
+}
+
+describe('pages', () => {
+  it('serves the shell with a strict CSP and hashed, pre-compressed assets', async () => {
+    const res = await b.t.http().get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self';/);
+    expect(res.headers['content-security-policy']).not.toMatch(/unsafe-inline/);
+    expect(res.text).toMatch(/<html lang="it">/);
+    const js = /src="(\/assets\/app-[A-Z0-9]+\.js)"/.exec(res.text)![1];
+    const asset = await b.t.http().get(js).set('accept-encoding', 'br');
+    expect({ status: asset.status, encoding: asset.headers['content-encoding'], cache: asset.headers['cache-control'] }).toEqual({ status: 200, encoding: 'br', cache: 'public, max-age=31536000, immutable' });
+    expect(res.text).not.toMatch(/<script>|<style|style="/);
+  });
+
+  it('sign-in lists the demo users; the language switch turns the page English', async () => {
+    const { page, problems } = await b.page(PHONE);
+    await page.goto(b.base);
+    await page.waitForSelector('[data-user="manager-liguria"]');
+    expect(await page.getAttribute('html', 'lang')).toBe('it');
+    await accessible(page);
+    await b.shot(page, 'sign-in-phone');
+    await page.click('button:has-text("English")');
+    await page.waitForSelector('h1:text("Sign in")');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await accessible(page);
+    await page.click('button:has-text("Italiano")');
+    await page.waitForSelector('h1:text("Accedi")');
+    await page.setViewportSize(DESKTOP);
+    await b.shot(page, 'sign-in-desktop');
+    clean(problems);
+    await page.close();
+  });
+
+  it('manager: from an e-mail link, changes a bed, confirms, accepts and admits; the API and the national map agree', async () => {
+    const requestId = await openRequest();
+    const proposal = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
+    expect(proposal.status).toBe(201);
+    const toDecline = await uor().post(`/placement-requests/${await openRequest()}/proposals`, { facilityId: LEVANTE() });
+    expect(toDecline.status).toBe(201);
+    const before = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
+    const freeBefore = await liguriaFree();
+
+    const { page, problems } = await b.page(PHONE);
+    // the link of the "new proposal" e-mail: signs in first, then lands on the proposal
+    await b.signIn(page, 'manager-liguria', `/#/proposals/${proposal.body.id}`);
+    await page.waitForSelector(`[data-proposal="${proposal.body.id}"][data-status="pending"]`);
+    await accessible(page);
+    await page.goto(`${b.base}/#/beds`);
+    const card = page.locator(`[data-facility="${LEVANTE()}"]`);
+    await card.locator('[data-kind="adult"] [data-field="occupied"] [data-act="dec"]').click();
+    await card.locator('[data-act="save"]').click();
+    await card.locator('.notice-ok', { hasText: 'Salvato.' }).waitFor();
+    const after = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
+    expect({ occupied: adult(after).occupied, version: after.version }).toEqual({ occupied: adult(before).occupied - 1, version: before.version + 1 });
+    expect(await liguriaFree()).toBe(freeBefore + 1);
+
+    // "still true": confirmedAt moves on
+    await card.locator('[data-act="still-valid"]').click();
+    await card.locator('[data-act="confirm-yes"]').click();
+    await card.locator('.notice-ok', { hasText: 'Confermato:' }).waitFor();
+    const confirmed = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
+    expect(new Date(confirmed.confirmedAt).getTime()).toBeGreaterThan(new Date(after.confirmedAt).getTime());
+
+    // the proposals inbox: accept, then record the arrival
+    const item = page.locator(`[data-proposal="${proposal.body.id}"]`);
+    await item.locator('[data-act="accept"]').click();
+    await page.locator(`[data-proposal="${proposal.body.id}"][data-status="accepted"]`).waitFor();
+    expect((await manager().get(`/proposals/${proposal.body.id}`)).body.status).toBe('accepted');
+    await accessible(page);
+    await b.shot(page, 'beds-phone');
+    await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="admit"]`).click();
+    await page.locator(`[data-proposal="${proposal.body.id}"][data-status="admitted"]`).waitFor();
+    const admitted = (await manager().get(`/proposals/${proposal.body.id}`)).body;
+    expect(admitted).toMatchObject({ status: 'admitted', placementId: expect.any(String) });
+
+    // decline with a reason: the hold is freed
+    const declined = page.locator(`[data-proposal="${toDecline.body.id}"]`);
+    await declined.locator('[data-act="decline"]').click();
+    await declined.locator('select[name="reason"]').selectOption('safety');
+    await declined.locator('[data-act="decline-confirm"]').click();
+    await page.locator('#inbox-msg', { hasText: 'Proposta rifiutata' }).waitFor();
+    expect((await manager().get(`/proposals/${toDecline.body.id}`)).body).toMatchObject({ status: 'declined', declineReason: 'safety' });
+
+    // intake pause with a note
+    const golfo = page.locator(`[data-facility="${GOLFO()}"]`);
+    await golfo.locator('[data-act="pause"]').click();
+    await golfo.locator('textarea[name="note"]').fill('lavori in casa');
+    await golfo.locator('[data-act="pause-confirm"]').click();
+    await golfo.getByText('Ingressi sospesi', { exact: false }).first().waitFor();
+    expect((await manager().get(`/facilities/${GOLFO()}/availability`)).body).toMatchObject({ acceptingNewGuests: false, intakeNote: 'lavori in casa' });
+    await golfo.locator('[data-act="resume"]').click();
+    await golfo.getByText('Ingressi riaperti').waitFor();
+    expect((await manager().get(`/facilities/${GOLFO()}/availability`)).body.acceptingNewGuests).toBe(true);
+
+    // discharge: the guest leaves, the placement ends
+    await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="discharge"]`).click();
+    await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="discharge-confirm"]`).click();
+    await page.getByText('Dimissione registrata').waitFor();
+    expect((await manager().get(`/placements/${admitted.placementId}`)).body.status).toBe('discharged');
+    // the boards follow the inbox: the freed bed shows without reloading the page
+    const golfoNow = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
+    expect(await golfo.locator('[data-kind="adult"] [data-field="occupied"] output').textContent()).toBe(String(adult(golfoNow).occupied));
+
+    await page.setViewportSize(DESKTOP);
+    await b.shot(page, 'beds-desktop');
+    clean(problems);
+    await page.close();
+  });
+
+  it('manager: a version conflict reloads the numbers and says what changed; nothing of the stale save is written', async () => {
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'manager-liguria', '/#/beds');
+    const card = page.locator(`[data-facility="${GOLFO()}"]`);
+    await card.waitFor();
+    // meanwhile a colleague saves from another device
+    const now = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
+    const total = adult(now).total;
+    const other = await manager().put(`/facilities/${GOLFO()}/availability`, { version: now.version, places: [{ kind: 'adult', total: total + 1, occupied: adult(now).occupied, outOfService: adult(now).outOfService }] });
+    expect(other.status).toBe(200);
+    // her own change, on the numbers she read before
+    await card.locator('[data-kind="adult"] [data-field="occupied"] [data-act="dec"]').click();
+    await card.locator('[data-act="save"]').click();
+    await card.locator('.notice-error', { hasText: 'Nel frattempo' }).waitFor();
+    await card.locator('.changes li', { hasText: `totale ${total} → ${total + 1}` }).waitFor();
+    const after = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
+    expect({ version: after.version, total: adult(after).total, occupied: adult(after).occupied }).toEqual({ version: other.body.version, total: total + 1, occupied: adult(now).occupied });
+    // the page now shows the current numbers, and a save from here goes through
+    expect(await card.locator('[data-kind="adult"] [data-field="occupied"] output').textContent()).toBe(String(adult(now).occupied));
+    expect(await card.locator('[data-free="adult"]').textContent()).toBe(`Liberi ${adult(after).free}`);
+    await accessible(page);
+    clean(problems, [409]);
+    await page.close();
+  });
+
+  it('UOR: request → candidates → propose to two → one accepts → the other is withdrawn; the secret address appears', async () => {
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'uor-liguria');
+    await page.waitForSelector('h1:text("Richieste di inserimento")');
+    await page.click('a:text("Nuova richiesta")');
+    await page.waitForSelector('form.request-form');
+    await accessible(page);
+    const caseCode = `LIG-UI-${Date.now()}`;
+    await page.fill('input[name="caseCode"]', caseCode);
+    await page.fill('input[name="age"]', '24');
+    await page.fill('input[name="languages"]', 'en, pcm');
+    await page.check('input[name="exploitation"][value="sexual"]');
+    await page.selectOption('select[name="origin"]', 'SV');
+    await page.fill('input[name="conflictTags"]', 'net-ui');
+    await b.shot(page, 'request-form-phone');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('h1:text-matches("^Richiesta ")').catch(async (e) => {
+      throw new Error(`${e.message}: ${await page.locator('main').textContent()}`);
+    });
+    const requestId = /#\/requests\/([0-9a-f-]{36})/.exec(page.url())![1];
+    const stored = (await uor().get(`/placement-requests/${requestId}`)).body;
+    expect(stored).toMatchObject({ caseCode, person: { age: 24, languages: ['en', 'pcm'], exploitation: ['sexual'] }, origin: { provinceCode: 'SV' }, safety: { conflictTags: ['net-ui'] } });
+
+    // candidates with their breakdown and the "why not" summary
+    await page.locator('.candidate').first().waitFor();
+    const api = (await uor().get(`/placement-requests/${requestId}/candidates?limit=20`)).body;
+    expect(await page.locator('.candidate').count()).toBe(api.candidates.length);
+    expect(await page.locator('.excluded li').count()).toBe(api.excluded.length);
+    const second = api.candidates.find((c: Json) => c.facilityId !== LEVANTE()).facilityId;
+    await page.check(`.candidate[data-facility="${LEVANTE()}"] input[type="checkbox"]`);
+    await page.check(`.candidate[data-facility="${second}"] input[type="checkbox"]`);
+    await accessible(page);
+    await page.click('[data-act="propose"]');
+    await page.getByText('Proposte inviate: 2').waitFor();
+    const proposed = (await uor().get(`/placement-requests/${requestId}`)).body.proposals;
+    expect(proposed.map((p: Json) => [p.facilityId, p.status]).sort()).toEqual([[LEVANTE(), 'pending'], [second, 'pending']].sort());
+    await page.locator('.proposal .hold').first().waitFor();
+    await b.shot(page, 'request-phone');
+
+    // the casa di fuga accepts (from its own page, here through the API): the page follows by itself
+    const levante = proposed.find((p: Json) => p.facilityId === LEVANTE());
+    expect((await manager().post(`/proposals/${levante.id}/accept`)).status).toBe(200);
+    await page.locator(`.proposal[data-facility="${LEVANTE()}"][data-status="accepted"]`).waitFor({ timeout: 20_000 });
+    await page.locator(`.proposal[data-facility="${second}"][data-status="withdrawn"]`).waitFor();
+    await page.locator('.secret .address').waitFor();
+    expect(await page.locator('.candidate').count()).toBe(0);
+    const final = (await uor().get(`/placement-requests/${requestId}`)).body.proposals;
+    expect(Object.fromEntries(final.map((p: Json) => [p.facilityId, p.status]))).toEqual({ [LEVANTE()]: 'accepted', [second]: 'withdrawn' });
+    expect(await page.locator('.secret .address').textContent()).toBe((await uor().get(`/facilities/${LEVANTE()}`)).body.address);
+    await accessible(page);
+    await page.setViewportSize(DESKTOP);
+    await b.shot(page, 'request-desktop');
+
+    // withdraw from the page: the hold is freed
+    await page.locator(`.proposal[data-facility="${LEVANTE()}"] [data-act="withdraw"]`).click();
+    await page.locator(`.proposal[data-facility="${LEVANTE()}"][data-status="withdrawn"]`).waitFor();
+    expect((await uor().get(`/proposals/${levante.id}`)).body.status).toBe('withdrawn');
+    clean(problems);
+    await page.close();
+  });
+
+  it('UOR: from a placement, a transfer to the next stage opens a new request with the profile carried over', async () => {
+    const requestId = await openRequest({ person: { gender: 'female', age: 31, children: [], pregnant: false, languages: ['ro', 'en'], exploitation: ['labour'], needs: [] } });
+    const p = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
+    expect(p.status).toBe(201);
+    expect((await manager().post(`/proposals/${p.body.id}/accept`)).status).toBe(200);
+    const placementId = (await manager().post(`/proposals/${p.body.id}/admit`)).body.placementId;
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'uor-liguria', `/#/requests/${requestId}`);
+    await page.click('[data-act="transfer"]');
+    await page.waitForSelector('h1:text("Trasferisci alla fase successiva")');
+    expect(await page.inputValue('input[name="age"]')).toBe('31');
+    expect(await page.inputValue('input[name="languages"]')).toBe('ro, en');
+    expect(await page.inputValue('select[name="stage"]')).toBe('second_reception');
+    await accessible(page);
+    await page.fill('input[name="caseCode"]', `${(await uor().get(`/placement-requests/${requestId}`)).body.caseCode}-T`);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('h1:text-matches("^Richiesta ")');
+    const next = /#\/requests\/([0-9a-f-]{36})/.exec(page.url())![1];
+    expect((await uor().get(`/placement-requests/${next}`)).body).toMatchObject({ previousPlacementId: placementId, stage: 'second_reception', person: { age: 31, languages: ['ro', 'en'], exploitation: ['labour'] } });
+    clean(problems);
+    await page.close();
+  });
+
+  it('national: the map by region and its table match the API, filters too; the profile search matches the API', async () => {
+    const { page, problems } = await b.page(DESKTOP);
+    await b.signIn(page, 'national-helpline');
+    await page.waitForSelector('svg.italy path[data-region="07"]');
+    expect(await page.locator('svg.italy path.region').count()).toBe(20);
+    const cap = (await national().get('/capacity')).body;
+    const free = (code: string, rows: Json[]) => rows.filter((r) => r.regionCode === code).reduce((n, r) => n + r.free, 0);
+    for (const code of ['07', '09', '03'])
+      expect(await page.locator(`tr[data-region="${code}"] [data-col="free"]`).textContent()).toBe(String(free(code, cap.rows)));
+    // the colour rule: grey where nothing is known free and the data is stale or unknown, never "free"
+    const expectedShade = (code: string, rows: Json[]) => {
+      const r = rows.filter((x) => x.regionCode === code);
+      const facilities = r.reduce((n, x) => n + x.facilities, 0);
+      const f = r.reduce((n, x) => n + x.free, 0);
+      const notFresh = r.reduce((n, x) => n + x.staleFacilities + x.unknownFacilities, 0);
+      return facilities === 0 ? 'lvl-none' : f === 0 && notFresh > 0 ? 'lvl-grey' : f === 0 ? 'lvl-0' : f <= 2 ? 'lvl-1' : f <= 5 ? 'lvl-2' : 'lvl-3';
+    };
+    const shades = async () => Object.fromEntries(await page.locator('svg.italy path.region').evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-region'), p.getAttribute('class')])));
+    const codes = Object.keys(await shades());
+    expect(await shades()).toEqual(Object.fromEntries(codes.map((c) => [c, `region ${expectedShade(c, cap.rows)}`])));
+    await accessible(page);
+    await b.shot(page, 'map-desktop');
+    await page.selectOption('select[name="kind"]', 'mother_child');
+    const mc = (await national().get('/capacity?kind=mother_child')).body;
+    await page.locator('table.capacity[data-filter="mother_child|"]').waitFor();
+    expect(await page.locator('tr[data-region="09"] [data-col="free"]').textContent()).toBe(String(free('09', mc.rows)));
+    expect(await page.locator('tr[data-region="07"] [data-col="free"]').textContent()).toBe(String(free('07', mc.rows)));
+    expect(await shades()).toEqual(Object.fromEntries(codes.map((c) => [c, `region ${expectedShade(c, mc.rows)}`])));
+    expect(Object.values(await shades())).toContain('region lvl-grey');
+    await page.setViewportSize(PHONE);
+    await b.shot(page, 'map-phone');
+
+    await page.click('nav a:text("Ricerca per profilo")');
+    await page.waitForSelector('h1:text("Dove potrebbe andare?")');
+    await page.fill('input[name="age"]', '24');
+    await page.fill('input[name="languages"]', 'en');
+    await page.check('input[name="exploitation"][value="sexual"]');
+    await page.selectOption('select[name="origin"]', 'SV');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('#results-title');
+    const search = (
+      await national().post('/capacity/search', {
+        person: { gender: 'female', age: 24, children: [], pregnant: false, languages: ['en'], exploitation: ['sexual'], needs: [] },
+        protectionLevel: 'high',
+        stage: 'first_reception',
+        origin: { provinceCode: 'SV' },
+        safety: { excludedProvinces: [], excludedRegions: [], conflictTags: [] },
+        preferences: { crossRegion: true },
+        limit: 20,
+      })
+    ).body;
+    expect(await page.locator('.candidate').count()).toBe(search.candidates.length);
+    expect(await page.locator('.candidate').first().getAttribute('data-facility')).toBe(search.candidates[0].facilityId);
+    await accessible(page);
+    await b.shot(page, 'search-phone');
+    clean(problems);
+    await page.close();
+  });
+
+  it('an expired token goes back to sign-in, says so, and forgets the token', async () => {
+    const expired = jwt.sign({ sub: 'manager-liguria', role: 'shelter_manager', facilities: [LEVANTE()], exp: Math.floor(Date.now() / 1000) - 60 }, b.t.config.jwt.secret!, { algorithm: 'HS256' });
+    const { page, problems } = await b.page(PHONE);
+    await page.goto(`${b.base}/#/sign-in`);
+    await page.fill('textarea[name="token"]', expired);
+    await page.click('form button[type="submit"]');
+    await page.getByText('La sessione è scaduta').waitFor();
+    expect(await page.evaluate("sessionStorage.getItem('approdo.token')")).toBeNull();
+    expect(await page.locator('h1').textContent()).toBe('Accedi');
+    await accessible(page);
+    clean(problems, [401]);
+    await page.close();
+  });
+});

@@ -1,0 +1,329 @@
+import { ApiError, get, post, put as putJson } from '../api.js';
+import { type Child, field, h, notice, put, select } from '../dom.js';
+import { ago, label, t, time } from '../i18n.js';
+import type { Page } from '../main.js';
+import { errorText, go } from '../nav.js';
+import { DECLINE_REASONS, DISCHARGE_REASONS, type Availability, type Facility, type Freshness, type Proposal } from '../types.js';
+
+type Counted = 'occupied' | 'outOfService';
+const COUNTED: Counted[] = ['occupied', 'outOfService'];
+const WHAT: Record<Counted, Parameters<typeof t>[0]> = { occupied: 'beds.occupied', outOfService: 'beds.outOfService' };
+
+export function freshnessBadge(freshness: Freshness, confirmedAt: string | null): HTMLElement {
+  return h(
+    'span',
+    { class: 'fresh' },
+    h('span', { class: `badge badge-${freshness}` }, label('fresh', freshness)),
+    confirmedAt ? h('span', { class: 'muted' }, ` ${t('fresh.confirmed', { when: ago(confirmedAt) })}`) : null,
+  );
+}
+
+const fromFacility = (f: Facility): Availability => ({
+  facilityId: f.id,
+  version: f.availability.version,
+  confirmedAt: f.availability.confirmedAt,
+  freshness: f.availability.freshness,
+  acceptingNewGuests: f.availability.acceptingNewGuests,
+  intakeNote: f.intakeNote ?? null,
+  places: f.places,
+});
+
+/** What changed between two readings of a facility's numbers, one line per number. */
+export function differences(before: Availability, after: Availability): string[] {
+  const lines: string[] = [];
+  for (const a of after.places) {
+    const b = before.places.find((p) => p.kind === a.kind);
+    for (const k of ['total', 'occupied', 'outOfService', 'held'] as const) {
+      const from = b ? b[k] : 0;
+      if (from !== a[k]) lines.push(t('beds.changed', { kind: label('kind', a.kind), what: t(k === 'total' ? 'beds.total' : k === 'held' ? 'beds.held' : WHAT[k]).toLowerCase(), from, to: a[k] }));
+    }
+  }
+  if (before.acceptingNewGuests !== after.acceptingNewGuests) lines.push(after.acceptingNewGuests ? t('beds.resumedSaved') : t('beds.pausedSaved'));
+  return lines;
+}
+
+/** One facility's bed board: − / + per number, save, "still true", intake pause. */
+function facilityCard(f: Facility, editable: boolean): HTMLElement {
+  let base = fromFacility(f);
+  let draft = base.places.map((p) => ({ ...p }));
+  const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
+  const body = h('div');
+  const card = h('section', { class: 'card facility', 'data-facility': f.id, 'aria-labelledby': `fac-${f.id}` }, h('h2', { id: `fac-${f.id}` }, f.name ?? label('type', f.type)), body, msg);
+  const say = (...c: Child[]) => put(msg, ...c);
+  let mode: 'idle' | 'confirming' | 'pausing' = 'idle';
+
+  const freeOf = (p: (typeof draft)[number]) => Math.max(0, p.total - p.occupied - p.held - p.outOfService);
+  const dirty = () => draft.some((d) => {
+    const b = base.places.find((p) => p.kind === d.kind)!;
+    return b.occupied !== d.occupied || b.outOfService !== d.outOfService;
+  });
+
+  const counter = (p: (typeof draft)[number], what: Counted) => {
+    const id = `${f.id}-${p.kind}-${what}`;
+    const kind = label('kind', p.kind);
+    const whatText = t(WHAT[what]);
+    const room = p.total - p.occupied - p.held - p.outOfService;
+    return h(
+      'div',
+      { class: 'counter', 'data-field': what },
+      h('span', { class: 'counter-label', id: `${id}-l` }, whatText),
+      h('button', { type: 'button', class: 'btn btn-step', 'data-act': 'dec', disabled: !editable || p[what] <= 0, 'aria-label': t('beds.dec', { what: whatText.toLowerCase(), kind }), onclick: () => ((p[what] -= 1), draw()) }, '−'),
+      h('output', { class: 'count', 'aria-labelledby': `${id}-l`, 'aria-live': 'polite' }, p[what]),
+      h('button', { type: 'button', class: 'btn btn-step', 'data-act': 'inc', disabled: !editable || room <= 0, 'aria-label': t('beds.inc', { what: whatText.toLowerCase(), kind }), onclick: () => ((p[what] += 1), draw()) }, '+'),
+    );
+  };
+
+  const save = async () => {
+    if (!dirty()) return say(notice('info', t('beds.nothingToSave')));
+    const changed = draft.filter((d) => {
+      const b = base.places.find((p) => p.kind === d.kind)!;
+      return b.occupied !== d.occupied || b.outOfService !== d.outOfService;
+    });
+    try {
+      base = await putJson<Availability>(`/facilities/${f.id}/availability`, {
+        version: base.version,
+        places: changed.map((d) => ({ kind: d.kind, total: d.total, occupied: d.occupied, outOfService: d.outOfService, ...(d.childCapacity ? { childCapacity: d.childCapacity } : {}) })),
+      });
+      draft = base.places.map((p) => ({ ...p }));
+      draw();
+      say(notice('ok', t('beds.saved')));
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'version_conflict') {
+        const now = await get<Availability>(`/facilities/${f.id}/availability`);
+        const lines = differences(base, now);
+        base = now;
+        draft = base.places.map((p) => ({ ...p }));
+        draw();
+        say(notice('error', t('beds.conflict'), lines.length ? h('ul', { class: 'changes' }, ...lines.map((l) => h('li', {}, l))) : null));
+      } else if (e instanceof ApiError && e.status === 422) say(notice('error', t('beds.inconsistent')));
+      else say(notice('error', errorText(e)));
+    }
+  };
+
+  const confirmStill = async () => {
+    try {
+      base = await post<Availability>(`/facilities/${f.id}/availability/confirm`);
+      draft = base.places.map((p) => ({ ...p }));
+      mode = 'idle';
+      draw();
+      say(notice('ok', t('beds.confirmed')));
+    } catch (e) {
+      say(notice('error', errorText(e)));
+    }
+  };
+
+  const intake = async (accepting: boolean, note?: string) => {
+    try {
+      base = await post<Availability>(`/facilities/${f.id}/availability/intake`, { acceptingNewGuests: accepting, ...(note ? { note } : {}) });
+      draft = base.places.map((p) => ({ ...p }));
+      mode = 'idle';
+      draw();
+      say(notice('ok', t(accepting ? 'beds.resumedSaved' : 'beds.pausedSaved')));
+    } catch (e) {
+      say(notice('error', errorText(e)));
+    }
+  };
+
+  function draw(): void {
+    const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
+    put(
+      body,
+      h('p', { class: 'meta' }, `${label('type', f.type)} · ${f.provinceCode} `, freshnessBadge(base.freshness, base.confirmedAt)),
+      base.acceptingNewGuests ? null : h('p', { class: 'paused' }, h('strong', {}, t('beds.paused')), base.intakeNote ? `: ${base.intakeNote}` : ''),
+      h(
+        'div',
+        { class: 'places' },
+        ...draft.map((p) =>
+          h(
+            'fieldset',
+            { class: 'kind', 'data-kind': p.kind },
+            h('legend', {}, label('kind', p.kind)),
+            ...COUNTED.map((w) => counter(p, w)),
+            h('p', { class: 'sums' }, `${t('beds.total')} ${p.total} · ${t('beds.held')} ${p.held} · `, h('strong', { 'data-free': p.kind }, `${t('beds.free')} ${freeOf(p)}`)),
+          ),
+        ),
+      ),
+      editable
+        ? h(
+            'div',
+            { class: 'actions' },
+            h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'save', onclick: () => void save() }, t('beds.save')),
+            h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'still-valid', 'aria-expanded': mode === 'confirming' ? 'true' : 'false', onclick: () => ((mode = 'confirming'), draw()) }, t('beds.stillValid')),
+            base.acceptingNewGuests
+              ? h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'pause', onclick: () => ((mode = 'pausing'), draw()) }, t('beds.pause'))
+              : h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'resume', onclick: () => void intake(true) }, t('beds.resume')),
+          )
+        : null,
+      mode === 'confirming'
+        ? h(
+            'div',
+            { class: 'ask', role: 'group', 'aria-label': t('beds.stillValid') },
+            h('p', {}, t('beds.stillValidAsk')),
+            h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'confirm-yes', onclick: () => void confirmStill() }, t('beds.stillValidYes')),
+            h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => ((mode = 'idle'), draw()) }, t('beds.cancel')),
+          )
+        : null,
+      mode === 'pausing'
+        ? h(
+            'div',
+            { class: 'ask' },
+            field(t('beds.pauseNote'), note),
+            h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'pause-confirm', onclick: () => void intake(false, note.value.trim() || undefined) }, t('beds.pauseConfirm')),
+            h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => ((mode = 'idle'), draw()) }, t('beds.cancel')),
+          )
+        : null,
+    );
+  }
+  draw();
+  return card;
+}
+
+/** "Place held until 14:05 (5 h 3 min left)", kept ticking by the page's timer. */
+export function holdText(until: string | null, now = Date.now()): string {
+  if (!until) return '';
+  const ms = new Date(until).getTime() - now;
+  if (ms <= 0) return t('proposal.expiredHold');
+  const s = Math.floor(ms / 1000);
+  const left = s >= 3600 ? t('proposal.left', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) }) : t('proposal.leftMin', { m: Math.floor(s / 60), s: s % 60 });
+  return t('proposal.heldUntil', { time: time(until), left });
+}
+
+/** Updates every countdown on the page once a second; returns the stopper. */
+export function tickCountdowns(root: HTMLElement): () => void {
+  const tick = () => root.querySelectorAll<HTMLElement>('[data-hold-until]').forEach((el) => (el.textContent = holdText(el.dataset.holdUntil ?? null)));
+  const timer = window.setInterval(tick, 1000);
+  return () => window.clearInterval(timer);
+}
+
+function caseSummary(p: Proposal): HTMLElement | null {
+  const c = p.case;
+  if (!c) return null;
+  const person = c.person;
+  const list = (xs: string[], prefix: string) => (xs.length ? xs.map((x) => (prefix ? label(prefix, x) : x)).join(', ') : '—');
+  return h(
+    'dl',
+    { class: 'case' },
+    h('dt', {}, t('proposal.case')),
+    h('dd', {}, t('proposal.person', { gender: label('gender', person.gender), age: person.age })),
+    h('dd', {}, person.children.length ? t('proposal.children', { ages: person.children.map((x) => x.age).join(', ') }) : t('proposal.noChildren')),
+    person.pregnant ? h('dd', {}, t('proposal.pregnant')) : null,
+    h('dt', {}, t('proposal.languages')),
+    h('dd', {}, list(person.languages, '')),
+    h('dt', {}, t('proposal.exploitation')),
+    h('dd', {}, list(person.exploitation, 'exploitation')),
+    h('dt', {}, t('proposal.needs')),
+    h('dd', {}, list(person.needs, 'need')),
+    h('dt', {}, t('proposal.protection')),
+    h('dd', {}, label('protection', c.protectionLevel)),
+    h('dt', {}, t('proposal.stage')),
+    h('dd', {}, label('stage', c.stage)),
+    h('dt', {}, t('proposal.urgency')),
+    h('dd', {}, label('urgency', c.urgency)),
+  );
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** A proposal as its facility sees it, with the actions its state allows. */
+function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<void>): HTMLElement {
+  const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
+  const actions = h('div', { class: 'actions' });
+  const act = async (path: string, body: unknown, done: Parameters<typeof t>[0]) => {
+    try {
+      await post(path, body);
+      await refresh();
+      // the card is redrawn by refresh; tell the person on the inbox's own line
+      document.getElementById('inbox-msg')?.replaceChildren(notice('ok', t(done)));
+    } catch (e) {
+      put(msg, notice('error', errorText(e)));
+    }
+  };
+  const declineForm = () => {
+    const reason = select('reason', DECLINE_REASONS.map((r) => [r, label('decline', r)]));
+    put(actions, field(t('proposal.declineReason'), reason), h('button', { type: 'button', class: 'btn btn-danger', 'data-act': 'decline-confirm', onclick: () => void act(`/proposals/${p.id}/decline`, { reason: reason.value }, 'proposal.declined') }, t('proposal.declineConfirm')), h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')));
+  };
+  const dischargeForm = () => {
+    const reason = select('reason', DISCHARGE_REASONS.map((r) => [r, label('discharge', r)]));
+    const date = h('input', { type: 'date', name: 'date', value: today(), max: today(), required: true });
+    put(actions, field(t('proposal.dischargeReason'), reason), field(t('proposal.dischargeDate'), date), h('button', { type: 'button', class: 'btn btn-danger', 'data-act': 'discharge-confirm', onclick: () => void act(`/placements/${p.placementId}/discharge`, { reason: reason.value, date: date.value }, 'proposal.discharged') }, t('proposal.dischargeConfirm')), h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')));
+  };
+  function drawActions(): void {
+    if (p.status === 'pending')
+      put(actions, h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'accept', onclick: () => void act(`/proposals/${p.id}/accept`, undefined, 'proposal.accepted') }, t('proposal.accept')), h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'decline', onclick: declineForm }, t('proposal.decline')));
+    else if (p.status === 'accepted') put(actions, h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'admit', onclick: () => void act(`/proposals/${p.id}/admit`, undefined, 'proposal.admitted') }, t('proposal.admit')));
+    else if (p.status === 'admitted' && p.placementId) put(actions, h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'discharge', onclick: dischargeForm }, t('proposal.discharge')));
+    else put(actions);
+  }
+  drawActions();
+  const code = p.case?.caseCode ?? p.id.slice(0, 8);
+  return h(
+    'article',
+    { class: 'card proposal', 'data-proposal': p.id, 'data-status': p.status, 'aria-labelledby': `prop-${p.id}` },
+    h('h3', { id: `prop-${p.id}` }, t('proposal.title', { code }), ' ', h('span', { class: `badge badge-${p.status}` }, label('status', p.status))),
+    h('p', { class: 'meta' }, `${facilityName} · ${label('kind', p.placeKind)}`),
+    p.status === 'pending' || p.status === 'accepted' ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt)) : null,
+    caseSummary(p),
+    actions,
+    msg,
+  );
+}
+
+/** The manager's proposals: to decide, accepted (waiting for arrival), guests present. */
+async function inbox(el: HTMLElement, names: Map<string, string>, only?: string, changed: () => Promise<void> = async () => undefined): Promise<void> {
+  const { items } = await get<{ items: Proposal[] }>('/proposals?limit=200');
+  const live = items.filter((p) => (only ? p.id === only : ['pending', 'accepted', 'admitted'].includes(p.status)));
+  const detailed = await Promise.all(live.map((p) => get<Proposal>(`/proposals/${p.id}`)));
+  // admitted proposals whose placement has ended are history, not guests
+  const present = await Promise.all(detailed.map(async (p) => (p.status === 'admitted' && p.placementId && !only ? (await get<{ status: string }>(`/placements/${p.placementId}`)).status === 'active' : true)));
+  const shown = detailed.filter((_, i) => present[i]);
+  // an acceptance, an admission or a discharge moves the beds too: the boards are read again
+  const refresh = async () => (await inbox(el, names, only, changed), await changed());
+  const group = (status: string, title: Parameters<typeof t>[0]) => {
+    const ps = shown.filter((p) => p.status === status);
+    return ps.length ? h('div', { class: 'group', 'data-group': status }, h('h3', { class: 'group-title' }, t(title), ` (${ps.length})`), ...ps.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh))) : null;
+  };
+  put(
+    el,
+    h('h2', { id: 'inbox-title' }, t('inbox.title')),
+    h('div', { id: 'inbox-msg', 'aria-live': 'polite' }),
+    shown.length ? null : h('p', { class: 'muted' }, t('inbox.none')),
+    only ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh)) : [group('pending', 'inbox.pending'), group('accepted', 'inbox.accepted'), group('admitted', 'inbox.admitted')],
+  );
+}
+
+async function myFacilities(): Promise<Facility[]> {
+  return (await get<{ items: Facility[] }>('/facilities?limit=100')).items;
+}
+
+export const bedsPage: Page = async (root, _params, claims) => {
+  const facilities = await myFacilities();
+  const names = new Map(facilities.map((f) => [f.id, f.name ?? label('type', f.type)]));
+  const inboxEl = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
+  const boards = h('div', { class: 'facilities' }, ...facilities.map((f) => facilityCard(f, true)));
+  const reload = async () => put(boards, ...(await myFacilities()).map((f) => facilityCard(f, true)));
+  put(root, h('h1', {}, t('beds.title')), facilities.length ? null : h('p', {}, t('beds.none')), boards, claims.role === 'shelter_manager' ? inboxEl : null);
+  if (claims.role === 'shelter_manager') await inbox(inboxEl, names, undefined, reload);
+  const stopTick = tickCountdowns(root);
+  // new proposals arrive by e-mail and here: look again every half minute
+  const poll = window.setInterval(() => void inbox(inboxEl, names, undefined, reload).catch(() => undefined), 30_000);
+  return () => (stopTick(), window.clearInterval(poll));
+};
+
+/** The page of one facility (e-mail links about its availability): its board for its managers, read-only for others. */
+export const facilityPage: Page = async (root, [id], claims) => {
+  const f = await get<Facility>(`/facilities/${id}`);
+  const editable = claims.role === 'shelter_manager' || claims.role === 'admin';
+  put(root, h('h1', {}, f.name ?? t('facility.title')), h('p', {}, h('a', { href: '#/beds' }, t('nav.beds'))), facilityCard(f, editable));
+};
+
+/** The page of one proposal (e-mail links): the facility decides here; a UOR goes to its request. */
+export const proposalPage: Page = async (root, [id], claims) => {
+  const p = await get<Proposal>(`/proposals/${id}`);
+  if (claims.role === 'uor') return go(`/requests/${p.requestId}`);
+  const facility = await get<Facility>(`/facilities/${p.facilityId}`).catch(() => null);
+  const names = new Map([[p.facilityId, facility?.name ?? '']]);
+  const el = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
+  put(root, h('h1', {}, t('proposal.title', { code: p.case?.caseCode ?? '' })), h('p', {}, h('a', { href: '#/beds' }, t('nav.beds'))), el);
+  await inbox(el, names, id);
+  return tickCountdowns(root);
+};

@@ -1,0 +1,122 @@
+import italy from '@svg-maps/italy';
+import { ApiError, get, post } from '../api.js';
+import { field, h, notice, put, s, select } from '../dom.js';
+import { dateTime, label, t } from '../i18n.js';
+import type { Page } from '../main.js';
+import { errorText } from '../nav.js';
+import { invalidFields, profileFields, readProfile } from '../profile-form.js';
+import { type Candidates, type Capacity, FACILITY_TYPES, PLACE_KINDS, type Region } from '../types.js';
+import { candidateItem, excludedSummary } from './desk.js';
+
+/** The map's region ids (@svg-maps/italy, English names) and their ISTAT codes. */
+export const ISTAT_OF: Record<string, string> = {
+  piedmont: '01', 'aosta-valley': '02', lombardy: '03', 'trentino-south-tyrol': '04', veneto: '05', 'friuli-venezia-giulia': '06',
+  liguria: '07', 'emilia-romagna': '08', tuscany: '09', umbria: '10', marche: '11', lazio: '12', abruzzo: '13', molise: '14',
+  campania: '15', apulia: '16', basilicata: '17', calabria: '18', sicily: '19', sardinia: '20',
+};
+
+export interface RegionTotals {
+  code: string;
+  facilities: number;
+  free: number;
+  freeStale: number;
+  notFresh: number;
+}
+
+/** Capacity rows (by region, province, type, kind) summed by region. */
+export function byRegion(rows: Capacity['rows']): Map<string, RegionTotals> {
+  const out = new Map<string, RegionTotals>();
+  for (const r of rows) {
+    const x = out.get(r.regionCode) ?? { code: r.regionCode, facilities: 0, free: 0, freeStale: 0, notFresh: 0 };
+    x.facilities += r.facilities;
+    x.free += r.free;
+    x.freeStale += r.freeStale;
+    x.notFresh += r.staleFacilities + r.unknownFacilities;
+    out.set(r.regionCode, x);
+  }
+  return out;
+}
+
+/** The colour class of a region: grey when nothing is known to be free but its data is stale or unknown. */
+export function shade(x: RegionTotals | undefined): string {
+  if (!x || x.facilities === 0) return 'lvl-none';
+  if (x.free === 0 && x.notFresh > 0) return 'lvl-grey';
+  if (x.free === 0) return 'lvl-0';
+  if (x.free <= 2) return 'lvl-1';
+  if (x.free <= 5) return 'lvl-2';
+  return 'lvl-3';
+}
+
+export const mapPage: Page = async (root) => {
+  const regions = await get<Region[]>('/regions');
+  const nameOf = new Map(regions.map((r) => [r.code, r.name]));
+  const kind = select('kind', [['', t('map.all')], ...PLACE_KINDS.map((k) => [k, label('kind', k)] as [string, string])], '');
+  const type = select('type', [['', t('map.all')], ...FACILITY_TYPES.map((k) => [k, label('type', k)] as [string, string])], '');
+  const out = h('div', { class: 'map-layout' });
+  const draw = async () => {
+    const q = new URLSearchParams();
+    if (kind.value) q.set('kind', kind.value);
+    if (type.value) q.set('type', type.value);
+    const cap = await get<Capacity>(`/capacity${q.size ? `?${q}` : ''}`);
+    const totals = byRegion(cap.rows);
+    const svg = s(
+      'svg',
+      { viewBox: italy.viewBox, class: 'italy', role: 'img', 'aria-labelledby': 'map-figure' },
+      s('title', { id: 'map-figure' }, t('map.figure')),
+      ...italy.locations.map((loc) => {
+        const code = ISTAT_OF[loc.id];
+        const x = totals.get(code);
+        const text = t('map.regionTitle', { region: nameOf.get(code) ?? loc.name, free: x?.free ?? 0 });
+        return s('path', { d: loc.path, class: `region ${shade(x)}`, 'data-region': code }, s('title', {}, text));
+      }),
+    );
+    const legend = h(
+      'ul',
+      { class: 'legend', 'aria-label': t('map.legend') },
+      ...([['lvl-0', 'map.legend.none'], ['lvl-1', 'map.legend.few'], ['lvl-2', 'map.legend.some'], ['lvl-3', 'map.legend.many'], ['lvl-grey', 'map.legend.grey']] as const).map(([c, k]) => h('li', {}, h('span', { class: `swatch ${c}`, 'aria-hidden': 'true' }), t(k))),
+    );
+    const sorted = regions.map((r) => totals.get(r.code) ?? { code: r.code, facilities: 0, free: 0, freeStale: 0, notFresh: 0 });
+    const table = h(
+      'table',
+      { class: 'capacity', 'data-filter': `${kind.value}|${type.value}` },
+      h('caption', {}, t('map.updated', { when: dateTime(cap.generatedAt) })),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('map.region')), h('th', { scope: 'col' }, t('map.free')), h('th', { scope: 'col' }, t('map.freeStale')), h('th', { scope: 'col' }, t('map.facilities')), h('th', { scope: 'col' }, t('map.notFresh')))),
+      h('tbody', {}, ...sorted.map((x) => h('tr', { 'data-region': x.code }, h('th', { scope: 'row' }, h('span', { class: `swatch ${shade(x)}`, 'aria-hidden': 'true' }), nameOf.get(x.code) ?? x.code), h('td', { 'data-col': 'free' }, x.free), h('td', {}, x.freeStale), h('td', {}, x.facilities), h('td', {}, x.notFresh)))),
+    );
+    put(out, h('figure', { class: 'map' }, svg, h('figcaption', {}, legend, h('small', { class: 'muted' }, t('map.attribution')))), h('div', { class: 'table-wrap' }, table));
+  };
+  const filters = h('form', { class: 'filters card', 'aria-label': t('map.filters'), onchange: () => void draw(), onsubmit: (e: Event) => e.preventDefault() }, field(t('map.kind'), kind), field(t('map.type'), type));
+  put(root, h('h1', {}, t('map.title')), filters, out);
+  await draw();
+  const poll = window.setInterval(() => void draw().catch(() => undefined), 60_000);
+  return () => window.clearInterval(poll);
+};
+
+export const searchPage: Page = async (root, _params, claims) => {
+  const regions = await get<Region[]>('/regions');
+  const results = h('section', { 'aria-live': 'polite', 'aria-labelledby': 'results-title' });
+  const form: HTMLFormElement = h(
+    'form',
+    {
+      class: 'card',
+      novalidate: true,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        try {
+          const found = await post<Candidates>('/capacity/search', { ...readProfile(form), limit: 20 });
+          put(
+            results,
+            h('h2', { id: 'results-title' }, t('search.results'), ` (${found.candidates.length})`),
+            found.candidates.length ? h('ul', { class: 'candidates' }, ...found.candidates.map((c) => candidateItem(c))) : h('p', {}, t('search.none')),
+            excludedSummary(found.excluded),
+          );
+        } catch (err) {
+          put(results, notice('error', err instanceof ApiError && err.status === 400 ? t('form.invalid', { fields: invalidFields(err.body) }) : errorText(err)));
+        }
+      },
+    },
+    profileFields(regions, claims.region),
+    h('button', { type: 'submit', class: 'btn btn-primary' }, t('search.submit')),
+  );
+  put(root, h('h1', {}, t('search.title')), h('p', { class: 'help' }, t('search.help')), form, results);
+};

@@ -1,0 +1,133 @@
+import type { MatchRequest } from '../../src/matching/matching.types.js';
+
+/** The API's shapes, as far as the pages read them (README "API in brief"). */
+export type Freshness = 'fresh' | 'stale' | 'unknown';
+export interface Place {
+  kind: string;
+  total: number;
+  occupied: number;
+  held: number;
+  outOfService: number;
+  free: number;
+  childCapacity?: number;
+}
+export interface Availability {
+  facilityId: string;
+  version: number;
+  confirmedAt: string | null;
+  freshness: Freshness;
+  acceptingNewGuests: boolean;
+  intakeNote: string | null;
+  places: Place[];
+}
+export interface Facility {
+  id: string;
+  name?: string;
+  type: string;
+  regionCode: string;
+  provinceCode: string;
+  places: Place[];
+  availability: { version: number; confirmedAt: string | null; freshness: Freshness; acceptingNewGuests: boolean };
+  address?: string | null;
+  addressHidden?: boolean;
+  intakeNote?: string | null;
+}
+export interface CaseSummary {
+  caseCode: string;
+  person: Person;
+  protectionLevel: string;
+  stage: string;
+  urgency: string;
+}
+export interface Person {
+  gender: string;
+  age: number;
+  children: { age: number }[];
+  pregnant: boolean;
+  languages: string[];
+  exploitation: string[];
+  needs: string[];
+}
+export interface Proposal {
+  id: string;
+  requestId: string;
+  facilityId: string;
+  status: string;
+  placeKind: string;
+  holdExpiresAt: string | null;
+  placementId: string | null;
+  case?: CaseSummary;
+}
+export interface RequestSummary {
+  id: string;
+  caseCode: string;
+  status: string;
+  urgency: string;
+  stage: string;
+  createdAt: string;
+}
+export type Safety = MatchRequest['safety'];
+export interface Preferences {
+  crossRegion: boolean;
+  maxDistanceKm?: number | null;
+  nearProvinceCode?: string | null;
+}
+export interface PlacementRequest extends RequestSummary {
+  person: Person | null;
+  protectionLevel: string;
+  origin: { provinceCode: string };
+  safety: Safety;
+  preferences: Preferences;
+  regionCode: string;
+  proposals: Proposal[];
+}
+export interface ScoreLine {
+  criterion: string;
+  points: number;
+  max: number;
+  note?: string;
+}
+export interface Candidate {
+  facilityId: string;
+  facilityName?: string;
+  type: string;
+  regionCode: string;
+  provinceCode: string;
+  placeKind: string;
+  distanceKm: number;
+  freshness: Freshness;
+  score: number;
+  breakdown: ScoreLine[];
+}
+export interface Candidates {
+  candidates: Candidate[];
+  excluded: { reason: string; count: number }[];
+}
+export interface Region {
+  code: string;
+  name: string;
+  provinces: { code: string; name: string }[];
+}
+export interface CapacityRow {
+  regionCode: string;
+  provinceCode: string;
+  type: string;
+  kind: string;
+  facilities: number;
+  total: number;
+  free: number;
+  freeStale: number;
+  staleFacilities: number;
+  unknownFacilities: number;
+  pausedFacilities: number;
+}
+export interface Capacity {
+  generatedAt: string;
+  rows: CapacityRow[];
+}
+// the codes come from the service's own list (a pure module, bundled in): a new type or kind shows up here too
+export { EXPLOITATION_TYPES as EXPLOITATION, FACILITY_TYPES, GENDERS, PLACE_KINDS, STAGES, SUPPORTS as NEEDS } from '../../src/matching/matching.types.js';
+export const PROTECTION = ['high', 'medium', 'low'];
+export const URGENCIES = ['immediate', 'within_24h', 'planned'];
+export const DECLINE_REASONS = ['no_capacity', 'profile_not_suitable', 'safety', 'other'];
+export const DISCHARGE_REASONS = ['completed', 'transferred', 'left', 'assisted_return', 'other'];
