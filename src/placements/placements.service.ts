@@ -8,6 +8,7 @@ import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { PlacementRequestsRepository } from '../placement-requests/placement-requests.repository.js';
 import type { DischargeReason, PlacementEntity } from './placement.entity.js';
 import { PlacementsRepository } from './placements.repository.js';
+import { ReportFactsService } from '../reports/report-facts.service.js';
 
 const present = (x: PlacementEntity) => ({
   id: x.id,
@@ -31,6 +32,7 @@ export class PlacementsService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly facts: ReportFactsService,
   ) {}
 
   async get(p: Principal, id: string) {
@@ -48,6 +50,7 @@ export class PlacementsService {
       await this.repo.update(t, id, { status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
       await this.requests.update(t, placement.requestId, { status: 'closed', closedAt: now, updatedAt: now });
       await this.audit.record(t, p, 'placement.discharge', 'placement', id, { reason });
+      await this.facts.discharged(t, placement, reason);
     });
     return this.get(p, id);
   }

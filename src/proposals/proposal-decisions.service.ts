@@ -15,6 +15,7 @@ import { PlacementsRepository } from '../placements/placements.repository.js';
 import type { DeclineReason, ProposalEntity, ProposalStatus } from './proposal.entity.js';
 import { ProposalsRepository } from './proposals.repository.js';
 import { ProposalsService } from './proposals.service.js';
+import { ReportFactsService } from '../reports/report-facts.service.js';
 
 type Decider = 'facility' | 'requester';
 
@@ -39,6 +40,7 @@ export class ProposalDecisionsService {
     private readonly matching: MatchingService,
     private readonly recipients: RecipientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly facts: ReportFactsService,
   ) {}
 
   accept(p: Principal, id: string) {
@@ -55,6 +57,7 @@ export class ProposalDecisionsService {
         await this.close(t, SYSTEM, other, 'withdrawn');
       }
       await this.audit.record(t, p, 'proposal.accept', 'proposal', id, { requestId: proposal.requestId });
+      await this.facts.accepted(t, proposal);
       await this.tellRequester(t, 'proposal_accepted', proposal);
     });
   }
@@ -98,6 +101,7 @@ export class ProposalDecisionsService {
       await this.repo.update(t, id, { status: 'admitted', placementId });
       await this.requests.update(t, proposal.requestId, { status: 'placed', updatedAt: now });
       await this.audit.record(t, p, 'proposal.admit', 'proposal', id, { requestId: proposal.requestId, placementId });
+      await this.facts.admitted(t, proposal);
     });
   }
 
@@ -153,6 +157,7 @@ export class ProposalDecisionsService {
   private async close(t: Tx, actor: Actor, proposal: ProposalEntity, status: 'declined' | 'withdrawn' | 'expired', reason?: DeclineReason) {
     if (proposal.holdId) await this.holds.release(actor, proposal.holdId, status, t);
     await this.repo.update(t, proposal.id, { status, decidedAt: this.clock.now(), decidedBySub: actor.sub, declineReason: reason ?? null });
+    await this.facts.proposalClosed(t, proposal, status, reason);
   }
 
   private async tellRequester(t: Tx, event: NotificationEvent, proposal: ProposalEntity) {

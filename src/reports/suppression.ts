@@ -1,0 +1,73 @@
+/**
+ * Small-cell suppression with complementary suppression, for one measure of one table.
+ *
+ * Published to the reader: every cell shown, the table's grand total and (because the `regionCode`
+ * filter answers the same report for one region) the total of each group of cells sharing a region.
+ * A count of 1 or 2 is shown as "<3" (the reader learns it is 1 or 2); a cell hidden to protect it
+ * (complementary suppression) is shown as null (the reader learns it is at least 3).
+ *
+ * With one published sum over a set of hidden cells, each with an interval of possible values, the
+ * values a hidden cell can take form exactly the integer interval
+ *   [max(lo, S - sum of the others' highs), min(hi, S - sum of the others' lows)],
+ * so a cell is determined when that interval has one value. Each group is protected against its own
+ * total: small cells are hidden, then the smallest remaining cells (3 or more) are hidden one by one
+ * until no hidden cell of the group is determined. A group that cannot be protected that way (all
+ * its cells hidden and still determined: e.g. a single cell, or cells all at their lowest possible
+ * value) gets its total withheld. Groups with withheld totals are tied together by the grand total;
+ * if that block is still determined, the grand total is withheld too.
+ */
+export type Shown = number | '<3' | null;
+
+export interface Protected {
+  cells: Shown[];
+  total: Shown;
+  /** groups whose total must not be published (a region-filtered answer withholds its total) */
+  withheldGroups: string[];
+}
+
+type Bound = { lo: number; hi: number };
+const SMALL: Bound = { lo: 1, hi: 2 };
+const COMPLEMENTARY: Bound = { lo: 3, hi: Infinity };
+
+export const isSmall = (v: number) => v === 1 || v === 2;
+
+/** Whether some cell of `bounds` is determined by the equation sum(cells) = sum. */
+export function anyDetermined(bounds: Bound[], sum: number): boolean {
+  if (!bounds.length) return false;
+  const sumLo = bounds.reduce((a, b) => a + b.lo, 0);
+  const sumHi = bounds.reduce((a, b) => a + b.hi, 0);
+  return bounds.some((b) => {
+    const lo = Math.max(b.lo, sum - (sumHi - b.hi));
+    const hi = Math.min(b.hi, sum - (sumLo - b.lo));
+    return lo >= hi;
+  });
+}
+
+/** Hides cells of `values` (one measure) so that none hidden can be worked out; `groups[i]` is cell i's group. */
+export function protect(values: number[], groups: string[] = values.map(() => '')): Protected {
+  const hidden = new Map<number, Bound>();
+  values.forEach((v, i) => {
+    if (isSmall(v)) hidden.set(i, SMALL);
+  });
+  const byGroup = new Map<string, number[]>();
+  values.forEach((_, i) => byGroup.set(groups[i], [...(byGroup.get(groups[i]) ?? []), i]));
+
+  const hiddenSum = (cells: number[]) => cells.filter((i) => hidden.has(i)).reduce((a, i) => a + values[i], 0);
+  const boundsOf = (cells: number[]) => cells.filter((i) => hidden.has(i)).map((i) => hidden.get(i)!);
+  const withheld: string[] = [];
+  for (const [g, cells] of byGroup) {
+    if (!cells.some((i) => hidden.has(i))) continue;
+    // smallest first, ties by position: the least information is lost
+    const candidates = cells.filter((i) => !hidden.has(i) && values[i] >= 3).sort((a, b) => values[a] - values[b] || a - b);
+    while (anyDetermined(boundsOf(cells), hiddenSum(cells)) && candidates.length) hidden.set(candidates.shift()!, COMPLEMENTARY);
+    if (anyDetermined(boundsOf(cells), hiddenSum(cells))) withheld.push(g);
+  }
+  const grand = values.reduce((a, b) => a + b, 0);
+  const block = withheld.flatMap((g) => byGroup.get(g)!);
+  const totalHidden = isSmall(grand) || (block.length > 0 && anyDetermined(boundsOf(block), hiddenSum(block)));
+  return {
+    cells: values.map((v, i) => (!hidden.has(i) ? v : hidden.get(i) === SMALL ? '<3' : null)),
+    total: !totalHidden ? grand : isSmall(grand) ? '<3' : null,
+    withheldGroups: withheld,
+  };
+}
