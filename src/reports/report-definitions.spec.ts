@@ -52,7 +52,7 @@ describe('parseReportQuery', () => {
     ['facilityId nationally', 'occupancy', { by: 'facilityId' }, 'unknown_dimension'],
     ['unknown format', 'people', { format: 'xlsx' }, 'unknown_format'],
     ['repeated parameter', 'people', { from: ['2026-01-01', '2026-01-02'] }, 'validation_failed'],
-  ])('%s -> %s', (_, name, q, code) => expect(codeOf(() => parse(name, q))).toBe(code));
+  ])('%s (%s) -> the code', (_, name, q, code) => expect(codeOf(() => parse(name, q))).toBe(code));
 });
 
 describe('helpers', () => {
