@@ -50,7 +50,11 @@ export function protect(values: number[], groups: string[] = values.map(() => ''
     if (isSmall(v)) hidden.set(i, SMALL);
   });
   const byGroup = new Map<string, number[]>();
-  values.forEach((_, i) => byGroup.set(groups[i], [...(byGroup.get(groups[i]) ?? []), i]));
+  values.forEach((_, i) => {
+    const members = byGroup.get(groups[i]);
+    if (members) members.push(i);
+    else byGroup.set(groups[i], [i]);
+  });
 
   const hiddenSum = (cells: number[]) => cells.filter((i) => hidden.has(i)).reduce((a, i) => a + values[i], 0);
   const boundsOf = (cells: number[]) => cells.filter((i) => hidden.has(i)).map((i) => hidden.get(i)!);
