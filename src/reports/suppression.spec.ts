@@ -1,4 +1,4 @@
-import { anyDetermined, protect } from './suppression.js';
+import { anyDetermined, anyDeterminedByCounts, protect } from './suppression.js';
 
 describe('anyDetermined', () => {
   it.each([
@@ -10,6 +10,23 @@ describe('anyDetermined', () => {
     ['a small 1 and a complementary 3 (both at their lowest)', [{ lo: 1, hi: 2 }, { lo: 3, hi: Infinity }], 4, true],
     ['nothing hidden', [], 0, false],
   ])('%s', (_, bounds, sum, expected) => expect(anyDetermined(bounds, sum)).toBe(expected));
+});
+
+describe('anyDeterminedByCounts agrees with anyDetermined', () => {
+  it.each([
+    [1, 0, 2],
+    [2, 0, 3],
+    [2, 0, 2],
+    [1, 1, 4],
+    [1, 1, 5],
+    [3, 2, 13],
+    [0, 2, 6],
+    [0, 2, 7],
+    [2, 1, 5],
+  ])('%i small, %i complementary, sum %i', (small, comp, sum) => {
+    const bounds = [...Array(small).fill({ lo: 1, hi: 2 }), ...Array(comp).fill({ lo: 3, hi: Infinity })];
+    expect(anyDeterminedByCounts(small, comp, sum)).toBe(anyDetermined(bounds, sum));
+  });
 });
 
 describe('protect', () => {

@@ -35,12 +35,29 @@ export const isSmall = (v: number) => v === 1 || v === 2;
 export function anyDetermined(bounds: Bound[], sum: number): boolean {
   if (!bounds.length) return false;
   const sumLo = bounds.reduce((a, b) => a + b.lo, 0);
-  const sumHi = bounds.reduce((a, b) => a + b.hi, 0);
+  // finite highs summed apart from the unbounded ones (Infinity - Infinity is NaN)
+  const finiteHi = bounds.reduce((a, b) => a + (Number.isFinite(b.hi) ? b.hi : 0), 0);
+  const unbounded = bounds.filter((b) => !Number.isFinite(b.hi)).length;
   return bounds.some((b) => {
-    const lo = Math.max(b.lo, sum - (sumHi - b.hi));
+    const othersHi = unbounded - (Number.isFinite(b.hi) ? 0 : 1) > 0 ? Infinity : finiteHi - (Number.isFinite(b.hi) ? b.hi : 0);
+    const lo = Math.max(b.lo, sum - othersHi);
     const hi = Math.min(b.hi, sum - (sumLo - b.lo));
     return lo >= hi;
   });
+}
+
+/**
+ * The same test for hidden cells that are `small` cells in [1, 2] and `complementary` cells in
+ * [3, inf): cells of one kind share their bounds, so checking one of each kind is enough (O(1),
+ * where `anyDetermined` is O(n): the loop below calls it once per cell it hides).
+ */
+export function anyDeterminedByCounts(small: number, complementary: number, sum: number): boolean {
+  const check = (b: Bound, othersSmall: number, othersComplementary: number) => {
+    const othersLo = othersSmall * SMALL.lo + othersComplementary * COMPLEMENTARY.lo;
+    const othersHi = othersComplementary > 0 ? Infinity : othersSmall * SMALL.hi;
+    return Math.max(b.lo, sum - othersHi) >= Math.min(b.hi, sum - othersLo);
+  };
+  return (small > 0 && check(SMALL, small - 1, complementary)) || (complementary > 0 && check(COMPLEMENTARY, small, complementary - 1));
 }
 
 /** Hides cells of `values` (one measure) so that none hidden can be worked out; `groups[i]` is cell i's group. */
@@ -56,19 +73,35 @@ export function protect(values: number[], groups: string[] = values.map(() => ''
     else byGroup.set(groups[i], [i]);
   });
 
-  const hiddenSum = (cells: number[]) => cells.filter((i) => hidden.has(i)).reduce((a, i) => a + values[i], 0);
-  const boundsOf = (cells: number[]) => cells.filter((i) => hidden.has(i)).map((i) => hidden.get(i)!);
+  /** hidden cells of a set of cells: how many of each kind, and their sum */
+  const tally = (cells: number[]) => {
+    const t = { small: 0, complementary: 0, sum: 0 };
+    for (const i of cells) {
+      const b = hidden.get(i);
+      if (!b) continue;
+      if (b === SMALL) t.small++;
+      else t.complementary++;
+      t.sum += values[i];
+    }
+    return t;
+  };
+  const determined = (t: { small: number; complementary: number; sum: number }) => anyDeterminedByCounts(t.small, t.complementary, t.sum);
   const withheld: string[] = [];
   for (const [g, cells] of byGroup) {
-    if (!cells.some((i) => hidden.has(i))) continue;
+    const t = tally(cells);
+    if (!t.small) continue;
     // smallest first, ties by position: the least information is lost
     const candidates = cells.filter((i) => !hidden.has(i) && values[i] >= 3).sort((a, b) => values[a] - values[b] || a - b);
-    while (anyDetermined(boundsOf(cells), hiddenSum(cells)) && candidates.length) hidden.set(candidates.shift()!, COMPLEMENTARY);
-    if (anyDetermined(boundsOf(cells), hiddenSum(cells))) withheld.push(g);
+    for (let next = 0; determined(t) && next < candidates.length; next++) {
+      hidden.set(candidates[next], COMPLEMENTARY);
+      t.complementary++;
+      t.sum += values[candidates[next]];
+    }
+    if (determined(t)) withheld.push(g);
   }
   const grand = values.reduce((a, b) => a + b, 0);
-  const block = withheld.flatMap((g) => byGroup.get(g)!);
-  const totalHidden = isSmall(grand) || (block.length > 0 && anyDetermined(boundsOf(block), hiddenSum(block)));
+  const block = tally(withheld.flatMap((g) => byGroup.get(g)!));
+  const totalHidden = isSmall(grand) || (block.small + block.complementary > 0 && determined(block));
   return {
     cells: values.map((v, i) => (!hidden.has(i) ? v : hidden.get(i) === SMALL ? '<3' : null)),
     total: !totalHidden ? grand : isSmall(grand) ? '<3' : null,
