@@ -2,7 +2,9 @@ import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { DomainError } from './errors/domain-error.js';
 
 const MAX_DEPTH = 32;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// class-validator's whitelist looks fields up in a plain object, so names of Object.prototype
+// members (toString, valueOf, hasOwnProperty, ...) pass it as if declared: refused here instead
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
 
 /**
  * Runs before validation on every body, query and parameter: refuses NUL characters (PostgreSQL
