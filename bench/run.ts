@@ -25,6 +25,10 @@ const BENCHES: Record<string, { about: string; load: () => Promise<Bench> }> = {
     about: 'optimal batch assignment: 50 requests and 100 families on 500 facilities, time and objective vs greedy',
     load: async () => (await import('./batch.js')).default,
   },
+  reports: {
+    about: 'the six reports for a year and a month, all regions, on a year of events for 10,000 facilities',
+    load: async () => (await import('./reports.js')).default,
+  },
 };
 
 /** Every bench must end by itself well before this. */

@@ -6,6 +6,17 @@ import { HoldFunctions1763900004000 } from './1763900004000-hold-functions.js';
 import { CatalogVersion1763900005000 } from './1763900005000-catalog-version.js';
 import { CatalogStamps1763900006000 } from './1763900006000-catalog-stamps.js';
 import { SeedsPractice1763900008000 } from './1763900008000-seeds-practice.js';
+import { ReportFacts1763900009000 } from './1763900009000-report-facts.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
-export const MIGRATIONS = [ReferenceData1763900000000, Facilities1763900001000, Placements1763900002000, Notifications1763900003000, HoldFunctions1763900004000, CatalogVersion1763900005000, CatalogStamps1763900006000, SeedsPractice1763900008000];
+export const MIGRATIONS = [
+  ReferenceData1763900000000,
+  Facilities1763900001000,
+  Placements1763900002000,
+  Notifications1763900003000,
+  HoldFunctions1763900004000,
+  CatalogVersion1763900005000,
+  CatalogStamps1763900006000,
+  SeedsPractice1763900008000,
+  ReportFacts1763900009000,
+];

@@ -18,6 +18,7 @@ import { DemoModule } from './demo/demo.module.js';
 import { FacilitiesModule } from './facilities/facilities.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RegionsModule } from './regions/regions.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         NotificationsModule,
         PlacementsModule,
         JobsModule,
+        ReportsModule,
         ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
         HealthModule,
         DemoModule,

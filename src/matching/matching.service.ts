@@ -12,6 +12,7 @@ import { MatchingCatalogue } from './matching-catalogue.js';
 import { MatchingRepository } from './matching.repository.js';
 import type { FacilitySnapshot, MatchRequest, MatchResult } from './matching.types.js';
 import { toSnapshot } from './snapshot.mapper.js';
+import { ReportFactsService } from '../reports/report-facts.service.js';
 
 /** Glue between the database and the pure core: resolves places to points, loads snapshots, ranks. */
 @Injectable()
@@ -22,6 +23,7 @@ export class MatchingService {
     private readonly regions: RegionsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly facts: ReportFactsService,
   ) {}
 
   /** `requesterRegion`: out_of_region is measured against it (the UOR's region, else the origin's). */
@@ -88,6 +90,7 @@ export class MatchingService {
   async search(p: Principal, dto: MatchProfileDto & { limit?: number }) {
     const req = this.toMatchRequest(dto, p.role === 'uor' ? p.region : undefined);
     const { result, snapshots } = await this.rank(req, dto.limit ?? this.config.matching.defaultLimit);
+    if (!result.candidates.length) await this.facts.searchWithoutCandidates(req.regionCode, null, result.excluded);
     return {
       candidates: result.candidates.map((c) => {
         const f = snapshots.get(c.facilityId)!;

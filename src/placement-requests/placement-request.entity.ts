@@ -5,6 +5,9 @@ export const REQUEST_STATUSES = ['open', 'proposed', 'placed', 'closed', 'cancel
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const URGENCIES = ['immediate', 'within_24h', 'planned'] as const;
 export type Urgency = (typeof URGENCIES)[number];
+/** Who referred the person (contract "Requests, proposals, placements"); reported by `people`. */
+export const REFERRAL_CHANNELS = ['helpline', 'street_unit', 'social_services', 'reception_centre', 'territorial_commission', 'law_enforcement', 'health_services', 'lawyer', 'labour_union', 'self', 'other'] as const;
+export type ReferralChannel = (typeof REFERRAL_CHANNELS)[number];
 
 export interface Safety {
   excludedProvinces: string[];
@@ -34,6 +37,7 @@ export class PlacementRequestEntity {
   @Column({ type: 'jsonb' }) preferences: Preferences;
   @Column({ name: 'conflict_tags', type: 'text', array: true }) conflictTags: string[];
   @Column('text') urgency: Urgency;
+  @Column({ name: 'referral_channel', type: 'text', nullable: true }) referralChannel: ReferralChannel | null;
   @Column({ name: 'previous_placement_id', type: 'uuid', nullable: true }) previousPlacementId: string | null;
   @Column({ name: 'created_by_sub', type: 'text' }) createdBySub: string;
   @Column({ name: 'created_by_email', type: 'text', nullable: true }) createdByEmail: string | null;

@@ -21,6 +21,8 @@ import type { CreatePlacementRequestDto, ListRequestsQuery, UpdatePlacementReque
 import type { PlacementRequestEntity } from './placement-request.entity.js';
 import { PlacementRequestsRepository } from './placement-requests.repository.js';
 import { presentRequest } from './request.presenter.js';
+import { ReportFactsService } from '../reports/report-facts.service.js';
+import { commonestExclusion } from '../reports/report-facts.js';
 
 @Injectable()
 export class PlacementRequestsService {
@@ -37,6 +39,7 @@ export class PlacementRequestsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly notifications: NotificationsService,
     private readonly recipients: RecipientsRepository,
+    private readonly facts: ReportFactsService,
   ) {}
 
   async create(p: Principal, dto: CreatePlacementRequestDto, idempotencyKey?: string) {
@@ -61,6 +64,7 @@ export class PlacementRequestsService {
           preferences: dto.preferences,
           conflictTags: dto.safety.conflictTags,
           urgency: dto.urgency,
+          referralChannel: dto.referralChannel ?? null,
           previousPlacementId: dto.previousPlacementId ?? null,
           createdBySub: p.sub,
           createdByEmail: p.email ?? null,
@@ -70,6 +74,7 @@ export class PlacementRequestsService {
           purgedAt: null,
         });
         await this.audit.record(t, p, 'request.create', 'placement_request', id);
+        await this.facts.requestCreated(t, id);
         return id;
       });
       // a replay hands the profile out again: audited like a read
@@ -108,6 +113,7 @@ export class PlacementRequestsService {
   }
 
   async cancel(p: Principal, id: string) {
+    const unmet = await this.unmetReason(p, id);
     return this.tx.run(async (t) => {
       const r = await this.lockVisible(p, id, t);
       if (r.status === 'placed' || r.status === 'closed' || r.status === 'cancelled') throw conflict('request_not_cancellable', `a ${r.status} request cannot be cancelled`);
@@ -118,7 +124,9 @@ export class PlacementRequestsService {
         // the facility stops keeping the place for her: it is told
         const to = [await this.recipients.facilityContact(t, live.facilityId)];
         await this.notifications.notify(t, { event: 'proposal_withdrawn', to, reference: r.caseCode, path: pagePath.proposal(live.id) });
+        await this.facts.proposalClosed(t, live, 'withdrawn');
       }
+      await this.facts.closedUnplaced(t, id, unmet);
       await this.repo.update(t, id, { status: 'cancelled', closedAt: now, updatedAt: now });
       await this.audit.record(t, p, 'request.cancel', 'placement_request', id);
       return this.view(p, id, true);
@@ -129,6 +137,7 @@ export class PlacementRequestsService {
     const r = await this.findVisible(p, id);
     if (!r.profile) throw conflict('request_purged', 'the profile of this request was purged');
     const { result, snapshots } = await this.matching.rank(await this.toMatchLive(r), limit ?? this.config.matching.defaultLimit, r.id);
+    if (!result.candidates.length) await this.facts.searchWithoutCandidates(r.regionCode, r.urgency, result.excluded);
     return {
       requestId: r.id,
       candidates: result.candidates.map((c) => {
@@ -137,6 +146,14 @@ export class PlacementRequestsService {
       }),
       excluded: result.excluded,
     };
+  }
+
+  /** Reports: the commonest exclusion when a search for this request would find nobody now. */
+  private async unmetReason(p: Principal, id: string): Promise<string | null> {
+    const r = await this.findVisible(p, id);
+    if (!r.profile || r.status === 'placed' || r.status === 'closed' || r.status === 'cancelled') return null;
+    const { result } = await this.matching.rank(await this.toMatchLive(r), 1, r.id);
+    return result.candidates.length ? null : commonestExclusion(result.excluded);
   }
 
   /** The request as the core sees it (used by proposals to re-check one facility). */

@@ -16,6 +16,7 @@ export function presentRequest(r: PlacementRequestEntity, proposals: ProposalEnt
     safety: r.safety,
     preferences: r.preferences,
     urgency: r.urgency,
+    referralChannel: r.referralChannel,
     note: r.note,
     previousPlacementId: r.previousPlacementId,
     createdAt: r.createdAt.toISOString(),

@@ -19,10 +19,11 @@ import { PlacementEntity } from './placement.entity.js';
 import { PlacementsController } from './placements.controller.js';
 import { PlacementsRepository } from './placements.repository.js';
 import { PlacementsService } from './placements.service.js';
+import { ReportsModule } from '../reports/reports.module.js';
 
 /** Requests, proposals and placements: one lifecycle, one module (they lock each other's rows). */
 @Module({
-  imports: [TypeOrmModule.forFeature([PlacementRequestEntity, ProposalEntity, PlacementEntity]), AvailabilityModule, MatchingModule],
+  imports: [TypeOrmModule.forFeature([PlacementRequestEntity, ProposalEntity, PlacementEntity]), AvailabilityModule, MatchingModule, ReportsModule],
   // batch-assignment is declared first so its path wins over placement-requests/:id
   controllers: [BatchAssignmentController, PlacementRequestsController, ProposalsController, PlacementsController],
   providers: [

@@ -9,6 +9,7 @@ import { PlacementRequestsRepository } from '../placement-requests/placement-req
 import { assertDischargeDate, dayOf } from './discharge-date.js';
 import type { DischargeReason, PlacementEntity } from './placement.entity.js';
 import { PlacementsRepository } from './placements.repository.js';
+import { ReportFactsService } from '../reports/report-facts.service.js';
 
 const present = (x: PlacementEntity) => ({
   id: x.id,
@@ -32,6 +33,7 @@ export class PlacementsService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly facts: ReportFactsService,
   ) {}
 
   async get(p: Principal, id: string) {
@@ -75,6 +77,7 @@ export class PlacementsService {
     await this.repo.update(t, placement.id, { status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
     await this.requests.update(t, placement.requestId, { status: 'closed', closedAt: now, updatedAt: now });
     await this.audit.record(t, actor, 'placement.discharge', 'placement', placement.id, { reason });
+    await this.facts.discharged(t, placement, reason);
   }
 
   /** Its facility's managers, the UOR of the request's region, admins; else 404. */

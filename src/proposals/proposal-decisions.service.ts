@@ -16,6 +16,7 @@ import { PlacementsService } from '../placements/placements.service.js';
 import type { DeclineReason, ProposalEntity, ProposalStatus } from './proposal.entity.js';
 import { ProposalsRepository } from './proposals.repository.js';
 import { ProposalsService } from './proposals.service.js';
+import { ReportFactsService } from '../reports/report-facts.service.js';
 
 type Decider = 'facility' | 'requester';
 
@@ -41,6 +42,7 @@ export class ProposalDecisionsService {
     private readonly recipients: RecipientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly placementsService: PlacementsService,
+    private readonly facts: ReportFactsService,
   ) {}
 
   accept(p: Principal, id: string) {
@@ -59,6 +61,7 @@ export class ProposalDecisionsService {
         await this.tellFacility(t, 'proposal_withdrawn', other);
       }
       await this.audit.record(t, p, 'proposal.accept', 'proposal', id, { requestId: proposal.requestId });
+      await this.facts.accepted(t, proposal);
       await this.tellRequester(t, 'proposal_accepted', proposal);
     });
   }
@@ -107,6 +110,7 @@ export class ProposalDecisionsService {
       const request = await this.requests.findById(proposal.requestId, t);
       const transferredFrom = request?.previousPlacementId ? await this.placementsService.endForTransfer(t, p, request.previousPlacementId) : null;
       await this.audit.record(t, p, 'proposal.admit', 'proposal', id, { requestId: proposal.requestId, placementId, ...(transferredFrom ? { transferredFrom } : {}) });
+      await this.facts.admitted(t, proposal);
     });
   }
 
@@ -166,6 +170,7 @@ export class ProposalDecisionsService {
   private async close(t: Tx, actor: Actor, proposal: ProposalEntity, status: 'declined' | 'withdrawn' | 'expired', reason?: DeclineReason, note?: string) {
     if (proposal.holdId) await this.holds.release(actor, proposal.holdId, status, t);
     await this.repo.update(t, proposal.id, { status, decidedAt: this.clock.now(), decidedBySub: actor.sub, declineReason: reason ?? null, declineNote: note ?? null });
+    await this.facts.proposalClosed(t, proposal, status, reason);
   }
 
   /** The facility a proposal was addressed to: case code and link only. */

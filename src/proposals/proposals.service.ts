@@ -19,6 +19,7 @@ import type { ListProposalsQuery } from './dto/proposal.dto.js';
 import type { ProposalEntity } from './proposal.entity.js';
 import { presentProposal } from './proposal.presenter.js';
 import { ProposalsRepository } from './proposals.repository.js';
+import { ReportFactsService } from '../reports/report-facts.service.js';
 
 /** Offering a request to facilities (each offer holds a place) and reading offers as each role may. */
 @Injectable()
@@ -35,6 +36,7 @@ export class ProposalsService {
     private readonly notifications: NotificationsService,
     private readonly recipients: RecipientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly facts: ReportFactsService,
   ) {}
 
   /** Holds a place of the needed kind: 409 no_free_place, 422 constraint_violated with every failing reason. */
@@ -88,6 +90,7 @@ export class ProposalsService {
     });
     if (r.status === 'open') await this.requestsRepo.update(t, requestId, { status: 'proposed', updatedAt: this.clock.now() });
     await this.audit.record(t, p, 'proposal.create', 'proposal', id, { requestId, facilityId });
+    await this.facts.proposed(t, { requestId, facilityId, placeKind });
     await this.notifications.notify(t, { event: 'proposal_created', to: [await this.recipients.facilityContact(t, facilityId)], reference: r.caseCode, path: pagePath.proposal(id) });
     // into another region: that region's UOR is told (case code and facility only, never the profile)
     const host = await this.recipients.facilityRegionContact(t, facilityId);

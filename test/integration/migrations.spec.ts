@@ -8,6 +8,8 @@ import { startTestApp, TestApp } from '../support/test-app.js';
 
 const APPLICATION_TABLES = [
   'availability_event', 'audit_log', 'catalog_version', 'facility', 'facility_place', 'idempotency_key', 'job_run', 'outbox', 'place_hold', 'placement', 'placement_request', 'proposal', 'province', 'region',
+  // reports (issue 14)
+  'report_bed_change', 'report_bed_change_group', 'report_fact', 'report_place_state',
 ];
 const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
 

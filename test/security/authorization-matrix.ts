@@ -175,6 +175,14 @@ export const MATRIX: RouteRow[] = [
 
   // ---------------------------------------------------------------- audit and outbox
   { route: 'GET /api/v1/audit', cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY } },
+
+  // ---------------------------------------------------------------- reports
+  {
+    route: 'GET /api/v1/reports/:name',
+    fixture: 'report',
+    // every role reads reports, each within its own scope (national and admin all regions, uor its region, managers their facilities)
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 200, managerOther: 200, national: 200 },
+  },
   { route: 'GET /api/v1/admin/outbox', cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY } },
   { route: 'POST /api/v1/admin/outbox/:id/retry', fixture: 'failedOutboxMessage', cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY } },
 

@@ -120,6 +120,7 @@ export function controlToken(config: AppConfig): string {
 export const FIXTURE_KINDS = {
   none: 'shared',
   region: 'shared', // region 07 (Liguria)
+  report: 'shared', // the people report (reports are not objects: every role gets its own scope)
   facility: 'shared', // a fresh facility of region 07 (GE), with its manager
   freshFacility: 'fresh',
   request: 'shared', // a request of region 07 with a pending proposal to the facility
@@ -191,6 +192,8 @@ export class SecurityWorld {
         return fx({});
       case 'region':
         return fx({ code: this.region });
+      case 'report':
+        return fx({ name: 'people' });
       case 'facility':
         return fx({ id: this.facilityId });
       case 'freshFacility': {

@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min
 import { OptionalNotNull, ToInt } from '../../common/dto-helpers.js';
 import { MatchProfileDto, PreferencesDto, SafetyDto } from '../../matching/dto/match-profile.dto.js';
 import { PROTECTION_LEVELS, type ProtectionLevel, STAGES, type Stage } from '../../matching/matching.types.js';
-import { REQUEST_STATUSES, type RequestStatus, URGENCIES, type Urgency } from '../placement-request.entity.js';
+import { REFERRAL_CHANNELS, type ReferralChannel, REQUEST_STATUSES, type RequestStatus, URGENCIES, type Urgency } from '../placement-request.entity.js';
 
 export const CASE_CODE = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$/;
 
@@ -12,6 +12,8 @@ export class CreatePlacementRequestDto extends MatchProfileDto {
   @ApiProperty({ example: 'LIG-2026-0042', description: 'a pseudonym chosen by the UOR: never a name, document or phone number' })
   @Matches(CASE_CODE) caseCode: string;
   @ApiProperty({ enum: URGENCIES, example: 'immediate' }) @IsIn(URGENCIES) urgency: Urgency;
+  @ApiPropertyOptional({ enum: REFERRAL_CHANNELS, example: 'helpline', description: 'who referred the person (reports count it)' })
+  @IsOptional() @IsIn(REFERRAL_CHANNELS) referralChannel?: ReferralChannel;
   @ApiPropertyOptional({ example: 'arriva con la mediatrice', description: 'short operator note; never in e-mails or logs' })
   @IsOptional() @IsString() @MaxLength(500) note?: string;
   @ApiPropertyOptional({ description: 'transfer to the next stage: the placement this request follows' })

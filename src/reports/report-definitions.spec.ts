@@ -1,0 +1,79 @@
+import { DomainError } from '../common/errors/domain-error.js';
+import { band, dayNumber, parseReportQuery, ratio, todayInItaly } from './report-definitions.js';
+
+const parse = (name: string, q: Record<string, unknown>, accept?: string, allowFacility = false) => parseReportQuery(name, q, accept, '2026-11-30', () => allowFacility);
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return (e as DomainError).code;
+  }
+  return 'ok';
+};
+
+describe('parseReportQuery', () => {
+  it('defaults: this month, JSON, every dimension', () => {
+    expect(parse('people', {})).toEqual({
+      name: 'people',
+      from: '2026-11-01',
+      to: '2026-11-30',
+      regionCode: null,
+      format: 'json',
+      dims: ['regionCode', 'gender', 'ageBand', 'exploitation', 'referralChannel', 'nationality'],
+    });
+  });
+  it.each([
+    ['format=csv', { format: 'csv' }, undefined, 'csv'],
+    ['Accept: text/csv', {}, 'text/csv', 'csv'],
+    ['Accept: text/csv with parameters', {}, 'text/csv; charset=utf-8, */*', 'csv'],
+    ['format wins over Accept', { format: 'json' }, 'text/csv', 'json'],
+  ])('%s', (_, q, accept, format) => expect(parse('flow', q, accept).format).toBe(format));
+
+  it('keeps the report order of the dimensions asked', () => {
+    expect(parse('people', { by: 'gender,regionCode' }).dims).toEqual(['regionCode', 'gender']);
+  });
+  it('adds facilityId to occupancy rows only where allowed', () => {
+    expect(parse('occupancy', {}).dims).toEqual(['regionCode', 'facilityType', 'kind']);
+    expect(parse('occupancy', {}, undefined, true).dims).toEqual(['regionCode', 'facilityType', 'kind', 'facilityId']);
+  });
+
+  it.each([
+    ['unknown report', 'nope', {}, 'unknown_report'],
+    ['unknown parameter', 'people', { page: '2' }, 'unknown_parameter'],
+    ['bad date', 'people', { from: '2026-02-30', to: '2026-03-01' }, 'invalid_date'],
+    ['not a date', 'people', { to: 'yesterday' }, 'invalid_date'],
+    ['inverted period', 'people', { from: '2026-05-02', to: '2026-05-01' }, 'invalid_period'],
+    ['huge period', 'people', { from: '2020-01-01', to: '2026-01-01' }, 'period_too_long'],
+    ['367 days', 'people', { from: '2025-01-01', to: '2026-01-02' }, 'period_too_long'],
+    ['366 days', 'people', { from: '2024-01-01', to: '2024-12-31' }, 'ok'],
+    ['region not a code', 'people', { regionCode: 'Liguria' }, 'invalid_region'],
+    ['unknown dimension', 'people', { by: 'gender,caseCode' }, 'unknown_dimension'],
+    ['empty dimension', 'people', { by: '' }, 'unknown_dimension'],
+    ['facilityId nationally', 'occupancy', { by: 'facilityId' }, 'unknown_dimension'],
+    ['unknown format', 'people', { format: 'xlsx' }, 'unknown_format'],
+    ['repeated parameter', 'people', { from: ['2026-01-01', '2026-01-02'] }, 'validation_failed'],
+  ])('%s (%s) -> the code', (_, name, q, code) => expect(codeOf(() => parse(name, q))).toBe(code));
+});
+
+describe('helpers', () => {
+  it.each([
+    [null, null],
+    [0, 'low'],
+    [0.6499, 'low'],
+    [0.65, 'ok'],
+    [1.05, 'ok'],
+    [1.0501, 'over'],
+  ])('band(%s) = %s', (u, b) => expect(band(u)).toBe(b));
+  it('ratio rounds to four decimals and is null without a denominator', () => {
+    expect(ratio(2, 3)).toBe(0.6667);
+    expect(ratio(1, 0)).toBeNull();
+  });
+  it('dayNumber refuses impossible dates', () => {
+    expect(dayNumber('2024-02-29')).not.toBeNull();
+    expect(dayNumber('2025-02-29')).toBeNull();
+  });
+  it('today is the day in Italy', () => {
+    expect(todayInItaly(new Date('2026-06-30T22:30:00Z'))).toBe('2026-07-01');
+    expect(todayInItaly(new Date('2026-12-31T22:59:00Z'))).toBe('2026-12-31');
+  });
+});

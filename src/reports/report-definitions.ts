@@ -1,0 +1,107 @@
+import { badRequest } from '../common/errors/domain-error.js';
+
+/** The six reports of the contract: their row dimensions and measures. */
+export const REPORTS = {
+  people: {
+    dims: ['regionCode', 'gender', 'ageBand', 'exploitation', 'referralChannel', 'nationality'],
+    counts: ['admissions', 'accompanyingChildren', 'childrenFemale', 'childrenMale'],
+    durations: [],
+  },
+  occupancy: {
+    dims: ['regionCode', 'facilityType', 'kind', 'facilityId'],
+    counts: [],
+    durations: [],
+  },
+  flow: {
+    dims: ['regionCode', 'urgency'],
+    counts: ['requests', 'placed', 'declines', 'expiries', 'withdrawals'],
+    durations: ['hoursToFirstProposal', 'hoursToAcceptance', 'hoursToAdmission'],
+  },
+  declines: { dims: ['reason', 'facilityType'], counts: ['count'], durations: [] },
+  unmet: { dims: ['regionCode', 'reason'], counts: ['searchesWithoutCandidates', 'requestsClosedUnplaced'], durations: [] },
+  movements: { dims: ['fromRegionCode', 'toRegionCode'], counts: ['admissions', 'transfers'], durations: [] },
+} as const satisfies Record<string, { dims: readonly string[]; counts: readonly string[]; durations: readonly string[] }>;
+export type ReportName = keyof typeof REPORTS;
+export const REPORT_NAMES = Object.keys(REPORTS) as ReportName[];
+export const OCCUPANCY_MEASURES = ['bedNightsAvailable', 'bedNightsOccupied', 'utilisation', 'band', 'staleShare'] as const;
+
+/** The longest period a report covers, in days (a leap year). */
+export const MAX_PERIOD_DAYS = 366;
+const DAY = 86_400_000;
+const ALLOWED_PARAMS = new Set(['from', 'to', 'regionCode', 'format', 'by']);
+
+export interface ReportQuery {
+  name: ReportName;
+  from: string;
+  to: string;
+  regionCode: string | null;
+  format: 'json' | 'csv';
+  /** the row dimensions, in the report's order */
+  dims: string[];
+}
+
+/** Days since the epoch of a YYYY-MM-DD date, or null when it is not a real date. */
+export function dayNumber(s: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return null;
+  const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+  const d = new Date(t);
+  if (d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return null;
+  return t / DAY;
+}
+export const dateOf = (n: number) => new Date(n * DAY).toISOString().slice(0, 10);
+
+/** Today in Italy, where the network's days begin and end. */
+export const todayInItaly = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+
+/**
+ * Validates a report query: 400 with `unknown_report`, `unknown_parameter`, `invalid_date`,
+ * `invalid_period`, `period_too_long`, `invalid_region`, `unknown_dimension`, `unknown_format`.
+ * `from` defaults to the first day of `to`'s month, `to` to today; both are inclusive.
+ * `facilityIdAllowed`: facility rows exist only within one region or a manager's facilities.
+ */
+export function parseReportQuery(name: string, q: Record<string, unknown>, accept: string | undefined, today: string, facilityIdAllowed: (regionCode: string | null) => boolean): ReportQuery {
+  if (!(REPORT_NAMES as string[]).includes(name)) throw badRequest('unknown_report', `no report named ${name.slice(0, 40)}; reports: ${REPORT_NAMES.join(', ')}`);
+  const report = REPORTS[name as ReportName];
+  for (const k of Object.keys(q)) if (!ALLOWED_PARAMS.has(k)) throw badRequest('unknown_parameter', `unknown query parameter ${k.slice(0, 40)}`, { field: k.slice(0, 40) });
+  const str = (k: string) => {
+    const v = q[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw badRequest('validation_failed', `${k}: give it once`, { field: k });
+    return v;
+  };
+  const to = str('to') ?? today;
+  const toN = dayNumber(to);
+  if (toN === null) throw badRequest('invalid_date', 'to: a date YYYY-MM-DD', { field: 'to' });
+  const from = str('from') ?? `${to.slice(0, 8)}01`;
+  const fromN = dayNumber(from);
+  if (fromN === null) throw badRequest('invalid_date', 'from: a date YYYY-MM-DD', { field: 'from' });
+  if (fromN > toN) throw badRequest('invalid_period', 'from is after to');
+  if (toN - fromN + 1 > MAX_PERIOD_DAYS) throw badRequest('period_too_long', `a report covers at most ${MAX_PERIOD_DAYS} days`);
+  const regionCode = str('regionCode') ?? null;
+  if (regionCode !== null && !/^\d{2}$/.test(regionCode)) throw badRequest('invalid_region', 'regionCode: a two-digit ISTAT code', { field: 'regionCode' });
+  const format = str('format') ?? (accept && /\btext\/csv\b/i.test(accept) ? 'csv' : 'json');
+  if (format !== 'json' && format !== 'csv') throw badRequest('unknown_format', 'format: json or csv', { field: 'format' });
+  const all = report.dims as readonly string[];
+  const by = str('by');
+  let dims: string[];
+  if (by === undefined) dims = all.filter((d) => d !== 'facilityId' || facilityIdAllowed(regionCode));
+  else {
+    const asked = by.split(',').map((x) => x.trim());
+    const unknown = asked.find((d) => !all.includes(d));
+    if (unknown !== undefined || !asked.length) throw badRequest('unknown_dimension', `by: among ${all.join(', ')}`, { field: 'by' });
+    if (asked.includes('facilityId') && !facilityIdAllowed(regionCode))
+      throw badRequest('unknown_dimension', 'by: facilityId rows exist only within one region (regionCode) or for a shelter manager', { field: 'by' });
+    dims = all.filter((d) => asked.includes(d));
+  }
+  return { name: name as ReportName, from, to, regionCode, format, dims };
+}
+
+/** HUD's bed-utilisation band: low < 0.65 <= ok <= 1.05 < over. */
+export function band(utilisation: number | null): 'low' | 'ok' | 'over' | null {
+  if (utilisation === null) return null;
+  if (utilisation < 0.65) return 'low';
+  return utilisation <= 1.05 ? 'ok' : 'over';
+}
+
+export const ratio = (num: number, den: number) => (den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null);

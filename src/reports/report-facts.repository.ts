@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/transactions.repository.js';
+import type { PersonProfile } from '../matching/matching.types.js';
+import type { Fact } from './report-facts.js';
+
+/** What a fact needs to know about a request: read in the event's transaction, never copied whole. */
+export interface RequestForFacts {
+  regionCode: string;
+  urgency: string;
+  createdAt: Date;
+  profile: PersonProfile | null;
+  referralChannel: string | null;
+  previousPlacementId: string | null;
+}
+
+const COLUMNS = [
+  ['event', (f: Fact) => f.event],
+  ['at', (f: Fact) => f.at],
+  ['region_code', (f: Fact) => f.regionCode ?? null],
+  ['facility_region_code', (f: Fact) => f.facilityRegionCode ?? null],
+  ['from_region_code', (f: Fact) => f.fromRegionCode ?? null],
+  ['facility_id', (f: Fact) => f.facilityId ?? null],
+  ['facility_type', (f: Fact) => f.facilityType ?? null],
+  ['kind', (f: Fact) => f.kind ?? null],
+  ['urgency', (f: Fact) => f.urgency ?? null],
+  ['gender', (f: Fact) => f.gender ?? null],
+  ['age_band', (f: Fact) => f.ageBand ?? null],
+  ['exploitation', (f: Fact) => f.exploitation ?? []],
+  ['referral_channel', (f: Fact) => f.referralChannel ?? null],
+  ['nationality', (f: Fact) => f.nationality ?? null],
+  ['children', (f: Fact) => f.children ?? 0],
+  ['children_female', (f: Fact) => f.childrenFemale ?? 0],
+  ['children_male', (f: Fact) => f.childrenMale ?? 0],
+  ['transfer', (f: Fact) => f.transfer ?? false],
+  ['reason', (f: Fact) => f.reason ?? null],
+  ['hours', (f: Fact) => f.hours ?? null],
+] as const;
+
+@Injectable()
+export class ReportFactsRepository {
+  /** One row; its day is the day in Italy. */
+  async insert(tx: Tx, fact: Fact): Promise<void> {
+    const names = COLUMNS.map(([c]) => c);
+    const params = COLUMNS.map(([, get]) => get(fact));
+    await tx.query(
+      `INSERT INTO report_fact (${names.join(', ')}, day) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, ($2::timestamptz AT TIME ZONE 'Europe/Rome')::date)`,
+      params,
+    );
+  }
+
+  async request(tx: Tx, id: string): Promise<RequestForFacts | null> {
+    const [r] = (await tx.query(
+      `SELECT region_code AS "regionCode", urgency, created_at AS "createdAt", profile, referral_channel AS "referralChannel", previous_placement_id AS "previousPlacementId"
+       FROM placement_request WHERE id = $1`,
+      [id],
+    )) as RequestForFacts[];
+    return r ?? null;
+  }
+
+  async facility(tx: Tx, id: string): Promise<{ regionCode: string; type: string } | null> {
+    const [f] = (await tx.query(`SELECT region_code AS "regionCode", type FROM facility WHERE id = $1`, [id])) as { regionCode: string; type: string }[];
+    return f ?? null;
+  }
+
+  /** The region of the facility a placement is (or was) in: where a transfer comes from. */
+  async placementRegion(tx: Tx, placementId: string): Promise<string | null> {
+    const [r] = (await tx.query(`SELECT f.region_code AS "regionCode" FROM placement p JOIN facility f ON f.id = p.facility_id WHERE p.id = $1`, [placementId])) as {
+      regionCode: string;
+    }[];
+    return r?.regionCode ?? null;
+  }
+
+  async proposalCount(tx: Tx, requestId: string): Promise<number> {
+    const [r] = (await tx.query(`SELECT count(*)::int AS n FROM proposal WHERE request_id = $1`, [requestId])) as { n: number }[];
+    return r.n;
+  }
+}

@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { commonestExclusion, type Fact, hoursBetween, personDims } from './report-facts.js';
+import { ReportFactsRepository, type RequestForFacts } from './report-facts.repository.js';
+
+/** The proposal fields a fact needs (ProposalEntity fits). */
+export interface ProposalForFacts {
+  requestId: string;
+  facilityId: string;
+  placeKind: string;
+}
+
+/**
+ * Writes the anonymous facts reports count, inside the transaction of the event (one call per
+ * event from the lifecycle services). Nothing here identifies a person or a request.
+ */
+@Injectable()
+export class ReportFactsService {
+  constructor(
+    private readonly repo: ReportFactsRepository,
+    private readonly tx: Transactions,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async requestCreated(t: Tx, requestId: string): Promise<void> {
+    const r = await this.repo.request(t, requestId);
+    if (r) await this.write(t, { event: 'request_created', regionCode: r.regionCode, urgency: r.urgency, referralChannel: r.referralChannel });
+  }
+
+  /** After a proposal is written: the request's first one measures the time to a first proposal. */
+  async proposed(t: Tx, proposal: ProposalForFacts): Promise<void> {
+    if ((await this.repo.proposalCount(t, proposal.requestId)) !== 1) return;
+    const r = await this.repo.request(t, proposal.requestId);
+    if (r) await this.write(t, { event: 'first_proposal', ...(await this.atFacility(t, r, proposal)), hours: hoursBetween(r.createdAt, this.clock.now()) });
+  }
+
+  async accepted(t: Tx, proposal: ProposalForFacts): Promise<void> {
+    const r = await this.repo.request(t, proposal.requestId);
+    if (r) await this.write(t, { event: 'acceptance', ...(await this.atFacility(t, r, proposal)), hours: hoursBetween(r.createdAt, this.clock.now()) });
+  }
+
+  /** A proposal ends without admission: declined (with its reason), withdrawn or expired. */
+  async proposalClosed(t: Tx, proposal: ProposalForFacts, status: 'declined' | 'withdrawn' | 'expired', reason?: string | null): Promise<void> {
+    const r = await this.repo.request(t, proposal.requestId);
+    const event = ({ declined: 'decline', withdrawn: 'withdrawal', expired: 'expiry' } as const)[status];
+    if (r) await this.write(t, { event, ...(await this.atFacility(t, r, proposal)), reason: status === 'declined' ? (reason ?? null) : null });
+  }
+
+  /** Admission: the person's anonymous dimensions, where she comes from and goes, how long it took. */
+  async admitted(t: Tx, proposal: ProposalForFacts): Promise<void> {
+    const r = await this.repo.request(t, proposal.requestId);
+    if (!r) return;
+    const transfer = r.previousPlacementId !== null;
+    const from = transfer ? ((await this.repo.placementRegion(t, r.previousPlacementId!)) ?? r.regionCode) : r.regionCode;
+    await this.write(t, {
+      event: 'admission',
+      ...(await this.atFacility(t, r, proposal)),
+      ...personDims(r.profile),
+      referralChannel: r.referralChannel,
+      fromRegionCode: from,
+      transfer,
+      hours: hoursBetween(r.createdAt, this.clock.now()),
+    });
+  }
+
+  async discharged(t: Tx, placement: ProposalForFacts, reason: string): Promise<void> {
+    const r = await this.repo.request(t, placement.requestId);
+    if (r) await this.write(t, { event: 'discharge', ...(await this.atFacility(t, r, placement)), reason });
+  }
+
+  /** A request cancelled before any admission; `excluded` is what a search would exclude now (when it finds nobody). */
+  async closedUnplaced(t: Tx, requestId: string, reason: string | null): Promise<void> {
+    const r = await this.repo.request(t, requestId);
+    if (r) await this.write(t, { event: 'closed_unplaced', regionCode: r.regionCode, urgency: r.urgency, reason });
+  }
+
+  /** A search (request candidates or a capacity search) that found nobody; its own one-row transaction. */
+  async searchWithoutCandidates(regionCode: string, urgency: string | null, excluded: { reason: string; count: number }[]): Promise<void> {
+    await this.tx.run((t) => this.write(t, { event: 'search_without_candidates', regionCode, urgency, reason: commonestExclusion(excluded) }));
+  }
+
+  private async atFacility(t: Tx, r: RequestForFacts, p: ProposalForFacts): Promise<Partial<Fact>> {
+    const f = await this.repo.facility(t, p.facilityId);
+    return { regionCode: r.regionCode, urgency: r.urgency, facilityId: p.facilityId, facilityRegionCode: f?.regionCode ?? null, facilityType: f?.type ?? null, kind: p.placeKind };
+  }
+
+  private write(t: Tx, fact: Omit<Fact, 'at'>): Promise<void> {
+    return this.repo.insert(t, { ...fact, at: this.clock.now() });
+  }
+}

@@ -1,0 +1,83 @@
+import { stringify } from 'csv-stringify/sync';
+import { band, OCCUPANCY_MEASURES, ratio, REPORTS, type ReportName } from './report-definitions.js';
+import type { RawRow } from './reports.repository.js';
+import { protect, type Shown } from './suppression.js';
+
+export type Percentiles = { p50: number | null; p90: number | null };
+export type Value = Shown | string | Percentiles;
+export type Row = Record<string, Value>;
+
+/** Fewer observations than this behind a percentile, under suppression: it is not shown. */
+const MIN_FOR_PERCENTILES = 3;
+const round2 = (x: unknown) => (x === null || x === undefined ? null : Math.round(Number(x) * 100) / 100);
+const num = (x: unknown) => Number(x ?? 0);
+
+/**
+ * Rows and totals of a fact report from the grouped rows: counts protected cell by cell (see
+ * suppression.ts) when `suppress`, groups being the rows' regions (a region-filtered answer
+ * publishes each region's total), percentiles shown only over enough observations.
+ */
+export function factTable(name: Exclude<ReportName, 'occupancy'>, dims: string[], raw: RawRow[], suppress: boolean): { rows: Row[]; totals: Row } {
+  const def = REPORTS[name];
+  const body = raw.filter((r) => !r._total);
+  const total = raw.find((r) => r._total);
+  const rows: Row[] = body.map((r) => Object.fromEntries(dims.map((d) => [d, (r[d] as string | null) ?? null])));
+  const totals: Row = {};
+  const groups = body.map((r) => (dims.includes('regionCode') ? String(r.regionCode) : ''));
+  for (const m of def.counts) {
+    const values = body.map((r) => num(r[m]));
+    if (suppress) {
+      const p = protect(values, groups);
+      rows.forEach((row, i) => (row[m] = p.cells[i]));
+      totals[m] = p.total;
+    } else {
+      rows.forEach((row, i) => (row[m] = values[i]));
+      totals[m] = values.reduce((a, b) => a + b, 0);
+    }
+  }
+  const percentilesOf = (r: RawRow | undefined, m: string): Percentiles =>
+    !r || (suppress && num(r[`${m}N`]) < MIN_FOR_PERCENTILES) ? { p50: null, p90: null } : { p50: round2(r[`${m}P50`]), p90: round2(r[`${m}P90`]) };
+  for (const m of def.durations) {
+    rows.forEach((row, i) => (row[m] = percentilesOf(body[i], m)));
+    totals[m] = percentilesOf(total, m);
+  }
+  return { rows, totals };
+}
+
+/** Bed-nights, utilisation and its band, and the share of bed-nights whose facility had not confirmed that day. */
+export function occupancyTable(dims: string[], raw: RawRow[]): { rows: Row[]; totals: Row } {
+  const measures = (r: RawRow | undefined): Row => {
+    const available = num(r?.bedNightsAvailable);
+    const occupied = num(r?.bedNightsOccupied);
+    const utilisation = ratio(occupied, available);
+    const fresh = Math.min(num(r?.freshBedNights), available);
+    return { bedNightsAvailable: available, bedNightsOccupied: occupied, utilisation, band: band(utilisation), staleShare: ratio(available - fresh, available) };
+  };
+  return {
+    rows: raw.filter((r) => !r._total).map((r) => ({ ...Object.fromEntries(dims.map((d) => [d, (r[d] as string | null) ?? null])), ...measures(r) })),
+    totals: measures(raw.find((r) => r._total)),
+  };
+}
+
+/**
+ * CSV for a spreadsheet: UTF-8 with a byte-order mark (Excel reads UTF-8 only with it), a header
+ * row, one row per JSON row, then a last row "total". A count hidden to protect another is "x"; a
+ * small count is "<3"; percentiles become two columns (…P50, …P90).
+ */
+export function toCsv(name: ReportName, dims: string[], rows: Row[], totals: Row): string {
+  const def = REPORTS[name];
+  const counts = new Set<string>(def.counts);
+  const measures = name === 'occupancy' ? [...OCCUPANCY_MEASURES] : [...def.counts, ...def.durations];
+  const columns = [...dims, ...measures.flatMap((m) => ((def.durations as readonly string[]).includes(m) ? [`${m}P50`, `${m}P90`] : [m]))];
+  const cell = (m: string, v: Value | undefined): (string | number)[] => {
+    if ((def.durations as readonly string[]).includes(m)) {
+      const p = v as Percentiles;
+      return [p.p50 ?? '', p.p90 ?? ''];
+    }
+    if (v === null || v === undefined) return [counts.has(m) ? 'x' : ''];
+    return [v as string | number];
+  };
+  const line = (row: Row, dimCells: (string | null)[]) => [...dimCells.map((d) => d ?? ''), ...measures.flatMap((m) => cell(m, row[m]))];
+  const records = [...rows.map((r) => line(r, dims.map((d) => r[d] as string | null))), line(totals, dims.map((_, i) => (i === 0 ? 'total' : '')))];
+  return stringify(records, { header: true, columns, bom: true, record_delimiter: 'windows' });
+}

@@ -1,0 +1,41 @@
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { REPORT_NAMES } from './report-definitions.js';
+import { ReportsService } from './reports.service.js';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('api/v1/reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Get(':name')
+  @Roles('national', 'admin', 'uor', 'shelter_manager')
+  @ApiOperation({
+    summary: 'A report of anonymous counts: people, occupancy, flow, declines, unmet, movements',
+    description: 'Scope: national and admin all regions, uor its region, shelter_manager its facilities. Counts of 1 or 2 show as "<3" where the scope spans several facilities; null hides a cell that would reveal one.',
+  })
+  @ApiParam({ name: 'name', enum: REPORT_NAMES })
+  @ApiQuery({ name: 'from', required: false, example: '2026-01-01' })
+  @ApiQuery({ name: 'to', required: false, example: '2026-12-31' })
+  @ApiQuery({ name: 'regionCode', required: false, example: '07' })
+  @ApiQuery({ name: 'by', required: false, description: 'row dimensions, comma-separated (default: all of the report)' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiProduces('application/json', 'text/csv')
+  async get(
+    @CurrentUser() p: Principal,
+    @Param('name') name: string,
+    @Query() q: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const out = await this.reports.render(p, name, q, accept);
+    if ('json' in out) return out.json;
+    reply.header('content-type', 'text/csv; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="${out.filename}"`);
+    return out.csv;
+  }
+}

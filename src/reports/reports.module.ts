@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ReportFactsRepository } from './report-facts.repository.js';
+import { ReportFactsService } from './report-facts.service.js';
+import { ReportsController } from './reports.controller.js';
+import { ReportsRepository } from './reports.repository.js';
+import { ReportsService } from './reports.service.js';
+
+/** Reports, and the anonymous facts they count (written by the lifecycle services through ReportFactsService). */
+@Module({
+  controllers: [ReportsController],
+  providers: [ReportFactsRepository, ReportFactsService, ReportsRepository, ReportsService],
+  exports: [ReportFactsService],
+})
+export class ReportsModule {}

@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { badRequest, DomainError } from '../common/errors/domain-error.js';
+import { RegionsService } from '../regions/regions.service.js';
+import { parseReportQuery, todayInItaly, type ReportQuery } from './report-definitions.js';
+import { factTable, occupancyTable, toCsv, type Row } from './report-table.js';
+import { ReportsRepository, type Scope } from './reports.repository.js';
+
+export interface ReportAnswer {
+  report: string;
+  from: string;
+  to: string;
+  filters: { regionCode: string | null };
+  dimensions: string[];
+  suppressed: boolean;
+  rows: Row[];
+  totals: Row;
+}
+
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly repo: ReportsRepository,
+    private readonly regions: RegionsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** The report in JSON, or as CSV text with a file name. */
+  async render(p: Principal, name: string, query: Record<string, unknown>, accept?: string): Promise<{ json: ReportAnswer } | { csv: string; filename: string }> {
+    const today = todayInItaly(this.clock.now());
+    const q = parseReportQuery(name, query, accept, today, (regionCode) => p.role !== 'national' && p.role !== 'admin' ? true : regionCode !== null);
+    if (q.regionCode) this.assertRegion(q.regionCode);
+    const answer = await this.answer(p, q, today);
+    if (q.format === 'json') return { json: answer };
+    return { csv: toCsv(q.name, q.dims, answer.rows, answer.totals), filename: `approdo-${q.name}-${q.from}-${q.to}${q.regionCode ? `-${q.regionCode}` : ''}.csv` };
+  }
+
+  private async answer(p: Principal, q: ReportQuery, today: string): Promise<ReportAnswer> {
+    const scope = scopeOf(p, q.regionCode);
+    // one facility's own numbers need no protection; a scope of several facilities does
+    const suppressed = !(p.role === 'shelter_manager' && p.facilities.length <= 1);
+    const head = { report: q.name, from: q.from, to: q.to, filters: { regionCode: q.regionCode }, dimensions: q.dims };
+    if (q.name === 'occupancy') {
+      // bed-nights are not people: no suppression; days after today are not counted
+      const to = q.to < today ? q.to : today;
+      const raw = q.from > to ? [] : await this.repo.occupancy(q.dims, { from: q.from, to }, scope, q.dims.includes('facilityId'));
+      return { ...head, suppressed: false, ...occupancyTable(q.dims, raw) };
+    }
+    const raw = await this.repo.facts(q.name, q.dims, { from: q.from, to: q.to }, scope);
+    return { ...head, suppressed, ...factTable(q.name, q.dims, raw, suppressed) };
+  }
+
+  private assertRegion(code: string) {
+    try {
+      this.regions.assertRegion(code);
+    } catch (e) {
+      if (e instanceof DomainError) throw badRequest('invalid_region', `regionCode: no region with code ${code}`, { field: 'regionCode' });
+      throw e;
+    }
+  }
+}
+
+/** national and admin: every region; uor: its own; shelter_manager: its facilities. A filter narrows, never widens. */
+export function scopeOf(p: Principal, regionCode: string | null): Scope {
+  if (p.role === 'uor') return { regions: !regionCode || regionCode === p.region ? [p.region ?? '--'] : [], facilities: null };
+  if (p.role === 'shelter_manager') return { regions: regionCode ? [regionCode] : null, facilities: p.facilities };
+  return { regions: regionCode ? [regionCode] : null, facilities: null };
+}
