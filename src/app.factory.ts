@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { registerBodyParsers } from './common/body-parsers.js';
 import { harden } from './common/http-hardening.js';
 import { InputGuardPipe } from './common/input-guard.pipe.js';
 import { createValidationPipe } from './common/validation.js';
@@ -43,6 +44,7 @@ export function adapter(config: AppConfig): FastifyAdapter {
 /** `ui: false` in tests: the UI's static assets pull an ESM-only package that Jest on Node 20 cannot require. */
 export async function configure(app: NestFastifyApplication, config: AppConfig, ui = true): Promise<void> {
   await harden(app, config);
+  registerBodyParsers(app, config.bodyLimitBytes);
   app.useGlobalPipes(new InputGuardPipe(), createValidationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

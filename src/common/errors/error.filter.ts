@@ -62,6 +62,8 @@ export class ErrorFilter implements ExceptionFilter {
       const e = exception as Error;
       this.logger.error(`unhandled ${e?.name ?? typeof exception}`, e?.stack?.split('\n').slice(1, 6).join('\n'));
     }
+    // RFC 6750: a 401 names the scheme the caller should use
+    if (body.statusCode === 401) void reply.header('www-authenticate', 'Bearer');
     void reply.status(body.statusCode).header('cache-control', 'no-store').send(body);
   }
 
