@@ -1,4 +1,4 @@
-import type { LogLevel } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,17 +6,18 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { registerBodyParsers } from './common/body-parsers.js';
 import { harden } from './common/http-hardening.js';
+import { AppLogger, requestIdFrom } from './common/logging.js';
 import { InputGuardPipe } from './common/input-guard.pipe.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 export function adapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // behind a proxy set TRUST_PROXY explicitly; never trust forwarded headers by default
     trustProxy: config.trustProxy,
+    // a caller's X-Request-Id is honoured when it is a plain token, else a fresh one is made
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(req.headers['x-request-id'], randomUUID),
     // the framework must not log request bodies or headers
     logger: false,
     // '__proto__' and 'constructor' keys are refused by the body parser itself
@@ -59,11 +60,14 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json', ui });
 }
 
+/** The one logger of the process: JSON lines or pretty text on stdout, at LOG_LEVEL. */
+export function appLogger(config: Pick<AppConfig, 'logFormat' | 'logLevel'>): AppLogger {
+  return new AppLogger({ format: config.logFormat, level: config.logLevel });
+}
+
 /** The service as `npm start` runs it. */
-export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter(config), {
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1),
-  });
+export async function createApp(config: AppConfig, databaseUrl: string, logger = appLogger(config)): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter(config), { logger });
   await configure(app, config);
   return app;
 }

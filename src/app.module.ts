@@ -18,6 +18,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { FacilitiesModule } from './facilities/facilities.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RegionsModule } from './regions/regions.module.js';
 
 @Module({})
@@ -42,6 +43,7 @@ export class AppModule {
         JobsModule,
         ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
         HealthModule,
+        MetricsModule,
         DemoModule,
       ],
       // the throttler runs before authentication: floods are refused before any token work

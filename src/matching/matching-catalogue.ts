@@ -3,6 +3,7 @@ import { freshnessOf } from '../availability/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { metrics } from '../metrics/metrics.js';
 import { type HeldCount, type LiveState, MatchingRepository } from './matching.repository.js';
 import { packNetwork, type PackedNetwork } from './core/index.js';
 import type { FacilitySnapshot } from './matching.types.js';
@@ -93,6 +94,7 @@ export class MatchingCatalogue {
     const base = this.cache;
     const rows = await this.repo.loadCatalogue(base && { version: String(base.version), epoch: base.epoch });
     const merge = !rows.whole && base;
+    metrics.catalogueReload(merge ? 'changes' : 'whole');
     const facilities = merge ? base.packed.facilities.slice() : [];
     const confirmedAt = merge ? base.confirmedAt.slice() : [];
     const indexOf = new Map(merge ? base.indexOf : []);

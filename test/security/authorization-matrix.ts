@@ -76,6 +76,11 @@ const profile = () => {
 export const MATRIX: RouteRow[] = [
   // ---------------------------------------------------------------- public
   { route: 'GET /health', cells: EVERYONE },
+  { route: 'GET /health/live', cells: EVERYONE },
+  { route: 'GET /health/ready', cells: EVERYONE },
+  // the scraper's token, not an API token: without METRICS_TOKEN (as here) the endpoint does not exist;
+  // with it, test/e2e/operations.spec.ts checks 401 for any other credential
+  { route: 'GET /metrics', cells: mapCallers(404) },
   { route: 'GET /api/docs-json', cells: EVERYONE },
   { route: 'GET /api/docs-yaml', cells: EVERYONE },
 
