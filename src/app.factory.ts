@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { registerBodyParsers } from './common/body-parsers.js';
 import { harden } from './common/http-hardening.js';
 import { AppLogger, requestIdFrom } from './common/logging.js';
+import { completeDocument, ErrorDto } from './common/openapi.js';
 import { InputGuardPipe } from './common/input-guard.pipe.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
@@ -57,7 +58,7 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json', ui });
+  SwaggerModule.setup('api/docs', app, () => completeDocument(SwaggerModule.createDocument(app, doc, { extraModels: [ErrorDto] })), { jsonDocumentUrl: 'api/docs-json', ui });
 }
 
 /** The one logger of the process: JSON lines or pretty text on stdout, at LOG_LEVEL. */

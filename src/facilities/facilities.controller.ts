@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi.js';
+import { FacilityDto, FacilityListDto } from './dto/facility.response.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { UuidParam } from '../common/id-param.js';
@@ -18,6 +20,8 @@ export class FacilitiesController {
   @HttpCode(201)
   @Roles('admin', 'uor')
   @ApiOperation({ summary: 'Register a facility (admin anywhere, UOR in its own region); the region derives from the province' })
+  @ApiCreatedResponse({ type: FacilityDto })
+  @ApiErrors({ 422: ['unknown_province', 'places_inconsistent'] })
   create(@CurrentUser() p: Principal, @Body() dto: CreateFacilityDto) {
     return this.facilities.create(p, dto);
   }
@@ -25,6 +29,7 @@ export class FacilitiesController {
   @Get()
   @Roles('admin', 'uor', 'shelter_manager', 'national')
   @ApiOperation({ summary: 'List facilities as the caller may see them (filters: regionCode, provinceCode, type, kind, hasFree)' })
+  @ApiOkResponse({ type: FacilityListDto })
   list(@CurrentUser() p: Principal, @Query() q: ListFacilitiesQuery) {
     return this.facilities.list(p, q);
   }
@@ -32,6 +37,7 @@ export class FacilitiesController {
   @Get(':id')
   @Roles('admin', 'uor', 'shelter_manager', 'national')
   @ApiOperation({ summary: 'One facility as the caller may see it; 404 outside scope' })
+  @ApiOkResponse({ type: FacilityDto })
   get(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string) {
     return this.facilities.get(p, id);
   }
@@ -39,6 +45,8 @@ export class FacilitiesController {
   @Patch(':id')
   @Roles('admin', 'uor')
   @ApiOperation({ summary: 'Edit descriptive fields (admin, UOR of the region); bed numbers change through /availability' })
+  @ApiOkResponse({ type: FacilityDto })
+  @ApiErrors({ 422: ['unknown_province', 'places_inconsistent'] })
   update(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateFacilityDto) {
     return this.facilities.update(p, id, dto);
   }
