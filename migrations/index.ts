@@ -5,6 +5,7 @@ import { Notifications1763900003000 } from './1763900003000-notifications.js';
 import { HoldFunctions1763900004000 } from './1763900004000-hold-functions.js';
 import { CatalogVersion1763900005000 } from './1763900005000-catalog-version.js';
 import { CatalogStamps1763900006000 } from './1763900006000-catalog-stamps.js';
+import { FacilityExternalCode1763900010000 } from './1763900010000-facility-external-code.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
-export const MIGRATIONS = [ReferenceData1763900000000, Facilities1763900001000, Placements1763900002000, Notifications1763900003000, HoldFunctions1763900004000, CatalogVersion1763900005000, CatalogStamps1763900006000];
+export const MIGRATIONS = [ReferenceData1763900000000, Facilities1763900001000, Placements1763900002000, Notifications1763900003000, HoldFunctions1763900004000, CatalogVersion1763900005000, CatalogStamps1763900006000, FacilityExternalCode1763900010000];

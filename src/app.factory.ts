@@ -46,7 +46,7 @@ export function adapter(config: AppConfig): FastifyAdapter {
 /** `ui: false` in tests: the UI's static assets pull an ESM-only package that Jest on Node 20 cannot require. */
 export async function configure(app: NestFastifyApplication, config: AppConfig, ui = true): Promise<void> {
   await harden(app, config);
-  registerBodyParsers(app, config.bodyLimitBytes);
+  registerBodyParsers(app, config.bodyLimitBytes, config.csvImportLimitBytes);
   app.useGlobalPipes(new InputGuardPipe(), createValidationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

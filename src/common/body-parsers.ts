@@ -35,8 +35,12 @@ export const unsupportedMediaType = (routeAcceptsCsv = false) =>
  * form-encoded): JSON is parsed with Fastify's own parser (prototype poisoning refused), an empty
  * body is no body, CSV reaches only the routes marked `@AcceptsCsv()`, anything else is 415.
  */
-export function registerBodyParsers(app: NestFastifyApplication, bodyLimit: number): void {
+export function registerBodyParsers(app: NestFastifyApplication, bodyLimit: number, csvBodyLimit = bodyLimit): void {
   const fastify = app.getHttpAdapter().getInstance();
+  // a region's spreadsheet is larger than any JSON body: only the CSV routes read that much
+  fastify.addHook('onRoute', (route) => {
+    if ((route.config as unknown as Record<string, unknown> | undefined)?.[ACCEPTS_CSV] === true) route.bodyLimit = csvBodyLimit;
+  });
   // Fastify's built-in JSON and text/plain parsers would take precedence over the catch-all
   fastify.removeAllContentTypeParsers();
   const json = fastify.getDefaultJsonParser('error', 'error');

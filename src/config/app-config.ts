@@ -25,6 +25,8 @@ export interface AppConfig {
   staleAfterHours: number;
   matching: { weights: MatchingWeights; defaultLimit: number };
   bodyLimitBytes: number;
+  /** body limit of POST /api/v1/facilities/import (CSV) */
+  csvImportLimitBytes: number;
   logLevel: string;
   /** json: one JSON object per line (default in production); pretty: for a terminal */
   logFormat: 'json' | 'pretty';
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       defaultLimit: int(env, 'MATCHING_DEFAULT_LIMIT', defaults.matching.defaultLimit, problems, 1, 500),
     },
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', defaults.bodyLimitBytes, problems, 1024, 10 * 1024 * 1024),
+    csvImportLimitBytes: int(env, 'CSV_IMPORT_LIMIT_BYTES', 8 * 1024 * 1024, problems, 1024, 64 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'error' : 'log'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, production ? 'json' : 'pretty', problems),
     metricsToken: env.METRICS_TOKEN || undefined,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { conflict } from '../common/errors/domain-error.js';
 import type { Tx } from '../database/transactions.repository.js';
 import type { FacilityType, PlaceKind } from '../matching/matching.types.js';
 import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
@@ -30,7 +31,14 @@ export class FacilitiesRepository {
 
   async insert(tx: Tx, data: NewFacility): Promise<string> {
     const { places, ...facility } = data;
-    const saved = await tx.getRepository(FacilityEntity).save(tx.getRepository(FacilityEntity).create(facility));
+    const saved = await tx
+      .getRepository(FacilityEntity)
+      .save(tx.getRepository(FacilityEntity).create(facility))
+      .catch((e: { driverError?: { code?: string; constraint?: string } }) => {
+        if (e.driverError?.code === '23505' && e.driverError.constraint === 'facility_region_external_code_key')
+          throw conflict('external_code_taken', 'another facility of this region has this externalCode', { field: 'externalCode' });
+        throw e;
+      });
     await tx.getRepository(FacilityPlaceEntity).insert(places.map((p) => ({ ...p, facilityId: saved.id })));
     return saved.id;
   }
@@ -47,6 +55,17 @@ export class FacilitiesRepository {
   async findById(id: string, tx?: Tx): Promise<FacilityRecord | null> {
     const [found] = await this.loadWithPlaces([id], tx);
     return found ?? null;
+  }
+
+  /** The facilities of these (region, externalCode) pairs. */
+  async findByExternalCodes(pairs: { regionCode: string; externalCode: string }[], tx?: Tx): Promise<FacilityRecord[]> {
+    if (!pairs.length) return [];
+    const rows: { id: string }[] = await (tx ?? this.facilities.manager).query(
+      `SELECT f.id FROM facility f JOIN unnest($1::text[], $2::text[]) AS k(region_code, external_code)
+         ON f.region_code = k.region_code AND f.external_code = k.external_code`,
+      [pairs.map((x) => x.regionCode), pairs.map((x) => x.externalCode)],
+    );
+    return this.loadWithPlaces(rows.map((r) => r.id), tx);
   }
 
   async findMany(f: FacilityFilter): Promise<FacilityRecord[]> {

@@ -59,6 +59,7 @@ export function presentFacility(f: FacilityRecord, o: PresentOptions) {
     addressHidden: !addressVisible,
     location: addressVisible ? (o.location ?? null) : null,
     contactEmail: f.contactEmail,
+    externalCode: f.externalCode,
     intakeNote: f.intakeNote,
     createdAt: f.createdAt.toISOString(),
     updatedAt: f.updatedAt.toISOString(),

@@ -64,6 +64,11 @@ describe('real answers match the documented schemas (e2e)', () => {
       await check(http().get('/api/v1/facilities').set(who));
       await check(http().get(`/api/v1/facilities/${secret.id}`).set(who));
     }
+    const sheet = 'externalCode,name,organization,type,provinceCode,acceptsGenders,acceptsAdults,acceptsMinors,acceptsChildren,languages,exploitationExpertise,supports,secretAddress,address,contactEmail,adultTotal\n' +
+      'OA-1,Casa Foglio,Coop,protected_flat,GE,female,true,false,true,it,sexual,,false,"Via Foglio 1, Genova",foglio@example.org,3\nOA-2,Casa Sbagliata,Coop,protected_flat,XX,female,true,false,true,it,sexual,,false,Via X,x@example.org,3\n';
+    await check(http().post('/api/v1/facilities/import').set(admin).set('Content-Type', 'text/csv').send(sheet));
+    await check(http().post('/api/v1/facilities/import?dryRun=false').set(admin).set('Content-Type', 'text/csv').send(sheet));
+    await check(http().post('/api/v1/facilities/import?dryRun=false').set(admin).set('Content-Type', 'text/csv').send(sheet.split('\n').slice(0, 2).join('\n')));
     await check(http().patch(`/api/v1/facilities/${plain.id}`).set(admin).send({ name: 'Casa rinominata' }));
     const manager = bearer(t.token(principals.manager(secret.id, plain.id, spare.id)));
     const avail = (await check(http().get(`/api/v1/facilities/${secret.id}/availability`).set(manager))).body;

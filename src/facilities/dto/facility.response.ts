@@ -49,6 +49,7 @@ export class FacilityDto {
   @ApiPropertyOptional() addressHidden?: boolean;
   @ApiPropertyOptional({ type: LocationDto, nullable: true }) location?: LocationDto | null;
   @ApiPropertyOptional() contactEmail?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "the region's own code (CSV import key)" }) externalCode?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) intakeNote?: string | null;
   @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
   @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
