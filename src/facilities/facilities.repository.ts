@@ -25,6 +25,13 @@ export type NewFacility = Omit<FacilityEntity, 'id' | 'places' | 'createdAt' | '
 
 const LIVE_HELD = `(SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL)`;
 
+/** A second facility with the same (region, externalCode) is the caller's mistake: 409, not 500. */
+function duplicateCode(e: { driverError?: { code?: string; constraint?: string } }): never {
+  if (e.driverError?.code === '23505' && e.driverError.constraint === 'facility_region_external_code_key')
+    throw conflict('external_code_taken', 'another facility of this region has this externalCode', { field: 'externalCode' });
+  throw e;
+}
+
 @Injectable()
 export class FacilitiesRepository {
   constructor(@InjectRepository(FacilityEntity) private readonly facilities: Repository<FacilityEntity>) {}
@@ -34,13 +41,25 @@ export class FacilitiesRepository {
     const saved = await tx
       .getRepository(FacilityEntity)
       .save(tx.getRepository(FacilityEntity).create(facility))
-      .catch((e: { driverError?: { code?: string; constraint?: string } }) => {
-        if (e.driverError?.code === '23505' && e.driverError.constraint === 'facility_region_external_code_key')
-          throw conflict('external_code_taken', 'another facility of this region has this externalCode', { field: 'externalCode' });
-        throw e;
-      });
+      .catch(duplicateCode);
     await tx.getRepository(FacilityPlaceEntity).insert(places.map((p) => ({ ...p, facilityId: saved.id })));
     return saved.id;
+  }
+
+  /** Many facilities with their places, a few statements per 500 (a bulk import); ids in the order given. */
+  async insertMany(tx: Tx, data: NewFacility[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < data.length; i += 500) {
+      const chunk = data.slice(i, i + 500);
+      const result = await tx
+        .getRepository(FacilityEntity)
+        .insert(chunk.map(({ places: _places, ...facility }) => facility))
+        .catch(duplicateCode);
+      const chunkIds = result.identifiers.map((x) => x.id as string);
+      await tx.getRepository(FacilityPlaceEntity).insert(chunk.flatMap((f, j) => f.places.map((p) => ({ ...p, facilityId: chunkIds[j] }))));
+      ids.push(...chunkIds);
+    }
+    return ids;
   }
 
   async update(tx: Tx, id: string, patch: Partial<Omit<FacilityEntity, 'id' | 'places'>>): Promise<void> {

@@ -113,10 +113,8 @@ export class FacilityImportService {
     if (dryRun) return report;
     if (errors.length) throw unprocessable('import_invalid', `nothing was imported: ${errors.length} problem(s) in the file`, { ...report });
     await this.tx.run(async (t) => {
-      for (const x of plan) {
-        if ('create' in x) await this.facilities.createIn(t, p, x.create);
-        else if ('update' in x) await this.facilities.updateIn(t, p, x.id, x.update);
-      }
+      await this.facilities.createManyIn(t, p, plan.flatMap((x) => ('create' in x ? [x.create] : [])));
+      for (const x of plan) if ('update' in x) await this.facilities.updateIn(t, p, x.id, x.update);
     });
     return { ...report, applied: true };
   }
