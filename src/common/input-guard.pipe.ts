@@ -2,7 +2,9 @@ import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { DomainError } from './errors/domain-error.js';
 
 const MAX_DEPTH = 32;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// Object.prototype's own names too (toString, valueOf, hasOwnProperty...): class-validator's
+// whitelist looks names up in a plain object, so these would pass as "known" properties
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
 
 /**
  * Runs before validation on every body, query and parameter: refuses NUL characters (PostgreSQL
