@@ -21,6 +21,10 @@ const BENCHES: Record<string, { about: string; load: () => Promise<Bench> }> = {
     about: 'candidate-search latency p50/p95 at 10 clients on synthetic networks of 500 to 10,000 facilities',
     load: async () => (await import('./search.js')).default,
   },
+  'csv-import': {
+    about: 'POST /api/v1/facilities/import of 10,000 rows: dry run, apply, and the same file again',
+    load: async () => (await import('./csv-import.js')).default,
+  },
   batch: {
     about: 'optimal batch assignment: 50 requests and 100 families on 500 facilities, time and objective vs greedy',
     load: async () => (await import('./batch.js')).default,

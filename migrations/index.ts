@@ -5,6 +5,7 @@ import { Notifications1763900003000 } from './1763900003000-notifications.js';
 import { HoldFunctions1763900004000 } from './1763900004000-hold-functions.js';
 import { CatalogVersion1763900005000 } from './1763900005000-catalog-version.js';
 import { CatalogStamps1763900006000 } from './1763900006000-catalog-stamps.js';
+import { FacilityExternalCode1763900010000 } from './1763900010000-facility-external-code.js';
 import { SeedsPractice1763900008000 } from './1763900008000-seeds-practice.js';
 import { ReportFacts1763900009000 } from './1763900009000-report-facts.js';
 
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CatalogStamps1763900006000,
   SeedsPractice1763900008000,
   ReportFacts1763900009000,
+  FacilityExternalCode1763900010000,
 ];

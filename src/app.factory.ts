@@ -1,14 +1,17 @@
-import type { LogLevel } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { TokenService } from './auth/token.service.js';
+import { registerBodyParsers } from './common/body-parsers.js';
 import { harden } from './common/http-hardening.js';
+import { AppLogger, requestIdFrom } from './common/logging.js';
+import { completeDocument, ErrorDto } from './common/openapi.js';
 import { InputGuardPipe } from './common/input-guard.pipe.js';
 import { createValidationPipe } from './common/validation.js';
-import { AppConfig, LOG_LEVELS } from './config/app-config.js';
+import { AppConfig } from './config/app-config.js';
 import { serveWeb } from './web/serve-web.js';
 
 export function adapter(config: AppConfig): FastifyAdapter {
@@ -16,6 +19,8 @@ export function adapter(config: AppConfig): FastifyAdapter {
     bodyLimit: config.bodyLimitBytes,
     // behind a proxy set TRUST_PROXY explicitly; never trust forwarded headers by default
     trustProxy: config.trustProxy,
+    // a caller's X-Request-Id is honoured when it is a plain token, else a fresh one is made
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(req.headers['x-request-id'], randomUUID),
     // the framework must not log request bodies or headers
     logger: false,
     // '__proto__' and 'constructor' keys are refused by the body parser itself
@@ -51,6 +56,7 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
       return undefined;
     }
   });
+  registerBodyParsers(app, config.bodyLimitBytes, config.csvImportLimitBytes);
   app.useGlobalPipes(new InputGuardPipe(), createValidationPipe());
   const doc = new DocumentBuilder()
     .setTitle('Approdo API')
@@ -61,16 +67,19 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json', ui });
+  SwaggerModule.setup('api/docs', app, () => completeDocument(SwaggerModule.createDocument(app, doc, { extraModels: [ErrorDto] })), { jsonDocumentUrl: 'api/docs-json', ui });
   // the pages for people (web/, built by npm run build), in tests too
   await serveWeb(app);
 }
 
+/** The one logger of the process: JSON lines or pretty text on stdout, at LOG_LEVEL. */
+export function appLogger(config: Pick<AppConfig, 'logFormat' | 'logLevel'>): AppLogger {
+  return new AppLogger({ format: config.logFormat, level: config.logLevel });
+}
+
 /** The service as `npm start` runs it. */
-export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter(config), {
-    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1) as LogLevel[],
-  });
+export async function createApp(config: AppConfig, databaseUrl: string, logger = appLogger(config)): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter(config), { logger });
   await configure(app, config);
   return app;
 }

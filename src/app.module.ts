@@ -17,6 +17,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { FacilitiesModule } from './facilities/facilities.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RegionsModule } from './regions/regions.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 
@@ -43,6 +44,7 @@ export class AppModule {
         ReportsModule,
         ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
         HealthModule,
+        MetricsModule,
         DemoModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],

@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp } from './app.factory.js';
+import { appLogger, createApp } from './app.factory.js';
+import type { AppLogger } from './common/logging.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { prepareDatabase } from './database/resolve-database.js';
 import { DemoService } from './demo/demo.service.js';
+
+let logger: AppLogger | undefined;
 
 async function main(): Promise<void> {
   let config;
@@ -17,19 +20,28 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  logger = appLogger(config);
+  // lines written before Nest starts (database, migrations) go through the same logger
+  Logger.overrideLogger(logger);
   const db = await prepareDatabase(config);
-  const app = await createApp(config, db.url);
+  const app = await createApp(config, db.url, logger);
   await app.listen({ port: config.port, host: config.host });
   const base = config.publicBaseUrl;
-  const lines = [`Approdo is listening on ${base}`, `Pages: ${base}/ (Italian first; English with one tap)`, `OpenAPI: ${base}/api/docs (JSON: ${base}/api/docs-json)`];
+  const log = (message: string, fields: Record<string, unknown> = {}) => logger!.log({ message, ...fields }, 'Boot');
+  log(`Approdo is listening on ${base}`, { url: base });
+  log(`Pages: ${base}/ (Italian first; English with one tap)`);
+  log(`OpenAPI: ${base}/api/docs (JSON: ${base}/api/docs-json)`);
   if (config.demoData) {
     const demo = app.get(DemoService);
     const ids = await demo.loadIfEmpty();
-    lines.push('Demo tokens (Authorization: Bearer <token>), valid 30 days:');
-    for (const t of demo.tokensFor(ids)) lines.push(`  ${t.role.padEnd(16)} ${t.user.padEnd(22)} ${t.token}`);
-    lines.push(`Try: curl -H "Authorization: Bearer <token>" ${base}/api/v1/facilities`);
+    if (config.logFormat === 'pretty') {
+      // a person at a terminal, on demo data: the tokens to try it with (never in shipped JSON logs)
+      const lines = ['Demo tokens (Authorization: Bearer <token>), valid 30 days:'];
+      for (const t of demo.tokensFor(ids)) lines.push(`  ${t.role.padEnd(16)} ${t.user.padEnd(22)} ${t.token}`);
+      lines.push(`Try: curl -H "Authorization: Bearer <token>" ${base}/api/v1/facilities`);
+      process.stdout.write(`\n${lines.join('\n')}\n\n`);
+    } else log('demo data loaded; demo tokens are printed with LOG_FORMAT=pretty, or made with npm run token');
   }
-  process.stdout.write(`\n${lines.join('\n')}\n\n`);
   onStopSignal(async (signal) => {
     const log = new Logger('Shutdown');
     log.log(`${signal}: no new connections; finishing the requests under way`);
@@ -62,6 +74,7 @@ function onStopSignal(stop: (signal: string) => Promise<void>): void {
 
 main().catch((e: Error) => {
   // one line, never a stack trace: what failed and (for the embedded server) what to do
-  new Logger('Boot').error(`failed to start: ${e.message}`);
+  if (logger) logger.fatal({ message: `failed to start: ${e.message}` }, 'Boot');
+  else process.stderr.write(`failed to start: ${e.message}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditPageDto } from './dto/audit.response.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { AuditService } from './audit.service.js';
 import { AuditQueryDto } from './dto/audit-query.dto.js';
@@ -13,6 +14,7 @@ export class AuditController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'Who did or read what, newest first (admin)' })
+  @ApiOkResponse({ type: AuditPageDto })
   list(@Query() q: AuditQueryDto) {
     return this.audit.list({
       ...q,

@@ -37,6 +37,12 @@ export class AuditRepository {
     await target.insert({ ...e, objectId: e.objectId ?? null, outcome: e.outcome ?? 'ok', details: e.details ?? null, at });
   }
 
+  /** Many entries at once (a bulk import), in chunks of one statement each. */
+  async appendMany(tx: Tx, entries: AuditEntry[], at: Date): Promise<void> {
+    for (let i = 0; i < entries.length; i += 1000)
+      await tx.getRepository(AuditLogEntity).insert(entries.slice(i, i + 1000).map((e) => ({ ...e, objectId: e.objectId ?? null, outcome: e.outcome ?? 'ok', details: e.details ?? null, at })));
+  }
+
   /** Newest first, keyset paging on id. */
   async find(f: AuditFilter): Promise<AuditLogEntity[]> {
     const qb = this.repo.createQueryBuilder('a').orderBy('a.id', 'DESC').limit(f.limit);

@@ -24,6 +24,11 @@ export class AuditService {
     return this.repo.append(tx, { actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details, outcome }, this.clock.now());
   }
 
+  /** One entry per object, written together (a bulk import). */
+  recordMany(tx: Tx, who: Pick<Principal, 'sub' | 'role'>, action: string, objectType: string, objectIds: string[]): Promise<void> {
+    return this.repo.appendMany(tx, objectIds.map((objectId) => ({ actorSub: who.sub, actorRole: who.role, action, objectType, objectId })), this.clock.now());
+  }
+
   async list(filter: AuditFilter) {
     const rows = await this.repo.find(filter);
     return {

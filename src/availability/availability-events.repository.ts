@@ -45,7 +45,11 @@ export class AvailabilityEventsRepository {
   }
 
   async append(tx: Tx, events: NewAvailabilityEvent[]): Promise<void> {
-    if (!events.length) return;
+    // chunks: one statement may carry at most 65,535 parameters (a bulk import appends thousands)
+    for (let i = 0; i < events.length; i += 1000) await this.insert(tx, events.slice(i, i + 1000));
+  }
+
+  private async insert(tx: Tx, events: NewAvailabilityEvent[]): Promise<void> {
     await tx.getRepository(AvailabilityEventEntity).insert(
       events.map((e) => ({
         ...e,

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi.js';
+import { AvailabilityDto, AvailabilityHistoryDto } from './dto/availability.response.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { UuidParam } from '../common/id-param.js';
@@ -16,6 +18,7 @@ export class AvailabilityController {
   @Get()
   @Roles('admin', 'uor', 'shelter_manager', 'national')
   @ApiOperation({ summary: 'Places by kind with held and free, version, confirmedAt and freshness (fresh, stale, unknown)' })
+  @ApiOkResponse({ type: AvailabilityDto })
   get(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string) {
     return this.availability.get(p, id);
   }
@@ -23,6 +26,8 @@ export class AvailabilityController {
   @Put()
   @Roles('admin', 'shelter_manager')
   @ApiOperation({ summary: 'Save the numbers (managers, admin): 409 version_conflict on a stale version, 422 when they do not add up' })
+  @ApiOkResponse({ type: AvailabilityDto })
+  @ApiErrors({ 409: ['version_conflict'], 422: ['places_inconsistent'] })
   update(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateAvailabilityDto) {
     return this.availability.update(p, id, dto);
   }
@@ -31,6 +36,7 @@ export class AvailabilityController {
   @HttpCode(200)
   @Roles('admin', 'shelter_manager')
   @ApiOperation({ summary: '"Still true": refreshes confirmedAt without changing numbers' })
+  @ApiOkResponse({ type: AvailabilityDto })
   confirm(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string) {
     return this.availability.confirm(p, id);
   }
@@ -39,6 +45,7 @@ export class AvailabilityController {
   @HttpCode(200)
   @Roles('admin', 'shelter_manager')
   @ApiOperation({ summary: 'Pause or resume intake, with a note, without touching the numbers' })
+  @ApiOkResponse({ type: AvailabilityDto })
   intake(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: IntakeDto) {
     return this.availability.setIntake(p, id, dto.acceptingNewGuests, dto.note);
   }
@@ -46,6 +53,7 @@ export class AvailabilityController {
   @Get('history')
   @Roles('admin', 'uor', 'shelter_manager', 'national')
   @ApiOperation({ summary: 'Every change of the beds, oldest first (managers, UOR of the region, admin)' })
+  @ApiOkResponse({ type: AvailabilityHistoryDto })
   history(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Query() q: HistoryQuery) {
     return this.availability.history(p, id, q.afterId, q.limit ?? 200);
   }

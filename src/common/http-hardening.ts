@@ -3,10 +3,13 @@ import rateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/app-config.js';
+import { metrics } from '../metrics/metrics.js';
+import { requestContext } from './logging.js';
 
 /**
  * Transport-level protections: security headers, no caching of API answers, CORS closed unless
- * origins are listed, and a request log that never carries headers, query strings or bodies.
+ * origins are listed, a request id, and a request log (and latency metric) that never carries
+ * headers, query strings or bodies.
  */
 export async function harden(app: NestFastifyApplication, config: AppConfig, verifySub: (token: string) => string | undefined): Promise<void> {
   await app.register(helmet, {
@@ -37,11 +40,19 @@ export async function harden(app: NestFastifyApplication, config: AppConfig, ver
     if (req.url.startsWith('/api/v1') || req.url.startsWith('/health')) reply.header('cache-control', 'no-store');
     return payload;
   });
+  fastify.addHook('onRequest', (req, reply, done) => {
+    // the id (the caller's X-Request-Id when sane, see adapter()) goes back to the caller and onto every log line
+    void reply.header('x-request-id', req.id);
+    requestContext.run({ requestId: req.id }, done);
+  });
   const log = new Logger('HTTP');
   fastify.addHook('onResponse', async (req, reply) => {
-    // the route pattern, not the URL: ids and query strings stay out of the log
+    // the route pattern, not the URL: ids and query strings stay out of the log and the metrics
     const route = req.routeOptions?.url ?? 'unmatched';
-    log.log(`${req.method} ${route} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+    const durationMs = Math.round(reply.elapsedTime * 10) / 10;
+    metrics.httpRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    const sub = (req as { user?: { sub?: string } }).user?.sub;
+    log.log({ message: `${req.method} ${route} ${reply.statusCode}`, requestId: req.id, method: req.method, route, status: reply.statusCode, durationMs, ...(sub ? { sub } : {}) });
   });
 }
 

@@ -6,7 +6,8 @@ export interface FieldProblem {
   problems: string[];
 }
 
-function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
+/** class-validator errors as one entry per field path ("places.0.total"). */
+export function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];

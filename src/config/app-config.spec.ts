@@ -22,6 +22,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
   });
 
+  it('writes pretty logs in development and JSON in production unless LOG_FORMAT says otherwise; /metrics only with a token', () => {
+    expect(loadConfig(base).logFormat).toBe('pretty');
+    expect(loadConfig({ ...base, LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), ADDRESS_ENCRYPTION_KEY: 'ab'.repeat(32) };
+    expect(loadConfig(prod).logFormat).toBe('json');
+    expect(loadConfig({ ...prod, LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig(base).metricsToken).toBeUndefined();
+    expect(loadConfig({ ...base, METRICS_TOKEN: 'm'.repeat(16) }).metricsToken).toBe('m'.repeat(16));
+  });
+
   it('turns demo data off for an external database unless asked', () => {
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x' }).demoData).toBe(false);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x', DEMO_DATA: 'true' }).demoData).toBe(true);
@@ -38,6 +48,8 @@ describe('loadConfig', () => {
     [{ HOLD_TTL_HOURS_PLANNED: '1000' }, 'HOLD_TTL_HOURS_PLANNED'],
     [{ STALE_AFTER_HOURS: '1.5' }, 'STALE_AFTER_HOURS'],
     [{ DEMO_DATA: 'maybe' }, 'DEMO_DATA'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ JWT_ALGORITHMS: 'none' }, 'JWT_ALGORITHMS'],
     [{ ADDRESS_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'ADDRESS_ENCRYPTION_KEY'],

@@ -37,7 +37,13 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** SIGTERM: how long requests under way may take to finish before the process exits anyway */
   shutdownTimeoutMs: number;
+  /** body limit of POST /api/v1/facilities/import (CSV) */
+  csvImportLimitBytes: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** json: one JSON object per line (default in production); pretty: for a terminal */
+  logFormat: 'json' | 'pretty';
+  /** unset: GET /metrics answers 404; set: it answers only `Authorization: Bearer <token>` */
+  metricsToken?: string;
   /** scheduled jobs (expiry, reminders); tests drive them by hand */
   schedulerEnabled: boolean;
   /** still stale this long after confirmation: the region's UOR is told */
@@ -93,6 +99,14 @@ function bool(env: Env, name: string, fallback: boolean, problems: string[]): bo
   return fallback;
 }
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T, problems: string[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+  return fallback;
+}
+
 function decodeKey(raw: string): Buffer | undefined {
   const hex = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : undefined;
   if (hex) return hex;
@@ -144,6 +158,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   for (const o of (env.CORS_ORIGINS ?? '').split(',').filter((x) => x.trim()))
     if (!/^https?:\/\/[^/]+$/.test(o.trim())) problems.push(`CORS_ORIGINS must list origins like https://approdo.example.org (got "${o.trim()}")`);
   if (env.SMTP_URL && !/^smtps?:\/\/[^/]+/.test(env.SMTP_URL)) problems.push('SMTP_URL must look like smtp://user:pass@host:587');
+  if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
   if (production && !env.JWT_SECRET && !publicKey) problems.push('JWT_SECRET (or JWT_PUBLIC_KEY) is required when NODE_ENV=production');
   if (production && env.JWT_SECRET === defaults.jwt.devSecret) problems.push('JWT_SECRET must not be the development default in production');
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
@@ -201,6 +216,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', defaults.bodyLimitBytes, problems, 1024, 10 * 1024 * 1024),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', defaults.shutdownTimeoutMs, problems, 0, 600_000),
     logLevel: logLevel(env, nodeEnv, problems),
+    csvImportLimitBytes: int(env, 'CSV_IMPORT_LIMIT_BYTES', 8 * 1024 * 1024, problems, 1024, 64 * 1024 * 1024),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, production ? 'json' : 'pretty', problems),
+    metricsToken: env.METRICS_TOKEN || undefined,
     schedulerEnabled: bool(env, 'SCHEDULER_ENABLED', nodeEnv !== 'test', problems),
     staleEscalateAfterHours: int(env, 'STALE_ESCALATE_AFTER_HOURS', defaults.staleEscalateAfterHours, problems, 1, 24 * 60),
     holdExpiryWarningHours: int(env, 'HOLD_EXPIRY_WARNING_HOURS', defaults.holdExpiryWarningHours, problems, 1, 24 * 14),

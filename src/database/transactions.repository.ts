@@ -79,10 +79,4 @@ export class Transactions implements OnModuleInit {
   async ping(): Promise<void> {
     await this.ds.query('SELECT 1');
   }
-
-  /** The pool's numbers, for health and metrics. */
-  poolStats(): { total: number; idle: number; waiting: number } {
-    const pool = (this.ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
-    return { total: pool?.totalCount ?? 0, idle: pool?.idleCount ?? 0, waiting: pool?.waitingCount ?? 0 };
-  }
 }

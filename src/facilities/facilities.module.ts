@@ -6,6 +6,7 @@ import { FacilitiesController } from './facilities.controller.js';
 import { FacilitiesRepository } from './facilities.repository.js';
 import { AddressRevealRepository } from './address-reveal.repository.js';
 import { FacilitiesService } from './facilities.service.js';
+import { FacilityImportService } from './facility-import.service.js';
 import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
 
 @Module({
@@ -15,6 +16,7 @@ import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
     FacilitiesRepository,
     AvailabilityEventsRepository,
     FacilitiesService,
+    FacilityImportService,
     AddressRevealRepository,
   ],
   exports: [FacilitiesService, FacilitiesRepository, AvailabilityEventsRepository],

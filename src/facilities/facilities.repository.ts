@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { conflict } from '../common/errors/domain-error.js';
 import type { FacilityType, PlaceKind } from '../matching/matching.types.js';
 import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
 import { byKind, FacilityRecord, PlaceRecord } from './facility.record.js';
@@ -23,6 +24,13 @@ export type NewFacility = Omit<FacilityEntity, 'id' | 'places' | 'createdAt' | '
 
 const LIVE_HELD = `(SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL)`;
 
+/** A second facility with the same (region, externalCode) is the caller's mistake: 409, not 500. */
+function duplicateCode(e: { driverError?: { code?: string; constraint?: string } }): never {
+  if (e.driverError?.code === '23505' && e.driverError.constraint === 'facility_region_external_code_key')
+    throw conflict('external_code_taken', 'another facility of this region has this externalCode', { field: 'externalCode' });
+  throw e;
+}
+
 @Injectable()
 export class FacilitiesRepository {
   constructor(private readonly db: Transactions) {}
@@ -34,9 +42,28 @@ export class FacilitiesRepository {
 
   async insert(tx: Tx, data: NewFacility): Promise<string> {
     const { places, ...facility } = data;
-    const saved = await tx.getRepository(FacilityEntity).save(tx.getRepository(FacilityEntity).create(facility));
+    const saved = await tx
+      .getRepository(FacilityEntity)
+      .save(tx.getRepository(FacilityEntity).create(facility))
+      .catch(duplicateCode);
     await tx.getRepository(FacilityPlaceEntity).insert(places.map((p) => ({ ...p, facilityId: saved.id })));
     return saved.id;
+  }
+
+  /** Many facilities with their places, a few statements per 500 (a bulk import); ids in the order given. */
+  async insertMany(tx: Tx, data: NewFacility[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < data.length; i += 500) {
+      const chunk = data.slice(i, i + 500);
+      const result = await tx
+        .getRepository(FacilityEntity)
+        .insert(chunk.map(({ places: _places, ...facility }) => facility))
+        .catch(duplicateCode);
+      const chunkIds = result.identifiers.map((x) => x.id as string);
+      await tx.getRepository(FacilityPlaceEntity).insert(chunk.flatMap((f, j) => f.places.map((p) => ({ ...p, facilityId: chunkIds[j] }))));
+      ids.push(...chunkIds);
+    }
+    return ids;
   }
 
   async update(tx: Tx, id: string, patch: Partial<Omit<FacilityEntity, 'id' | 'places'>>): Promise<void> {
@@ -51,6 +78,17 @@ export class FacilitiesRepository {
   async findById(id: string, tx?: Tx): Promise<FacilityRecord | null> {
     const [found] = await this.loadWithPlaces([id], tx);
     return found ?? null;
+  }
+
+  /** The facilities of these (region, externalCode) pairs. */
+  async findByExternalCodes(pairs: { regionCode: string; externalCode: string }[], tx?: Tx): Promise<FacilityRecord[]> {
+    if (!pairs.length) return [];
+    const rows: { id: string }[] = await (tx ?? this.facilities.manager).query(
+      `SELECT f.id FROM facility f JOIN unnest($1::text[], $2::text[]) AS k(region_code, external_code)
+         ON f.region_code = k.region_code AND f.external_code = k.external_code`,
+      [pairs.map((x) => x.regionCode), pairs.map((x) => x.externalCode)],
+    );
+    return this.loadWithPlaces(rows.map((r) => r.id), tx);
   }
 
   async findMany(f: FacilityFilter): Promise<FacilityRecord[]> {

@@ -6,6 +6,8 @@ export class FacilityEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('text') name: string;
   @Column('text') organization: string;
+  /** the region's own code for it (CSV import key), unique within the region */
+  @Column({ name: 'external_code', type: 'text', nullable: true }) externalCode: string | null;
   @Column('text') type: FacilityType;
   @Column({ name: 'region_code', type: 'char', length: 2 }) regionCode: string;
   @Column({ name: 'province_code', type: 'char', length: 2 }) provinceCode: string;

@@ -65,6 +65,7 @@ export function presentFacility(f: FacilityRecord, o: PresentOptions) {
     addressHidden: !addressVisible,
     location: addressVisible ? (o.location ?? null) : null,
     contactEmail: f.contactEmail,
+    externalCode: f.externalCode,
     // where contactEmail is, and nowhere else: at 2 a.m. the practice is to call it
     onCallPhone: f.onCallPhone,
     intakeNote: f.intakeNote,

@@ -7,6 +7,7 @@ import { OutboxDispatcher } from '../notifications/outbox-dispatcher.service.js'
 import { RecipientsRepository } from '../notifications/recipients.repository.js';
 import { pagePath } from '../notifications/templates.js';
 import { ProposalDecisionsService } from '../proposals/proposal-decisions.service.js';
+import { metrics } from '../metrics/metrics.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { RemindersRepository } from './reminders.repository.js';
 
@@ -33,7 +34,13 @@ export class JobsService {
   async once(job: string, everyMs: number, work: () => Promise<unknown>): Promise<boolean> {
     const now = this.clock.now();
     if (!(await this.runs.claim(job, String(Math.floor(now.getTime() / everyMs)), now))) return false;
-    await work();
+    try {
+      await work();
+    } catch (e) {
+      metrics.jobRun(job, 'failed');
+      throw e;
+    }
+    metrics.jobRun(job, 'ok');
     return true;
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { freshnessOf } from '../availability/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { metrics } from '../metrics/metrics.js';
 import { type CatalogueReader, type HeldCount, type LiveState, MatchingRepository, type SnapshotRow } from './matching.repository.js';
 import { packNetwork, type PackedNetwork } from './core/index.js';
 import type { FacilitySnapshot } from './matching.types.js';
@@ -72,6 +73,7 @@ export class MatchingCatalogue {
         // another epoch: facilities or places were deleted, so the whole network is read again
         const sameEpoch = base.epoch === epoch;
         const rows = await reader.facilities(sameEpoch ? String(base.version) : undefined);
+        metrics.catalogueReload(sameEpoch ? 'changes' : 'whole');
         return this.install(this.merge(sameEpoch ? base : undefined, { version, epoch }, rows));
       })().finally(() => this.merging.delete(key));
       this.merging.set(key, merge);
@@ -84,6 +86,7 @@ export class MatchingCatalogue {
     this.first ??= this.repo
       .inSnapshot(async (reader) => {
         const { version, epoch } = await reader.liveState([], null);
+        metrics.catalogueReload('whole');
         return this.install(this.merge(undefined, { version: BigInt(version), epoch }, await reader.facilities()));
       })
       .finally(() => (this.first = undefined));

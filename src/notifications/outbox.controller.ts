@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi.js';
+import { OutboxListDto, OutboxRetryDto } from './outbox.response.js';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Roles } from '../auth/auth.decorators.js';
 import { ToInt } from '../common/dto-helpers.js';
@@ -20,6 +22,7 @@ export class OutboxController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'Outbox messages (e.g. ?status=failed): recipients and events, no bodies' })
+  @ApiOkResponse({ type: OutboxListDto })
   list(@Query() q: OutboxQuery) {
     return this.outbox.list(q.status, q.limit ?? 100);
   }
@@ -28,6 +31,8 @@ export class OutboxController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Queue a failed message again' })
+  @ApiOkResponse({ type: OutboxRetryDto })
+  @ApiErrors({ 409: ['not_failed'] })
   retry(@Param('id', UuidParam) id: string) {
     return this.outbox.retry(id);
   }

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi.js';
+import { RegionContactViewDto, RegionDto } from './region.response.js';
 import { IsEmail, IsOptional, MaxLength } from 'class-validator';
 import { DomainError } from '../common/errors/domain-error.js';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators.js';
 import { ROLES } from '../auth/principal.js';
 import { RegionsService } from './regions.service.js';
@@ -23,6 +24,7 @@ export class RegionsController {
   @Get()
   @Roles(...ROLES)
   @ApiOperation({ summary: 'The 20 regions (ISTAT codes) with their provinces (sigla) and centroids' })
+  @ApiOkResponse({ type: [RegionDto] })
   list() {
     return this.regions.list();
   }
@@ -30,6 +32,8 @@ export class RegionsController {
   @Put(':code/contact')
   @Roles('admin')
   @ApiOperation({ summary: "Set the region's UOR contact e-mail (admin)" })
+  @ApiOkResponse({ type: RegionContactViewDto })
+  @ApiErrors({ 400: ['invalid_id'] })
   setContact(@Param('code') code: string, @Body() dto: RegionContactDto) {
     if (!REGION_CODE.test(code)) throw new DomainError(400, 'invalid_id', 'the region code must be two digits');
     return this.regions.setUorContact(code, dto.uorEmail ?? null);

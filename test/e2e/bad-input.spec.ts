@@ -44,10 +44,22 @@ describe('bad input (e2e)', () => {
   afterAll(() => t.close());
 
   describe('malformed JSON', () => {
-    it.each(['{"name": "Casa", ', '{name: "Casa"}', "{'a': 1}", '{"a": 1}}', ''])('%j → 400 malformed_json', async (raw) => {
+    it.each(['{"name": "Casa", ', '{name: "Casa"}', "{'a': 1}", '{"a": 1}}'])('%j → 400 malformed_json', async (raw) => {
       const res = await refusedPost(raw, { raw: true });
       expect(res.status).toBe(400);
       expectErrorBody(res.body, 400, 'malformed_json');
+    });
+
+    it.each(['toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'])('an unknown key named like an Object method (%s) is refused, top level or nested', async (key) => {
+      for (const body of [{ ...aFacility(), [key]: 'x' }, { ...aFacility(), accepts: { ...aFacility().accepts, [key]: 'x' } }]) {
+        const res = await refusedPost(JSON.stringify(body), { raw: true });
+        expectErrorBody(res.body, 400, 'validation_failed');
+      }
+    });
+
+    it('an empty body is no body (domain "Operations"): 400 validation_failed where one is needed', async () => {
+      const res = await refusedPost('', { raw: true });
+      expectErrorBody(res.body, 400, 'validation_failed');
     });
 
     it('on PATCH too, and nothing changes', async () => {

@@ -57,6 +57,7 @@ describe('authorization matrix', () => {
       return encodeURIComponent(params[name]);
     });
     const req = t.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path).set(headers);
+    if (row.csv) return req.set('Content-Type', 'text/csv').send(row.csv());
     return body === undefined ? req : req.send(body);
   }
 

@@ -52,6 +52,8 @@ export interface RouteRow {
   fixture?: FixtureKind;
   /** a valid body, so that the caller is the only variable */
   body?: (fx: Fixture, ctx: { today: string }) => object;
+  /** a valid CSV body instead (sent as text/csv) */
+  csv?: () => string;
   cells: Record<Caller, Expectation>;
 }
 
@@ -76,6 +78,11 @@ const profile = () => {
 export const MATRIX: RouteRow[] = [
   // ---------------------------------------------------------------- public
   { route: 'GET /health', cells: EVERYONE },
+  { route: 'GET /health/live', cells: EVERYONE },
+  { route: 'GET /health/ready', cells: EVERYONE },
+  // the scraper's token, not an API token: without METRICS_TOKEN (as here) the endpoint does not exist;
+  // with it, test/e2e/operations.spec.ts checks 401 for any other credential
+  { route: 'GET /metrics', cells: mapCallers(404) },
   { route: 'GET /api/docs-json', cells: EVERYONE },
   { route: 'GET /api/docs-yaml', cells: EVERYONE },
   // the sign-in page's demo users: only with the demo network on (never in tests, never in production)
@@ -97,6 +104,12 @@ export const MATRIX: RouteRow[] = [
     cells: { ...NO_VALID_TOKEN, admin: 201, uorOwn: 201, uorOther: 403, managerOwn: 403, managerOther: 403, national: 403 },
   },
   { route: 'GET /api/v1/facilities', cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
+  {
+    route: 'POST /api/v1/facilities/import',
+    // a dry run (the default): a UOR of another region gets a report saying the row is not its region's
+    csv: () => `externalCode,name,organization,type,provinceCode,acceptsGenders,acceptsAdults,acceptsMinors,acceptsChildren,languages,exploitationExpertise,supports,secretAddress,address,contactEmail,adultTotal\nM-1,Casa Matrice,Coop,protected_flat,GE,female,true,false,true,it,sexual,,false,"Via Matrice 1, Genova",matrice@example.org,3\n`,
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 403 },
+  },
   {
     route: 'GET /api/v1/facilities/:id',
     fixture: 'facility',

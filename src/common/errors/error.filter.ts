@@ -67,6 +67,8 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const retryAfter = typeof body.retryAfterSeconds === 'number' ? body.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+    // RFC 6750: a 401 names the scheme the caller should use
+    if (body.statusCode === 401) void reply.header('www-authenticate', 'Bearer');
     void reply.status(body.statusCode).header('cache-control', 'no-store').send(body);
   }
 

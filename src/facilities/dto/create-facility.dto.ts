@@ -66,7 +66,11 @@ export class PlaceInputDto {
   @IsOptional() @IsInt() @Min(1) @Max(10) childCapacity?: number;
 }
 
+export const EXTERNAL_CODE = /^[A-Za-z0-9._/-]{1,64}$/;
+
 export class CreateFacilityDto {
+  @ApiPropertyOptional({ example: 'LIG-CF-001', description: "the region's own code (CSV import key), unique within the region" })
+  @IsOptional() @Matches(EXTERNAL_CODE) externalCode?: string;
   @ApiProperty({ example: 'Casa Approdo Levante' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiProperty({ example: 'ATS InConTraRe' }) @IsString() @MinLength(1) @MaxLength(200) organization: string;
   @ApiProperty({ enum: FACILITY_TYPES, example: 'casa_di_fuga' }) @IsIn(FACILITY_TYPES) type: FacilityType;

@@ -11,6 +11,8 @@ export class ListFacilitiesQuery {
   @IsOptional() @IsIn(PLACE_KINDS) kind?: PlaceKind;
   @ApiPropertyOptional({ description: 'only facilities with a free place (of `kind` when given)' })
   @IsOptional() @ToBoolean() @IsBoolean() hasFree?: boolean;
+  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'csv: every facility you may see (limit and offset ignored); also with Accept: text/csv' })
+  @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @ToInt() @IsInt() @Min(1) @Max(200) limit?: number;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100000) offset?: number;
 }
