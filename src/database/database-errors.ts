@@ -24,7 +24,8 @@ export function isPoolExhausted(e: unknown): boolean {
 /** The database is unreachable, restarting, or ended the connection (e.g. pg_terminate_backend). */
 export function isDatabaseUnavailable(e: unknown): boolean {
   // TypeORM releases a query runner whose connection the server ended; its next query says so
-  if ((e as { name?: unknown })?.name === 'QueryRunnerAlreadyReleasedError') return true;
+  const name = (e as { name?: unknown })?.name;
+  if (name === 'QueryRunnerAlreadyReleasedError' || name === 'QueryRunnerProviderAlreadyReleasedError') return true;
   const c = codeOf(e);
   if (c && (/^08/.test(c) || c === '57P01' || c === '57P02' || c === '57P03' || c === 'ECONNREFUSED' || c === 'ECONNRESET' || c === 'EPIPE' || c === 'ETIMEDOUT')) return true;
   return /Connection terminated|connection is not open|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|Client was closed/i.test(messageOf(e));
