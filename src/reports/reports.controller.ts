@@ -1,10 +1,22 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { REPORT_NAMES } from './report-definitions.js';
 import { ReportsService } from './reports.service.js';
+
+/** A report as JSON (documentation only: its rows carry the report's own dimensions and measures). */
+class ReportDto {
+  @ApiProperty({ enum: REPORT_NAMES }) report: string;
+  @ApiProperty({ format: 'date' }) from: string;
+  @ApiProperty({ format: 'date' }) to: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { regionCode: null } }) filters: Record<string, unknown>;
+  @ApiProperty({ type: [String], description: 'the row dimensions (see `by`)' }) dimensions: string[];
+  @ApiProperty({ description: 'true when small counts are shown as "<3" and cells that would reveal them are hidden' }) suppressed: boolean;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'a count may be "<3" or null (hidden)' }) rows: Record<string, unknown>[];
+  @ApiProperty({ type: 'object', additionalProperties: true }) totals: Record<string, unknown>;
+}
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -25,6 +37,7 @@ export class ReportsController {
   @ApiQuery({ name: 'by', required: false, description: 'row dimensions, comma-separated (default: all of the report)' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: ReportDto, description: 'JSON; with format=csv or Accept: text/csv, the same rows as CSV (UTF-8, header row)' })
   async get(
     @CurrentUser() p: Principal,
     @Param('name') name: string,

@@ -142,11 +142,12 @@ describe('reports', () => {
       totals: { admissions: null, accompanyingChildren: '<3', childrenFemale: 0, childrenMale: 0 },
     },
     flow: {
-      // Liguria's 2 planned requests are protected by hiding the next smallest cell, its 5 within 24 h
+      // Liguria's 2 planned requests are protected by hiding the next smallest cell: its 6 immediate ones
+      // (within 24 h: one request and one per decline reason, 7 with the contract's 6 reasons)
       rows: [
-        { regionCode: '07', urgency: 'immediate', requests: 6, placed: 3, declines: 0, expiries: '<3', withdrawals: '<3', hoursToFirstProposal: { p50: 1, p90: 1 }, hoursToAcceptance: { p50: 2, p90: 2 }, hoursToAdmission: { p50: 3, p90: 3 } },
+        { regionCode: '07', urgency: 'immediate', requests: null, placed: 3, declines: 0, expiries: '<3', withdrawals: '<3', hoursToFirstProposal: { p50: 1, p90: 1 }, hoursToAcceptance: { p50: 2, p90: 2 }, hoursToAdmission: { p50: 3, p90: 3 } },
         { regionCode: '07', urgency: 'planned', requests: '<3', placed: '<3', declines: 0, expiries: 0, withdrawals: 0, hoursToFirstProposal: none, hoursToAcceptance: none, hoursToAdmission: none },
-        { regionCode: '07', urgency: 'within_24h', requests: null, placed: '<3', declines: DECLINE_REASONS.length, expiries: 0, withdrawals: 0, hoursToFirstProposal: { p50: 1, p90: 1 }, hoursToAcceptance: none, hoursToAdmission: none },
+        { regionCode: '07', urgency: 'within_24h', requests: 1 + DECLINE_REASONS.length, placed: '<3', declines: DECLINE_REASONS.length, expiries: 0, withdrawals: 0, hoursToFirstProposal: { p50: 1, p90: 1 }, hoursToAcceptance: none, hoursToAdmission: none },
         { regionCode: '09', urgency: 'immediate', requests: '<3', placed: '<3', declines: 0, expiries: 0, withdrawals: 0, hoursToFirstProposal: none, hoursToAcceptance: none, hoursToAdmission: none },
       ],
       totals: { requests: null, placed: null, declines: DECLINE_REASONS.length, expiries: '<3', withdrawals: '<3', hoursToFirstProposal: { p50: 1, p90: 1 }, hoursToAcceptance: { p50: 2, p90: 2 }, hoursToAdmission: { p50: 3, p90: 3 } },

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { FACILITY_TYPES, GENDERS, PLACE_KINDS, PROTECTION_LEVELS } from '../../matching/matching.types.js';
+import { FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PLACE_KINDS, PROTECTION_LEVELS, SERVICES } from '../../matching/matching.types.js';
 import { LocationDto } from './create-facility.dto.js';
 
 /** Response shapes of facilities (documentation only: the presenter builds the objects). */
@@ -28,6 +28,7 @@ export class AcceptsViewDto {
   @ApiProperty() adults: boolean;
   @ApiProperty() minors: boolean;
   @ApiProperty() children: boolean;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'the oldest boy who may come with his mother (null: no limit)' }) boysUpToAge?: number | null;
 }
 
 export class FacilityDto {
@@ -49,6 +50,13 @@ export class FacilityDto {
   @ApiPropertyOptional() addressHidden?: boolean;
   @ApiPropertyOptional({ type: LocationDto, nullable: true }) location?: LocationDto | null;
   @ApiPropertyOptional() contactEmail?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'the 24 h on-call number (E.164), shown where contactEmail is' }) onCallPhone?: string | null;
+  @ApiPropertyOptional({ enum: SERVICES, isArray: true }) services?: string[];
+  @ApiPropertyOptional() wheelchairAccessible?: boolean;
+  @ApiPropertyOptional() lgbtSafe?: boolean;
+  @ApiPropertyOptional({ enum: LEGAL_STATUSES, isArray: true, description: 'empty: all' }) legalStatusesAccepted?: string[];
+  @ApiPropertyOptional({ type: Number, nullable: true }) expectedStayDays?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) educatorHoursPerWeek?: number | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: "the region's own code (CSV import key)" }) externalCode?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) intakeNote?: string | null;
   @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;

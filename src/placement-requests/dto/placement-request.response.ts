@@ -3,7 +3,7 @@ import { BreakdownItemDto, ExcludedCountDto } from '../../matching/dto/search.re
 import { OriginDto, PersonDto, PreferencesDto, SafetyDto } from '../../matching/dto/match-profile.dto.js';
 import { FACILITY_TYPES, PLACE_KINDS, PROTECTION_LEVELS, STAGES } from '../../matching/matching.types.js';
 import { PROPOSAL_STATUSES } from '../../proposals/proposal.entity.js';
-import { REQUEST_STATUSES, URGENCIES } from '../placement-request.entity.js';
+import { REFERRAL_CHANNELS, REQUEST_STATUSES, URGENCIES } from '../placement-request.entity.js';
 
 export class RequestProposalDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -27,6 +27,7 @@ export class PlacementRequestDto {
   @ApiProperty({ type: SafetyDto }) safety: SafetyDto;
   @ApiProperty({ type: PreferencesDto }) preferences: PreferencesDto;
   @ApiProperty({ enum: URGENCIES }) urgency: string;
+  @ApiPropertyOptional({ type: String, enum: REFERRAL_CHANNELS, nullable: true }) referralChannel?: string | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) previousPlacementId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
