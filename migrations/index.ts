@@ -6,6 +6,7 @@ import { HoldFunctions1763900004000 } from './1763900004000-hold-functions.js';
 import { CatalogVersion1763900005000 } from './1763900005000-catalog-version.js';
 import { CatalogStamps1763900006000 } from './1763900006000-catalog-stamps.js';
 import { FacilityExternalCode1763900010000 } from './1763900010000-facility-external-code.js';
+import { CatalogStampOnce1763900011000 } from './1763900011000-catalog-stamp-once.js';
 import { SeedsPractice1763900008000 } from './1763900008000-seeds-practice.js';
 import { ReportFacts1763900009000 } from './1763900009000-report-facts.js';
 
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SeedsPractice1763900008000,
   ReportFacts1763900009000,
   FacilityExternalCode1763900010000,
+  CatalogStampOnce1763900011000,
 ];

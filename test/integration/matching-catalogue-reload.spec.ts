@@ -1,5 +1,6 @@
 import { AvailabilityService } from '../../src/availability/availability.service.js';
 import { HoldsService, SYSTEM } from '../../src/availability/holds.service.js';
+import { Transactions } from '../../src/database/transactions.repository.js';
 import { detached } from '../../src/database/tx-context.js';
 import { FacilitiesService } from '../../src/facilities/facilities.service.js';
 import { type CatalogueReader, MatchingRepository } from '../../src/matching/matching.repository.js';
@@ -136,6 +137,19 @@ describe('matching catalogue reloads', () => {
     expect(BigInt(e1)).toBeGreaterThan(BigInt(e0));
     await t.sql(`UPDATE facility_place SET facility_id = $2 WHERE facility_id = $1`, [a, b]);
     expect(BigInt(await epoch())).toBeGreaterThan(BigInt(e1));
+  });
+
+  it('moves the version once for a transaction that writes many facilities, and the next search sees them all', async () => {
+    const version = async () => BigInt((await t.sql<{ v: string }>(`SELECT v::text FROM catalog_version`))[0].v);
+    await search();
+    const before = await version();
+    const ids = await t.app.get(Transactions).run((tx) =>
+      t.app.get(FacilitiesService).createManyIn(tx, admin, [1, 2, 3].map(() => aFacility({ provinceCode: 'SP', places: [{ kind: 'adult', total: 1 }] })), { confirmedAt: t.clock.now() }),
+    );
+    expect(await version()).toBe(before + 1n);
+    const stamps = await t.sql<{ v: string }>(`SELECT DISTINCT catalog_v::text AS v FROM facility WHERE id = ANY($1)`, [ids]);
+    expect(stamps).toEqual([{ v: String(before + 1n) }]);
+    expect((await search()).candidates.map((c) => c.facilityId)).toEqual(expect.arrayContaining(ids));
   });
 
   it('follows changes another instance makes, on its very next search', async () => {
