@@ -114,7 +114,19 @@ export class ProposalsService {
   /** Managers see proposals to their facilities, the UOR those of its region's requests; else 404. */
   async findVisible(p: Principal, id: string, tx?: Tx) {
     const proposal = await this.repo.findById(id, tx);
-    const request = proposal ? await this.requestsRepo.findById(proposal.requestId, tx) : null;
+    return this.visible(p, proposal, proposal ? await this.requestsRepo.findById(proposal.requestId, tx) : null);
+  }
+
+  /**
+   * findVisible with the request row locked (decisions on one request are serialised on it): the
+   * lock's read is the visibility check, so the request is read once.
+   */
+  async lockVisible(p: Principal, id: string, t: Tx) {
+    const proposal = await this.repo.findById(id, t);
+    return this.visible(p, proposal, proposal ? await this.requestsRepo.lockById(t, proposal.requestId) : null);
+  }
+
+  private visible(p: Principal, proposal: ProposalEntity | null, request: PlacementRequestEntity | null) {
     const visible =
       proposal &&
       request &&
