@@ -43,7 +43,7 @@ export class ProposalsService {
       // the request lock serialises proposals and decisions of one request
       const r = await this.requests.lockVisible(p, requestId, t);
       const { id, replayed } = await this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, () => this.proposeLocked(t, p, r, facilityId));
-      return { ...(await this.get(p, id, false)), replayed };
+      return { ...(await this.get(p, id, false, r)), replayed };
     });
   }
 
@@ -90,8 +90,12 @@ export class ProposalsService {
     return id;
   }
 
-  async get(p: Principal, id: string, audit = true) {
-    const { proposal, request } = await this.findVisible(p, id);
+  /**
+   * One proposal as `p` sees it. `known`: its request as the caller's unit of work read it under the
+   * row lock (a read-back after a change): then only the proposal is read again.
+   */
+  async get(p: Principal, id: string, audit = true, known?: PlacementRequestEntity) {
+    const { proposal, request } = known ? this.visible(p, await this.repo.findById(id), known) : await this.findVisible(p, id);
     const expiries = await this.holds.expiries(proposal.holdId ? [proposal.holdId] : []);
     const forFacility = p.role === 'shelter_manager' || p.role === 'admin';
     if (audit && forFacility && request.profile) await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
