@@ -7,7 +7,6 @@ import { TokenService } from '../src/auth/token.service.js';
 import { HoldsService } from '../src/availability/holds.service.js';
 import { createValidationPipe } from '../src/common/validation.js';
 import { loadConfig } from '../src/config/app-config.js';
-import type { CreateFacilityDto } from '../src/facilities/dto/create-facility.dto.js';
 import { FacilitiesService } from '../src/facilities/facilities.service.js';
 import { IdempotencyService } from '../src/idempotency/idempotency.service.js';
 import { MatchingService } from '../src/matching/matching.service.js';
@@ -21,6 +20,7 @@ import { ProposalsService } from '../src/proposals/proposals.service.js';
 import type { BenchContext } from './run.js';
 import { benchDatabase, withClient } from './support/database.js';
 import { httpClientProcess } from './support/http-client.js';
+import { benchFacility } from './support/fixtures.js';
 import { log } from './support/log.js';
 import { breathe, timedLoop } from './support/loop.js';
 import { pgbenchSimpleUpdate, type PgbenchResult } from './support/pgbench.js';
@@ -53,24 +53,6 @@ const UOR: Principal = { sub: 'bench-uor-07', role: 'uor', region: '07', facilit
 const ms = (ns: bigint) => Number(ns) / 1e6;
 const now = () => process.hrtime.bigint();
 
-let seq = 0;
-function facility(beds: number, label: string): CreateFacilityDto {
-  seq++;
-  return {
-    name: `Bench ${label} ${seq} ${Date.now()}`,
-    organization: 'Bench',
-    type: 'casa_di_fuga',
-    provinceCode: 'GE',
-    accepts: { genders: ['female', 'transgender'], adults: true, minors: false, children: true },
-    languages: ['it', 'en'],
-    exploitationExpertise: ['sexual'],
-    supports: [],
-    secretAddress: false,
-    address: `Via del Bench ${seq}, Genova`,
-    contactEmail: `bench${seq}@example.org`,
-    places: [{ kind: 'adult', total: beds }],
-  };
-}
 
 function request(i: number): CreatePlacementRequestDto {
   return {
@@ -591,9 +573,9 @@ export default async function httpLifecycle(ctx: BenchContext): Promise<void> {
   const n = LAST_BED_CLIENTS + 1;
   const facilityIds: string[] = [];
   const requestIds: string[] = [];
-  for (let i = 0; i < n; i++) facilityIds.push((await facilities.create(ADMIN, facility(2, 'pair'))).id);
+  for (let i = 0; i < n; i++) facilityIds.push((await facilities.create(ADMIN, benchFacility(2, 'pair'))).id);
   for (let i = 0; i < n; i++) requestIds.push((await requests.create(UOR, request(i))).id);
-  const lastBedId = (await facilities.create(ADMIN, facility(1, 'last-bed'))).id;
+  const lastBedId = (await facilities.create(ADMIN, benchFacility(1, 'last-bed'))).id;
   await withClient(db.url, (c) => c.query('ANALYZE'));
 
   const dataDirectory = await withClient(db.url, (c) => c.query('SHOW data_directory')).then((r) => String(r.rows[0].data_directory), () => null);
