@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 import { createApp } from '../src/app.factory.js';
 import { AuditService } from '../src/audit/audit.service.js';
@@ -315,6 +316,62 @@ interface Breakdown {
   serialiseUs: number;
   serviceCpuMsPerPair: number;
   postgresCpuMsPerPair: number;
+  /** the service process's CPU by where the code comes from, from a CPU profile of more serial pairs */
+  cpuProfile: { pairs: number; rows: { where: string; msPerPair: number; share: number }[] };
+}
+
+/** Where sampled code lives: a package of node_modules, this project's src, Node itself, or V8's own bucket. */
+function origin(url: string, fn: string): string {
+  if (!url) return fn.startsWith('(') ? `V8 ${fn}` : 'native / V8 builtins';
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (m) return m[1];
+  if (url.startsWith('node:')) return 'Node.js internals (net, http, streams, timers…)';
+  if (/\/src\//.test(url)) return 'Approdo src';
+  if (/\/bench\//.test(url)) return 'bench probes';
+  return url;
+}
+
+/** Self time of the service's main thread over `pairs` serial pairs, by origin. */
+async function profilePairs(http: Client, pairs: number, requestId: string, facilityId: string) {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 250 });
+    await session.post('Profiler.start');
+    for (let i = 0; i < pairs; i++) {
+      const p = await http.send('POST', proposePath(requestId), { facilityId });
+      if (p.status !== 201) throw new Error(`profile: propose answered ${p.status} ${p.code ?? ''}`);
+      const w = await http.send('POST', withdrawPath(p.id!));
+      if (w.status !== 200) throw new Error(`profile: withdraw answered ${w.status} ${w.code ?? ''}`);
+    }
+    const { profile } = await session.post('Profiler.stop');
+    const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    /** native code (no URL) is named with the nearest JS caller's origin */
+    const whereOf = (id: number): string => {
+      const n = byNode.get(id)!;
+      const { url, functionName } = n.callFrame;
+      if (url || functionName.startsWith('(')) return origin(url, functionName);
+      let up = parent.get(id);
+      while (up !== undefined && !byNode.get(up)!.callFrame.url) up = parent.get(up);
+      const caller = up === undefined ? 'unknown' : origin(byNode.get(up)!.callFrame.url, '');
+      return `${caller} → native \`${functionName || '(anonymous)'}\``;
+    };
+    const totals = new Map<string, number>();
+    const deltas = profile.timeDeltas ?? [];
+    (profile.samples ?? []).forEach((id, i) => {
+      const where = whereOf(id);
+      totals.set(where, (totals.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
+    });
+    totals.delete('V8 (idle)');
+    const busy = [...totals.values()].reduce((a, b) => a + b, 0);
+    const rows = [...totals.entries()].map(([where, msAll]) => ({ where, msPerPair: msAll / pairs, share: msAll / busy })).sort((a, b) => b.msPerPair - a.msPerPair);
+    return { pairs, rows };
+  } finally {
+    session.disconnect();
+  }
 }
 
 async function breakdown(signal: AbortSignal, http: Client, probes: ReturnType<typeof instrument>, requestId: string, facilityId: string, db: string, pgPid: number | null): Promise<Breakdown> {
@@ -357,6 +414,8 @@ async function breakdown(signal: AbortSignal, http: Client, probes: ReturnType<t
     sum(wMeth, b.methods);
   }
   const c = cpu();
+  log(`CPU profile of the service over ${Math.ceil(PROFILE_PAIRS / 2)} more pairs`);
+  const cpuProfile = await profilePairs(http, Math.ceil(PROFILE_PAIRS / 2), requestId, facilityId);
   await sleep(1200, signal);
   const t1Stats = await triggerStats();
   const triggers = [...t1Stats.values()]
@@ -388,6 +447,7 @@ async function breakdown(signal: AbortSignal, http: Client, probes: ReturnType<t
     serialiseUs,
     serviceCpuMsPerPair: (1000 * c.serviceS) / n,
     postgresCpuMsPerPair: (1000 * c.postgresS) / n,
+    cpuProfile,
   };
 }
 
@@ -477,6 +537,11 @@ function report(o: {
     statementTable('Withdraw', bd.withdraw, bd.withdrawMs.mean),
     '',
     trig,
+    '',
+    `**The service's CPU by origin** (V8 sampling profile of the service's main thread, ${bd.cpuProfile.pairs} more serial pairs, self time; ` +
+      'the profiler itself adds some; "V8 (program)" is time in V8/native code outside JS frames, "(garbage collector)" is GC):',
+    '',
+    table([['Where', 'ms per pair', 'share'], ...bd.cpuProfile.rows.slice(0, 16).map((r) => [r.where, fmt(r.msPerPair, 2), pct(r.share)])]),
     '',
     `Validation of the propose body (the API's ValidationPipe on \`CreateProposalDto\`): ${fmt(bd.validationUs, 1)} µs per call. ` +
       `JSON serialisation of a proposal answer: ${fmt(bd.serialiseUs, 2)} µs.`,
