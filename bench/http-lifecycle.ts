@@ -414,10 +414,10 @@ async function breakdown(signal: AbortSignal, http: Client, probes: ReturnType<t
     sum(wMeth, b.methods);
   }
   const c = cpu();
-  log(`CPU profile of the service over ${Math.ceil(PROFILE_PAIRS / 2)} more pairs`);
-  const cpuProfile = await profilePairs(http, Math.ceil(PROFILE_PAIRS / 2), requestId, facilityId);
   await sleep(1200, signal);
   const t1Stats = await triggerStats();
+  log(`CPU profile of the service over ${Math.ceil(PROFILE_PAIRS / 2)} more pairs`);
+  const cpuProfile = await profilePairs(http, Math.ceil(PROFILE_PAIRS / 2), requestId, facilityId);
   const triggers = [...t1Stats.values()]
     .map((r) => ({ name: r.funcname, calls: r.calls - (t0Stats.get(r.funcname)?.calls ?? 0), ms: r.ms - (t0Stats.get(r.funcname)?.ms ?? 0) }))
     .filter((r) => r.calls > 0)
