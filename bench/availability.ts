@@ -3,11 +3,11 @@ import { AppModule } from '../src/app.module.js';
 import type { Principal } from '../src/auth/principal.js';
 import { DomainError } from '../src/common/errors/domain-error.js';
 import { loadConfig } from '../src/config/app-config.js';
-import type { CreateFacilityDto } from '../src/facilities/dto/create-facility.dto.js';
 import { FacilitiesService } from '../src/facilities/facilities.service.js';
 import { HoldsService, SYSTEM } from '../src/availability/holds.service.js';
 import type { BenchContext } from './run.js';
 import { benchDatabase, withClient } from './support/database.js';
+import { benchFacility } from './support/fixtures.js';
 import { log } from './support/log.js';
 import { pgbenchSimpleUpdate, type PgbenchResult } from './support/pgbench.js';
 import { machine, table, writeDocsSection } from './support/report.js';
@@ -31,24 +31,6 @@ const PGBENCH_SCALE = 10;
 
 const ADMIN: Principal = { sub: 'bench', role: 'admin', facilities: [] };
 
-let seq = 0;
-function facility(beds: number, label: string): CreateFacilityDto {
-  seq++;
-  return {
-    name: `Bench ${label} ${seq} ${Date.now()}`,
-    organization: 'Bench',
-    type: 'casa_di_fuga',
-    provinceCode: 'GE',
-    accepts: { genders: ['female', 'transgender'], adults: true, minors: false, children: true },
-    languages: ['it', 'en'],
-    exploitationExpertise: ['sexual'],
-    supports: [],
-    secretAddress: false,
-    address: `Via del Bench ${seq}, Genova`,
-    contactEmail: `bench${seq}@example.org`,
-    places: [{ kind: 'adult', total: beds }],
-  };
-}
 
 type Phase = 'warmup' | 'measure' | 'stop';
 
@@ -335,9 +317,9 @@ export default async function availability(ctx: BenchContext): Promise<void> {
   const facilities = app.get(FacilitiesService);
 
   const own: string[] = [];
-  for (let i = 0; i < THROUGHPUT_CLIENTS; i++) own.push((await facilities.create(ADMIN, facility(BEDS, 'distinct'))).id);
-  const shared = (await facilities.create(ADMIN, facility(BEDS, 'shared'))).id;
-  const lastBedId = (await facilities.create(ADMIN, facility(1, 'last-bed'))).id;
+  for (let i = 0; i < THROUGHPUT_CLIENTS; i++) own.push((await facilities.create(ADMIN, benchFacility(BEDS, 'distinct'))).id);
+  const shared = (await facilities.create(ADMIN, benchFacility(BEDS, 'shared'))).id;
+  const lastBedId = (await facilities.create(ADMIN, benchFacility(1, 'last-bed'))).id;
 
   const distinct = await throughput(ctx.signal, holds, '8 clients, distinct facilities', (c) => own[c]);
   log(`  ${fmt(distinct.opsPerSecond, 0)} ops/s`);

@@ -12,7 +12,7 @@ export interface BenchContext {
 type Bench = (ctx: BenchContext) => Promise<void>;
 
 /** name → what it measures, and its module (loaded on demand). Add new benches here. */
-const BENCHES: Record<string, { about: string; load: () => Promise<Bench> }> = {
+const BENCHES: Record<string, { about: string; load: () => Promise<Bench>; limitS?: number }> = {
   availability: {
     about: 'hold+release throughput at 8 clients vs pgbench -N; last-bed hold latency at 16 clients',
     load: async () => (await import('./availability.js')).default,
@@ -33,10 +33,15 @@ const BENCHES: Record<string, { about: string; load: () => Promise<Bench> }> = {
     about: 'the six reports for a year and a month, all regions, on a year of events for 10,000 facilities',
     load: async () => (await import('./reports.js')).default,
   },
+  'http-lifecycle': {
+    about: 'propose + withdraw pairs through HTTP at 8/32/64 clients vs pgbench -N, last bed at 64 clients, where a pair\'s time goes',
+    load: async () => (await import('./http-lifecycle.js')).default,
+    limitS: 200,
+  },
 };
 
-/** Every bench must end by itself well before this. */
-const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_SECONDS || 110) * 1000;
+/** Every bench must end by itself well before this (BENCH_TIME_LIMIT_SECONDS, else the bench's own limit, else 110 s). */
+const timeLimitMs = (limitS = 110) => Number(process.env.BENCH_TIME_LIMIT_SECONDS || limitS) * 1000;
 
 function usage(): never {
   const names = Object.entries(BENCHES).map(([name, b]) => `  ${name.padEnd(14)} ${b.about}`);
@@ -69,7 +74,8 @@ async function main(): Promise<void> {
     hard.unref();
     void cleanup().finally(() => process.exit(code));
   };
-  const limit = setTimeout(() => abort(`time limit of ${TIME_LIMIT_MS / 1000} s reached, stopping`, 124), TIME_LIMIT_MS);
+  const limitMs = timeLimitMs(bench.limitS);
+  const limit = setTimeout(() => abort(`time limit of ${limitMs / 1000} s reached, stopping`, 124), limitMs);
   limit.unref();
   process.once('SIGINT', () => abort('interrupted', 130));
   process.once('SIGTERM', () => abort('terminated', 143));

@@ -1,14 +1,68 @@
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
-/** What the client thread sends back for one call: the body's shape, not the body. */
+/** What the client sends back for one call: the body's shape, not the body. */
 interface Reply {
   seq: number;
   status?: number;
   code?: string;
+  /** the answer's `id`, when it has one */
+  id?: string;
   candidates?: number;
   excluded?: { count: number }[];
   error?: string;
+}
+
+interface Call {
+  seq: number;
+  path: string;
+  method?: string;
+  body?: unknown;
+}
+
+/** One HTTP call as the client thread or process makes it. */
+async function answer(base: string, headers: Record<string, string>, { seq, path, method, body }: Call): Promise<Reply> {
+  try {
+    const res = await fetch(`${base}${path}`, {
+      method: method ?? 'GET',
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as { id?: string; candidates?: unknown[]; excluded?: { count: number }[]; code?: string };
+    return { seq, status: res.status, code: json.code, id: json.id, candidates: json.candidates?.length ?? 0, excluded: json.excluded ?? [] };
+  } catch (e) {
+    return { seq, error: (e as Error).message };
+  }
+}
+
+/** The calls on top of a message channel to the client (thread or process). */
+function calls(send: (c: Call) => void, onReply: (fn: (r: Reply) => void) => void) {
+  const waiting = new Map<number, (r: Reply) => void>();
+  let seq = 0;
+  onReply((r) => {
+    waiting.get(r.seq)?.(r);
+    waiting.delete(r.seq);
+  });
+  const call = (c: Omit<Call, 'seq'>) =>
+    new Promise<Reply>((resolve) => {
+      waiting.set(++seq, resolve);
+      send({ ...c, seq });
+    });
+  return {
+    get: (path: string): Promise<{ candidates: unknown[]; excluded: { count: number }[] }> =>
+      call({ path }).then((r) => {
+        if (r.error) throw new Error(r.error);
+        if (r.status !== 200) throw new Error(`HTTP ${r.status} ${r.code ?? ''}`);
+        return { candidates: new Array(r.candidates), excluded: r.excluded! };
+      }),
+    /** any method; resolves with status, code and id (rejects only when no answer came) */
+    send: (method: string, path: string, body?: unknown): Promise<{ status: number; code?: string; id?: string }> =>
+      call({ method, path, body }).then((r) => {
+        if (r.error) throw new Error(r.error);
+        return { status: r.status!, code: r.code, id: r.id };
+      }),
+  };
 }
 
 /**
@@ -18,23 +72,24 @@ interface Reply {
  */
 export function httpClientThread(base: string, headers: Record<string, string>) {
   const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { base, headers } });
-  const waiting = new Map<number, (r: Reply) => void>();
-  let seq = 0;
-  worker.on('message', (r: Reply) => {
-    waiting.get(r.seq)?.(r);
-    waiting.delete(r.seq);
-  });
+  return { ...calls((c) => worker.postMessage(c), (fn) => worker.on('message', fn)), close: () => worker.terminate().then(() => undefined) };
+}
+
+/**
+ * The same client in a child process: the server's process then spends CPU on serving only, so its
+ * CPU time (process.cpuUsage) is the service's.
+ */
+export function httpClientProcess(base: string, headers: Record<string, string>) {
+  const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, BENCH_HTTP_CLIENT: JSON.stringify({ base, headers }) }, stdio: 'inherit' });
   return {
-    get: (path: string): Promise<{ candidates: unknown[]; excluded: { count: number }[] }> =>
-      new Promise<Reply>((resolve) => {
-        waiting.set(++seq, resolve);
-        worker.postMessage({ seq, path });
-      }).then((r) => {
-        if (r.error) throw new Error(r.error);
-        if (r.status !== 200) throw new Error(`HTTP ${r.status} ${r.code ?? ''}`);
-        return { candidates: new Array(r.candidates), excluded: r.excluded! };
+    ...calls((c) => child.send(c), (fn) => child.on('message', (m) => fn(m as Reply))),
+    pid: child.pid,
+    close: () =>
+      new Promise<void>((ok) => {
+        if (child.exitCode !== null) return ok();
+        child.once('exit', () => ok());
+        child.kill();
       }),
-    close: () => worker.terminate().then(() => undefined),
   };
 }
 
@@ -42,13 +97,11 @@ export function httpClientThread(base: string, headers: Record<string, string>) 
 if (!isMainThread && parentPort) {
   const port = parentPort;
   const { base, headers } = workerData as { base: string; headers: Record<string, string> };
-  port.on('message', async ({ seq, path }: { seq: number; path: string }) => {
-    try {
-      const res = await fetch(`${base}${path}`, { headers });
-      const body = (await res.json()) as { candidates?: unknown[]; excluded?: { count: number }[]; code?: string };
-      port.postMessage({ seq, status: res.status, code: body.code, candidates: body.candidates?.length ?? 0, excluded: body.excluded ?? [] } satisfies Reply);
-    } catch (e) {
-      port.postMessage({ seq, error: (e as Error).message } satisfies Reply);
-    }
-  });
+  port.on('message', async (c: Call) => port.postMessage(await answer(base, headers, c)));
+}
+
+// the client process itself
+if (isMainThread && process.send && process.env.BENCH_HTTP_CLIENT) {
+  const { base, headers } = JSON.parse(process.env.BENCH_HTTP_CLIENT) as { base: string; headers: Record<string, string> };
+  process.on('message', async (c: Call) => process.send!(await answer(base, headers, c)));
 }

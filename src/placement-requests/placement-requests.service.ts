@@ -175,14 +175,17 @@ export class PlacementRequestsService {
 
   /** 404 unless the caller is a UOR of the request's region or an admin. */
   async findVisible(p: Principal, id: string, tx?: Tx): Promise<PlacementRequestEntity> {
-    const r = await this.repo.findById(id, tx);
-    if (!r || !(p.role === 'admin' || (p.role === 'uor' && p.region === r.regionCode))) throw notFound('placement request');
-    return r;
+    return this.visible(p, await this.repo.findById(id, tx));
   }
 
+  /** The row locked, read once: the lock's read is the visibility check (a refused caller's rollback frees the lock). */
   async lockVisible(p: Principal, id: string, t: Tx): Promise<PlacementRequestEntity> {
-    await this.findVisible(p, id, t);
-    return (await this.repo.lockById(t, id))!;
+    return this.visible(p, await this.repo.lockById(t, id));
+  }
+
+  private visible(p: Principal, r: PlacementRequestEntity | null): PlacementRequestEntity {
+    if (!r || !(p.role === 'admin' || (p.role === 'uor' && p.region === r.regionCode))) throw notFound('placement request');
+    return r;
   }
 
   private profileOf(r: PlacementRequestEntity): MatchProfileDto {

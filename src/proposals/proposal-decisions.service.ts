@@ -141,17 +141,17 @@ export class ProposalDecisionsService {
 
   private async decide(p: Principal, id: string, who: Decider, from: ProposalStatus[], work: (t: Tx, proposal: ProposalEntity) => Promise<void>) {
     return this.tx.run(async (t) => {
-      const { proposal } = await this.proposals.findVisible(p, id, t);
+      // the request row is locked first, then the proposal's
+      const { proposal, request } = await this.proposals.lockVisible(p, id, t);
       const allowed =
         p.role === 'admin' ||
         (who === 'facility' ? p.role === 'shelter_manager' && p.facilities.includes(proposal.facilityId) : p.role === 'uor');
       if (!allowed) throw forbidden(who === 'facility' ? 'the facility decides on its proposals' : 'the requesting UOR withdraws its proposals');
-      await this.requests.lockById(t, proposal.requestId);
       const current = (await this.repo.lockById(t, id))!;
       if (!from.includes(current.status)) throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${current.status}`, { status: current.status });
       await work(t, current);
       // the answer may carry the profile to the facility: audited as a read, in the committing transaction
-      return this.proposals.get(p, id, true);
+      return this.proposals.get(p, id, true, request);
     });
   }
 

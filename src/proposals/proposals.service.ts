@@ -46,7 +46,7 @@ export class ProposalsService {
       // the request lock serialises proposals and decisions of one request
       const r = await this.requests.lockVisible(p, requestId, t);
       const { id, replayed } = await this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, () => this.proposeLocked(t, p, r, facilityId));
-      return { ...(await this.get(p, id, false)), replayed };
+      return { ...(await this.get(p, id, false, r)), replayed };
     });
   }
 
@@ -99,8 +99,12 @@ export class ProposalsService {
     return id;
   }
 
-  async get(p: Principal, id: string, audit = true) {
-    const { proposal, request } = await this.findVisible(p, id);
+  /**
+   * One proposal as `p` sees it. `known`: its request as the caller's unit of work read it under the
+   * row lock (a read-back after a change): then only the proposal is read again.
+   */
+  async get(p: Principal, id: string, audit = true, known?: PlacementRequestEntity) {
+    const { proposal, request } = known ? this.visible(p, await this.repo.findById(id), known) : await this.findVisible(p, id);
     const expiries = await this.holds.expiries(proposal.holdId ? [proposal.holdId] : []);
     const forFacility = p.role === 'shelter_manager' || p.role === 'admin';
     if (audit && forFacility && request.profile) await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
@@ -123,7 +127,19 @@ export class ProposalsService {
   /** Managers see proposals to their facilities, the UOR those of its region's requests; else 404. */
   async findVisible(p: Principal, id: string, tx?: Tx) {
     const proposal = await this.repo.findById(id, tx);
-    const request = proposal ? await this.requestsRepo.findById(proposal.requestId, tx) : null;
+    return this.visible(p, proposal, proposal ? await this.requestsRepo.findById(proposal.requestId, tx) : null);
+  }
+
+  /**
+   * findVisible with the request row locked (decisions on one request are serialised on it): the
+   * lock's read is the visibility check, so the request is read once.
+   */
+  async lockVisible(p: Principal, id: string, t: Tx) {
+    const proposal = await this.repo.findById(id, t);
+    return this.visible(p, proposal, proposal ? await this.requestsRepo.lockById(t, proposal.requestId) : null);
+  }
+
+  private visible(p: Principal, proposal: ProposalEntity | null, request: PlacementRequestEntity | null) {
     const visible =
       proposal &&
       request &&
