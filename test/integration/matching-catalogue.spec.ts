@@ -138,8 +138,10 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
       expect(viaDb).toEqual(pure);
       if (pure.candidates.length) withCandidates++;
     }
-    // the comparison means something only if many profiles find places
-    expect(withCandidates).toBeGreaterThan(20);
+    // the comparison means something only if many profiles find places. Which facilities the writes
+    // hit follows their random ids, and the seeds' rules (legal status, wheelchair, boys' ages) exclude
+    // more: 19 to 40 of the 150 find places from run to run, so the floor is 10, not 20
+    expect(withCandidates).toBeGreaterThan(10);
   };
 
   it('on 150 random profiles over a random network of 160 facilities', async () => {
