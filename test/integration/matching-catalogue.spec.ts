@@ -140,7 +140,7 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
     }
     // the comparison means something only if many profiles find places. Which facilities the writes
     // hit follows their random ids, and the seeds' rules (legal status, wheelchair, boys' ages) exclude
-    // more: 19 to 40 of the 150 find places from run to run, so the floor is 10, not 20
+    // more: as few as 19 of the 150 found places in one run of ten, so the floor is 10, not 20
     expect(withCandidates).toBeGreaterThan(10);
   };
 
