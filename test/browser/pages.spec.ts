@@ -28,7 +28,7 @@ const GOLFO = () => b.ids.get('sp-semi-autonomia-golfo')!;
 
 /** The only console errors a flow may show are the HTTP statuses it provokes on purpose. */
 function clean(problems: Problems, expectedStatuses: number[] = []): void {
-  const allowed = (m: string) => expectedStatuses.some((s) => m === `Failed to load resource: the server responded with a status of ${s} (${s === 401 ? 'Unauthorized' : s === 409 ? 'Conflict' : ''})`);
+  const allowed = (m: string) => expectedStatuses.some((s) => m === `Failed to load resource: the server responded with a status of ${s} (${s === 401 ? 'Unauthorized' : s === 409 ? 'Conflict' : s === 422 ? 'Unprocessable Entity' : ''})`);
   expect({ console: problems.console.filter((m) => !allowed(m)), pageErrors: problems.pageErrors, failed: problems.failed }).toEqual({ console: [], pageErrors: [], failed: [] });
 }
 
@@ -133,13 +133,17 @@ describe('pages', () => {
     const admitted = (await manager().get(`/proposals/${proposal.body.id}`)).body;
     expect(admitted).toMatchObject({ status: 'admitted', placementId: expect.any(String) });
 
-    // decline with a reason: the hold is freed
+    // decline with one of the contract's reasons and a staff-to-staff note: the hold is freed
     const declined = page.locator(`[data-proposal="${toDecline.body.id}"]`);
     await declined.locator('[data-act="decline"]').click();
-    await declined.locator('select[name="reason"]').selectOption('safety');
+    expect(await declined.locator('select[name="reason"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['no_longer_free', 'profile_not_suitable', 'safety_risk', 'group_composition', 'staff_capacity', 'other']);
+    await declined.locator('select[name="reason"]').selectOption('group_composition');
+    expect(await declined.locator('textarea[name="note"]').getAttribute('maxlength')).toBe('300');
+    await declined.locator('textarea[name="note"]').fill('  in casa ora due ragazze della stessa rete  ');
+    await accessible(page);
     await declined.locator('[data-act="decline-confirm"]').click();
     await page.locator('#inbox-msg', { hasText: 'Proposta rifiutata' }).waitFor();
-    expect((await manager().get(`/proposals/${toDecline.body.id}`)).body).toMatchObject({ status: 'declined', declineReason: 'safety' });
+    expect((await manager().get(`/proposals/${toDecline.body.id}`)).body).toMatchObject({ status: 'declined', declineReason: 'group_composition', declineNote: 'in casa ora due ragazze della stessa rete' });
 
     // intake pause with a note
     const golfo = page.locator(`[data-facility="${GOLFO()}"]`);
@@ -152,18 +156,29 @@ describe('pages', () => {
     await golfo.getByText('Ingressi riaperti').waitFor();
     expect((await manager().get(`/facilities/${GOLFO()}/availability`)).body.acceptingNewGuests).toBe(true);
 
-    // discharge: the guest leaves, the placement ends
-    await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="discharge"]`).click();
-    await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="discharge-confirm"]`).click();
+    // discharge: a date before the admission is refused in words, nothing is written; then the guest leaves with a new reason
+    const leaving = page.locator(`[data-proposal="${proposal.body.id}"]`);
+    await leaving.locator('[data-act="discharge"]').click();
+    await leaving.locator('select[name="reason"]').selectOption('safety_relocation');
+    await leaving.locator('input[name="date"]').fill('2020-01-15');
+    await leaving.locator('[data-act="discharge-confirm"]').click();
+    await leaving.locator('.notice-error', { hasText: "non può essere prima dell'ingresso" }).waitFor();
+    expect((await manager().get(`/placements/${admitted.placementId}`)).body.status).toBe('active');
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await leaving.locator('input[name="date"]').fill(tomorrow);
+    await leaving.locator('[data-act="discharge-confirm"]').click();
+    await leaving.locator('.notice-error', { hasText: 'non può essere nel futuro' }).waitFor();
+    await leaving.locator('input[name="date"]').fill(new Date().toISOString().slice(0, 10));
+    await leaving.locator('[data-act="discharge-confirm"]').click();
     await page.getByText('Dimissione registrata').waitFor();
-    expect((await manager().get(`/placements/${admitted.placementId}`)).body.status).toBe('discharged');
+    expect((await manager().get(`/placements/${admitted.placementId}`)).body).toMatchObject({ status: 'discharged', dischargeReason: 'safety_relocation' });
     // the boards follow the inbox: the freed bed shows without reloading the page
     const golfoNow = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
     expect(await golfo.locator('[data-kind="adult"] [data-field="occupied"] output').textContent()).toBe(String(adult(golfoNow).occupied));
 
     await page.setViewportSize(DESKTOP);
     await b.shot(page, 'beds-desktop');
-    clean(problems);
+    clean(problems, [422]);
     await page.close();
   });
 

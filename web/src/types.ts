@@ -129,5 +129,7 @@ export interface Capacity {
 export { EXPLOITATION_TYPES as EXPLOITATION, FACILITY_TYPES, GENDERS, PLACE_KINDS, STAGES, SUPPORTS as NEEDS } from '../../src/matching/matching.types.js';
 export const PROTECTION = ['high', 'medium', 'low'];
 export const URGENCIES = ['immediate', 'within_24h', 'planned'];
-export const DECLINE_REASONS = ['no_capacity', 'profile_not_suitable', 'safety', 'other'];
-export const DISCHARGE_REASONS = ['completed', 'transferred', 'left', 'assisted_return', 'other'];
+// the API's lists (src/proposals/proposal.entity.ts, src/placements/placement.entity.ts: entity modules, not bundled)
+export const DECLINE_REASONS = ['no_longer_free', 'profile_not_suitable', 'safety_risk', 'group_composition', 'staff_capacity', 'other'];
+export const DECLINE_NOTE_MAX = 300;
+export const DISCHARGE_REASONS = ['completed', 'transferred', 'left', 'assisted_return', 'safety_relocation', 'rule_breach', 'other_network', 'other'];

@@ -3,7 +3,7 @@ import { type Child, field, h, notice, put, select } from '../dom.js';
 import { ago, label, t, time } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText, go } from '../nav.js';
-import { DECLINE_REASONS, DISCHARGE_REASONS, type Availability, type Facility, type Freshness, type Proposal } from '../types.js';
+import { DECLINE_NOTE_MAX, DECLINE_REASONS, DISCHARGE_REASONS, type Availability, type Facility, type Freshness, type Proposal } from '../types.js';
 
 type Counted = 'occupied' | 'outOfService';
 const COUNTED: Counted[] = ['occupied', 'outOfService'];
@@ -240,7 +240,9 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
   };
   const declineForm = () => {
     const reason = select('reason', DECLINE_REASONS.map((r) => [r, label('decline', r)]));
-    put(actions, field(t('proposal.declineReason'), reason), h('button', { type: 'button', class: 'btn btn-danger', 'data-act': 'decline-confirm', onclick: () => void act(`/proposals/${p.id}/decline`, { reason: reason.value }, 'proposal.declined') }, t('proposal.declineConfirm')), h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')));
+    const note = h('textarea', { name: 'note', rows: 2, maxlength: DECLINE_NOTE_MAX });
+    const body = () => ({ reason: reason.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
+    put(actions, field(t('proposal.declineReason'), reason), field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX })), h('button', { type: 'button', class: 'btn btn-danger', 'data-act': 'decline-confirm', onclick: () => void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined') }, t('proposal.declineConfirm')), h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')));
   };
   const dischargeForm = () => {
     const reason = select('reason', DISCHARGE_REASONS.map((r) => [r, label('discharge', r)]));
