@@ -221,6 +221,15 @@ describe('pages', () => {
     await page.check('input[name="exploitation"][value="sexual"]');
     await page.selectOption('select[name="origin"]', 'SV');
     await page.fill('input[name="conflictTags"]', 'net-ui');
+    // the merged contract's fields: children with their sex, legal status, nationality, services, LGBT+-safe, referral channel
+    await page.fill('input[name="children"]', '3 f, 10 M');
+    await page.selectOption('select[name="legalStatus"]', 'art18_permit');
+    await page.fill('input[name="nationality"]', 'ng');
+    await page.check('input[name="services"][value="legal"]');
+    await page.check('input[name="services"][value="cultural_mediation"]');
+    await page.check('input[name="lgbtSafe"]');
+    await page.selectOption('select[name="referralChannel"]', 'street_unit');
+    await accessible(page);
     await b.shot(page, 'request-form-phone');
     await page.click('button[type="submit"]');
     await page.waitForSelector('h1:text-matches("^Richiesta ")').catch(async (e) => {
@@ -229,6 +238,12 @@ describe('pages', () => {
     const requestId = /#\/requests\/([0-9a-f-]{36})/.exec(page.url())![1];
     const stored = (await uor().get(`/placement-requests/${requestId}`)).body;
     expect(stored).toMatchObject({ caseCode, person: { age: 24, languages: ['en', 'pcm'], exploitation: ['sexual'] }, origin: { provinceCode: 'SV' }, safety: { conflictTags: ['net-ui'] } });
+    expect({ person: stored.person, preferences: stored.preferences, referralChannel: stored.referralChannel }).toMatchObject({
+      person: { children: [{ age: 3, sex: 'female' }, { age: 10, sex: 'male' }], legalStatus: 'art18_permit', nationality: 'NG' },
+      preferences: { services: ['legal', 'cultural_mediation'], lgbtSafe: true },
+      referralChannel: 'street_unit',
+    });
+    expect(stored.person.wheelchair ?? false).toBe(false);
 
     // candidates with their breakdown and the "why not" summary
     await page.locator('.candidate').first().waitFor();
@@ -255,7 +270,14 @@ describe('pages', () => {
     expect(await page.locator('.candidate').count()).toBe(0);
     const final = (await uor().get(`/placement-requests/${requestId}`)).body.proposals;
     expect(Object.fromEntries(final.map((p: Json) => [p.facilityId, p.status]))).toEqual({ [LEVANTE()]: 'accepted', [second]: 'withdrawn' });
-    expect(await page.locator('.secret .address').textContent()).toBe((await uor().get(`/facilities/${LEVANTE()}`)).body.address);
+    const levanteFull = (await uor().get(`/facilities/${LEVANTE()}`)).body;
+    expect(await page.locator('.secret .address').textContent()).toBe(levanteFull.address);
+    // the facility's facts: the 24 h on-call number as a tel: link, services, step-free access, LGBT+-safe
+    expect(levanteFull.onCallPhone).toMatch(/^\+39/);
+    const facts = page.locator(`[data-facts="${LEVANTE()}"]`);
+    expect(await facts.locator('a[data-oncall]').getAttribute('href')).toBe(`tel:${levanteFull.onCallPhone}`);
+    expect(await facts.locator('[data-wheelchair]').textContent()).toBe(levanteFull.wheelchairAccessible ? 'Sì' : 'No');
+    expect(await facts.locator('[data-lgbt]').textContent()).toBe(levanteFull.lgbtSafe ? 'Sì' : 'No');
     await accessible(page);
     await page.setViewportSize(DESKTOP);
     await b.shot(page, 'request-desktop');
@@ -269,7 +291,11 @@ describe('pages', () => {
   });
 
   it('UOR: from a placement, a transfer to the next stage opens a new request with the profile carried over', async () => {
-    const requestId = await openRequest({ person: { gender: 'female', age: 31, children: [], pregnant: false, languages: ['ro', 'en'], exploitation: ['labour'], needs: [] } });
+    const requestId = await openRequest({
+      person: { gender: 'female', age: 31, children: [], pregnant: false, languages: ['ro', 'en'], exploitation: ['labour'], needs: [], legalStatus: 'eu_citizen', nationality: 'RO' },
+      preferences: { crossRegion: false, services: ['job_placement'], lgbtSafe: true },
+      referralChannel: 'labour_union',
+    });
     const p = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
     expect(p.status).toBe(201);
     expect((await manager().post(`/proposals/${p.body.id}/accept`)).status).toBe(200);
@@ -281,12 +307,27 @@ describe('pages', () => {
     expect(await page.inputValue('input[name="age"]')).toBe('31');
     expect(await page.inputValue('input[name="languages"]')).toBe('ro, en');
     expect(await page.inputValue('select[name="stage"]')).toBe('second_reception');
+    expect(await page.isChecked('input[name="wheelchair"]')).toBe(false);
+    expect(await page.inputValue('select[name="legalStatus"]')).toBe('eu_citizen');
+    expect(await page.inputValue('input[name="nationality"]')).toBe('RO');
+    expect(await page.isChecked('input[name="services"][value="job_placement"]')).toBe(true);
+    expect(await page.isChecked('input[name="lgbtSafe"]')).toBe(true);
+    expect(await page.inputValue('select[name="referralChannel"]')).toBe('labour_union');
     await accessible(page);
+    // the next stage's house may differ in what the person needs: a boy who joins her, a wheelchair since
+    await page.fill('input[name="children"]', '5 m, 2');
+    await page.check('input[name="wheelchair"]');
     await page.fill('input[name="caseCode"]', `${(await uor().get(`/placement-requests/${requestId}`)).body.caseCode}-T`);
     await page.click('button[type="submit"]');
     await page.waitForSelector('h1:text-matches("^Richiesta ")');
     const next = /#\/requests\/([0-9a-f-]{36})/.exec(page.url())![1];
-    expect((await uor().get(`/placement-requests/${next}`)).body).toMatchObject({ previousPlacementId: placementId, stage: 'second_reception', person: { age: 31, languages: ['ro', 'en'], exploitation: ['labour'] } });
+    expect((await uor().get(`/placement-requests/${next}`)).body).toMatchObject({
+      previousPlacementId: placementId,
+      stage: 'second_reception',
+      person: { age: 31, languages: ['ro', 'en'], exploitation: ['labour'], children: [{ age: 5, sex: 'male' }, { age: 2 }], wheelchair: true, legalStatus: 'eu_citizen', nationality: 'RO' },
+      preferences: { services: ['job_placement'], lgbtSafe: true },
+      referralChannel: 'labour_union',
+    });
     clean(problems);
     await page.close();
   });

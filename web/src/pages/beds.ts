@@ -205,7 +205,7 @@ function caseSummary(p: Proposal): HTMLElement | null {
     { class: 'case' },
     h('dt', {}, t('proposal.case')),
     h('dd', {}, t('proposal.person', { gender: label('gender', person.gender), age: person.age })),
-    h('dd', {}, person.children.length ? t('proposal.children', { ages: person.children.map((x) => x.age).join(', ') }) : t('proposal.noChildren')),
+    h('dd', {}, person.children.length ? t('proposal.children', { ages: person.children.map((x) => `${x.age}${x.sex === 'female' ? ' f' : x.sex === 'male' ? ' m' : ''}`).join(', ') }) : t('proposal.noChildren')),
     person.pregnant ? h('dd', {}, t('proposal.pregnant')) : null,
     h('dt', {}, t('proposal.languages')),
     h('dd', {}, list(person.languages, '')),
@@ -311,11 +311,27 @@ export const bedsPage: Page = async (root, _params, claims) => {
   return () => (stopTick(), window.clearInterval(poll));
 };
 
+/** What a referring office asks before a call: services, step-free access, LGBT+-safe, and the 24 h on-call number where the API gives it. */
+export function facilityFacts(f: Facility): HTMLElement {
+  const yesNo = (v: boolean | undefined) => (v === undefined ? '—' : t(v ? 'facility.yes' : 'facility.no'));
+  return h(
+    'dl',
+    { class: 'facts', 'data-facts': f.id },
+    f.onCallPhone ? [h('dt', {}, t('facility.onCall')), h('dd', {}, h('a', { href: `tel:${f.onCallPhone}`, class: 'tel', 'data-oncall': '' }, f.onCallPhone), ' ', h('small', { class: 'help' }, t('facility.onCall.help')))] : null,
+    h('dt', {}, t('facility.services')),
+    h('dd', {}, f.services?.length ? f.services.map((x) => label('service', x)).join(', ') : '—'),
+    h('dt', {}, t('facility.wheelchair')),
+    h('dd', { 'data-wheelchair': '' }, yesNo(f.wheelchairAccessible)),
+    h('dt', {}, t('facility.lgbtSafe')),
+    h('dd', { 'data-lgbt': '' }, yesNo(f.lgbtSafe)),
+  );
+}
+
 /** The page of one facility (e-mail links about its availability): its board for its managers, read-only for others. */
 export const facilityPage: Page = async (root, [id], claims) => {
   const f = await get<Facility>(`/facilities/${id}`);
   const editable = claims.role === 'shelter_manager' || claims.role === 'admin';
-  put(root, h('h1', {}, f.name ?? t('facility.title')), h('p', {}, h('a', { href: '#/beds' }, t('nav.beds'))), facilityCard(f, editable));
+  put(root, h('h1', {}, f.name ?? t('facility.title')), h('p', {}, h('a', { href: '#/beds' }, t('nav.beds'))), facilityCard(f, editable), facilityFacts(f));
 };
 
 /** The page of one proposal (e-mail links): the facility decides here; a UOR goes to its request. */
