@@ -5,6 +5,7 @@
  * error, no failed request and no CSP violation. jest.config.js leaves this folder out when no
  * Chromium is installed, unless REQUIRE_BROWSER=1 (as in .ci/run).
  */
+import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import type { Page } from 'playwright-core';
 import { Browser, DESKTOP, PHONE, type Problems } from './harness.js';
@@ -330,6 +331,75 @@ describe('pages', () => {
     });
     clean(problems);
     await page.close();
+  });
+
+  it('reports: the six reports as tables match the API, small and hidden cells shown as such, the region filter, a CSV download through the page', async () => {
+    // a fact of today's flow of its own, so that the page has rows even when this test runs alone
+    await openRequest();
+    const { page, problems } = await b.page(DESKTOP);
+    await b.signIn(page, 'national-helpline', '/#/reports');
+    await page.waitForSelector('section.report-card[data-report="movements"]');
+    const from = await page.inputValue('input[name="from"]');
+    const to = await page.inputValue('input[name="to"]');
+    const ofReports = async (regionCode?: string) => {
+      const answers: Record<string, Json> = {};
+      for (const name of ['people', 'occupancy', 'flow', 'declines', 'unmet', 'movements'])
+        answers[name] = (await national().get(`/reports/${name}?from=${from}&to=${to}${regionCode ? `&regionCode=${regionCode}` : ''}`)).body;
+      return answers;
+    };
+    const cellsLike = (a: Json, value: unknown) => [...a.rows, a.totals].flatMap((r: Json) => Object.keys(a.totals).map((m) => r[m])).filter((v) => v === value).length;
+    const matches = async (answers: Record<string, Json>) => {
+      for (const [name, a] of Object.entries(answers)) {
+        const table = page.locator(`table[data-report="${name}"]`);
+        expect({ name, rows: a.rows.length ? await table.locator('tbody tr').count() : 0 }).toEqual({ name, rows: a.rows.length });
+        if (!a.rows.length) continue;
+        // "<3" and null (hidden to protect another cell) are rendered as such, never as numbers
+        expect({ name, small: await table.locator('td.small-cell').count(), hidden: await table.locator('td.hidden-cell').count() }).toEqual({ name, small: cellsLike(a, '<3'), hidden: cellsLike(a, null) });
+      }
+    };
+    const all = await ofReports();
+    expect(all.flow.rows.length).toBeGreaterThan(0);
+    expect(all.occupancy.rows.length).toBeGreaterThan(0);
+    await matches(all);
+    // occupancy: each row's utilisation as a bar (a <meter>) beside its number
+    const firstUse = all.occupancy.rows[0].utilisation;
+    if (typeof firstUse === 'number') expect(Number(await page.locator('table[data-report="occupancy"] tbody tr').first().locator('[data-col="utilisation"] meter').getAttribute('value'))).toBe(firstUse);
+    expect(await page.locator('table[data-report="flow"] tfoot [data-col="requests"]').textContent()).toContain(String(all.flow.totals.requests));
+    await accessible(page);
+    await b.shot(page, 'reports-desktop');
+
+    // the region filter: Liguria only
+    await page.selectOption('select[name="regionCode"]', '07');
+    await page.click('[data-act="apply"]');
+    await page.locator('table[data-report="occupancy"] caption').waitFor();
+    await page.waitForFunction(() => {
+      const cells = (globalThis as any).document.querySelectorAll('table[data-report="occupancy"] tbody th[data-col="regionCode"]');
+      return cells.length > 0 && [...cells].every((th: any) => th.textContent === 'Liguria');
+    });
+    await page.waitForSelector('section.report-card[data-report="movements"]');
+    await matches(await ofReports('07'));
+
+    // one click: the CSV the API gives, downloaded with the person's token
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('section[data-report="flow"] [data-act="csv"]')]);
+    expect(file.suggestedFilename()).toBe(`approdo-flow-${from}-${to}-07.csv`);
+    const csv = (await national().get(`/reports/flow?from=${from}&to=${to}&regionCode=07&format=csv`)).text;
+    const bom = (x: string) => x.replace(/^\uFEFF/, '');
+    expect(bom(readFileSync((await file.path())!, 'utf8'))).toBe(bom(csv));
+    expect(bom(csv).split('\r\n')[0]).toMatch(/^regionCode,urgency,requests,/);
+    clean(problems);
+    await page.close();
+
+    // the UOR: its own region only, the same tables as its API answers
+    const phone = await b.page(PHONE);
+    await b.signIn(phone.page, 'uor-liguria', '/#/reports');
+    await phone.page.waitForSelector('section.report-card[data-report="movements"]');
+    expect(await phone.page.locator('select[name="regionCode"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['07']);
+    const uorFlow = (await uor().get(`/reports/flow?from=${from}&to=${to}&regionCode=07`)).body;
+    expect(await phone.page.locator('table[data-report="flow"] tbody tr').count()).toBe(uorFlow.rows.length);
+    await accessible(phone.page);
+    await b.shot(phone.page, 'reports-phone');
+    clean(phone.problems);
+    await phone.page.close();
   });
 
   it('national: the map by region and its table match the API, filters too; the profile search matches the API', async () => {

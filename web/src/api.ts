@@ -39,3 +39,31 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) => api<T>('POST', path, body, headers);
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
+
+/** A file of the API (a report as CSV): fetched with the token, then saved through a Blob link, since a plain link cannot send the Authorization header. */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const token = session.token();
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError(0, 'network', null);
+  }
+  if (res.status === 401) {
+    onUnauthorized();
+    throw new ApiError(401, 'unauthorized', null);
+  }
+  if (!res.ok) {
+    const data = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+    throw new ApiError(res.status, typeof data?.code === 'string' ? data.code : 'error', data);
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
