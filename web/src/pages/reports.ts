@@ -3,7 +3,7 @@ import { type Child, field, h, notice, put, select } from '../dom.js';
 import { label, locale, t } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText } from '../nav.js';
-import type { Region } from '../types.js';
+import type { Facility, Region } from '../types.js';
 
 /** The six reports of README "Reports", in the order a reader meets them. */
 export const REPORTS = ['people', 'occupancy', 'flow', 'declines', 'unmet', 'movements'] as const;
@@ -35,15 +35,15 @@ function cell(v: Cell, col: string): HTMLTableCellElement {
   return h('td', { class: cls, 'data-col': col }, utilisation, ' ', cellText(v));
 }
 
-function dimText(dim: string, v: Cell, regions: Map<string, string>, report: string): string {
+function dimText(dim: string, v: Cell, names: Map<string, string>, report: string): string {
   if (typeof v !== 'string') return cellText(v);
-  if (dim.toLowerCase().endsWith('regioncode')) return regions.get(v) ?? v;
+  if (dim.toLowerCase().endsWith('regioncode') || dim === 'facilityId') return names.get(v) ?? (dim === 'facilityId' ? v.slice(0, 8) : v);
   if (dim === 'reason') return label(report === 'declines' ? 'decline' : 'reason', v);
   return DIM_LABEL[dim] ? label(DIM_LABEL[dim], v) : v;
 }
 
-/** A report as a table: dimensions as row headers, measures as cells, the totals in the footer. */
-export function reportTable(a: ReportAnswer, regions: Map<string, string>): HTMLElement {
+/** A report as a table (`names`: regions and facilities by code): dimensions as row headers, measures as cells, the totals in the footer. */
+export function reportTable(a: ReportAnswer, names: Map<string, string>): HTMLElement {
   const measures = Object.keys(a.totals);
   const head = (c: string) => h('th', { scope: 'col' }, label('report.col', c));
   return h(
@@ -51,7 +51,7 @@ export function reportTable(a: ReportAnswer, regions: Map<string, string>): HTML
     { class: 'capacity report', 'data-report': a.report },
     h('caption', {}, t('report.period', { from: a.from, to: a.to })),
     h('thead', {}, h('tr', {}, ...a.dimensions.map(head), ...measures.map(head))),
-    h('tbody', {}, ...a.rows.map((r) => h('tr', {}, ...a.dimensions.map((d) => h('th', { scope: 'row', 'data-col': d }, dimText(d, r[d] ?? null, regions, a.report))), ...measures.map((m) => cell(r[m] ?? null, m))))),
+    h('tbody', {}, ...a.rows.map((r) => h('tr', {}, ...a.dimensions.map((d) => h('th', { scope: 'row', 'data-col': d }, dimText(d, r[d] ?? null, names, a.report))), ...measures.map((m) => cell(r[m] ?? null, m))))),
     h('tfoot', {}, h('tr', { 'data-total': '' }, h('th', { scope: 'row', colspan: Math.max(1, a.dimensions.length) }, t('report.total')), ...measures.map((m) => cell(a.totals[m] ?? null, m)))),
   );
 }
@@ -74,6 +74,11 @@ export const reportsPage: Page = async (root, _params, claims) => {
     put(out, h('p', { class: 'muted' }, t('report.loading')));
     try {
       const answers = await Promise.all(REPORTS.map((n) => get<ReportAnswer>(query(n))));
+      // rows by facility (a UOR, or one region): named as the person may see them
+      if (answers.some((a) => a.dimensions.includes('facilityId'))) {
+        const { items } = await get<{ items: Facility[] }>(`/facilities?limit=200${region.value ? `&regionCode=${region.value}` : ''}`);
+        for (const f of items) names.set(f.id, f.name ?? `${label('type', f.type)} · ${f.provinceCode}`);
+      }
       put(
         out,
         ...answers.map((a) => {
