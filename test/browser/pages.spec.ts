@@ -96,7 +96,7 @@ describe('pages', () => {
     const requestId = await openRequest();
     const proposal = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
     expect(proposal.status).toBe(201);
-    const toDecline = await uor().post(`/placement-requests/${await openRequest()}/proposals`, { facilityId: LEVANTE() });
+    const toDecline = await uor().post(`/placement-requests/${await openRequest({ person: { gender: 'female', age: 30, children: [{ age: 4, sex: 'male' }], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [], legalStatus: 'art18_permit' } })}/proposals`, { facilityId: LEVANTE() });
     expect(toDecline.status).toBe(201);
     const before = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
     const freeBefore = await liguriaFree();
@@ -136,6 +136,8 @@ describe('pages', () => {
 
     // decline with one of the contract's reasons and a staff-to-staff note: the hold is freed
     const declined = page.locator(`[data-proposal="${toDecline.body.id}"]`);
+    // the case as the facility sees it: the child with his sex, the legal status
+    expect(await declined.locator('dl.case').textContent()).toMatch(/4 m.*Permesso art\. 18/);
     await declined.locator('[data-act="decline"]').click();
     expect(await declined.locator('select[name="reason"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['no_longer_free', 'profile_not_suitable', 'safety_risk', 'group_composition', 'staff_capacity', 'other']);
     await declined.locator('select[name="reason"]').selectOption('group_composition');

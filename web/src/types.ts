@@ -38,7 +38,7 @@ export interface Facility {
 }
 export interface CaseSummary {
   caseCode: string;
-  person: Person;
+  person: Person | null;
   protectionLevel: string;
   stage: string;
   urgency: string;

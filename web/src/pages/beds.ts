@@ -199,6 +199,8 @@ function caseSummary(p: Proposal): HTMLElement | null {
   const c = p.case;
   if (!c) return null;
   const person = c.person;
+  // the profile is erased after the retention period: the case code and its frame stay
+  if (!person) return h('dl', { class: 'case' }, h('dt', {}, t('proposal.case')), h('dd', {}, t('proposal.erased')));
   const list = (xs: string[], prefix: string) => (xs.length ? xs.map((x) => (prefix ? label(prefix, x) : x)).join(', ') : '—');
   return h(
     'dl',
@@ -207,6 +209,8 @@ function caseSummary(p: Proposal): HTMLElement | null {
     h('dd', {}, t('proposal.person', { gender: label('gender', person.gender), age: person.age })),
     h('dd', {}, person.children.length ? t('proposal.children', { ages: person.children.map((x) => `${x.age}${x.sex === 'female' ? ' f' : x.sex === 'male' ? ' m' : ''}`).join(', ') }) : t('proposal.noChildren')),
     person.pregnant ? h('dd', {}, t('proposal.pregnant')) : null,
+    person.wheelchair ? h('dd', {}, t('form.wheelchair')) : null,
+    person.legalStatus ? h('dd', {}, `${t('form.legalStatus')}: ${label('legal', person.legalStatus)}`) : null,
     h('dt', {}, t('proposal.languages')),
     h('dd', {}, list(person.languages, '')),
     h('dt', {}, t('proposal.exploitation')),
