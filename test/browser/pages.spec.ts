@@ -5,6 +5,7 @@
  * error, no failed request and no CSP violation. jest.config.js leaves this folder out when no
  * Chromium is installed, unless REQUIRE_BROWSER=1 (as in .ci/run).
  */
+import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import type { Page } from 'playwright-core';
 import { Browser, DESKTOP, PHONE, type Problems } from './harness.js';
@@ -28,7 +29,7 @@ const GOLFO = () => b.ids.get('sp-semi-autonomia-golfo')!;
 
 /** The only console errors a flow may show are the HTTP statuses it provokes on purpose. */
 function clean(problems: Problems, expectedStatuses: number[] = []): void {
-  const allowed = (m: string) => expectedStatuses.some((s) => m === `Failed to load resource: the server responded with a status of ${s} (${s === 401 ? 'Unauthorized' : s === 409 ? 'Conflict' : ''})`);
+  const allowed = (m: string) => expectedStatuses.some((s) => m === `Failed to load resource: the server responded with a status of ${s} (${s === 401 ? 'Unauthorized' : s === 409 ? 'Conflict' : s === 422 ? 'Unprocessable Entity' : ''})`);
   expect({ console: problems.console.filter((m) => !allowed(m)), pageErrors: problems.pageErrors, failed: problems.failed }).toEqual({ console: [], pageErrors: [], failed: [] });
 }
 
@@ -95,7 +96,7 @@ describe('pages', () => {
     const requestId = await openRequest();
     const proposal = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
     expect(proposal.status).toBe(201);
-    const toDecline = await uor().post(`/placement-requests/${await openRequest()}/proposals`, { facilityId: LEVANTE() });
+    const toDecline = await uor().post(`/placement-requests/${await openRequest({ person: { gender: 'female', age: 30, children: [{ age: 4, sex: 'male' }], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [], legalStatus: 'art18_permit' } })}/proposals`, { facilityId: LEVANTE() });
     expect(toDecline.status).toBe(201);
     const before = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
     const freeBefore = await liguriaFree();
@@ -133,13 +134,19 @@ describe('pages', () => {
     const admitted = (await manager().get(`/proposals/${proposal.body.id}`)).body;
     expect(admitted).toMatchObject({ status: 'admitted', placementId: expect.any(String) });
 
-    // decline with a reason: the hold is freed
+    // decline with one of the contract's reasons and a staff-to-staff note: the hold is freed
     const declined = page.locator(`[data-proposal="${toDecline.body.id}"]`);
+    // the case as the facility sees it: the child with his sex, the legal status
+    expect(await declined.locator('dl.case').textContent()).toMatch(/4 m.*Permesso art\. 18/);
     await declined.locator('[data-act="decline"]').click();
-    await declined.locator('select[name="reason"]').selectOption('safety');
+    expect(await declined.locator('select[name="reason"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['no_longer_free', 'profile_not_suitable', 'safety_risk', 'group_composition', 'staff_capacity', 'other']);
+    await declined.locator('select[name="reason"]').selectOption('group_composition');
+    expect(await declined.locator('textarea[name="note"]').getAttribute('maxlength')).toBe('300');
+    await declined.locator('textarea[name="note"]').fill('  in casa ora due ragazze della stessa rete  ');
+    await accessible(page);
     await declined.locator('[data-act="decline-confirm"]').click();
     await page.locator('#inbox-msg', { hasText: 'Proposta rifiutata' }).waitFor();
-    expect((await manager().get(`/proposals/${toDecline.body.id}`)).body).toMatchObject({ status: 'declined', declineReason: 'safety' });
+    expect((await manager().get(`/proposals/${toDecline.body.id}`)).body).toMatchObject({ status: 'declined', declineReason: 'group_composition', declineNote: 'in casa ora due ragazze della stessa rete' });
 
     // intake pause with a note
     const golfo = page.locator(`[data-facility="${GOLFO()}"]`);
@@ -152,18 +159,29 @@ describe('pages', () => {
     await golfo.getByText('Ingressi riaperti').waitFor();
     expect((await manager().get(`/facilities/${GOLFO()}/availability`)).body.acceptingNewGuests).toBe(true);
 
-    // discharge: the guest leaves, the placement ends
-    await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="discharge"]`).click();
-    await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="discharge-confirm"]`).click();
+    // discharge: a date before the admission is refused in words, nothing is written; then the guest leaves with a new reason
+    const leaving = page.locator(`[data-proposal="${proposal.body.id}"]`);
+    await leaving.locator('[data-act="discharge"]').click();
+    await leaving.locator('select[name="reason"]').selectOption('safety_relocation');
+    await leaving.locator('input[name="date"]').fill('2020-01-15');
+    await leaving.locator('[data-act="discharge-confirm"]').click();
+    await leaving.locator('.notice-error', { hasText: "non può essere prima dell'ingresso" }).waitFor();
+    expect((await manager().get(`/placements/${admitted.placementId}`)).body.status).toBe('active');
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await leaving.locator('input[name="date"]').fill(tomorrow);
+    await leaving.locator('[data-act="discharge-confirm"]').click();
+    await leaving.locator('.notice-error', { hasText: 'non può essere nel futuro' }).waitFor();
+    await leaving.locator('input[name="date"]').fill(new Date().toISOString().slice(0, 10));
+    await leaving.locator('[data-act="discharge-confirm"]').click();
     await page.getByText('Dimissione registrata').waitFor();
-    expect((await manager().get(`/placements/${admitted.placementId}`)).body.status).toBe('discharged');
+    expect((await manager().get(`/placements/${admitted.placementId}`)).body).toMatchObject({ status: 'discharged', dischargeReason: 'safety_relocation' });
     // the boards follow the inbox: the freed bed shows without reloading the page
     const golfoNow = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
     expect(await golfo.locator('[data-kind="adult"] [data-field="occupied"] output').textContent()).toBe(String(adult(golfoNow).occupied));
 
     await page.setViewportSize(DESKTOP);
     await b.shot(page, 'beds-desktop');
-    clean(problems);
+    clean(problems, [422]);
     await page.close();
   });
 
@@ -206,6 +224,15 @@ describe('pages', () => {
     await page.check('input[name="exploitation"][value="sexual"]');
     await page.selectOption('select[name="origin"]', 'SV');
     await page.fill('input[name="conflictTags"]', 'net-ui');
+    // the merged contract's fields: children with their sex, legal status, nationality, services, LGBT+-safe, referral channel
+    await page.fill('input[name="children"]', '3 f, 10 M');
+    await page.selectOption('select[name="legalStatus"]', 'art18_permit');
+    await page.fill('input[name="nationality"]', 'ng');
+    await page.check('input[name="services"][value="legal"]');
+    await page.check('input[name="services"][value="cultural_mediation"]');
+    await page.check('input[name="lgbtSafe"]');
+    await page.selectOption('select[name="referralChannel"]', 'street_unit');
+    await accessible(page);
     await b.shot(page, 'request-form-phone');
     await page.click('button[type="submit"]');
     await page.waitForSelector('h1:text-matches("^Richiesta ")').catch(async (e) => {
@@ -214,6 +241,12 @@ describe('pages', () => {
     const requestId = /#\/requests\/([0-9a-f-]{36})/.exec(page.url())![1];
     const stored = (await uor().get(`/placement-requests/${requestId}`)).body;
     expect(stored).toMatchObject({ caseCode, person: { age: 24, languages: ['en', 'pcm'], exploitation: ['sexual'] }, origin: { provinceCode: 'SV' }, safety: { conflictTags: ['net-ui'] } });
+    expect({ person: stored.person, preferences: stored.preferences, referralChannel: stored.referralChannel }).toMatchObject({
+      person: { children: [{ age: 3, sex: 'female' }, { age: 10, sex: 'male' }], legalStatus: 'art18_permit', nationality: 'NG' },
+      preferences: { services: ['legal', 'cultural_mediation'], lgbtSafe: true },
+      referralChannel: 'street_unit',
+    });
+    expect(stored.person.wheelchair ?? false).toBe(false);
 
     // candidates with their breakdown and the "why not" summary
     await page.locator('.candidate').first().waitFor();
@@ -240,7 +273,14 @@ describe('pages', () => {
     expect(await page.locator('.candidate').count()).toBe(0);
     const final = (await uor().get(`/placement-requests/${requestId}`)).body.proposals;
     expect(Object.fromEntries(final.map((p: Json) => [p.facilityId, p.status]))).toEqual({ [LEVANTE()]: 'accepted', [second]: 'withdrawn' });
-    expect(await page.locator('.secret .address').textContent()).toBe((await uor().get(`/facilities/${LEVANTE()}`)).body.address);
+    const levanteFull = (await uor().get(`/facilities/${LEVANTE()}`)).body;
+    expect(await page.locator('.secret .address').textContent()).toBe(levanteFull.address);
+    // the facility's facts: the 24 h on-call number as a tel: link, services, step-free access, LGBT+-safe
+    expect(levanteFull.onCallPhone).toMatch(/^\+39/);
+    const facts = page.locator(`[data-facts="${LEVANTE()}"]`);
+    expect(await facts.locator('a[data-oncall]').getAttribute('href')).toBe(`tel:${levanteFull.onCallPhone}`);
+    expect(await facts.locator('[data-wheelchair]').textContent()).toBe(levanteFull.wheelchairAccessible ? 'Sì' : 'No');
+    expect(await facts.locator('[data-lgbt]').textContent()).toBe(levanteFull.lgbtSafe ? 'Sì' : 'No');
     await accessible(page);
     await page.setViewportSize(DESKTOP);
     await b.shot(page, 'request-desktop');
@@ -254,7 +294,11 @@ describe('pages', () => {
   });
 
   it('UOR: from a placement, a transfer to the next stage opens a new request with the profile carried over', async () => {
-    const requestId = await openRequest({ person: { gender: 'female', age: 31, children: [], pregnant: false, languages: ['ro', 'en'], exploitation: ['labour'], needs: [] } });
+    const requestId = await openRequest({
+      person: { gender: 'female', age: 31, children: [], pregnant: false, languages: ['ro', 'en'], exploitation: ['labour'], needs: [], legalStatus: 'eu_citizen', nationality: 'RO' },
+      preferences: { crossRegion: false, services: ['job_placement'], lgbtSafe: true },
+      referralChannel: 'labour_union',
+    });
     const p = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
     expect(p.status).toBe(201);
     expect((await manager().post(`/proposals/${p.body.id}/accept`)).status).toBe(200);
@@ -266,14 +310,98 @@ describe('pages', () => {
     expect(await page.inputValue('input[name="age"]')).toBe('31');
     expect(await page.inputValue('input[name="languages"]')).toBe('ro, en');
     expect(await page.inputValue('select[name="stage"]')).toBe('second_reception');
+    expect(await page.isChecked('input[name="wheelchair"]')).toBe(false);
+    expect(await page.inputValue('select[name="legalStatus"]')).toBe('eu_citizen');
+    expect(await page.inputValue('input[name="nationality"]')).toBe('RO');
+    expect(await page.isChecked('input[name="services"][value="job_placement"]')).toBe(true);
+    expect(await page.isChecked('input[name="lgbtSafe"]')).toBe(true);
+    expect(await page.inputValue('select[name="referralChannel"]')).toBe('labour_union');
     await accessible(page);
+    // the next stage's house may differ in what the person needs: a boy who joins her, a wheelchair since
+    await page.fill('input[name="children"]', '5 m, 2');
+    await page.check('input[name="wheelchair"]');
     await page.fill('input[name="caseCode"]', `${(await uor().get(`/placement-requests/${requestId}`)).body.caseCode}-T`);
     await page.click('button[type="submit"]');
     await page.waitForSelector('h1:text-matches("^Richiesta ")');
     const next = /#\/requests\/([0-9a-f-]{36})/.exec(page.url())![1];
-    expect((await uor().get(`/placement-requests/${next}`)).body).toMatchObject({ previousPlacementId: placementId, stage: 'second_reception', person: { age: 31, languages: ['ro', 'en'], exploitation: ['labour'] } });
+    expect((await uor().get(`/placement-requests/${next}`)).body).toMatchObject({
+      previousPlacementId: placementId,
+      stage: 'second_reception',
+      person: { age: 31, languages: ['ro', 'en'], exploitation: ['labour'], children: [{ age: 5, sex: 'male' }, { age: 2 }], wheelchair: true, legalStatus: 'eu_citizen', nationality: 'RO' },
+      preferences: { services: ['job_placement'], lgbtSafe: true },
+      referralChannel: 'labour_union',
+    });
     clean(problems);
     await page.close();
+  });
+
+  it('reports: the six reports as tables match the API, small and hidden cells shown as such, the region filter, a CSV download through the page', async () => {
+    // a fact of today's flow of its own, so that the page has rows even when this test runs alone
+    await openRequest();
+    const { page, problems } = await b.page(DESKTOP);
+    await b.signIn(page, 'national-helpline', '/#/reports');
+    await page.waitForSelector('section.report-card[data-report="movements"]');
+    const from = await page.inputValue('input[name="from"]');
+    const to = await page.inputValue('input[name="to"]');
+    const ofReports = async (regionCode?: string) => {
+      const answers: Record<string, Json> = {};
+      for (const name of ['people', 'occupancy', 'flow', 'declines', 'unmet', 'movements'])
+        answers[name] = (await national().get(`/reports/${name}?from=${from}&to=${to}${regionCode ? `&regionCode=${regionCode}` : ''}`)).body;
+      return answers;
+    };
+    const cellsLike = (a: Json, value: unknown) => [...a.rows, a.totals].flatMap((r: Json) => Object.keys(a.totals).map((m) => r[m])).filter((v) => v === value).length;
+    const matches = async (answers: Record<string, Json>) => {
+      for (const [name, a] of Object.entries(answers)) {
+        const table = page.locator(`table[data-report="${name}"]`);
+        expect({ name, rows: a.rows.length ? await table.locator('tbody tr').count() : 0 }).toEqual({ name, rows: a.rows.length });
+        if (!a.rows.length) continue;
+        // "<3" and null (hidden to protect another cell) are rendered as such, never as numbers
+        expect({ name, small: await table.locator('td.small-cell').count(), hidden: await table.locator('td.hidden-cell').count() }).toEqual({ name, small: cellsLike(a, '<3'), hidden: cellsLike(a, null) });
+      }
+    };
+    const all = await ofReports();
+    expect(all.flow.rows.length).toBeGreaterThan(0);
+    expect(all.occupancy.rows.length).toBeGreaterThan(0);
+    await matches(all);
+    // occupancy: each row's utilisation as a bar (a <meter>) beside its number
+    const firstUse = all.occupancy.rows[0].utilisation;
+    if (typeof firstUse === 'number') expect(Number(await page.locator('table[data-report="occupancy"] tbody tr').first().locator('[data-col="utilisation"] meter').getAttribute('value'))).toBe(firstUse);
+    expect(await page.locator('table[data-report="flow"] tfoot [data-col="requests"]').textContent()).toContain(String(all.flow.totals.requests));
+    await accessible(page);
+    await b.shot(page, 'reports-desktop');
+
+    // the region filter: Liguria only
+    await page.selectOption('select[name="regionCode"]', '07');
+    await page.click('[data-act="apply"]');
+    await page.locator('table[data-report="occupancy"] caption').waitFor();
+    await page.waitForFunction(() => {
+      const cells = (globalThis as any).document.querySelectorAll('table[data-report="occupancy"] tbody th[data-col="regionCode"]');
+      return cells.length > 0 && [...cells].every((th: any) => th.textContent === 'Liguria');
+    });
+    await page.waitForSelector('section.report-card[data-report="movements"]');
+    await matches(await ofReports('07'));
+
+    // one click: the CSV the API gives, downloaded with the person's token
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('section[data-report="flow"] [data-act="csv"]')]);
+    expect(file.suggestedFilename()).toBe(`approdo-flow-${from}-${to}-07.csv`);
+    const csv = (await national().get(`/reports/flow?from=${from}&to=${to}&regionCode=07&format=csv`)).text;
+    const bom = (x: string) => x.replace(/^\uFEFF/, '');
+    expect(bom(readFileSync((await file.path())!, 'utf8'))).toBe(bom(csv));
+    expect(bom(csv).split('\r\n')[0]).toMatch(/^regionCode,urgency,requests,/);
+    clean(problems);
+    await page.close();
+
+    // the UOR: its own region only, the same tables as its API answers
+    const phone = await b.page(PHONE);
+    await b.signIn(phone.page, 'uor-liguria', '/#/reports');
+    await phone.page.waitForSelector('section.report-card[data-report="movements"]');
+    expect(await phone.page.locator('select[name="regionCode"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['07']);
+    const uorFlow = (await uor().get(`/reports/flow?from=${from}&to=${to}&regionCode=07`)).body;
+    expect(await phone.page.locator('table[data-report="flow"] tbody tr').count()).toBe(uorFlow.rows.length);
+    await accessible(phone.page);
+    await b.shot(phone.page, 'reports-phone');
+    clean(phone.problems);
+    await phone.page.close();
   });
 
   it('national: the map by region and its table match the API, filters too; the profile search matches the API', async () => {

@@ -14,8 +14,8 @@ export class ApiError extends Error {
 let onUnauthorized: () => void = () => undefined;
 export const whenUnauthorized = (f: () => void) => (onUnauthorized = f);
 
-/** The same /api/v1 every client uses, with the person's own token. */
-export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+/** A call of /api/v1 with the person's own token; a 401 sends her back to sign-in, any other refusal is an ApiError. */
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
   const token = session.token();
   let res: Response;
   try {
@@ -27,15 +27,35 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
   } catch {
     throw new ApiError(0, 'network', null);
   }
+  if (res.ok) return res;
   const data = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   if (res.status === 401) {
     onUnauthorized();
     throw new ApiError(401, 'unauthorized', data);
   }
-  if (!res.ok) throw new ApiError(res.status, typeof data?.code === 'string' ? data.code : 'error', data);
-  return data as T;
+  throw new ApiError(res.status, typeof data?.code === 'string' ? data.code : 'error', data);
+}
+
+/** The same /api/v1 every client uses, answered in JSON. */
+export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const res = await call(method, path, body, headers);
+  return (await res.json().catch(() => null)) as T;
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) => api<T>('POST', path, body, headers);
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
+
+/** A file of the API (a report as CSV): fetched with the token, then saved through a Blob link, since a plain link cannot send the Authorization header. */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const res = await call('GET', path);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

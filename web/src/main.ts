@@ -22,15 +22,16 @@ const ROUTES: Route[] = [
   { pattern: /^\/desk\/new(?:\?after=([0-9a-f-]{36}))?$/, roles: ['uor'], load: async () => (await import('./pages/desk.js')).newRequestPage },
   { pattern: /^\/requests\/([0-9a-f-]{36})$/, roles: ['uor'], load: async () => (await import('./pages/desk.js')).requestPage },
   { pattern: /^\/map$/, roles: ['national', 'uor', 'admin'], load: async () => (await import('./pages/map.js')).mapPage },
+  { pattern: /^\/reports$/, roles: ['national', 'uor', 'admin'], load: async () => (await import('./pages/reports.js')).reportsPage },
   { pattern: /^\/search$/, roles: ['national', 'uor'], load: async () => (await import('./pages/map.js')).searchPage },
 ];
 
 const HOME: Record<Claims['role'], string> = { shelter_manager: '/beds', uor: '/desk', national: '/map', admin: '/map' };
 const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
   shelter_manager: [['/beds', 'nav.beds']],
-  uor: [['/desk', 'nav.desk'], ['/map', 'nav.map'], ['/search', 'nav.search']],
-  national: [['/map', 'nav.map'], ['/search', 'nav.search']],
-  admin: [['/map', 'nav.map']],
+  uor: [['/desk', 'nav.desk'], ['/map', 'nav.map'], ['/search', 'nav.search'], ['/reports', 'nav.reports']],
+  national: [['/map', 'nav.map'], ['/search', 'nav.search'], ['/reports', 'nav.reports']],
+  admin: [['/map', 'nav.map'], ['/reports', 'nav.reports']],
 };
 
 let stop: (() => void) | void;

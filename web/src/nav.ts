@@ -1,5 +1,5 @@
 import { ApiError } from './api.js';
-import { t } from './i18n.js';
+import { type MessageKey, t } from './i18n.js';
 
 /** Moves to a page route (after `#`); the same route again redraws it. */
 export function go(path: string): void {
@@ -13,6 +13,9 @@ export function errorText(e: unknown): string {
     if (e.status === 0) return t('error.network');
     if (e.status === 404) return t('error.notFound');
     if (e.status === 403) return t('error.forbidden');
+    // a code the pages explain in words (`error.code.discharge_date_in_future`), its details filled in
+    const key = `error.code.${e.code}` as MessageKey;
+    if (t(key) !== key) return t(key, Object.fromEntries(Object.entries(e.body ?? {}).filter((kv): kv is [string, string | number] => typeof kv[1] === 'string' || typeof kv[1] === 'number')));
     return t('error.generic', { code: e.code });
   }
   return t('error.generic', { code: 'client' });

@@ -1,9 +1,20 @@
 import { checks, field, h, select } from './dom.js';
 import { label, t } from './i18n.js';
-import { EXPLOITATION, GENDERS, NEEDS, type Person, type Preferences, PROTECTION, type Region, type Safety, STAGES } from './types.js';
+import { EXPLOITATION, GENDERS, LEGAL_STATUSES, NEEDS, type Person, type Preferences, PROTECTION, type Region, type Safety, SERVICES, STAGES } from './types.js';
 
 const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
+
+/** "3 f, 14 m, 7": each child's age with an optional f/m (no letter: not stated). */
+export function parseChildren(v: string): { age: number; sex?: 'female' | 'male' }[] {
+  return list(v).map((x) => {
+    const m = /^(\d{1,2})\s*([fm])?$/i.exec(x);
+    if (!m) return { age: Number.NaN };
+    const sex = m[2]?.toLowerCase();
+    return { age: Number(m[1]), ...(sex ? { sex: sex === 'f' ? 'female' : 'male' } : {}) };
+  });
+}
+const childText = (c: { age: number; sex?: string }) => `${c.age}${c.sex === 'female' ? ' f' : c.sex === 'male' ? ' m' : ''}`;
 
 /** The profile, safety and preference fields of a request (also a capacity search), with short help. */
 export function profileFields(regions: Region[], ownRegion?: string): HTMLElement {
@@ -19,8 +30,12 @@ export function profileFields(regions: Region[], ownRegion?: string): HTMLElemen
       h('legend', {}, t('form.section.person')),
       field(t('form.gender'), select('gender', GENDERS.map((g) => [g, label('gender', g)]), 'female')),
       field(t('form.age'), input('age', 'number', { min: 0, max: 110, required: true, inputmode: 'numeric' }), t('form.age.help')),
-      field(t('form.children'), input('children', 'text', { inputmode: 'numeric', pattern: '^[0-9, ]*$' }), t('form.children.help')),
+      field(t('form.children'), input('children', 'text', { pattern: '^[0-9fmFM, ]*$', autocomplete: 'off' }), t('form.children.help')),
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'pregnant' }), ` ${t('form.pregnant')}`),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'wheelchair', 'aria-describedby': 'wheelchair-help' }), ` ${t('form.wheelchair')}`),
+      h('small', { class: 'help', id: 'wheelchair-help' }, t('form.wheelchair.help')),
+      field(t('form.legalStatus'), select('legalStatus', [['', t('form.notStated')], ...LEGAL_STATUSES.map((x): [string, string] => [x, label('legal', x)])], ''), t('form.legalStatus.help')),
+      field(t('form.nationality'), input('nationality', 'text', { maxlength: 2, pattern: '^[A-Za-z]{2}$', autocomplete: 'off', autocapitalize: 'characters' }), t('form.nationality.help')),
       field(t('form.languages'), input('languages', 'text', { autocomplete: 'off' }), t('form.languages.help')),
       checks(t('form.exploitation'), 'exploitation', EXPLOITATION.map((x) => [x, label('exploitation', x)])),
       checks(t('form.needs'), 'needs', NEEDS.map((x) => [x, label('need', x)])),
@@ -44,6 +59,10 @@ export function profileFields(regions: Region[], ownRegion?: string): HTMLElemen
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'crossRegion', checked: true }), ` ${t('form.crossRegion')}`),
       field(t('form.maxDistanceKm'), input('maxDistanceKm', 'number', { min: 1, max: 2000, inputmode: 'numeric' }), t('form.maxDistanceKm.help')),
       field(t('form.nearProvince'), select('nearProvinceCode', [['', t('form.none')], ...provinces], ''), t('form.nearProvince.help')),
+      checks(t('form.services'), 'services', SERVICES.map((x) => [x, label('service', x)])),
+      h('small', { class: 'help' }, t('form.services.help')),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'lgbtSafe', 'aria-describedby': 'lgbtSafe-help' }), ` ${t('form.lgbtSafe')}`),
+      h('small', { class: 'help', id: 'lgbtSafe-help' }, t('form.lgbtSafe.help')),
     ),
   );
 }
@@ -58,8 +77,11 @@ export function readProfile(form: HTMLFormElement): Record<string, unknown> {
     person: {
       gender: str('gender'),
       age: Number(str('age')),
-      children: list(str('children')).map((a) => ({ age: Number(a) })),
+      children: parseChildren(str('children')),
       pregnant: d.get('pregnant') !== null,
+      ...(d.get('wheelchair') !== null ? { wheelchair: true } : {}),
+      ...(str('legalStatus') ? { legalStatus: str('legalStatus') } : {}),
+      ...(str('nationality').trim() ? { nationality: str('nationality').trim().toUpperCase() } : {}),
       languages: list(str('languages')).map((x) => x.toLowerCase()),
       exploitation: d.getAll('exploitation').map(String),
       needs: d.getAll('needs').map(String),
@@ -77,6 +99,8 @@ export function readProfile(form: HTMLFormElement): Record<string, unknown> {
       crossRegion: d.get('crossRegion') !== null,
       ...(maxDistanceKm !== undefined ? { maxDistanceKm } : {}),
       ...(str('nearProvinceCode') ? { nearProvinceCode: str('nearProvinceCode') } : {}),
+      ...(d.getAll('services').length ? { services: d.getAll('services').map(String) } : {}),
+      ...(d.get('lgbtSafe') !== null ? { lgbtSafe: true } : {}),
     },
   };
 }
@@ -100,8 +124,11 @@ export function fillProfile(form: HTMLFormElement, r: { person: Person | null; p
   if (p) {
     set('gender', p.gender);
     set('age', String(p.age));
-    set('children', p.children.map((c) => c.age).join(', '));
+    set('children', p.children.map(childText).join(', '));
     tick('pregnant', p.pregnant ? ['on'] : []);
+    tick('wheelchair', p.wheelchair ? ['on'] : []);
+    set('legalStatus', p.legalStatus ?? '');
+    set('nationality', p.nationality ?? '');
     set('languages', p.languages.join(', '));
     tick('exploitation', p.exploitation);
     tick('needs', p.needs);
@@ -118,5 +145,7 @@ export function fillProfile(form: HTMLFormElement, r: { person: Person | null; p
     tick('crossRegion', r.preferences.crossRegion ? ['on'] : []);
     set('maxDistanceKm', r.preferences.maxDistanceKm ? String(r.preferences.maxDistanceKm) : '');
     set('nearProvinceCode', r.preferences.nearProvinceCode ?? '');
+    tick('services', r.preferences.services ?? []);
+    tick('lgbtSafe', r.preferences.lgbtSafe ? ['on'] : []);
   }
 }

@@ -31,10 +31,14 @@ export interface Facility {
   address?: string | null;
   addressHidden?: boolean;
   intakeNote?: string | null;
+  services?: string[];
+  wheelchairAccessible?: boolean;
+  lgbtSafe?: boolean;
+  onCallPhone?: string | null;
 }
 export interface CaseSummary {
   caseCode: string;
-  person: Person;
+  person: Person | null;
   protectionLevel: string;
   stage: string;
   urgency: string;
@@ -42,11 +46,14 @@ export interface CaseSummary {
 export interface Person {
   gender: string;
   age: number;
-  children: { age: number }[];
+  children: { age: number; sex?: string }[];
   pregnant: boolean;
   languages: string[];
   exploitation: string[];
   needs: string[];
+  legalStatus?: string | null;
+  nationality?: string | null;
+  wheelchair?: boolean;
 }
 export interface Proposal {
   id: string;
@@ -71,6 +78,8 @@ export interface Preferences {
   crossRegion: boolean;
   maxDistanceKm?: number | null;
   nearProvinceCode?: string | null;
+  services?: string[];
+  lgbtSafe?: boolean;
 }
 export interface PlacementRequest extends RequestSummary {
   person: Person | null;
@@ -79,6 +88,7 @@ export interface PlacementRequest extends RequestSummary {
   safety: Safety;
   preferences: Preferences;
   regionCode: string;
+  referralChannel?: string | null;
   proposals: Proposal[];
 }
 export interface ScoreLine {
@@ -126,8 +136,12 @@ export interface Capacity {
   rows: CapacityRow[];
 }
 // the codes come from the service's own list (a pure module, bundled in): a new type or kind shows up here too
-export { EXPLOITATION_TYPES as EXPLOITATION, FACILITY_TYPES, GENDERS, PLACE_KINDS, STAGES, SUPPORTS as NEEDS } from '../../src/matching/matching.types.js';
+export { EXPLOITATION_TYPES as EXPLOITATION, FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PLACE_KINDS, SERVICES, STAGES, SUPPORTS as NEEDS } from '../../src/matching/matching.types.js';
 export const PROTECTION = ['high', 'medium', 'low'];
 export const URGENCIES = ['immediate', 'within_24h', 'planned'];
-export const DECLINE_REASONS = ['no_capacity', 'profile_not_suitable', 'safety', 'other'];
-export const DISCHARGE_REASONS = ['completed', 'transferred', 'left', 'assisted_return', 'other'];
+// the API's lists (src/proposals/proposal.entity.ts, src/placements/placement.entity.ts: entity modules, not bundled)
+export const DECLINE_REASONS = ['no_longer_free', 'profile_not_suitable', 'safety_risk', 'group_composition', 'staff_capacity', 'other'];
+export const DECLINE_NOTE_MAX = 300;
+// src/placement-requests/placement-request.entity.ts
+export const REFERRAL_CHANNELS = ['helpline', 'street_unit', 'social_services', 'reception_centre', 'territorial_commission', 'law_enforcement', 'health_services', 'lawyer', 'labour_union', 'self', 'other'];
+export const DISCHARGE_REASONS = ['completed', 'transferred', 'left', 'assisted_return', 'safety_relocation', 'rule_breach', 'other_network', 'other'];

@@ -3,7 +3,7 @@ import { type Child, field, h, notice, put, select } from '../dom.js';
 import { ago, label, t, time } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText, go } from '../nav.js';
-import { DECLINE_REASONS, DISCHARGE_REASONS, type Availability, type Facility, type Freshness, type Proposal } from '../types.js';
+import { DECLINE_NOTE_MAX, DECLINE_REASONS, DISCHARGE_REASONS, type Availability, type Facility, type Freshness, type Proposal } from '../types.js';
 
 type Counted = 'occupied' | 'outOfService';
 const COUNTED: Counted[] = ['occupied', 'outOfService'];
@@ -199,14 +199,18 @@ function caseSummary(p: Proposal): HTMLElement | null {
   const c = p.case;
   if (!c) return null;
   const person = c.person;
+  // the profile is erased after the retention period: the case code and its frame stay
+  if (!person) return h('dl', { class: 'case' }, h('dt', {}, t('proposal.case')), h('dd', {}, t('proposal.erased')));
   const list = (xs: string[], prefix: string) => (xs.length ? xs.map((x) => (prefix ? label(prefix, x) : x)).join(', ') : '—');
   return h(
     'dl',
     { class: 'case' },
     h('dt', {}, t('proposal.case')),
     h('dd', {}, t('proposal.person', { gender: label('gender', person.gender), age: person.age })),
-    h('dd', {}, person.children.length ? t('proposal.children', { ages: person.children.map((x) => x.age).join(', ') }) : t('proposal.noChildren')),
+    h('dd', {}, person.children.length ? t('proposal.children', { ages: person.children.map((x) => `${x.age}${x.sex === 'female' ? ' f' : x.sex === 'male' ? ' m' : ''}`).join(', ') }) : t('proposal.noChildren')),
     person.pregnant ? h('dd', {}, t('proposal.pregnant')) : null,
+    person.wheelchair ? h('dd', {}, t('form.wheelchair')) : null,
+    person.legalStatus ? h('dd', {}, `${t('form.legalStatus')}: ${label('legal', person.legalStatus)}`) : null,
     h('dt', {}, t('proposal.languages')),
     h('dd', {}, list(person.languages, '')),
     h('dt', {}, t('proposal.exploitation')),
@@ -240,7 +244,9 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
   };
   const declineForm = () => {
     const reason = select('reason', DECLINE_REASONS.map((r) => [r, label('decline', r)]));
-    put(actions, field(t('proposal.declineReason'), reason), h('button', { type: 'button', class: 'btn btn-danger', 'data-act': 'decline-confirm', onclick: () => void act(`/proposals/${p.id}/decline`, { reason: reason.value }, 'proposal.declined') }, t('proposal.declineConfirm')), h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')));
+    const note = h('textarea', { name: 'note', rows: 2, maxlength: DECLINE_NOTE_MAX });
+    const body = () => ({ reason: reason.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
+    put(actions, field(t('proposal.declineReason'), reason), field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX })), h('button', { type: 'button', class: 'btn btn-danger', 'data-act': 'decline-confirm', onclick: () => void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined') }, t('proposal.declineConfirm')), h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')));
   };
   const dischargeForm = () => {
     const reason = select('reason', DISCHARGE_REASONS.map((r) => [r, label('discharge', r)]));
@@ -309,11 +315,27 @@ export const bedsPage: Page = async (root, _params, claims) => {
   return () => (stopTick(), window.clearInterval(poll));
 };
 
+/** What a referring office asks before a call: services, step-free access, LGBT+-safe, and the 24 h on-call number where the API gives it. */
+export function facilityFacts(f: Facility): HTMLElement {
+  const yesNo = (v: boolean | undefined) => (v === undefined ? '—' : t(v ? 'facility.yes' : 'facility.no'));
+  return h(
+    'dl',
+    { class: 'facts', 'data-facts': f.id },
+    f.onCallPhone ? [h('dt', {}, t('facility.onCall')), h('dd', {}, h('a', { href: `tel:${f.onCallPhone}`, class: 'tel', 'data-oncall': '' }, f.onCallPhone), ' ', h('small', { class: 'help' }, t('facility.onCall.help')))] : null,
+    h('dt', {}, t('facility.services')),
+    h('dd', {}, f.services?.length ? f.services.map((x) => label('service', x)).join(', ') : '—'),
+    h('dt', {}, t('facility.wheelchair')),
+    h('dd', { 'data-wheelchair': '' }, yesNo(f.wheelchairAccessible)),
+    h('dt', {}, t('facility.lgbtSafe')),
+    h('dd', { 'data-lgbt': '' }, yesNo(f.lgbtSafe)),
+  );
+}
+
 /** The page of one facility (e-mail links about its availability): its board for its managers, read-only for others. */
 export const facilityPage: Page = async (root, [id], claims) => {
   const f = await get<Facility>(`/facilities/${id}`);
   const editable = claims.role === 'shelter_manager' || claims.role === 'admin';
-  put(root, h('h1', {}, f.name ?? t('facility.title')), h('p', {}, h('a', { href: '#/beds' }, t('nav.beds'))), facilityCard(f, editable));
+  put(root, h('h1', {}, f.name ?? t('facility.title')), h('p', {}, h('a', { href: '#/beds' }, t('nav.beds'))), facilityCard(f, editable), facilityFacts(f));
 };
 
 /** The page of one proposal (e-mail links): the facility decides here; a UOR goes to its request. */

@@ -4,8 +4,8 @@ import { dateTime, label, t } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText, go } from '../nav.js';
 import { fillProfile, invalidFields, profileFields, readProfile } from '../profile-form.js';
-import { type Candidates, type Candidate, type Facility, type PlacementRequest, type Proposal, type Region, type RequestSummary, URGENCIES } from '../types.js';
-import { freshnessBadge, holdText, tickCountdowns } from './beds.js';
+import { type Candidates, type Candidate, type Facility, type PlacementRequest, type Proposal, type Region, type RequestSummary, REFERRAL_CHANNELS, URGENCIES } from '../types.js';
+import { facilityFacts, freshnessBadge, holdText, tickCountdowns } from './beds.js';
 
 export const deskPage: Page = async (root) => {
   const { items } = await get<{ items: RequestSummary[] }>('/placement-requests?limit=100');
@@ -41,6 +41,7 @@ export const newRequestPage: Page = async (root, [after], claims) => {
   const idempotencyKey = crypto.randomUUID();
   const caseCode = h('input', { name: 'caseCode', required: true, pattern: '^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$', autocomplete: 'off' });
   const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
+  const referral = select('referralChannel', [['', t('form.notStated')], ...REFERRAL_CHANNELS.map((x): [string, string] => [x, label('referral', x)])], '');
   const form: HTMLFormElement = h(
     'form',
     {
@@ -51,6 +52,7 @@ export const newRequestPage: Page = async (root, [after], claims) => {
         const body = {
           caseCode: caseCode.value.trim(),
           urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value,
+          ...(referral.value ? { referralChannel: referral.value } : {}),
           ...readProfile(form),
           ...(note.value.trim() ? { note: note.value.trim() } : {}),
           ...(previousPlacementId ? { previousPlacementId } : {}),
@@ -65,6 +67,7 @@ export const newRequestPage: Page = async (root, [after], claims) => {
     },
     field(t('form.caseCode'), caseCode, t('form.caseCode.help')),
     field(t('form.urgency'), select('urgency', URGENCIES.map((u) => [u, label('urgency', u)]), 'immediate')),
+    field(t('form.referralChannel'), referral, t('form.referralChannel.help')),
     profileFields(regions, claims.region),
     field(t('form.note'), note, t('form.note.help')),
     status,
@@ -73,6 +76,7 @@ export const newRequestPage: Page = async (root, [after], claims) => {
   if (previous) {
     fillProfile(form, previous);
     caseCode.value = previous.caseCode;
+    referral.value = previous.referralChannel ?? '';
     (form.elements.namedItem('stage') as HTMLSelectElement).value = 'second_reception';
     (form.elements.namedItem('urgency') as HTMLSelectElement).value = 'planned';
   }
@@ -159,6 +163,7 @@ export const requestPage: Page = async (root, [id]) => {
                 h('p', { class: 'meta' }, label('kind', p.placeKind)),
                 p.status === 'pending' || p.status === 'accepted' ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt)) : null,
                 f?.address ? h('div', { class: 'secret' }, h('h3', {}, t('proposal.secretAddress')), h('p', { class: 'address' }, f.address), h('small', { class: 'help' }, t('proposal.secretAddressHelp'))) : null,
+                f ? facilityFacts(f) : null,
                 p.status === 'pending' || p.status === 'accepted' ? h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'withdraw', onclick: () => void withdraw(p) }, t('proposal.withdraw')) : null,
                 active.has(p.id) ? h('a', { class: 'btn btn-outline', 'data-act': 'transfer', href: `#/desk/new?after=${request.id}` }, t('request.transfer')) : null,
               );
