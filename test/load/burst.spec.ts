@@ -1,4 +1,4 @@
-import { replay } from '../../src/availability/place-events.js';
+import { expectConsistent } from '../support/consistency.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -169,16 +169,7 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
   it('afterwards: free places, live holds, proposals and the replayed events agree everywhere', async () => {
     expect(statuses.length).toBeGreaterThanOrEqual(CALLERS * 12);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
-    const places = await t.sql<{ facility_id: string; kind: string; total: number; occupied: number; out_of_service: number; held: number }>(
-      `SELECT p.facility_id, p.kind, p.total, p.occupied, p.out_of_service,
-              (SELECT count(*)::int FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) AS held
-         FROM facility_place p`,
-    );
-    for (const p of places) {
-      expect(p.total - p.occupied - p.out_of_service - p.held).toBeGreaterThanOrEqual(0);
-      const events = await t.sql<{ kind: string; delta: never; type: string }>(`SELECT kind, delta, type FROM availability_event WHERE facility_id = $1 ORDER BY id`, [p.facility_id]);
-      expect(replay(events).get(p.kind)).toEqual({ total: p.total, occupied: p.occupied, outOfService: p.out_of_service, held: p.held });
-    }
+    await expectConsistent(t.dbUrl);
     // each live hold belongs to exactly one live proposal, and each live proposal has its hold
     const [orphans] = await t.sql<{ holds: number; proposals: number }>(
       `SELECT (SELECT count(*)::int FROM place_hold h WHERE h.released_at IS NULL AND NOT EXISTS

@@ -3,45 +3,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { replay } from '../../src/availability/place-events.js';
 import { ensureDatabase } from '../../src/database/embedded-postgres.js';
 import { runMigrations } from '../../src/database/migrate.js';
 import { startPgServer, type PgServer } from '../../src/database/pg-server.js';
+import { expectConsistent, sqlOn } from '../support/consistency.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** What a client may be answered while the database fails under it: never a 500. */
 const ALLOWED = [200, 201, 409, 503];
-
-async function sqlOn<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
-
-/** Free places, live holds, live proposals and the replayed events agree for every place. */
-async function expectConsistent(url: string) {
-  const places = await sqlOn<{ facility_id: string; kind: string; total: number; occupied: number; out_of_service: number; held: number }>(
-    url,
-    `SELECT p.facility_id, p.kind, p.total, p.occupied, p.out_of_service,
-            (SELECT count(*)::int FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) AS held
-       FROM facility_place p`,
-  );
-  for (const p of places) {
-    const events = await sqlOn<{ kind: string; delta: never; type: string }>(url, `SELECT kind, delta, type FROM availability_event WHERE facility_id = $1 ORDER BY id`, [p.facility_id]);
-    expect(replay(events).get(p.kind)).toEqual({ total: p.total, occupied: p.occupied, outOfService: p.out_of_service, held: p.held });
-  }
-  const [orphans] = await sqlOn<{ n: number }>(
-    url,
-    `SELECT count(*)::int AS n FROM proposal p WHERE p.status IN ('pending','accepted') AND NOT EXISTS
-       (SELECT 1 FROM place_hold h WHERE h.id = p.hold_id AND h.released_at IS NULL)`,
-  );
-  expect(orphans.n).toBe(0);
-}
 
 describe('connections terminated under load (pg_terminate_backend)', () => {
   let t: TestApp;
