@@ -33,7 +33,7 @@ export class HoldsService {
   async hold(actor: Actor, facilityId: string, kind: PlaceKind, referenceId: string | null = null, tx?: Tx, ttlHours = this.config.holdTtlHours): Promise<HoldRow> {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
-    const r = await this.repo.holdAtomically(tx ?? this.tx.reader, { facilityId, kind, referenceId, now, expiresAt, actorSub: actor.sub, actorRole: actor.role });
+    const r = await this.repo.holdAtomically(this.tx.manager(tx), { facilityId, kind, referenceId, now, expiresAt, actorSub: actor.sub, actorRole: actor.role });
     if (r.outcome === 'no_kind') throw conflict('no_free_place', `the facility has no ${kind} places`);
     if (r.outcome !== 'held' || !r.holdId) throw conflict('no_free_place', `no free ${kind} place left`, { facilityId, kind });
     return { id: r.holdId, facilityId, kind, referenceId, expiresAt };
@@ -41,7 +41,7 @@ export class HoldsService {
 
   /** Frees a live hold; false when it was no longer live. */
   release(actor: Actor, holdId: string, reason: 'released' | 'declined' | 'expired' | 'withdrawn' | 'cancelled', tx?: Tx): Promise<boolean> {
-    return this.repo.releaseAtomically(tx ?? this.tx.reader, holdId, reason, this.clock.now(), actor.sub, actor.role, { reason });
+    return this.repo.releaseAtomically(this.tx.manager(tx), holdId, reason, this.clock.now(), actor.sub, actor.role, { reason });
   }
 
   /** Admission: the held place becomes occupied, in one step. */
@@ -81,7 +81,7 @@ export class HoldsService {
 
   /** When each hold expires, and whether it is still live. */
   expiries(holdIds: string[], tx?: Tx) {
-    return this.repo.expiriesOf(tx ?? this.tx.reader, holdIds);
+    return this.repo.expiriesOf(this.tx.manager(tx), holdIds);
   }
 
   /** A fresh TTL from now, e.g. once a proposal is accepted and the person travels. */

@@ -71,11 +71,6 @@ export class Transactions implements OnModuleInit {
     return this.manager(tx).getRepository(entity);
   }
 
-  /** Outside any transaction, for plain reads: the ambient transaction when there is one. */
-  get reader(): Tx {
-    return this.manager();
-  }
-
   async ping(): Promise<void> {
     await this.ds.query('SELECT 1');
   }

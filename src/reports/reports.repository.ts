@@ -112,7 +112,7 @@ export class ReportsRepository {
     // byEvent: the total is per event too
     const sets = byEvent ? `(${groups}), (event)` : `(${groups}), ()`;
     const totalFlag = byEvent ? `GROUPING(${dims.slice(1).map(column).join(', ')}) > 0` : `GROUPING(${groups}) > 0`;
-    return (await this.tx.reader.query(
+    return (await this.tx.manager().query(
       `SELECT ${cols.join(', ')}, ${totalFlag} AS "_total", ${measures}
        FROM report_fact WHERE ${where.join(' AND ')}
        GROUP BY GROUPING SETS (${sets})
@@ -154,7 +154,7 @@ export class ReportsRepository {
     }
     const column: Record<string, string> = { regionCode: 'region_code', facilityType: 'facility_type', kind: 'kind', facilityId: 'facility_id' };
     const groups = dims.map((d) => column[d]).join(', ');
-    return (await this.tx.reader.query(
+    return (await this.tx.manager().query(
       `WITH ch AS (${source})
        SELECT ${dims.map((d) => `${column[d]}${d === 'facilityId' ? '::text' : ''} AS "${d}"`).join(', ')}, GROUPING(${groups}) > 0 AS "_total",
               sum(available)::bigint AS "bedNightsAvailable",
