@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { loadSolver, solveAssignmentWith, type AssignmentInput, type AssignmentResult } from '../src/assignment/index.js';
+import { loadSolver, solveAssignmentWith, type AssignmentInput, type AssignmentResult } from '../src/cores/assignment/index.js';
 import { defaults } from '../config/defaults.js';
-import { aFacility, aRequest } from '../src/matching/core/test-factories.js';
-import { EXPLOITATION_TYPES, FACILITY_TYPES, PROTECTION_LEVELS, type FacilitySnapshot, type MatchRequest } from '../src/matching/matching.types.js';
+import { aFacility, aRequest } from '../test/support/core-factories.js';
+import { EXPLOITATION_TYPES, FACILITY_TYPES, PROTECTION_LEVELS, type FacilitySnapshot, type MatchRequest } from '../src/domain/types.js';
 import { PROVINCES } from '../src/regions/regions.data.js';
 import type { BenchContext } from './run.js';
 import { log } from './support/log.js';

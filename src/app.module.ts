@@ -5,7 +5,7 @@ import { AvailabilityModule } from './availability/availability.module.js';
 import { CapacityModule } from './capacity/capacity.module.js';
 import { MatchingModule } from './matching/matching.module.js';
 import { ScheduleModule } from '@nestjs/schedule';
-import { PlacementsModule } from './placements/placements.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -39,7 +39,7 @@ export class AppModule {
         CapacityModule,
         MatchingModule,
         NotificationsModule,
-        PlacementsModule,
+        LifecycleModule,
         JobsModule,
         ReportsModule,
         ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),

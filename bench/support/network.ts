@@ -10,9 +10,9 @@ import type {
   ProtectionLevel,
   Stage,
   Support,
-} from '../../src/matching/matching.types.js';
-import type { CreatePlacementRequestDto } from '../../src/placement-requests/dto/placement-request.dto.js';
-import type { Urgency } from '../../src/placement-requests/placement-request.entity.js';
+} from '../../src/domain/types.js';
+import type { CreatePlacementRequestDto } from '../../src/lifecycle/requests/dto/placement-request.dto.js';
+import type { Urgency } from '../../src/lifecycle/requests/placement-request.entity.js';
 import { PROVINCES, type ProvinceSeed } from '../../src/regions/regions.data.js';
 
 // ───────────────────────────── seeded randomness ─────────────────────────────

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
-import type { PlaceKind } from '../matching/matching.types.js';
+import type { PlaceKind } from '../domain/types.js';
 import { AvailabilityEventEntity } from './availability.entity.js';
 
 export type AvailabilityEventType =

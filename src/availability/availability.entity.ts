@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { PlaceKind } from '../matching/matching.types.js';
+import type { PlaceKind } from '../domain/types.js';
 
 @Entity('place_hold')
 export class PlaceHoldEntity {

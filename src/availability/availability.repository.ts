@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions.repository.js';
-import type { PlaceKind } from '../matching/matching.types.js';
+import type { PlaceKind } from '../domain/types.js';
 import type { PlaceRecord } from '../facilities/facility.record.js';
 
 export interface HoldRow {

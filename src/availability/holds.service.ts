@@ -4,7 +4,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { conflict, unprocessable } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
-import type { PlaceKind } from '../matching/matching.types.js';
+import type { PlaceKind } from '../domain/types.js';
 import { AvailabilityEventsRepository, type AvailabilityEventType } from './availability-events.repository.js';
 import { AvailabilityRepository, type HoldRow } from './availability.repository.js';
 import { deltaOf, numbersOf } from './place-events.js';

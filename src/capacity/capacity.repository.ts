@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../database/transactions.repository.js';
-import type { FacilityType, PlaceKind } from '../matching/matching.types.js';
+import type { FacilityType, PlaceKind } from '../domain/types.js';
 
 export interface CapacityFilter {
   regionCode?: string;

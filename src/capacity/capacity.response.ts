@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { FACILITY_TYPES, PLACE_KINDS } from '../matching/matching.types.js';
+import { FACILITY_TYPES, PLACE_KINDS } from '../domain/types.js';
 
 export class CapacityRowDto {
   @ApiProperty() regionCode: string;

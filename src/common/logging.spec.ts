@@ -68,8 +68,8 @@ describe('AppLogger', () => {
 
   it('pretty: one readable line', () => {
     const { logger, lines } = capture('log', 'pretty');
-    logger.warn('answered 503 catalogue_busy', 'Errors');
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}\[Errors\] answered 503 catalogue_busy$/);
+    logger.warn('answered 503 service_busy', 'Errors');
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}\[Errors\] answered 503 service_busy$/);
   });
 });
 

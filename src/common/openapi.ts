@@ -25,6 +25,7 @@ const COMMON: Record<number, { codes: string[]; when: (op: Operation) => boolean
   415: { codes: ['unsupported_media_type'], when: (op) => !!op.requestBody },
   429: { codes: ['too_many_requests'], when: () => true },
   500: { codes: ['internal_error'], when: () => true },
+  503: { codes: ['service_busy', 'database_unavailable'], when: () => true },
 };
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {

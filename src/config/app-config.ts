@@ -1,5 +1,5 @@
 import { defaults } from '../../config/defaults.js';
-import type { MatchingWeights } from '../matching/matching.types.js';
+import type { MatchingWeights } from '../domain/types.js';
 
 /** The one typed configuration object. Built from config/defaults.json and the environment. */
 export interface AppConfig {

@@ -11,7 +11,7 @@ import {
   SUPPORTS,
   type FacilityType,
   type ProtectionLevel,
-} from '../matching/matching.types.js';
+} from '../domain/types.js';
 import { DEMO_FACILITIES, DEMO_USERS, type DemoFacility } from './demo-network.data.js';
 
 /** Local reference: province sigla -> [ISTAT region code, capital lat, capital lon]. */

@@ -22,7 +22,7 @@ import type {
   ProtectionLevel,
   Service,
   Support,
-} from '../matching/matching.types.js';
+} from '../domain/types.js';
 
 export interface DemoFacility {
   /** stable slug, prefixed by the lower-case province sigla, e.g. 'ge-casa-levante' */

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { badRequest } from '../common/errors/domain-error.js';
 import { flatten } from '../common/validation.js';
-import type { GeoPoint, PlaceKind } from '../matching/matching.types.js';
+import type { GeoPoint, PlaceKind } from '../domain/types.js';
 import { CreateFacilityDto } from './dto/create-facility.dto.js';
 import type { UpdateFacilityDto } from './dto/update-facility.dto.js';
 import type { FacilityRecord } from './facility.record.js';

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import { AddressCipher } from '../common/crypto/address-cipher.js';
 import { DomainError, unprocessable } from '../common/errors/domain-error.js';
 import { Transactions } from '../database/transactions.repository.js';
-import type { GeoPoint } from '../matching/matching.types.js';
+import type { GeoPoint } from '../domain/types.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { CreateFacilityDto } from './dto/create-facility.dto.js';
 import type { UpdateFacilityDto } from './dto/update-facility.dto.js';

@@ -1,5 +1,5 @@
 import { unprocessable } from '../common/errors/domain-error.js';
-import type { FacilityType, GeoPoint, PlaceKind, ProtectionLevel } from '../matching/matching.types.js';
+import type { FacilityType, GeoPoint, PlaceKind, ProtectionLevel } from '../domain/types.js';
 
 export const DEFAULT_PROTECTION: Record<FacilityType, ProtectionLevel> = {
   casa_di_fuga: 'high',

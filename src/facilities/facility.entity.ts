@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ExploitationType, FacilityType, Gender, LegalStatus, PlaceKind, ProtectionLevel, Service, Support } from '../matching/matching.types.js';
+import type { ExploitationType, FacilityType, Gender, LegalStatus, PlaceKind, ProtectionLevel, Service, Support } from '../domain/types.js';
 
 @Entity('facility')
 export class FacilityEntity {

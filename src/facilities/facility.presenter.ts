@@ -1,4 +1,4 @@
-import type { Freshness, GeoPoint } from '../matching/matching.types.js';
+import type { Freshness, GeoPoint } from '../domain/types.js';
 import type { FacilityAccess } from './facility.visibility.js';
 import { FacilityRecord, freeOf } from './facility.record.js';
 

@@ -1,4 +1,4 @@
-import type { PlaceKind } from '../matching/matching.types.js';
+import type { PlaceKind } from '../domain/types.js';
 import type { FacilityEntity } from './facility.entity.js';
 
 /** Places of one kind with the live holds counted in. */

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { PlacementsModule } from '../placements/placements.module.js';
+import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { JobsScheduler } from './jobs.scheduler.js';
 import { JobsService } from './jobs.service.js';
 import { RemindersRepository } from './reminders.repository.js';
 
 @Module({
-  imports: [PlacementsModule],
+  imports: [LifecycleModule],
   providers: [JobRunsRepository, RemindersRepository, JobsService, JobsScheduler],
   exports: [JobsService],
 })

@@ -6,7 +6,7 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { OutboxDispatcher } from '../notifications/outbox-dispatcher.service.js';
 import { RecipientsRepository } from '../notifications/recipients.repository.js';
 import { pagePath } from '../notifications/templates.js';
-import { ProposalDecisionsService } from '../proposals/proposal-decisions.service.js';
+import { ProposalDecisionsService } from '../lifecycle/proposals/proposal-decisions.service.js';
 import { metrics } from '../metrics/metrics.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { RemindersRepository } from './reminders.repository.js';

@@ -1,5 +1,5 @@
 import { PROVINCES, REGIONS } from '../regions/regions.data.js';
-import { EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PLACE_KINDS, PROTECTION_LEVELS, SERVICES, STAGES, SUPPORTS } from './matching.types.js';
+import { EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PLACE_KINDS, PROTECTION_LEVELS, SERVICES, STAGES, SUPPORTS } from '../domain/types.js';
 
 /** Language codes are free (validated) input: the pool keeps at most this many of them. */
 const MAX_POOLED = 5_000;

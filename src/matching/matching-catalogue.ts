@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { freshnessOf } from '../availability/freshness.js';
+import { freshnessOf } from '../domain/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { metrics } from '../metrics/metrics.js';
 import { type CatalogueReader, type HeldCount, type LiveState, MatchingRepository, type SnapshotRow } from './matching.repository.js';
-import { packNetwork, type PackedNetwork } from './core/index.js';
-import type { FacilitySnapshot } from './matching.types.js';
+import { packNetwork, type PackedNetwork } from '../cores/matching/index.js';
+import type { FacilitySnapshot } from '../domain/types.js';
 import { toSnapshot } from './snapshot.mapper.js';
 
 /** The whole network at one catalogue version: places net of occupied and out of service, not of holds. */

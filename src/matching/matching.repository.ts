@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
-import type { FacilityType, Gender, LegalStatus, PlaceKind, ProtectionLevel, ExploitationType, Service, Support } from './matching.types.js';
+import type { FacilityType, Gender, LegalStatus, PlaceKind, ProtectionLevel, ExploitationType, Service, Support } from '../domain/types.js';
 
 export interface SnapshotRow {
   id: string;

@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
-import { freshnessOf } from '../availability/freshness.js';
+import { freshnessOf } from '../domain/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Tx } from '../database/transactions.repository.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { canonical, canonicalAll } from './canonical.js';
-import { checkHardConstraints, type HardConstraintResult, rankPacked, withChildSexes } from './core/index.js';
+import { checkHardConstraints, type HardConstraintResult, rankPacked, withChildSexes } from '../cores/matching/index.js';
 import type { MatchProfileDto } from './dto/match-profile.dto.js';
 import { MatchingCatalogue } from './matching-catalogue.js';
 import { MatchingRepository } from './matching.repository.js';
-import type { FacilitySnapshot, MatchRequest, MatchResult } from './matching.types.js';
+import type { FacilitySnapshot, MatchRequest, MatchResult } from '../domain/types.js';
 import { toSnapshot } from './snapshot.mapper.js';
 import { ReportFactsService } from '../reports/report-facts.service.js';
 

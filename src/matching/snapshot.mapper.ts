@@ -1,6 +1,6 @@
 import { canonical, canonicalAll } from './canonical.js';
 import type { SnapshotRow } from './matching.repository.js';
-import type { FacilitySnapshot, Freshness } from './matching.types.js';
+import type { FacilitySnapshot, Freshness } from '../domain/types.js';
 
 /**
  * A database row as the core sees it. Every array and object is copied on purpose and every code

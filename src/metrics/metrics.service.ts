@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { notFound, unauthorized } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { OutboxAdminService } from '../notifications/outbox-admin.service.js';
-import { PROPOSAL_STATUSES } from '../proposals/proposal.entity.js';
+import { PROPOSAL_STATUSES } from '../lifecycle/proposals/proposal.entity.js';
 import { gauges, registry } from './metrics.js';
 import { MetricsRepository } from './metrics.repository.js';
 

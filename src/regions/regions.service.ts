@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { notFound, unprocessable } from '../common/errors/domain-error.js';
-import type { GeoPoint } from '../matching/matching.types.js';
+import type { GeoPoint } from '../domain/types.js';
 import { ProvinceEntity } from './region.entity.js';
 import { RegionsRepository } from './regions.repository.js';
 

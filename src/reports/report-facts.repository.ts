@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions.repository.js';
-import type { PersonProfile } from '../matching/matching.types.js';
+import type { PersonProfile } from '../domain/types.js';
 import type { Fact } from './report-facts.js';
 
 /** What a fact needs to know about a request: read in the event's transaction, never copied whole. */

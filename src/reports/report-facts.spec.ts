@@ -1,5 +1,5 @@
 import { ageBand, commonestExclusion, hoursBetween, personDims } from './report-facts.js';
-import type { PersonProfile } from '../matching/matching.types.js';
+import type { PersonProfile } from '../domain/types.js';
 
 const person = (o: Partial<PersonProfile> & Record<string, unknown> = {}) =>
   ({ gender: 'female', age: 24, children: [], pregnant: false, languages: [], exploitation: ['sexual'], needs: [], ...o }) as PersonProfile;

@@ -1,4 +1,4 @@
-import type { PersonProfile } from '../matching/matching.types.js';
+import type { PersonProfile } from '../domain/types.js';
 
 /** The lifecycle events reports count (the `event` column of report_fact). */
 export const FACT_EVENTS = [

@@ -1,5 +1,5 @@
-import { ProposalDecisionsService } from '../../src/proposals/proposal-decisions.service.js';
-import { dayOf } from '../../src/placements/discharge-date.js';
+import { ProposalDecisionsService } from '../../src/lifecycle/proposals/proposal-decisions.service.js';
+import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 

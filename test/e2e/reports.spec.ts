@@ -1,6 +1,6 @@
 import { JobsService } from '../../src/jobs/jobs.service.js';
-import { ProposalDecisionsService } from '../../src/proposals/proposal-decisions.service.js';
-import { DECLINE_REASONS } from '../../src/proposals/proposal.entity.js';
+import { ProposalDecisionsService } from '../../src/lifecycle/proposals/proposal-decisions.service.js';
+import { DECLINE_REASONS } from '../../src/lifecycle/proposals/proposal.entity.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { aFacility, aRequest, principals, type RequestOverrides } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';

@@ -5,11 +5,11 @@ import { HoldsService, SYSTEM } from '../../src/availability/holds.service.js';
 import type { Principal } from '../../src/auth/principal.js';
 import type { CreateFacilityDto } from '../../src/facilities/dto/create-facility.dto.js';
 import { FacilitiesService } from '../../src/facilities/facilities.service.js';
-import { rankCandidates } from '../../src/matching/core/index.js';
+import { rankCandidates } from '../../src/cores/matching/index.js';
 import type { MatchProfileDto } from '../../src/matching/dto/match-profile.dto.js';
 import { MatchingRepository } from '../../src/matching/matching.repository.js';
 import { MatchingService } from '../../src/matching/matching.service.js';
-import { CHILD_SEXES, EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PROTECTION_LEVELS, SERVICES, STAGES, SUPPORTS } from '../../src/matching/matching.types.js';
+import { CHILD_SEXES, EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PROTECTION_LEVELS, SERVICES, STAGES, SUPPORTS } from '../../src/domain/types.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const PROVINCES = ['GE', 'SP', 'SV', 'IM', 'LU', 'FI', 'PI', 'MI', 'BS', 'TO', 'RM', 'NA', 'PA', 'BO', 'VE'];

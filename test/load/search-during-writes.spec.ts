@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Principal } from '../../src/auth/principal.js';
 import { FacilitiesService } from '../../src/facilities/facilities.service.js';
-import { rankCandidates } from '../../src/matching/core/index.js';
+import { rankCandidates } from '../../src/cores/matching/index.js';
 import { MatchingRepository } from '../../src/matching/matching.repository.js';
 import { MatchingService } from '../../src/matching/matching.service.js';
-import type { FacilitySnapshot, MatchRequest, MatchResult } from '../../src/matching/matching.types.js';
+import type { FacilitySnapshot, MatchRequest, MatchResult } from '../../src/domain/types.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../src/auth/principal.js';
 import type { CreateFacilityDto } from '../../src/facilities/dto/create-facility.dto.js';
-import type { CreatePlacementRequestDto } from '../../src/placement-requests/dto/placement-request.dto.js';
+import type { CreatePlacementRequestDto } from '../../src/lifecycle/requests/dto/placement-request.dto.js';
 
 let n = 0;
 

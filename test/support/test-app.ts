@@ -8,7 +8,8 @@ import { adapter, configure } from '../../src/app.factory.js';
 import { AppModule } from '../../src/app.module.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { TokenService } from '../../src/auth/token.service.js';
-import { CLOCK, FakeClock } from '../../src/common/clock.js';
+import { CLOCK } from '../../src/common/clock.js';
+import { FakeClock } from './fake-clock.js';
 import { AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createTestDatabase } from './databases.js';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FRESHNESS, PlaceViewDto } from '../../facilities/dto/facility.response.js';
-import { PLACE_KINDS } from '../../matching/matching.types.js';
+import { PLACE_KINDS } from '../../domain/types.js';
 
 export class AvailabilityDto {
   @ApiProperty({ format: 'uuid' }) facilityId: string;

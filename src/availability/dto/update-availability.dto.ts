@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
-import { PLACE_KINDS, type PlaceKind } from '../../matching/matching.types.js';
+import { PLACE_KINDS, type PlaceKind } from '../../domain/types.js';
 
 export class PlaceNumbersDto {
   @ApiProperty({ enum: PLACE_KINDS, example: 'adult' }) @IsIn(PLACE_KINDS) kind: PlaceKind;

@@ -35,7 +35,7 @@ import {
   type Service,
   SUPPORTS,
   type Support,
-} from '../../matching/matching.types.js';
+} from '../../domain/types.js';
 
 export const LANGUAGE_CODE = /^([a-z]{2}|pcm)$/;
 /** E.164: a plus, the country code (39 for Italy) and the number, digits only. */

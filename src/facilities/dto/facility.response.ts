@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PLACE_KINDS, PROTECTION_LEVELS, SERVICES } from '../../matching/matching.types.js';
+import { FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PLACE_KINDS, PROTECTION_LEVELS, SERVICES } from '../../domain/types.js';
 import { LocationDto } from './create-facility.dto.js';
 
 /** Response shapes of facilities (documentation only: the presenter builds the objects). */

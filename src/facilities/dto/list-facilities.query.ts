@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ToBoolean, ToInt } from '../../common/dto-helpers.js';
-import { FACILITY_TYPES, type FacilityType, PLACE_KINDS, type PlaceKind } from '../../matching/matching.types.js';
+import { FACILITY_TYPES, type FacilityType, PLACE_KINDS, type PlaceKind } from '../../domain/types.js';
 
 export class ListFacilitiesQuery {
   @ApiPropertyOptional({ example: '07' }) @IsOptional() @Matches(/^[0-9]{2}$/) regionCode?: string;

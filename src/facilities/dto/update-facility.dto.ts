@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested, IsObject } from 'class-validator';
-import { EXPLOITATION_TYPES, type ExploitationType, FACILITY_TYPES, type FacilityType, LEGAL_STATUSES, type LegalStatus, PROTECTION_LEVELS, type ProtectionLevel, SERVICES, type Service, SUPPORTS, type Support } from '../../matching/matching.types.js';
+import { EXPLOITATION_TYPES, type ExploitationType, FACILITY_TYPES, type FacilityType, LEGAL_STATUSES, type LegalStatus, PROTECTION_LEVELS, type ProtectionLevel, SERVICES, type Service, SUPPORTS, type Support } from '../../domain/types.js';
 import { OptionalNotNull } from '../../common/dto-helpers.js';
 import { AcceptsDto, E164, LANGUAGE_CODE, LocationDto } from './create-facility.dto.js';
 

@@ -32,7 +32,7 @@ import {
   type Stage,
   SUPPORTS,
   type Support,
-} from '../matching.types.js';
+} from '../../domain/types.js';
 
 export class ChildDto {
   @ApiProperty({ example: 3 }) @IsInt() @Min(0) @Max(17) age: number;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { FACILITY_TYPES, PLACE_KINDS } from '../matching.types.js';
+import { FACILITY_TYPES, PLACE_KINDS } from '../../domain/types.js';
 
 export class BreakdownItemDto {
   @ApiProperty({ example: 'language' }) criterion: string;

@@ -1,0 +1,157 @@
+import fc from 'fast-check';
+import { EXCLUSION_REASONS } from '../../domain/types.js';
+import type { FacilitySnapshot, GeoPoint, MatchRequest } from '../../domain/types.js';
+import { checkHardConstraints, firstFailure, primaryReason } from './hard-constraints.js';
+import { rankCandidates } from './rank.js';
+import { arbNetwork, arbRequest } from '../../../test/support/core-arbitraries.js';
+import { TEST_WEIGHTS } from '../../../test/support/core-factories.js';
+
+// Independent re-statement of the rules (deliberately not calling the core).
+function km(a: GeoPoint, b: GeoPoint): number {
+  const r = Math.PI / 180;
+  const x = Math.sin(((b.lat - a.lat) * r) / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(((b.lon - a.lon) * r) / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.sqrt(x));
+}
+const level = (l: string): number => ['low', 'medium', 'high'].indexOf(l);
+
+/** The kind the person may take here, or null, by the contract's own words. */
+function admissibleKind(req: MatchRequest, f: FacilitySnapshot): string | null {
+  const p = req.person;
+  const free = (kind: string, minCap = -1) => f.places.some((x) => x.kind === kind && x.free > 0 && (x.childCapacity ?? 0) >= minCap);
+  if (p.children.length > 0) return free('mother_child', p.children.length) ? 'mother_child' : null;
+  if (p.age < 18) return free('minor') ? 'minor' : null;
+  if (free('adult')) return 'adult';
+  return free('mother_child') ? 'mother_child' : null;
+}
+
+function violations(req: MatchRequest, f: FacilitySnapshot, kindUsed: string | null): string[] {
+  const p = req.person;
+  const d = km(f.point, req.origin.point);
+  const v: string[] = [];
+  // her own tags are in her current house (a transfer): they never shut her out of it
+  if (f.id !== req.currentFacilityId && f.conflictTags.some((t) => req.safety.conflictTags.includes(t))) v.push('conflict');
+  if (req.safety.excludedProvinces.includes(f.provinceCode) || req.safety.excludedRegions.includes(f.regionCode)) v.push('area');
+  if (req.safety.minDistanceKm && d < req.safety.minDistanceKm) v.push('too close');
+  if (req.preferences.maxDistanceKm != null && d > req.preferences.maxDistanceKm) v.push('too far');
+  if (!req.preferences.crossRegion && f.regionCode !== req.regionCode) v.push('region');
+  if (!f.accepts.genders.includes(p.gender)) v.push('gender');
+  if (p.age < 18 ? !f.accepts.minors : !f.accepts.adults) v.push('age');
+  if (p.children.length > 0 && !f.accepts.children) v.push('children');
+  const limit = f.accepts.boysUpToAge;
+  if (limit != null && p.children.some((c) => c.sex === 'male' && c.age > limit)) v.push('boy too old');
+  if (p.legalStatus && f.legalStatusesAccepted.length > 0 && !f.legalStatusesAccepted.includes(p.legalStatus)) v.push('legal status');
+  if (p.wheelchair && !f.wheelchairAccessible) v.push('wheelchair');
+  if (level(f.protectionLevel) < level(req.protectionLevel)) v.push('protection');
+  if ([...p.needs, ...(p.pregnant ? ['pregnancy'] : [])].some((n) => !f.supports.includes(n as never))) v.push('needs');
+  if (!f.acceptingNewGuests) v.push('paused');
+  const kind = admissibleKind(req, f);
+  if (kind === null) v.push('no place');
+  else if (kindUsed !== null && kindUsed !== kind) v.push(`wrong kind ${kindUsed}, expected ${kind}`);
+  return v;
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+const rank = (r: string): number => EXCLUSION_REASONS.indexOf(r as never);
+const RUNS = { numRuns: 200 };
+
+describe('rankCandidates properties', () => {
+  it('(a) candidates violate no hard constraint, and every admissible facility is a candidate', () => {
+    let runsWithSeveral = 0; // guards against generators drifting into "everything excluded"
+    fc.assert(
+      fc.property(arbRequest, arbNetwork, (req, network) => {
+        const { candidates } = rankCandidates(req, network, TEST_WEIGHTS);
+        if (candidates.length > 1) runsWithSeveral++;
+        const byId = new Map(network.map((f) => [f.id, f]));
+        for (const c of candidates) expect(violations(req, byId.get(c.facilityId)!, c.placeKind)).toEqual([]);
+        const admissible = network.filter((f) => violations(req, f, null).length === 0).map((f) => f.id);
+        expect(candidates.map((c) => c.facilityId).sort()).toEqual(admissible.sort());
+      }),
+      RUNS,
+    );
+    expect(runsWithSeveral).toBeGreaterThan(RUNS.numRuns / 10);
+  });
+
+  it('(b) breakdown points sum to the score, 0 <= score <= 100, points within [0, max]', () => {
+    fc.assert(
+      fc.property(arbRequest, arbNetwork, (req, network) => {
+        for (const c of rankCandidates(req, network, TEST_WEIGHTS).candidates) {
+          expect(round2(c.breakdown.reduce((s, b) => s + b.points, 0))).toBe(c.score);
+          expect(c.score).toBeGreaterThanOrEqual(0);
+          expect(c.score).toBeLessThanOrEqual(100);
+          for (const b of c.breakdown) expect(b.points >= 0 && b.points <= b.max).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('(c) the ranking does not depend on the input order, and is sorted by the tie-break keys', () => {
+    const fresh = { fresh: 0, stale: 1, unknown: 2 };
+    const arb = arbNetwork.chain((n) => fc.tuple(fc.constant(n), fc.shuffledSubarray(n, { minLength: n.length, maxLength: n.length })));
+    fc.assert(
+      fc.property(arbRequest, arb, (req, [network, shuffled]) => {
+        const a = rankCandidates(req, network, TEST_WEIGHTS);
+        expect(rankCandidates(req, shuffled, TEST_WEIGHTS)).toEqual(a);
+        for (let i = 1; i < a.candidates.length; i++) {
+          const [x, y] = [a.candidates[i - 1], a.candidates[i]];
+          const [kx, ky] = [x, y].map((c) => [-c.score, fresh[c.freshness], c.distanceKm]);
+          const cmp = kx.findIndex((k, j) => k !== ky[j]);
+          if (cmp >= 0) expect(kx[cmp]).toBeLessThan(ky[cmp]);
+          else expect(x.facilityId < y.facilityId).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('(d) candidates + excluded counts = facilities; excluded sorted, positive, known reasons', () => {
+    fc.assert(
+      fc.property(arbRequest, arbNetwork, (req, network) => {
+        const { candidates, excluded } = rankCandidates(req, network, TEST_WEIGHTS);
+        expect(candidates.length + excluded.reduce((s, e) => s + e.count, 0)).toBe(network.length);
+        for (let i = 0; i < excluded.length; i++) {
+          expect(excluded[i].count).toBeGreaterThan(0);
+          expect(EXCLUSION_REASONS).toContain(excluded[i].reason);
+          const [p, e] = [excluded[i - 1], excluded[i]];
+          if (p) expect(p.count > e.count || (p.count === e.count && rank(p.reason) < rank(e.reason))).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('(e) each facility is excluded under the primary reason of checkHardConstraints, which firstFailure finds alone', () => {
+    let excludedSeen = 0;
+    fc.assert(
+      fc.property(arbRequest, arbNetwork, (req, network) => {
+        const expected = new Map<string, number>();
+        for (const f of network) {
+          const full = checkHardConstraints(req, f);
+          const primary = full.ok ? null : primaryReason(full.reasons);
+          expect(firstFailure(req, f)).toBe(primary);
+          if (primary) expected.set(primary, (expected.get(primary) ?? 0) + 1);
+        }
+        const { excluded } = rankCandidates(req, network, TEST_WEIGHTS);
+        expect(new Map(excluded.map((e) => [e.reason, e.count]))).toEqual(expected);
+        excludedSeen += excluded.length;
+      }),
+      RUNS,
+    );
+    expect(excludedSeen).toBeGreaterThan(RUNS.numRuns);
+  });
+
+  it('(f) with a limit, the first `limit` candidates of the full ranking, breakdowns included', () => {
+    let cut = 0;
+    fc.assert(
+      fc.property(arbRequest, arbNetwork, fc.oneof({ arbitrary: fc.integer({ min: 1, max: 3 }), weight: 4 }, fc.integer({ min: -1, max: 8 }), fc.double({ min: -1, max: 8 })), (req, network, limit) => {
+        const all = rankCandidates(req, network, TEST_WEIGHTS);
+        const limited = rankCandidates(req, network, TEST_WEIGHTS, { limit });
+        expect(limited).toEqual({ candidates: all.candidates.slice(0, Math.max(0, limit)), excluded: all.excluded });
+        if (all.candidates.length > limited.candidates.length && limited.candidates.length > 0) cut++;
+      }),
+      RUNS,
+    );
+    expect(cut).toBeGreaterThan(RUNS.numRuns / 10);
+  });
+});
+

@@ -1,0 +1,120 @@
+import {
+  Candidate,
+  EXCLUSION_REASONS,
+  ExclusionReason,
+  FacilitySnapshot,
+  Freshness,
+  MatchingWeights,
+  MatchRequest,
+  MatchResult,
+} from '../../domain/types.js';
+import { haversineKm } from './geo.js';
+import { firstFailureOf } from './hard-constraints.js';
+import { placeFor } from './place-kind.js';
+import { factsOf, RequestFacts } from './request-facts.js';
+import { scoreOf, scoreWith } from './scoring.js';
+
+export const FRESHNESS_ORDER: Record<Freshness, number> = { fresh: 0, stale: 1, unknown: 2 };
+
+export const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+/** Plain code-unit comparison: locale-independent, so the order is the same on every server. */
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Score desc, then fresher data, then nearer (as displayed), then id: a total order. */
+export function compareCandidates(a: Candidate, b: Candidate): number {
+  return (
+    b.score - a.score ||
+    FRESHNESS_ORDER[a.freshness] - FRESHNESS_ORDER[b.freshness] ||
+    a.distanceKm - b.distanceKm ||
+    compareIds(a.facilityId, b.facilityId)
+  );
+}
+
+export interface RankOptions {
+  /** keep only the best `limit` candidates; excluded counts are unaffected */
+  limit?: number;
+}
+
+export function rankCandidates(
+  req: MatchRequest,
+  facilities: readonly FacilitySnapshot[],
+  weights: MatchingWeights,
+  opts: RankOptions = {},
+): MatchResult {
+  const q = factsOf(req);
+  const tally = new Tally(q, weights, opts.limit);
+  for (const f of facilities) {
+    // the first failing rule is the primary reason (the rules run in precedence order)
+    const reason = firstFailureOf(q, f);
+    if (reason === null) tally.admit(f);
+    else tally.exclude(reason);
+  }
+  return tally.result();
+}
+
+interface Ranked {
+  candidate: Candidate;
+  facility: FacilitySnapshot;
+}
+
+/**
+ * Excluded counts and the best candidates as facilities are judged; shared by rankCandidates and
+ * rankPacked. With a limit it keeps only the best `limit` so far (the order is total, so they are
+ * the first `limit` of a full sort) and writes the breakdown of those alone.
+ */
+export class Tally {
+  private readonly counts = new Map<ExclusionReason, number>();
+  /** sorted best first */
+  private readonly best: Ranked[] = [];
+  private readonly keep: number;
+
+  constructor(
+    private readonly q: RequestFacts,
+    private readonly weights: MatchingWeights,
+    limit?: number,
+  ) {
+    // as Array.prototype.slice reads an end: fractions truncated, NaN as 0
+    this.keep = limit == null ? Number.POSITIVE_INFINITY : Math.max(0, Math.trunc(limit) || 0);
+  }
+
+  exclude(reason: ExclusionReason, count = 1): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + count);
+  }
+
+  /** A facility that passes every hard constraint. */
+  admit(f: FacilitySnapshot): void {
+    const placeKind = placeFor(this.q.placeKinds, this.q.children, f)!.kind;
+    const candidate: Candidate = {
+      facilityId: f.id,
+      placeKind,
+      distanceKm: round1(haversineKm(f.point, this.q.req.origin.point)),
+      freshness: f.freshness,
+      score: scoreOf(this.q, f, placeKind, this.weights),
+      breakdown: [],
+    };
+    const best = this.best;
+    if (best.length >= this.keep && (this.keep === 0 || compareCandidates(candidate, best[best.length - 1].candidate) >= 0)) return;
+    // binary search for the first kept candidate that ranks after this one
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareCandidates(best[mid].candidate, candidate) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, { candidate, facility: f });
+    if (best.length > this.keep) best.pop();
+  }
+
+  result(): MatchResult {
+    const candidates = this.best.map(({ candidate, facility }) => ({
+      ...candidate,
+      breakdown: scoreWith(this.q, facility, candidate.placeKind, this.weights).breakdown,
+    }));
+    const excluded = [...this.counts.entries()]
+      .map(([reason, count]) => ({ reason, count }))
+      .sort((a, b) => b.count - a.count || EXCLUSION_REASONS.indexOf(a.reason) - EXCLUSION_REASONS.indexOf(b.reason));
+    return { candidates, excluded };
+  }
+}

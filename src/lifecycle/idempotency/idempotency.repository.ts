@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../../database/transactions.repository.js';
+
+export type Claim = { fresh: true } | { fresh: false; resourceId: string | null; bodyHash: string };
+
+@Injectable()
+export class IdempotencyRepository {
+  /**
+   * Claims (caller, scope, key) in the caller's transaction. A concurrent retry blocks on the
+   * primary key until the first commits, then sees its row: one of them creates, the other replays.
+   */
+  async claim(tx: Tx, callerSub: string, scope: string, key: string, bodyHash: string, now: Date): Promise<Claim> {
+    const inserted = await tx.query(
+      `INSERT INTO idempotency_key (caller_sub, scope, key, body_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING key`,
+      [callerSub, scope, key, bodyHash, now],
+    );
+    if (inserted.length) return { fresh: true };
+    const [row] = await tx.query(
+      `SELECT resource_id AS "resourceId", body_hash AS "bodyHash" FROM idempotency_key WHERE caller_sub = $1 AND scope = $2 AND key = $3`,
+      [callerSub, scope, key],
+    );
+    return { fresh: false, resourceId: row.resourceId, bodyHash: row.bodyHash };
+  }
+
+  async complete(tx: Tx, callerSub: string, scope: string, key: string, resourceId: string): Promise<void> {
+    await tx.query(`UPDATE idempotency_key SET resource_id = $4 WHERE caller_sub = $1 AND scope = $2 AND key = $3`, [callerSub, scope, key, resourceId]);
+  }
+}

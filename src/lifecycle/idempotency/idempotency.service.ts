@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../../auth/principal.js';
+import { CLOCK, type Clock } from '../../common/clock.js';
+import { badRequest, unprocessable } from '../../common/errors/domain-error.js';
+import type { Tx } from '../../database/transactions.repository.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
+
+const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+/** JSON with sorted keys: the same body sent with its fields in another order is the same body. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v ?? null);
+}
+
+/** Idempotency-Key for creating POSTs: per caller, per scope; a retry replays the first outcome. */
+@Injectable()
+export class IdempotencyService {
+  constructor(
+    private readonly repo: IdempotencyRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Runs `create` once per key inside `tx` and returns the id it created, or, on a retry, the id
+   * the first call created (`replayed: true`). Without a key, simply runs `create`.
+   */
+  async once(tx: Tx, p: Principal, scope: string, key: string | undefined, body: unknown, create: () => Promise<string>): Promise<{ id: string; replayed: boolean }> {
+    if (key === undefined) return { id: await create(), replayed: false };
+    if (!KEY.test(key)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 8-128 characters of letters, digits, _ . : -');
+    const hash = createHash('sha256').update(canonical(body)).digest('hex');
+    const claim = await this.repo.claim(tx, p.sub, scope, key, hash, this.clock.now());
+    if (!claim.fresh) {
+      if (claim.bodyHash !== hash) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used with another body');
+      if (!claim.resourceId) throw unprocessable('idempotency_key_reused', 'the first call with this Idempotency-Key did not complete');
+      return { id: claim.resourceId, replayed: true };
+    }
+    const id = await create();
+    await this.repo.complete(tx, p.sub, scope, key, id);
+    return { id, replayed: false };
+  }
+}

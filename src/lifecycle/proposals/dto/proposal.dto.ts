@@ -1,0 +1,27 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ToInt } from '../../../common/dto-helpers.js';
+import { DISCHARGE_REASONS, type DischargeReason } from '../../placements/placement.entity.js';
+import { DECLINE_NOTE_MAX, DECLINE_REASONS, type DeclineReason, PROPOSAL_STATUSES, type ProposalStatus } from '../proposal.entity.js';
+
+export class CreateProposalDto {
+  @ApiProperty({ example: '3f0c1e9a-8a53-4f63-9a8e-0d1c2b3a4f5e' }) @IsUUID() facilityId: string;
+}
+
+export class DeclineDto {
+  @ApiProperty({ enum: DECLINE_REASONS, example: 'group_composition' }) @IsIn(DECLINE_REASONS) reason: DeclineReason;
+  @ApiPropertyOptional({ example: 'in casa ora ci sono due ragazze della stessa rete di origine', maxLength: DECLINE_NOTE_MAX, description: 'staff-to-staff, never a profile; never in e-mails or logs' })
+  @IsOptional() @IsString() @MaxLength(DECLINE_NOTE_MAX) note?: string;
+}
+
+export class ListProposalsQuery {
+  @ApiPropertyOptional({ enum: PROPOSAL_STATUSES }) @IsOptional() @IsIn(PROPOSAL_STATUSES) status?: ProposalStatus;
+  @ApiPropertyOptional({ default: 50 }) @IsOptional() @ToInt() @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100000) offset?: number;
+}
+
+export class DischargeDto {
+  @ApiProperty({ enum: DISCHARGE_REASONS, example: 'completed' }) @IsIn(DISCHARGE_REASONS) reason: DischargeReason;
+  @ApiProperty({ example: '2026-12-01', description: 'the day the person left (Italian calendar day): not in the future, not before the admission' })
+  @IsDateString({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a calendar day, YYYY-MM-DD' }) date: string;
+}

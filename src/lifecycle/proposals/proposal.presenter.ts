@@ -1,0 +1,21 @@
+import type { PlacementRequestEntity } from '../requests/placement-request.entity.js';
+import { presentCaseForFacility } from '../requests/request.presenter.js';
+import type { ProposalEntity } from './proposal.entity.js';
+
+export function presentProposal(p: ProposalEntity, hold: { expiresAt: Date; live: boolean } | undefined, forFacility?: PlacementRequestEntity) {
+  return {
+    id: p.id,
+    requestId: p.requestId,
+    facilityId: p.facilityId,
+    status: p.status,
+    placeKind: p.placeKind,
+    holdExpiresAt: hold?.live ? hold.expiresAt.toISOString() : null,
+    createdAt: p.createdAt.toISOString(),
+    decidedAt: p.decidedAt?.toISOString() ?? null,
+    declineReason: p.declineReason,
+    // staff-to-staff: the deciding facility and the requesting UOR read it, nobody is mailed it
+    declineNote: p.declineNote,
+    placementId: p.placementId,
+    ...(forFacility ? { case: presentCaseForFacility(forFacility) } : {}),
+  };
+}

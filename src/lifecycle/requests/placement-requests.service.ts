@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../../audit/audit.service.js';
+import type { Principal } from '../../auth/principal.js';
+import { HoldsService } from '../../availability/holds.service.js';
+import { CLOCK, type Clock } from '../../common/clock.js';
+import { conflict, notFound, unprocessable } from '../../common/errors/domain-error.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { Transactions, type Tx } from '../../database/transactions.repository.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import type { MatchProfileDto } from '../../matching/dto/match-profile.dto.js';
+import { MatchingService } from '../../matching/matching.service.js';
+import { pagePath } from '../../notifications/templates.js';
+import { NotificationsService } from '../../notifications/notifications.service.js';
+import { RecipientsRepository } from '../../notifications/recipients.repository.js';
+import { withChildSexes } from '../../cores/matching/index.js';
+import type { MatchRequest } from '../../domain/types.js';
+import { PlacementsRepository } from '../placements/placements.repository.js';
+import { ProposalsRepository } from '../proposals/proposals.repository.js';
+import type { CreatePlacementRequestDto, ListRequestsQuery, UpdatePlacementRequestDto } from './dto/placement-request.dto.js';
+import type { PlacementRequestEntity } from './placement-request.entity.js';
+import { PlacementRequestsRepository } from './placement-requests.repository.js';
+import { presentRequest } from './request.presenter.js';
+import { ReportFactsService } from '../../reports/report-facts.service.js';
+import { commonestExclusion } from '../../reports/report-facts.js';
+
+@Injectable()
+export class PlacementRequestsService {
+  constructor(
+    private readonly repo: PlacementRequestsRepository,
+    private readonly proposals: ProposalsRepository,
+    private readonly placements: PlacementsRepository,
+    private readonly holds: HoldsService,
+    private readonly matching: MatchingService,
+    private readonly idempotency: IdempotencyService,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly notifications: NotificationsService,
+    private readonly recipients: RecipientsRepository,
+    private readonly facts: ReportFactsService,
+  ) {}
+
+  async create(p: Principal, dto: CreatePlacementRequestDto, idempotencyKey?: string) {
+    // validates provinces and regions before anything is written
+    this.matching.toMatchRequest(dto, p.region);
+    return this.tx.run(async (t) => {
+      const { id, replayed } = await this.idempotency.once(t, p, 'placement-requests', idempotencyKey, dto, async () => {
+        if (dto.previousPlacementId) await this.assertPreviousPlacement(p, dto.previousPlacementId, t);
+        const now = this.clock.now();
+        const id = randomUUID();
+        await this.repo.insert(t, {
+          id,
+          caseCode: dto.caseCode,
+          regionCode: p.region!,
+          status: 'open',
+          profile: withChildSexes(dto.person),
+          note: dto.note ?? null,
+          protectionLevel: dto.protectionLevel,
+          stage: dto.stage,
+          originProvince: dto.origin.provinceCode,
+          safety: dto.safety,
+          preferences: dto.preferences,
+          conflictTags: dto.safety.conflictTags,
+          urgency: dto.urgency,
+          referralChannel: dto.referralChannel ?? null,
+          previousPlacementId: dto.previousPlacementId ?? null,
+          createdBySub: p.sub,
+          createdByEmail: p.email ?? null,
+          createdAt: now,
+          updatedAt: now,
+          closedAt: null,
+          purgedAt: null,
+        });
+        await this.audit.record(t, p, 'request.create', 'placement_request', id);
+        await this.facts.requestCreated(t, id);
+        return id;
+      });
+      // a replay hands the profile out again: audited like a read
+      return { ...(await this.view(p, id, replayed)), replayed };
+    });
+  }
+
+  get(p: Principal, id: string) {
+    return this.view(p, id, true);
+  }
+
+  async list(p: Principal, q: ListRequestsQuery) {
+    const rows = await this.repo.list({ regionCode: p.role === 'admin' ? undefined : p.region, status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+    // a list carries no profile: reading one is a deliberate, audited act
+    return { items: rows.map((r) => ({ id: r.id, caseCode: r.caseCode, status: r.status, urgency: r.urgency, stage: r.stage, createdAt: r.createdAt.toISOString() })) };
+  }
+
+  async update(p: Principal, id: string, dto: UpdatePlacementRequestDto) {
+    return this.tx.run(async (t) => {
+      const r = await this.lockVisible(p, id, t);
+      if (r.status === 'closed' || r.status === 'cancelled') throw conflict('request_closed', `the request is ${r.status}`);
+      const safety = dto.safety ?? r.safety;
+      const patch: Partial<PlacementRequestEntity> = { updatedAt: this.clock.now() };
+      if (dto.protectionLevel) patch.protectionLevel = dto.protectionLevel;
+      if (dto.stage) patch.stage = dto.stage;
+      if (dto.urgency) patch.urgency = dto.urgency;
+      if (dto.note !== undefined) patch.note = dto.note;
+      if (dto.preferences) patch.preferences = dto.preferences;
+      if (dto.safety) Object.assign(patch, { safety, conflictTags: safety.conflictTags });
+      this.matching.toMatchRequest(this.profileOf({ ...r, ...patch } as PlacementRequestEntity));
+      await this.repo.update(t, id, patch);
+      // which constraints changed, never their values
+      await this.audit.record(t, p, 'request.update_constraints', 'placement_request', id, { fields: Object.keys(dto) });
+      return this.view(p, id, true);
+    });
+  }
+
+  async cancel(p: Principal, id: string) {
+    const unmet = await this.unmetReason(p, id);
+    return this.tx.run(async (t) => {
+      const r = await this.lockVisible(p, id, t);
+      if (r.status === 'placed' || r.status === 'closed' || r.status === 'cancelled') throw conflict('request_not_cancellable', `a ${r.status} request cannot be cancelled`);
+      const now = this.clock.now();
+      for (const live of await this.proposals.findLiveForRequest(t, id)) {
+        if (live.holdId) await this.holds.release(p, live.holdId, 'cancelled', t);
+        await this.proposals.update(t, live.id, { status: 'withdrawn', decidedAt: now, decidedBySub: p.sub });
+        // the facility stops keeping the place for her: it is told
+        const to = [await this.recipients.facilityContact(t, live.facilityId)];
+        await this.notifications.notify(t, { event: 'proposal_withdrawn', to, reference: r.caseCode, path: pagePath.proposal(live.id) });
+        await this.facts.proposalClosed(t, live, 'withdrawn');
+      }
+      await this.facts.closedUnplaced(t, id, unmet);
+      await this.repo.update(t, id, { status: 'cancelled', closedAt: now, updatedAt: now });
+      await this.audit.record(t, p, 'request.cancel', 'placement_request', id);
+      return this.view(p, id, true);
+    });
+  }
+
+  async candidates(p: Principal, id: string, limit?: number) {
+    const r = await this.findVisible(p, id);
+    if (!r.profile) throw conflict('request_purged', 'the profile of this request was purged');
+    const { result, snapshots } = await this.matching.rank(await this.toMatchLive(r), limit ?? this.config.matching.defaultLimit, r.id);
+    if (!result.candidates.length) await this.facts.searchWithoutCandidates(r.regionCode, r.urgency, result.excluded);
+    return {
+      requestId: r.id,
+      candidates: result.candidates.map((c) => {
+        const f = snapshots.get(c.facilityId)!;
+        return { facilityId: c.facilityId, facilityName: f.name, type: f.type, regionCode: f.regionCode, provinceCode: f.provinceCode, placeKind: c.placeKind, distanceKm: c.distanceKm, freshness: c.freshness, score: c.score, breakdown: c.breakdown };
+      }),
+      excluded: result.excluded,
+    };
+  }
+
+  /** Reports: the commonest exclusion when a search for this request would find nobody now. */
+  private async unmetReason(p: Principal, id: string): Promise<string | null> {
+    const r = await this.findVisible(p, id);
+    if (!r.profile || r.status === 'placed' || r.status === 'closed' || r.status === 'cancelled') return null;
+    const { result } = await this.matching.rank(await this.toMatchLive(r), 1, r.id);
+    return result.candidates.length ? null : commonestExclusion(result.excluded);
+  }
+
+  /** The request as the core sees it (used by proposals to re-check one facility). */
+  toMatch(r: PlacementRequestEntity, currentFacilityId: string | null = null): MatchRequest {
+    return this.matching.toMatchRequest(this.profileOf(r), r.regionCode, currentFacilityId);
+  }
+
+  /** toMatch with, for a transfer, the facility the person still lives in (her own tags never exclude it). */
+  async toMatchLive(r: PlacementRequestEntity, tx?: Tx): Promise<MatchRequest> {
+    return this.toMatch(r, await this.currentFacilityOf(r, tx));
+  }
+
+  /** A transfer's current facility: that of the previous placement while it is active, else null. */
+  async currentFacilityOf(r: Pick<PlacementRequestEntity, 'previousPlacementId'>, tx?: Tx): Promise<string | null> {
+    if (!r.previousPlacementId) return null;
+    const previous = await this.placements.findById(r.previousPlacementId, tx);
+    return previous?.status === 'active' ? previous.facilityId : null;
+  }
+
+  /** 404 unless the caller is a UOR of the request's region or an admin. */
+  async findVisible(p: Principal, id: string, tx?: Tx): Promise<PlacementRequestEntity> {
+    return this.visible(p, await this.repo.findById(id, tx));
+  }
+
+  /** The row locked, read once: the lock's read is the visibility check (a refused caller's rollback frees the lock). */
+  async lockVisible(p: Principal, id: string, t: Tx): Promise<PlacementRequestEntity> {
+    return this.visible(p, await this.repo.lockById(t, id));
+  }
+
+  private visible(p: Principal, r: PlacementRequestEntity | null): PlacementRequestEntity {
+    if (!r || !(p.role === 'admin' || (p.role === 'uor' && p.region === r.regionCode))) throw notFound('placement request');
+    return r;
+  }
+
+  private profileOf(r: PlacementRequestEntity): MatchProfileDto {
+    if (!r.profile) throw conflict('request_purged', 'the profile of this request was purged');
+    return { person: r.profile, protectionLevel: r.protectionLevel, stage: r.stage, origin: { provinceCode: r.originProvince }, safety: r.safety, preferences: r.preferences } as MatchProfileDto;
+  }
+
+  private async assertPreviousPlacement(p: Principal, placementId: string, t: Tx) {
+    const prev = await this.placements.findById(placementId, t);
+    const prevRequest = prev ? await this.repo.findById(prev.requestId, t) : null;
+    if (!prev || !prevRequest || prevRequest.regionCode !== p.region)
+      throw unprocessable('unknown_placement', 'previousPlacementId: no placement of your region with this id', { field: 'previousPlacementId' });
+  }
+
+  private async view(p: Principal, id: string, audit: boolean) {
+    const r = await this.findVisible(p, id);
+    const proposals = await this.proposals.findForRequest(id);
+    const expiries = await this.holds.expiries(proposals.flatMap((x) => (x.holdId ? [x.holdId] : [])));
+    if (audit && r.profile) await this.audit.record(null, p, 'request.read_profile', 'placement_request', id);
+    return presentRequest(r, proposals, expiries);
+  }
+}
