@@ -9,10 +9,10 @@ import { assertKindAccepted, assertPlacesConsistent } from '../facilities/facili
 import { presentPlaces } from '../facilities/facility.presenter.js';
 import type { FacilityRecord } from '../facilities/facility.record.js';
 import { canManageAvailability, facilityAccess } from '../facilities/facility.visibility.js';
-import { AvailabilityEventsRepository, type NewAvailabilityEvent } from './availability-events.repository.js';
+import { AvailabilityEventsRepository, type NewAvailabilityEvent } from '../facilities/place-events.repository.js';
 import { AvailabilityRepository } from './availability.repository.js';
 import type { UpdateAvailabilityDto } from './dto/update-availability.dto.js';
-import { deltaOf, isZero, numbersOf } from './place-events.js';
+import { deltaOf, isZero, numbersOf } from '../facilities/place-events.js';
 
 @Injectable()
 export class AvailabilityService {

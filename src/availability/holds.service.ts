@@ -5,9 +5,9 @@ import { conflict, unprocessable } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../domain/types.js';
-import { AvailabilityEventsRepository, type AvailabilityEventType } from './availability-events.repository.js';
+import { AvailabilityEventsRepository, type AvailabilityEventType } from '../facilities/place-events.repository.js';
 import { AvailabilityRepository, type HoldRow } from './availability.repository.js';
-import { deltaOf, numbersOf } from './place-events.js';
+import { deltaOf, numbersOf } from '../facilities/place-events.js';
 
 export type Actor = Pick<Principal, 'sub' | 'role'>;
 export const SYSTEM: Actor = { sub: 'system', role: 'admin' };

@@ -1,13 +1,14 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { ENTITIES } from './entities.js';
 
 /** One definition of the connection, shared by the service, the CLI and the tests. */
 export function dataSourceOptions(url: string, extra: { poolSize?: number; acquireTimeoutMs?: number; applicationName?: string } = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    // each feature module registers its own entities (TypeOrmModule.forFeature + autoLoadEntities);
+    // the CLI and the tests only migrate, which needs none
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     // schema changes go through migrations/ only

@@ -10,7 +10,7 @@ export class DatabaseModule {
   static forRoot(url: string, db: AppConfig['db']): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url, db), retryAttempts: 2, retryDelay: 500 })],
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url, db), autoLoadEntities: true, retryAttempts: 2, retryDelay: 500 })],
       providers: [Transactions],
       exports: [Transactions],
     };

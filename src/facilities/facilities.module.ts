@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AvailabilityEventEntity } from '../availability/availability.entity.js';
-import { AvailabilityEventsRepository } from '../availability/availability-events.repository.js';
+import { AvailabilityEventEntity, PlaceHoldEntity } from './place-event.entity.js';
+import { AvailabilityEventsRepository } from './place-events.repository.js';
 import { FacilitiesController } from './facilities.controller.js';
 import { FacilitiesRepository } from './facilities.repository.js';
 import { AddressRevealRepository } from './address-reveal.repository.js';
@@ -10,7 +10,7 @@ import { FacilityImportService } from './facility-import.service.js';
 import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FacilityEntity, FacilityPlaceEntity, AvailabilityEventEntity])],
+  imports: [TypeOrmModule.forFeature([FacilityEntity, FacilityPlaceEntity, AvailabilityEventEntity, PlaceHoldEntity])],
   controllers: [FacilitiesController],
   providers: [
     FacilitiesRepository,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
-import { AvailabilityEventsRepository } from '../availability/availability-events.repository.js';
+import { AvailabilityEventsRepository } from './place-events.repository.js';
 import { freshnessOf } from '../domain/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { AddressCipher } from '../common/crypto/address-cipher.js';

@@ -1,5 +1,5 @@
 import { HoldsService, SYSTEM } from '../../src/availability/holds.service.js';
-import { replay } from '../../src/availability/place-events.js';
+import { replay } from '../../src/facilities/place-events.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 

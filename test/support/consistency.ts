@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { replay } from '../../src/availability/place-events.js';
+import { replay } from '../../src/facilities/place-events.js';
 
 /** One query on its own connection (the service's own pool may be down or dropped under the test). */
 export async function sqlOn<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {

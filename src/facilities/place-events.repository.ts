@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../domain/types.js';
-import { AvailabilityEventEntity } from './availability.entity.js';
+import { AvailabilityEventEntity } from './place-event.entity.js';
 
 export type AvailabilityEventType =
   | 'created'

@@ -1,5 +1,5 @@
-import type { PlaceRecord } from '../facilities/facility.record.js';
-import type { PlaceNumbers } from './availability-events.repository.js';
+import type { PlaceRecord } from './facility.record.js';
+import type { PlaceNumbers } from './place-events.repository.js';
 
 export const numbersOf = (p: Pick<PlaceRecord, 'total' | 'occupied' | 'outOfService' | 'held'> | undefined): PlaceNumbers => ({
   total: p?.total ?? 0,
