@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module.js';
 import type { Principal } from '../src/auth/principal.js';
-import { DomainError } from '../src/common/errors/domain-error.js';
+import { DomainError } from '../src/domain/errors.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { FacilitiesService } from '../src/facilities/facilities.service.js';
 import { HoldsService, SYSTEM } from '../src/availability/holds.service.js';

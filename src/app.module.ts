@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AvailabilityModule } from './availability/availability.module.js';
 import { CapacityModule } from './capacity/capacity.module.js';
@@ -47,7 +48,11 @@ export class AppModule {
         MetricsModule,
         DemoModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+      // the guard needs auth's tokens and audit's denial recorder: wired here, so neither module imports the other
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
     };
   }
 }

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
+import type { DenialRecorder } from '../auth/denials.js';
 import type { Principal } from '../auth/principal.js';
 import type { Tx } from '../database/transactions.repository.js';
 import { AuditFilter, AuditRepository } from './audit.repository.js';
 
 /** Records who read or changed what. Details hold ids and codes, never personal data or addresses. */
 @Injectable()
-export class AuditService {
+export class AuditService implements DenialRecorder {
   constructor(
     private readonly repo: AuditRepository,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -22,6 +23,11 @@ export class AuditService {
     outcome = 'ok',
   ): Promise<void> {
     return this.repo.append(tx, { actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details, outcome }, this.clock.now());
+  }
+
+  /** A refusal by role or by the access policy: the route template and the code, outside any transaction. */
+  denied(who: Principal, route: string, code: string): Promise<void> {
+    return this.record(null, who, 'auth.denied', 'route', route, { code }, 'denied');
   }
 
   /** One entry per object, written together (a bulk import). */

@@ -1,29 +1,38 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { forbidden, unauthorized } from '../common/errors/domain-error.js';
+import { forbidden, unauthenticated } from '../domain/errors.js';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorators.js';
+import { DENIALS, routeOf, type DenialRecorder } from './denials.js';
 import type { Principal, Role } from './principal.js';
 import { TokenService } from './token.service.js';
+
+type Req = { headers: Record<string, string | undefined>; user?: Principal; method: string; routeOptions?: { url?: string } };
 
 /** Global: every route needs a valid bearer token unless marked @Public, and a listed role. */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('Auth');
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    @Optional() @Inject(DENIALS) private readonly denials?: DenialRecorder,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: Principal }>();
+    const req = ctx.switchToHttp().getRequest<Req>();
     const header = req.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
-    if (!match) throw unauthorized();
+    if (!match) throw unauthenticated();
     req.user = this.tokens.verify(match[1]);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     // a route without @Roles is a mistake; refuse rather than open it to everyone
-    if (!roles || !roles.includes(req.user.role)) throw forbidden();
+    if (!roles || !roles.includes(req.user.role)) {
+      await this.denials?.denied(req.user, routeOf(req), 'forbidden').catch(() => this.logger.error('could not audit a denial'));
+      throw forbidden();
+    }
     return true;
   }
 }

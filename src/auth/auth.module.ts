@@ -1,11 +1,6 @@
-import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { AuthGuard } from './auth.guard.js';
+import { Module } from '@nestjs/common';
 import { TokenService } from './token.service.js';
 
-@Global()
-@Module({
-  providers: [TokenService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TokenService],
-})
+/** Token verification. The guard itself is registered by the application module, which also wires the audit of denials. */
+@Module({ providers: [TokenService], exports: [TokenService] })
 export class AuthModule {}

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../config/app-config.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError } from '../domain/errors.js';
 import { TokenService } from './token.service.js';
 
 const SECRET = 'x'.repeat(40);
@@ -12,10 +12,10 @@ const refused = (fn: () => unknown) => {
     fn();
   } catch (e) {
     expect(e).toBeInstanceOf(DomainError);
-    expect((e as DomainError).status).toBe(401);
+    expect((e as DomainError).kind).toBe('unauthenticated');
     return;
   }
-  throw new Error('expected a 401');
+  throw new Error('expected a refusal');
 };
 
 describe('TokenService', () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import jwt, { Algorithm } from 'jsonwebtoken';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { unauthorized } from '../common/errors/domain-error.js';
+import { unauthenticated } from '../domain/errors.js';
 import { Principal, ROLES, Role } from './principal.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -20,9 +20,9 @@ export class TokenService {
       if (typeof decoded === 'string') throw new Error('payload');
       claims = decoded;
     } catch {
-      throw unauthorized('the token is invalid or expired');
+      throw unauthenticated('the token is invalid or expired');
     }
-    if (typeof claims.exp !== 'number') throw unauthorized('the token must expire');
+    if (typeof claims.exp !== 'number') throw unauthenticated('the token must expire');
     return toPrincipal(claims);
   }
 
@@ -44,11 +44,11 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function toPrincipal(c: jwt.JwtPayload): Principal {
   const role = c.role as Role;
-  for (const claim of [c.sub, c.email, c.region]) if (typeof claim === 'string' && (CONTROL.test(claim) || claim.length > 256)) throw unauthorized('the token carries malformed claims');
-  if (typeof c.sub !== 'string' || !c.sub || !ROLES.includes(role)) throw unauthorized('the token lacks sub or a known role');
+  for (const claim of [c.sub, c.email, c.region]) if (typeof claim === 'string' && (CONTROL.test(claim) || claim.length > 256)) throw unauthenticated('the token carries malformed claims');
+  if (typeof c.sub !== 'string' || !c.sub || !ROLES.includes(role)) throw unauthenticated('the token lacks sub or a known role');
   const region = typeof c.region === 'string' ? c.region : undefined;
-  if (role === 'uor' && !(region && /^[0-9]{2}$/.test(region))) throw unauthorized('a uor token needs a region');
+  if (role === 'uor' && !(region && /^[0-9]{2}$/.test(region))) throw unauthenticated('a uor token needs a region');
   const facilities = Array.isArray(c.facilities) ? c.facilities : [];
-  if (!facilities.every((f): f is string => typeof f === 'string' && UUID.test(f))) throw unauthorized('facilities must be ids');
+  if (!facilities.every((f): f is string => typeof f === 'string' && UUID.test(f))) throw unauthenticated('facilities must be ids');
   return { sub: c.sub, role, region, facilities: role === 'shelter_manager' ? facilities : [], email: typeof c.email === 'string' ? c.email : undefined };
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { conflict, forbidden, notFound } from '../common/errors/domain-error.js';
+import { conflict, forbidden, notFound } from '../domain/errors.js';
 import { Transactions } from '../database/transactions.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
 import { assertKindAccepted, assertPlacesConsistent } from '../facilities/facility-input.js';

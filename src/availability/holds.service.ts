@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { conflict, unprocessable } from '../common/errors/domain-error.js';
+import { conflict, ruleBroken } from '../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../domain/types.js';
@@ -67,7 +67,7 @@ export class HoldsService {
       await this.repo.lockFacilityVersion(t, facilityId);
       const [place] = await this.repo.lockPlaces(t, facilityId, kind);
       // the manager may already have corrected the numbers by hand
-      if (!place || place.occupied < 1) throw unprocessable('nothing_occupied', `no occupied ${kind} place to free`);
+      if (!place || place.occupied < 1) throw ruleBroken('nothing_occupied', `no occupied ${kind} place to free`);
       await this.repo.addOccupied(t, facilityId, kind, -1);
       await this.repo.touchFacility(t, facilityId, { bumpVersion: true });
       await this.record(t, actor, 'discharge', facilityId, kind, numbersOf(place), { ...numbersOf(place), occupied: place.occupied - 1 }, null, details);

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from './errors/domain-error.js';
+import { DomainError } from '../domain/errors.js';
 
 /** Route config flag: the route takes a `text/csv` body (as a string). */
 export const ACCEPTS_CSV = 'acceptsCsv';
@@ -28,7 +28,7 @@ export function bodyKind(mediaType: string, length: number, routeAcceptsCsv: boo
 }
 
 export const unsupportedMediaType = (routeAcceptsCsv = false) =>
-  new DomainError(415, 'unsupported_media_type', routeAcceptsCsv ? 'send text/csv' : 'send application/json');
+  new DomainError('unsupported_media_type', 'unsupported_media_type', routeAcceptsCsv ? 'send text/csv' : 'send application/json');
 
 /**
  * One body parser for every content type, registered before Nest would add its own (JSON and

@@ -1,7 +1,7 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { DomainError } from './errors/domain-error.js';
+import { DomainError } from '../domain/errors.js';
 
 /** Ids are UUIDs: anything else is refused before it reaches a query. */
 export const UuidParam = new ParseUUIDPipe({
-  exceptionFactory: () => new DomainError(400, 'invalid_id', 'the id must be a UUID'),
+  exceptionFactory: () => new DomainError('invalid_input', 'invalid_id', 'the id must be a UUID'),
 });

@@ -1,4 +1,4 @@
-import { DomainError } from './errors/domain-error.js';
+import { DomainError } from '../domain/errors.js';
 import { InputGuardPipe } from './input-guard.pipe.js';
 
 const pipe = new InputGuardPipe();

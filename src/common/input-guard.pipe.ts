@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { DomainError } from './errors/domain-error.js';
+import { DomainError } from '../domain/errors.js';
 
 const MAX_DEPTH = 32;
 /** Prototype keys, and every member name of Object.prototype (`toString`, `hasOwnProperty`, …): the
@@ -20,14 +20,14 @@ export class InputGuardPipe implements PipeTransform {
     while (stack.length) {
       const { v, depth } = stack.pop()!;
       if (typeof v === 'string') {
-        if (v.includes('\u0000')) throw new DomainError(400, 'invalid_characters', 'text may not contain NUL characters');
+        if (v.includes('\u0000')) throw new DomainError('invalid_input', 'invalid_characters', 'text may not contain NUL characters');
         continue;
       }
       if (!v || typeof v !== 'object') continue;
-      if (depth > MAX_DEPTH) throw new DomainError(400, 'too_deep', `input nested deeper than ${MAX_DEPTH} levels`);
+      if (depth > MAX_DEPTH) throw new DomainError('invalid_input', 'too_deep', `input nested deeper than ${MAX_DEPTH} levels`);
       for (const key of Object.keys(v)) {
-        if (FORBIDDEN_KEYS.has(key)) throw new DomainError(400, 'validation_failed', `property ${key} is not allowed`, { fields: [{ field: key, problems: ['not allowed'] }] });
-        if (key.includes('\u0000')) throw new DomainError(400, 'invalid_characters', 'text may not contain NUL characters');
+        if (FORBIDDEN_KEYS.has(key)) throw new DomainError('invalid_input', 'validation_failed', `property ${key} is not allowed`, { fields: [{ field: key, problems: ['not allowed'] }] });
+        if (key.includes('\u0000')) throw new DomainError('invalid_input', 'invalid_characters', 'text may not contain NUL characters');
         stack.push({ v: (v as Record<string, unknown>)[key], depth: depth + 1 });
       }
     }

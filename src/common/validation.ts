@@ -1,5 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { DomainError } from './errors/domain-error.js';
+import { DomainError } from '../domain/errors.js';
 
 export interface FieldProblem {
   field: string;
@@ -26,7 +26,7 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
-      return new DomainError(400, 'validation_failed', `invalid input: ${fields.map((f) => f.field).join(', ')}`, { fields });
+      return new DomainError('invalid_input', 'validation_failed', `invalid input: ${fields.map((f) => f.field).join(', ')}`, { fields });
     },
   });
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators.js';
-import { notFound } from '../common/errors/domain-error.js';
+import { notFound } from '../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DemoService } from './demo.service.js';
 

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { RegionsModule } from '../regions/regions.module.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { FacilitiesModule } from '../facilities/facilities.module.js';
 import { DemoController } from './demo.controller.js';
 import { DemoService } from './demo.service.js';
 
-@Module({ imports: [FacilitiesModule], controllers: [DemoController], providers: [DemoService], exports: [DemoService] })
+@Module({ imports: [RegionsModule, AuthModule, FacilitiesModule], controllers: [DemoController], providers: [DemoService], exports: [DemoService] })
 export class DemoModule {}

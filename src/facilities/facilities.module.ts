@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { RegionsModule } from '../regions/regions.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AvailabilityEventEntity, PlaceHoldEntity } from './place-event.entity.js';
 import { AvailabilityEventsRepository } from './place-events.repository.js';
@@ -10,7 +12,7 @@ import { FacilityImportService } from './facility-import.service.js';
 import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FacilityEntity, FacilityPlaceEntity, AvailabilityEventEntity, PlaceHoldEntity])],
+  imports: [RegionsModule, AuditModule, TypeOrmModule.forFeature([FacilityEntity, FacilityPlaceEntity, AvailabilityEventEntity, PlaceHoldEntity])],
   controllers: [FacilitiesController],
   providers: [
     FacilitiesRepository,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
-import { conflict } from '../common/errors/domain-error.js';
+import { conflict } from '../domain/errors.js';
 import type { FacilityType, PlaceKind } from '../domain/types.js';
 import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
 import { byKind, FacilityRecord, PlaceRecord } from './facility.record.js';

@@ -5,7 +5,7 @@ import { AvailabilityEventsRepository } from './place-events.repository.js';
 import { freshnessOf } from '../domain/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { AddressCipher } from '../common/crypto/address-cipher.js';
-import { forbidden, notFound } from '../common/errors/domain-error.js';
+import { forbidden, notFound } from '../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Transactions, Tx } from '../database/transactions.repository.js';
 import type { GeoPoint } from '../domain/types.js';

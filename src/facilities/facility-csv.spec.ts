@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError } from '../domain/errors.js';
 import { delimiterOf, descriptiveChanges, FACILITY_CSV_COLUMNS, facilitiesToCsv, parseFacilityCsv, rowToDto } from './facility-csv.js';
 import type { FacilityRecord } from './facility.record.js';
 
@@ -35,7 +35,7 @@ describe('parseFacilityCsv', () => {
       throw new Error('no error');
     } catch (e) {
       expect(e).toBeInstanceOf(DomainError);
-      expect({ status: (e as DomainError).status, code: (e as DomainError).code }).toEqual({ status: 400, code: 'csv_invalid' });
+      expect({ kind: (e as DomainError).kind, code: (e as DomainError).code }).toEqual({ kind: 'invalid_input', code: 'csv_invalid' });
     }
   });
 });

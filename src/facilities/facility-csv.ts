@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { badRequest } from '../common/errors/domain-error.js';
+import { invalidInput } from '../domain/errors.js';
 import { flatten } from '../common/validation.js';
 import type { GeoPoint, PlaceKind } from '../domain/types.js';
 import { CreateFacilityDto } from './dto/create-facility.dto.js';
@@ -137,14 +137,14 @@ export function delimiterOf(text: string): string {
 /** Parses the file: 400 csv_invalid when it is not CSV or the header is not ours (wrong delimiter, unknown or missing columns). */
 export function parseFacilityCsv(text: string): CsvRow[] {
   const body = text.replace(/^\uFEFF/, '');
-  if (!body.trim()) throw badRequest('csv_invalid', 'the file is empty');
-  if (body.includes('\u0000')) throw badRequest('csv_invalid', 'the file is not text (CSV expected)');
+  if (!body.trim()) throw invalidInput('csv_invalid', 'the file is empty');
+  if (body.includes('\u0000')) throw invalidInput('csv_invalid', 'the file is not text (CSV expected)');
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(body, { delimiter: delimiterOf(body), info: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as unknown as typeof records;
   } catch (e) {
     const err = e as { code?: string; lines?: number };
-    throw badRequest('csv_invalid', `the file is not valid CSV near line ${err.lines ?? '?'} (${err.code ?? 'parse error'})`, { line: err.lines ?? null });
+    throw invalidInput('csv_invalid', `the file is not valid CSV near line ${err.lines ?? '?'} (${err.code ?? 'parse error'})`, { line: err.lines ?? null });
   }
   const [head, ...rest] = records;
   const header = head.record;
@@ -152,13 +152,13 @@ export function parseFacilityCsv(text: string): CsvRow[] {
   const missing = FACILITY_CSV_COLUMNS.filter((c) => c.required && !header.includes(c.name)).map((c) => c.name);
   const duplicated = header.filter((h, i) => header.indexOf(h) !== i);
   if (unknown.length || missing.length || duplicated.length)
-    throw badRequest('csv_invalid', 'the header is not a facility CSV header (comma, semicolon or tab separated)', {
+    throw invalidInput('csv_invalid', 'the header is not a facility CSV header (comma, semicolon or tab separated)', {
       unknownColumns: unknown.slice(0, 20),
       missingColumns: missing,
       duplicatedColumns: duplicated,
     });
   if (!KINDS.some(({ prefix }) => header.includes(`${prefix}Total`)))
-    throw badRequest('csv_invalid', 'the header has no place column (adultTotal, motherChildTotal or minorTotal)', { missingColumns: ['adultTotal'] });
+    throw invalidInput('csv_invalid', 'the header has no place column (adultTotal, motherChildTotal or minorTotal)', { missingColumns: ['adultTotal'] });
   return rest.map(({ record, info }) => {
     const newlines = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
     const cells: Record<string, string> = {};

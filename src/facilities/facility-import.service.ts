@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { AddressCipher } from '../common/crypto/address-cipher.js';
-import { DomainError, unprocessable } from '../common/errors/domain-error.js';
+import { DomainError, ruleBroken } from '../domain/errors.js';
 import { Transactions } from '../database/transactions.repository.js';
 import type { GeoPoint } from '../domain/types.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -111,7 +111,7 @@ export class FacilityImportService {
       errors,
     };
     if (dryRun) return report;
-    if (errors.length) throw unprocessable('import_invalid', `nothing was imported: ${errors.length} problem(s) in the file`, { ...report });
+    if (errors.length) throw ruleBroken('import_invalid', `nothing was imported: ${errors.length} problem(s) in the file`, { ...report });
     await this.tx.run(async (t) => {
       await this.facilities.createManyIn(t, p, plan.flatMap((x) => ('create' in x ? [x.create] : [])));
       for (const x of plan) if ('update' in x) await this.facilities.updateIn(t, p, x.id, x.update);

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError } from '../domain/errors.js';
 import { assertKindAccepted, assertPlacesConsistent, kindAccepted, matchPoint } from './facility-input.js';
 
 describe('assertPlacesConsistent', () => {
@@ -20,7 +20,7 @@ describe('assertPlacesConsistent', () => {
       throw new Error('expected a refusal');
     } catch (e) {
       expect(e).toBeInstanceOf(DomainError);
-      expect((e as DomainError).status).toBe(422);
+      expect((e as DomainError).kind).toBe('rule_broken');
       expect((e as DomainError).code).toBe('places_inconsistent');
       expect((e as DomainError).message).toContain(msg);
     }

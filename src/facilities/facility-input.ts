@@ -1,4 +1,4 @@
-import { unprocessable } from '../common/errors/domain-error.js';
+import { ruleBroken } from '../domain/errors.js';
 import type { FacilityType, GeoPoint, PlaceKind, ProtectionLevel } from '../domain/types.js';
 
 export const DEFAULT_PROTECTION: Record<FacilityType, ProtectionLevel> = {
@@ -27,7 +27,7 @@ export function assertPlacesConsistent(places: PlaceNumbersInput[]): void {
   for (const p of places) {
     const used = (p.occupied ?? 0) + (p.outOfService ?? 0) + (p.held ?? 0);
     if (used > p.total) {
-      throw unprocessable('places_inconsistent', `${p.kind}: occupied + outOfService + held (${used}) exceed total (${p.total})`, {
+      throw ruleBroken('places_inconsistent', `${p.kind}: occupied + outOfService + held (${used}) exceed total (${p.total})`, {
         kind: p.kind,
         total: p.total,
         occupied: p.occupied ?? 0,
@@ -36,9 +36,9 @@ export function assertPlacesConsistent(places: PlaceNumbersInput[]): void {
       });
     }
     if (p.kind === 'mother_child' && !p.childCapacity)
-      throw unprocessable('places_inconsistent', 'mother_child places need childCapacity', { kind: p.kind });
+      throw ruleBroken('places_inconsistent', 'mother_child places need childCapacity', { kind: p.kind });
     if (p.kind !== 'mother_child' && p.childCapacity != null)
-      throw unprocessable('places_inconsistent', `childCapacity applies to mother_child places only, not ${p.kind}`, { kind: p.kind });
+      throw ruleBroken('places_inconsistent', `childCapacity applies to mother_child places only, not ${p.kind}`, { kind: p.kind });
   }
 }
 
@@ -60,7 +60,7 @@ export function kindAccepted(a: AcceptsKinds, kind: PlaceKind): boolean {
 /** A manager cannot add a place kind the facility does not accept: 422 kind_not_accepted. */
 export function assertKindAccepted(a: AcceptsKinds, kind: PlaceKind): void {
   if (!kindAccepted(a, kind))
-    throw unprocessable('kind_not_accepted', `the facility does not accept the guests ${kind} places are for; change whom it accepts first`, { kind });
+    throw ruleBroken('kind_not_accepted', `the facility does not accept the guests ${kind} places are for; change whom it accepts first`, { kind });
 }
 
 /** Where matching measures from. A secret facility's point is coarsened to about 10 km. */

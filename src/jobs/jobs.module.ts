@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { JobsScheduler } from './jobs.scheduler.js';
@@ -6,7 +7,7 @@ import { JobsService } from './jobs.service.js';
 import { RemindersRepository } from './reminders.repository.js';
 
 @Module({
-  imports: [LifecycleModule],
+  imports: [NotificationsModule, LifecycleModule],
   providers: [JobRunsRepository, RemindersRepository, JobsService, JobsScheduler],
   exports: [JobsService],
 })

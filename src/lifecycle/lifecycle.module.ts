@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BatchAssignmentController } from './batch/batch-assignment.controller.js';
 import { BatchAssignmentService } from './batch/batch-assignment.service.js';
@@ -26,7 +28,7 @@ import { ReportsModule } from '../reports/reports.module.js';
  * One module, one folder: they lock each other's rows in one transaction, so they are not split.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PlacementRequestEntity, ProposalEntity, PlacementEntity]), AvailabilityModule, MatchingModule, ReportsModule],
+  imports: [NotificationsModule, AuditModule, TypeOrmModule.forFeature([PlacementRequestEntity, ProposalEntity, PlacementEntity]), AvailabilityModule, MatchingModule, ReportsModule],
   // Fastify's router prefers the static /placement-requests/batch-assignment to /placement-requests/:id, whatever the order
   controllers: [PlacementRequestsController, BatchAssignmentController, ProposalsController, PlacementsController],
   providers: [

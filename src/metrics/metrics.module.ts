@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRepository } from './metrics.repository.js';
 import { MetricsService } from './metrics.service.js';
 
-@Module({ controllers: [MetricsController], providers: [MetricsRepository, MetricsService] })
+@Module({ imports: [NotificationsModule], controllers: [MetricsController], providers: [MetricsRepository, MetricsService] })
 export class MetricsModule {}

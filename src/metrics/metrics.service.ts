@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { notFound, unauthorized } from '../common/errors/domain-error.js';
+import { notFound, unauthenticated } from '../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { OutboxAdminService } from '../notifications/outbox-admin.service.js';
 import { PROPOSAL_STATUSES } from '../lifecycle/proposals/proposal.entity.js';
@@ -26,7 +26,7 @@ export class MetricsService {
   /** 404 when METRICS_TOKEN is unset (the endpoint does not exist), 401 without the token. */
   authorize(authorization: string | undefined): void {
     if (!this.config.metricsToken) throw notFound('route');
-    if (!tokenMatches(authorization, this.config.metricsToken)) throw unauthorized('the metrics token is required');
+    if (!tokenMatches(authorization, this.config.metricsToken)) throw unauthenticated('the metrics token is required');
   }
 
   async scrape(): Promise<{ contentType: string; body: string }> {

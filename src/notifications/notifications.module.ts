@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FileTransport, MAIL_TRANSPORT, SmtpTransport } from './mail-transport.js';
 import { NotificationsService } from './notifications.service.js';
@@ -8,7 +8,6 @@ import { OutboxController } from './outbox.controller.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { RecipientsRepository } from './recipients.repository.js';
 
-@Global()
 @Module({
   controllers: [OutboxController],
   providers: [

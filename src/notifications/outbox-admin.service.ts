@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { conflict, notFound } from '../common/errors/domain-error.js';
+import { conflict, notFound } from '../domain/errors.js';
 import { OutboxRepository } from './outbox.repository.js';
 
 @Injectable()

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiErrors } from '../common/openapi.js';
 import { RegionContactViewDto, RegionDto } from './region.response.js';
 import { IsEmail, IsOptional, MaxLength } from 'class-validator';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError } from '../domain/errors.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators.js';
 import { ROLES } from '../auth/principal.js';
@@ -35,7 +35,7 @@ export class RegionsController {
   @ApiOkResponse({ type: RegionContactViewDto })
   @ApiErrors({ 400: ['invalid_id'] })
   setContact(@Param('code') code: string, @Body() dto: RegionContactDto) {
-    if (!REGION_CODE.test(code)) throw new DomainError(400, 'invalid_id', 'the region code must be two digits');
+    if (!REGION_CODE.test(code)) throw new DomainError('invalid_input', 'invalid_id', 'the region code must be two digits');
     return this.regions.setUorContact(code, dto.uorEmail ?? null);
   }
 }

@@ -1,11 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProvinceEntity, RegionEntity } from './region.entity.js';
 import { RegionsController } from './regions.controller.js';
 import { RegionsRepository } from './regions.repository.js';
 import { RegionsService } from './regions.service.js';
 
-@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([RegionEntity, ProvinceEntity])],
   controllers: [RegionsController],

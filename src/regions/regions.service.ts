@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { notFound, unprocessable } from '../common/errors/domain-error.js';
+import { notFound, ruleBroken } from '../domain/errors.js';
 import type { GeoPoint } from '../domain/types.js';
 import { ProvinceEntity } from './region.entity.js';
 import { RegionsRepository } from './regions.repository.js';
@@ -30,7 +30,7 @@ export class RegionsService implements OnModuleInit {
   /** The province, or 422 unknown_province. */
   province(code: string, field = 'provinceCode'): ProvinceEntity {
     const p = this.provinces.get(code);
-    if (!p) throw unprocessable('unknown_province', `${field}: no province with sigla ${code}`, { field });
+    if (!p) throw ruleBroken('unknown_province', `${field}: no province with sigla ${code}`, { field });
     return p;
   }
 
@@ -40,7 +40,7 @@ export class RegionsService implements OnModuleInit {
   }
 
   assertRegion(code: string, field = 'regionCode'): void {
-    if (!this.regionCodes.has(code)) throw unprocessable('unknown_region', `${field}: no region with code ${code}`, { field });
+    if (!this.regionCodes.has(code)) throw ruleBroken('unknown_region', `${field}: no region with code ${code}`, { field });
   }
 
   async setUorContact(code: string, email: string | null) {

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError } from '../domain/errors.js';
 import { band, dayNumber, parseReportQuery, ratio, todayInItaly } from './report-definitions.js';
 
 const parse = (name: string, q: Record<string, unknown>, accept?: string, allowFacility = false) => parseReportQuery(name, q, accept, '2026-11-30', () => allowFacility);

@@ -1,4 +1,4 @@
-import { badRequest } from '../common/errors/domain-error.js';
+import { invalidInput } from '../domain/errors.js';
 
 /** The six reports of the contract: their row dimensions and measures. */
 export const REPORTS = {
@@ -61,27 +61,27 @@ export const todayInItaly = (now: Date) => new Intl.DateTimeFormat('en-CA', { ti
  * `facilityIdAllowed`: facility rows exist only within one region or a manager's facilities.
  */
 export function parseReportQuery(name: string, q: Record<string, unknown>, accept: string | undefined, today: string, facilityIdAllowed: (regionCode: string | null) => boolean): ReportQuery {
-  if (!(REPORT_NAMES as string[]).includes(name)) throw badRequest('unknown_report', `no report named ${name.slice(0, 40)}; reports: ${REPORT_NAMES.join(', ')}`);
+  if (!(REPORT_NAMES as string[]).includes(name)) throw invalidInput('unknown_report', `no report named ${name.slice(0, 40)}; reports: ${REPORT_NAMES.join(', ')}`);
   const report = REPORTS[name as ReportName];
-  for (const k of Object.keys(q)) if (!ALLOWED_PARAMS.has(k)) throw badRequest('unknown_parameter', `unknown query parameter ${k.slice(0, 40)}`, { field: k.slice(0, 40) });
+  for (const k of Object.keys(q)) if (!ALLOWED_PARAMS.has(k)) throw invalidInput('unknown_parameter', `unknown query parameter ${k.slice(0, 40)}`, { field: k.slice(0, 40) });
   const str = (k: string) => {
     const v = q[k];
     if (v === undefined) return undefined;
-    if (typeof v !== 'string') throw badRequest('validation_failed', `${k}: give it once`, { field: k });
+    if (typeof v !== 'string') throw invalidInput('validation_failed', `${k}: give it once`, { field: k });
     return v;
   };
   const to = str('to') ?? today;
   const toN = dayNumber(to);
-  if (toN === null) throw badRequest('invalid_date', 'to: a date YYYY-MM-DD', { field: 'to' });
+  if (toN === null) throw invalidInput('invalid_date', 'to: a date YYYY-MM-DD', { field: 'to' });
   const from = str('from') ?? `${to.slice(0, 8)}01`;
   const fromN = dayNumber(from);
-  if (fromN === null) throw badRequest('invalid_date', 'from: a date YYYY-MM-DD', { field: 'from' });
-  if (fromN > toN) throw badRequest('invalid_period', 'from is after to');
-  if (toN - fromN + 1 > MAX_PERIOD_DAYS) throw badRequest('period_too_long', `a report covers at most ${MAX_PERIOD_DAYS} days`);
+  if (fromN === null) throw invalidInput('invalid_date', 'from: a date YYYY-MM-DD', { field: 'from' });
+  if (fromN > toN) throw invalidInput('invalid_period', 'from is after to');
+  if (toN - fromN + 1 > MAX_PERIOD_DAYS) throw invalidInput('period_too_long', `a report covers at most ${MAX_PERIOD_DAYS} days`);
   const regionCode = str('regionCode') ?? null;
-  if (regionCode !== null && !/^\d{2}$/.test(regionCode)) throw badRequest('invalid_region', 'regionCode: a two-digit ISTAT code', { field: 'regionCode' });
+  if (regionCode !== null && !/^\d{2}$/.test(regionCode)) throw invalidInput('invalid_region', 'regionCode: a two-digit ISTAT code', { field: 'regionCode' });
   const format = str('format') ?? (accept && /\btext\/csv\b/i.test(accept) ? 'csv' : 'json');
-  if (format !== 'json' && format !== 'csv') throw badRequest('unknown_format', 'format: json or csv', { field: 'format' });
+  if (format !== 'json' && format !== 'csv') throw invalidInput('unknown_format', 'format: json or csv', { field: 'format' });
   const all = report.dims as readonly string[];
   const by = str('by');
   let dims: string[];
@@ -89,9 +89,9 @@ export function parseReportQuery(name: string, q: Record<string, unknown>, accep
   else {
     const asked = by.split(',').map((x) => x.trim());
     const unknown = asked.find((d) => !all.includes(d));
-    if (unknown !== undefined || !asked.length) throw badRequest('unknown_dimension', `by: among ${all.join(', ')}`, { field: 'by' });
+    if (unknown !== undefined || !asked.length) throw invalidInput('unknown_dimension', `by: among ${all.join(', ')}`, { field: 'by' });
     if (asked.includes('facilityId') && !facilityIdAllowed(regionCode))
-      throw badRequest('unknown_dimension', 'by: facilityId rows exist only within one region (regionCode) or for a shelter manager', { field: 'by' });
+      throw invalidInput('unknown_dimension', 'by: facilityId rows exist only within one region (regionCode) or for a shelter manager', { field: 'by' });
     dims = all.filter((d) => asked.includes(d));
   }
   return { name: name as ReportName, from, to, regionCode, format, dims };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RegionsModule } from '../regions/regions.module.js';
 import { ReportFactsRepository } from './report-facts.repository.js';
 import { ReportFactsService } from './report-facts.service.js';
 import { ReportsController } from './reports.controller.js';
@@ -7,6 +8,7 @@ import { ReportsService } from './reports.service.js';
 
 /** Reports, and the anonymous facts they count (written by the lifecycle services through ReportFactsService). */
 @Module({
+  imports: [RegionsModule],
   controllers: [ReportsController],
   providers: [ReportFactsRepository, ReportFactsService, ReportsRepository, ReportsService],
   exports: [ReportFactsService],

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { badRequest, DomainError } from '../common/errors/domain-error.js';
+import { invalidInput, DomainError } from '../domain/errors.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { parseReportQuery, todayInItaly, type ReportQuery } from './report-definitions.js';
 import { factTable, occupancyTable, toCsv, type Row } from './report-table.js';
@@ -55,7 +55,7 @@ export class ReportsService {
     try {
       this.regions.assertRegion(code);
     } catch (e) {
-      if (e instanceof DomainError) throw badRequest('invalid_region', `regionCode: no region with code ${code}`, { field: 'regionCode' });
+      if (e instanceof DomainError) throw invalidInput('invalid_region', `regionCode: no region with code ${code}`, { field: 'regionCode' });
       throw e;
     }
   }

@@ -1,4 +1,4 @@
-import { principals } from '../support/factories.js';
+import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('HTTP hardening', () => {
@@ -103,5 +103,18 @@ describe('authorization denials are audited', () => {
     );
     expect(rows).toEqual([{ actor_sub: national.sub, action: 'auth.denied', object_id: 'POST /api/v1/facilities', outcome: 'denied', details: { code: 'forbidden' } }]);
     expect(JSON.stringify(rows)).not.toContain('Segreta');
+  });
+
+  it('records a refusal the access policy decides inside a service, after its transaction is rolled back', async () => {
+    const uor = principals.uor('07'); // Liguria
+    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(uor))).send(aFacility({ provinceCode: 'TO', name: 'Casa Altrove' }));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('forbidden');
+    const rows = await t.sql<{ actor_sub: string; object_id: string; outcome: string; details: unknown }>(
+      `SELECT actor_sub, object_id, outcome, details FROM audit_log WHERE action = 'auth.denied' AND actor_sub = $1`,
+      [uor.sub],
+    );
+    expect(rows).toEqual([{ actor_sub: uor.sub, object_id: 'POST /api/v1/facilities', outcome: 'denied', details: { code: 'forbidden' } }]);
+    expect(await t.sql(`SELECT 1 FROM facility WHERE name = 'Casa Altrove'`)).toEqual([]);
   });
 });

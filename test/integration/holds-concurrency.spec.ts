@@ -1,6 +1,6 @@
 import { HoldsService, SYSTEM } from '../../src/availability/holds.service.js';
 import { replay } from '../../src/facilities/place-events.js';
-import { DomainError } from '../../src/common/errors/domain-error.js';
+import { DomainError } from '../../src/domain/errors.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -1,9 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { AuditService } from '../../audit/audit.service.js';
-import type { Principal } from '../../auth/principal.js';
 import type { FastifyReply } from 'fastify';
 import { unavailability } from '../../database/database-errors.js';
-import { DomainError } from './domain-error.js';
+import { DomainError, type ErrorKind } from '../../domain/errors.js';
 
 interface ErrorBody {
   statusCode: number;
@@ -26,6 +24,17 @@ const CODES_BY_STATUS: Record<number, string> = {
   429: 'too_many_requests',
 };
 
+/** The one mapping from the domain's kinds of failure to HTTP. */
+export const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unsupported_media_type: 415,
+  rule_broken: 422,
+};
+
 /** Fastify's own errors (body parsing, limits) carry a statusCode and an FST_ code. */
 function fastifyError(e: unknown): ErrorBody | undefined {
   const err = e as { statusCode?: number; code?: string };
@@ -43,23 +52,11 @@ function fastifyError(e: unknown): ErrorBody | undefined {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly audit: AuditService) {}
-
-  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+  catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const req = host.switchToHttp().getRequest<{ user?: Principal; method: string; routeOptions?: { url?: string } }>();
     const body = this.toBody(exception);
-    // an authenticated caller refused by role or scope is evidence: who tried what (never the data)
-    if (body.statusCode === 403 && req.user) {
-      await this.audit
-        .record(null, req.user, 'auth.denied', 'route', `${req.method} ${req.routeOptions?.url ?? 'unmatched'}`, { code: body.code }, 'denied')
-        .catch(() => this.logger.error('could not audit a denial'));
-    }
     if (body.statusCode === 503 && !(exception instanceof DomainError)) {
       this.logger.warn(`answered 503 ${body.code}`);
-    } else if (exception instanceof DomainError && body.statusCode >= 500) {
-      // a known condition with a 5xx code of its own: its code is what operators need
-      this.logger.warn(`answered ${body.statusCode} ${body.code}`);
     } else if (body.statusCode >= 500) {
       // the name and stack only: messages of driver errors can quote the data
       const e = exception as Error;
@@ -83,7 +80,7 @@ export class ErrorFilter implements ExceptionFilter {
         retryAfterSeconds: busy.retryAfterSeconds,
       };
     if (exception instanceof DomainError) {
-      return { statusCode: exception.status, code: exception.code, message: exception.message, ...(exception.details ?? {}) };
+      return { statusCode: STATUS_BY_KIND[exception.kind], code: exception.code, message: exception.message, ...(exception.details ?? {}) };
     }
     const fst = fastifyError(exception);
     if (fst) return fst;

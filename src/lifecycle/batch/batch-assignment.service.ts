@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { loadSolver, solveAssignment, type AssignmentResult } from '../../cores/assignment/index.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
-import { badRequest, conflict, DomainError, notFound } from '../../common/errors/domain-error.js';
+import { invalidInput, conflict, DomainError, notFound } from '../../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/transactions.repository.js';
 import { MatchingService } from '../../matching/matching.service.js';
@@ -33,7 +33,7 @@ export class BatchAssignmentService implements OnApplicationBootstrap {
   }
 
   async plan(p: Principal, dto: BatchAssignmentDto) {
-    if (!dto.all && !dto.requestIds) throw badRequest('validation_failed', 'give requestIds, or all: true', { fields: [{ field: 'requestIds', problems: ['requestIds or all is required'] }] });
+    if (!dto.all && !dto.requestIds) throw invalidInput('validation_failed', 'give requestIds, or all: true', { fields: [{ field: 'requestIds', problems: ['requestIds or all is required'] }] });
     // a UOR plans its region's requests; national and admin plan across regions
     const region = p.role === 'uor' ? p.region : undefined;
     const open = await this.requestsRepo.findOpen(region, dto.requestIds);

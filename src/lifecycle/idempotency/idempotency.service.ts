@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
-import { badRequest, unprocessable } from '../../common/errors/domain-error.js';
+import { invalidInput, ruleBroken } from '../../domain/errors.js';
 import type { Tx } from '../../database/transactions.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
@@ -33,12 +33,12 @@ export class IdempotencyService {
    */
   async once(tx: Tx, p: Principal, scope: string, key: string | undefined, body: unknown, create: () => Promise<string>): Promise<{ id: string; replayed: boolean }> {
     if (key === undefined) return { id: await create(), replayed: false };
-    if (!KEY.test(key)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 8-128 characters of letters, digits, _ . : -');
+    if (!KEY.test(key)) throw invalidInput('invalid_idempotency_key', 'Idempotency-Key must be 8-128 characters of letters, digits, _ . : -');
     const hash = createHash('sha256').update(canonical(body)).digest('hex');
     const claim = await this.repo.claim(tx, p.sub, scope, key, hash, this.clock.now());
     if (!claim.fresh) {
-      if (claim.bodyHash !== hash) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used with another body');
-      if (!claim.resourceId) throw unprocessable('idempotency_key_reused', 'the first call with this Idempotency-Key did not complete');
+      if (claim.bodyHash !== hash) throw ruleBroken('idempotency_key_reused', 'this Idempotency-Key was used with another body');
+      if (!claim.resourceId) throw ruleBroken('idempotency_key_reused', 'the first call with this Idempotency-Key did not complete');
       return { id: claim.resourceId, replayed: true };
     }
     const id = await create();

@@ -1,4 +1,4 @@
-import { DomainError } from '../../common/errors/domain-error.js';
+import { DomainError } from '../../domain/errors.js';
 import { assertDischargeDate, dayOf } from './discharge-date.js';
 
 describe('dayOf (Italian calendar day)', () => {

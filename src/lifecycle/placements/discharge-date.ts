@@ -1,4 +1,4 @@
-import { unprocessable } from '../../common/errors/domain-error.js';
+import { ruleBroken } from '../../domain/errors.js';
 
 /** The network works on Italian calendar days: a discharge at 00:30 in Rome is dated that day. */
 export const SERVICE_TIME_ZONE = 'Europe/Rome';
@@ -11,7 +11,7 @@ export const dayOf = (at: Date): string => DAY.format(at);
 /** A discharge date is not in the future and not before the admission (calendar days, in Italy). */
 export function assertDischargeDate(date: string, admittedAt: Date, now: Date): void {
   const today = dayOf(now);
-  if (date > today) throw unprocessable('discharge_date_in_future', `date: ${date} is after today (${today})`, { field: 'date', today });
+  if (date > today) throw ruleBroken('discharge_date_in_future', `date: ${date} is after today (${today})`, { field: 'date', today });
   const admitted = dayOf(admittedAt);
-  if (date < admitted) throw unprocessable('discharge_date_before_admission', `date: ${date} is before the admission (${admitted})`, { field: 'date', admitted });
+  if (date < admitted) throw ruleBroken('discharge_date_before_admission', `date: ${date} is before the admission (${admitted})`, { field: 'date', admitted });
 }

@@ -3,7 +3,7 @@ import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
 import { type Actor, HoldsService } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
-import { conflict, DomainError, notFound } from '../../common/errors/domain-error.js';
+import { conflict, DomainError, notFound } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { PlacementRequestsRepository } from '../requests/placement-requests.repository.js';
 import { assertDischargeDate, dayOf } from './discharge-date.js';

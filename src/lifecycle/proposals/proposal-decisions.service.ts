@@ -4,7 +4,7 @@ import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
 import { HoldsService, SYSTEM, type Actor } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
-import { conflict, forbidden, unprocessable } from '../../common/errors/domain-error.js';
+import { conflict, forbidden, ruleBroken } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { MatchingService } from '../../matching/matching.service.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
@@ -164,7 +164,7 @@ export class ProposalDecisionsService {
     if (previous?.status === 'active' && previous.facilityId === proposal.facilityId) return;
     const hosted = request ? ((await this.matching.conflictTags(request.conflictTags, proposal.requestId, t)).get(proposal.facilityId) ?? []) : [];
     if (hosted.length)
-      throw unprocessable('constraint_violated', 'the facility hosts or holds a place for a person of the same network', { reasons: ['conflict'] });
+      throw ruleBroken('constraint_violated', 'the facility hosts or holds a place for a person of the same network', { reasons: ['conflict'] });
   }
 
   private async close(t: Tx, actor: Actor, proposal: ProposalEntity, status: 'declined' | 'withdrawn' | 'expired', reason?: DeclineReason, note?: string) {

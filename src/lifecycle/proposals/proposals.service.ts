@@ -4,7 +4,7 @@ import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
 import { HoldsService } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
-import { conflict, notFound, unprocessable } from '../../common/errors/domain-error.js';
+import { conflict, notFound, ruleBroken } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { MatchingService } from '../../matching/matching.service.js';
@@ -67,7 +67,7 @@ export class ProposalsService {
     if (!check) throw notFound('facility');
     if (!check.ok) {
       const hard = check.reasons.filter((x) => x !== 'no_free_place');
-      if (hard.length) throw unprocessable('constraint_violated', `the facility fails: ${hard.join(', ')}; change the request's constraints to propose it`, { reasons: hard });
+      if (hard.length) throw ruleBroken('constraint_violated', `the facility fails: ${hard.join(', ')}; change the request's constraints to propose it`, { reasons: hard });
       throw conflict('no_free_place', 'no free place of the needed kind', { facilityId });
     }
     const placeKind = kind ?? check.placeKind;

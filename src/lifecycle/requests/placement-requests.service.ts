@@ -4,7 +4,7 @@ import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
 import { HoldsService } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
-import { conflict, notFound, unprocessable } from '../../common/errors/domain-error.js';
+import { conflict, notFound, ruleBroken } from '../../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -197,7 +197,7 @@ export class PlacementRequestsService {
     const prev = await this.placements.findById(placementId, t);
     const prevRequest = prev ? await this.repo.findById(prev.requestId, t) : null;
     if (!prev || !prevRequest || prevRequest.regionCode !== p.region)
-      throw unprocessable('unknown_placement', 'previousPlacementId: no placement of your region with this id', { field: 'previousPlacementId' });
+      throw ruleBroken('unknown_placement', 'previousPlacementId: no placement of your region with this id', { field: 'previousPlacementId' });
   }
 
   private async view(p: Principal, id: string, audit: boolean) {

@@ -1,0 +1,31 @@
+/**
+ * What went wrong, in the domain's words. The kind says who must act and how (fix the input, ask
+ * someone else, retry after a change); the error filter alone maps kinds to HTTP statuses.
+ */
+export type ErrorKind =
+  | 'invalid_input' // the request is malformed or a field is out of range
+  | 'unauthenticated' // no valid identity
+  | 'forbidden' // this caller may not do this
+  | 'not_found' // nothing of that id in the caller's scope
+  | 'conflict' // the current state does not allow it (someone else changed it, or it is over)
+  | 'rule_broken' // well-formed, but it breaks a rule of the network
+  | 'unsupported_media_type'; // the body is not of a type the operation reads
+
+/** A failure the caller can act on. `code` is the machine-readable contract; `message` never carries personal data. */
+export class DomainError extends Error {
+  constructor(
+    public readonly kind: ErrorKind,
+    public readonly code: string,
+    message: string,
+    public readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what = 'resource') => new DomainError('not_found', 'not_found', `${what} not found`);
+export const forbidden = (message = 'this role may not do that') => new DomainError('forbidden', 'forbidden', message);
+export const unauthenticated = (message = 'a valid bearer token is required') => new DomainError('unauthenticated', 'unauthorized', message);
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('conflict', code, message, details);
+export const ruleBroken = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('rule_broken', code, message, details);
+export const invalidInput = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('invalid_input', code, message, details);
