@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { conflict, forbidden, notFound } from '../domain/errors.js';
+import { conflict, notFound } from '../domain/errors.js';
 import { Transactions } from '../database/transactions.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
 import { assertKindAccepted, assertPlacesConsistent } from '../facilities/facility-input.js';
 import { presentPlaces } from '../facilities/facility.presenter.js';
 import type { FacilityRecord } from '../facilities/facility.record.js';
-import { canManageAvailability, facilityAccess } from '../facilities/facility.visibility.js';
+import { facilityAccess, requireAccess } from '../auth/access.js';
 import { AvailabilityEventsRepository, type NewAvailabilityEvent } from '../facilities/place-events.repository.js';
 import { AvailabilityRepository } from './availability.repository.js';
 import type { UpdateAvailabilityDto } from './dto/update-availability.dto.js';
@@ -88,8 +88,7 @@ export class AvailabilityService {
 
   async history(p: Principal, facilityId: string, afterId: string | undefined, limit: number) {
     const f = await this.facilities.findVisible(p, facilityId);
-    const allowed = canManageAvailability(p, f) || (p.role === 'uor' && p.region === f.regionCode);
-    if (!allowed) throw forbidden('the history is for the facility managers, the UOR of its region and administrators');
+    requireAccess(p, 'availability.history', f);
     const rows = await this.events.findForFacility(facilityId, afterId, limit);
     return {
       facilityId,
@@ -126,7 +125,7 @@ export class AvailabilityService {
   /** The facility, when the caller manages it: 404 if invisible, 403 if visible but not its own. */
   private async managed(p: Principal, facilityId: string): Promise<FacilityRecord> {
     const f = await this.facilities.findVisible(p, facilityId);
-    if (!canManageAvailability(p, f)) throw forbidden('only the facility managers and administrators change its beds');
+    requireAccess(p, 'availability.manage', f);
     return f;
   }
 

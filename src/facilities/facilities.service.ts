@@ -5,7 +5,7 @@ import { AvailabilityEventsRepository } from './place-events.repository.js';
 import { freshnessOf } from '../domain/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { AddressCipher } from '../common/crypto/address-cipher.js';
-import { forbidden, notFound } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Transactions, Tx } from '../database/transactions.repository.js';
 import type { GeoPoint } from '../domain/types.js';
@@ -19,7 +19,7 @@ import { facilitiesToCsv } from './facility-csv.js';
 import { assertPlacesConsistent, DEFAULT_PROTECTION, matchPoint } from './facility-input.js';
 import { presentFacility } from './facility.presenter.js';
 import type { FacilityRecord } from './facility.record.js';
-import { canEditFacility, facilityAccess, seesAddress } from './facility.visibility.js';
+import { facilityAccess, homeRegion, requireAccess, scopeOf, seesAddress } from '../auth/access.js';
 
 const EXPORT_PAGE = 500;
 
@@ -72,7 +72,7 @@ export class FacilitiesService {
   /** The row of a new facility: region from the province, address and location sealed, matching point coarsened when secret. */
   private newFacility(p: Principal, dto: CreateFacilityDto, opts: { confirmedAt?: Date | null }): NewFacility {
     const province = this.regions.province(dto.provinceCode);
-    if (p.role === 'uor' && p.region !== province.regionCode) throw forbidden('a UOR creates facilities in its own region only');
+    requireAccess(p, 'facility.create', province);
     assertPlacesConsistent(dto.places);
     const point = matchPoint(dto.location, { lat: province.lat, lon: province.lon }, dto.secretAddress);
     return {
@@ -129,12 +129,11 @@ export class FacilitiesService {
   async updateIn(tx: Tx, p: Principal, id: string, dto: UpdateFacilityDto): Promise<void> {
     const f = await this.repo.lockById(tx, id);
     if (!f || facilityAccess(p, f) === 'none') throw notFound('facility');
-    if (!canEditFacility(p, f)) throw forbidden('only an administrator or the UOR of its region edits a facility');
+    requireAccess(p, 'facility.edit', f);
     const province = dto.provinceCode ? this.regions.province(dto.provinceCode) : undefined;
-    if (province && p.role === 'uor' && province.regionCode !== p.region) throw forbidden('a UOR cannot move a facility out of its region');
+    if (province) requireAccess(p, 'facility.move', province);
     // un-hiding would let the caller read the address it may not see
-    if (dto.secretAddress !== undefined && dto.secretAddress !== f.secretAddress && p.role !== 'admin')
-      throw forbidden('only an administrator changes whether an address is secret');
+    if (dto.secretAddress !== undefined && dto.secretAddress !== f.secretAddress) requireAccess(p, 'facility.secrecy', f);
     const { accepts, address, location, provinceCode: _province, ...plain } = dto;
     const secret = dto.secretAddress ?? f.secretAddress;
     const patch: Partial<FacilityRecord> = { ...plain };
@@ -157,7 +156,8 @@ export class FacilitiesService {
   async get(p: Principal, id: string, o: { audit?: boolean } = {}) {
     const f = await this.findVisible(p, id);
     let access = facilityAccess(p, f) as Exclude<ReturnType<typeof facilityAccess>, 'none'>;
-    const accepted = p.role === 'uor' && (access === 'limited' || f.secretAddress) ? await this.reveal.acceptedFor(p.region!, f.id) : false;
+    const uorRegion = homeRegion(p);
+    const accepted = uorRegion && (access === 'limited' || f.secretAddress) ? await this.reveal.acceptedFor(uorRegion, f.id) : false;
     // the UOR that placed someone here needs the full picture, even from another region
     if (accepted) access = 'full';
     let address: string | null = null;
@@ -190,7 +190,7 @@ export class FacilitiesService {
 
   private async page(p: Principal, q: ListFacilitiesQuery, limit: number, offset: number) {
     const { format: _format, limit: _limit, offset: _offset, ...filter } = q;
-    const facilities = await this.repo.findMany({ ...filter, ids: p.role === 'shelter_manager' ? p.facilities : undefined, limit, offset });
+    const facilities = await this.repo.findMany({ ...filter, ids: scopeOf(p).facilityIds, limit, offset });
     // list views never carry addresses: the detail endpoint reveals (and audits) them
     const items = facilities.flatMap((f) => {
       const access = facilityAccess(p, f);

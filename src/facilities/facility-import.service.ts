@@ -1,3 +1,4 @@
+import { can } from '../auth/access.js';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { AddressCipher } from '../common/crypto/address-cipher.js';
@@ -61,7 +62,7 @@ export class FacilityImportService {
         problem('provinceCode', e.message);
         continue;
       }
-      if (p.role === 'uor' && province.regionCode !== p.region) {
+      if (!can(p, 'facility.create', province)) {
         problem('provinceCode', 'a UOR imports facilities of its own region only');
         continue;
       }
@@ -92,7 +93,7 @@ export class FacilityImportService {
         continue;
       }
       const update = descriptiveChanges(f, v.dto, this.current(f));
-      if (update.secretAddress !== undefined && p.role !== 'admin') {
+      if (update.secretAddress !== undefined && !can(p, 'facility.secrecy', f)) {
         errors.push({ line: v.line, externalCode: v.dto.externalCode, field: 'secretAddress', problems: ['only an administrator changes whether an address is secret'] });
         continue;
       }

@@ -1,5 +1,5 @@
 import type { Freshness, GeoPoint } from '../domain/types.js';
-import type { FacilityAccess } from './facility.visibility.js';
+import type { FacilityAccess } from '../auth/access.js';
 import { FacilityRecord, freeOf } from './facility.record.js';
 
 export interface PresentOptions {

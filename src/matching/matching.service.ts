@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { homeRegion } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 import { freshnessOf } from '../domain/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
@@ -88,7 +89,7 @@ export class MatchingService {
 
   /** Capacity search: a profile in, coarse ranked candidates out, nothing stored. */
   async search(p: Principal, dto: MatchProfileDto & { limit?: number }) {
-    const req = this.toMatchRequest(dto, p.role === 'uor' ? p.region : undefined);
+    const req = this.toMatchRequest(dto, homeRegion(p));
     const { result, snapshots } = await this.rank(req, dto.limit ?? this.config.matching.defaultLimit);
     if (!result.candidates.length) await this.facts.searchWithoutCandidates(req.regionCode, null, result.excluded);
     return {

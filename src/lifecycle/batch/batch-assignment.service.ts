@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { homeRegion, seesCoarsePlans } from '../../auth/access.js';
 import { loadSolver, solveAssignment, type AssignmentResult } from '../../cores/assignment/index.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
@@ -35,7 +36,7 @@ export class BatchAssignmentService implements OnApplicationBootstrap {
   async plan(p: Principal, dto: BatchAssignmentDto) {
     if (!dto.all && !dto.requestIds) throw invalidInput('validation_failed', 'give requestIds, or all: true', { fields: [{ field: 'requestIds', problems: ['requestIds or all is required'] }] });
     // a UOR plans its region's requests; national and admin plan across regions
-    const region = p.role === 'uor' ? p.region : undefined;
+    const region = homeRegion(p);
     const open = await this.requestsRepo.findOpen(region, dto.requestIds);
     if (dto.requestIds && open.length !== dto.requestIds.length) {
       const missing = dto.requestIds.filter((id) => !open.some((r) => r.id === id));
@@ -53,7 +54,7 @@ export class BatchAssignmentService implements OnApplicationBootstrap {
     if (!dryRun) await this.apply(p, result);
     await this.audit.record(null, p, dryRun ? 'batch.plan' : 'batch.apply', 'placement_request', null, { requests: open.length, placed: result.objective.placed });
     const byId = new Map(facilities.map((f) => [f.id, f]));
-    const coarse = p.role !== 'uor';
+    const coarse = seesCoarsePlans(p);
     return {
       dryRun,
       optimal: result.optimal,

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { requireVisible } from '../../auth/access.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
 import { type Actor, HoldsService } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
-import { conflict, DomainError, notFound } from '../../domain/errors.js';
+import { conflict, DomainError } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { PlacementRequestsRepository } from '../requests/placement-requests.repository.js';
 import { assertDischargeDate, dayOf } from './discharge-date.js';
@@ -84,11 +85,7 @@ export class PlacementsService {
   private async findVisible(p: Principal, id: string, tx?: Tx): Promise<PlacementEntity> {
     const x = await this.repo.findById(id, tx);
     const request = x ? await this.requests.findById(x.requestId, tx) : null;
-    const visible =
-      x &&
-      request &&
-      (p.role === 'admin' || (p.role === 'shelter_manager' && p.facilities.includes(x.facilityId)) || (p.role === 'uor' && p.region === request.regionCode));
-    if (!visible) throw notFound('placement');
-    return x;
+    requireVisible(p, 'case.read', x && request ? { regionCode: request.regionCode, facilityId: x.facilityId } : null, 'placement');
+    return x!;
   }
 }

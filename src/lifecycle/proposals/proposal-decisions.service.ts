@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { requireAccess } from '../../auth/access.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
 import { HoldsService, SYSTEM, type Actor } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
-import { conflict, forbidden, ruleBroken } from '../../domain/errors.js';
+import { conflict, ruleBroken } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { MatchingService } from '../../matching/matching.service.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
@@ -143,10 +144,7 @@ export class ProposalDecisionsService {
     return this.tx.run(async (t) => {
       // the request row is locked first, then the proposal's
       const { proposal, request } = await this.proposals.lockVisible(p, id, t);
-      const allowed =
-        p.role === 'admin' ||
-        (who === 'facility' ? p.role === 'shelter_manager' && p.facilities.includes(proposal.facilityId) : p.role === 'uor');
-      if (!allowed) throw forbidden(who === 'facility' ? 'the facility decides on its proposals' : 'the requesting UOR withdraws its proposals');
+      requireAccess(p, who === 'facility' ? 'proposal.decide' : 'proposal.withdraw', { regionCode: request.regionCode, facilityId: proposal.facilityId });
       const current = (await this.repo.lockById(t, id))!;
       if (!from.includes(current.status)) throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${current.status}`, { status: current.status });
       await work(t, current);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { can, requireVisible, scopeOf } from '../../auth/access.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
@@ -106,15 +107,14 @@ export class ProposalsService {
   async get(p: Principal, id: string, audit = true, known?: PlacementRequestEntity) {
     const { proposal, request } = known ? this.visible(p, await this.repo.findById(id), known) : await this.findVisible(p, id);
     const expiries = await this.holds.expiries(proposal.holdId ? [proposal.holdId] : []);
-    const forFacility = p.role === 'shelter_manager' || p.role === 'admin';
+    const forFacility = can(p, 'proposal.profile', request);
     if (audit && forFacility && request.profile) await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
     return presentProposal(proposal, proposal.holdId ? expiries.get(proposal.holdId) : undefined, forFacility ? request : undefined);
   }
 
   async list(p: Principal, q: ListProposalsQuery) {
     const rows = await this.repo.list({
-      facilityIds: p.role === 'shelter_manager' ? p.facilities : undefined,
-      regionCode: p.role === 'uor' ? p.region : undefined,
+      ...scopeOf(p),
       status: q.status,
       limit: q.limit ?? 50,
       offset: q.offset ?? 0,
@@ -140,13 +140,7 @@ export class ProposalsService {
   }
 
   private visible(p: Principal, proposal: ProposalEntity | null, request: PlacementRequestEntity | null) {
-    const visible =
-      proposal &&
-      request &&
-      (p.role === 'admin' ||
-        (p.role === 'shelter_manager' && p.facilities.includes(proposal.facilityId)) ||
-        (p.role === 'uor' && p.region === request.regionCode));
-    if (!visible) throw notFound('proposal');
+    requireVisible(p, 'case.read', proposal && request ? { regionCode: request.regionCode, facilityId: proposal.facilityId } : null, 'proposal');
     return { proposal: proposal as ProposalEntity, request: request! };
   }
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { requireVisible, scopeOf } from '../../auth/access.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
 import { HoldsService } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
-import { conflict, notFound, ruleBroken } from '../../domain/errors.js';
+import { conflict, ruleBroken } from '../../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -87,7 +88,7 @@ export class PlacementRequestsService {
   }
 
   async list(p: Principal, q: ListRequestsQuery) {
-    const rows = await this.repo.list({ regionCode: p.role === 'admin' ? undefined : p.region, status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+    const rows = await this.repo.list({ regionCode: scopeOf(p).regionCode, status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0 });
     // a list carries no profile: reading one is a deliberate, audited act
     return { items: rows.map((r) => ({ id: r.id, caseCode: r.caseCode, status: r.status, urgency: r.urgency, stage: r.stage, createdAt: r.createdAt.toISOString() })) };
   }
@@ -184,8 +185,8 @@ export class PlacementRequestsService {
   }
 
   private visible(p: Principal, r: PlacementRequestEntity | null): PlacementRequestEntity {
-    if (!r || !(p.role === 'admin' || (p.role === 'uor' && p.region === r.regionCode))) throw notFound('placement request');
-    return r;
+    requireVisible(p, 'request.read', r, 'placement request');
+    return r!;
   }
 
   private profileOf(r: PlacementRequestEntity): MatchProfileDto {

@@ -1,0 +1,89 @@
+import type { Principal } from './principal.js';
+import { can, facilityAccess, requireAccess, requireVisible, scopeOf, seesAddress } from './access.js';
+
+const canEditFacility = (p: Principal, f: { id: string; regionCode: string }) => can(p, 'facility.edit', f);
+const canManageAvailability = (p: Principal, f: { id: string; regionCode: string }) => can(p, 'availability.manage', f);
+
+const F = { id: '11111111-1111-4111-8111-111111111111', regionCode: '07', secretAddress: true };
+const OPEN = { ...F, secretAddress: false };
+const who = (role: Principal['role'], extra: Partial<Principal> = {}): Principal => ({ sub: role, role, facilities: [], ...extra });
+const admin = who('admin');
+const managerOwn = who('shelter_manager', { facilities: [F.id] });
+const managerOther = who('shelter_manager', { facilities: ['22222222-2222-4222-8222-222222222222'] });
+const uorOwn = who('uor', { region: '07' });
+const uorOther = who('uor', { region: '09' });
+const national = who('national');
+
+describe('facility visibility', () => {
+  it.each([
+    [admin, 'full'],
+    [managerOwn, 'full'],
+    [managerOther, 'none'],
+    [uorOwn, 'full'],
+    [uorOther, 'limited'],
+    [national, 'coarse'],
+  ])('%o sees %s', (p, access) => expect(facilityAccess(p, F)).toBe(access));
+
+  it.each([
+    [admin, true],
+    [uorOwn, true],
+    [uorOther, false],
+    [managerOwn, false],
+    [national, false],
+  ])('edit rights of %o: %s', (p, ok) => expect(canEditFacility(p, F)).toBe(ok));
+
+  it.each([
+    [admin, true],
+    [managerOwn, true],
+    [managerOther, false],
+    [uorOwn, false],
+    [national, false],
+  ])('availability rights of %o: %s', (p, ok) => expect(canManageAvailability(p, F)).toBe(ok));
+
+  it.each([
+    [admin, F, false, true],
+    [managerOwn, F, false, true],
+    [managerOther, F, false, false],
+    [uorOwn, F, false, false],
+    [uorOwn, F, true, true],
+    [uorOwn, OPEN, false, true],
+    [uorOther, OPEN, false, false],
+    [uorOther, F, true, true],
+    [national, OPEN, true, false],
+  ])('address for %o of %o (accepted=%s): %s', (p, f, accepted, ok) => expect(seesAddress(p, f, accepted)).toBe(ok));
+});
+
+describe('the access policy on cases and scopes', () => {
+  const CASE = { regionCode: '07', facilityId: F.id };
+  it.each([
+    // [caller, request.read, case.read, proposal.decide, proposal.withdraw]
+    ['admin', admin, true, true, true, true],
+    ['UOR of the region', uorOwn, true, true, false, true],
+    ['UOR of another region', uorOther, false, false, false, false],
+    ['manager of the facility', managerOwn, false, true, true, false],
+    ['manager of another facility', managerOther, false, false, false, false],
+    ['national', national, false, false, false, false],
+  ])('%s', (_name, p, readRequest, readCase, decide, withdraw) => {
+    expect([can(p, 'request.read', CASE), can(p, 'case.read', CASE), can(p, 'proposal.decide', CASE), can(p, 'proposal.withdraw', CASE)]).toEqual([
+      readRequest,
+      readCase,
+      decide,
+      withdraw,
+    ]);
+  });
+
+  it('refuses with 403 where the caller may know the object, with 404 where it may not', () => {
+    expect(() => requireAccess(uorOther, 'facility.edit', F)).toThrow(expect.objectContaining({ kind: 'forbidden', code: 'forbidden' }));
+    expect(() => requireVisible(uorOther, 'request.read', CASE, 'placement request')).toThrow(expect.objectContaining({ kind: 'not_found', code: 'not_found' }));
+    expect(() => requireVisible(admin, 'request.read', null, 'placement request')).toThrow(expect.objectContaining({ kind: 'not_found' }));
+    expect(() => requireAccess(admin, 'facility.secrecy', F)).not.toThrow();
+    expect(() => requireAccess(uorOwn, 'facility.secrecy', F)).toThrow(expect.objectContaining({ message: 'only an administrator changes whether an address is secret' }));
+  });
+
+  it('scopes lists: a UOR to its region, a manager to its facilities, national and admin to nothing less than all', () => {
+    expect(scopeOf(uorOwn)).toEqual({ regionCode: '07' });
+    expect(scopeOf(managerOwn)).toEqual({ facilityIds: [F.id] });
+    expect(scopeOf(national)).toEqual({});
+    expect(scopeOf(admin)).toEqual({});
+  });
+});
