@@ -31,10 +31,9 @@ export class CapacityRepository {
     return this.db.manager().query(
       `WITH p AS (
          SELECT f.region_code, f.province_code, f.type, p.kind, p.total, f.accepting_new_guests AS accepting,
-                CASE WHEN f.confirmed_at IS NULL THEN 'unknown'
-                     WHEN f.confirmed_at < $4::timestamptz - make_interval(hours => $5) THEN 'stale' ELSE 'fresh' END AS freshness,
-                GREATEST(0, p.total - p.occupied - p.out_of_service
-                  - (SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL))::int AS free
+                freshness(f.confirmed_at, $4::timestamptz, $5::integer) AS freshness,
+                free_places(p.total, p.occupied, p.out_of_service,
+                  (SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL)) AS free
          FROM facility f JOIN facility_place p ON p.facility_id = f.id
          WHERE ($1::text IS NULL OR f.region_code = $1) AND ($2::text IS NULL OR f.type = $2) AND ($3::text IS NULL OR p.kind = $3))
        SELECT region_code AS "regionCode", province_code AS "provinceCode", type, kind,

@@ -100,7 +100,7 @@ export class FacilitiesRepository {
          AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM facility_place p WHERE p.facility_id = f.id AND p.kind = $4))
          AND ($5::boolean IS NULL OR $5 = EXISTS (
                SELECT 1 FROM facility_place p WHERE p.facility_id = f.id AND ($4::text IS NULL OR p.kind = $4)
-                 AND p.total - p.occupied - p.out_of_service - ${LIVE_HELD} > 0))
+                 AND free_places(p.total, p.occupied, p.out_of_service, ${LIVE_HELD}) > 0))
          AND ($6::uuid[] IS NULL OR f.id = ANY($6))
        ORDER BY f.region_code, f.province_code, f.name, f.id
        LIMIT $7 OFFSET $8`,

@@ -1,6 +1,7 @@
 import type { Freshness, GeoPoint } from '../domain/types.js';
 import type { FacilityAccess } from '../auth/access.js';
-import { FacilityRecord, freeOf } from './facility.record.js';
+import { freeOf } from '../domain/free-places.js';
+import { FacilityRecord } from './facility.record.js';
 
 export interface PresentOptions {
   access: Exclude<FacilityAccess, 'none'>;

@@ -13,8 +13,6 @@ export interface PlaceRecord {
 
 export type FacilityRecord = Omit<FacilityEntity, 'places'> & { places: PlaceRecord[] };
 
-export const freeOf = (p: Pick<PlaceRecord, 'total' | 'occupied' | 'outOfService' | 'held'>) =>
-  Math.max(0, p.total - p.occupied - p.outOfService - p.held);
 
 const KIND_ORDER: PlaceKind[] = ['adult', 'mother_child', 'minor'];
 export const byKind = (a: { kind: PlaceKind }, b: { kind: PlaceKind }) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);

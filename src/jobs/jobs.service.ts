@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { staleCutoff } from '../domain/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Transactions } from '../database/transactions.repository.js';
@@ -56,12 +57,12 @@ export class JobsService {
   async remindStale(): Promise<{ reminded: number; escalated: number }> {
     const now = this.clock.now();
     return this.tx.run(async (t) => {
-      const stale = await this.reminders.staleToRemind(t, new Date(now.getTime() - this.config.staleAfterHours * HOUR), 200);
+      const stale = await this.reminders.staleToRemind(t, staleCutoff(now, this.config.staleAfterHours), 200);
       for (const f of stale) {
         await this.notifications.notify(t, { event: 'availability_stale', to: [f.email], reference: 'struttura', path: pagePath.facility(f.id) });
         await this.reminders.markReminded(t, f.id, now);
       }
-      const late = await this.reminders.staleToEscalate(t, new Date(now.getTime() - this.config.staleEscalateAfterHours * HOUR), 200);
+      const late = await this.reminders.staleToEscalate(t, staleCutoff(now, this.config.staleEscalateAfterHours), 200);
       for (const f of late) {
         await this.notifications.notify(t, { event: 'availability_stale_escalation', to: [f.email], reference: 'struttura', path: pagePath.facility(f.id) });
         await this.reminders.markEscalated(t, f.id, now);

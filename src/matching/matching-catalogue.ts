@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { freshnessOf } from '../domain/freshness.js';
+import { freshnessOf, freshUntil as freshUntilOf } from '../domain/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { metrics } from '../metrics/metrics.js';
@@ -140,13 +140,12 @@ export class MatchingCatalogue {
 
   /** `facilities` with their freshness at `now`, packed. */
   private freshnessAt(now: number, c: Pick<Loaded, 'version' | 'epoch' | 'indexOf' | 'confirmedAt'>, facilities: readonly FacilitySnapshot[]): Loaded {
-    const staleAfterMs = this.config.staleAfterHours * 3_600_000;
     let freshUntil = Number.POSITIVE_INFINITY;
     const nowDate = new Date(now);
     const current = facilities.map((f, i) => {
       const at = c.confirmedAt[i];
       const freshness = freshnessOf(at === null ? null : new Date(at), nowDate, this.config.staleAfterHours);
-      if (freshness === 'fresh') freshUntil = Math.min(freshUntil, at! + staleAfterMs);
+      if (freshness === 'fresh') freshUntil = Math.min(freshUntil, freshUntilOf(at!, this.config.staleAfterHours));
       return freshness === f.freshness ? f : { ...f, freshness };
     });
     return { ...c, packed: packNetwork(current), asOf: now, freshUntil };

@@ -70,7 +70,7 @@ const snapshotSql = (held: string) => `SELECT f.id, f.name, f.type, f.region_cod
          f.legal_statuses_accepted AS "legalStatusesAccepted",
          f.accepting_new_guests AS "acceptingNewGuests", f.match_lat AS lat, f.match_lon AS lon, f.confirmed_at AS "confirmedAt",
          (SELECT json_agg(json_build_object('kind', p.kind, 'childCapacity', p.child_capacity,
-                   'free', GREATEST(0, p.total - p.occupied - p.out_of_service - ${held})))
+                   'free', free_places(p.total, p.occupied, p.out_of_service, ${held})))
             FROM facility_place p WHERE p.facility_id = f.id) AS places
   FROM facility f`;
 

@@ -1,5 +1,5 @@
 import { FacilitiesRepository, type FacilityFilter } from '../../src/facilities/facilities.repository.js';
-import { freeOf } from '../../src/facilities/facility.record.js';
+import { freeOf } from '../../src/domain/free-places.js';
 import type { CreateFacilityDto } from '../../src/facilities/dto/create-facility.dto.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, TestApp } from '../support/test-app.js';

@@ -1,3 +1,4 @@
+import { freeOf } from '../../../src/domain/free-places.js';
 import { ApiError, get, post, put as putJson } from '../api.js';
 import { type Child, field, h, notice, put, select } from '../dom.js';
 import { ago, label, t, time } from '../i18n.js';
@@ -52,7 +53,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
   const say = (...c: Child[]) => put(msg, ...c);
   let mode: 'idle' | 'confirming' | 'pausing' = 'idle';
 
-  const freeOf = (p: (typeof draft)[number]) => Math.max(0, p.total - p.occupied - p.held - p.outOfService);
+  // the same rule as the API's `free` (src/domain/free-places.ts), while the manager edits the numbers
   const dirty = () => draft.some((d) => {
     const b = base.places.find((p) => p.kind === d.kind)!;
     return b.occupied !== d.occupied || b.outOfService !== d.outOfService;
@@ -62,7 +63,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
     const id = `${f.id}-${p.kind}-${what}`;
     const kind = label('kind', p.kind);
     const whatText = t(WHAT[what]);
-    const room = p.total - p.occupied - p.held - p.outOfService;
+    const room = freeOf(p);
     return h(
       'div',
       { class: 'counter', 'data-field': what },
