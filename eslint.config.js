@@ -17,6 +17,40 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  // Boundaries (README, "How it is built"). The domain vocabulary imports nothing; the pure cores import
+  // only the domain, each other and their solver; common (cross-cutting) imports no feature.
+  {
+    files: ['src/domain/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./)', message: 'src/domain is the vocabulary: it imports nothing outside itself' }] }] },
+  },
+  {
+    files: ['src/cores/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./|\\.\\./(matching|assignment)/|\\.\\./\\.\\./domain/|highs$)', message: 'a pure core imports only src/domain, the other cores and its solver' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/common/**/*.ts', 'src/config/**/*.ts', 'src/database/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./+(\\.\\./)*(audit|auth|availability|capacity|cores|demo|facilities|health|jobs|lifecycle|matching|metrics|notifications|regions|reports|web)/',
+              message: 'infrastructure (common, config, database) imports no feature: features depend on it, not the reverse',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // answers of the API under test are JSON of any shape
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );

@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/app-config.js';
-import { metrics } from '../metrics/metrics.js';
+import { metrics } from './metrics.js';
 import { requestContext } from './logging.js';
 
 /**

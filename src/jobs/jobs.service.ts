@@ -8,7 +8,7 @@ import { OutboxDispatcher } from '../notifications/outbox-dispatcher.service.js'
 import { RecipientsRepository } from '../notifications/recipients.repository.js';
 import { pagePath } from '../notifications/templates.js';
 import { ProposalDecisionsService } from '../lifecycle/proposals/proposal-decisions.service.js';
-import { metrics } from '../metrics/metrics.js';
+import { metrics } from '../common/metrics.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { RemindersRepository } from './reminders.repository.js';
 

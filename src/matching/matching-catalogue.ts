@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { freshnessOf, freshUntil as freshUntilOf } from '../domain/freshness.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { metrics } from '../metrics/metrics.js';
+import { metrics } from '../common/metrics.js';
 import { type CatalogueReader, type HeldCount, type LiveState, MatchingRepository, type SnapshotRow } from './matching.repository.js';
 import { packNetwork, type PackedNetwork } from '../cores/matching/index.js';
 import type { FacilitySnapshot } from '../domain/types.js';

@@ -4,7 +4,7 @@ import { notFound, unauthenticated } from '../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { OutboxAdminService } from '../notifications/outbox-admin.service.js';
 import { PROPOSAL_STATUSES } from '../lifecycle/proposals/proposal.entity.js';
-import { gauges, registry } from './metrics.js';
+import { gauges, registry } from '../common/metrics.js';
 import { MetricsRepository } from './metrics.repository.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
