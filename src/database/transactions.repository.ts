@@ -26,7 +26,17 @@ export class Transactions implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
+  /**
+   * Units of work run READ COMMITTED. When that is already the server's default for our role and
+   * database (PostgreSQL's own default), TypeORM is not told, which spares a `SET TRANSACTION`
+   * round trip per unit of work; otherwise every unit sets it.
+   */
+  private isolation: 'READ COMMITTED' | undefined = 'READ COMMITTED';
+
+  async onModuleInit(): Promise<void> {
+    const [{ level }] = (await this.ds.query(`SELECT current_setting('default_transaction_isolation') AS level`)) as { level: string }[];
+    this.isolation = level === 'read committed' ? undefined : 'READ COMMITTED';
+
     const pool = (this.ds.driver as unknown as { master: PgPool }).master;
     // a connection the server ends (restart, pg_terminate_backend) while checked out emits 'error':
     // without a listener that would crash the process; the failing query itself answers 503
@@ -43,7 +53,8 @@ export class Transactions implements OnModuleInit {
     if (outer) return work(outer);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.ds.transaction('READ COMMITTED', (m) => withinTransaction(m, () => work(m)));
+        const unit = (m: EntityManager) => withinTransaction(m, () => work(m));
+        return await (this.isolation ? this.ds.transaction(this.isolation, unit) : this.ds.transaction(unit));
       } catch (e) {
         if (attempt >= ATTEMPTS || !isRetryable(e)) throw e;
         new Logger('Transactions').warn(`unit of work rolled back (${(e as { code?: string }).code}); running it again`);
@@ -53,9 +64,10 @@ export class Transactions implements OnModuleInit {
 
   /** A read-only REPEATABLE READ snapshot: every statement of `work` sees the same committed state. */
   snapshot<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.ds.transaction('REPEATABLE READ', (m) =>
+    return this.ds.transaction((m) =>
       withinTransaction(m, async () => {
-        await m.query('SET TRANSACTION READ ONLY');
+        // one statement for both (TypeORM would send the isolation level on its own)
+        await m.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
         return work(m);
       }),
     );

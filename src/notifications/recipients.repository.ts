@@ -9,9 +9,12 @@ export class RecipientsRepository {
     return r?.email ?? null;
   }
 
-  /** The UOR of the region a facility is in (the region's contact e-mail). */
-  async facilityRegionContact(tx: Tx, facilityId: string): Promise<{ regionCode: string; email: string | null } | null> {
-    const [r] = await tx.query(`SELECT f.region_code AS "regionCode", rg.uor_email AS email FROM facility f JOIN region rg ON rg.code = f.region_code WHERE f.id = $1`, [facilityId]);
+  /** A facility's contact and the UOR of the region it is in (the region's contact e-mail), in one statement. */
+  async facilityAndRegionContacts(tx: Tx, facilityId: string): Promise<{ facility: string | null; regionCode: string; uor: string | null } | null> {
+    const [r] = await tx.query(
+      `SELECT f.contact_email AS facility, f.region_code AS "regionCode", rg.uor_email AS uor FROM facility f JOIN region rg ON rg.code = f.region_code WHERE f.id = $1`,
+      [facilityId],
+    );
     return r ?? null;
   }
 

@@ -5,6 +5,8 @@ import { Transactions } from '../../src/database/transactions.repository.js';
 import { NestedAcquisitionError } from '../../src/database/tx-context.js';
 import { aFacility, principals } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase } from '../support/databases.js';
+import pg from 'pg';
 import { FacilitiesService } from '../../src/facilities/facilities.service.js';
 
 /** The unit of work: one connection, ambient to everything called inside it. */
@@ -84,5 +86,28 @@ describe('transactions', () => {
     expect(await Promise.all([lockBoth(a, b), lockBoth(b, a)])).toEqual([a, b]);
     // PostgreSQL chose a victim, and that unit of work ran once more
     expect(attempts).toBe(3);
+  });
+
+  it('runs units READ COMMITTED and snapshots REPEATABLE READ, read-only', async () => {
+    expect(await tx.run(async (m) => (await m.query(`SELECT current_setting('transaction_isolation') AS l`))[0].l)).toBe('read committed');
+    const snap = await tx.snapshot(async (m) => (await m.query(`SELECT current_setting('transaction_isolation') AS l, current_setting('transaction_read_only') AS ro`))[0]);
+    expect(snap).toEqual({ l: 'repeatable read', ro: 'on' });
+  });
+
+  it('still runs units READ COMMITTED when the database defaults to another level', async () => {
+    const db = await createTestDatabase();
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    await c.query(`ALTER DATABASE ${db.name} SET default_transaction_isolation = 'serializable'`);
+    await c.end();
+    const other = await startTestApp({}, db.url);
+    try {
+      const unit = other.app.get(Transactions);
+      expect(await unit.run(async (m) => (await m.query(`SELECT current_setting('transaction_isolation') AS l`))[0].l)).toBe('read committed');
+      expect(await unit.snapshot(async (m) => (await m.query(`SELECT current_setting('transaction_isolation') AS l`))[0].l)).toBe('repeatable read');
+    } finally {
+      await other.close();
+      await db.drop();
+    }
   });
 });

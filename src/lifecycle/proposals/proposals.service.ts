@@ -92,11 +92,11 @@ export class ProposalsService {
     if (r.status === 'open') await this.requestsRepo.update(t, requestId, { status: 'proposed', updatedAt: this.clock.now() });
     await this.audit.record(t, p, 'proposal.create', 'proposal', id, { requestId, facilityId });
     await this.facts.proposed(t, { requestId, facilityId, placeKind });
-    await this.notifications.notify(t, { event: 'proposal_created', to: [await this.recipients.facilityContact(t, facilityId)], reference: r.caseCode, path: pagePath.proposal(id) });
+    const contacts = await this.recipients.facilityAndRegionContacts(t, facilityId);
+    await this.notifications.notify(t, { event: 'proposal_created', to: [contacts?.facility ?? null], reference: r.caseCode, path: pagePath.proposal(id) });
     // into another region: that region's UOR is told (case code and facility only, never the profile)
-    const host = await this.recipients.facilityRegionContact(t, facilityId);
-    if (host && host.regionCode !== r.regionCode)
-      await this.notifications.notify(t, { event: 'proposal_cross_region', to: [host.email], reference: r.caseCode, path: pagePath.facility(facilityId) });
+    if (contacts && contacts.regionCode !== r.regionCode)
+      await this.notifications.notify(t, { event: 'proposal_cross_region', to: [contacts.uor], reference: r.caseCode, path: pagePath.facility(facilityId) });
     return id;
   }
 
