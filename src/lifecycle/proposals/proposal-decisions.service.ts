@@ -145,7 +145,7 @@ export class ProposalDecisionsService {
       // the request row is locked first, then the proposal's
       const { proposal, request } = await this.proposals.lockVisible(p, id, t);
       requireAccess(p, who === 'facility' ? 'proposal.decide' : 'proposal.withdraw', { regionCode: request.regionCode, facilityId: proposal.facilityId });
-      const current = (await this.repo.lockById(t, id))!;
+      const current = proposal; // locked by lockVisible
       if (!from.includes(current.status)) throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${current.status}`, { status: current.status });
       await work(t, current);
       // the answer may carry the profile to the facility: audited as a read, in the committing transaction

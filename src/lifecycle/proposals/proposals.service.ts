@@ -106,7 +106,9 @@ export class ProposalsService {
    */
   async get(p: Principal, id: string, audit = true, known?: PlacementRequestEntity) {
     const { proposal, request } = known ? this.visible(p, await this.repo.findById(id), known) : await this.findVisible(p, id);
-    const expiries = await this.holds.expiries(proposal.holdId ? [proposal.holdId] : []);
+    // a hold lives only as long as its proposal is pending or accepted: a closed one needs no look-up
+    const open = proposal.status === 'pending' || proposal.status === 'accepted';
+    const expiries = open && proposal.holdId ? await this.holds.expiries([proposal.holdId]) : new Map<string, { expiresAt: Date; live: boolean }>();
     const forFacility = can(p, 'proposal.profile', request);
     if (audit && forFacility && request.profile) await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
     return presentProposal(proposal, proposal.holdId ? expiries.get(proposal.holdId) : undefined, forFacility ? request : undefined);
@@ -135,8 +137,10 @@ export class ProposalsService {
    * lock's read is the visibility check, so the request is read once.
    */
   async lockVisible(p: Principal, id: string, t: Tx) {
-    const proposal = await this.repo.findById(id, t);
-    return this.visible(p, proposal, proposal ? await this.requestsRepo.lockById(t, proposal.requestId) : null);
+    // the request row first, found by the proposal's id, then the proposal's: the lock order of every decision
+    const request = await this.requestsRepo.lockByProposalId(t, id);
+    const proposal = request ? await this.repo.lockById(t, id) : null;
+    return this.visible(p, proposal, request);
   }
 
   private visible(p: Principal, proposal: ProposalEntity | null, request: PlacementRequestEntity | null) {

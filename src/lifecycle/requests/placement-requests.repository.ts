@@ -25,6 +25,16 @@ export class PlacementRequestsRepository {
     return tx.getRepository(PlacementRequestEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** The request a proposal belongs to, locked, in one statement (decisions lock the request before the proposal). */
+  lockByProposalId(tx: Tx, proposalId: string): Promise<PlacementRequestEntity | null> {
+    return tx
+      .getRepository(PlacementRequestEntity)
+      .createQueryBuilder('r')
+      .where('r.id = (SELECT p.request_id FROM proposal p WHERE p.id = :proposalId)', { proposalId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
   async update(tx: Tx, id: string, patch: Partial<PlacementRequestEntity>): Promise<void> {
     await tx.getRepository(PlacementRequestEntity).update({ id }, patch);
   }
