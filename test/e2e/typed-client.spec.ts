@@ -73,18 +73,26 @@ function typeCheck(generated: string, virtual: Record<string, string>): ts.Progr
   return ts.createProgram({ rootNames: [join(HERE, 'lifecycle.ts'), ...Object.keys(virtual).map((name) => join(HERE, name))], options, host });
 }
 
-const describeDiagnostic = (d: ts.Diagnostic) =>
-  `${d.file ? `${d.file.fileName.slice(HERE.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '(program)'} ${ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 400)}`;
-
-/** The exported declarations of a file that have at least one diagnostic inside them. */
-function declarationsWithErrors(file: ts.SourceFile, diagnostics: readonly ts.Diagnostic[]): string[] {
-  const names: string[] = [];
-  for (const statement of file.statements)
-    if (ts.isVariableStatement(statement))
-      for (const d of statement.declarationList.declarations)
-        if (diagnostics.some((x) => x.file === file && x.start !== undefined && x.start >= d.pos && x.start < d.end)) names.push(d.name.getText(file));
-  return names;
+/** The top-level declaration a diagnostic lies in, if any. */
+function declarationOf(d: ts.Diagnostic): ts.VariableDeclaration | undefined {
+  if (!d.file || d.start === undefined) return undefined;
+  for (const statement of d.file.statements)
+    if (ts.isVariableStatement(statement)) for (const v of statement.declarationList.declarations) if (d.start >= v.pos && d.start < v.end) return v;
+  return undefined;
 }
+
+/** file:line, the declaration (its name and documented type: which operation and status), the message. */
+function describeDiagnostic(d: ts.Diagnostic): string {
+  const where = d.file ? `${d.file.fileName.slice(HERE.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '(program)';
+  const v = declarationOf(d);
+  const what = v && d.file ? ` ${v.name.getText(d.file)}${v.type ? `: ${v.type.getText(d.file)}` : ''}` : '';
+  return `${where}${what} ${ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 400)}`;
+}
+
+/** The declarations of a file that have at least one diagnostic inside them. */
+const declarationsWithErrors = (file: ts.SourceFile, diagnostics: readonly ts.Diagnostic[]) => [
+  ...new Set(diagnostics.filter((d) => d.file === file).flatMap((d) => declarationOf(d)?.name.getText(file) ?? [])),
+];
 
 describe('a client typed by the generated OpenAPI types compiles against real answers (e2e)', () => {
   let t: TestApp;
@@ -100,7 +108,7 @@ describe('a client typed by the generated OpenAPI types compiles against real an
   });
 
   it('generates the types with the npm script, drives a lifecycle with them, and every answer type-checks; wrong ones do not', async () => {
-    const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    const base = await t.app.getUrl(); // http://127.0.0.1:<port>
     // the deployer's command (npm run client:generate -- <url> <file>), on the real document
     const out = join(work, 'approdo-api.d.ts');
     const { stdout } = await promisify(execFile)(process.execPath, ['scripts/generate-client.mjs', `${base}/api/docs-json`, out]);
