@@ -9,7 +9,7 @@ import { ROLES } from '../auth/principal.js';
 import { RegionsService } from './regions.service.js';
 
 export class RegionContactDto {
-  @ApiProperty({ example: 'uor.liguria@example.org', nullable: true, description: 'where stale-availability escalations go' })
+  @ApiProperty({ type: String, example: 'uor.liguria@example.org', nullable: true, description: 'where stale-availability escalations go' })
   @IsOptional() @IsEmail() @MaxLength(254) uorEmail: string | null;
 }
 

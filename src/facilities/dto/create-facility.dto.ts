@@ -48,7 +48,7 @@ export class AcceptsDto {
   @ApiProperty({ example: true }) @IsBoolean() adults: boolean;
   @ApiProperty({ example: false }) @IsBoolean() minors: boolean;
   @ApiProperty({ example: true, description: 'children accompanying their mother (or father: genders decides who a mother_child unit hosts)' }) @IsBoolean() children: boolean;
-  @ApiPropertyOptional({ example: 12, nullable: true, description: 'the oldest boy who may come with his mother; null or absent: no limit' })
+  @ApiPropertyOptional({ type: Number, example: 12, nullable: true, description: 'the oldest boy who may come with his mother; null or absent: no limit' })
   @IsOptional() @IsInt() @Min(0) @Max(17) boysUpToAge?: number | null;
 }
 
@@ -89,7 +89,7 @@ export class CreateFacilityDto {
   @ApiProperty({ example: 'Via del Faro 1, Genova (fittizio)' }) @IsString() @MinLength(1) @MaxLength(300) address: string;
   @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
   @ApiProperty({ example: 'casa.levante@example.org' }) @IsEmail() @MaxLength(254) contactEmail: string;
-  @ApiPropertyOptional({ example: '+393331234567', description: 'the 24 h on-call number (reperibilità), E.164; shown like contactEmail' })
+  @ApiPropertyOptional({ type: String, example: '+393331234567', nullable: true, description: 'the 24 h on-call number (reperibilità), E.164; shown like contactEmail' })
   @IsOptional() @IsString() @Matches(E164, { message: 'onCallPhone must be an E.164 number, e.g. +393331234567' }) onCallPhone?: string | null;
   @ApiPropertyOptional({ enum: SERVICES, isArray: true, example: ['legal', 'psychological', 'cultural_mediation'] })
   @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(SERVICES, { each: true }) services?: Service[];
@@ -97,8 +97,8 @@ export class CreateFacilityDto {
   @ApiPropertyOptional({ example: true, description: 'LGBT+-safe house' }) @IsOptional() @IsBoolean() lgbtSafe?: boolean;
   @ApiPropertyOptional({ enum: LEGAL_STATUSES, isArray: true, example: ['art18_permit', 'no_permit'], description: 'empty or absent: every status' })
   @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(LEGAL_STATUSES, { each: true }) legalStatusesAccepted?: LegalStatus[];
-  @ApiPropertyOptional({ example: 90, nullable: true, description: 'informational' }) @IsOptional() @IsInt() @Min(1) @Max(3650) expectedStayDays?: number | null;
-  @ApiPropertyOptional({ example: 168, nullable: true, description: 'informational' }) @IsOptional() @IsInt() @Min(0) @Max(168) educatorHoursPerWeek?: number | null;
+  @ApiPropertyOptional({ type: Number, example: 90, nullable: true, description: 'informational' }) @IsOptional() @IsInt() @Min(1) @Max(3650) expectedStayDays?: number | null;
+  @ApiPropertyOptional({ type: Number, example: 168, nullable: true, description: 'informational' }) @IsOptional() @IsInt() @Min(0) @Max(168) educatorHoursPerWeek?: number | null;
   @ApiProperty({ type: [PlaceInputDto] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(3) @ArrayUnique((p: PlaceInputDto) => p?.kind, { message: 'one entry per place kind' })
   @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => PlaceInputDto)

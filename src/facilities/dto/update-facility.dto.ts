@@ -21,13 +21,13 @@ export class UpdateFacilityDto {
   @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(300) address?: string;
   @ApiPropertyOptional({ type: LocationDto }) @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
   @ApiPropertyOptional() @OptionalNotNull() @IsEmail() @MaxLength(254) contactEmail?: string;
-  @ApiPropertyOptional({ example: '+393331234567', nullable: true, description: 'null removes it' })
+  @ApiPropertyOptional({ type: String, example: '+393331234567', nullable: true, description: 'null removes it' })
   @IsOptional() @IsString() @Matches(E164, { message: 'onCallPhone must be an E.164 number, e.g. +393331234567' }) onCallPhone?: string | null;
   @ApiPropertyOptional({ enum: SERVICES, isArray: true }) @OptionalNotNull() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(SERVICES, { each: true }) services?: Service[];
   @ApiPropertyOptional() @OptionalNotNull() @IsBoolean() wheelchairAccessible?: boolean;
   @ApiPropertyOptional() @OptionalNotNull() @IsBoolean() lgbtSafe?: boolean;
   @ApiPropertyOptional({ enum: LEGAL_STATUSES, isArray: true, description: 'empty: every status' })
   @OptionalNotNull() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(LEGAL_STATUSES, { each: true }) legalStatusesAccepted?: LegalStatus[];
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(3650) expectedStayDays?: number | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(168) educatorHoursPerWeek?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(3650) expectedStayDays?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(168) educatorHoursPerWeek?: number | null;
 }

@@ -53,7 +53,7 @@ export class PersonDto {
   @ApiProperty({ enum: SUPPORTS, isArray: true, example: [] }) @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(SUPPORTS, { each: true }) needs: Support[];
   @ApiPropertyOptional({ enum: LEGAL_STATUSES, example: 'art18_permit', nullable: true, description: 'hard constraint legal_status_not_accepted; absent: not judged' })
   @IsOptional() @IsIn(LEGAL_STATUSES) legalStatus?: LegalStatus | null;
-  @ApiPropertyOptional({ example: 'NG', nullable: true, description: 'ISO 3166-1 alpha-2; for reports only, never judged' })
+  @ApiPropertyOptional({ type: String, example: 'NG', nullable: true, description: 'ISO 3166-1 alpha-2; for reports only, never judged' })
   @IsOptional() @Matches(/^[A-Z]{2}$/) @IsISO31661Alpha2() nationality?: string | null;
   @ApiPropertyOptional({ example: false, description: 'uses a wheelchair: only step-free facilities (not_wheelchair_accessible)' })
   @IsOptional() @IsBoolean() wheelchair?: boolean;

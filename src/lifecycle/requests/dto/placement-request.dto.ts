@@ -27,7 +27,7 @@ export class UpdatePlacementRequestDto {
   @ApiPropertyOptional({ type: SafetyDto }) @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => SafetyDto) safety?: SafetyDto;
   @ApiPropertyOptional({ type: PreferencesDto }) @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => PreferencesDto) preferences?: PreferencesDto;
   @ApiPropertyOptional({ enum: URGENCIES }) @OptionalNotNull() @IsIn(URGENCIES) urgency?: Urgency;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(500) note?: string | null;
 }
 
 export class ListRequestsQuery {
