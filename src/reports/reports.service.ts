@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { reportsNationally, scopeOf } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { invalidInput, DomainError } from '../domain/errors.js';
@@ -29,7 +30,7 @@ export class ReportsService {
   /** The report in JSON, or as CSV text with a file name. */
   async render(p: Principal, name: string, query: Record<string, unknown>, accept?: string): Promise<{ json: ReportAnswer } | { csv: string; filename: string }> {
     const today = todayInItaly(this.clock.now());
-    const q = parseReportQuery(name, query, accept, today, (regionCode) => p.role !== 'national' && p.role !== 'admin' ? true : regionCode !== null);
+    const q = parseReportQuery(name, query, accept, today, (regionCode) => (reportsNationally(p) ? regionCode !== null : true));
     if (q.regionCode) this.assertRegion(q.regionCode);
     const answer = await this.answer(p, q, today);
     if (q.format === 'json') return { json: answer };
@@ -37,9 +38,10 @@ export class ReportsService {
   }
 
   private async answer(p: Principal, q: ReportQuery, today: string): Promise<ReportAnswer> {
-    const scope = scopeOf(p, q.regionCode);
+    const scope = reportScope(p, q.regionCode);
     // one facility's own numbers need no protection; a scope of several facilities does
-    const suppressed = !(p.role === 'shelter_manager' && p.facilities.length <= 1);
+    const own = scopeOf(p).facilityIds;
+    const suppressed = !(own && own.length <= 1);
     const head = { report: q.name, from: q.from, to: q.to, filters: { regionCode: q.regionCode }, dimensions: q.dims };
     if (q.name === 'occupancy') {
       // bed-nights are not people: no suppression; days after today are not counted
@@ -61,9 +63,9 @@ export class ReportsService {
   }
 }
 
-/** national and admin: every region; uor: its own; shelter_manager: its facilities. A filter narrows, never widens. */
-export function scopeOf(p: Principal, regionCode: string | null): Scope {
-  if (p.role === 'uor') return { regions: !regionCode || regionCode === p.region ? [p.region ?? '--'] : [], facilities: null };
-  if (p.role === 'shelter_manager') return { regions: regionCode ? [regionCode] : null, facilities: p.facilities };
-  return { regions: regionCode ? [regionCode] : null, facilities: null };
+/** The caller's scope (the access policy's) narrowed by the `regionCode` filter; a filter never widens it. */
+function reportScope(p: Principal, regionCode: string | null): Scope {
+  const scope = scopeOf(p);
+  if (scope.regionCode) return { regions: !regionCode || regionCode === scope.regionCode ? [scope.regionCode] : [], facilities: null };
+  return { regions: regionCode ? [regionCode] : null, facilities: scope.facilityIds ?? null };
 }
