@@ -51,6 +51,20 @@ export default tseslint.config(
       ],
     },
   },
+  // one access policy: only src/auth compares roles (demo data describes its users by role)
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/auth/**', 'src/demo/**', 'src/cli/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator=/^[!=]==?$/] > MemberExpression[property.name='role']",
+          message: 'ask the access policy (src/auth/access.ts) instead of comparing roles',
+        },
+      ],
+    },
+  },
   // answers of the API under test are JSON of any shape
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );
