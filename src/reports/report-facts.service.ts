@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { commonestExclusion, type Fact, hoursBetween, personDims } from './report-facts.js';
-import { ReportFactsRepository, type RequestForFacts } from './report-facts.repository.js';
+import { ReportFactsRepository, type CaseForFacts } from './report-facts.repository.js';
 
 /** The proposal fields a fact needs (ProposalEntity fits). */
 export interface ProposalForFacts {
@@ -30,32 +30,31 @@ export class ReportFactsService {
 
   /** After a proposal is written: the request's first one measures the time to a first proposal. */
   async proposed(t: Tx, proposal: ProposalForFacts): Promise<void> {
-    if ((await this.repo.proposalCount(t, proposal.requestId)) !== 1) return;
-    const r = await this.repo.request(t, proposal.requestId);
-    if (r) await this.write(t, { event: 'first_proposal', ...(await this.atFacility(t, r, proposal)), hours: hoursBetween(r.createdAt, this.clock.now()) });
+    const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
+    if (r?.proposals === 1) await this.write(t, { event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
   }
 
   async accepted(t: Tx, proposal: ProposalForFacts): Promise<void> {
-    const r = await this.repo.request(t, proposal.requestId);
-    if (r) await this.write(t, { event: 'acceptance', ...(await this.atFacility(t, r, proposal)), hours: hoursBetween(r.createdAt, this.clock.now()) });
+    const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
+    if (r) await this.write(t, { event: 'acceptance', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
   }
 
   /** A proposal ends without admission: declined (with its reason), withdrawn or expired. */
   async proposalClosed(t: Tx, proposal: ProposalForFacts, status: 'declined' | 'withdrawn' | 'expired', reason?: string | null): Promise<void> {
-    const r = await this.repo.request(t, proposal.requestId);
+    const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
     const event = ({ declined: 'decline', withdrawn: 'withdrawal', expired: 'expiry' } as const)[status];
-    if (r) await this.write(t, { event, ...(await this.atFacility(t, r, proposal)), reason: status === 'declined' ? (reason ?? null) : null });
+    if (r) await this.write(t, { event, ...atFacility(r, proposal), reason: status === 'declined' ? (reason ?? null) : null });
   }
 
   /** Admission: the person's anonymous dimensions, where she comes from and goes, how long it took. */
   async admitted(t: Tx, proposal: ProposalForFacts): Promise<void> {
-    const r = await this.repo.request(t, proposal.requestId);
+    const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
     if (!r) return;
     const transfer = r.previousPlacementId !== null;
     const from = transfer ? ((await this.repo.placementRegion(t, r.previousPlacementId!)) ?? r.regionCode) : r.regionCode;
     await this.write(t, {
       event: 'admission',
-      ...(await this.atFacility(t, r, proposal)),
+      ...atFacility(r, proposal),
       ...personDims(r.profile),
       referralChannel: r.referralChannel,
       fromRegionCode: from,
@@ -65,8 +64,8 @@ export class ReportFactsService {
   }
 
   async discharged(t: Tx, placement: ProposalForFacts, reason: string): Promise<void> {
-    const r = await this.repo.request(t, placement.requestId);
-    if (r) await this.write(t, { event: 'discharge', ...(await this.atFacility(t, r, placement)), reason });
+    const r = await this.repo.requestAtFacility(t, placement.requestId, placement.facilityId);
+    if (r) await this.write(t, { event: 'discharge', ...atFacility(r, placement), reason });
   }
 
   /** A request cancelled before any admission; `excluded` is what a search would exclude now (when it finds nobody). */
@@ -80,12 +79,17 @@ export class ReportFactsService {
     await this.tx.run((t) => this.write(t, { event: 'search_without_candidates', regionCode, urgency, reason: commonestExclusion(excluded) }));
   }
 
-  private async atFacility(t: Tx, r: RequestForFacts, p: ProposalForFacts): Promise<Partial<Fact>> {
-    const f = await this.repo.facility(t, p.facilityId);
-    return { regionCode: r.regionCode, urgency: r.urgency, facilityId: p.facilityId, facilityRegionCode: f?.regionCode ?? null, facilityType: f?.type ?? null, kind: p.placeKind };
-  }
-
   private write(t: Tx, fact: Omit<Fact, 'at'>): Promise<void> {
     return this.repo.insert(t, { ...fact, at: this.clock.now() });
   }
 }
+
+/** The dimensions of a fact about a proposal: the request's region and urgency, the facility's region and type. */
+const atFacility = (r: CaseForFacts, p: ProposalForFacts): Partial<Fact> => ({
+  regionCode: r.regionCode,
+  urgency: r.urgency,
+  facilityId: p.facilityId,
+  facilityRegionCode: r.facilityRegionCode,
+  facilityType: r.facilityType,
+  kind: p.placeKind,
+});
