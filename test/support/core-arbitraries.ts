@@ -20,39 +20,55 @@ export const TAGS = ['n1', 'n2', 'n3'];
 const mostly = <T>(usual: T, other: fc.Arbitrary<T>): fc.Arbitrary<T> =>
   fc.oneof({ arbitrary: fc.constant(usual), weight: 3 }, { arbitrary: other, weight: 1 });
 
-export const arbFacility = (id: string): fc.Arbitrary<FacilitySnapshot> =>
-  fc.record({
-    id: fc.constant(id),
-    name: fc.constant(`Facility ${id}`),
-    type: fc.constantFrom(...FACILITY_TYPES),
-    place: fc.constantFrom(...PROVINCES),
-    protectionLevel: fc.constantFrom(...PROTECTION_LEVELS),
-    accepts: fc.record({
-      genders: mostly([...GENDERS], fc.subarray([...GENDERS])),
-      adults: mostly(true, fc.boolean()),
-      minors: fc.boolean(),
-      children: mostly(true, fc.boolean()),
-      boysUpToAge: mostly(null, fc.integer({ min: 0, max: 17 })),
-    }),
-    languages: fc.subarray(LANGS),
-    exploitationExpertise: fc.subarray([...EXPLOITATION_TYPES]),
-    supports: mostly([...SUPPORTS], fc.subarray([...SUPPORTS])),
-    services: fc.subarray([...SERVICES]),
-    wheelchairAccessible: fc.boolean(),
-    lgbtSafe: fc.boolean(),
-    legalStatusesAccepted: mostly([], fc.subarray([...LEGAL_STATUSES], { minLength: 1 })),
-    acceptingNewGuests: mostly(true, fc.boolean()),
-    freshness: fc.constantFrom('fresh' as const, 'stale' as const, 'unknown' as const),
-    places: fc.uniqueArray(
-      fc.record({
-        kind: fc.constantFrom(...PLACE_KINDS),
-        free: fc.integer({ min: 0, max: 2 }),
-        childCapacity: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+/** What varies between the property suites' networks; the defaults are the matching core's. */
+export interface FacilityShape {
+  provinces?: readonly (typeof PROVINCES)[number][];
+  langs?: readonly string[];
+  tags?: readonly string[];
+  maxFree?: number;
+  /** at least this many place kinds per facility */
+  minPlaces?: number;
+  /** at most this many conflict tags per facility */
+  maxTags?: number;
+  /** high protection most of the time (the assignment suite: most requests need it) */
+  mostlyHighProtection?: boolean;
+}
+
+export const arbFacility = (id: string, shape: FacilityShape = {}): fc.Arbitrary<FacilitySnapshot> =>
+  fc
+    .record({
+      id: fc.constant(id),
+      name: fc.constant(`Facility ${id}`),
+      type: fc.constantFrom(...FACILITY_TYPES),
+      place: fc.constantFrom(...(shape.provinces ?? PROVINCES)),
+      protectionLevel: shape.mostlyHighProtection ? mostly('high' as const, fc.constantFrom(...PROTECTION_LEVELS)) : fc.constantFrom(...PROTECTION_LEVELS),
+      accepts: fc.record({
+        genders: mostly([...GENDERS], fc.subarray([...GENDERS])),
+        adults: mostly(true, fc.boolean()),
+        minors: fc.boolean(),
+        children: mostly(true, fc.boolean()),
+        boysUpToAge: mostly(null, fc.integer({ min: 0, max: 17 })),
       }),
-      { selector: (p) => p.kind, maxLength: 3 },
-    ),
-    conflictTags: mostly([], fc.subarray(TAGS)),
-  }).map(({ place, ...f }) => ({ ...f, ...place }));
+      languages: fc.subarray([...(shape.langs ?? LANGS)]),
+      exploitationExpertise: fc.subarray([...EXPLOITATION_TYPES]),
+      supports: mostly([...SUPPORTS], fc.subarray([...SUPPORTS])),
+      services: fc.subarray([...SERVICES]),
+      wheelchairAccessible: fc.boolean(),
+      lgbtSafe: fc.boolean(),
+      legalStatusesAccepted: mostly([], fc.subarray([...LEGAL_STATUSES], { minLength: 1 })),
+      acceptingNewGuests: mostly(true, fc.boolean()),
+      freshness: fc.constantFrom('fresh' as const, 'stale' as const, 'unknown' as const),
+      places: fc.uniqueArray(
+        fc.record({
+          kind: fc.constantFrom(...PLACE_KINDS),
+          free: fc.integer({ min: 0, max: shape.maxFree ?? 2 }),
+          childCapacity: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+        }),
+        { selector: (p) => p.kind, minLength: shape.minPlaces ?? 0, maxLength: 3 },
+      ),
+      conflictTags: mostly([], fc.subarray([...(shape.tags ?? TAGS)], { maxLength: shape.maxTags })),
+    })
+    .map(({ place, ...f }) => ({ ...f, ...place }));
 
 export const arbNetwork: fc.Arbitrary<FacilitySnapshot[]> = fc
   .integer({ min: 1, max: 40 })

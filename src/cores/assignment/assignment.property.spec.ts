@@ -4,11 +4,8 @@ import {
   EXPLOITATION_TYPES,
   FACILITY_TYPES,
   GENDERS,
-  PLACE_KINDS,
   PROTECTION_LEVELS,
   SUPPORTS,
-  SERVICES,
-  LEGAL_STATUSES,
 } from '../../domain/types.js';
 import type { FacilitySnapshot, MatchRequest } from '../../domain/types.js';
 import { checkHardConstraints } from '../matching/hard-constraints.js';
@@ -16,6 +13,7 @@ import { choosePlace, neededPlaceKinds } from '../matching/place-kind.js';
 import { rankCandidates } from '../matching/rank.js';
 import { scoreCandidate } from '../matching/scoring.js';
 import { aFacility, aRequest, POINTS, TEST_WEIGHTS } from '../../../test/support/core-factories.js';
+import { arbFacility as arbCoreFacility } from '../../../test/support/core-arbitraries.js';
 import type { AssignmentInput, AssignmentResult, PlannedAssignment } from './assignment.types.js';
 import { bruteForceOptimum } from './brute-force.js';
 import { greedyPlan } from './greedy.js';
@@ -47,40 +45,7 @@ interface Shape {
 }
 
 const arbFacility = (id: string, shape: Shape): fc.Arbitrary<FacilitySnapshot> =>
-  fc
-    .record({
-      id: fc.constant(id),
-      name: fc.constant(`Facility ${id}`),
-      type: fc.constantFrom(...FACILITY_TYPES),
-      place: fc.constantFrom(...PROVINCES),
-      protectionLevel: mostly('high' as const, fc.constantFrom(...PROTECTION_LEVELS)),
-      accepts: fc.record({
-        genders: mostly([...GENDERS], fc.subarray([...GENDERS])),
-        adults: mostly(true, fc.boolean()),
-        minors: fc.boolean(),
-        children: mostly(true, fc.boolean()),
-        boysUpToAge: mostly(null, fc.integer({ min: 0, max: 17 })),
-      }),
-      languages: fc.subarray(LANGS),
-      exploitationExpertise: fc.subarray([...EXPLOITATION_TYPES]),
-      supports: mostly([...SUPPORTS], fc.subarray([...SUPPORTS])),
-      services: fc.subarray([...SERVICES]),
-      wheelchairAccessible: fc.boolean(),
-      lgbtSafe: fc.boolean(),
-      legalStatusesAccepted: mostly([], fc.subarray([...LEGAL_STATUSES], { minLength: 1 })),
-      acceptingNewGuests: mostly(true, fc.boolean()),
-      freshness: fc.constantFrom('fresh' as const, 'stale' as const, 'unknown' as const),
-      places: fc.uniqueArray(
-        fc.record({
-          kind: fc.constantFrom(...PLACE_KINDS),
-          free: fc.integer({ min: 0, max: shape.maxFree }),
-          childCapacity: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
-        }),
-        { selector: (p) => p.kind, minLength: 1, maxLength: 3 },
-      ),
-      conflictTags: mostly([], fc.subarray(TAGS, { maxLength: 1 })),
-    })
-    .map(({ place, ...f }) => ({ ...f, ...place }));
+  arbCoreFacility(id, { provinces: PROVINCES, langs: LANGS, tags: TAGS, maxFree: shape.maxFree, minPlaces: 1, maxTags: 1, mostlyHighProtection: true });
 
 const arbMatch = (shape: Shape): fc.Arbitrary<MatchRequest> =>
   fc.record({
