@@ -82,6 +82,9 @@ const ROLLUPS: Partial<Record<FactReport, { table: string; event: string; column
   flow: { table: 'report_flow_month', event: 'event', columns: ['region_code', 'urgency'] },
 };
 
+/** Narrow copies of the duration facts (migration 1763900012000), unrestricted scope only as the roll-ups. */
+const DURATION_TABLE = 'report_duration';
+
 /** Memory for the sorts of one report's queries (the server's default, 4 MB, spills a year of admissions to disk). */
 const WORK_MEM = '64MB';
 
@@ -112,7 +115,7 @@ export class ReportsRepository {
         scope,
         Object.keys(DURATIONS),
         `percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90, count(*)::int AS n`,
-        { byEvent: true },
+        { byEvent: true, durations: read.rollups !== false },
       );
       const key = (r: RawRow) => JSON.stringify([r._total, ...dims.map((d) => r[d])]);
       const byKey = new Map(rows.map((r) => [key(r), r]));
@@ -132,9 +135,18 @@ export class ReportsRepository {
 
   /**
    * `rollup`: whole months from the report's monthly roll-up, the other days from the facts (when
-   * the report has one and the scope is unrestricted). `byEvent`: the total is per event too.
+   * the report has one and the scope is unrestricted). `durations`: from the narrow copies of the
+   * duration facts (unrestricted scope). `byEvent`: the total is per event too.
    */
-  private async grouped(report: FactReport, dims: string[], period: Period, scope: Scope, events: string[], measures: string, opts: { rollup?: boolean; byEvent?: boolean }): Promise<RawRow[]> {
+  private async grouped(
+    report: FactReport,
+    dims: string[],
+    period: Period,
+    scope: Scope,
+    events: string[],
+    measures: string,
+    opts: { rollup?: boolean; byEvent?: boolean; durations?: boolean },
+  ): Promise<RawRow[]> {
     const column = (d: string) => (d === 'event' ? 'event' : DIMENSIONS[report][d]);
     const cols = dims.map((d) => `${column(d)} AS "${d}"`);
     const params: unknown[] = [events, period.from, period.to];
@@ -151,7 +163,9 @@ export class ReportsRepository {
     let source = `SELECT *, 1 AS n FROM report_fact WHERE ${where.join(' AND ')}`;
     const rollup = ROLLUPS[report];
     const months = wholeMonths(period.from, period.to);
-    if (opts.rollup && rollup && months && !scope.regions && !scope.facilities) {
+    const unrestricted = !scope.regions && !scope.facilities;
+    if (opts.durations && unrestricted) source = `SELECT event, region_code, urgency, hours FROM ${DURATION_TABLE} WHERE ${where.join(' AND ')}`;
+    else if (opts.rollup && rollup && months && unrestricted) {
       params.push(months.from, months.to);
       const [m1, m2] = [`$${params.length - 1}::date`, `$${params.length}::date`];
       const names = rollup.columns.join(', ');
