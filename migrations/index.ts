@@ -9,6 +9,7 @@ import { FacilityExternalCode1763900010000 } from './1763900010000-facility-exte
 import { CatalogStampOnce1763900011000 } from './1763900011000-catalog-stamp-once.js';
 import { SeedsPractice1763900008000 } from './1763900008000-seeds-practice.js';
 import { ReportFacts1763900009000 } from './1763900009000-report-facts.js';
+import { ReportRollups1763900012000 } from './1763900012000-report-rollups.js';
 import { OneRuleEach1763900013000 } from './1763900013000-one-rule-each.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   ReportFacts1763900009000,
   FacilityExternalCode1763900010000,
   CatalogStampOnce1763900011000,
+  ReportRollups1763900012000,
   OneRuleEach1763900013000,
 ];

@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.js';
-import { band, dayNumber, parseReportQuery, ratio, todayInItaly } from './report-definitions.js';
+import { band, dayNumber, parseReportQuery, ratio, todayInItaly, wholeMonths } from './report-definitions.js';
 
 const parse = (name: string, q: Record<string, unknown>, accept?: string, allowFacility = false) => parseReportQuery(name, q, accept, '2026-11-30', () => allowFacility);
 const codeOf = (f: () => unknown) => {
@@ -76,4 +76,19 @@ describe('helpers', () => {
     expect(todayInItaly(new Date('2026-06-30T22:30:00Z'))).toBe('2026-07-01');
     expect(todayInItaly(new Date('2026-12-31T22:59:00Z'))).toBe('2026-12-31');
   });
+});
+
+describe('wholeMonths', () => {
+  it.each([
+    ['a calendar month', '2025-11-01', '2025-11-30', { from: '2025-11-01', to: '2025-11-30' }],
+    ['a calendar year', '2025-01-01', '2025-12-31', { from: '2025-01-01', to: '2025-12-31' }],
+    ['ragged ends', '2025-01-15', '2025-04-10', { from: '2025-02-01', to: '2025-03-31' }],
+    ['across a year end', '2024-12-02', '2025-02-28', { from: '2025-01-01', to: '2025-02-28' }],
+    ['a leap February', '2024-02-01', '2024-02-29', { from: '2024-02-01', to: '2024-02-29' }],
+    ['February is not whole on the 28th of a leap year', '2024-02-01', '2024-02-28', null],
+    ['December begun on its first', '2025-12-01', '2026-01-15', { from: '2025-12-01', to: '2025-12-31' }],
+    ['thirty days across two months', '2025-11-05', '2025-12-04', null],
+    ['one day', '2025-03-01', '2025-03-01', null],
+    ['the last day alone', '2025-03-31', '2025-03-31', null],
+  ])('%s', (_, from, to, expected) => expect(wholeMonths(from, to)).toEqual(expected));
 });

@@ -105,3 +105,17 @@ export function band(utilisation: number | null): 'low' | 'ok' | 'over' | null {
 }
 
 export const ratio = (num: number, den: number) => (den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null);
+
+/**
+ * The whole calendar months within [from, to] (both inclusive, YYYY-MM-DD), as the first day of
+ * the first and the last day of the last, or null when the period holds no whole month. Reports
+ * read whole months from the monthly roll-ups and the other days from the day rows or facts.
+ */
+export function wholeMonths(from: string, to: string): { from: string; to: string } | null {
+  const [fy, fm] = [+from.slice(0, 4), +from.slice(5, 7)];
+  const [ty, tm] = [+to.slice(0, 4), +to.slice(5, 7)];
+  // Date.UTC rolls month 13 over to January and day 0 back to the month before's last day
+  const first = from.endsWith('-01') ? from : dateOf(Date.UTC(fy, fm, 1) / DAY);
+  const last = dateOf(Date.UTC(ty, tm, 1) / DAY - 1) === to ? to : dateOf(Date.UTC(ty, tm - 1, 1) / DAY - 1);
+  return first <= last ? { from: first, to: last } : null;
+}

@@ -21,9 +21,16 @@ export function factTable(name: Exclude<ReportName, 'occupancy'>, dims: string[]
   const def = REPORTS[name];
   const body = raw.filter((r) => !r._total);
   const total = raw.find((r) => r._total);
-  const rows: Row[] = body.map((r) => Object.fromEntries(dims.map((d) => [d, (r[d] as string | null) ?? null])));
+  // plain loops: a year of `people` has tens of thousands of rows
+  const rows: Row[] = new Array<Row>(body.length);
+  for (let i = 0; i < body.length; i++) {
+    const row: Row = {};
+    for (const d of dims) row[d] = (body[i][d] as string | null) ?? null;
+    rows[i] = row;
+  }
   const totals: Row = {};
-  const groups = body.map((r) => (dims.includes('regionCode') ? String(r.regionCode) : ''));
+  const byRegion = dims.includes('regionCode');
+  const groups = body.map((r) => (byRegion ? String(r.regionCode) : ''));
   for (const m of def.counts) {
     const values = body.map((r) => num(r[m]));
     if (suppress) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../database/transactions.repository.js';
-import type { ReportName } from './report-definitions.js';
+import { wholeMonths, type ReportName } from './report-definitions.js';
 
 /** Which facts a caller may count: null means no restriction. An empty list means nothing. */
 export interface Scope {
@@ -11,6 +11,11 @@ export interface Scope {
 export interface Period {
   from: string;
   to: string;
+}
+
+/** `rollups: false` reads the facts and day rows only (the roll-ups' tests compare both ways). */
+export interface Reading {
+  rollups?: boolean;
 }
 
 /** A grouped row as the database returns it: dimension values, measures, and whether it is the grand total. */
@@ -38,63 +43,110 @@ const DIMENSIONS: Record<FactReport, Record<string, string>> = {
 /** Durations of `flow`: the event that carries each, measured in hours since the request was created. */
 const DURATIONS: Record<string, string> = { first_proposal: 'hoursToFirstProposal', acceptance: 'hoursToAcceptance', admission: 'hoursToAdmission' };
 
-/** The events each report reads, and its measures as SQL. */
+/** How many facts (of those matching `filter`): each source row stands for `n` facts. */
+const countOf = (filter?: string) => `coalesce(sum(n)${filter ? ` FILTER (WHERE ${filter})` : ''}, 0)::int`;
+
+/** The events each report reads, and its measures as SQL over rows of facts or of roll-ups (`n` facts each). */
 const MEASURES: Record<FactReport, { events: string[]; sql: string }> = {
   people: {
     events: ['admission'],
-    sql: `count(*)::int AS admissions, sum(children)::int AS "accompanyingChildren", sum(children_female)::int AS "childrenFemale", sum(children_male)::int AS "childrenMale"`,
+    sql: `coalesce(sum(n), 0)::int AS admissions, sum(children)::int AS "accompanyingChildren", sum(children_female)::int AS "childrenFemale", sum(children_male)::int AS "childrenMale"`,
   },
   flow: {
     events: ['request_created', 'first_proposal', 'acceptance', 'admission', 'decline', 'expiry', 'withdrawal'],
-    sql: `count(*) FILTER (WHERE event = 'request_created')::int AS requests,
-          count(*) FILTER (WHERE event = 'admission')::int AS placed,
-          count(*) FILTER (WHERE event = 'decline')::int AS declines,
-          count(*) FILTER (WHERE event = 'expiry')::int AS expiries,
-          count(*) FILTER (WHERE event = 'withdrawal')::int AS withdrawals`,
+    sql: `${countOf(`event = 'request_created'`)} AS requests,
+          ${countOf(`event = 'admission'`)} AS placed,
+          ${countOf(`event = 'decline'`)} AS declines,
+          ${countOf(`event = 'expiry'`)} AS expiries,
+          ${countOf(`event = 'withdrawal'`)} AS withdrawals`,
   },
-  declines: { events: ['decline'], sql: `count(*)::int AS count` },
+  declines: { events: ['decline'], sql: `${countOf()} AS count` },
   unmet: {
     events: ['search_without_candidates', 'closed_unplaced'],
-    sql: `count(*) FILTER (WHERE event = 'search_without_candidates')::int AS "searchesWithoutCandidates",
-          count(*) FILTER (WHERE event = 'closed_unplaced')::int AS "requestsClosedUnplaced"`,
+    sql: `${countOf(`event = 'search_without_candidates'`)} AS "searchesWithoutCandidates",
+          ${countOf(`event = 'closed_unplaced'`)} AS "requestsClosedUnplaced"`,
   },
-  movements: { events: ['admission'], sql: `count(*)::int AS admissions, count(*) FILTER (WHERE transfer)::int AS transfers` },
+  movements: { events: ['admission'], sql: `${countOf()} AS admissions, ${countOf('transfer')} AS transfers` },
 };
+
+/**
+ * Monthly roll-ups of the facts (migration 1763900012000): the columns a report reads, named as in
+ * report_fact. They carry no facility, so they answer only the unrestricted scope (national).
+ */
+const ROLLUPS: Partial<Record<FactReport, { table: string; event: string; columns: string[] }>> = {
+  people: {
+    table: 'report_people_month',
+    event: `'admission'::text`,
+    columns: ['facility_region_code', 'gender', 'age_band', 'exploitation', 'referral_channel', 'nationality', 'children', 'children_female', 'children_male'],
+  },
+  flow: { table: 'report_flow_month', event: 'event', columns: ['region_code', 'urgency'] },
+};
+
+/** Narrow copies of the duration facts (migration 1763900012000), unrestricted scope only as the roll-ups. */
+const DURATION_TABLE = 'report_duration';
+
+/** Memory for the sorts of one report's queries (the server's default, 4 MB, spills a year of admissions to disk). */
+const WORK_MEM = '64MB';
 
 const KINDS = ['adult', 'mother_child', 'minor'];
 /** How many nights of the period [$1, $2] a change made on `day` counts for. */
 const NIGHTS = `($2::date - greatest(day, $1::date) + 1)`;
+/** Day numbers of report_bed_change_month's weighted sums count from here. */
+const EPOCH = `DATE '2000-01-01'`;
 
 /** Read-only queries behind the reports: facts grouped by the asked dimensions, bed-nights from the daily changes. */
 @Injectable()
 export class ReportsRepository {
   constructor(private readonly tx: Transactions) {}
 
-  /** Rows of a fact report, plus its grand total (`_total`): counts in one grouping-sets query, flow's percentiles in another. */
-  async facts(report: FactReport, dims: string[], period: Period, scope: Scope): Promise<RawRow[]> {
-    const rows = await this.grouped(report, dims, period, scope, MEASURES[report].events, MEASURES[report].sql);
-    if (report !== 'flow') return rows;
-    // ordered-set aggregates sort their input: only the events carrying a duration, apart from the counts
-    const dur = await this.grouped(
-      report,
-      ['event', ...dims],
-      period,
-      scope,
-      Object.keys(DURATIONS),
-      `percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90, count(*)::int AS n`,
-      true,
-    );
-    const key = (r: RawRow) => JSON.stringify([r._total, ...dims.map((d) => r[d])]);
-    const byKey = new Map(rows.map((r) => [key(r), r]));
-    for (const d of dur) {
-      const row = byKey.get(key(d));
-      const name = DURATIONS[d.event as string];
-      if (row) Object.assign(row, { [`${name}P50`]: d.p50, [`${name}P90`]: d.p90, [`${name}N`]: d.n });
-    }
-    return rows;
+  /**
+   * Rows of a fact report, plus its grand total (`_total`): counts in one grouping-sets query, flow's
+   * percentiles in another. Both read one snapshot, with room to sort in memory.
+   */
+  async facts(report: FactReport, dims: string[], period: Period, scope: Scope, read: Reading = {}): Promise<RawRow[]> {
+    return this.read(async () => {
+      const rows = await this.grouped(report, dims, period, scope, MEASURES[report].events, MEASURES[report].sql, { rollup: read.rollups !== false });
+      if (report !== 'flow') return rows;
+      // ordered-set aggregates sort their input: only the events carrying a duration, apart from the counts
+      const dur = await this.grouped(
+        report,
+        ['event', ...dims],
+        period,
+        scope,
+        Object.keys(DURATIONS),
+        `percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90, count(*)::int AS n`,
+        { byEvent: true, durations: read.rollups !== false },
+      );
+      const key = (r: RawRow) => JSON.stringify([r._total, ...dims.map((d) => r[d])]);
+      const byKey = new Map(rows.map((r) => [key(r), r]));
+      for (const d of dur) {
+        const row = byKey.get(key(d));
+        const name = DURATIONS[d.event as string];
+        if (row)
+          Object.assign(row, {
+            [`${name}P50`]: d.p50,
+            [`${name}P90`]: d.p90,
+            [`${name}N`]: d.n,
+          });
+      }
+      return rows;
+    });
   }
 
-  private async grouped(report: FactReport, dims: string[], period: Period, scope: Scope, events: string[], measures: string, byEvent = false): Promise<RawRow[]> {
+  /**
+   * `rollup`: whole months from the report's monthly roll-up, the other days from the facts (when
+   * the report has one and the scope is unrestricted). `durations`: from the narrow copies of the
+   * duration facts (unrestricted scope). `byEvent`: the total is per event too.
+   */
+  private async grouped(
+    report: FactReport,
+    dims: string[],
+    period: Period,
+    scope: Scope,
+    events: string[],
+    measures: string,
+    opts: { rollup?: boolean; byEvent?: boolean; durations?: boolean },
+  ): Promise<RawRow[]> {
     const column = (d: string) => (d === 'event' ? 'event' : DIMENSIONS[report][d]);
     const cols = dims.map((d) => `${column(d)} AS "${d}"`);
     const params: unknown[] = [events, period.from, period.to];
@@ -108,17 +160,37 @@ export class ReportsRepository {
       params.push(scope.facilities);
       where.push(`facility_id = ANY($${params.length})`);
     }
+    let source = `SELECT *, 1 AS n FROM report_fact WHERE ${where.join(' AND ')}`;
+    const rollup = ROLLUPS[report];
+    const months = wholeMonths(period.from, period.to);
+    const unrestricted = !scope.regions && !scope.facilities;
+    if (opts.durations && unrestricted) source = `SELECT event, region_code, urgency, hours FROM ${DURATION_TABLE} WHERE ${where.join(' AND ')}`;
+    else if (opts.rollup && rollup && months && unrestricted) {
+      params.push(months.from, months.to);
+      const [m1, m2] = [`$${params.length - 1}::date`, `$${params.length}::date`];
+      const names = rollup.columns.join(', ');
+      source = `SELECT ${rollup.event} AS event, ${names}, n FROM ${rollup.table} WHERE ${rollup.event} = ANY($1) AND month BETWEEN ${m1} AND ${m2}
+                UNION ALL
+                SELECT event, ${names}, 1 AS n FROM report_fact WHERE ${where.join(' AND ')} AND (day < ${m1} OR day > ${m2})`;
+    }
     const groups = dims.map(column).join(', ');
-    // byEvent: the total is per event too
-    const sets = byEvent ? `(${groups}), (event)` : `(${groups}), ()`;
-    const totalFlag = byEvent ? `GROUPING(${dims.slice(1).map(column).join(', ')}) > 0` : `GROUPING(${groups}) > 0`;
+    const sets = opts.byEvent ? `(${groups}), (event)` : `(${groups}), ()`;
+    const totalFlag = opts.byEvent ? `GROUPING(${dims.slice(1).map(column).join(', ')}) > 0` : `GROUPING(${groups}) > 0`;
     return (await this.tx.manager().query(
       `SELECT ${cols.join(', ')}, ${totalFlag} AS "_total", ${measures}
-       FROM report_fact WHERE ${where.join(' AND ')}
+       FROM (${source}) f
        GROUP BY GROUPING SETS (${sets})
        ORDER BY "_total", ${dims.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`,
       params,
     )) as RawRow[];
+  }
+
+  /** One read-only snapshot; sorts of a year's facts (tens of thousands of rows) stay in memory. */
+  private read<T>(work: () => Promise<T>): Promise<T> {
+    return this.tx.snapshot(async (m) => {
+      await m.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
+      return work();
+    });
   }
 
   /**
@@ -126,7 +198,7 @@ export class ReportsRepository {
    * the changes up to that day, so each change counts for the days from it (or from `from`) to `to`.
    * Fresh bed-nights: beds in service of facilities confirmed that day.
    */
-  async occupancy(dims: string[], period: Period, scope: Scope, perFacility: boolean): Promise<RawRow[]> {
+  async occupancy(dims: string[], period: Period, scope: Scope, perFacility: boolean, read: Reading = {}): Promise<RawRow[]> {
     const params: unknown[] = [period.from, period.to];
     const where = ['day <= $2::date'];
     if (scope.regions) {
@@ -143,19 +215,68 @@ export class ReportsRepository {
                        CASE WHEN day >= $1::date THEN fresh_available ELSE 0 END AS fresh
                 FROM report_bed_change WHERE ${where.join(' AND ')}`;
     } else {
-      // summed per region and type first (one narrow pass over the day rows), then one row per kind
-      const sums = KINDS.map(
-        (k) => `sum(d_available_${k} * ${NIGHTS})::bigint AS a_${k}, sum(d_occupied_${k} * ${NIGHTS})::bigint AS o_${k}, sum(fresh_available_${k}) FILTER (WHERE day >= $1::date)::bigint AS f_${k}`,
+      // summed per region and type first (one narrow pass over month and day rows), then one row per kind
+      const region = where.slice(1);
+      const months = wholeMonths(period.from, period.to);
+      /** a SELECT of per-kind bed-nights available, occupied and fresh from `table`, each expression given per kind */
+      const part = (table: string, cond: string[], available: (c: string) => string, fresh: (k: string) => string) =>
+        `SELECT region_code, facility_type, ${KINDS.map((k) => `${available(`d_available_${k}`)} AS a_${k}, ${available(`d_occupied_${k}`)} AS o_${k}, ${fresh(k)} AS f_${k}`).join(
+          ', ',
+        )} FROM ${table} WHERE ${[...cond, ...region].join(' AND ')}`;
+      const parts: string[] = [];
+      let days = ['day <= $2::date'];
+      if (read.rollups !== false) {
+        // months ended before the period: each change counts for every night of it
+        parts.push(
+          part(
+            'report_bed_change_month',
+            [`month < date_trunc('month', $1::date)::date`],
+            (c) => `${c}::bigint * ($2::date - $1::date + 1)`,
+            () => 'NULL::bigint',
+          ),
+        );
+        days = [`day >= date_trunc('month', $1::date)::date`, ...days];
+        if (months) {
+          params.push(months.from, months.to);
+          const [m1, m2] = [`$${params.length - 1}::date`, `$${params.length}::date`];
+          // whole months within it: a change on day d counts for (to - d + 1) nights, so a month's for (to + 1) * sum(d) - sum(d * day)
+          parts.push(
+            part(
+              'report_bed_change_month',
+              [`month BETWEEN ${m1} AND ${m2}`],
+              (c) => `${c}::bigint * ($2::date - ${EPOCH} + 1) - w${c.slice(1)}`,
+              (k) => `fresh_available_${k}::bigint`,
+            ),
+          );
+          days = [...days, `(day < ${m1} OR day > ${m2})`];
+        }
+      }
+      // the days of the months begun before it or ending after it, one by one
+      parts.push(
+        part(
+          'report_bed_change_group',
+          days,
+          (c) => `${c}::bigint * ${NIGHTS}`,
+          (k) => `CASE WHEN day >= $1::date THEN fresh_available_${k}::bigint END`,
+        ),
       );
+      const sums = KINDS.map((k) => `sum(a_${k})::bigint AS a_${k}, sum(o_${k})::bigint AS o_${k}, sum(f_${k})::bigint AS f_${k}`);
       const unpivot = KINDS.map((k) => `('${k}', s.a_${k}, s.o_${k}, s.f_${k})`).join(', ');
       source = `SELECT NULL::uuid AS facility_id, k.kind, s.region_code, s.facility_type, k.available, k.occupied, k.fresh
-                FROM (SELECT region_code, facility_type, ${sums.join(', ')} FROM report_bed_change_group WHERE ${where.join(' AND ')} GROUP BY 1, 2) s
+                FROM (SELECT region_code, facility_type, ${sums.join(', ')} FROM (${parts.join(' UNION ALL ')}) p GROUP BY 1, 2) s
                 CROSS JOIN LATERAL (VALUES ${unpivot}) AS k(kind, available, occupied, fresh)`;
     }
-    const column: Record<string, string> = { regionCode: 'region_code', facilityType: 'facility_type', kind: 'kind', facilityId: 'facility_id' };
+    const column: Record<string, string> = {
+      regionCode: 'region_code',
+      facilityType: 'facility_type',
+      kind: 'kind',
+      facilityId: 'facility_id',
+    };
     const groups = dims.map((d) => column[d]).join(', ');
-    return (await this.tx.manager().query(
-      `WITH ch AS (${source})
+    return this.read(
+      async () =>
+        (await this.tx.manager().query(
+          `WITH ch AS (${source})
        SELECT ${dims.map((d) => `${column[d]}${d === 'facilityId' ? '::text' : ''} AS "${d}"`).join(', ')}, GROUPING(${groups}) > 0 AS "_total",
               sum(available)::bigint AS "bedNightsAvailable",
               sum(occupied)::bigint AS "bedNightsOccupied",
@@ -163,7 +284,8 @@ export class ReportsRepository {
        FROM ch GROUP BY GROUPING SETS ((${groups}), ())
        HAVING sum(available) <> 0 OR sum(occupied) <> 0 OR GROUPING(${groups}) > 0
        ORDER BY "_total", ${dims.map((_, i) => `${i + 1}`).join(', ')}`,
-      params,
-    )) as RawRow[];
+          params,
+        )) as RawRow[],
+    );
   }
 }

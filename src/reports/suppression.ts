@@ -60,26 +60,29 @@ export function anyDeterminedByCounts(small: number, complementary: number, sum:
   return (small > 0 && check(SMALL, small - 1, complementary)) || (complementary > 0 && check(COMPLEMENTARY, small, complementary - 1));
 }
 
+/** What a cell is: shown, hidden because small, or hidden to protect a small one. */
+const SHOWN = 0;
+const HIDDEN_SMALL = 1;
+const HIDDEN_COMPLEMENTARY = 2;
+
 /** Hides cells of `values` (one measure) so that none hidden can be worked out; `groups[i]` is cell i's group. */
 export function protect(values: number[], groups: string[] = values.map(() => '')): Protected {
-  const hidden = new Map<number, Bound>();
-  values.forEach((v, i) => {
-    if (isSmall(v)) hidden.set(i, SMALL);
-  });
+  // one state per cell in a typed array: a year of `people` has tens of thousands of cells, most of them small
+  const state = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) if (isSmall(values[i])) state[i] = HIDDEN_SMALL;
   const byGroup = new Map<string, number[]>();
-  values.forEach((_, i) => {
+  for (let i = 0; i < values.length; i++) {
     const members = byGroup.get(groups[i]);
     if (members) members.push(i);
     else byGroup.set(groups[i], [i]);
-  });
+  }
 
   /** hidden cells of a set of cells: how many of each kind, and their sum */
   const tally = (cells: number[]) => {
     const t = { small: 0, complementary: 0, sum: 0 };
     for (const i of cells) {
-      const b = hidden.get(i);
-      if (!b) continue;
-      if (b === SMALL) t.small++;
+      if (state[i] === SHOWN) continue;
+      if (state[i] === HIDDEN_SMALL) t.small++;
       else t.complementary++;
       t.sum += values[i];
     }
@@ -91,19 +94,22 @@ export function protect(values: number[], groups: string[] = values.map(() => ''
     const t = tally(cells);
     if (!t.small) continue;
     // smallest first, ties by position: the least information is lost
-    const candidates = cells.filter((i) => !hidden.has(i) && values[i] >= 3).sort((a, b) => values[a] - values[b] || a - b);
+    const candidates = cells.filter((i) => state[i] === SHOWN && values[i] >= 3).sort((a, b) => values[a] - values[b] || a - b);
     for (let next = 0; determined(t) && next < candidates.length; next++) {
-      hidden.set(candidates[next], COMPLEMENTARY);
+      state[candidates[next]] = HIDDEN_COMPLEMENTARY;
       t.complementary++;
       t.sum += values[candidates[next]];
     }
     if (determined(t)) withheld.push(g);
   }
-  const grand = values.reduce((a, b) => a + b, 0);
+  let grand = 0;
+  for (const v of values) grand += v;
   const block = tally(withheld.flatMap((g) => byGroup.get(g)!));
   const totalHidden = isSmall(grand) || (block.small + block.complementary > 0 && determined(block));
+  const cells = new Array<Shown>(values.length);
+  for (let i = 0; i < values.length; i++) cells[i] = state[i] === SHOWN ? values[i] : state[i] === HIDDEN_SMALL ? '<3' : null;
   return {
-    cells: values.map((v, i) => (!hidden.has(i) ? v : hidden.get(i) === SMALL ? '<3' : null)),
+    cells,
     total: !totalHidden ? grand : isSmall(grand) ? '<3' : null,
     withheldGroups: withheld,
   };

@@ -10,6 +10,8 @@ const APPLICATION_TABLES = [
   'availability_event', 'audit_log', 'catalog_version', 'facility', 'facility_place', 'idempotency_key', 'job_run', 'outbox', 'place_hold', 'placement', 'placement_request', 'proposal', 'province', 'region',
   // reports (issue 14)
   'report_bed_change', 'report_bed_change_group', 'report_fact', 'report_place_state',
+  // report roll-ups (migration 1763900012000)
+  'report_bed_change_month', 'report_duration', 'report_flow_month', 'report_people_month',
 ];
 const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
 
