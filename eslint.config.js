@@ -12,7 +12,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, properties: false } }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'off',
       'no-control-regex': 'off',
     },
@@ -22,7 +25,12 @@ export default tseslint.config(
   {
     files: ['src/domain/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./)', message: 'src/domain is the vocabulary: it imports nothing outside itself' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'src/domain is the vocabulary: it imports nothing outside itself' }] },
+      ],
+    },
   },
   {
     files: ['src/cores/**/*.ts'],
@@ -30,7 +38,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./|\\.\\./(matching|assignment)/|\\.\\./\\.\\./domain/|highs$)', message: 'a pure core imports only src/domain, the other cores and its solver' }] },
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./|\\.\\./(matching|assignment)/|\\.\\./\\.\\./domain/|highs$)',
+              message: 'a pure core imports only src/domain, the other cores and its solver',
+            },
+          ],
+        },
       ],
     },
   },
@@ -43,7 +58,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.\\./+(\\.\\./)*(audit|auth|availability|capacity|cores|demo|facilities|health|jobs|lifecycle|matching|metrics|notifications|regions|reports|web)/',
+              regex:
+                '^\\.\\./+(\\.\\./)*(audit|auth|availability|capacity|cores|demo|facilities|health|jobs|lifecycle|matching|metrics|notifications|regions|reports|web)/',
               message: 'infrastructure (common, config, database) imports no feature: features depend on it, not the reverse',
             },
           ],

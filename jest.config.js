@@ -8,13 +8,18 @@ import { execSync } from 'node:child_process';
 function chromiumFound() {
   if (process.env.CHROMIUM_PATH) return existsSync(process.env.CHROMIUM_PATH);
   try {
-    return Boolean(execSync('command -v chromium || command -v chromium-browser', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return Boolean(
+      execSync('command -v chromium || command -v chromium-browser', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    );
   } catch {
     return existsSync('/usr/bin/chromium');
   }
 }
 const browserTests = process.env.REQUIRE_BROWSER === '1' || chromiumFound();
-if (!browserTests) process.stdout.write('browser tests (test/browser) did not run: no Chromium found; install it (apt-get install -y chromium) or set CHROMIUM_PATH; REQUIRE_BROWSER=1 makes them mandatory\n');
+if (!browserTests)
+  process.stdout.write(
+    'browser tests (test/browser) did not run: no Chromium found; install it (apt-get install -y chromium) or set CHROMIUM_PATH; REQUIRE_BROWSER=1 makes them mandatory\n',
+  );
 
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', useESM: true, diagnostics: false }];
 const common = {

@@ -31,7 +31,6 @@ const PGBENCH_SCALE = 10;
 
 const ADMIN: Principal = { sub: 'bench', role: 'admin', facilities: [] };
 
-
 type Phase = 'warmup' | 'measure' | 'stop';
 
 /** `clients` concurrent loops of `body` for warm-up + measurement; `body` sees the phase it runs in. */
@@ -51,7 +50,11 @@ async function timedLoop(
   try {
     await sleep(WARMUP_S * 1000, signal);
     phase = 'measure';
-    const { result: measuredSeconds, cpuOfOneCore, machineBusy } = await measureCpu(async () => {
+    const {
+      result: measuredSeconds,
+      cpuOfOneCore,
+      machineBusy,
+    } = await measureCpu(async () => {
       const t0 = process.hrtime.bigint();
       await sleep(MEASURE_S * 1000, signal);
       return Number(process.hrtime.bigint() - t0) / 1e9;
@@ -83,7 +86,12 @@ interface ThroughputResult {
 }
 
 /** Each op: hold one adult place, then release it (two transactions, each with its availability event). */
-async function throughput(signal: AbortSignal, holds: HoldsService, label: string, facilityOf: (client: number) => string): Promise<ThroughputResult> {
+async function throughput(
+  signal: AbortSignal,
+  holds: HoldsService,
+  label: string,
+  facilityOf: (client: number) => string,
+): Promise<ThroughputResult> {
   log(`throughput: ${label}, ${WARMUP_S} s warm-up + ${MEASURE_S} s`);
   let ops = 0;
   let errors = 0;
@@ -107,7 +115,17 @@ async function throughput(signal: AbortSignal, holds: HoldsService, label: strin
     }
   });
   const opsPerSecond = ops / measuredSeconds;
-  return { label, ops, opsPerSecond, txPerSecond: 2 * opsPerSecond, opLatency: summarise(latencies), errors, firstError, nodeCpu: cpuOfOneCore, machineBusy };
+  return {
+    label,
+    ops,
+    opsPerSecond,
+    txPerSecond: 2 * opsPerSecond,
+    opLatency: summarise(latencies),
+    errors,
+    firstError,
+    nodeCpu: cpuOfOneCore,
+    machineBusy,
+  };
 }
 
 interface LatencyResult {
@@ -154,7 +172,15 @@ async function lastBed(signal: AbortSignal, holds: HoldsService, facilityId: str
       }
     }
   });
-  return { attempts: summarise(all), successes: summarise(ok), refusals: summarise(refused), errors, firstError, nodeCpu: cpuOfOneCore, machineBusy };
+  return {
+    attempts: summarise(all),
+    successes: summarise(ok),
+    refusals: summarise(refused),
+    errors,
+    firstError,
+    nodeCpu: cpuOfOneCore,
+    machineBusy,
+  };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
@@ -179,7 +205,17 @@ function report(o: {
   const ratioCell = (x: number) => (Number.isFinite(x) ? pct(x) : 'n/a');
 
   const throughputTable = table([
-    ['Workload (8 clients)', 'ops/s (hold+release)', 'transactions/s', 'ops/s ÷ pgbench tps', 'tx/s ÷ pgbench tps', 'op p50 / p99 (ms)', 'errors', 'Node CPU', 'machine CPU'],
+    [
+      'Workload (8 clients)',
+      'ops/s (hold+release)',
+      'transactions/s',
+      'ops/s ÷ pgbench tps',
+      'tx/s ÷ pgbench tps',
+      'op p50 / p99 (ms)',
+      'errors',
+      'Node CPU',
+      'machine CPU',
+    ],
     ...[distinct, same].map((r) => [
       r.label,
       fmt(r.opsPerSecond, 0),
@@ -221,7 +257,9 @@ function report(o: {
     ['Target', 'Measured', 'Result'],
     [
       `hold+release throughput ≥ ${pct(TARGET_RATIO)} of pgbench -N (8 clients, distinct facilities; one op = hold + release)`,
-      pgbench ? `${fmt(distinct.opsPerSecond, 0)} ops/s vs ${fmt(pgbench.tps, 0)} tps = ${ratioCell(ratio(distinct))}` : `pgbench failed: ${o.pgbenchError}`,
+      pgbench
+        ? `${fmt(distinct.opsPerSecond, 0)} ops/s vs ${fmt(pgbench.tps, 0)} tps = ${ratioCell(ratio(distinct))}`
+        : `pgbench failed: ${o.pgbenchError}`,
       pgbench ? yes(throughputMet) : 'not evaluated',
     ],
     [
@@ -239,11 +277,29 @@ function report(o: {
 
   const checks =
     `Consistency: ${distinct.errors + same.errors + latency.errors} unexpected errors` +
-    (distinct.firstError ?? same.firstError ?? latency.firstError ? ` (first: ${distinct.firstError ?? same.firstError ?? latency.firstError})` : '') +
+    ((distinct.firstError ?? same.firstError ?? latency.firstError)
+      ? ` (first: ${distinct.firstError ?? same.firstError ?? latency.firstError})`
+      : '') +
     ` (an overbooking caught by the database guard would be one); ${o.overlappingLastBedHolds} moments where the replayed last-bed events show more than one hold ` +
     `(must be 0); ${o.liveHoldsLeft} live holds left on the bench facilities at the end (must be 0).`;
 
-  const stdout = ['', '### Throughput', '', throughputTable, '', '### Last-bed latency', '', latencyTable, '', '### Targets', '', targets, '', checks, ''].join('\n');
+  const stdout = [
+    '',
+    '### Throughput',
+    '',
+    throughputTable,
+    '',
+    '### Last-bed latency',
+    '',
+    latencyTable,
+    '',
+    '### Targets',
+    '',
+    targets,
+    '',
+    checks,
+    '',
+  ].join('\n');
 
   const docs = [
     `Run of ${o.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${fmt(o.durationS, 0)} s in all. Source: \`bench/availability.ts\`.`,
@@ -259,10 +315,10 @@ function report(o: {
     '**What an op is.** One op = `hold()` then `release()`, i.e. two READ COMMITTED transactions. `hold`: row lock on',
     '`facility_place` (`SELECT … FOR UPDATE`), a read of the numbers with the live-hold count, `INSERT … SELECT` of the hold',
     '(the overbooking trigger re-counts), `INSERT` of the availability event. `release`: read of the live hold, the row lock,',
-    'the numbers, `UPDATE` of the hold (trigger again), `INSERT` of the event. With TypeORM\'s `START TRANSACTION` /',
+    "the numbers, `UPDATE` of the hold (trigger again), `INSERT` of the event. With TypeORM's `START TRANSACTION` /",
     '`SET TRANSACTION ISOLATION LEVEL` / `COMMIT`, one op is 15 round trips, 4 row writes and 2 row locks. A `pgbench -N` transaction is',
     '`BEGIN`; `UPDATE pgbench_accounts`; `SELECT`; `INSERT pgbench_history`; `END`: 5 round trips, 2 row writes, from a C client.',
-    'The issue\'s target compares hold+release throughput with pgbench tps, so the first ratio (ops/s ÷ tps) is the one',
+    "The issue's target compares hold+release throughput with pgbench tps, so the first ratio (ops/s ÷ tps) is the one",
     'judged; the per-transaction ratio is given for reference.',
     '',
     '"Distinct facilities": each client holds and releases on its own facility (500 adult beds), so clients never wait',
@@ -300,7 +356,11 @@ export default async function availability(ctx: BenchContext): Promise<void> {
   let pgbench: PgbenchResult | null = null;
   let pgbenchError: string | undefined;
   try {
-    pgbench = await pgbenchSimpleUpdate(db.serverUrl, { scale: PGBENCH_SCALE, clients: THROUGHPUT_CLIENTS, threads: 2, seconds: MEASURE_S, warmupSeconds: WARMUP_S }, ctx.signal);
+    pgbench = await pgbenchSimpleUpdate(
+      db.serverUrl,
+      { scale: PGBENCH_SCALE, clients: THROUGHPUT_CLIENTS, threads: 2, seconds: MEASURE_S, warmupSeconds: WARMUP_S },
+      ctx.signal,
+    );
     log(`pgbench -N: ${fmt(pgbench.tps, 0)} tps`);
   } catch (e) {
     ctx.signal.throwIfAborted();
@@ -329,7 +389,13 @@ export default async function availability(ctx: BenchContext): Promise<void> {
   log(`  p99 ${fmt(latency.attempts.p99)} ms over ${latency.attempts.count} attempts`);
 
   const liveHoldsLeft = await withClient(db.url, async (c) =>
-    Number((await c.query(`SELECT count(*)::int AS n FROM place_hold WHERE released_at IS NULL AND facility_id = ANY($1::uuid[])`, [[...own, shared, lastBedId]])).rows[0].n),
+    Number(
+      (
+        await c.query(`SELECT count(*)::int AS n FROM place_hold WHERE released_at IS NULL AND facility_id = ANY($1::uuid[])`, [
+          [...own, shared, lastBedId],
+        ])
+      ).rows[0].n,
+    ),
   );
 
   // Holds and releases of one place are serialised by its row lock, and each writes its event under

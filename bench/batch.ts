@@ -54,7 +54,11 @@ function requests(r: () => number, n: number, families: boolean): AssignmentInpu
         children: families ? Array.from({ length: 1 + Math.floor(r() * 2) }, () => ({ age: Math.floor(r() * 10) })) : [],
       },
       origin: { provinceCode: origin.code, regionCode: origin.regionCode, point: { lat: origin.lat, lon: origin.lon } },
-      safety: { excludedProvinces: [origin.code], minDistanceKm: 30, conflictTags: r() < 0.2 ? [pick(r, ['net-1', 'net-2', 'net-3'])] : [] },
+      safety: {
+        excludedProvinces: [origin.code],
+        minDistanceKm: 30,
+        conflictTags: r() < 0.2 ? [pick(r, ['net-1', 'net-2', 'net-3'])] : [],
+      },
       preferences: { crossRegion: true, maxDistanceKm: r() < 0.5 ? 400 : null },
     });
     return { id: `r-${String(i).padStart(3, '0')}`, arrival: i, match };
@@ -85,7 +89,12 @@ export default async function batch(ctx: BenchContext): Promise<void> {
     // 3 warm-up solves, then 15 measured on 15 different seeded instances
     for (let i = 0; i < 18 && !ctx.signal.aborted; i++) {
       const r = rng(1000 + i);
-      const input: AssignmentInput = { facilities: network(r, s.facilities, s.families), requests: requests(r, s.requests, s.families), weights: defaults.matching.weights, timeLimitSeconds: 10 };
+      const input: AssignmentInput = {
+        facilities: network(r, s.facilities, s.families),
+        requests: requests(r, s.requests, s.families),
+        weights: defaults.matching.weights,
+        timeLimitSeconds: 10,
+      };
       const a = performance.now();
       last = solveAssignmentWith(solver, input);
       const ms = performance.now() - a;
@@ -96,7 +105,19 @@ export default async function batch(ctx: BenchContext): Promise<void> {
   }
   const summary = rows.map((r) => ({ ...r, s: summarise(r.times.map((x) => x * 1e6)) }));
   const results = table([
-    ['Instance', 'solves', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'optimal (last)', 'placed: exact vs greedy (last)', 'total score: exact vs greedy (last)', 'method', 'target', 'met (p95)'],
+    [
+      'Instance',
+      'solves',
+      'p50 (ms)',
+      'p95 (ms)',
+      'max (ms)',
+      'optimal (last)',
+      'placed: exact vs greedy (last)',
+      'total score: exact vs greedy (last)',
+      'method',
+      'target',
+      'met (p95)',
+    ],
     ...summary.map((r) => [
       r.label,
       r.s.count,

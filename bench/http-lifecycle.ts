@@ -54,7 +54,6 @@ const UOR: Principal = { sub: 'bench-uor-07', role: 'uor', region: '07', facilit
 const ms = (ns: bigint) => Number(ns) / 1e6;
 const now = () => process.hrtime.bigint();
 
-
 function request(i: number): CreatePlacementRequestDto {
   return {
     caseCode: `BENCH-2026-${String(i + 1).padStart(4, '0')}`,
@@ -97,7 +96,14 @@ interface PairsResult {
 }
 
 /** `clients` loops of propose + withdraw, each on its own request and its own facility. */
-async function pairs(signal: AbortSignal, http: Client, clients: number, requestIds: string[], facilityIds: string[], pgPid: number | null): Promise<PairsResult> {
+async function pairs(
+  signal: AbortSignal,
+  http: Client,
+  clients: number,
+  requestIds: string[],
+  facilityIds: string[],
+  pgPid: number | null,
+): Promise<PairsResult> {
   log(`pairs: ${clients} clients, ${WARMUP_S} s warm-up + ${MEASURE_S} s`);
   let count = 0;
   let errors = 0;
@@ -212,7 +218,16 @@ async function lastBed(signal: AbortSignal, http: Client, requestIds: string[], 
       }
     }
   }
-  return { rounds, roundsWithOneWinner: good, attempts: summarise(all), winners: summarise(won), refusals: summarise(refused), errors, firstError, machineBusy: busy() };
+  return {
+    rounds,
+    roundsWithOneWinner: good,
+    attempts: summarise(all),
+    winners: summarise(won),
+    refusals: summarise(refused),
+    errors,
+    firstError,
+    machineBusy: busy(),
+  };
 }
 
 // ───────────────────────────── where a pair's time goes ─────────────────────────────
@@ -262,7 +277,11 @@ function instrument(app: Awaited<ReturnType<typeof createApp>>) {
       return orig.apply(this, args);
     }
     const r = orig.apply(this, args) as Promise<unknown> | undefined;
-    if (r && typeof (r as Promise<unknown>).then === 'function') void r.then(() => add(statements, kind, ms(now() - t0)), () => add(statements, kind, ms(now() - t0)));
+    if (r && typeof (r as Promise<unknown>).then === 'function')
+      void r.then(
+        () => add(statements, kind, ms(now() - t0)),
+        () => add(statements, kind, ms(now() - t0)),
+      );
     return r;
   };
   const wrap = <T extends object>(target: T, method: keyof T & string, name: string) => {
@@ -367,20 +386,32 @@ async function profilePairs(http: Client, pairs: number, requestId: string, faci
     });
     totals.delete('V8 (idle)');
     const busy = [...totals.values()].reduce((a, b) => a + b, 0);
-    const rows = [...totals.entries()].map(([where, msAll]) => ({ where, msPerPair: msAll / pairs, share: msAll / busy })).sort((a, b) => b.msPerPair - a.msPerPair);
+    const rows = [...totals.entries()]
+      .map(([where, msAll]) => ({ where, msPerPair: msAll / pairs, share: msAll / busy }))
+      .sort((a, b) => b.msPerPair - a.msPerPair);
     return { pairs, rows };
   } finally {
     session.disconnect();
   }
 }
 
-async function breakdown(signal: AbortSignal, http: Client, probes: ReturnType<typeof instrument>, requestId: string, facilityId: string, db: string, pgPid: number | null): Promise<Breakdown> {
+async function breakdown(
+  signal: AbortSignal,
+  http: Client,
+  probes: ReturnType<typeof instrument>,
+  requestId: string,
+  facilityId: string,
+  db: string,
+  pgPid: number | null,
+): Promise<Breakdown> {
   log(`breakdown: ${PROFILE_PAIRS} pairs by one client, statements counted`);
   const triggerStats = () =>
     withClient(db, async (c) => {
       await c.query('SELECT pg_stat_clear_snapshot()');
       return new Map(
-        (await c.query(`SELECT funcname, calls::int AS calls, total_time::float AS ms FROM pg_stat_user_functions`)).rows.map((r: { funcname: string; calls: number; ms: number }) => [r.funcname, r]),
+        (await c.query(`SELECT funcname, calls::int AS calls, total_time::float AS ms FROM pg_stat_user_functions`)).rows.map(
+          (r: { funcname: string; calls: number; ms: number }) => [r.funcname, r],
+        ),
       );
     });
   // pg_stat_user_functions is written when a backend's transaction ends (at most every second): wait for it
@@ -392,8 +423,12 @@ async function breakdown(signal: AbortSignal, http: Client, probes: ReturnType<t
       p.ms += v.ms;
     }
   };
-  const pStat: Probes = {}, pMeth: Probes = {}, wStat: Probes = {}, wMeth: Probes = {};
-  const pNs: bigint[] = [], wNs: bigint[] = [];
+  const pStat: Probes = {},
+    pMeth: Probes = {},
+    wStat: Probes = {},
+    wMeth: Probes = {};
+  const pNs: bigint[] = [],
+    wNs: bigint[] = [];
   const cpu = cpuSampler(pgPid);
   for (let i = 0; i < PROFILE_PAIRS && !signal.aborted; i++) {
     probes.start();
@@ -419,7 +454,11 @@ async function breakdown(signal: AbortSignal, http: Client, probes: ReturnType<t
   log(`CPU profile of the service over ${Math.ceil(PROFILE_PAIRS / 2)} more pairs`);
   const cpuProfile = await profilePairs(http, Math.ceil(PROFILE_PAIRS / 2), requestId, facilityId);
   const triggers = [...t1Stats.values()]
-    .map((r) => ({ name: r.funcname, calls: r.calls - (t0Stats.get(r.funcname)?.calls ?? 0), ms: r.ms - (t0Stats.get(r.funcname)?.ms ?? 0) }))
+    .map((r) => ({
+      name: r.funcname,
+      calls: r.calls - (t0Stats.get(r.funcname)?.calls ?? 0),
+      ms: r.ms - (t0Stats.get(r.funcname)?.ms ?? 0),
+    }))
     .filter((r) => r.calls > 0)
     .sort((a, b) => b.ms - a.ms);
 
@@ -465,7 +504,12 @@ function statementTable(title: string, b: { statements: Probes; methods: Probes 
     '',
     table([['Statement (verb, table)', 'per call', 'ms per call'], ...st.map(([k, v]) => [`\`${k}\``, fmt(v.calls, 1), fmt(v.ms, 2)])]),
     '',
-    table([['Step (wrapped service method; nested steps overlap)', 'calls per call', 'ms per call'], ...Object.entries(b.methods).sort((x, y) => y[1].ms - x[1].ms).map(([k, v]) => [k, fmt(v.calls, 1), fmt(v.ms, 2)])]),
+    table([
+      ['Step (wrapped service method; nested steps overlap)', 'calls per call', 'ms per call'],
+      ...Object.entries(b.methods)
+        .sort((x, y) => y[1].ms - x[1].ms)
+        .map(([k, v]) => [k, fmt(v.calls, 1), fmt(v.ms, 2)]),
+    ]),
   ].join('\n');
 }
 
@@ -487,7 +531,17 @@ function report(o: {
     return b ? r.pairsPerSecond / b.tps : NaN;
   };
   const figures = table([
-    ['Clients', 'pairs/s', 'pgbench -N tps (same clients)', 'pairs/s ÷ tps', 'propose p50 / p95 / p99 (ms)', 'withdraw p99 (ms)', 'errors', 'CPU per pair: service / PostgreSQL (ms)', 'machine busy'],
+    [
+      'Clients',
+      'pairs/s',
+      'pgbench -N tps (same clients)',
+      'pairs/s ÷ tps',
+      'propose p50 / p95 / p99 (ms)',
+      'withdraw p99 (ms)',
+      'errors',
+      'CPU per pair: service / PostgreSQL (ms)',
+      'machine busy',
+    ],
     ...o.levels.map((r) => [
       r.clients,
       fmt(r.pairsPerSecond, 0),
@@ -503,7 +557,13 @@ function report(o: {
   const l = o.last;
   const lastTable = table([
     [`Last bed, ${LAST_BED_CLIENTS} clients`, 'count', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'max (ms)'],
-    ...([['every propose', l.attempts], ['the winner', l.winners], ['refused (409 no_free_place)', l.refusals]] as const).map(([n, s]) => [n, s.count, fmt(s.p50), fmt(s.p95), fmt(s.p99), fmt(s.max)]),
+    ...(
+      [
+        ['every propose', l.attempts],
+        ['the winner', l.winners],
+        ['refused (409 no_free_place)', l.refusals],
+      ] as const
+    ).map(([n, s]) => [n, s.count, fmt(s.p50), fmt(s.p95), fmt(s.p99), fmt(s.max)]),
   ]);
   const lastPara =
     `${l.rounds} rounds, ${l.roundsWithOneWinner} with exactly one winner (must be all), ${l.errors} errors` +
@@ -515,17 +575,30 @@ function report(o: {
   const p99at64 = Math.max(at64?.propose.p99 ?? NaN, l.attempts.p99);
   const targets = table([
     ['Target', 'Measured', 'Result'],
-    ['0 errors at every level (last bed: 409 no_free_place expected)', `${totalErrors}`, yes(totalErrors === 0 && l.roundsWithOneWinner === l.rounds)],
+    [
+      '0 errors at every level (last bed: 409 no_free_place expected)',
+      `${totalErrors}`,
+      yes(totalErrors === 0 && l.roundsWithOneWinner === l.rounds),
+    ],
     [
       `32 clients: pairs/s ≥ ${pct(TARGET_RATIO_32)} of pgbench -N tps`,
-      at32 && o.pgbench.get(32) ? `${fmt(at32.pairsPerSecond, 0)} pairs/s vs ${fmt(o.pgbench.get(32)!.tps, 0)} tps = ${pct(ratio(at32))}` : `n/a ${o.pgbenchError ?? ''}`,
+      at32 && o.pgbench.get(32)
+        ? `${fmt(at32.pairsPerSecond, 0)} pairs/s vs ${fmt(o.pgbench.get(32)!.tps, 0)} tps = ${pct(ratio(at32))}`
+        : `n/a ${o.pgbenchError ?? ''}`,
       at32 && o.pgbench.get(32) ? yes(ratio(at32) >= TARGET_RATIO_32) : 'not evaluated',
     ],
-    [`propose p99 ≤ ${TARGET_P99_64} ms at 64 clients (pairs and last bed)`, `${fmt(at64?.propose.p99 ?? NaN)} ms (pairs), ${fmt(l.attempts.p99)} ms (last bed)`, yes(p99at64 <= TARGET_P99_64)],
+    [
+      `propose p99 ≤ ${TARGET_P99_64} ms at 64 clients (pairs and last bed)`,
+      `${fmt(at64?.propose.p99 ?? NaN)} ms (pairs), ${fmt(l.attempts.p99)} ms (last bed)`,
+      yes(p99at64 <= TARGET_P99_64),
+    ],
   ]);
   const bd = o.bd;
   const trig = bd.triggers.length
-    ? table([['Trigger / function (pg_stat_user_functions)', 'calls per pair', 'ms per pair'], ...bd.triggers.map((t) => [`\`${t.name}\``, fmt(t.calls, 1), fmt(t.ms, 3)])])
+    ? table([
+        ['Trigger / function (pg_stat_user_functions)', 'calls per pair', 'ms per pair'],
+        ...bd.triggers.map((t) => [`\`${t.name}\``, fmt(t.calls, 1), fmt(t.ms, 3)]),
+      ])
     : '(no function statistics: track_functions could not be set)';
   const breakdownText = [
     `One client, ${bd.pairs} serial pairs on its own request and facility (no contention): propose p50 ${fmt(bd.proposeMs.p50)} ms (mean ${fmt(bd.proposeMs.mean, 2)}), ` +
@@ -546,7 +619,27 @@ function report(o: {
     `Validation of the propose body (the API's ValidationPipe on \`CreateProposalDto\`): ${fmt(bd.validationUs, 1)} µs per call. ` +
       `JSON serialisation of a proposal answer: ${fmt(bd.serialiseUs, 2)} µs.`,
   ].join('\n');
-  const stdout = ['', '### Figures', '', figures, '', '### Last bed', '', lastTable, '', lastPara, '', '### Where a pair goes', '', breakdownText, '', '### Targets', '', targets, ''].join('\n');
+  const stdout = [
+    '',
+    '### Figures',
+    '',
+    figures,
+    '',
+    '### Last bed',
+    '',
+    lastTable,
+    '',
+    lastPara,
+    '',
+    '### Where a pair goes',
+    '',
+    breakdownText,
+    '',
+    '### Targets',
+    '',
+    targets,
+    '',
+  ].join('\n');
   const pgb = [...o.pgbench.values()][0];
   const docs = [
     `Run of ${o.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${fmt(o.durationS, 0)} s in all. Source: \`bench/http-lifecycle.ts\` (\`npm run bench -- http-lifecycle\`).`,
@@ -570,11 +663,11 @@ function report(o: {
     '',
     lastPara,
     '',
-    '### Where a pair\'s time goes',
+    "### Where a pair's time goes",
     '',
     'Statements are counted in the bench process by wrapping `pg.Client.prototype.query` (every statement TypeORM sends goes through it; ' +
       'one statement is one round trip with the pg driver), with the time from sending to its answer. Steps are timed by wrapping the service methods ' +
-      'on the application\'s own instances (nothing in src changes). Trigger time is PostgreSQL\'s `pg_stat_user_functions` with `track_functions = pl` on the bench database.',
+      "on the application's own instances (nothing in src changes). Trigger time is PostgreSQL's `pg_stat_user_functions` with `track_functions = pl` on the bench database.",
     '',
     breakdownText,
     '',
@@ -599,20 +692,28 @@ export default async function httpLifecycle(ctx: BenchContext): Promise<void> {
   try {
     for (const c of LEVELS) {
       ctx.signal.throwIfAborted();
-      const r = await pgbenchSimpleUpdate(db.serverUrl, { scale: PGBENCH_SCALE, clients: c, threads: 2, seconds: MEASURE_S, warmupSeconds: WARMUP_S }, ctx.signal);
+      const r = await pgbenchSimpleUpdate(
+        db.serverUrl,
+        { scale: PGBENCH_SCALE, clients: c, threads: 2, seconds: MEASURE_S, warmupSeconds: WARMUP_S },
+        ctx.signal,
+      );
       pgbench.set(c, r);
       log(`pgbench -N at ${c} clients: ${fmt(r.tps, 0)} tps`);
     }
   } catch (e) {
     ctx.signal.throwIfAborted();
     const m = (e as Error).message;
-    pgbenchError = /ENOENT/.test(m) ? 'pgbench not found: install it with `apt-get install -y postgresql-client` (or set PGBENCH)' : m.split('\n')[0];
+    pgbenchError = /ENOENT/.test(m)
+      ? 'pgbench not found: install it with `apt-get install -y postgresql-client` (or set PGBENCH)'
+      : m.split('\n')[0];
     log(`pgbench failed, the ratios will not be evaluated: ${pgbenchError}`);
   }
 
   // trigger time per call (pg_stat_user_functions); needs a superuser, as the embedded server's user is
   const dbName = new URL(db.url).pathname.slice(1);
-  await withClient(db.url, (c) => c.query(`ALTER DATABASE "${dbName}" SET track_functions = 'pl'`)).catch((e) => log(`track_functions not set: ${(e as Error).message}`));
+  await withClient(db.url, (c) => c.query(`ALTER DATABASE "${dbName}" SET track_functions = 'pl'`)).catch((e) =>
+    log(`track_functions not set: ${(e as Error).message}`),
+  );
 
   ctx.signal.throwIfAborted();
   log('booting the service (createApp, as npm start does)');
@@ -643,7 +744,10 @@ export default async function httpLifecycle(ctx: BenchContext): Promise<void> {
   const lastBedId = (await facilities.create(ADMIN, benchFacility(1, 'last-bed'))).id;
   await withClient(db.url, (c) => c.query('ANALYZE'));
 
-  const dataDirectory = await withClient(db.url, (c) => c.query('SHOW data_directory')).then((r) => String(r.rows[0].data_directory), () => null);
+  const dataDirectory = await withClient(db.url, (c) => c.query('SHOW data_directory')).then(
+    (r) => String(r.rows[0].data_directory),
+    () => null,
+  );
   const pgPid = dataDirectory ? postmasterPid(dataDirectory) : null;
   log(pgPid ? `PostgreSQL postmaster pid ${pgPid}: its CPU time is read from /proc` : 'PostgreSQL processes not readable: no CPU split');
 
@@ -660,7 +764,15 @@ export default async function httpLifecycle(ctx: BenchContext): Promise<void> {
   ctx.signal.throwIfAborted();
   const last = LEVELS.includes(LAST_BED_CLIENTS)
     ? await lastBed(ctx.signal, http, requestIds, lastBedId)
-    : { rounds: 0, roundsWithOneWinner: 0, attempts: summarise([]), winners: summarise([]), refusals: summarise([]), errors: 0, machineBusy: NaN };
+    : {
+        rounds: 0,
+        roundsWithOneWinner: 0,
+        attempts: summarise([]),
+        winners: summarise([]),
+        refusals: summarise([]),
+        errors: 0,
+        machineBusy: NaN,
+      };
   log(`  last bed: ${last.rounds} rounds, ${last.roundsWithOneWinner} with one winner, p99 ${fmt(last.attempts.p99)} ms`);
   ctx.signal.throwIfAborted();
   const bd = await breakdown(ctx.signal, http, probes, requestIds[n - 1], facilityIds[n - 1], db.url, pgPid);

@@ -20,7 +20,15 @@ const dir = mkdtempSync(join(tmpdir(), 'approdo-bench-'));
 const ctx = await chromium.launchPersistentContext(dir, {
   executablePath,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
   env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'x'), XDG_CACHE_HOME: join(dir, 'x') },
   viewport: { width: 390, height: 844 },
 });
@@ -44,11 +52,16 @@ try {
     body += raw;
     rows.push(`${new URL(r.url()).pathname.padEnd(48)} ${String(s.responseBodySize).padStart(7)} B on the wire (${raw} B decoded)`);
   }
-  process.stdout.write(`first load of the bed board: ${responses.length} responses, ${(wire / 1024).toFixed(1)} KB on the wire (headers included), ${(body / 1024).toFixed(1)} KB decoded, ready in ${loadMs} ms\n${rows.join('\n')}\n`);
+  process.stdout.write(
+    `first load of the bed board: ${responses.length} responses, ${(wire / 1024).toFixed(1)} KB on the wire (headers included), ${(body / 1024).toFixed(1)} KB decoded, ready in ${loadMs} ms\n${rows.join('\n')}\n`,
+  );
 
   // a saved change, visible: from the tap on "save" to the page showing the saved numbers
   // the casa di fuga's mother-child unit: out of service and back, 1 and 0
-  const card = page.locator('[data-facility]').filter({ has: page.locator('[data-kind="mother_child"]') }).first();
+  const card = page
+    .locator('[data-facility]')
+    .filter({ has: page.locator('[data-kind="mother_child"]') })
+    .first();
   const times = [];
   for (let i = 0; i < rounds; i++) {
     const step = i % 2 === 0 ? 'inc' : 'dec';

@@ -113,7 +113,9 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
 
   // --- a year of facts
   const tf = process.hrtime.bigint();
-  await sql.query(`CREATE TEMP TABLE gen_facility AS SELECT row_number() OVER (ORDER BY id)::int AS n, id, region_code, type FROM facility`);
+  await sql.query(
+    `CREATE TEMP TABLE gen_facility AS SELECT row_number() OVER (ORDER BY id)::int AS n, id, region_code, type FROM facility`,
+  );
   await sql.query(`INSERT INTO report_fact (event, at, day, region_code, facility_region_code, from_region_code, facility_id, facility_type, kind, urgency,
                      gender, age_band, exploitation, referral_channel, nationality, children, children_female, children_male, transfer, reason, hours)
     SELECT e.event, r.at, (r.at AT TIME ZONE 'Europe/Rome')::date, r.region, f.region_code, CASE WHEN e.event = 'admission' THEN r.region END, f.id, f.type, 'adult', r.urgency,
@@ -139,13 +141,17 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
                                ('search_without_candidates', r.fate > 0.7), ('closed_unplaced', r.fate > 0.95)) AS e(event, happens)
     WHERE e.happens`);
   // what autovacuum does on a live server between a write and a report a day later
-  await sql.query('VACUUM ANALYZE report_fact, report_bed_change, report_bed_change_group, report_place_state, report_people_month, report_flow_month, report_duration, report_bed_change_month');
+  await sql.query(
+    'VACUUM ANALYZE report_fact, report_bed_change, report_bed_change_group, report_place_state, report_people_month, report_flow_month, report_duration, report_bed_change_month',
+  );
   const counts = (
     await sql.query(`SELECT (SELECT count(*) FROM report_fact)::int AS facts, (SELECT count(*) FROM report_bed_change)::int AS changes,
                             (SELECT count(*) FROM report_bed_change_group)::int AS groups, (SELECT count(*) FROM report_people_month)::int AS people,
                             (SELECT count(*) FROM report_flow_month)::int AS flow, (SELECT count(*) FROM report_bed_change_month)::int AS months`)
   ).rows[0] as { facts: number; changes: number; groups: number; people: number; flow: number; months: number };
-  log(`${counts.facts} facts in ${fmt(Number(process.hrtime.bigint() - tf) / 1e9)} s; ${counts.changes} facility-day bed changes, ${counts.groups} region-type-day rows`);
+  log(
+    `${counts.facts} facts in ${fmt(Number(process.hrtime.bigint() - tf) / 1e9)} s; ${counts.changes} facility-day bed changes, ${counts.groups} region-type-day rows`,
+  );
 
   // --- each report, a year and a month, all regions
   const reports = app.get(ReportsService);
@@ -154,7 +160,14 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
   const loadBefore = loadavg();
   const results: (string | number)[][] = [['report', 'scope', 'period', 'rows', 'p50 ms', 'p95 ms', 'max ms', 'target', 'met']];
   let allMet = true;
-  const measure = async (who: Principal, scope: string, name: string, period: { from: string; to: string }, label: string, target: number | null) => {
+  const measure = async (
+    who: Principal,
+    scope: string,
+    name: string,
+    period: { from: string; to: string },
+    label: string,
+    target: number | null,
+  ) => {
     const samples: bigint[] = [];
     let rows = 0;
     for (let i = 0; i < RUNS + 2; i++) {

@@ -34,7 +34,7 @@ const BENCHES: Record<string, { about: string; load: () => Promise<Bench>; limit
     load: async () => (await import('./reports.js')).default,
   },
   'http-lifecycle': {
-    about: 'propose + withdraw pairs through HTTP at 8/32/64 clients vs pgbench -N, last bed at 64 clients, where a pair\'s time goes',
+    about: "propose + withdraw pairs through HTTP at 8/32/64 clients vs pgbench -N, last bed at 64 clients, where a pair's time goes",
     load: async () => (await import('./http-lifecycle.js')).default,
     limitS: 200,
   },
@@ -45,7 +45,9 @@ const timeLimitMs = (limitS = 110) => Number(process.env.BENCH_TIME_LIMIT_SECOND
 
 function usage(): never {
   const names = Object.entries(BENCHES).map(([name, b]) => `  ${name.padEnd(14)} ${b.about}`);
-  process.stderr.write(`usage: npm run bench -- <name>\n\n${names.join('\n')}\n\nDATABASE_URL: use that database instead of a throwaway embedded PostgreSQL.\n`);
+  process.stderr.write(
+    `usage: npm run bench -- <name>\n\n${names.join('\n')}\n\nDATABASE_URL: use that database instead of a throwaway embedded PostgreSQL.\n`,
+  );
   process.exit(2);
 }
 
@@ -82,7 +84,9 @@ async function main(): Promise<void> {
 
   let code = 0;
   try {
-    await (await bench.load())({ onCleanup: (fn) => cleanups.push(fn), signal: controller.signal });
+    await (
+      await bench.load()
+    )({ onCleanup: (fn) => cleanups.push(fn), signal: controller.signal });
   } catch (e) {
     log(controller.signal.aborted ? `bench ${name} stopped` : `bench ${name} failed: ${(e as Error).stack ?? String(e)}`);
     code = 1;

@@ -21,7 +21,15 @@ import { benchDatabase } from './support/database.js';
 import { httpClientThread } from './support/http-client.js';
 import { log } from './support/log.js';
 import { breathe, type Phase, timedLoop } from './support/loop.js';
-import { bulkInsertFacilities, generateNetwork, generateRequests, type GeneratedFacility, networkStats, type NetworkStats, Rng } from './support/network.js';
+import {
+  bulkInsertFacilities,
+  generateNetwork,
+  generateRequests,
+  type GeneratedFacility,
+  networkStats,
+  type NetworkStats,
+  Rng,
+} from './support/network.js';
 import { postgresCpuSampler, postmasterPid } from './support/process-cpu.js';
 import { machine, table, writeDocsSection } from './support/report.js';
 import { fmt, type LatencySummary, summarise } from './support/stats.js';
@@ -106,8 +114,16 @@ function installProbes(find: PlacementRequestsRepository, matching: MatchingRepo
   matching.inSnapshot = (work) =>
     origSnapshot((reader) =>
       work({
-        liveState: (tags, except) => timed(() => reader.liveState(tags, except), (d) => ((parts.liveMs += d), parts.liveCalls++)),
-        facilities: (since) => timed(() => reader.facilities(since), (d) => ((parts.loadMs += d), parts.loadCalls++)),
+        liveState: (tags, except) =>
+          timed(
+            () => reader.liveState(tags, except),
+            (d) => ((parts.liveMs += d), parts.liveCalls++),
+          ),
+        facilities: (since) =>
+          timed(
+            () => reader.facilities(since),
+            (d) => ((parts.loadMs += d), parts.loadCalls++),
+          ),
       }),
     );
   return {
@@ -167,7 +183,10 @@ async function searchLoop(
   log(`${label}: ${clients} client(s), ${o.warmupS} s warm-up + ${o.measureS} s`);
   const rngs = Array.from({ length: clients }, (_, i) => new Rng(SEED + 1000 + i));
   const latencies: bigint[] = [];
-  let candidates = 0, excluded = 0, zero = 0, errors = 0;
+  let candidates = 0,
+    excluded = 0,
+    zero = 0,
+    errors = 0;
   let firstError: string | undefined;
   let parts = zeroParts();
   let pgCpu: () => number = () => NaN;
@@ -245,8 +264,14 @@ const cpuCell = (c: CpuSplit) => `${fmt(c.pgMs)} / ${fmt(c.nodeMs)} / ${fmt(c.ot
 
 function networkParagraph(s: NetworkStats, staleAfterHours: number): string {
   const share = (x: number) => `${((100 * x) / s.n).toFixed(0)} %`;
-  const types = [...s.byType.entries()].sort((a, b) => b[1] - a[1]).map(([t, c]) => `${t} ${share(c)}`).join(', ');
-  const lines = [...s.byLine.entries()].sort((a, b) => b[1] - a[1]).map(([t, c]) => `${t} ${share(c)}`).join(', ');
+  const types = [...s.byType.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, c]) => `${t} ${share(c)}`)
+    .join(', ');
+  const lines = [...s.byLine.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, c]) => `${t} ${share(c)}`)
+    .join(', ');
   const top = s.topProvinces.map(([p, c]) => `${p} ${c}`).join(', ');
   return (
     `At N = ${s.n.toLocaleString('en')}: ${s.provinces} of 107 provinces in ${s.regions} regions (most: ${top}); ` +
@@ -272,7 +297,20 @@ function report(o: {
 }): { stdout: string; docs: string } {
   const { sizes } = o;
   const mainTable = table([
-    ['N facilities', 'calls', 'calls/s', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'max (ms)', 'avg candidates', 'avg excluded', 'errors', 'CPU per call: PostgreSQL / Node / other (ms)', 'machine CPU'],
+    [
+      'N facilities',
+      'calls',
+      'calls/s',
+      'p50 (ms)',
+      'p95 (ms)',
+      'p99 (ms)',
+      'max (ms)',
+      'avg candidates',
+      'avg excluded',
+      'errors',
+      'CPU per call: PostgreSQL / Node / other (ms)',
+      'machine CPU',
+    ],
     ...sizes.map((s) => {
       const r = s.concurrent;
       return [
@@ -301,11 +339,31 @@ function report(o: {
     return [label, fmt(r.latency.mean, 2), fmt(find, 2), fmt(live, 2), String(r.parts.loadCalls), fmt(load, 2), fmt(rest, 2)];
   };
   const partsTable = table([
-    ['N, clients', 'mean call (ms)', 'load request (ms)', 'live state: version, holds, conflict tags (ms)', 'catalogue reloads', 'reload per call (ms)', 'rest: network judged and ranked in the core + glue + event-loop wait (ms)'],
-    ...sizes.flatMap((s) => [partsRow(`${s.n.toLocaleString('en')}, 10`, s.concurrent), partsRow(`${s.n.toLocaleString('en')}, 1`, s.single)]),
+    [
+      'N, clients',
+      'mean call (ms)',
+      'load request (ms)',
+      'live state: version, holds, conflict tags (ms)',
+      'catalogue reloads',
+      'reload per call (ms)',
+      'rest: network judged and ranked in the core + glue + event-loop wait (ms)',
+    ],
+    ...sizes.flatMap((s) => [
+      partsRow(`${s.n.toLocaleString('en')}, 10`, s.concurrent),
+      partsRow(`${s.n.toLocaleString('en')}, 1`, s.single),
+    ]),
   ]);
   const singleTable = table([
-    ['N facilities', '1 client: calls', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'calls/s', `first search after a facility change, ${RELOADS} times (ms)`, `after a deletion (ms)`],
+    [
+      'N facilities',
+      '1 client: calls',
+      'p50 (ms)',
+      'p95 (ms)',
+      'max (ms)',
+      'calls/s',
+      `first search after a facility change, ${RELOADS} times (ms)`,
+      `after a deletion (ms)`,
+    ],
     ...sizes.map((s) => [
       s.n.toLocaleString('en'),
       s.single.latency.count,
@@ -321,7 +379,11 @@ function report(o: {
   const targetRows = Object.entries(TARGETS).map(([n, limit]) => {
     const s = sizes.find((x) => x.n === Number(n));
     const p95 = s?.concurrent.latency.p95 ?? NaN;
-    return [`candidate search p95 ≤ ${limit} ms at N = ${Number(n).toLocaleString('en')}, 10 clients`, s ? `${fmt(p95)} ms` : 'not measured', s ? yes(p95 <= limit && s.concurrent.errors === 0) : 'not evaluated'];
+    return [
+      `candidate search p95 ≤ ${limit} ms at N = ${Number(n).toLocaleString('en')}, 10 clients`,
+      s ? `${fmt(p95)} ms` : 'not measured',
+      s ? yes(p95 <= limit && s.concurrent.errors === 0) : 'not evaluated',
+    ];
   });
   const targets = table([['Target', 'Measured', 'Result'], ...targetRows]);
 
@@ -347,7 +409,9 @@ function report(o: {
       `CPU per call ${cpuCell(o.http.cpuPerCall)} ms (PostgreSQL / Node, server and client / other). The client has its own event loop ` +
       `but shares the process and the 2 cores, so this is an upper bound for the server.`
     : '';
-  const growth = sizes.map((s) => `${s.n.toLocaleString('en')}: +${s.added.toLocaleString('en')} via ${s.insertPath} in ${fmt(s.insertS)} s`).join('; ');
+  const growth = sizes
+    .map((s) => `${s.n.toLocaleString('en')}: +${s.added.toLocaleString('en')} via ${s.insertPath} in ${fmt(s.insertS)} s`)
+    .join('; ');
   const servicePerFacility = (o.servicePath.seconds * 1000) / o.servicePath.count;
   const all = SIZES[SIZES.length - 1];
   const serviceAllS = (servicePerFacility * all) / 1000;
@@ -362,7 +426,29 @@ function report(o: {
         `and location encrypted with the app's \`AddressCipher\`; no 'created' events or audit rows, which matching never reads). ` +
         `\`BENCH_SERVICE_FACILITIES=${all}\` with a longer \`BENCH_TIME_LIMIT_SECONDS\` builds all of it through the service`;
 
-  const stdout = ['', '### Candidate search, 10 clients', '', mainTable, '', '### One client', '', singleTable, '', '### Where the time goes', '', partsTable, '', capacityPara, '', httpPara, '', '### Targets', '', targets, ''].join('\n');
+  const stdout = [
+    '',
+    '### Candidate search, 10 clients',
+    '',
+    mainTable,
+    '',
+    '### One client',
+    '',
+    singleTable,
+    '',
+    '### Where the time goes',
+    '',
+    partsTable,
+    '',
+    capacityPara,
+    '',
+    httpPara,
+    '',
+    '### Targets',
+    '',
+    targets,
+    '',
+  ].join('\n');
 
   const docs = [
     `Run of ${o.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${fmt(o.durationS, 0)} s in all. Source: \`bench/search.ts\` (generator in \`bench/support/network.ts\`).`,
@@ -385,7 +471,7 @@ function report(o: {
     '',
     '**Candidate search, 10 concurrent clients.** Latency of each `candidates()` call started in the measured window (`process.hrtime.bigint()`).',
     '"avg candidates" is what a call returns (at most 20); "avg excluded" the facilities counted under an exclusion reason. "CPU per call" divides the CPU time',
-    'used in the measured window by the calls: the PostgreSQL server\'s processes (from /proc), this Node process, and every other process',
+    "used in the measured window by the calls: the PostgreSQL server's processes (from /proc), this Node process, and every other process",
     '(other work on the shared machine); "machine CPU" is the busy share of all cores.',
     '',
     mainTable,
@@ -434,7 +520,9 @@ export default async function search(ctx: BenchContext): Promise<void> {
   const tv = process.hrtime.bigint();
   for (const f of network) await pipe.transform(structuredClone(f.dto), { type: 'body', metatype: CreateFacilityDto });
   for (const r of requestSpecs) await pipe.transform(structuredClone(r.dto), { type: 'body', metatype: CreatePlacementRequestDto });
-  log(`generated ${network.length} facilities and ${requestSpecs.length} requests; all valid DTOs (${fmt(ms(process.hrtime.bigint() - tv) / 1000)} s to validate)`);
+  log(
+    `generated ${network.length} facilities and ${requestSpecs.length} requests; all valid DTOs (${fmt(ms(process.hrtime.bigint() - tv) / 1000)} s to validate)`,
+  );
 
   ctx.signal.throwIfAborted();
   log('booting the application (Fastify adapter, not listening yet)');
@@ -454,9 +542,15 @@ export default async function search(ctx: BenchContext): Promise<void> {
   await sql.connect();
   ctx.onCleanup(() => sql.end());
   const existing = Number((await sql.query('SELECT count(*)::int AS n FROM facility')).rows[0].n);
-  if (existing) throw new Error(`the database already holds ${existing} facilities; the search bench measures networks of exactly N: use an empty database`);
+  if (existing)
+    throw new Error(
+      `the database already holds ${existing} facilities; the search bench measures networks of exactly N: use an empty database`,
+    );
   // the embedded server's processes, for its CPU time (null with a remote DATABASE_URL)
-  const dataDirectory = await sql.query('SHOW data_directory').then((r) => String(r.rows[0].data_directory), () => null);
+  const dataDirectory = await sql.query('SHOW data_directory').then(
+    (r) => String(r.rows[0].data_directory),
+    () => null,
+  );
   const pgPid = dataDirectory ? postmasterPid(dataDirectory) : null;
   log(pgPid ? `PostgreSQL postmaster pid ${pgPid}: its CPU time is read from /proc` : 'PostgreSQL processes not readable: no CPU split');
   const analyze = () => sql.query('ANALYZE facility, facility_place, place_hold, proposal, placement, placement_request');
@@ -479,7 +573,9 @@ export default async function search(ctx: BenchContext): Promise<void> {
       const now = Date.now();
       for (const f of viaService) {
         ctx.signal.throwIfAborted();
-        await facilities.create(ADMIN, f.dto, { confirmedAt: f.confirmedHoursAgo === null ? null : new Date(now - f.confirmedHoursAgo * 3_600_000) });
+        await facilities.create(ADMIN, f.dto, {
+          confirmedAt: f.confirmedHoursAgo === null ? null : new Date(now - f.confirmedHoursAgo * 3_600_000),
+        });
       }
       const took = ms(process.hrtime.bigint() - ti) / 1000;
       servicePath = { count: servicePath.count + viaService.length, seconds: servicePath.seconds + took };
@@ -527,14 +623,30 @@ export default async function search(ctx: BenchContext): Promise<void> {
       }
       return took;
     };
-    const concurrent = await searchLoop(ctx.signal, `N=${n}`, CLIENTS, { warmupS: WARMUP_S, measureS: MEASURE_S }, requestIds, probes, pgPid, call);
-    log(`  p50 ${fmt(concurrent.latency.p50)} ms, p95 ${fmt(concurrent.latency.p95)} ms, ${fmt(concurrent.perSecond, 0)} calls/s, ${concurrent.errors} errors`);
+    const concurrent = await searchLoop(
+      ctx.signal,
+      `N=${n}`,
+      CLIENTS,
+      { warmupS: WARMUP_S, measureS: MEASURE_S },
+      requestIds,
+      probes,
+      pgPid,
+      call,
+    );
+    log(
+      `  p50 ${fmt(concurrent.latency.p50)} ms, p95 ${fmt(concurrent.latency.p95)} ms, ${fmt(concurrent.perSecond, 0)} calls/s, ${concurrent.errors} errors`,
+    );
     const single = await searchLoop(ctx.signal, `N=${n}`, 1, { warmupS: 0, measureS: SINGLE_S }, requestIds, probes, pgPid, call);
     log(`  one client: p50 ${fmt(single.latency.p50)} ms, p95 ${fmt(single.latency.p95)} ms`);
     // one facility changed: its row is reloaded; a deletion (here of no row) moves the epoch: everything is
-    const afterChange = await timedAfter(RELOADS, `UPDATE facility SET name = name WHERE id = (SELECT id FROM facility ORDER BY id LIMIT 1)`);
+    const afterChange = await timedAfter(
+      RELOADS,
+      `UPDATE facility SET name = name WHERE id = (SELECT id FROM facility ORDER BY id LIMIT 1)`,
+    );
     const afterDeletion = await timedAfter(RELOADS, `DELETE FROM facility_place WHERE false`);
-    log(`  first search after a facility change: ${afterChange.map((x) => fmt(x)).join(', ')} ms; after a deletion: ${afterDeletion.map((x) => fmt(x)).join(', ')} ms`);
+    log(
+      `  first search after a facility change: ${afterChange.map((x) => fmt(x)).join(', ')} ms; after a deletion: ${afterDeletion.map((x) => fmt(x)).join(', ')} ms`,
+    );
     sizes.push({ n, added: slice.length, insertPath, insertS, concurrent, single, afterChange, afterDeletion });
   }
 
@@ -545,8 +657,15 @@ export default async function search(ctx: BenchContext): Promise<void> {
     const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const client = httpClientThread(base, { authorization: `Bearer ${app.get(TokenService).sign(UOR)}` });
     ctx.onCleanup(client.close);
-    http = await searchLoop(ctx.signal, `HTTP N=${SIZES[SIZES.length - 1]}`, CLIENTS, { warmupS: 1, measureS: HTTP_S }, requestIds, null, pgPid, (id) =>
-      client.get(`/api/v1/placement-requests/${id}/candidates?limit=${LIMIT}`),
+    http = await searchLoop(
+      ctx.signal,
+      `HTTP N=${SIZES[SIZES.length - 1]}`,
+      CLIENTS,
+      { warmupS: 1, measureS: HTTP_S },
+      requestIds,
+      null,
+      pgPid,
+      (id) => client.get(`/api/v1/placement-requests/${id}/candidates?limit=${LIMIT}`),
     );
     log(`  HTTP: p50 ${fmt(http.latency.p50)} ms, p95 ${fmt(http.latency.p95)} ms, ${fmt(http.perSecond, 0)} calls/s`);
   }
@@ -561,7 +680,12 @@ export default async function search(ctx: BenchContext): Promise<void> {
     stats,
     staleAfterHours: config.staleAfterHours,
     servicePath,
-    requests: { count: requestIds.length, archetypes, proposals: proposalsMade, withTags: requestSpecs.filter((r) => r.dto.safety.conflictTags.length).length },
+    requests: {
+      count: requestIds.length,
+      archetypes,
+      proposals: proposalsMade,
+      withTags: requestSpecs.filter((r) => r.dto.safety.conflictTags.length).length,
+    },
     sizes,
     http,
   });

@@ -1,55 +1,53 @@
 /** Defaults of every setting; the environment overrides them (see src/config/app-config.ts and the README). */
 export const defaults = {
-  "port": 3000,
-  "host": "0.0.0.0",
-  "publicBaseUrl": "http://localhost:3000",
-  "embeddedPostgres": {
-    "dataDir": ".data/pg",
-    "port": 54329
+  port: 3000,
+  host: '0.0.0.0',
+  publicBaseUrl: 'http://localhost:3000',
+  embeddedPostgres: {
+    dataDir: '.data/pg',
+    port: 54329,
   },
-  "jwt": {
-    "devSecret": "approdo-local-development-secret-do-not-use-in-production",
-    "algorithms": [
-      "HS256"
-    ],
-    "tokenTtl": "12h"
+  jwt: {
+    devSecret: 'approdo-local-development-secret-do-not-use-in-production',
+    algorithms: ['HS256'],
+    tokenTtl: '12h',
   },
-  "devAddressEncryptionKey": "YXBwcm9kby1sb2NhbC1kZXYta2V5LW5vdC1zZWNyZXQ=",
-  "holdTtlHours": 24,
-  "holdTtlHoursByUrgency": {
-    "immediate": 6,
-    "within_24h": 24,
-    "planned": 72
+  devAddressEncryptionKey: 'YXBwcm9kby1sb2NhbC1kZXYta2V5LW5vdC1zZWNyZXQ=',
+  holdTtlHours: 24,
+  holdTtlHoursByUrgency: {
+    immediate: 6,
+    within_24h: 24,
+    planned: 72,
   },
-  "staleAfterHours": 24,
-  "matching": {
-    "weights": {
-      "stage_fit": 25,
-      "language": 15,
-      "exploitation_expertise": 15,
-      "proximity": 5,
-      "protection_fit": 15,
-      "place_kind_fit": 10,
-      "freshness": 10,
-      "services": 5
+  staleAfterHours: 24,
+  matching: {
+    weights: {
+      stage_fit: 25,
+      language: 15,
+      exploitation_expertise: 15,
+      proximity: 5,
+      protection_fit: 15,
+      place_kind_fit: 10,
+      freshness: 10,
+      services: 5,
     },
-    "defaultLimit": 20
+    defaultLimit: 20,
   },
-  "db": {
-    "poolSize": 20,
-    "acquireTimeoutMs": 5000
+  db: {
+    poolSize: 20,
+    acquireTimeoutMs: 5000,
   },
-  "bodyLimitBytes": 262144,
-  "shutdownTimeoutMs": 10000,
-  "rateLimitPerMinute": 600,
-  "staleEscalateAfterHours": 48,
-  "holdExpiryWarningHours": 2,
-  "retentionDays": 365,
-  "mail": {
-    "from": "Approdo <no-reply@approdo.example.org>",
-    "dir": ".data/mail",
-    "leaseSeconds": 60,
-    "maxAttempts": 8,
-    "backoffBaseSeconds": 30
-  }
+  bodyLimitBytes: 262144,
+  shutdownTimeoutMs: 10000,
+  rateLimitPerMinute: 600,
+  staleEscalateAfterHours: 48,
+  holdExpiryWarningHours: 2,
+  retentionDays: 365,
+  mail: {
+    from: 'Approdo <no-reply@approdo.example.org>',
+    dir: '.data/mail',
+    leaseSeconds: 60,
+    maxAttempts: 8,
+    backoffBaseSeconds: 30,
+  },
 };

@@ -32,14 +32,24 @@ export function adapter(config: AppConfig): FastifyAdapter {
       void reply
         .code(status)
         .header('cache-control', 'no-store')
-        .send({ statusCode: status, code: status === 414 ? 'uri_too_long' : 'bad_url', message: status === 414 ? 'the URL is too long' : 'the URL is malformed' });
+        .send({
+          statusCode: status,
+          code: status === 414 ? 'uri_too_long' : 'bad_url',
+          message: status === 414 ? 'the URL is too long' : 'the URL is malformed',
+        });
     },
     // requests Node itself refuses (header overflow, broken framing): a JSON answer, then close
     clientErrorHandler: (err, socket) => {
       const status = (err as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      const body = JSON.stringify({ statusCode: status, code: status === 431 ? 'headers_too_large' : 'bad_request', message: 'the request could not be read' });
+      const body = JSON.stringify({
+        statusCode: status,
+        code: status === 431 ? 'headers_too_large' : 'bad_request',
+        message: 'the request could not be read',
+      });
       if (socket.writable)
-        socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        socket.end(
+          `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
       else socket.destroy();
     },
   });
@@ -67,7 +77,10 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => completeDocument(SwaggerModule.createDocument(app, doc, { extraModels: [ErrorDto] })), { jsonDocumentUrl: 'api/docs-json', ui });
+  SwaggerModule.setup('api/docs', app, () => completeDocument(SwaggerModule.createDocument(app, doc, { extraModels: [ErrorDto] })), {
+    jsonDocumentUrl: 'api/docs-json',
+    ui,
+  });
   // the pages for people (web/, built by npm run build), in tests too
   await serveWeb(app);
 }

@@ -83,7 +83,13 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   if (external) {
     log(`using DATABASE_URL (${new URL(external).host})`);
     await runMigrations(external);
-    return { url: external, serverUrl: withDatabase(external, 'postgres'), external: true, describe: await serverFacts(external), stop: async () => undefined };
+    return {
+      url: external,
+      serverUrl: withDatabase(external, 'postgres'),
+      external: true,
+      describe: await serverFacts(external),
+      stop: async () => undefined,
+    };
   }
   prepareBenchDir(BENCH_PG_DIR);
   const port = await freePort();

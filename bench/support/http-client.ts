@@ -30,7 +30,14 @@ async function answer(base: string, headers: Record<string, string>, { seq, path
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await res.json()) as { id?: string; candidates?: unknown[]; excluded?: { count: number }[]; code?: string };
-    return { seq, status: res.status, code: json.code, id: json.id, candidates: json.candidates?.length ?? 0, excluded: json.excluded ?? [] };
+    return {
+      seq,
+      status: res.status,
+      code: json.code,
+      id: json.id,
+      candidates: json.candidates?.length ?? 0,
+      excluded: json.excluded ?? [],
+    };
   } catch (e) {
     return { seq, error: (e as Error).message };
   }
@@ -72,7 +79,13 @@ function calls(send: (c: Call) => void, onReply: (fn: (r: Reply) => void) => voi
  */
 export function httpClientThread(base: string, headers: Record<string, string>) {
   const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { base, headers } });
-  return { ...calls((c) => worker.postMessage(c), (fn) => worker.on('message', fn)), close: () => worker.terminate().then(() => undefined) };
+  return {
+    ...calls(
+      (c) => worker.postMessage(c),
+      (fn) => worker.on('message', fn),
+    ),
+    close: () => worker.terminate().then(() => undefined),
+  };
 }
 
 /**
@@ -80,9 +93,15 @@ export function httpClientThread(base: string, headers: Record<string, string>) 
  * CPU time (process.cpuUsage) is the service's.
  */
 export function httpClientProcess(base: string, headers: Record<string, string>) {
-  const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, BENCH_HTTP_CLIENT: JSON.stringify({ base, headers }) }, stdio: 'inherit' });
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    env: { ...process.env, BENCH_HTTP_CLIENT: JSON.stringify({ base, headers }) },
+    stdio: 'inherit',
+  });
   return {
-    ...calls((c) => child.send(c), (fn) => child.on('message', (m) => fn(m as Reply))),
+    ...calls(
+      (c) => child.send(c),
+      (fn) => child.on('message', (m) => fn(m as Reply)),
+    ),
     pid: child.pid,
     close: () =>
       new Promise<void>((ok) => {

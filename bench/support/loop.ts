@@ -34,7 +34,11 @@ export async function timedLoop(
     if (o.warmupS > 0) await sleep(o.warmupS * 1000, signal);
     phase = 'measure';
     o.onPhase?.('measure');
-    const { result: measuredSeconds, cpuOfOneCore, machineBusy } = await measureCpu(async () => {
+    const {
+      result: measuredSeconds,
+      cpuOfOneCore,
+      machineBusy,
+    } = await measureCpu(async () => {
       const t0 = process.hrtime.bigint();
       await sleep(o.measureS * 1000, signal);
       return Number(process.hrtime.bigint() - t0) / 1e9;

@@ -2,15 +2,7 @@ import type pg from 'pg';
 import type { AddressCipher } from '../../src/common/crypto/address-cipher.js';
 import type { CreateFacilityDto } from '../../src/facilities/dto/create-facility.dto.js';
 import { DEFAULT_PROTECTION, matchPoint } from '../../src/facilities/facility-input.js';
-import type {
-  ExploitationType,
-  FacilityType,
-  Gender,
-  PlaceKind,
-  ProtectionLevel,
-  Stage,
-  Support,
-} from '../../src/domain/types.js';
+import type { ExploitationType, FacilityType, Gender, PlaceKind, ProtectionLevel, Stage, Support } from '../../src/domain/types.js';
 import type { CreatePlacementRequestDto } from '../../src/lifecycle/requests/dto/placement-request.dto.js';
 import type { Urgency } from '../../src/lifecycle/requests/placement-request.entity.js';
 import { PROVINCES, type ProvinceSeed } from '../../src/regions/regions.data.js';
@@ -72,10 +64,60 @@ const T: Gender = 'transgender';
  * proportion to these weights, so big cities have many and every province has some at N ≥ ~2,000.
  */
 const PROVINCE_WEIGHT: Record<string, number> = {
-  RM: 42, MI: 33, NA: 30, TO: 22, PA: 12, BA: 12, BS: 12, BG: 11, CT: 11, SA: 11, FI: 10, BO: 10,
-  PD: 9, VR: 9, CE: 9, TV: 9, VA: 9, VI: 8, VE: 8, GE: 8, MB: 9, LE: 8, CS: 7, ME: 6, MO: 7, CA: 4,
-  PG: 6, TA: 6, FG: 6, LT: 6, FR: 5, UD: 5, AN: 5, RC: 5, SS: 5, TN: 5, BZ: 5, CO: 6, PV: 5, AL: 4,
-  CN: 6, PR: 5, RE: 5, LU: 4, PI: 4, AR: 3, LI: 3, SV: 3, SP: 2, IM: 2, AG: 4, TP: 4, SR: 4, RG: 3,
+  RM: 42,
+  MI: 33,
+  NA: 30,
+  TO: 22,
+  PA: 12,
+  BA: 12,
+  BS: 12,
+  BG: 11,
+  CT: 11,
+  SA: 11,
+  FI: 10,
+  BO: 10,
+  PD: 9,
+  VR: 9,
+  CE: 9,
+  TV: 9,
+  VA: 9,
+  VI: 8,
+  VE: 8,
+  GE: 8,
+  MB: 9,
+  LE: 8,
+  CS: 7,
+  ME: 6,
+  MO: 7,
+  CA: 4,
+  PG: 6,
+  TA: 6,
+  FG: 6,
+  LT: 6,
+  FR: 5,
+  UD: 5,
+  AN: 5,
+  RC: 5,
+  SS: 5,
+  TN: 5,
+  BZ: 5,
+  CO: 6,
+  PV: 5,
+  AL: 4,
+  CN: 6,
+  PR: 5,
+  RE: 5,
+  LU: 4,
+  PI: 4,
+  AR: 3,
+  LI: 3,
+  SV: 3,
+  SP: 2,
+  IM: 2,
+  AG: 4,
+  TP: 4,
+  SR: 4,
+  RG: 3,
 };
 
 /** Service lines as in the demo network: who a facility takes and which place kinds it has. */
@@ -94,45 +136,178 @@ interface Line {
 
 const LINES: readonly Line[] = [
   {
-    key: 'women and mothers', weight: 30, genders: [[F], [F, T], [F, T], [F]], adults: true, minors: false, children: true, kinds: ['adult', 'mother_child'],
-    types: [['casa_di_fuga', 3], ['high_intensity_community', 2], ['medium_intensity_community', 2], ['protected_flat', 3], ['semi_autonomy_flat', 3], ['autonomy_flat', 1]],
-    expertise: [['sexual', 0.95], ['domestic_servitude', 0.4], ['begging', 0.2], ['labour', 0.2], ['forced_crime', 0.1]], pregnancySupport: 0.45,
+    key: 'women and mothers',
+    weight: 30,
+    genders: [[F], [F, T], [F, T], [F]],
+    adults: true,
+    minors: false,
+    children: true,
+    kinds: ['adult', 'mother_child'],
+    types: [
+      ['casa_di_fuga', 3],
+      ['high_intensity_community', 2],
+      ['medium_intensity_community', 2],
+      ['protected_flat', 3],
+      ['semi_autonomy_flat', 3],
+      ['autonomy_flat', 1],
+    ],
+    expertise: [
+      ['sexual', 0.95],
+      ['domestic_servitude', 0.4],
+      ['begging', 0.2],
+      ['labour', 0.2],
+      ['forced_crime', 0.1],
+    ],
+    pregnancySupport: 0.45,
   },
   {
-    key: 'women', weight: 14, genders: [[F], [F, T]], adults: true, minors: false, children: false, kinds: ['adult'],
-    types: [['casa_di_fuga', 3], ['medium_intensity_community', 2], ['protected_flat', 3], ['semi_autonomy_flat', 3], ['autonomy_flat', 2]],
-    expertise: [['sexual', 0.9], ['domestic_servitude', 0.35], ['labour', 0.25], ['forced_crime', 0.1]], pregnancySupport: 0.2,
+    key: 'women',
+    weight: 14,
+    genders: [[F], [F, T]],
+    adults: true,
+    minors: false,
+    children: false,
+    kinds: ['adult'],
+    types: [
+      ['casa_di_fuga', 3],
+      ['medium_intensity_community', 2],
+      ['protected_flat', 3],
+      ['semi_autonomy_flat', 3],
+      ['autonomy_flat', 2],
+    ],
+    expertise: [
+      ['sexual', 0.9],
+      ['domestic_servitude', 0.35],
+      ['labour', 0.25],
+      ['forced_crime', 0.1],
+    ],
+    pregnancySupport: 0.2,
   },
   {
-    key: 'men', weight: 20, genders: [[M], [M], [M, T]], adults: true, minors: false, children: false, kinds: ['adult'],
-    types: [['casa_di_fuga', 2], ['medium_intensity_community', 2], ['protected_flat', 3], ['semi_autonomy_flat', 3], ['autonomy_flat', 2]],
-    expertise: [['labour', 0.95], ['forced_crime', 0.4], ['begging', 0.3], ['sexual', 0.15], ['domestic_servitude', 0.1]], pregnancySupport: 0,
+    key: 'men',
+    weight: 20,
+    genders: [[M], [M], [M, T]],
+    adults: true,
+    minors: false,
+    children: false,
+    kinds: ['adult'],
+    types: [
+      ['casa_di_fuga', 2],
+      ['medium_intensity_community', 2],
+      ['protected_flat', 3],
+      ['semi_autonomy_flat', 3],
+      ['autonomy_flat', 2],
+    ],
+    expertise: [
+      ['labour', 0.95],
+      ['forced_crime', 0.4],
+      ['begging', 0.3],
+      ['sexual', 0.15],
+      ['domestic_servitude', 0.1],
+    ],
+    pregnancySupport: 0,
   },
   {
-    key: 'minors', weight: 14, genders: [[F, M], [M], [F]], adults: false, minors: true, children: false, kinds: ['minor'],
-    types: [['high_intensity_community', 4], ['medium_intensity_community', 3], ['protected_flat', 1]],
-    expertise: [['sexual', 0.6], ['labour', 0.5], ['forced_crime', 0.4], ['begging', 0.4]], pregnancySupport: 0.1,
+    key: 'minors',
+    weight: 14,
+    genders: [[F, M], [M], [F]],
+    adults: false,
+    minors: true,
+    children: false,
+    kinds: ['minor'],
+    types: [
+      ['high_intensity_community', 4],
+      ['medium_intensity_community', 3],
+      ['protected_flat', 1],
+    ],
+    expertise: [
+      ['sexual', 0.6],
+      ['labour', 0.5],
+      ['forced_crime', 0.4],
+      ['begging', 0.4],
+    ],
+    pregnancySupport: 0.1,
   },
   {
-    key: 'transgender people', weight: 6, genders: [[T], [T, F]], adults: true, minors: false, children: false, kinds: ['adult'],
-    types: [['casa_di_fuga', 2], ['protected_flat', 2], ['semi_autonomy_flat', 2]],
-    expertise: [['sexual', 0.95], ['forced_crime', 0.2], ['begging', 0.2]], pregnancySupport: 0,
+    key: 'transgender people',
+    weight: 6,
+    genders: [[T], [T, F]],
+    adults: true,
+    minors: false,
+    children: false,
+    kinds: ['adult'],
+    types: [
+      ['casa_di_fuga', 2],
+      ['protected_flat', 2],
+      ['semi_autonomy_flat', 2],
+    ],
+    expertise: [
+      ['sexual', 0.95],
+      ['forced_crime', 0.2],
+      ['begging', 0.2],
+    ],
+    pregnancySupport: 0,
   },
   {
-    key: 'emergency, everyone', weight: 10, genders: [[F, M, T]], adults: true, minors: false, children: true, kinds: ['adult', 'mother_child'],
-    types: [['casa_di_fuga', 2], ['high_intensity_community', 3], ['medium_intensity_community', 2]],
-    expertise: [['sexual', 0.8], ['labour', 0.8], ['begging', 0.4], ['forced_crime', 0.4], ['domestic_servitude', 0.3]], pregnancySupport: 0.2,
+    key: 'emergency, everyone',
+    weight: 10,
+    genders: [[F, M, T]],
+    adults: true,
+    minors: false,
+    children: true,
+    kinds: ['adult', 'mother_child'],
+    types: [
+      ['casa_di_fuga', 2],
+      ['high_intensity_community', 3],
+      ['medium_intensity_community', 2],
+    ],
+    expertise: [
+      ['sexual', 0.8],
+      ['labour', 0.8],
+      ['begging', 0.4],
+      ['forced_crime', 0.4],
+      ['domestic_servitude', 0.3],
+    ],
+    pregnancySupport: 0.2,
   },
   {
-    key: 'young women and mothers', weight: 6, genders: [[F]], adults: true, minors: true, children: true, kinds: ['adult', 'minor', 'mother_child'],
-    types: [['high_intensity_community', 3], ['medium_intensity_community', 2]],
-    expertise: [['sexual', 0.9], ['domestic_servitude', 0.3], ['begging', 0.2]], pregnancySupport: 0.6,
+    key: 'young women and mothers',
+    weight: 6,
+    genders: [[F]],
+    adults: true,
+    minors: true,
+    children: true,
+    kinds: ['adult', 'minor', 'mother_child'],
+    types: [
+      ['high_intensity_community', 3],
+      ['medium_intensity_community', 2],
+    ],
+    expertise: [
+      ['sexual', 0.9],
+      ['domestic_servitude', 0.3],
+      ['begging', 0.2],
+    ],
+    pregnancySupport: 0.6,
   },
 ];
 
 const STAFF_LANGUAGES: readonly (readonly [string, number])[] = [
-  ['en', 0.88], ['fr', 0.4], ['pcm', 0.3], ['ro', 0.25], ['ar', 0.22], ['es', 0.12], ['sq', 0.12], ['uk', 0.06],
-  ['bn', 0.05], ['ur', 0.05], ['pa', 0.05], ['zh', 0.04], ['pt', 0.04], ['hi', 0.03], ['ti', 0.02], ['wo', 0.02],
+  ['en', 0.88],
+  ['fr', 0.4],
+  ['pcm', 0.3],
+  ['ro', 0.25],
+  ['ar', 0.22],
+  ['es', 0.12],
+  ['sq', 0.12],
+  ['uk', 0.06],
+  ['bn', 0.05],
+  ['ur', 0.05],
+  ['pa', 0.05],
+  ['zh', 0.04],
+  ['pt', 0.04],
+  ['hi', 0.03],
+  ['ti', 0.02],
+  ['wo', 0.02],
 ];
 
 const TYPE_LABEL: Record<FacilityType, string> = {
@@ -146,8 +321,30 @@ const TYPE_LABEL: Record<FacilityType, string> = {
   emergency_accommodation: 'Accoglienza in emergenza',
 };
 const ORG_KIND = ['Cooperativa Sociale', 'Associazione', 'Fondazione', 'Consorzio', 'Opera'];
-const ORG_NAME = ['Approdo', 'Il Faro', 'La Rondine', 'Mare Aperto', 'Strade Nuove', 'Ponte', 'Libera Rotta', 'Orizzonte', 'La Bussola', 'Itaca', 'Nuovi Passi', 'Terra Ferma'];
-const STREET = ['Via dei Gabbiani', 'Vico del Faro', 'Salita delle Rondini', 'Via del Porto Quieto', 'Piazza delle Vele', 'Via dei Mandorli', 'Corso della Luce', 'Via delle Ginestre'];
+const ORG_NAME = [
+  'Approdo',
+  'Il Faro',
+  'La Rondine',
+  'Mare Aperto',
+  'Strade Nuove',
+  'Ponte',
+  'Libera Rotta',
+  'Orizzonte',
+  'La Bussola',
+  'Itaca',
+  'Nuovi Passi',
+  'Terra Ferma',
+];
+const STREET = [
+  'Via dei Gabbiani',
+  'Vico del Faro',
+  'Salita delle Rondini',
+  'Via del Porto Quieto',
+  'Piazza delle Vele',
+  'Via dei Mandorli',
+  'Corso della Luce',
+  'Via delle Ginestre',
+];
 
 export interface GeneratedFacility {
   /** used by the bulk-SQL path; the service path lets the database choose */
@@ -170,10 +367,17 @@ function places(rng: Rng, line: Line, type: FacilityType, hasFree: boolean): Cre
     const total = kind === 'mother_child' ? rng.int(1, flat ? 2 : 4) : flat ? rng.int(2, 5) : rng.int(4, 14);
     const outOfService = total > 2 && rng.chance(0.1) ? 1 : 0;
     const room = total - outOfService;
-    const free = kind === freeKind ? rng.int(1, Math.max(1, Math.min(3, room))) : hasFree && rng.chance(0.3) ? rng.int(0, Math.min(2, room)) : 0;
+    const free =
+      kind === freeKind ? rng.int(1, Math.max(1, Math.min(3, room))) : hasFree && rng.chance(0.3) ? rng.int(0, Math.min(2, room)) : 0;
     const p: CreateFacilityDto['places'][number] = { kind, total, occupied: Math.max(0, room - free) };
     if (outOfService) p.outOfService = outOfService;
-    if (kind === 'mother_child') p.childCapacity = rng.weighted([[1, 2], [2, 4], [3, 3], [4, 1]] as const);
+    if (kind === 'mother_child')
+      p.childCapacity = rng.weighted([
+        [1, 2],
+        [2, 4],
+        [3, 3],
+        [4, 1],
+      ] as const);
     return p;
   });
 }
@@ -187,11 +391,18 @@ function facility(rng: Rng, i: number): GeneratedFacility {
   // secret houses mostly give no coordinates (the demo network does the same); matchPoint coarsens the rest
   const withLocation = rng.chance(secret ? 0.4 : 0.9);
   const location = withLocation
-    ? { lat: Math.round((province.lat + (rng.next() - 0.5) * 0.24) * 1e4) / 1e4, lon: Math.round((province.lon + (rng.next() - 0.5) * 0.3) * 1e4) / 1e4 }
+    ? {
+        lat: Math.round((province.lat + (rng.next() - 0.5) * 0.24) * 1e4) / 1e4,
+        lon: Math.round((province.lon + (rng.next() - 0.5) * 0.3) * 1e4) / 1e4,
+      }
     : undefined;
   const hasFree = rng.chance(0.6);
   const paused = rng.chance(0.04);
-  const freshness = rng.weighted([['fresh', 92], ['stale', 6], ['unknown', 2]] as const);
+  const freshness = rng.weighted([
+    ['fresh', 92],
+    ['stale', 6],
+    ['unknown', 2],
+  ] as const);
   const confirmedHoursAgo = freshness === 'fresh' ? rng.int(1, 22) + rng.next() : freshness === 'stale' ? rng.int(26, 300) : null;
   const supports: Support[] = rng.subset([
     ['mental_health', 0.35],
@@ -260,7 +471,14 @@ export function networkStats(fs: readonly GeneratedFacility[], staleAfterHours: 
   const byProvince = new Map<string, number>();
   const regions = new Set<string>();
   const regionOf = new Map(PROVINCES.map((p) => [p.code, p.regionCode]));
-  let withFreePlace = 0, paused = 0, stale = 0, neverConfirmed = 0, secret = 0, withLocation = 0, places = 0, beds = 0;
+  let withFreePlace = 0,
+    paused = 0,
+    stale = 0,
+    neverConfirmed = 0,
+    secret = 0,
+    withLocation = 0,
+    places = 0,
+    beds = 0;
   for (const f of fs) {
     count(byType, f.dto.type);
     count(byLine, f.line);
@@ -276,7 +494,22 @@ export function networkStats(fs: readonly GeneratedFacility[], staleAfterHours: 
     beds += f.dto.places.reduce((s, p) => s + p.total, 0);
   }
   const topProvinces = [...byProvince.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 6);
-  return { n: fs.length, provinces: byProvince.size, regions: regions.size, withFreePlace, paused, stale, neverConfirmed, secret, withLocation, places, beds, byType, byLine, topProvinces };
+  return {
+    n: fs.length,
+    provinces: byProvince.size,
+    regions: regions.size,
+    withFreePlace,
+    paused,
+    stale,
+    neverConfirmed,
+    secret,
+    withLocation,
+    places,
+    beds,
+    byType,
+    byLine,
+    topProvinces,
+  };
 }
 
 // ───────────────────────────── bulk insert ─────────────────────────────
@@ -289,17 +522,47 @@ const arrayLiteral = (xs: readonly string[]) => `{${xs.join(',')}}`; // codes on
  * and location encrypted with the app's AddressCipher), in one INSERT … SELECT FROM unnest per table.
  * No availability 'created' event and no audit row per facility: matching reads neither.
  */
-export async function bulkInsertFacilities(c: pg.Client, fs: readonly GeneratedFacility[], cipher: AddressCipher, now: Date): Promise<void> {
+export async function bulkInsertFacilities(
+  c: pg.Client,
+  fs: readonly GeneratedFacility[],
+  cipher: AddressCipher,
+  now: Date,
+): Promise<void> {
   if (!fs.length) return;
   const province = new Map(PROVINCES.map((p) => [p.code, p]));
   const col = {
-    id: [] as string[], name: [] as string[], organization: [] as string[], type: [] as string[], region: [] as string[], province: [] as string[],
-    protection: [] as string[], genders: [] as string[], adults: [] as boolean[], minors: [] as boolean[], children: [] as boolean[],
-    languages: [] as string[], expertise: [] as string[], supports: [] as string[], secret: [] as boolean[], addressEnc: [] as string[],
-    locationEnc: [] as (string | null)[], lat: [] as number[], lon: [] as number[], email: [] as string[], accepting: [] as boolean[],
-    note: [] as (string | null)[], confirmedAt: [] as (Date | null)[],
+    id: [] as string[],
+    name: [] as string[],
+    organization: [] as string[],
+    type: [] as string[],
+    region: [] as string[],
+    province: [] as string[],
+    protection: [] as string[],
+    genders: [] as string[],
+    adults: [] as boolean[],
+    minors: [] as boolean[],
+    children: [] as boolean[],
+    languages: [] as string[],
+    expertise: [] as string[],
+    supports: [] as string[],
+    secret: [] as boolean[],
+    addressEnc: [] as string[],
+    locationEnc: [] as (string | null)[],
+    lat: [] as number[],
+    lon: [] as number[],
+    email: [] as string[],
+    accepting: [] as boolean[],
+    note: [] as (string | null)[],
+    confirmedAt: [] as (Date | null)[],
   };
-  const pl = { facility: [] as string[], kind: [] as string[], total: [] as number[], occupied: [] as number[], oos: [] as number[], childCap: [] as (number | null)[] };
+  const pl = {
+    facility: [] as string[],
+    kind: [] as string[],
+    total: [] as number[],
+    occupied: [] as number[],
+    oos: [] as number[],
+    childCap: [] as (number | null)[],
+  };
   for (const f of fs) {
     const d = f.dto;
     const p = province.get(d.provinceCode)!;
@@ -350,9 +613,29 @@ export async function bulkInsertFacilities(c: pg.Client, fs: readonly GeneratedF
            AS x(id, name, org, type, region, province, protection, genders, adults, minors, children, languages, expertise, supports,
                 secret, address_enc, location_enc, lat, lon, email, accepting, note, confirmed_at)`,
       [
-        col.id, col.name, col.organization, col.type, col.region, col.province, col.protection, col.genders, col.adults, col.minors,
-        col.children, col.languages, col.expertise, col.supports, col.secret, col.addressEnc, col.locationEnc, col.lat, col.lon,
-        col.email, col.accepting, col.note, col.confirmedAt,
+        col.id,
+        col.name,
+        col.organization,
+        col.type,
+        col.region,
+        col.province,
+        col.protection,
+        col.genders,
+        col.adults,
+        col.minors,
+        col.children,
+        col.languages,
+        col.expertise,
+        col.supports,
+        col.secret,
+        col.addressEnc,
+        col.locationEnc,
+        col.lat,
+        col.lon,
+        col.email,
+        col.accepting,
+        col.note,
+        col.confirmedAt,
       ],
     );
     await c.query(
@@ -370,11 +653,30 @@ export async function bulkInsertFacilities(c: pg.Client, fs: readonly GeneratedF
 // ───────────────────────────── placement requests ─────────────────────────────
 
 const PERSON_LANGUAGES: readonly (readonly [string, number])[] = [
-  ['en', 0.55], ['pcm', 0.25], ['fr', 0.2], ['ro', 0.12], ['ar', 0.12], ['bn', 0.06], ['ur', 0.05], ['sq', 0.05], ['es', 0.05], ['zh', 0.04], ['ti', 0.03], ['uk', 0.03],
+  ['en', 0.55],
+  ['pcm', 0.25],
+  ['fr', 0.2],
+  ['ro', 0.12],
+  ['ar', 0.12],
+  ['bn', 0.06],
+  ['ur', 0.05],
+  ['sq', 0.05],
+  ['es', 0.05],
+  ['zh', 0.04],
+  ['ti', 0.03],
+  ['uk', 0.03],
 ];
 
-type Archetype = 'woman with children' | 'man, labour' | 'minor' | 'transgender woman' | 'woman, sexual exploitation' | 'adult with a support need';
-const ARCHETYPES: readonly Archetype[] = ['woman with children', 'man, labour', 'minor', 'transgender woman', 'woman, sexual exploitation', 'adult with a support need'];
+type Archetype =
+  'woman with children' | 'man, labour' | 'minor' | 'transgender woman' | 'woman, sexual exploitation' | 'adult with a support need';
+const ARCHETYPES: readonly Archetype[] = [
+  'woman with children',
+  'man, labour',
+  'minor',
+  'transgender woman',
+  'woman, sexual exploitation',
+  'adult with a support need',
+];
 
 const LIGURIA = PROVINCES.filter((p) => p.regionCode === '07').map((p) => [p, p.code === 'GE' ? 5 : 2] as const);
 
@@ -401,17 +703,34 @@ export function generateRequests(count: number, seed: number): GeneratedRequest[
     let pregnant = false;
     let exploitation: ExploitationType[] = ['sexual'];
     let needs: Support[] = [];
-    let protectionLevel: ProtectionLevel = rng.weighted([['high', 5], ['medium', 3], ['low', 1]] as const);
+    let protectionLevel: ProtectionLevel = rng.weighted([
+      ['high', 5],
+      ['medium', 3],
+      ['low', 1],
+    ] as const);
     switch (archetype) {
       case 'woman with children':
-        children = Array.from({ length: rng.weighted([[1, 5], [2, 3], [3, 1]] as const) }, () => ({ age: rng.int(0, 12) }));
+        children = Array.from(
+          {
+            length: rng.weighted([
+              [1, 5],
+              [2, 3],
+              [3, 1],
+            ] as const),
+          },
+          () => ({ age: rng.int(0, 12) }),
+        );
         pregnant = rng.chance(0.15);
         exploitation = rng.chance(0.7) ? ['sexual'] : ['sexual', 'domestic_servitude'];
         break;
       case 'man, labour':
         gender = M;
         exploitation = rng.chance(0.7) ? ['labour'] : ['labour', 'forced_crime'];
-        protectionLevel = rng.weighted([['high', 1], ['medium', 3], ['low', 2]] as const);
+        protectionLevel = rng.weighted([
+          ['high', 1],
+          ['medium', 3],
+          ['low', 2],
+        ] as const);
         break;
       case 'minor':
         gender = rng.pick([F, M]);
@@ -428,9 +747,19 @@ export function generateRequests(count: number, seed: number): GeneratedRequest[
         break;
       case 'adult with a support need':
         gender = rng.pick([F, M]);
-        needs = [rng.weighted([['mental_health', 3], ['substance_use', 2], ['disability', 1]] as const)];
+        needs = [
+          rng.weighted([
+            ['mental_health', 3],
+            ['substance_use', 2],
+            ['disability', 1],
+          ] as const),
+        ];
         exploitation = gender === M ? ['labour'] : ['sexual'];
-        protectionLevel = rng.weighted([['high', 2], ['medium', 3], ['low', 1]] as const);
+        protectionLevel = rng.weighted([
+          ['high', 2],
+          ['medium', 3],
+          ['low', 1],
+        ] as const);
         break;
     }
     const excludedProvinces = rng.chance(0.45) ? [origin.code] : [];
@@ -445,7 +774,11 @@ export function generateRequests(count: number, seed: number): GeneratedRequest[
     const maxDistanceKm = rng.chance(0.35) ? rng.int(2, 16) * 50 : undefined;
     const nearProvinceCode = rng.chance(0.2) ? rng.weighted(PROVINCE_ENTRIES).code : undefined;
     const stage: Stage = rng.chance(0.8) ? 'first_reception' : 'second_reception';
-    const urgency: Urgency = rng.weighted([['immediate', 3], ['within_24h', 2], ['planned', 1]] as const);
+    const urgency: Urgency = rng.weighted([
+      ['immediate', 3],
+      ['within_24h', 2],
+      ['planned', 1],
+    ] as const);
     const dto: CreatePlacementRequestDto = {
       caseCode: `BENCH-${seed}-${String(i + 1).padStart(3, '0')}`,
       person: { gender, age, children, pregnant, languages, exploitation, needs },
@@ -453,7 +786,11 @@ export function generateRequests(count: number, seed: number): GeneratedRequest[
       stage,
       origin: { provinceCode: origin.code },
       safety: { excludedProvinces, excludedRegions, conflictTags, ...(minDistanceKm !== undefined ? { minDistanceKm } : {}) },
-      preferences: { crossRegion, ...(maxDistanceKm !== undefined ? { maxDistanceKm } : {}), ...(nearProvinceCode ? { nearProvinceCode } : {}) },
+      preferences: {
+        crossRegion,
+        ...(maxDistanceKm !== undefined ? { maxDistanceKm } : {}),
+        ...(nearProvinceCode ? { nearProvinceCode } : {}),
+      },
       urgency,
     };
     return { archetype, dto };

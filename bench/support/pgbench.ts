@@ -59,7 +59,8 @@ function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, signal?:
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) ok(out);
-      else fail(new Error(`pgbench ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${out.trim().split('\n').slice(-8).join('\n')}`));
+      else
+        fail(new Error(`pgbench ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${out.trim().split('\n').slice(-8).join('\n')}`));
     });
   });
 }
@@ -80,7 +81,10 @@ export async function pgbenchSimpleUpdate(
   o: { scale: number; clients: number; threads: number; seconds: number; warmupSeconds: number },
   signal?: AbortSignal,
 ): Promise<PgbenchResult> {
-  const existed = await withClient(serverUrl, async (c) => ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [PGBENCH_DB])).rowCount ?? 0) > 0);
+  const existed = await withClient(
+    serverUrl,
+    async (c) => ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [PGBENCH_DB])).rowCount ?? 0) > 0,
+  );
   await ensureDatabase(serverUrl, PGBENCH_DB);
   const env = libpqEnv(serverUrl, PGBENCH_DB);
   try {

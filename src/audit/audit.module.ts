@@ -11,7 +11,12 @@ import { DenialAuditInterceptor } from './denial-audit.interceptor.js';
 @Module({
   imports: [TypeOrmModule.forFeature([AuditLogEntity])],
   controllers: [AuditController],
-  providers: [AuditRepository, AuditService, { provide: DENIALS, useExisting: AuditService }, { provide: APP_INTERCEPTOR, useClass: DenialAuditInterceptor }],
+  providers: [
+    AuditRepository,
+    AuditService,
+    { provide: DENIALS, useExisting: AuditService },
+    { provide: APP_INTERCEPTOR, useClass: DenialAuditInterceptor },
+  ],
   exports: [AuditService, DENIALS],
 })
 export class AuditModule {}

@@ -40,7 +40,13 @@ export class AuditRepository {
   /** Many entries at once (a bulk import), in chunks of one statement each. */
   async appendMany(tx: Tx, entries: AuditEntry[], at: Date): Promise<void> {
     for (let i = 0; i < entries.length; i += 1000)
-      await tx.getRepository(AuditLogEntity).insert(entries.slice(i, i + 1000).map((e) => ({ ...e, objectId: e.objectId ?? null, outcome: e.outcome ?? 'ok', details: e.details ?? null, at })));
+      await tx
+        .getRepository(AuditLogEntity)
+        .insert(
+          entries
+            .slice(i, i + 1000)
+            .map((e) => ({ ...e, objectId: e.objectId ?? null, outcome: e.outcome ?? 'ok', details: e.details ?? null, at })),
+        );
   }
 
   /** Newest first, keyset paging on id. */

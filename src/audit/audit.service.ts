@@ -22,7 +22,11 @@ export class AuditService implements DenialRecorder {
     details?: Record<string, unknown>,
     outcome = 'ok',
   ): Promise<void> {
-    return this.repo.append(tx, { actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details, outcome }, this.clock.now());
+    return this.repo.append(
+      tx,
+      { actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details, outcome },
+      this.clock.now(),
+    );
   }
 
   /** A refusal by role or by the access policy: the route template and the code, outside any transaction. */
@@ -32,7 +36,11 @@ export class AuditService implements DenialRecorder {
 
   /** One entry per object, written together (a bulk import). */
   recordMany(tx: Tx, who: Pick<Principal, 'sub' | 'role'>, action: string, objectType: string, objectIds: string[]): Promise<void> {
-    return this.repo.appendMany(tx, objectIds.map((objectId) => ({ actorSub: who.sub, actorRole: who.role, action, objectType, objectId })), this.clock.now());
+    return this.repo.appendMany(
+      tx,
+      objectIds.map((objectId) => ({ actorSub: who.sub, actorRole: who.role, action, objectType, objectId })),
+      this.clock.now(),
+    );
   }
 
   async list(filter: AuditFilter) {

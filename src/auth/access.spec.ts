@@ -64,20 +64,24 @@ describe('the access policy on cases and scopes', () => {
     ['manager of another facility', managerOther, false, false, false, false],
     ['national', national, false, false, false, false],
   ])('%s', (_name, p, readRequest, readCase, decide, withdraw) => {
-    expect([can(p, 'request.read', CASE), can(p, 'case.read', CASE), can(p, 'proposal.decide', CASE), can(p, 'proposal.withdraw', CASE)]).toEqual([
-      readRequest,
-      readCase,
-      decide,
-      withdraw,
-    ]);
+    expect([
+      can(p, 'request.read', CASE),
+      can(p, 'case.read', CASE),
+      can(p, 'proposal.decide', CASE),
+      can(p, 'proposal.withdraw', CASE),
+    ]).toEqual([readRequest, readCase, decide, withdraw]);
   });
 
   it('refuses with 403 where the caller may know the object, with 404 where it may not', () => {
     expect(() => requireAccess(uorOther, 'facility.edit', F)).toThrow(expect.objectContaining({ kind: 'forbidden', code: 'forbidden' }));
-    expect(() => requireVisible(uorOther, 'request.read', CASE, 'placement request')).toThrow(expect.objectContaining({ kind: 'not_found', code: 'not_found' }));
+    expect(() => requireVisible(uorOther, 'request.read', CASE, 'placement request')).toThrow(
+      expect.objectContaining({ kind: 'not_found', code: 'not_found' }),
+    );
     expect(() => requireVisible(admin, 'request.read', null, 'placement request')).toThrow(expect.objectContaining({ kind: 'not_found' }));
     expect(() => requireAccess(admin, 'facility.secrecy', F)).not.toThrow();
-    expect(() => requireAccess(uorOwn, 'facility.secrecy', F)).toThrow(expect.objectContaining({ message: 'only an administrator changes whether an address is secret' }));
+    expect(() => requireAccess(uorOwn, 'facility.secrecy', F)).toThrow(
+      expect.objectContaining({ message: 'only an administrator changes whether an address is secret' }),
+    );
   });
 
   it('scopes lists: a UOR to its region, a manager to its facilities, national and admin to nothing less than all', () => {

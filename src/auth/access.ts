@@ -57,20 +57,36 @@ export function seesAddress(p: Principal, f: FacilityRef & { secretAddress: bool
 
 const isAdmin = (p: Principal) => p.role === 'admin';
 const ownRegion = (p: Principal, regionCode: string) => p.role === 'uor' && p.region === regionCode;
-const managesFacility = (p: Principal, facilityId: string | undefined) => p.role === 'shelter_manager' && !!facilityId && p.facilities.includes(facilityId);
+const managesFacility = (p: Principal, facilityId: string | undefined) =>
+  p.role === 'shelter_manager' && !!facilityId && p.facilities.includes(facilityId);
 
 /** Each permission: who may, about which object, and what a refusal says. */
 const POLICY = {
   /** create or import a facility in a region: admin anywhere, a UOR in its own region */
-  'facility.create': { allows: (p: Principal, o: { regionCode: string }) => isAdmin(p) || ownRegion(p, o.regionCode), refusal: 'a UOR creates facilities in its own region only' },
+  'facility.create': {
+    allows: (p: Principal, o: { regionCode: string }) => isAdmin(p) || ownRegion(p, o.regionCode),
+    refusal: 'a UOR creates facilities in its own region only',
+  },
   /** descriptive edits */
-  'facility.edit': { allows: (p: Principal, o: FacilityRef) => isAdmin(p) || ownRegion(p, o.regionCode), refusal: 'only an administrator or the UOR of its region edits a facility' },
+  'facility.edit': {
+    allows: (p: Principal, o: FacilityRef) => isAdmin(p) || ownRegion(p, o.regionCode),
+    refusal: 'only an administrator or the UOR of its region edits a facility',
+  },
   /** move a facility to a province of another region */
-  'facility.move': { allows: (p: Principal, o: { regionCode: string }) => isAdmin(p) || ownRegion(p, o.regionCode), refusal: 'a UOR cannot move a facility out of its region' },
+  'facility.move': {
+    allows: (p: Principal, o: { regionCode: string }) => isAdmin(p) || ownRegion(p, o.regionCode),
+    refusal: 'a UOR cannot move a facility out of its region',
+  },
   /** whether an address is secret protects people: administrators only */
-  'facility.secrecy': { allows: (p: Principal, _o: FacilityRef) => isAdmin(p), refusal: 'only an administrator changes whether an address is secret' },
+  'facility.secrecy': {
+    allows: (p: Principal, _o: FacilityRef) => isAdmin(p),
+    refusal: 'only an administrator changes whether an address is secret',
+  },
   /** bed numbers: the facility's own managers and admin */
-  'availability.manage': { allows: (p: Principal, o: FacilityRef) => isAdmin(p) || managesFacility(p, o.id), refusal: 'only the facility managers and administrators change its beds' },
+  'availability.manage': {
+    allows: (p: Principal, o: FacilityRef) => isAdmin(p) || managesFacility(p, o.id),
+    refusal: 'only the facility managers and administrators change its beds',
+  },
   'availability.history': {
     allows: (p: Principal, o: FacilityRef) => isAdmin(p) || managesFacility(p, o.id) || ownRegion(p, o.regionCode),
     refusal: 'the history is for the facility managers, the UOR of its region and administrators',
@@ -78,13 +94,25 @@ const POLICY = {
   /** a placement request: the UOR of its region and admin (others get 404: they must not learn it exists) */
   'request.read': { allows: (p: Principal, o: CaseRef) => isAdmin(p) || ownRegion(p, o.regionCode), refusal: 'placement request' },
   /** a proposal or a placement: also the managers of its facility */
-  'case.read': { allows: (p: Principal, o: CaseRef) => isAdmin(p) || managesFacility(p, o.facilityId) || ownRegion(p, o.regionCode), refusal: 'resource' },
+  'case.read': {
+    allows: (p: Principal, o: CaseRef) => isAdmin(p) || managesFacility(p, o.facilityId) || ownRegion(p, o.regionCode),
+    refusal: 'resource',
+  },
   /** accept or decline: the facility's side */
-  'proposal.decide': { allows: (p: Principal, o: CaseRef) => isAdmin(p) || managesFacility(p, o.facilityId), refusal: 'the facility decides on its proposals' },
+  'proposal.decide': {
+    allows: (p: Principal, o: CaseRef) => isAdmin(p) || managesFacility(p, o.facilityId),
+    refusal: 'the facility decides on its proposals',
+  },
   /** withdraw: the requesting side (a UOR that can read the request) */
-  'proposal.withdraw': { allows: (p: Principal, o: CaseRef) => isAdmin(p) || ownRegion(p, o.regionCode), refusal: 'the requesting UOR withdraws its proposals' },
+  'proposal.withdraw': {
+    allows: (p: Principal, o: CaseRef) => isAdmin(p) || ownRegion(p, o.regionCode),
+    refusal: 'the requesting UOR withdraws its proposals',
+  },
   /** a request's profile shown with a proposal: the facility's side, audited */
-  'proposal.profile': { allows: (p: Principal, _o: CaseRef) => isAdmin(p) || p.role === 'shelter_manager', refusal: 'the profile is for the facility' },
+  'proposal.profile': {
+    allows: (p: Principal, _o: CaseRef) => isAdmin(p) || p.role === 'shelter_manager',
+    refusal: 'the profile is for the facility',
+  },
 } as const;
 
 export type Permission = keyof typeof POLICY;
@@ -100,7 +128,12 @@ export function requireAccess<P extends Permission>(p: Principal, permission: P,
 }
 
 /** For reads: a refusal is a 404 `not_found`, so callers outside the scope cannot tell the object exists. */
-export function requireVisible<P extends Permission>(p: Principal, permission: P, object: ObjectOf<P> | null | undefined, what: string): void {
+export function requireVisible<P extends Permission>(
+  p: Principal,
+  permission: P,
+  object: ObjectOf<P> | null | undefined,
+  what: string,
+): void {
   if (!object || !can(p, permission, object)) throw notFound(what);
 }
 

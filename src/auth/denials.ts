@@ -10,4 +10,5 @@ export interface DenialRecorder {
 export const DENIALS = Symbol('DENIALS');
 
 /** `GET /api/v1/facilities/:id`: the route template, never the ids in the URL. */
-export const routeOf = (req: { method: string; routeOptions?: { url?: string } }) => `${req.method} ${req.routeOptions?.url ?? 'unmatched'}`;
+export const routeOf = (req: { method: string; routeOptions?: { url?: string } }) =>
+  `${req.method} ${req.routeOptions?.url ?? 'unmatched'}`;

@@ -22,7 +22,13 @@ describe('TokenService', () => {
   it('round-trips a local token', () => {
     const s = service();
     const p = s.verify(s.sign({ sub: 'u1', role: 'shelter_manager', facilities: ['11111111-1111-4111-8111-111111111111'] }));
-    expect(p).toEqual({ sub: 'u1', role: 'shelter_manager', region: undefined, facilities: ['11111111-1111-4111-8111-111111111111'], email: undefined });
+    expect(p).toEqual({
+      sub: 'u1',
+      role: 'shelter_manager',
+      region: undefined,
+      facilities: ['11111111-1111-4111-8111-111111111111'],
+      email: undefined,
+    });
   });
 
   it.each([
@@ -40,8 +46,16 @@ describe('TokenService', () => {
   it('checks issuer and audience when configured', () => {
     const s = service({ JWT_ISSUER: 'https://idp.example.org', JWT_AUDIENCE: 'approdo' });
     expect(s.verify(s.sign({ sub: 'u', role: 'national', facilities: [] })).role).toBe('national');
-    refused(() => s.verify(jwt.sign({ role: 'national' }, SECRET, { subject: 'u', expiresIn: 60, issuer: 'https://evil.example', audience: 'approdo' })));
-    refused(() => s.verify(jwt.sign({ role: 'national' }, SECRET, { subject: 'u', expiresIn: 60, issuer: 'https://idp.example.org', audience: 'other' })));
+    refused(() =>
+      s.verify(
+        jwt.sign({ role: 'national' }, SECRET, { subject: 'u', expiresIn: 60, issuer: 'https://evil.example', audience: 'approdo' }),
+      ),
+    );
+    refused(() =>
+      s.verify(
+        jwt.sign({ role: 'national' }, SECRET, { subject: 'u', expiresIn: 60, issuer: 'https://idp.example.org', audience: 'other' }),
+      ),
+    );
     refused(() => s.verify(jwt.sign({ role: 'national' }, SECRET, { subject: 'u', expiresIn: 60 })));
   });
 

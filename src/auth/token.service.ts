@@ -44,11 +44,19 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function toPrincipal(c: jwt.JwtPayload): Principal {
   const role = c.role as Role;
-  for (const claim of [c.sub, c.email, c.region]) if (typeof claim === 'string' && (CONTROL.test(claim) || claim.length > 256)) throw unauthenticated('the token carries malformed claims');
+  for (const claim of [c.sub, c.email, c.region])
+    if (typeof claim === 'string' && (CONTROL.test(claim) || claim.length > 256))
+      throw unauthenticated('the token carries malformed claims');
   if (typeof c.sub !== 'string' || !c.sub || !ROLES.includes(role)) throw unauthenticated('the token lacks sub or a known role');
   const region = typeof c.region === 'string' ? c.region : undefined;
   if (role === 'uor' && !(region && /^[0-9]{2}$/.test(region))) throw unauthenticated('a uor token needs a region');
   const facilities = Array.isArray(c.facilities) ? c.facilities : [];
   if (!facilities.every((f): f is string => typeof f === 'string' && UUID.test(f))) throw unauthenticated('facilities must be ids');
-  return { sub: c.sub, role, region, facilities: role === 'shelter_manager' ? facilities : [], email: typeof c.email === 'string' ? c.email : undefined };
+  return {
+    sub: c.sub,
+    role,
+    region,
+    facilities: role === 'shelter_manager' ? facilities : [],
+    email: typeof c.email === 'string' ? c.email : undefined,
+  };
 }

@@ -40,13 +40,19 @@ const HOLD_COLUMNS = `id, facility_id AS "facilityId", kind, reference_id AS "re
 export class AvailabilityRepository {
   /** Locks the facility row: serialises manager saves (optimistic version check happens under it). */
   async lockFacilityVersion(tx: Tx, facilityId: string): Promise<{ version: number; regionCode: string } | null> {
-    const rows = await tx.query(`SELECT availability_version AS version, region_code AS "regionCode" FROM facility WHERE id = $1 FOR UPDATE`, [facilityId]);
+    const rows = await tx.query(
+      `SELECT availability_version AS version, region_code AS "regionCode" FROM facility WHERE id = $1 FOR UPDATE`,
+      [facilityId],
+    );
     return rows[0] ?? null;
   }
 
   /** Locks and returns the places of a facility (all kinds, or one). */
   async lockPlaces(tx: Tx, facilityId: string, kind?: PlaceKind): Promise<PlaceRecord[]> {
-    await tx.query(`SELECT 1 FROM facility_place WHERE facility_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY kind FOR UPDATE`, [facilityId, kind ?? null]);
+    await tx.query(`SELECT 1 FROM facility_place WHERE facility_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY kind FOR UPDATE`, [
+      facilityId,
+      kind ?? null,
+    ]);
     const rows: PlaceRow[] = await tx.query(
       `SELECT p.kind, p.total, p.occupied, p.out_of_service, p.child_capacity,
               (SELECT count(*)::int FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) AS held
@@ -71,7 +77,11 @@ export class AvailabilityRepository {
   }
 
   /** Saves and admissions move the version, so a manager's form based on older numbers is refused. */
-  async touchFacility(tx: Tx, facilityId: string, o: { bumpVersion: boolean; confirmedAt?: Date; intake?: { accepting: boolean; note: string | null } }): Promise<number> {
+  async touchFacility(
+    tx: Tx,
+    facilityId: string,
+    o: { bumpVersion: boolean; confirmedAt?: Date; intake?: { accepting: boolean; note: string | null } },
+  ): Promise<number> {
     const rows = await tx.query(
       `UPDATE facility SET
          availability_version = availability_version + $2::int,
@@ -104,8 +114,23 @@ export class AvailabilityRepository {
   }
 
   /** Release in one statement (approdo_release), event included; false when no longer live. */
-  async releaseAtomically(tx: Tx, holdId: string, reason: string, now: Date, actorSub: string, actorRole: string, details: object): Promise<boolean> {
-    const [row] = await tx.query(`SELECT approdo_release($1, $2, $3, $4, $5, $6) AS ok`, [holdId, reason, now, actorSub, actorRole, details]);
+  async releaseAtomically(
+    tx: Tx,
+    holdId: string,
+    reason: string,
+    now: Date,
+    actorSub: string,
+    actorRole: string,
+    details: object,
+  ): Promise<boolean> {
+    const [row] = await tx.query(`SELECT approdo_release($1, $2, $3, $4, $5, $6) AS ok`, [
+      holdId,
+      reason,
+      now,
+      actorSub,
+      actorRole,
+      details,
+    ]);
     return row.ok === true;
   }
 
@@ -116,13 +141,19 @@ export class AvailabilityRepository {
 
   /** Marks a live hold released; false when it was already released (by expiry or another caller). */
   async markReleased(tx: Tx, holdId: string, reason: string, at: Date): Promise<boolean> {
-    const rows = await tx.query(`UPDATE place_hold SET released_at = $2, release_reason = $3 WHERE id = $1 AND released_at IS NULL RETURNING id`, [holdId, at, reason]);
+    const rows = await tx.query(
+      `UPDATE place_hold SET released_at = $2, release_reason = $3 WHERE id = $1 AND released_at IS NULL RETURNING id`,
+      [holdId, at, reason],
+    );
     return (rows[0] as unknown[]).length > 0;
   }
 
   /** Live holds past their expiry, oldest first. */
   async findExpiredHolds(tx: Tx, now: Date, limit: number): Promise<HoldRow[]> {
-    return tx.query(`SELECT ${HOLD_COLUMNS} FROM place_hold WHERE released_at IS NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2`, [now, limit]);
+    return tx.query(`SELECT ${HOLD_COLUMNS} FROM place_hold WHERE released_at IS NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2`, [
+      now,
+      limit,
+    ]);
   }
 
   async expiriesOf(tx: Tx, holdIds: string[]): Promise<Map<string, { expiresAt: Date; live: boolean }>> {

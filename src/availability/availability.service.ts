@@ -36,7 +36,9 @@ export class AvailabilityService {
       const locked = await this.repo.lockFacilityVersion(t, facilityId);
       if (!locked) throw notFound('facility');
       if (locked.version !== dto.version)
-        throw conflict('version_conflict', `availability changed since version ${dto.version}; reload and retry`, { currentVersion: locked.version });
+        throw conflict('version_conflict', `availability changed since version ${dto.version}; reload and retry`, {
+          currentVersion: locked.version,
+        });
       const current = await this.repo.lockPlaces(t, facilityId);
       const now = this.clock.now();
       const events: NewAvailabilityEvent[] = [];
@@ -44,9 +46,17 @@ export class AvailabilityService {
         const before = current.find((c) => c.kind === next.kind);
         if (!before) assertKindAccepted({ adults: f.acceptsAdults, minors: f.acceptsMinors, children: f.acceptsChildren }, next.kind);
         const held = before?.held ?? 0;
-        assertPlacesConsistent([{ ...next, held, childCapacity: next.childCapacity ?? (next.kind === 'mother_child' ? before?.childCapacity : undefined) }]);
+        assertPlacesConsistent([
+          { ...next, held, childCapacity: next.childCapacity ?? (next.kind === 'mother_child' ? before?.childCapacity : undefined) },
+        ]);
         const childCapacity = next.kind === 'mother_child' ? (next.childCapacity ?? before?.childCapacity ?? null) : null;
-        await this.repo.upsertPlace(t, facilityId, { kind: next.kind, total: next.total, occupied: next.occupied, outOfService: next.outOfService, childCapacity });
+        await this.repo.upsertPlace(t, facilityId, {
+          kind: next.kind,
+          total: next.total,
+          occupied: next.occupied,
+          outOfService: next.outOfService,
+          childCapacity,
+        });
         const after = { total: next.total, occupied: next.occupied, outOfService: next.outOfService, held };
         const delta = deltaOf(numbersOf(before), after);
         if (!isZero(delta) || childCapacity !== (before?.childCapacity ?? null))
@@ -135,7 +145,13 @@ export class AvailabilityService {
     return { accepting, note: note ?? null };
   }
 
-  private event(p: Principal, facilityId: string, type: NewAvailabilityEvent['type'], at: Date, extra: Partial<NewAvailabilityEvent>): NewAvailabilityEvent {
+  private event(
+    p: Principal,
+    facilityId: string,
+    type: NewAvailabilityEvent['type'],
+    at: Date,
+    extra: Partial<NewAvailabilityEvent>,
+  ): NewAvailabilityEvent {
     return { facilityId, type, actorSub: p.sub, actorRole: p.role, at, ...extra };
   }
 }

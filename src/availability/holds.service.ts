@@ -30,17 +30,37 @@ export class HoldsService {
    * Holds a free place of `kind`, or throws 409 no_free_place. One statement: inside `tx` when
    * given (a proposal), else on its own, atomically.
    */
-  async hold(actor: Actor, facilityId: string, kind: PlaceKind, referenceId: string | null = null, tx?: Tx, ttlHours = this.config.holdTtlHours): Promise<HoldRow> {
+  async hold(
+    actor: Actor,
+    facilityId: string,
+    kind: PlaceKind,
+    referenceId: string | null = null,
+    tx?: Tx,
+    ttlHours = this.config.holdTtlHours,
+  ): Promise<HoldRow> {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
-    const r = await this.repo.holdAtomically(this.tx.manager(tx), { facilityId, kind, referenceId, now, expiresAt, actorSub: actor.sub, actorRole: actor.role });
+    const r = await this.repo.holdAtomically(this.tx.manager(tx), {
+      facilityId,
+      kind,
+      referenceId,
+      now,
+      expiresAt,
+      actorSub: actor.sub,
+      actorRole: actor.role,
+    });
     if (r.outcome === 'no_kind') throw conflict('no_free_place', `the facility has no ${kind} places`);
     if (r.outcome !== 'held' || !r.holdId) throw conflict('no_free_place', `no free ${kind} place left`, { facilityId, kind });
     return { id: r.holdId, facilityId, kind, referenceId, expiresAt };
   }
 
   /** Frees a live hold; false when it was no longer live. */
-  release(actor: Actor, holdId: string, reason: 'released' | 'declined' | 'expired' | 'withdrawn' | 'cancelled', tx?: Tx): Promise<boolean> {
+  release(
+    actor: Actor,
+    holdId: string,
+    reason: 'released' | 'declined' | 'expired' | 'withdrawn' | 'cancelled',
+    tx?: Tx,
+  ): Promise<boolean> {
     return this.repo.releaseAtomically(this.tx.manager(tx), holdId, reason, this.clock.now(), actor.sub, actor.role, { reason });
   }
 
@@ -52,7 +72,8 @@ export class HoldsService {
       // facility row first, then its places: the order manager saves use, so the two never deadlock
       await this.repo.lockFacilityVersion(t, hold.facilityId);
       const [place] = await this.repo.lockPlaces(t, hold.facilityId, hold.kind);
-      if (!(await this.repo.markReleased(t, holdId, 'admitted', this.clock.now()))) throw conflict('hold_not_live', 'the hold has expired or was released');
+      if (!(await this.repo.markReleased(t, holdId, 'admitted', this.clock.now())))
+        throw conflict('hold_not_live', 'the hold has expired or was released');
       await this.repo.addOccupied(t, hold.facilityId, hold.kind, 1);
       await this.repo.touchFacility(t, hold.facilityId, { bumpVersion: true });
       const after = { ...numbersOf(place), occupied: place.occupied + 1, held: place.held - 1 };
@@ -70,7 +91,17 @@ export class HoldsService {
       if (!place || place.occupied < 1) throw ruleBroken('nothing_occupied', `no occupied ${kind} place to free`);
       await this.repo.addOccupied(t, facilityId, kind, -1);
       await this.repo.touchFacility(t, facilityId, { bumpVersion: true });
-      await this.record(t, actor, 'discharge', facilityId, kind, numbersOf(place), { ...numbersOf(place), occupied: place.occupied - 1 }, null, details);
+      await this.record(
+        t,
+        actor,
+        'discharge',
+        facilityId,
+        kind,
+        numbersOf(place),
+        { ...numbersOf(place), occupied: place.occupied - 1 },
+        null,
+        details,
+      );
     });
   }
 
@@ -117,7 +148,18 @@ export class HoldsService {
     details?: Record<string, unknown>,
   ) {
     return this.events.append(t, [
-      { facilityId, kind, type, actorSub: actor.sub, actorRole: actor.role, at: this.clock.now(), delta: deltaOf(before, after), after, holdId, details },
+      {
+        facilityId,
+        kind,
+        type,
+        actorSub: actor.sub,
+        actorRole: actor.role,
+        at: this.clock.now(),
+        delta: deltaOf(before, after),
+        after,
+        holdId,
+        details,
+      },
     ]);
   }
 }

@@ -23,7 +23,8 @@ export class CapacityController {
   @Roles('national', 'uor', 'admin')
   @ApiOperation({
     summary: 'Free places by region, province, type and kind, with stale/unknown/paused counts',
-    description: '`free` counts fresh facilities accepting guests; `freeStale` those whose data is stale; unknown facilities are never counted free.',
+    description:
+      '`free` counts fresh facilities accepting guests; `freeStale` those whose data is stale; unknown facilities are never counted free.',
   })
   @ApiOkResponse({ type: CapacityDto })
   get(@Query() q: CapacityQuery) {

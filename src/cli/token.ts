@@ -10,7 +10,9 @@ function arg(name: string): string | undefined {
 
 const role = arg('role') as Role | undefined;
 if (!role || !ROLES.includes(role)) {
-  process.stderr.write(`usage: npm run token -- --role ${ROLES.join('|')} [--region 07] [--facilities id,id] [--sub name] [--email e] [--ttl 12h]\n`);
+  process.stderr.write(
+    `usage: npm run token -- --role ${ROLES.join('|')} [--region 07] [--facilities id,id] [--sub name] [--email e] [--ttl 12h]\n`,
+  );
   process.exit(2);
 }
 const region = arg('region');

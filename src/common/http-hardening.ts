@@ -11,11 +11,21 @@ import { requestContext } from './logging.js';
  * origins are listed, a request id, and a request log (and latency metric) that never carries
  * headers, query strings or bodies.
  */
-export async function harden(app: NestFastifyApplication, config: AppConfig, verifySub: (token: string) => string | undefined): Promise<void> {
+export async function harden(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  verifySub: (token: string) => string | undefined,
+): Promise<void> {
   await app.register(helmet, {
     // the OpenAPI page needs its inline bootstrap; everything else stays same-origin
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        upgradeInsecureRequests: null,
+      },
     },
   });
   await app.register(rateLimit, {
@@ -32,7 +42,8 @@ export async function harden(app: NestFastifyApplication, config: AppConfig, ver
         message: `too many requests; retry in ${ctx.after}`,
       }),
   });
-  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: false, methods: ['GET', 'POST', 'PUT', 'PATCH'] });
+  if (config.corsOrigins.length)
+    app.enableCors({ origin: config.corsOrigins, credentials: false, methods: ['GET', 'POST', 'PUT', 'PATCH'] });
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (req, reply, payload) => {
@@ -52,7 +63,15 @@ export async function harden(app: NestFastifyApplication, config: AppConfig, ver
     const durationMs = Math.round(reply.elapsedTime * 10) / 10;
     metrics.httpRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
     const sub = (req as { user?: { sub?: string } }).user?.sub;
-    log.log({ message: `${req.method} ${route} ${reply.statusCode}`, requestId: req.id, method: req.method, route, status: reply.statusCode, durationMs, ...(sub ? { sub } : {}) });
+    log.log({
+      message: `${req.method} ${route} ${reply.statusCode}`,
+      requestId: req.id,
+      method: req.method,
+      route,
+      status: reply.statusCode,
+      durationMs,
+      ...(sub ? { sub } : {}),
+    });
   });
 }
 

@@ -26,7 +26,10 @@ export class InputGuardPipe implements PipeTransform {
       if (!v || typeof v !== 'object') continue;
       if (depth > MAX_DEPTH) throw new DomainError('invalid_input', 'too_deep', `input nested deeper than ${MAX_DEPTH} levels`);
       for (const key of Object.keys(v)) {
-        if (FORBIDDEN_KEYS.has(key)) throw new DomainError('invalid_input', 'validation_failed', `property ${key} is not allowed`, { fields: [{ field: key, problems: ['not allowed'] }] });
+        if (FORBIDDEN_KEYS.has(key))
+          throw new DomainError('invalid_input', 'validation_failed', `property ${key} is not allowed`, {
+            fields: [{ field: key, problems: ['not allowed'] }],
+          });
         if (key.includes('\u0000')) throw new DomainError('invalid_input', 'invalid_characters', 'text may not contain NUL characters');
         stack.push({ v: (v as Record<string, unknown>)[key], depth: depth + 1 });
       }

@@ -45,7 +45,9 @@ describe('AppLogger', () => {
 
   it('keeps structured fields, adds the request id of the request being served, and drops sensitive keys', () => {
     const { logger, lines } = capture();
-    requestContext.run({ requestId: 'r-1' }, () => logger.log({ message: 'GET /x 200', status: 200, body: { a: 1 }, address: 'Via X', token: 't' }, 'HTTP'));
+    requestContext.run({ requestId: 'r-1' }, () =>
+      logger.log({ message: 'GET /x 200', status: 200, body: { a: 1 }, address: 'Via X', token: 't' }, 'HTTP'),
+    );
     const rec = JSON.parse(lines[0]);
     expect(rec).toMatchObject({ message: 'GET /x 200', status: 200, requestId: 'r-1', context: 'HTTP' });
     expect(rec).not.toHaveProperty('body');
@@ -75,8 +77,16 @@ describe('AppLogger', () => {
 
 describe('prettyLine', () => {
   it('puts time, level, context, message, request id, then the other fields', () => {
-    expect(prettyLine({ time: '2026-11-30T23:00:01.234Z', level: 'info', service: 'approdo', context: 'HTTP', message: 'GET /x 200', requestId: 'r1', durationMs: 3 })).toBe(
-      '23:00:01.234 INFO  [HTTP] GET /x 200 (r1) durationMs=3',
-    );
+    expect(
+      prettyLine({
+        time: '2026-11-30T23:00:01.234Z',
+        level: 'info',
+        service: 'approdo',
+        context: 'HTTP',
+        message: 'GET /x 200',
+        requestId: 'r1',
+        durationMs: 3,
+      }),
+    ).toBe('23:00:01.234 INFO  [HTTP] GET /x 200 (r1) durationMs=3');
   });
 });

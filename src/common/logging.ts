@@ -33,7 +33,9 @@ export function prettyLine(record: Record<string, unknown>): string {
   const fields = Object.entries(rest)
     .filter(([k]) => k !== 'service')
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  return [when, String(level).toUpperCase().padEnd(5), context ? `[${context}]` : '', message, requestId ? `(${requestId})` : '', ...fields].filter(Boolean).join(' ');
+  return [when, String(level).toUpperCase().padEnd(5), context ? `[${context}]` : '', message, requestId ? `(${requestId})` : '', ...fields]
+    .filter(Boolean)
+    .join(' ');
 }
 
 function prettyStream(out: DestinationStream): DestinationStream {

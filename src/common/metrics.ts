@@ -33,12 +33,36 @@ const catalogueReloads = new Counter({
 
 /** Set on each scrape from the database and the connection pool. */
 export const gauges = {
-  proposals: new Gauge({ name: 'approdo_proposals', help: 'Proposals by status (outcome)', labelNames: ['status'] as const, registers: [registry] }),
+  proposals: new Gauge({
+    name: 'approdo_proposals',
+    help: 'Proposals by status (outcome)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  }),
   holdsLive: new Gauge({ name: 'approdo_holds_live', help: 'Places held now (live holds)', registers: [registry] }),
-  holdsReleased: new Gauge({ name: 'approdo_holds_released', help: 'Holds ended, by reason', labelNames: ['reason'] as const, registers: [registry] }),
-  outboxBacklog: new Gauge({ name: 'approdo_outbox_backlog', help: 'Outbox messages not sent, by status (pending, failed)', labelNames: ['status'] as const, registers: [registry] }),
-  outboxOldestAge: new Gauge({ name: 'approdo_outbox_oldest_pending_age_seconds', help: 'Age of the oldest pending outbox message (0 when none)', registers: [registry] }),
-  poolConnections: new Gauge({ name: 'approdo_db_pool_connections', help: 'Database pool connections by state (in_use, idle)', labelNames: ['state'] as const, registers: [registry] }),
+  holdsReleased: new Gauge({
+    name: 'approdo_holds_released',
+    help: 'Holds ended, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  }),
+  outboxBacklog: new Gauge({
+    name: 'approdo_outbox_backlog',
+    help: 'Outbox messages not sent, by status (pending, failed)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  }),
+  outboxOldestAge: new Gauge({
+    name: 'approdo_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest pending outbox message (0 when none)',
+    registers: [registry],
+  }),
+  poolConnections: new Gauge({
+    name: 'approdo_db_pool_connections',
+    help: 'Database pool connections by state (in_use, idle)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  }),
   poolWaiting: new Gauge({ name: 'approdo_db_pool_waiting', help: 'Queries waiting for a pool connection', registers: [registry] }),
 };
 

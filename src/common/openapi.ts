@@ -1,5 +1,13 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiHeader,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  getSchemaPath,
+  type OpenAPIObject,
+} from '@nestjs/swagger';
 
 /** A field and what is wrong with it (validation_failed). */
 export class FieldProblemDto {
@@ -10,14 +18,21 @@ export class FieldProblemDto {
 /** The one error shape every 4xx and 5xx answer has (src/common/errors/error.filter.ts). */
 export class ErrorDto {
   @ApiProperty({ example: 400 }) statusCode: number;
-  @ApiProperty({ example: 'validation_failed', description: 'machine-readable; the codes each answer can carry are listed in its description' }) code: string;
+  @ApiProperty({
+    example: 'validation_failed',
+    description: 'machine-readable; the codes each answer can carry are listed in its description',
+  })
+  code: string;
   @ApiProperty({ example: 'invalid input: name' }) message: string;
   @ApiPropertyOptional({ type: [FieldProblemDto], description: 'validation_failed only' }) fields?: FieldProblemDto[];
 }
 
 /** Codes any operation may answer, by status, whatever it does. */
 const COMMON: Record<number, { codes: string[]; when: (op: Operation) => boolean }> = {
-  400: { codes: ['validation_failed', 'malformed_json', 'invalid_id', 'invalid_characters', 'too_deep', 'bad_url'], when: (op) => hasInput(op) },
+  400: {
+    codes: ['validation_failed', 'malformed_json', 'invalid_id', 'invalid_characters', 'too_deep', 'bad_url'],
+    when: (op) => hasInput(op),
+  },
   401: { codes: ['unauthorized'], when: (op) => secured(op) },
   403: { codes: ['forbidden'], when: (op) => secured(op) },
   404: { codes: ['not_found'], when: (op) => (op.parameters ?? []).some((p) => p.in === 'path') },
@@ -74,7 +89,11 @@ export function ApiErrors(errors: Record<number, string[]>) {
 export function completeDocument(doc: OpenAPIObject): OpenAPIObject {
   const error = doc.components?.schemas?.ErrorDto as Record<string, unknown> | undefined;
   // some codes carry details beside statusCode, code and message (field, status, currentVersion, changed…)
-  if (error) Object.assign(error, { additionalProperties: true, description: 'Every error answer. Some codes add details (e.g. `field`, `status`, `currentVersion`, `changed`).' });
+  if (error)
+    Object.assign(error, {
+      additionalProperties: true,
+      description: 'Every error answer. Some codes add details (e.g. `field`, `status`, `currentVersion`, `changed`).',
+    });
   for (const item of Object.values(doc.paths)) {
     for (const op of Object.values(item) as Operation[]) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
@@ -93,7 +112,11 @@ const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /** Documents the optional Idempotency-Key header once (a @Headers() parameter would add a second, required copy). */
 export const ApiIdempotencyKey = () =>
-  ApiHeader({ name: IDEMPOTENCY_HEADER, required: false, description: 'a retry with the same key returns the first answer and creates nothing (8-128 of A-Z a-z 0-9 _ . : -)' });
+  ApiHeader({
+    name: IDEMPOTENCY_HEADER,
+    required: false,
+    description: 'a retry with the same key returns the first answer and creates nothing (8-128 of A-Z a-z 0-9 _ . : -)',
+  });
 
 /** The Idempotency-Key header value, if any (not documented by itself: see ApiIdempotencyKey). */
 export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {

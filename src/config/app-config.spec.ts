@@ -17,7 +17,10 @@ describe('loadConfig', () => {
 
   it('reads the pool, the guard and the log level', () => {
     expect(loadConfig(base).db).toEqual({ poolSize: 20, acquireTimeoutMs: 5000, txGuard: true });
-    expect(loadConfig({ ...base, DB_POOL_SIZE: '8', DB_POOL_ACQUIRE_TIMEOUT_MS: '250' }).db).toMatchObject({ poolSize: 8, acquireTimeoutMs: 250 });
+    expect(loadConfig({ ...base, DB_POOL_SIZE: '8', DB_POOL_ACQUIRE_TIMEOUT_MS: '250' }).db).toMatchObject({
+      poolSize: 8,
+      acquireTimeoutMs: 250,
+    });
     expect(loadConfig({ ...base, LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
     expect(loadConfig({ ...base, LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
   });

@@ -156,19 +156,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const jwtSecret = env.JWT_SECRET || (production ? undefined : defaults.jwt.devSecret);
   const publicKey = env.JWT_PUBLIC_KEY || undefined;
   for (const o of (env.CORS_ORIGINS ?? '').split(',').filter((x) => x.trim()))
-    if (!/^https?:\/\/[^/]+$/.test(o.trim())) problems.push(`CORS_ORIGINS must list origins like https://approdo.example.org (got "${o.trim()}")`);
+    if (!/^https?:\/\/[^/]+$/.test(o.trim()))
+      problems.push(`CORS_ORIGINS must list origins like https://approdo.example.org (got "${o.trim()}")`);
   if (env.SMTP_URL && !/^smtps?:\/\/[^/]+/.test(env.SMTP_URL)) problems.push('SMTP_URL must look like smtp://user:pass@host:587');
   if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
   if (production && !env.JWT_SECRET && !publicKey) problems.push('JWT_SECRET (or JWT_PUBLIC_KEY) is required when NODE_ENV=production');
-  if (production && env.JWT_SECRET === defaults.jwt.devSecret) problems.push('JWT_SECRET must not be the development default in production');
+  if (production && env.JWT_SECRET === defaults.jwt.devSecret)
+    problems.push('JWT_SECRET must not be the development default in production');
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
   const algorithms = (env.JWT_ALGORITHMS ?? (publicKey ? 'RS256' : defaults.jwt.algorithms.join(','))).split(',').map((a) => a.trim());
-  for (const a of algorithms) if (!['HS256', 'RS256'].includes(a)) problems.push(`JWT_ALGORITHMS may list HS256 and RS256 only (got "${a}")`);
+  for (const a of algorithms)
+    if (!['HS256', 'RS256'].includes(a)) problems.push(`JWT_ALGORITHMS may list HS256 and RS256 only (got "${a}")`);
 
   const rawKey = env.ADDRESS_ENCRYPTION_KEY || (production ? undefined : defaults.devAddressEncryptionKey);
   let addressEncryptionKey: Buffer = Buffer.alloc(32);
   if (!rawKey) problems.push('ADDRESS_ENCRYPTION_KEY is required when NODE_ENV=production (32 bytes, base64 or 64 hex digits)');
-  else if (production && rawKey === defaults.devAddressEncryptionKey) problems.push('ADDRESS_ENCRYPTION_KEY must not be the development default in production');
+  else if (production && rawKey === defaults.devAddressEncryptionKey)
+    problems.push('ADDRESS_ENCRYPTION_KEY must not be the development default in production');
   else {
     const key = decodeKey(rawKey);
     if (!key) problems.push('ADDRESS_ENCRYPTION_KEY must be 32 bytes, base64 or 64 hex digits');
@@ -223,10 +227,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     staleEscalateAfterHours: int(env, 'STALE_ESCALATE_AFTER_HOURS', defaults.staleEscalateAfterHours, problems, 1, 24 * 60),
     holdExpiryWarningHours: int(env, 'HOLD_EXPIRY_WARNING_HOURS', defaults.holdExpiryWarningHours, problems, 1, 24 * 14),
     retentionDays: int(env, 'RETENTION_DAYS', defaults.retentionDays, problems, 1, 3650),
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     trustProxy: bool(env, 'TRUST_PROXY', false, problems),
     // tests drive hundreds of calls with one token; production keeps the default
-    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', nodeEnv === 'test' ? 1_000_000 : defaults.rateLimitPerMinute, problems, 1, 10_000_000),
+    rateLimitPerMinute: int(
+      env,
+      'RATE_LIMIT_PER_MINUTE',
+      nodeEnv === 'test' ? 1_000_000 : defaults.rateLimitPerMinute,
+      problems,
+      1,
+      10_000_000,
+    ),
     mail: {
       smtpUrl: env.SMTP_URL || undefined,
       from: env.MAIL_FROM || defaults.mail.from,

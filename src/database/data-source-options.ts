@@ -2,7 +2,10 @@ import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 
 /** One definition of the connection, shared by the service, the CLI and the tests. */
-export function dataSourceOptions(url: string, extra: { poolSize?: number; acquireTimeoutMs?: number; applicationName?: string } = {}): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  extra: { poolSize?: number; acquireTimeoutMs?: number; applicationName?: string } = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

@@ -27,8 +27,21 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   const name = (e as { name?: unknown })?.name;
   if (name === 'QueryRunnerAlreadyReleasedError' || name === 'QueryRunnerProviderAlreadyReleasedError') return true;
   const c = codeOf(e);
-  if (c && (/^08/.test(c) || c === '57P01' || c === '57P02' || c === '57P03' || c === 'ECONNREFUSED' || c === 'ECONNRESET' || c === 'EPIPE' || c === 'ETIMEDOUT')) return true;
-  return /Connection terminated|connection is not open|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|Client was closed/i.test(messageOf(e));
+  if (
+    c &&
+    (/^08/.test(c) ||
+      c === '57P01' ||
+      c === '57P02' ||
+      c === '57P03' ||
+      c === 'ECONNREFUSED' ||
+      c === 'ECONNRESET' ||
+      c === 'EPIPE' ||
+      c === 'ETIMEDOUT')
+  )
+    return true;
+  return /Connection terminated|connection is not open|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|Client was closed/i.test(
+    messageOf(e),
+  );
 }
 
 /** 503 with a code, or undefined when the error is not about load or availability. */

@@ -7,7 +7,6 @@ export interface EmbeddedPostgresHandle {
   stop: () => Promise<void>;
 }
 
-
 const USER = 'postgres';
 const PASSWORD = 'approdo-local';
 

@@ -59,7 +59,11 @@ export async function startPgServer(o: PgServerOptions): Promise<PgServer> {
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(bins, dataDir, o, runAs);
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...(o.settings ?? {}) };
   const args = ['-D', dataDir, '-p', String(o.port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-  const child = spawn(bins.postgres, args, { ...(runAs ?? {}), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+  const child = spawn(bins.postgres, args, {
+    ...(runAs ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
   const stopOnExit = () => child.kill('SIGINT');
   process.once('exit', stopOnExit);
   await ready(child, log);
@@ -80,7 +84,9 @@ async function packagedBinaries(): Promise<Binaries> {
   try {
     return (await import(name)) as Binaries;
   } catch {
-    throw new PgServerError(`no embedded PostgreSQL for ${platform()}-${arch()} (package ${name}); set DATABASE_URL to use your own PostgreSQL`);
+    throw new PgServerError(
+      `no embedded PostgreSQL for ${platform()}-${arch()} (package ${name}); set DATABASE_URL to use your own PostgreSQL`,
+    );
   }
 }
 
@@ -96,7 +102,10 @@ function ensurePostgresUser(): RunAs {
   spawnSync('groupadd', ['--system', 'postgres']);
   spawnSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
   const created = id();
-  if (!created) throw new PgServerError('PostgreSQL cannot run as root and no "postgres" user could be created; create one (useradd postgres) or set DATABASE_URL');
+  if (!created)
+    throw new PgServerError(
+      'PostgreSQL cannot run as root and no "postgres" user could be created; create one (useradd postgres) or set DATABASE_URL',
+    );
   return created;
 }
 
@@ -120,7 +129,8 @@ async function reachableBinaries(bins: Binaries, runAs: RunAs | undefined, log: 
     await chmod(staging, 0o755);
     await rename(staging, target).catch(async () => rm(staging, { recursive: true, force: true })); // another process won the race
   }
-  if (!canReach(copy.postgres, runAs)) throw new PgServerError(`the postgres user cannot run ${copy.postgres}; set DATABASE_URL to use your own PostgreSQL`);
+  if (!canReach(copy.postgres, runAs))
+    throw new PgServerError(`the postgres user cannot run ${copy.postgres}; set DATABASE_URL to use your own PostgreSQL`);
   return copy;
 }
 
@@ -132,13 +142,15 @@ async function reachableDataDir(asked: string, persistent: boolean, runAs: RunAs
     dir = persistent
       ? join('/var/lib/approdo', `pg-${createHash('sha256').update(asked).digest('hex').slice(0, 12)}`)
       : join(await mkdtemp(join(tmpdir(), 'approdo-test-pg-')), 'data');
-    if (persistent) log(`the postgres user cannot reach ${asked}: the embedded PostgreSQL keeps its data in ${dir} (set EMBEDDED_PG_DIR to choose)`);
+    if (persistent)
+      log(`the postgres user cannot reach ${asked}: the embedded PostgreSQL keeps its data in ${dir} (set EMBEDDED_PG_DIR to choose)`);
     await mkdir(dirname(dir), { recursive: true });
     await chmod(dirname(dir), 0o755);
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (runAs) await chown(dir, runAs.uid, runAs.gid);
-  if (!canReach(dir, runAs, '-w')) throw new PgServerError(`the postgres user cannot write ${dir}; set EMBEDDED_PG_DIR to a folder it can reach, or DATABASE_URL`);
+  if (!canReach(dir, runAs, '-w'))
+    throw new PgServerError(`the postgres user cannot write ${dir}; set EMBEDDED_PG_DIR to a folder it can reach, or DATABASE_URL`);
   return dir;
 }
 
@@ -151,7 +163,15 @@ async function initialise(bins: Binaries, dataDir: string, o: PgServerOptions, r
       await chown(pwDir, runAs.uid, runAs.gid);
       await chown(pwFile, runAs.uid, runAs.gid);
     }
-    const args = [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${o.user}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C', '--no-sync'];
+    const args = [
+      `--pgdata=${dataDir}`,
+      '--auth=scram-sha-256',
+      `--username=${o.user}`,
+      `--pwfile=${pwFile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+    ];
     const r = spawnSync(bins.initdb, args, { ...(runAs ?? {}), encoding: 'utf8', env: { ...process.env, LC_MESSAGES: 'C' } });
     if (r.status !== 0) {
       const why = (r.error?.message ?? r.stderr ?? '').trim().split('\n').pop();
@@ -175,7 +195,12 @@ function ready(child: ChildProcess, log: (l: string) => void): Promise<void> {
     child.stdout?.on('data', onData);
     child.once('error', (e) => fail(new PgServerError(`PostgreSQL could not be started: ${e.message}`)));
     child.once('exit', (code) => {
-      const last = tail.trim().split('\n').filter((l) => /FATAL|ERROR|could not/i.test(l)).pop() ?? `exit code ${code}`;
+      const last =
+        tail
+          .trim()
+          .split('\n')
+          .filter((l) => /FATAL|ERROR|could not/i.test(l))
+          .pop() ?? `exit code ${code}`;
       fail(new PgServerError(`PostgreSQL stopped while starting: ${last.replace(/^.*?(FATAL|ERROR):\s*/, '')}`));
     });
   });

@@ -9,7 +9,10 @@ import { ambientManager, guardPool, withinTransaction } from './tx-context.js';
 export type Tx = EntityManager;
 
 /** The parts of pg's Pool this uses. */
-type PgPool = Parameters<typeof guardPool>[0] & { _clients?: EventEmitter[]; on: (event: 'connect', listener: (client: EventEmitter) => void) => unknown };
+type PgPool = Parameters<typeof guardPool>[0] & {
+  _clients?: EventEmitter[];
+  on: (event: 'connect', listener: (client: EventEmitter) => void) => unknown;
+};
 
 /** Deadlocks and serialisation failures roll the whole unit back; it is run again this many times in all. */
 const ATTEMPTS = 3;
@@ -41,7 +44,8 @@ export class Transactions implements OnModuleInit {
     // a connection the server ends (restart, pg_terminate_backend) while checked out emits 'error':
     // without a listener that would crash the process; the failing query itself answers 503
     const log = new Logger('Database');
-    const listen = (client: EventEmitter) => client.on('error', (e: Error) => log.warn(`connection lost: ${(e as { code?: string }).code ?? e.name}`));
+    const listen = (client: EventEmitter) =>
+      client.on('error', (e: Error) => log.warn(`connection lost: ${(e as { code?: string }).code ?? e.name}`));
     for (const client of pool._clients ?? []) listen(client);
     pool.on('connect', listen);
     // a nested acquisition fails at once instead of starving the pool

@@ -108,14 +108,11 @@ const regionOf = (f: DemoFacility): string => PROVINCES[f.provinceCode][0];
 
 function km(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
   const r = (d: number) => (d * Math.PI) / 180;
-  const h =
-    Math.sin(r(b.lat - a.lat) / 2) ** 2 +
-    Math.cos(r(a.lat)) * Math.cos(r(b.lat)) * Math.sin(r(b.lon - a.lon) / 2) ** 2;
+  const h = Math.sin(r(b.lat - a.lat) / 2) ** 2 + Math.cos(r(a.lat)) * Math.cos(r(b.lat)) * Math.sin(r(b.lon - a.lon) / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
 
-const freeOf = (f: DemoFacility): number =>
-  f.places.reduce((sum, p) => sum + p.total - p.occupied - (p.outOfService ?? 0), 0);
+const freeOf = (f: DemoFacility): number => f.places.reduce((sum, p) => sum + p.total - p.occupied - (p.outOfService ?? 0), 0);
 
 describe('demo network data', () => {
   it('is large and spread enough', () => {
@@ -264,10 +261,14 @@ describe('demo network data', () => {
   describe('the seeds-practice facilities', () => {
     const hasUnit = (f: DemoFacility) => f.places.some((p) => p.kind === 'mother_child' && p.total > 0);
     it('has units for a minor mother with her child', () => {
-      expect(DEMO_FACILITIES.filter((f) => f.accepts.minors && f.accepts.children && f.accepts.genders.includes('female') && hasUnit(f)).length).toBeGreaterThanOrEqual(2);
+      expect(
+        DEMO_FACILITIES.filter((f) => f.accepts.minors && f.accepts.children && f.accepts.genders.includes('female') && hasUnit(f)).length,
+      ).toBeGreaterThanOrEqual(2);
     });
     it('has units for a man with his child', () => {
-      expect(DEMO_FACILITIES.filter((f) => f.accepts.genders.includes('male') && f.accepts.adults && f.accepts.children && hasUnit(f)).length).toBeGreaterThanOrEqual(2);
+      expect(
+        DEMO_FACILITIES.filter((f) => f.accepts.genders.includes('male') && f.accepts.adults && f.accepts.children && hasUnit(f)).length,
+      ).toBeGreaterThanOrEqual(2);
     });
     it('has facilities with boys’ age limits, and mother-child units without one', () => {
       expect(DEMO_FACILITIES.filter((f) => f.accepts.boysUpToAge != null).length).toBeGreaterThanOrEqual(5);
@@ -289,9 +290,7 @@ describe('demo network data', () => {
 
   describe('required facilities', () => {
     it('has a casa di fuga in Genova with a secret address', () => {
-      expect(
-        DEMO_FACILITIES.some((f) => f.provinceCode === 'GE' && f.type === 'casa_di_fuga' && f.secretAddress),
-      ).toBe(true);
+      expect(DEMO_FACILITIES.some((f) => f.provinceCode === 'GE' && f.type === 'casa_di_fuga' && f.secretAddress)).toBe(true);
     });
 
     it('has the La Spezia semi-autonomy flat with exactly 2 adult beds', () => {

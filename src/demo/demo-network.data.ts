@@ -13,16 +13,7 @@
  * Facilities with a secret address carry no precise `location`: matching falls back to the
  * province centroid, so a demo database never holds the coordinates of a protected house.
  */
-import type {
-  ExploitationType,
-  FacilityType,
-  Gender,
-  LegalStatus,
-  PlaceKind,
-  ProtectionLevel,
-  Service,
-  Support,
-} from '../domain/types.js';
+import type { ExploitationType, FacilityType, Gender, LegalStatus, PlaceKind, ProtectionLevel, Service, Support } from '../domain/types.js';
 
 export interface DemoFacility {
   /** stable slug, prefixed by the lower-case province sigla, e.g. 'ge-casa-levante' */

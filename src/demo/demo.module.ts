@@ -5,5 +5,10 @@ import { FacilitiesModule } from '../facilities/facilities.module.js';
 import { DemoController } from './demo.controller.js';
 import { DemoService } from './demo.service.js';
 
-@Module({ imports: [RegionsModule, AuthModule, FacilitiesModule], controllers: [DemoController], providers: [DemoService], exports: [DemoService] })
+@Module({
+  imports: [RegionsModule, AuthModule, FacilitiesModule],
+  controllers: [DemoController],
+  providers: [DemoService],
+  exports: [DemoService],
+})
 export class DemoModule {}

@@ -30,7 +30,8 @@ export class DemoService {
     const now = this.clock.now().getTime();
     for (const d of DEMO_FACILITIES) {
       const { key, confirmedHoursAgo, ...dto } = d;
-      const confirmedAt = confirmedHoursAgo === null || confirmedHoursAgo === undefined ? null : new Date(now - confirmedHoursAgo * 3_600_000);
+      const confirmedAt =
+        confirmedHoursAgo === null || confirmedHoursAgo === undefined ? null : new Date(now - confirmedHoursAgo * 3_600_000);
       const created = await this.facilities.create(LOADER, dto, { confirmedAt });
       ids.set(key, created.id);
     }

@@ -25,7 +25,11 @@ export class DomainError extends Error {
 
 export const notFound = (what = 'resource') => new DomainError('not_found', 'not_found', `${what} not found`);
 export const forbidden = (message = 'this role may not do that') => new DomainError('forbidden', 'forbidden', message);
-export const unauthenticated = (message = 'a valid bearer token is required') => new DomainError('unauthenticated', 'unauthorized', message);
-export const conflict = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('conflict', code, message, details);
-export const ruleBroken = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('rule_broken', code, message, details);
-export const invalidInput = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('invalid_input', code, message, details);
+export const unauthenticated = (message = 'a valid bearer token is required') =>
+  new DomainError('unauthenticated', 'unauthorized', message);
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError('conflict', code, message, details);
+export const ruleBroken = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError('rule_broken', code, message, details);
+export const invalidInput = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError('invalid_input', code, message, details);

@@ -32,7 +32,15 @@ export const SUPPORTS = ['mental_health', 'substance_use', 'disability', 'pregna
 export type Support = (typeof SUPPORTS)[number];
 
 /** What a facility offers besides a bed (the seeds' "servizi"). */
-export const SERVICES = ['legal', 'psychological', 'health', 'italian_classes', 'job_placement', 'registered_residence', 'cultural_mediation'] as const;
+export const SERVICES = [
+  'legal',
+  'psychological',
+  'health',
+  'italian_classes',
+  'job_placement',
+  'registered_residence',
+  'cultural_mediation',
+] as const;
 export type Service = (typeof SERVICES)[number];
 
 /** The person's legal status; a facility lists those it accepts (none listed: all). */

@@ -1,7 +1,17 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AcceptsCsv, unsupportedMediaType } from '../common/body-parsers.js';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi.js';
 import { FacilityDto, FacilityListDto } from './dto/facility.response.js';
 import { ImportFacilitiesQuery, ImportReportDto } from './dto/import-facilities.dto.js';
@@ -35,12 +45,23 @@ export class FacilitiesController {
 
   @Get()
   @Roles('admin', 'uor', 'shelter_manager', 'national')
-  @ApiOperation({ summary: 'List facilities as the caller may see them (filters: regionCode, provinceCode, type, kind, hasFree); `format=csv` or `Accept: text/csv` exports them all as CSV' })
+  @ApiOperation({
+    summary:
+      'List facilities as the caller may see them (filters: regionCode, provinceCode, type, kind, hasFree); `format=csv` or `Accept: text/csv` exports them all as CSV',
+  })
   @ApiExtraModels(FacilityListDto)
   @ApiOkResponse({
-    content: { 'application/json': { schema: { $ref: getSchemaPath(FacilityListDto) } }, 'text/csv': { schema: { type: 'string', description: 'one line per facility; no addresses' } } },
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(FacilityListDto) } },
+      'text/csv': { schema: { type: 'string', description: 'one line per facility; no addresses' } },
+    },
   })
-  async list(@CurrentUser() p: Principal, @Query() q: ListFacilitiesQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  async list(
+    @CurrentUser() p: Principal,
+    @Query() q: ListFacilitiesQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (q.format === 'csv' || (!q.format && /\btext\/csv\b/.test(accept ?? ''))) {
       void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="facilities.csv"');
       return this.facilities.exportCsv(p, q);
@@ -53,8 +74,10 @@ export class FacilitiesController {
   @Roles('admin', 'uor')
   @AcceptsCsv()
   @ApiOperation({
-    summary: "Import a region's facilities from CSV (admin; UOR for its own region): a dry run by default reports every row's problems; dryRun=false applies all or nothing",
-    description: 'Columns as in the CSV export, plus `address`, `lat`, `lon`; comma, semicolon or tab separated; lists separated by `|`. Rows match existing facilities by region and `externalCode` (required): a second import of the same file creates nothing. Place numbers of existing facilities change through /availability.',
+    summary:
+      "Import a region's facilities from CSV (admin; UOR for its own region): a dry run by default reports every row's problems; dryRun=false applies all or nothing",
+    description:
+      'Columns as in the CSV export, plus `address`, `lat`, `lon`; comma, semicolon or tab separated; lists separated by `|`. Rows match existing facilities by region and `externalCode` (required): a second import of the same file creates nothing. Place numbers of existing facilities change through /availability.',
   })
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string' } })

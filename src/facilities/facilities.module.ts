@@ -12,15 +12,13 @@ import { FacilityImportService } from './facility-import.service.js';
 import { FacilityEntity, FacilityPlaceEntity } from './facility.entity.js';
 
 @Module({
-  imports: [RegionsModule, AuditModule, TypeOrmModule.forFeature([FacilityEntity, FacilityPlaceEntity, AvailabilityEventEntity, PlaceHoldEntity])],
-  controllers: [FacilitiesController],
-  providers: [
-    FacilitiesRepository,
-    AvailabilityEventsRepository,
-    FacilitiesService,
-    FacilityImportService,
-    AddressRevealRepository,
+  imports: [
+    RegionsModule,
+    AuditModule,
+    TypeOrmModule.forFeature([FacilityEntity, FacilityPlaceEntity, AvailabilityEventEntity, PlaceHoldEntity]),
   ],
+  controllers: [FacilitiesController],
+  providers: [FacilitiesRepository, AvailabilityEventsRepository, FacilitiesService, FacilityImportService, AddressRevealRepository],
   exports: [FacilitiesService, FacilitiesRepository, AvailabilityEventsRepository],
 })
 export class FacilitiesModule {}

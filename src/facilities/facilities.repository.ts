@@ -42,10 +42,7 @@ export class FacilitiesRepository {
 
   async insert(tx: Tx, data: NewFacility): Promise<string> {
     const { places, ...facility } = data;
-    const saved = await tx
-      .getRepository(FacilityEntity)
-      .save(tx.getRepository(FacilityEntity).create(facility))
-      .catch(duplicateCode);
+    const saved = await tx.getRepository(FacilityEntity).save(tx.getRepository(FacilityEntity).create(facility)).catch(duplicateCode);
     await tx.getRepository(FacilityPlaceEntity).insert(places.map((p) => ({ ...p, facilityId: saved.id })));
     return saved.id;
   }
@@ -88,7 +85,10 @@ export class FacilitiesRepository {
          ON f.region_code = k.region_code AND f.external_code = k.external_code`,
       [pairs.map((x) => x.regionCode), pairs.map((x) => x.externalCode)],
     );
-    return this.loadWithPlaces(rows.map((r) => r.id), tx);
+    return this.loadWithPlaces(
+      rows.map((r) => r.id),
+      tx,
+    );
   }
 
   async findMany(f: FacilityFilter): Promise<FacilityRecord[]> {
@@ -128,7 +128,14 @@ export class FacilitiesRepository {
       const e = byId.get(id);
       if (!e) return [];
       const places: PlaceRecord[] = e.places
-        .map((p) => ({ kind: p.kind, total: p.total, occupied: p.occupied, outOfService: p.outOfService, childCapacity: p.childCapacity, held: heldOf(id, p.kind) }))
+        .map((p) => ({
+          kind: p.kind,
+          total: p.total,
+          occupied: p.occupied,
+          outOfService: p.outOfService,
+          childCapacity: p.childCapacity,
+          held: heldOf(id, p.kind),
+        }))
         .sort(byKind);
       return [{ ...e, places }];
     });

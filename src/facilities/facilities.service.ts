@@ -54,13 +54,28 @@ export class FacilitiesService {
   /** Creates facilities inside the caller's transaction, a few statements per 500 (the API, the CSV import); ids in order. */
   async createManyIn(tx: Tx, p: Principal, dtos: CreateFacilityDto[], opts: { confirmedAt?: Date | null } = {}): Promise<string[]> {
     const now = this.clock.now();
-    const ids = dtos.length === 1 ? [await this.repo.insert(tx, this.newFacility(p, dtos[0], opts))] : await this.repo.insertMany(tx, dtos.map((dto) => this.newFacility(p, dto, opts)));
+    const ids =
+      dtos.length === 1
+        ? [await this.repo.insert(tx, this.newFacility(p, dtos[0], opts))]
+        : await this.repo.insertMany(
+            tx,
+            dtos.map((dto) => this.newFacility(p, dto, opts)),
+          );
     await this.events.append(
       tx,
       dtos.flatMap((dto, i) =>
         dto.places.map((pl) => {
           const numbers = { total: pl.total, occupied: pl.occupied ?? 0, outOfService: pl.outOfService ?? 0, held: 0 };
-          return { facilityId: ids[i], kind: pl.kind, type: 'created' as const, actorSub: p.sub, actorRole: p.role, at: now, delta: numbers, after: numbers };
+          return {
+            facilityId: ids[i],
+            kind: pl.kind,
+            type: 'created' as const,
+            actorSub: p.sub,
+            actorRole: p.role,
+            at: now,
+            delta: numbers,
+            after: numbers,
+          };
         }),
       ),
     );
@@ -137,7 +152,13 @@ export class FacilitiesService {
     const { accepts, address, location, provinceCode: _province, ...plain } = dto;
     const secret = dto.secretAddress ?? f.secretAddress;
     const patch: Partial<FacilityRecord> = { ...plain };
-    if (accepts) Object.assign(patch, { acceptsGenders: accepts.genders, acceptsAdults: accepts.adults, acceptsMinors: accepts.minors, acceptsChildren: accepts.children });
+    if (accepts)
+      Object.assign(patch, {
+        acceptsGenders: accepts.genders,
+        acceptsAdults: accepts.adults,
+        acceptsMinors: accepts.minors,
+        acceptsChildren: accepts.children,
+      });
     // a limit is changed only when sent (null lifts it)
     if (accepts?.boysUpToAge !== undefined) patch.acceptsBoysUpToAge = accepts.boysUpToAge;
     if (address !== undefined) patch.addressEnc = this.cipher.encrypt(address);

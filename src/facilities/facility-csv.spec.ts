@@ -2,8 +2,10 @@ import { DomainError } from '../domain/errors.js';
 import { delimiterOf, descriptiveChanges, FACILITY_CSV_COLUMNS, facilitiesToCsv, parseFacilityCsv, rowToDto } from './facility-csv.js';
 import type { FacilityRecord } from './facility.record.js';
 
-const HEADER = 'externalCode,name,organization,type,provinceCode,acceptsGenders,acceptsAdults,acceptsMinors,acceptsChildren,languages,exploitationExpertise,supports,secretAddress,address,contactEmail,adultTotal,motherChildTotal,motherChildChildCapacity,lat,lon';
-const ROW = 'C-1,Casa,Coop,protected_flat,ge,female|transgender,sì,no,1,it|en,sexual,,false,"Via 1, Genova",c@example.org,4,2,2,"44,41",8.93';
+const HEADER =
+  'externalCode,name,organization,type,provinceCode,acceptsGenders,acceptsAdults,acceptsMinors,acceptsChildren,languages,exploitationExpertise,supports,secretAddress,address,contactEmail,adultTotal,motherChildTotal,motherChildChildCapacity,lat,lon';
+const ROW =
+  'C-1,Casa,Coop,protected_flat,ge,female|transgender,sì,no,1,it|en,sexual,,false,"Via 1, Genova",c@example.org,4,2,2,"44,41",8.93';
 
 describe('delimiterOf', () => {
   it.each([
@@ -47,11 +49,23 @@ describe('rowToDto', () => {
     const { dto, problems } = one(ROW);
     expect(problems).toEqual([]);
     expect({ ...dto }).toEqual({
-      externalCode: 'C-1', name: 'Casa', organization: 'Coop', type: 'protected_flat', provinceCode: 'GE',
+      externalCode: 'C-1',
+      name: 'Casa',
+      organization: 'Coop',
+      type: 'protected_flat',
+      provinceCode: 'GE',
       accepts: expect.objectContaining({ genders: ['female', 'transgender'], adults: true, minors: false, children: true }),
-      languages: ['it', 'en'], exploitationExpertise: ['sexual'], supports: [], secretAddress: false, address: 'Via 1, Genova', contactEmail: 'c@example.org',
+      languages: ['it', 'en'],
+      exploitationExpertise: ['sexual'],
+      supports: [],
+      secretAddress: false,
+      address: 'Via 1, Genova',
+      contactEmail: 'c@example.org',
       location: expect.objectContaining({ lat: 44.41, lon: 8.93 }),
-      places: [expect.objectContaining({ kind: 'adult', total: 4 }), expect.objectContaining({ kind: 'mother_child', total: 2, childCapacity: 2 })],
+      places: [
+        expect.objectContaining({ kind: 'adult', total: 4 }),
+        expect.objectContaining({ kind: 'mother_child', total: 2, childCapacity: 2 }),
+      ],
     });
   });
 
@@ -73,13 +87,26 @@ describe('rowToDto', () => {
 
 describe('descriptiveChanges', () => {
   const record = {
-    name: 'Casa', organization: 'Coop', type: 'protected_flat', provinceCode: 'GE', protectionLevel: 'medium', secretAddress: false, contactEmail: 'c@example.org',
-    languages: ['en', 'it'], exploitationExpertise: ['sexual'], supports: [], acceptsGenders: ['transgender', 'female'], acceptsAdults: true, acceptsMinors: false, acceptsChildren: true,
+    name: 'Casa',
+    organization: 'Coop',
+    type: 'protected_flat',
+    provinceCode: 'GE',
+    protectionLevel: 'medium',
+    secretAddress: false,
+    contactEmail: 'c@example.org',
+    languages: ['en', 'it'],
+    exploitationExpertise: ['sexual'],
+    supports: [],
+    acceptsGenders: ['transgender', 'female'],
+    acceptsAdults: true,
+    acceptsMinors: false,
+    acceptsChildren: true,
   } as unknown as FacilityRecord;
   const dto = rowToDto(parseFacilityCsv(`${HEADER}\n${ROW}`)[0]).dto!;
   const current = { address: 'Via 1, Genova', location: { lat: 44.41, lon: 8.93 } };
 
-  it('is empty when the row says what the facility already is (order of lists ignored)', () => expect(descriptiveChanges(record, dto, current)).toEqual({}));
+  it('is empty when the row says what the facility already is (order of lists ignored)', () =>
+    expect(descriptiveChanges(record, dto, current)).toEqual({}));
   it.each([
     ['name', { ...record, name: 'Altra' }, current, ['name']],
     ['address', record, { ...current, address: 'Via 2' }, ['address']],
@@ -92,7 +119,16 @@ describe('descriptiveChanges', () => {
 describe('facilitiesToCsv', () => {
   it('writes every exported column, empty where the caller may not see, and never an address', () => {
     const text = facilitiesToCsv([
-      { id: 'f1', type: 'casa_di_fuga', regionCode: '07', provinceCode: 'GE', accepts: { genders: ['female'], adults: true, minors: false, children: true }, places: [{ kind: 'adult', total: 4, occupied: 1, held: 1, outOfService: 0, free: 2 }], availability: { freshness: 'fresh', confirmedAt: null, acceptingNewGuests: true }, address: 'Via Segreta 1' },
+      {
+        id: 'f1',
+        type: 'casa_di_fuga',
+        regionCode: '07',
+        provinceCode: 'GE',
+        accepts: { genders: ['female'], adults: true, minors: false, children: true },
+        places: [{ kind: 'adult', total: 4, occupied: 1, held: 1, outOfService: 0, free: 2 }],
+        availability: { freshness: 'fresh', confirmedAt: null, acceptingNewGuests: true },
+        address: 'Via Segreta 1',
+      },
     ]);
     const [header, line] = text.trim().split('\n');
     expect(header.split(',')).toEqual(FACILITY_CSV_COLUMNS.filter((c) => c.read).map((c) => c.name));

@@ -44,15 +44,21 @@ const num = (cell: string): unknown => {
   const n = Number(cell.replace(',', '.'));
   return cell !== '' && Number.isFinite(n) ? n : cell;
 };
-const list = (cell: string) => cell.split('|').map((x) => x.trim()).filter(Boolean);
+const list = (cell: string) =>
+  cell
+    .split('|')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const joined = (v: unknown) => (Array.isArray(v) ? v.join('|') : v);
 
-const set = (path: string, convert: (cell: string) => unknown = (c) => c) => (o: Json, cell: string) => {
-  const keys = path.split('.');
-  let target = o;
-  for (const k of keys.slice(0, -1)) target = target[k] ??= {};
-  target[keys[keys.length - 1]] = convert(cell);
-};
+const set =
+  (path: string, convert: (cell: string) => unknown = (c) => c) =>
+  (o: Json, cell: string) => {
+    const keys = path.split('.');
+    let target = o;
+    for (const k of keys.slice(0, -1)) target = target[k] ??= {};
+    target[keys[keys.length - 1]] = convert(cell);
+  };
 const placeOf = (o: Json, kind: PlaceKind): Json => {
   o.places ??= [];
   let place = (o.places as Json[]).find((x) => x.kind === kind);
@@ -75,7 +81,13 @@ export const FACILITY_CSV_COLUMNS: Column[] = [
   { name: 'acceptsMinors', required: true, write: set('accepts.minors', bool), read: (f) => f.accepts?.minors },
   { name: 'acceptsChildren', required: true, write: set('accepts.children', bool), read: (f) => f.accepts?.children },
   { name: 'languages', required: true, list: true, write: set('languages', list), read: (f) => joined(f.languages) },
-  { name: 'exploitationExpertise', required: true, list: true, write: set('exploitationExpertise', list), read: (f) => joined(f.exploitationExpertise) },
+  {
+    name: 'exploitationExpertise',
+    required: true,
+    list: true,
+    write: set('exploitationExpertise', list),
+    read: (f) => joined(f.exploitationExpertise),
+  },
   { name: 'supports', required: true, list: true, write: set('supports', list), read: (f) => joined(f.supports) },
   { name: 'secretAddress', required: true, write: set('secretAddress', bool), read: (f) => f.secretAddress },
   // never exported: list views carry no address (the detail endpoint reveals, and audits, it)
@@ -90,7 +102,13 @@ export const FACILITY_CSV_COLUMNS: Column[] = [
     { name: `${prefix}Occupied`, write: (o, c) => (placeOf(o, kind).occupied = num(c)), read: placeRead(kind, 'occupied') },
     { name: `${prefix}OutOfService`, write: (o, c) => (placeOf(o, kind).outOfService = num(c)), read: placeRead(kind, 'outOfService') },
     ...(kind === 'mother_child'
-      ? [{ name: `${prefix}ChildCapacity`, write: (o: Json, c: string) => (placeOf(o, kind).childCapacity = num(c)), read: placeRead(kind, 'childCapacity') }]
+      ? [
+          {
+            name: `${prefix}ChildCapacity`,
+            write: (o: Json, c: string) => (placeOf(o, kind).childCapacity = num(c)),
+            read: placeRead(kind, 'childCapacity'),
+          },
+        ]
       : []),
     { name: `${prefix}Held`, read: placeRead(kind, 'held') },
     { name: `${prefix}Free`, read: placeRead(kind, 'free') },
@@ -141,10 +159,18 @@ export function parseFacilityCsv(text: string): CsvRow[] {
   if (body.includes('\u0000')) throw invalidInput('csv_invalid', 'the file is not text (CSV expected)');
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(body, { delimiter: delimiterOf(body), info: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as unknown as typeof records;
+    records = parse(body, {
+      delimiter: delimiterOf(body),
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+    }) as unknown as typeof records;
   } catch (e) {
     const err = e as { code?: string; lines?: number };
-    throw invalidInput('csv_invalid', `the file is not valid CSV near line ${err.lines ?? '?'} (${err.code ?? 'parse error'})`, { line: err.lines ?? null });
+    throw invalidInput('csv_invalid', `the file is not valid CSV near line ${err.lines ?? '?'} (${err.code ?? 'parse error'})`, {
+      line: err.lines ?? null,
+    });
   }
   const [head, ...rest] = records;
   const header = head.record;
@@ -158,7 +184,9 @@ export function parseFacilityCsv(text: string): CsvRow[] {
       duplicatedColumns: duplicated,
     });
   if (!KINDS.some(({ prefix }) => header.includes(`${prefix}Total`)))
-    throw invalidInput('csv_invalid', 'the header has no place column (adultTotal, motherChildTotal or minorTotal)', { missingColumns: ['adultTotal'] });
+    throw invalidInput('csv_invalid', 'the header has no place column (adultTotal, motherChildTotal or minorTotal)', {
+      missingColumns: ['adultTotal'],
+    });
   return rest.map(({ record, info }) => {
     const newlines = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
     const cells: Record<string, string> = {};
@@ -175,7 +203,17 @@ function columnOf(field: string, dto: Json): string {
     const prefix = KINDS.find((k) => k.kind === kind)?.prefix ?? 'adult';
     return `${prefix}${(place[2] ?? 'total').replace(/^./, (c) => c.toUpperCase())}`;
   }
-  const mapped: Record<string, string> = { 'accepts.genders': 'acceptsGenders', 'accepts.adults': 'acceptsAdults', 'accepts.minors': 'acceptsMinors', 'accepts.children': 'acceptsChildren', 'location.lat': 'lat', 'location.lon': 'lon', location: 'lat', accepts: 'acceptsGenders', places: 'adultTotal' };
+  const mapped: Record<string, string> = {
+    'accepts.genders': 'acceptsGenders',
+    'accepts.adults': 'acceptsAdults',
+    'accepts.minors': 'acceptsMinors',
+    'accepts.children': 'acceptsChildren',
+    'location.lat': 'lat',
+    'location.lon': 'lon',
+    location: 'lat',
+    accepts: 'acceptsGenders',
+    places: 'adultTotal',
+  };
   return mapped[field] ?? field;
 }
 
@@ -188,11 +226,23 @@ export function rowToDto(row: CsvRow): { dto?: CreateFacilityDto; problems: RowP
   }
   const externalCode = row.cells.externalCode || undefined;
   const problems: RowProblem[] = [];
-  if (row.extraCells) problems.push({ line: row.line, externalCode, field: '(row)', problems: [`${row.extraCells} cell(s) more than the header has`] });
-  if (!externalCode) problems.push({ line: row.line, field: 'externalCode', problems: ['externalCode is required to import (it makes a second import idempotent)'] });
+  if (row.extraCells)
+    problems.push({ line: row.line, externalCode, field: '(row)', problems: [`${row.extraCells} cell(s) more than the header has`] });
+  if (!externalCode)
+    problems.push({
+      line: row.line,
+      field: 'externalCode',
+      problems: ['externalCode is required to import (it makes a second import idempotent)'],
+    });
   if (o.location && (o.location.lat === undefined || o.location.lon === undefined))
-    problems.push({ line: row.line, externalCode, field: o.location.lat === undefined ? 'lat' : 'lon', problems: ['lat and lon go together'] });
-  if (!o.places?.length) problems.push({ line: row.line, externalCode, field: 'adultTotal', problems: ['at least one kind of place needs a total'] });
+    problems.push({
+      line: row.line,
+      externalCode,
+      field: o.location.lat === undefined ? 'lat' : 'lon',
+      problems: ['lat and lon go together'],
+    });
+  if (!o.places?.length)
+    problems.push({ line: row.line, externalCode, field: 'adultTotal', problems: ['at least one kind of place needs a total'] });
   const dto = plainToInstance(CreateFacilityDto, o);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
   for (const f of flatten(errors)) {
@@ -203,13 +253,18 @@ export function rowToDto(row: CsvRow): { dto?: CreateFacilityDto; problems: RowP
 }
 
 /** The descriptive fields of a row that differ from the facility (empty: the row changes nothing). */
-export function descriptiveChanges(f: FacilityRecord, dto: CreateFacilityDto, current: { address: string; location: GeoPoint | null }): UpdateFacilityDto {
+export function descriptiveChanges(
+  f: FacilityRecord,
+  dto: CreateFacilityDto,
+  current: { address: string; location: GeoPoint | null },
+): UpdateFacilityDto {
   const changes: UpdateFacilityDto = {};
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const plain = ['name', 'organization', 'type', 'provinceCode', 'secretAddress', 'contactEmail'] as const;
   for (const k of plain) if (!same(f[k], dto[k])) Object.assign(changes, { [k]: dto[k] });
   if (dto.protectionLevel && dto.protectionLevel !== f.protectionLevel) changes.protectionLevel = dto.protectionLevel;
-  for (const k of ['languages', 'exploitationExpertise', 'supports'] as const) if (!same([...f[k]].sort(), [...dto[k]].sort())) changes[k] = dto[k] as never;
+  for (const k of ['languages', 'exploitationExpertise', 'supports'] as const)
+    if (!same([...f[k]].sort(), [...dto[k]].sort())) changes[k] = dto[k] as never;
   const accepts = { genders: [...f.acceptsGenders].sort(), adults: f.acceptsAdults, minors: f.acceptsMinors, children: f.acceptsChildren };
   if (!same(accepts, { ...dto.accepts, genders: [...dto.accepts.genders].sort() })) changes.accepts = dto.accepts;
   if (dto.address !== current.address) changes.address = dto.address;

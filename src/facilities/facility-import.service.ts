@@ -26,7 +26,8 @@ export interface ImportReport {
   errors: RowProblem[];
 }
 
-type Planned = { line: number; create: CreateFacilityDto } | { line: number; id: string; update: UpdateFacilityDto } | { line: number; unchanged: true };
+type Planned =
+  { line: number; create: CreateFacilityDto } | { line: number; id: string; update: UpdateFacilityDto } | { line: number; unchanged: true };
 
 /**
  * A region's spreadsheet in one call: every row is checked with the API's own rules (dry run by
@@ -53,7 +54,8 @@ export class FacilityImportService {
       const { dto, problems } = rowToDto(row);
       errors.push(...problems);
       if (!dto) continue;
-      const problem = (field: string, text: string) => errors.push({ line: row.line, externalCode: dto.externalCode, field, problems: [text] });
+      const problem = (field: string, text: string) =>
+        errors.push({ line: row.line, externalCode: dto.externalCode, field, problems: [text] });
       let province;
       try {
         province = this.regions.province(dto.provinceCode);
@@ -70,7 +72,10 @@ export class FacilityImportService {
         assertPlacesConsistent(dto.places);
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
-        problem(`${(e.details?.kind as string) === 'mother_child' ? 'motherChild' : ((e.details?.kind as string) ?? 'adult')}Total`, e.message);
+        problem(
+          `${(e.details?.kind as string) === 'mother_child' ? 'motherChild' : ((e.details?.kind as string) ?? 'adult')}Total`,
+          e.message,
+        );
         continue;
       }
       const key = `${province.regionCode}:${dto.externalCode}`;
@@ -83,7 +88,9 @@ export class FacilityImportService {
     }
 
     const existing = new Map(
-      (await this.repo.findByExternalCodes(valid.map((v) => ({ regionCode: v.regionCode, externalCode: v.dto.externalCode! })))).map((f) => [`${f.regionCode}:${f.externalCode}`, f]),
+      (await this.repo.findByExternalCodes(valid.map((v) => ({ regionCode: v.regionCode, externalCode: v.dto.externalCode! })))).map(
+        (f) => [`${f.regionCode}:${f.externalCode}`, f],
+      ),
     );
     const plan: Planned[] = [];
     for (const v of valid) {
@@ -94,7 +101,12 @@ export class FacilityImportService {
       }
       const update = descriptiveChanges(f, v.dto, this.current(f));
       if (update.secretAddress !== undefined && !can(p, 'facility.secrecy', f)) {
-        errors.push({ line: v.line, externalCode: v.dto.externalCode, field: 'secretAddress', problems: ['only an administrator changes whether an address is secret'] });
+        errors.push({
+          line: v.line,
+          externalCode: v.dto.externalCode,
+          field: 'secretAddress',
+          problems: ['only an administrator changes whether an address is secret'],
+        });
         continue;
       }
       plan.push(Object.keys(update).length ? { line: v.line, id: f.id, update } : { line: v.line, unchanged: true });
@@ -114,13 +126,20 @@ export class FacilityImportService {
     if (dryRun) return report;
     if (errors.length) throw ruleBroken('import_invalid', `nothing was imported: ${errors.length} problem(s) in the file`, { ...report });
     await this.tx.run(async (t) => {
-      await this.facilities.createManyIn(t, p, plan.flatMap((x) => ('create' in x ? [x.create] : [])));
+      await this.facilities.createManyIn(
+        t,
+        p,
+        plan.flatMap((x) => ('create' in x ? [x.create] : [])),
+      );
       for (const x of plan) if ('update' in x) await this.facilities.updateIn(t, p, x.id, x.update);
     });
     return { ...report, applied: true };
   }
 
   private current(f: FacilityRecord): { address: string; location: GeoPoint | null } {
-    return { address: this.cipher.decrypt(f.addressEnc), location: f.locationEnc ? (JSON.parse(this.cipher.decrypt(f.locationEnc)) as GeoPoint) : null };
+    return {
+      address: this.cipher.decrypt(f.addressEnc),
+      location: f.locationEnc ? (JSON.parse(this.cipher.decrypt(f.locationEnc)) as GeoPoint) : null,
+    };
   }
 }

@@ -29,7 +29,8 @@ describe('assertPlacesConsistent', () => {
 
 describe('matchPoint', () => {
   const centroid = { lat: 44.4, lon: 8.9 };
-  it('uses the precise location of an open facility', () => expect(matchPoint({ lat: 44.4123, lon: 8.9345 }, centroid, false)).toEqual({ lat: 44.4123, lon: 8.9345 }));
+  it('uses the precise location of an open facility', () =>
+    expect(matchPoint({ lat: 44.4123, lon: 8.9345 }, centroid, false)).toEqual({ lat: 44.4123, lon: 8.9345 }));
   it('coarsens a secret facility', () => expect(matchPoint({ lat: 44.4123, lon: 8.9745 }, centroid, true)).toEqual({ lat: 44.4, lon: 9 }));
   it('falls back to the centroid', () => expect(matchPoint(null, centroid, true)).toEqual(centroid));
 });

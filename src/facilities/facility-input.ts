@@ -60,7 +60,9 @@ export function kindAccepted(a: AcceptsKinds, kind: PlaceKind): boolean {
 /** A manager cannot add a place kind the facility does not accept: 422 kind_not_accepted. */
 export function assertKindAccepted(a: AcceptsKinds, kind: PlaceKind): void {
   if (!kindAccepted(a, kind))
-    throw ruleBroken('kind_not_accepted', `the facility does not accept the guests ${kind} places are for; change whom it accepts first`, { kind });
+    throw ruleBroken('kind_not_accepted', `the facility does not accept the guests ${kind} places are for; change whom it accepts first`, {
+      kind,
+    });
 }
 
 /** Where matching measures from. A secret facility's point is coarsened to about 10 km. */

@@ -38,7 +38,13 @@ export function presentFacility(f: FacilityRecord, o: PresentOptions) {
     regionCode: f.regionCode,
     provinceCode: f.provinceCode,
     protectionLevel: f.protectionLevel,
-    accepts: { genders: f.acceptsGenders, adults: f.acceptsAdults, minors: f.acceptsMinors, children: f.acceptsChildren, boysUpToAge: f.acceptsBoysUpToAge },
+    accepts: {
+      genders: f.acceptsGenders,
+      adults: f.acceptsAdults,
+      minors: f.acceptsMinors,
+      children: f.acceptsChildren,
+      boysUpToAge: f.acceptsBoysUpToAge,
+    },
     places: presentPlaces(f),
     availability,
   };

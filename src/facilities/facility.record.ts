@@ -13,6 +13,5 @@ export interface PlaceRecord {
 
 export type FacilityRecord = Omit<FacilityEntity, 'places'> & { places: PlaceRecord[] };
 
-
 const KIND_ORDER: PlaceKind[] = ['adult', 'mother_child', 'minor'];
 export const byKind = (a: { kind: PlaceKind }, b: { kind: PlaceKind }) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);

@@ -4,15 +4,7 @@ import type { PlaceKind } from '../domain/types.js';
 import { AvailabilityEventEntity } from './place-event.entity.js';
 
 export type AvailabilityEventType =
-  | 'created'
-  | 'manager_update'
-  | 'confirm'
-  | 'intake_paused'
-  | 'intake_resumed'
-  | 'hold'
-  | 'release'
-  | 'admission'
-  | 'discharge';
+  'created' | 'manager_update' | 'confirm' | 'intake_paused' | 'intake_resumed' | 'hold' | 'release' | 'admission' | 'discharge';
 
 /** Changes of one kind's numbers; summing every delta from zero gives the current numbers. */
 export interface PlaceNumbers {
@@ -64,11 +56,7 @@ export class AvailabilityEventsRepository {
 
   /** Oldest first, keyset paging. */
   findForFacility(facilityId: string, afterId: string | undefined, limit: number): Promise<AvailabilityEventEntity[]> {
-    const qb = this.events
-      .createQueryBuilder('e')
-      .where('e.facility_id = :facilityId', { facilityId })
-      .orderBy('e.id', 'ASC')
-      .limit(limit);
+    const qb = this.events.createQueryBuilder('e').where('e.facility_id = :facilityId', { facilityId }).orderBy('e.id', 'ASC').limit(limit);
     if (afterId) qb.andWhere('e.id > :afterId', { afterId });
     return qb.getMany();
   }

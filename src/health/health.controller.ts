@@ -22,7 +22,9 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness, database readiness (503 when it does not answer), outbox backlog and the age of the oldest unsent message' })
+  @ApiOperation({
+    summary: 'Liveness, database readiness (503 when it does not answer), outbox backlog and the age of the oldest unsent message',
+  })
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: HealthDto, description: 'the database does not answer' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
@@ -47,7 +49,9 @@ export class HealthController {
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness: the database answers and every migration of this build is applied; 503 otherwise (send no traffic)' })
+  @ApiOperation({
+    summary: 'Readiness: the database answers and every migration of this build is applied; 503 otherwise (send no traffic)',
+  })
   @ApiOkResponse({ type: ReadyDto })
   @ApiServiceUnavailableResponse({ type: ReadyDto, description: 'database down or migrations pending' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {

@@ -7,7 +7,13 @@ export class JobRunsRepository {
 
   /** The first instance to insert (job, occurrence) runs it; the others see the row and skip. */
   async claim(job: string, occurrence: string, now: Date): Promise<boolean> {
-    const rows = await this.db.manager().query(`INSERT INTO job_run (job, occurrence, started_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING job`, [job, occurrence, now]);
+    const rows = await this.db
+      .manager()
+      .query(`INSERT INTO job_run (job, occurrence, started_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING job`, [
+        job,
+        occurrence,
+        now,
+      ]);
     return rows.length > 0;
   }
 

@@ -59,12 +59,22 @@ export class JobsService {
     return this.tx.run(async (t) => {
       const stale = await this.reminders.staleToRemind(t, staleCutoff(now, this.config.staleAfterHours), 200);
       for (const f of stale) {
-        await this.notifications.notify(t, { event: 'availability_stale', to: [f.email], reference: 'struttura', path: pagePath.facility(f.id) });
+        await this.notifications.notify(t, {
+          event: 'availability_stale',
+          to: [f.email],
+          reference: 'struttura',
+          path: pagePath.facility(f.id),
+        });
         await this.reminders.markReminded(t, f.id, now);
       }
       const late = await this.reminders.staleToEscalate(t, staleCutoff(now, this.config.staleEscalateAfterHours), 200);
       for (const f of late) {
-        await this.notifications.notify(t, { event: 'availability_stale_escalation', to: [f.email], reference: 'struttura', path: pagePath.facility(f.id) });
+        await this.notifications.notify(t, {
+          event: 'availability_stale_escalation',
+          to: [f.email],
+          reference: 'struttura',
+          path: pagePath.facility(f.id),
+        });
         await this.reminders.markEscalated(t, f.id, now);
       }
       return { reminded: stale.length, escalated: late.length };
@@ -79,7 +89,12 @@ export class JobsService {
       for (const p of soon) {
         const request = await this.recipients.requestContact(t, p.requestId);
         const facility = await this.recipients.facilityContact(t, p.facilityId);
-        await this.notifications.notify(t, { event: 'hold_expiring', to: [facility, request?.email], reference: request?.caseCode ?? 'proposta', path: pagePath.proposal(p.id) });
+        await this.notifications.notify(t, {
+          event: 'hold_expiring',
+          to: [facility, request?.email],
+          reference: request?.caseCode ?? 'proposta',
+          path: pagePath.proposal(p.id),
+        });
         await this.reminders.markWarned(t, p.id, now);
       }
       return soon.length;

@@ -58,6 +58,8 @@ export class RemindersRepository {
 
   /** Anonymous counts: what survives the purge. */
   requestCounts(tx: Tx): Promise<{ regionCode: string; status: string; stage: string; n: number }[]> {
-    return tx.query(`SELECT region_code AS "regionCode", status, stage, count(*)::int AS n FROM placement_request GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+    return tx.query(
+      `SELECT region_code AS "regionCode", status, stage, count(*)::int AS n FROM placement_request GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    );
   }
 }

@@ -28,7 +28,14 @@ import { ReportsModule } from '../reports/reports.module.js';
  * One module, one folder: they lock each other's rows in one transaction, so they are not split.
  */
 @Module({
-  imports: [NotificationsModule, AuditModule, TypeOrmModule.forFeature([PlacementRequestEntity, ProposalEntity, PlacementEntity]), AvailabilityModule, MatchingModule, ReportsModule],
+  imports: [
+    NotificationsModule,
+    AuditModule,
+    TypeOrmModule.forFeature([PlacementRequestEntity, ProposalEntity, PlacementEntity]),
+    AvailabilityModule,
+    MatchingModule,
+    ReportsModule,
+  ],
   // Fastify's router prefers the static /placement-requests/batch-assignment to /placement-requests/:id, whatever the order
   controllers: [PlacementRequestsController, BatchAssignmentController, ProposalsController, PlacementsController],
   providers: [

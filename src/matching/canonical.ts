@@ -1,13 +1,33 @@
 import { PROVINCES, REGIONS } from '../regions/regions.data.js';
-import { EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PLACE_KINDS, PROTECTION_LEVELS, SERVICES, STAGES, SUPPORTS } from '../domain/types.js';
+import {
+  EXPLOITATION_TYPES,
+  FACILITY_TYPES,
+  GENDERS,
+  LEGAL_STATUSES,
+  PLACE_KINDS,
+  PROTECTION_LEVELS,
+  SERVICES,
+  STAGES,
+  SUPPORTS,
+} from '../domain/types.js';
 
 /** Language codes are free (validated) input: the pool keeps at most this many of them. */
 const MAX_POOLED = 5_000;
 
 const POOL = new Map<string, string>(
-  [...GENDERS, ...PLACE_KINDS, ...PROTECTION_LEVELS, ...FACILITY_TYPES, ...STAGES, ...EXPLOITATION_TYPES, ...SUPPORTS, ...SERVICES, ...LEGAL_STATUSES, ...REGIONS.map((r) => r.code), ...PROVINCES.map((p) => p.code)].map(
-    (s) => [s, s],
-  ),
+  [
+    ...GENDERS,
+    ...PLACE_KINDS,
+    ...PROTECTION_LEVELS,
+    ...FACILITY_TYPES,
+    ...STAGES,
+    ...EXPLOITATION_TYPES,
+    ...SUPPORTS,
+    ...SERVICES,
+    ...LEGAL_STATUSES,
+    ...REGIONS.map((r) => r.code),
+    ...PROVINCES.map((p) => p.code),
+  ].map((s) => [s, s]),
 );
 
 /**

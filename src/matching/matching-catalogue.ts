@@ -139,7 +139,11 @@ export class MatchingCatalogue {
   }
 
   /** `facilities` with their freshness at `now`, packed. */
-  private freshnessAt(now: number, c: Pick<Loaded, 'version' | 'epoch' | 'indexOf' | 'confirmedAt'>, facilities: readonly FacilitySnapshot[]): Loaded {
+  private freshnessAt(
+    now: number,
+    c: Pick<Loaded, 'version' | 'epoch' | 'indexOf' | 'confirmedAt'>,
+    facilities: readonly FacilitySnapshot[],
+  ): Loaded {
     let freshUntil = Number.POSITIVE_INFINITY;
     const nowDate = new Date(now);
     const current = facilities.map((f, i) => {

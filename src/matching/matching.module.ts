@@ -5,5 +5,9 @@ import { MatchingRepository } from './matching.repository.js';
 import { MatchingService } from './matching.service.js';
 import { ReportsModule } from '../reports/reports.module.js';
 
-@Module({ imports: [RegionsModule, ReportsModule], providers: [MatchingRepository, MatchingCatalogue, MatchingService], exports: [MatchingService] })
+@Module({
+  imports: [RegionsModule, ReportsModule],
+  providers: [MatchingRepository, MatchingCatalogue, MatchingService],
+  exports: [MatchingService],
+})
 export class MatchingModule {}

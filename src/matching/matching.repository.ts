@@ -113,7 +113,8 @@ export class MatchingRepository {
           );
           return { version: row.version, epoch: row.epoch, holds: row.holds, conflicts: toTagMap(row.conflicts) };
         },
-        facilities: (since) => (since === undefined ? m.query(snapshotSql('0')) : m.query(`${snapshotSql('0')} WHERE f.catalog_v > $1`, [since])),
+        facilities: (since) =>
+          since === undefined ? m.query(snapshotSql('0')) : m.query(`${snapshotSql('0')} WHERE f.catalog_v > $1`, [since]),
       }),
     );
   }

@@ -61,7 +61,11 @@ export class MatchingService {
    * Ranks every facility for `req` on the in-memory catalogue with live free places (see
    * MatchingCatalogue). `requestId`: its own proposals never conflict with it.
    */
-  async rank(req: MatchRequest, limit: number, requestId: string | null = null): Promise<{ result: MatchResult; snapshots: Map<string, FacilitySnapshot> }> {
+  async rank(
+    req: MatchRequest,
+    limit: number,
+    requestId: string | null = null,
+  ): Promise<{ result: MatchResult; snapshots: Map<string, FacilitySnapshot> }> {
     const network = await this.catalogue.network(req.safety.conflictTags, requestId);
     const result = rankPacked(req, network.packed, this.config.matching.weights, { limit, replaced: network.replaced });
     const snapshots = new Map(result.candidates.map((c) => [c.facilityId, network.snapshot(c.facilityId)!]));

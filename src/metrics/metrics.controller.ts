@@ -13,10 +13,15 @@ export class MetricsController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Prometheus metrics; exists only when METRICS_TOKEN is set, and answers only `Authorization: Bearer <METRICS_TOKEN>`' })
+  @ApiOperation({
+    summary: 'Prometheus metrics; exists only when METRICS_TOKEN is set, and answers only `Authorization: Bearer <METRICS_TOKEN>`',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     this.metrics.authorize(authorization);
     const { contentType, body } = await this.metrics.scrape();
     void reply.header('content-type', contentType).header('cache-control', 'no-store');

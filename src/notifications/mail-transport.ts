@@ -55,7 +55,14 @@ export class FileTransport implements MailTransport {
   constructor(private readonly dir: string) {}
 
   async send(m: OutgoingMail): Promise<void> {
-    const info = await this.transporter.sendMail({ messageId: m.messageId, from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+    const info = await this.transporter.sendMail({
+      messageId: m.messageId,
+      from: m.from,
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+    });
     await mkdir(this.dir, { recursive: true });
     const name = m.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9@._-]/g, '_');
     await writeFile(join(this.dir, `${name}.eml`), info.message as Buffer);

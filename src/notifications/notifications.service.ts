@@ -30,7 +30,14 @@ export class NotificationsService {
     const recipients = [...new Set(n.to.filter((x): x is string => !!x))];
     await this.outbox.enqueue(
       tx,
-      recipients.map((recipient) => ({ id: randomUUID(), event: n.event, recipient, subject: mail.subject, bodyText: mail.text, bodyHtml: mail.html })),
+      recipients.map((recipient) => ({
+        id: randomUUID(),
+        event: n.event,
+        recipient,
+        subject: mail.subject,
+        bodyText: mail.text,
+        bodyHtml: mail.html,
+      })),
       this.clock.now(),
     );
   }

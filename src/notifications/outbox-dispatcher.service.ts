@@ -26,15 +26,29 @@ export class OutboxDispatcher {
     const result = { sent: 0, retried: 0, failed: 0 };
     // a few SMTP sessions at once: each message is independent, its row claimed by this pass alone
     for (let i = 0; i < batch.length; i += SEND_CONCURRENCY) {
-      const outcomes = await Promise.all(batch.slice(i, i + SEND_CONCURRENCY).map((m) => this.deliver(m, from, maxAttempts, backoffBaseSeconds)));
+      const outcomes = await Promise.all(
+        batch.slice(i, i + SEND_CONCURRENCY).map((m) => this.deliver(m, from, maxAttempts, backoffBaseSeconds)),
+      );
       for (const o of outcomes) result[o]++;
     }
     return result;
   }
 
-  private async deliver(m: OutboxRow, from: string, maxAttempts: number, backoffBaseSeconds: number): Promise<'sent' | 'retried' | 'failed'> {
+  private async deliver(
+    m: OutboxRow,
+    from: string,
+    maxAttempts: number,
+    backoffBaseSeconds: number,
+  ): Promise<'sent' | 'retried' | 'failed'> {
     try {
-      await this.transport.send({ messageId: `<${m.id}@approdo>`, from, to: m.recipient, subject: m.subject, text: m.bodyText, html: m.bodyHtml });
+      await this.transport.send({
+        messageId: `<${m.id}@approdo>`,
+        from,
+        to: m.recipient,
+        subject: m.subject,
+        text: m.bodyText,
+        html: m.bodyHtml,
+      });
       await this.outbox.markSent(m.id, this.clock.now());
       // ids only: never a subject, recipient or body in the logs
       this.logger.log(`sent ${m.id} (${m.event})`);

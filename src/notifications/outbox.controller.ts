@@ -9,7 +9,8 @@ import { UuidParam } from '../common/id-param.js';
 import { OutboxAdminService } from './outbox-admin.service.js';
 
 export class OutboxQuery {
-  @ApiPropertyOptional({ enum: ['pending', 'sent', 'failed'] }) @IsOptional() @IsIn(['pending', 'sent', 'failed']) status?: 'pending' | 'sent' | 'failed';
+  @ApiPropertyOptional({ enum: ['pending', 'sent', 'failed'] }) @IsOptional() @IsIn(['pending', 'sent', 'failed']) status?:
+    'pending' | 'sent' | 'failed';
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @ToInt() @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 

@@ -24,7 +24,11 @@ export class OutboxRepository {
   constructor(private readonly db: Transactions) {}
 
   /** In the caller's transaction: a rollback of the cause takes the message with it. */
-  async enqueue(tx: Tx, rows: Pick<OutboxRow, 'id' | 'event' | 'recipient' | 'subject' | 'bodyText' | 'bodyHtml'>[], now: Date): Promise<void> {
+  async enqueue(
+    tx: Tx,
+    rows: Pick<OutboxRow, 'id' | 'event' | 'recipient' | 'subject' | 'bodyText' | 'bodyHtml'>[],
+    now: Date,
+  ): Promise<void> {
     for (const r of rows)
       await tx.query(
         `INSERT INTO outbox (id, event, recipient, subject, body_text, body_html, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
@@ -34,21 +38,28 @@ export class OutboxRepository {
 
   /** Claims due messages with a lease; SKIP LOCKED lets several dispatchers share the queue. */
   async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
-    return this.db.manager().query(
-      `UPDATE outbox SET lease_until = $2, attempts = attempts + 1
+    return this.db
+      .manager()
+      .query(
+        `UPDATE outbox SET lease_until = $2, attempts = attempts + 1
        WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
                     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
        RETURNING ${COLUMNS}`,
-      [now, leaseUntil, limit],
-    ).then((r: [OutboxRow[], number]) => r[0]);
+        [now, leaseUntil, limit],
+      )
+      .then((r: [OutboxRow[], number]) => r[0]);
   }
 
   async markSent(id: string, at: Date): Promise<void> {
-    await this.db.manager().query(`UPDATE outbox SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1`, [id, at]);
+    await this.db
+      .manager()
+      .query(`UPDATE outbox SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1`, [id, at]);
   }
 
   async markRetry(id: string, nextAttemptAt: Date, error: string): Promise<void> {
-    await this.db.manager().query(`UPDATE outbox SET next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $1`, [id, nextAttemptAt, error]);
+    await this.db
+      .manager()
+      .query(`UPDATE outbox SET next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $1`, [id, nextAttemptAt, error]);
   }
 
   async markFailed(id: string, error: string): Promise<void> {
@@ -56,12 +67,22 @@ export class OutboxRepository {
   }
 
   async list(status: string | undefined, limit: number): Promise<OutboxRow[]> {
-    return this.db.manager().query(`SELECT ${COLUMNS} FROM outbox WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT $2`, [status ?? null, limit]);
+    return this.db
+      .manager()
+      .query(`SELECT ${COLUMNS} FROM outbox WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT $2`, [
+        status ?? null,
+        limit,
+      ]);
   }
 
   /** A failed message goes back to the queue with a fresh budget of attempts. */
   async requeue(id: string, now: Date): Promise<boolean> {
-    const r = await this.db.manager().query(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL WHERE id = $1 AND status = 'failed' RETURNING id`, [id, now]);
+    const r = await this.db
+      .manager()
+      .query(
+        `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL WHERE id = $1 AND status = 'failed' RETURNING id`,
+        [id, now],
+      );
     return (r[0] as unknown[]).length > 0;
   }
 

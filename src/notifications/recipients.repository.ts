@@ -10,7 +10,10 @@ export class RecipientsRepository {
   }
 
   /** A facility's contact and the UOR of the region it is in (the region's contact e-mail), in one statement. */
-  async facilityAndRegionContacts(tx: Tx, facilityId: string): Promise<{ facility: string | null; regionCode: string; uor: string | null } | null> {
+  async facilityAndRegionContacts(
+    tx: Tx,
+    facilityId: string,
+  ): Promise<{ facility: string | null; regionCode: string; uor: string | null } | null> {
     const [r] = await tx.query(
       `SELECT f.contact_email AS facility, f.region_code AS "regionCode", rg.uor_email AS uor FROM facility f JOIN region rg ON rg.code = f.region_code WHERE f.id = $1`,
       [facilityId],

@@ -30,7 +30,10 @@ const TEMPLATES: Record<NotificationEvent, Template> = {
   },
   hold_expiring: { it: 'La riserva del posto sta per scadere', en: 'The place hold is about to expire' },
   availability_stale: { it: 'Disponibilità da confermare', en: 'Availability needs confirming' },
-  availability_stale_escalation: { it: 'Disponibilità non confermata da una struttura della regione', en: 'A facility of the region has not confirmed its availability' },
+  availability_stale_escalation: {
+    it: 'Disponibilità non confermata da una struttura della regione',
+    en: 'A facility of the region has not confirmed its availability',
+  },
 };
 
 /** Where a message's link lands: the page of the thing it is about (the pages route after `#`). */

@@ -10,7 +10,10 @@ import { RegionsService } from './regions.service.js';
 
 export class RegionContactDto {
   @ApiProperty({ type: String, example: 'uor.liguria@example.org', nullable: true, description: 'where stale-availability escalations go' })
-  @IsOptional() @IsEmail() @MaxLength(254) uorEmail: string | null;
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  uorEmail: string | null;
 }
 
 const REGION_CODE = /^[0-9]{2}$/;

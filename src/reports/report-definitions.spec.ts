@@ -1,7 +1,8 @@
 import { DomainError } from '../domain/errors.js';
 import { band, dayNumber, parseReportQuery, ratio, todayInItaly, wholeMonths } from './report-definitions.js';
 
-const parse = (name: string, q: Record<string, unknown>, accept?: string, allowFacility = false) => parseReportQuery(name, q, accept, '2026-11-30', () => allowFacility);
+const parse = (name: string, q: Record<string, unknown>, accept?: string, allowFacility = false) =>
+  parseReportQuery(name, q, accept, '2026-11-30', () => allowFacility);
 const codeOf = (f: () => unknown) => {
   try {
     f();

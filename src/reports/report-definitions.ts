@@ -52,7 +52,8 @@ export function dayNumber(s: string): number | null {
 export const dateOf = (n: number) => new Date(n * DAY).toISOString().slice(0, 10);
 
 /** Today in Italy, where the network's days begin and end. */
-export const todayInItaly = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+export const todayInItaly = (now: Date) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 
 /**
  * Validates a report query: 400 with `unknown_report`, `unknown_parameter`, `invalid_date`,
@@ -60,10 +61,19 @@ export const todayInItaly = (now: Date) => new Intl.DateTimeFormat('en-CA', { ti
  * `from` defaults to the first day of `to`'s month, `to` to today; both are inclusive.
  * `facilityIdAllowed`: facility rows exist only within one region or a manager's facilities.
  */
-export function parseReportQuery(name: string, q: Record<string, unknown>, accept: string | undefined, today: string, facilityIdAllowed: (regionCode: string | null) => boolean): ReportQuery {
-  if (!(REPORT_NAMES as string[]).includes(name)) throw invalidInput('unknown_report', `no report named ${name.slice(0, 40)}; reports: ${REPORT_NAMES.join(', ')}`);
+export function parseReportQuery(
+  name: string,
+  q: Record<string, unknown>,
+  accept: string | undefined,
+  today: string,
+  facilityIdAllowed: (regionCode: string | null) => boolean,
+): ReportQuery {
+  if (!(REPORT_NAMES as string[]).includes(name))
+    throw invalidInput('unknown_report', `no report named ${name.slice(0, 40)}; reports: ${REPORT_NAMES.join(', ')}`);
   const report = REPORTS[name as ReportName];
-  for (const k of Object.keys(q)) if (!ALLOWED_PARAMS.has(k)) throw invalidInput('unknown_parameter', `unknown query parameter ${k.slice(0, 40)}`, { field: k.slice(0, 40) });
+  for (const k of Object.keys(q))
+    if (!ALLOWED_PARAMS.has(k))
+      throw invalidInput('unknown_parameter', `unknown query parameter ${k.slice(0, 40)}`, { field: k.slice(0, 40) });
   const str = (k: string) => {
     const v = q[k];
     if (v === undefined) return undefined;
@@ -79,7 +89,8 @@ export function parseReportQuery(name: string, q: Record<string, unknown>, accep
   if (fromN > toN) throw invalidInput('invalid_period', 'from is after to');
   if (toN - fromN + 1 > MAX_PERIOD_DAYS) throw invalidInput('period_too_long', `a report covers at most ${MAX_PERIOD_DAYS} days`);
   const regionCode = str('regionCode') ?? null;
-  if (regionCode !== null && !/^\d{2}$/.test(regionCode)) throw invalidInput('invalid_region', 'regionCode: a two-digit ISTAT code', { field: 'regionCode' });
+  if (regionCode !== null && !/^\d{2}$/.test(regionCode))
+    throw invalidInput('invalid_region', 'regionCode: a two-digit ISTAT code', { field: 'regionCode' });
   const format = str('format') ?? (accept && /\btext\/csv\b/i.test(accept) ? 'csv' : 'json');
   if (format !== 'json' && format !== 'csv') throw invalidInput('unknown_format', 'format: json or csv', { field: 'format' });
   const all = report.dims as readonly string[];
@@ -91,7 +102,9 @@ export function parseReportQuery(name: string, q: Record<string, unknown>, accep
     const unknown = asked.find((d) => !all.includes(d));
     if (unknown !== undefined || !asked.length) throw invalidInput('unknown_dimension', `by: among ${all.join(', ')}`, { field: 'by' });
     if (asked.includes('facilityId') && !facilityIdAllowed(regionCode))
-      throw invalidInput('unknown_dimension', 'by: facilityId rows exist only within one region (regionCode) or for a shelter manager', { field: 'by' });
+      throw invalidInput('unknown_dimension', 'by: facilityId rows exist only within one region (regionCode) or for a shelter manager', {
+        field: 'by',
+      });
     dims = all.filter((d) => asked.includes(d));
   }
   return { name: name as ReportName, from, to, regionCode, format, dims };

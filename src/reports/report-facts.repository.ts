@@ -81,10 +81,12 @@ export class ReportFactsRepository {
 
   /** The region of the facility a placement is (or was) in: where a transfer comes from. */
   async placementRegion(tx: Tx, placementId: string): Promise<string | null> {
-    const [r] = (await tx.query(`SELECT f.region_code AS "regionCode" FROM placement p JOIN facility f ON f.id = p.facility_id WHERE p.id = $1`, [placementId])) as {
+    const [r] = (await tx.query(
+      `SELECT f.region_code AS "regionCode" FROM placement p JOIN facility f ON f.id = p.facility_id WHERE p.id = $1`,
+      [placementId],
+    )) as {
       regionCode: string;
     }[];
     return r?.regionCode ?? null;
   }
-
 }

@@ -25,13 +25,15 @@ export class ReportFactsService {
 
   async requestCreated(t: Tx, requestId: string): Promise<void> {
     const r = await this.repo.request(t, requestId);
-    if (r) await this.write(t, { event: 'request_created', regionCode: r.regionCode, urgency: r.urgency, referralChannel: r.referralChannel });
+    if (r)
+      await this.write(t, { event: 'request_created', regionCode: r.regionCode, urgency: r.urgency, referralChannel: r.referralChannel });
   }
 
   /** After a proposal is written: the request's first one measures the time to a first proposal. */
   async proposed(t: Tx, proposal: ProposalForFacts): Promise<void> {
     const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
-    if (r?.proposals === 1) await this.write(t, { event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
+    if (r?.proposals === 1)
+      await this.write(t, { event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
   }
 
   async accepted(t: Tx, proposal: ProposalForFacts): Promise<void> {
@@ -40,7 +42,12 @@ export class ReportFactsService {
   }
 
   /** A proposal ends without admission: declined (with its reason), withdrawn or expired. */
-  async proposalClosed(t: Tx, proposal: ProposalForFacts, status: 'declined' | 'withdrawn' | 'expired', reason?: string | null): Promise<void> {
+  async proposalClosed(
+    t: Tx,
+    proposal: ProposalForFacts,
+    status: 'declined' | 'withdrawn' | 'expired',
+    reason?: string | null,
+  ): Promise<void> {
     const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
     const event = ({ declined: 'decline', withdrawn: 'withdrawal', expired: 'expiry' } as const)[status];
     if (r) await this.write(t, { event, ...atFacility(r, proposal), reason: status === 'declined' ? (reason ?? null) : null });
@@ -76,7 +83,9 @@ export class ReportFactsService {
 
   /** A search (request candidates or a capacity search) that found nobody; its own one-row transaction. */
   async searchWithoutCandidates(regionCode: string, urgency: string | null, excluded: { reason: string; count: number }[]): Promise<void> {
-    await this.tx.run((t) => this.write(t, { event: 'search_without_candidates', regionCode, urgency, reason: commonestExclusion(excluded) }));
+    await this.tx.run((t) =>
+      this.write(t, { event: 'search_without_candidates', regionCode, urgency, reason: commonestExclusion(excluded) }),
+    );
   }
 
   private write(t: Tx, fact: Omit<Fact, 'at'>): Promise<void> {

@@ -19,16 +19,34 @@ describe('ageBand', () => {
 
 describe('personDims', () => {
   it.each([
-    ['no profile', null, { gender: null, ageBand: null, children: 0, childrenFemale: 0, childrenMale: 0, nationality: null, exploitation: [] }],
-    ['children without sex (before the seeds change)', person({ children: [{ age: 3 }, { age: 6 }] }), { children: 2, childrenFemale: 0, childrenMale: 0 }],
+    [
+      'no profile',
+      null,
+      { gender: null, ageBand: null, children: 0, childrenFemale: 0, childrenMale: 0, nationality: null, exploitation: [] },
+    ],
+    [
+      'children without sex (before the seeds change)',
+      person({ children: [{ age: 3 }, { age: 6 }] }),
+      { children: 2, childrenFemale: 0, childrenMale: 0 },
+    ],
     [
       'children with sex',
-      person({ children: [{ age: 3, sex: 'female' }, { age: 6, sex: 'male' }, { age: 9, sex: 'unknown' }] as never }),
+      person({
+        children: [
+          { age: 3, sex: 'female' },
+          { age: 6, sex: 'male' },
+          { age: 9, sex: 'unknown' },
+        ] as never,
+      }),
       { children: 3, childrenFemale: 1, childrenMale: 1 },
     ],
     ['nationality kept when ISO', person({ nationality: 'NG' }), { nationality: 'NG' }],
     ['nationality dropped when not a code', person({ nationality: 'Nigeria' }), { nationality: null }],
-    ['exploitation sorted, unique', person({ exploitation: ['sexual', 'labour', 'sexual'] as never }), { exploitation: ['labour', 'sexual'] }],
+    [
+      'exploitation sorted, unique',
+      person({ exploitation: ['sexual', 'labour', 'sexual'] as never }),
+      { exploitation: ['labour', 'sexual'] },
+    ],
     ['minor', person({ age: 16, gender: 'male' }), { gender: 'male', ageBand: 'minor' }],
   ])('%s', (_, p, expected) => expect(personDims(p)).toMatchObject(expected));
 });
@@ -40,7 +58,19 @@ describe('hoursBetween and commonestExclusion', () => {
   it.each([
     [[], null],
     [[{ reason: 'gender_not_accepted', count: 0 }], null],
-    [[{ reason: 'excluded_area', count: 3 }, { reason: 'no_free_place', count: 5 }], 'no_free_place'],
-    [[{ reason: 'excluded_area', count: 5 }, { reason: 'no_free_place', count: 5 }], 'excluded_area'],
+    [
+      [
+        { reason: 'excluded_area', count: 3 },
+        { reason: 'no_free_place', count: 5 },
+      ],
+      'no_free_place',
+    ],
+    [
+      [
+        { reason: 'excluded_area', count: 5 },
+        { reason: 'no_free_place', count: 5 },
+      ],
+      'excluded_area',
+    ],
   ])('%j -> %s', (excluded, reason) => expect(commonestExclusion(excluded)).toBe(reason));
 });

@@ -53,8 +53,11 @@ export function ageBand(age: number): AgeBand {
  * What `people` counts of a profile. Read defensively: `children[].sex` and `nationality` may not
  * exist in profiles stored before they were part of the contract.
  */
-export function personDims(profile: PersonProfile | null): Pick<Fact, 'gender' | 'ageBand' | 'exploitation' | 'nationality' | 'children' | 'childrenFemale' | 'childrenMale'> {
-  if (!profile) return { gender: null, ageBand: null, exploitation: [], nationality: null, children: 0, childrenFemale: 0, childrenMale: 0 };
+export function personDims(
+  profile: PersonProfile | null,
+): Pick<Fact, 'gender' | 'ageBand' | 'exploitation' | 'nationality' | 'children' | 'childrenFemale' | 'childrenMale'> {
+  if (!profile)
+    return { gender: null, ageBand: null, exploitation: [], nationality: null, children: 0, childrenFemale: 0, childrenMale: 0 };
   const p = profile as PersonProfile & { nationality?: string | null };
   const children = (p.children ?? []) as { age: number; sex?: string }[];
   const nationality = typeof p.nationality === 'string' && /^[A-Z]{2}$/.test(p.nationality) ? p.nationality : null;

@@ -17,7 +17,12 @@ const num = (x: unknown) => Number(x ?? 0);
  * suppression.ts) when `suppress`, groups being the rows' regions (a region-filtered answer
  * publishes each region's total), percentiles shown only over enough observations.
  */
-export function factTable(name: Exclude<ReportName, 'occupancy'>, dims: string[], raw: RawRow[], suppress: boolean): { rows: Row[]; totals: Row } {
+export function factTable(
+  name: Exclude<ReportName, 'occupancy'>,
+  dims: string[],
+  raw: RawRow[],
+  suppress: boolean,
+): { rows: Row[]; totals: Row } {
   const def = REPORTS[name];
   const body = raw.filter((r) => !r._total);
   const total = raw.find((r) => r._total);
@@ -43,7 +48,9 @@ export function factTable(name: Exclude<ReportName, 'occupancy'>, dims: string[]
     }
   }
   const percentilesOf = (r: RawRow | undefined, m: string): Percentiles =>
-    !r || (suppress && num(r[`${m}N`]) < MIN_FOR_PERCENTILES) ? { p50: null, p90: null } : { p50: round2(r[`${m}P50`]), p90: round2(r[`${m}P90`]) };
+    !r || (suppress && num(r[`${m}N`]) < MIN_FOR_PERCENTILES)
+      ? { p50: null, p90: null }
+      : { p50: round2(r[`${m}P50`]), p90: round2(r[`${m}P90`]) };
   for (const m of def.durations) {
     rows.forEach((row, i) => (row[m] = percentilesOf(body[i], m)));
     totals[m] = percentilesOf(total, m);
@@ -58,10 +65,18 @@ export function occupancyTable(dims: string[], raw: RawRow[]): { rows: Row[]; to
     const occupied = num(r?.bedNightsOccupied);
     const utilisation = ratio(occupied, available);
     const fresh = Math.min(num(r?.freshBedNights), available);
-    return { bedNightsAvailable: available, bedNightsOccupied: occupied, utilisation, band: band(utilisation), staleShare: ratio(available - fresh, available) };
+    return {
+      bedNightsAvailable: available,
+      bedNightsOccupied: occupied,
+      utilisation,
+      band: band(utilisation),
+      staleShare: ratio(available - fresh, available),
+    };
   };
   return {
-    rows: raw.filter((r) => !r._total).map((r) => ({ ...Object.fromEntries(dims.map((d) => [d, (r[d] as string | null) ?? null])), ...measures(r) })),
+    rows: raw
+      .filter((r) => !r._total)
+      .map((r) => ({ ...Object.fromEntries(dims.map((d) => [d, (r[d] as string | null) ?? null])), ...measures(r) })),
     totals: measures(raw.find((r) => r._total)),
   };
 }
@@ -85,6 +100,17 @@ export function toCsv(name: ReportName, dims: string[], rows: Row[], totals: Row
     return [v as string | number];
   };
   const line = (row: Row, dimCells: (string | null)[]) => [...dimCells.map((d) => d ?? ''), ...measures.flatMap((m) => cell(m, row[m]))];
-  const records = [...rows.map((r) => line(r, dims.map((d) => r[d] as string | null))), line(totals, dims.map((_, i) => (i === 0 ? 'total' : '')))];
+  const records = [
+    ...rows.map((r) =>
+      line(
+        r,
+        dims.map((d) => r[d] as string | null),
+      ),
+    ),
+    line(
+      totals,
+      dims.map((_, i) => (i === 0 ? 'total' : '')),
+    ),
+  ];
   return stringify(records, { header: true, columns, bom: true, record_delimiter: 'windows' });
 }

@@ -14,7 +14,12 @@ class ReportDto {
   @ApiProperty({ type: 'object', additionalProperties: true, example: { regionCode: null } }) filters: Record<string, unknown>;
   @ApiProperty({ type: [String], description: 'the row dimensions (see `by`)' }) dimensions: string[];
   @ApiProperty({ description: 'true when small counts are shown as "<3" and cells that would reveal them are hidden' }) suppressed: boolean;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'a count may be "<3" or null (hidden)' }) rows: Record<string, unknown>[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'a count may be "<3" or null (hidden)',
+  })
+  rows: Record<string, unknown>[];
   @ApiProperty({ type: 'object', additionalProperties: true }) totals: Record<string, unknown>;
 }
 
@@ -28,7 +33,8 @@ export class ReportsController {
   @Roles('national', 'admin', 'uor', 'shelter_manager')
   @ApiOperation({
     summary: 'A report of anonymous counts: people, occupancy, flow, declines, unmet, movements',
-    description: 'Scope: national and admin all regions, uor its region, shelter_manager its facilities. Counts of 1 or 2 show as "<3" where the scope spans several facilities; null hides a cell that would reveal one.',
+    description:
+      'Scope: national and admin all regions, uor its region, shelter_manager its facilities. Counts of 1 or 2 show as "<3" where the scope spans several facilities; null hides a cell that would reveal one.',
   })
   @ApiParam({ name: 'name', enum: REPORT_NAMES })
   @ApiQuery({ name: 'from', required: false, example: '2026-01-01' })

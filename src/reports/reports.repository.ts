@@ -41,7 +41,11 @@ const DIMENSIONS: Record<FactReport, Record<string, string>> = {
 };
 
 /** Durations of `flow`: the event that carries each, measured in hours since the request was created. */
-const DURATIONS: Record<string, string> = { first_proposal: 'hoursToFirstProposal', acceptance: 'hoursToAcceptance', admission: 'hoursToAdmission' };
+const DURATIONS: Record<string, string> = {
+  first_proposal: 'hoursToFirstProposal',
+  acceptance: 'hoursToAcceptance',
+  admission: 'hoursToAdmission',
+};
 
 /** How many facts (of those matching `filter`): each source row stands for `n` facts. */
 const countOf = (filter?: string) => `coalesce(sum(n)${filter ? ` FILTER (WHERE ${filter})` : ''}, 0)::int`;
@@ -77,7 +81,17 @@ const ROLLUPS: Partial<Record<FactReport, { table: string; event: string; column
   people: {
     table: 'report_people_month',
     event: `'admission'::text`,
-    columns: ['facility_region_code', 'gender', 'age_band', 'exploitation', 'referral_channel', 'nationality', 'children', 'children_female', 'children_male'],
+    columns: [
+      'facility_region_code',
+      'gender',
+      'age_band',
+      'exploitation',
+      'referral_channel',
+      'nationality',
+      'children',
+      'children_female',
+      'children_male',
+    ],
   },
   flow: { table: 'report_flow_month', event: 'event', columns: ['region_code', 'urgency'] },
 };
@@ -105,7 +119,9 @@ export class ReportsRepository {
    */
   async facts(report: FactReport, dims: string[], period: Period, scope: Scope, read: Reading = {}): Promise<RawRow[]> {
     return this.read(async () => {
-      const rows = await this.grouped(report, dims, period, scope, MEASURES[report].events, MEASURES[report].sql, { rollup: read.rollups !== false });
+      const rows = await this.grouped(report, dims, period, scope, MEASURES[report].events, MEASURES[report].sql, {
+        rollup: read.rollups !== false,
+      });
       if (report !== 'flow') return rows;
       // ordered-set aggregates sort their input: only the events carrying a duration, apart from the counts
       const dur = await this.grouped(
@@ -164,7 +180,8 @@ export class ReportsRepository {
     const rollup = ROLLUPS[report];
     const months = wholeMonths(period.from, period.to);
     const unrestricted = !scope.regions && !scope.facilities;
-    if (opts.durations && unrestricted) source = `SELECT event, region_code, urgency, hours FROM ${DURATION_TABLE} WHERE ${where.join(' AND ')}`;
+    if (opts.durations && unrestricted)
+      source = `SELECT event, region_code, urgency, hours FROM ${DURATION_TABLE} WHERE ${where.join(' AND ')}`;
     else if (opts.rollup && rollup && months && unrestricted) {
       params.push(months.from, months.to);
       const [m1, m2] = [`$${params.length - 1}::date`, `$${params.length}::date`];
@@ -220,9 +237,9 @@ export class ReportsRepository {
       const months = wholeMonths(period.from, period.to);
       /** a SELECT of per-kind bed-nights available, occupied and fresh from `table`, each expression given per kind */
       const part = (table: string, cond: string[], available: (c: string) => string, fresh: (k: string) => string) =>
-        `SELECT region_code, facility_type, ${KINDS.map((k) => `${available(`d_available_${k}`)} AS a_${k}, ${available(`d_occupied_${k}`)} AS o_${k}, ${fresh(k)} AS f_${k}`).join(
-          ', ',
-        )} FROM ${table} WHERE ${[...cond, ...region].join(' AND ')}`;
+        `SELECT region_code, facility_type, ${KINDS.map(
+          (k) => `${available(`d_available_${k}`)} AS a_${k}, ${available(`d_occupied_${k}`)} AS o_${k}, ${fresh(k)} AS f_${k}`,
+        ).join(', ')} FROM ${table} WHERE ${[...cond, ...region].join(' AND ')}`;
       const parts: string[] = [];
       let days = ['day <= $2::date'];
       if (read.rollups !== false) {

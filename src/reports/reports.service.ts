@@ -28,13 +28,21 @@ export class ReportsService {
   ) {}
 
   /** The report in JSON, or as CSV text with a file name. */
-  async render(p: Principal, name: string, query: Record<string, unknown>, accept?: string): Promise<{ json: ReportAnswer } | { csv: string; filename: string }> {
+  async render(
+    p: Principal,
+    name: string,
+    query: Record<string, unknown>,
+    accept?: string,
+  ): Promise<{ json: ReportAnswer } | { csv: string; filename: string }> {
     const today = todayInItaly(this.clock.now());
     const q = parseReportQuery(name, query, accept, today, (regionCode) => (reportsNationally(p) ? regionCode !== null : true));
     if (q.regionCode) this.assertRegion(q.regionCode);
     const answer = await this.answer(p, q, today);
     if (q.format === 'json') return { json: answer };
-    return { csv: toCsv(q.name, q.dims, answer.rows, answer.totals), filename: `approdo-${q.name}-${q.from}-${q.to}${q.regionCode ? `-${q.regionCode}` : ''}.csv` };
+    return {
+      csv: toCsv(q.name, q.dims, answer.rows, answer.totals),
+      filename: `approdo-${q.name}-${q.from}-${q.to}${q.regionCode ? `-${q.regionCode}` : ''}.csv`,
+    };
   }
 
   private async answer(p: Principal, q: ReportQuery, today: string): Promise<ReportAnswer> {
@@ -57,7 +65,8 @@ export class ReportsService {
     try {
       this.regions.assertRegion(code);
     } catch (e) {
-      if (e instanceof DomainError) throw invalidInput('invalid_region', `regionCode: no region with code ${code}`, { field: 'regionCode' });
+      if (e instanceof DomainError)
+        throw invalidInput('invalid_region', `regionCode: no region with code ${code}`, { field: 'regionCode' });
       throw e;
     }
   }

@@ -7,7 +7,13 @@ import { protect, type Shown } from './suppression.js';
  * programming over sums every value each hidden cell can take. "<3" means 1 or 2; a hidden cell
  * shown as null means 3 or more (capped by the true grand total, which only helps the attacker).
  */
-function feasibleValues(shown: Shown[], groups: string[], groupTotals: Map<string, number | null>, grand: number | null, cap: number): Map<number, Set<number>> {
+function feasibleValues(
+  shown: Shown[],
+  groups: string[],
+  groupTotals: Map<string, number | null>,
+  grand: number | null,
+  cap: number,
+): Map<number, Set<number>> {
   const domainOf = (s: Shown): number[] => (s === '<3' ? [1, 2] : Array.from({ length: Math.max(0, cap - 2) }, (_, k) => k + 3));
   const reach = (cells: number[]): boolean[] => {
     let r = Array.from({ length: cap + 1 }, (_, s) => s === 0);
@@ -43,7 +49,9 @@ function feasibleValues(shown: Shown[], groups: string[], groupTotals: Map<strin
   for (const g of names) {
     const others = grand == null ? null : sumsOfOthers(g);
     const shownElsewhere = shown.reduce<number>((a, s, i) => a + (groups[i] !== g && typeof s === 'number' ? s : 0), 0);
-    const allowed = (s: number) => groupSums.get(g)![s] && (others == null || (grand! - shownSum(g) - shownElsewhere - s >= 0 && others[grand! - shownSum(g) - shownElsewhere - s]));
+    const allowed = (s: number) =>
+      groupSums.get(g)![s] &&
+      (others == null || (grand! - shownSum(g) - shownElsewhere - s >= 0 && others[grand! - shownSum(g) - shownElsewhere - s]));
     for (const i of hiddenOf(g)) {
       const rest = reach(hiddenOf(g).filter((j) => j !== i));
       const values = new Set(domainOf(shown[i]).filter((v) => rest.some((ok, s) => ok && s + v <= cap && allowed(s + v))));
@@ -53,10 +61,13 @@ function feasibleValues(shown: Shown[], groups: string[], groupTotals: Map<strin
   return out;
 }
 
-const table = fc.array(fc.record({ group: fc.constantFrom('07', '09', '03'), value: fc.oneof(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 7 })) }), {
-  minLength: 1,
-  maxLength: 9,
-});
+const table = fc.array(
+  fc.record({ group: fc.constantFrom('07', '09', '03'), value: fc.oneof(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 7 })) }),
+  {
+    minLength: 1,
+    maxLength: 9,
+  },
+);
 
 describe('suppression (property)', () => {
   it('no hidden cell can be worked out from the published cells and totals', () => {
@@ -72,11 +83,19 @@ describe('suppression (property)', () => {
           else expect(s === '<3' ? values[i] <= 2 : values[i] >= 3).toBe(true);
           if (values[i] === 1 || values[i] === 2) expect(s).toBe('<3');
         });
-        const totals = new Map([...new Set(groups)].map((g) => [g, p.withheldGroups.includes(g) ? null : values.reduce((a, v, i) => a + (groups[i] === g ? v : 0), 0)]));
+        const totals = new Map(
+          [...new Set(groups)].map((g) => [
+            g,
+            p.withheldGroups.includes(g) ? null : values.reduce((a, v, i) => a + (groups[i] === g ? v : 0), 0),
+          ]),
+        );
         const feasible = feasibleValues(p.cells, groups, totals, typeof p.total === 'number' ? p.total : null, grand + 3);
         for (const [i, vs] of feasible) {
           expect(vs.has(values[i])).toBe(true);
-          if (vs.size < 2) throw new Error(`cell ${i} (${values[i]}) is determined: ${JSON.stringify({ values, groups, shown: p.cells, total: p.total })}`);
+          if (vs.size < 2)
+            throw new Error(
+              `cell ${i} (${values[i]}) is determined: ${JSON.stringify({ values, groups, shown: p.cells, total: p.total })}`,
+            );
         }
       }),
       { numRuns: 1500 },

@@ -3,11 +3,51 @@ import { anyDetermined, anyDeterminedByCounts, protect } from './suppression.js'
 describe('anyDetermined', () => {
   it.each([
     ['one small cell alone', [{ lo: 1, hi: 2 }], 2, true],
-    ['two small cells summing 3', [{ lo: 1, hi: 2 }, { lo: 1, hi: 2 }], 3, false],
-    ['two small cells summing 2 (both 1)', [{ lo: 1, hi: 2 }, { lo: 1, hi: 2 }], 2, true],
-    ['two small cells summing 4 (both 2)', [{ lo: 1, hi: 2 }, { lo: 1, hi: 2 }], 4, true],
-    ['a small and a complementary 4', [{ lo: 1, hi: 2 }, { lo: 3, hi: Infinity }], 5, false],
-    ['a small 1 and a complementary 3 (both at their lowest)', [{ lo: 1, hi: 2 }, { lo: 3, hi: Infinity }], 4, true],
+    [
+      'two small cells summing 3',
+      [
+        { lo: 1, hi: 2 },
+        { lo: 1, hi: 2 },
+      ],
+      3,
+      false,
+    ],
+    [
+      'two small cells summing 2 (both 1)',
+      [
+        { lo: 1, hi: 2 },
+        { lo: 1, hi: 2 },
+      ],
+      2,
+      true,
+    ],
+    [
+      'two small cells summing 4 (both 2)',
+      [
+        { lo: 1, hi: 2 },
+        { lo: 1, hi: 2 },
+      ],
+      4,
+      true,
+    ],
+    [
+      'a small and a complementary 4',
+      [
+        { lo: 1, hi: 2 },
+        { lo: 3, hi: Infinity },
+      ],
+      5,
+      false,
+    ],
+    [
+      'a small 1 and a complementary 3 (both at their lowest)',
+      [
+        { lo: 1, hi: 2 },
+        { lo: 3, hi: Infinity },
+      ],
+      4,
+      true,
+    ],
     ['nothing hidden', [], 0, false],
   ])('%s', (_, bounds, sum, expected) => expect(anyDetermined(bounds, sum)).toBe(expected));
 });

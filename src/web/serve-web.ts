@@ -56,7 +56,10 @@ export async function serveWeb(app: NestFastifyApplication, dir = WEB_DIR): Prom
   fastify.get('/', async (_req, reply) => {
     const index = join(dir, 'index.html');
     if (!existsSync(index))
-      return reply.code(503).header('cache-control', 'no-store').send({ statusCode: 503, code: 'pages_not_built', message: 'the pages are not built: run npm run build' });
+      return reply
+        .code(503)
+        .header('cache-control', 'no-store')
+        .send({ statusCode: 503, code: 'pages_not_built', message: 'the pages are not built: run npm run build' });
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
@@ -68,9 +71,14 @@ export async function serveWeb(app: NestFastifyApplication, dir = WEB_DIR): Prom
     if (!m) return missing(reply);
     const path = join(dir, 'assets', req.params.file);
     if (!existsSync(path)) return missing(reply);
-    void reply.header('content-type', TYPES[m[1]]).header('cache-control', 'public, max-age=31536000, immutable').header('vary', 'accept-encoding').header('content-security-policy', PAGES_CSP);
+    void reply
+      .header('content-type', TYPES[m[1]])
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('vary', 'accept-encoding')
+      .header('content-security-policy', PAGES_CSP);
     for (const [coding, ext] of ENCODINGS)
-      if (acceptsEncoding(req.headers['accept-encoding'], coding) && existsSync(path + ext)) return reply.header('content-encoding', coding).send(await readFile(path + ext));
+      if (acceptsEncoding(req.headers['accept-encoding'], coding) && existsSync(path + ext))
+        return reply.header('content-encoding', coding).send(await readFile(path + ext));
     return reply.send(await readFile(path));
   });
 }

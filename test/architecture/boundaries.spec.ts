@@ -100,7 +100,9 @@ describe('architecture', () => {
     const graph = folderGraph(files);
     const folders = new Set([...graph.keys(), ...[...graph.values()].flatMap((x) => [...x])]);
     expect([...folders].filter((f) => layerOf(f) < 0)).toEqual([]);
-    const upward = [...graph].flatMap(([from, tos]) => [...tos].filter((to) => layerOf(to) >= layerOf(from)).map((to) => `${from} → ${to}`));
+    const upward = [...graph].flatMap(([from, tos]) =>
+      [...tos].filter((to) => layerOf(to) >= layerOf(from)).map((to) => `${from} → ${to}`),
+    );
     expect(upward).toEqual([]);
   });
 
@@ -135,17 +137,24 @@ describe('architecture', () => {
       const prefix = /@Controller\('([^']*)'\)/.exec(text)?.[1];
       if (prefix === undefined) continue;
       // the resource a prefix names: api/v1/<resource>; a sub-resource under an id belongs to whoever serves it
-      const resource = prefix.split('/').slice(0, prefix.startsWith('api/') ? 3 : 1).join('/');
+      const resource = prefix
+        .split('/')
+        .slice(0, prefix.startsWith('api/') ? 3 : 1)
+        .join('/');
       const key = prefix.includes(':') ? prefix : resource;
       if (!owners.has(key)) owners.set(key, new Set());
       owners.get(key)!.add(topFolder(file)!);
     }
-    const shared = [...owners].filter(([, folders]) => folders.size > 1).map(([prefix, folders]) => `${prefix}: ${[...folders].join(', ')}`);
+    const shared = [...owners]
+      .filter(([, folders]) => folders.size > 1)
+      .map(([prefix, folders]) => `${prefix}: ${[...folders].join(', ')}`);
     expect(shared).toEqual([]);
   });
 
   it('at most three @Global modules (configuration, database, common)', () => {
-    const globals = files.filter((f) => f.file.endsWith('.module.ts') && /@Global\(\)/.test(readFileSync(join(SRC, f.file), 'utf8'))).map((f) => f.file);
+    const globals = files
+      .filter((f) => f.file.endsWith('.module.ts') && /@Global\(\)/.test(readFileSync(join(SRC, f.file), 'utf8')))
+      .map((f) => f.file);
     expect(globals.sort()).toEqual(['common/common.module.ts', 'config/config.module.ts', 'database/database.module.ts']);
   });
 });

@@ -46,7 +46,15 @@ export class Browser {
     this.ctx = await chromium.launchPersistentContext(join(this.dir, 'profile'), {
       executablePath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       env: { ...process.env, XDG_CONFIG_HOME: join(this.dir, 'config'), XDG_CACHE_HOME: join(this.dir, 'cache') } as Record<string, string>,
       viewport: PHONE,
       locale: 'it-IT',
@@ -69,7 +77,10 @@ export class Browser {
     page.on('pageerror', (e) => problems.pageErrors.push(e.message));
     page.on('requestfailed', (r) => problems.failed.push(`${r.method()} ${r.url()} ${r.failure()?.errorText}`));
     // scripts for the page are strings: this project's TypeScript has no DOM types
-    await page.addInitScript({ content: "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));" });
+    await page.addInitScript({
+      content:
+        "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
+    });
     return { page, problems };
   }
 
@@ -101,7 +112,12 @@ export class Browser {
     const http = this.t.http();
     return {
       get: (path: string) => http.get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-      post: (path: string, body?: object) => this.t.http().post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body ?? {}),
+      post: (path: string, body?: object) =>
+        this.t
+          .http()
+          .post(`/api/v1${path}`)
+          .set('Authorization', `Bearer ${token}`)
+          .send(body ?? {}),
       put: (path: string, body: object) => this.t.http().put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
     };
   }

@@ -29,8 +29,17 @@ const GOLFO = () => b.ids.get('sp-semi-autonomia-golfo')!;
 
 /** The only console errors a flow may show are the HTTP statuses it provokes on purpose. */
 function clean(problems: Problems, expectedStatuses: number[] = []): void {
-  const allowed = (m: string) => expectedStatuses.some((s) => m === `Failed to load resource: the server responded with a status of ${s} (${s === 401 ? 'Unauthorized' : s === 409 ? 'Conflict' : s === 422 ? 'Unprocessable Entity' : ''})`);
-  expect({ console: problems.console.filter((m) => !allowed(m)), pageErrors: problems.pageErrors, failed: problems.failed }).toEqual({ console: [], pageErrors: [], failed: [] });
+  const allowed = (m: string) =>
+    expectedStatuses.some(
+      (s) =>
+        m ===
+        `Failed to load resource: the server responded with a status of ${s} (${s === 401 ? 'Unauthorized' : s === 409 ? 'Conflict' : s === 422 ? 'Unprocessable Entity' : ''})`,
+    );
+  expect({ console: problems.console.filter((m) => !allowed(m)), pageErrors: problems.pageErrors, failed: problems.failed }).toEqual({
+    console: [],
+    pageErrors: [],
+    failed: [],
+  });
 }
 
 async function accessible(page: Page): Promise<void> {
@@ -69,7 +78,11 @@ describe('pages', () => {
     expect(res.text).toMatch(/<html lang="it">/);
     const js = /src="(\/assets\/app-[A-Z0-9]+\.js)"/.exec(res.text)![1];
     const asset = await b.t.http().get(js).set('accept-encoding', 'br');
-    expect({ status: asset.status, encoding: asset.headers['content-encoding'], cache: asset.headers['cache-control'] }).toEqual({ status: 200, encoding: 'br', cache: 'public, max-age=31536000, immutable' });
+    expect({ status: asset.status, encoding: asset.headers['content-encoding'], cache: asset.headers['cache-control'] }).toEqual({
+      status: 200,
+      encoding: 'br',
+      cache: 'public, max-age=31536000, immutable',
+    });
     expect(res.text).not.toMatch(/<script>|<style|style="/);
   });
 
@@ -96,7 +109,10 @@ describe('pages', () => {
     const requestId = await openRequest();
     const proposal = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
     expect(proposal.status).toBe(201);
-    const toDecline = await uor().post(`/placement-requests/${await openRequest({ person: { gender: 'female', age: 30, children: [{ age: 4, sex: 'male' }], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [], legalStatus: 'art18_permit' } })}/proposals`, { facilityId: LEVANTE() });
+    const toDecline = await uor().post(
+      `/placement-requests/${await openRequest({ person: { gender: 'female', age: 30, children: [{ age: 4, sex: 'male' }], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [], legalStatus: 'art18_permit' } })}/proposals`,
+      { facilityId: LEVANTE() },
+    );
     expect(toDecline.status).toBe(201);
     const before = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
     const freeBefore = await liguriaFree();
@@ -112,7 +128,10 @@ describe('pages', () => {
     await card.locator('[data-act="save"]').click();
     await card.locator('.notice-ok', { hasText: 'Salvato.' }).waitFor();
     const after = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
-    expect({ occupied: adult(after).occupied, version: after.version }).toEqual({ occupied: adult(before).occupied - 1, version: before.version + 1 });
+    expect({ occupied: adult(after).occupied, version: after.version }).toEqual({
+      occupied: adult(before).occupied - 1,
+      version: before.version + 1,
+    });
     expect(await liguriaFree()).toBe(freeBefore + 1);
 
     // "still true": confirmedAt moves on
@@ -139,14 +158,25 @@ describe('pages', () => {
     // the case as the facility sees it: the child with his sex, the legal status
     expect(await declined.locator('dl.case').textContent()).toMatch(/4 m.*Permesso art\. 18/);
     await declined.locator('[data-act="decline"]').click();
-    expect(await declined.locator('select[name="reason"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['no_longer_free', 'profile_not_suitable', 'safety_risk', 'group_composition', 'staff_capacity', 'other']);
+    expect(await declined.locator('select[name="reason"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual([
+      'no_longer_free',
+      'profile_not_suitable',
+      'safety_risk',
+      'group_composition',
+      'staff_capacity',
+      'other',
+    ]);
     await declined.locator('select[name="reason"]').selectOption('group_composition');
     expect(await declined.locator('textarea[name="note"]').getAttribute('maxlength')).toBe('300');
     await declined.locator('textarea[name="note"]').fill('  in casa ora due ragazze della stessa rete  ');
     await accessible(page);
     await declined.locator('[data-act="decline-confirm"]').click();
     await page.locator('#inbox-msg', { hasText: 'Proposta rifiutata' }).waitFor();
-    expect((await manager().get(`/proposals/${toDecline.body.id}`)).body).toMatchObject({ status: 'declined', declineReason: 'group_composition', declineNote: 'in casa ora due ragazze della stessa rete' });
+    expect((await manager().get(`/proposals/${toDecline.body.id}`)).body).toMatchObject({
+      status: 'declined',
+      declineReason: 'group_composition',
+      declineNote: 'in casa ora due ragazze della stessa rete',
+    });
 
     // intake pause with a note
     const golfo = page.locator(`[data-facility="${GOLFO()}"]`);
@@ -154,7 +184,10 @@ describe('pages', () => {
     await golfo.locator('textarea[name="note"]').fill('lavori in casa');
     await golfo.locator('[data-act="pause-confirm"]').click();
     await golfo.getByText('Ingressi sospesi', { exact: false }).first().waitFor();
-    expect((await manager().get(`/facilities/${GOLFO()}/availability`)).body).toMatchObject({ acceptingNewGuests: false, intakeNote: 'lavori in casa' });
+    expect((await manager().get(`/facilities/${GOLFO()}/availability`)).body).toMatchObject({
+      acceptingNewGuests: false,
+      intakeNote: 'lavori in casa',
+    });
     await golfo.locator('[data-act="resume"]').click();
     await golfo.getByText('Ingressi riaperti').waitFor();
     expect((await manager().get(`/facilities/${GOLFO()}/availability`)).body.acceptingNewGuests).toBe(true);
@@ -174,7 +207,10 @@ describe('pages', () => {
     await leaving.locator('input[name="date"]').fill(new Date().toISOString().slice(0, 10));
     await leaving.locator('[data-act="discharge-confirm"]').click();
     await page.getByText('Dimissione registrata').waitFor();
-    expect((await manager().get(`/placements/${admitted.placementId}`)).body).toMatchObject({ status: 'discharged', dischargeReason: 'safety_relocation' });
+    expect((await manager().get(`/placements/${admitted.placementId}`)).body).toMatchObject({
+      status: 'discharged',
+      dischargeReason: 'safety_relocation',
+    });
     // the boards follow the inbox: the freed bed shows without reloading the page
     const golfoNow = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
     expect(await golfo.locator('[data-kind="adult"] [data-field="occupied"] output').textContent()).toBe(String(adult(golfoNow).occupied));
@@ -193,7 +229,10 @@ describe('pages', () => {
     // meanwhile a colleague saves from another device
     const now = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
     const total = adult(now).total;
-    const other = await manager().put(`/facilities/${GOLFO()}/availability`, { version: now.version, places: [{ kind: 'adult', total: total + 1, occupied: adult(now).occupied, outOfService: adult(now).outOfService }] });
+    const other = await manager().put(`/facilities/${GOLFO()}/availability`, {
+      version: now.version,
+      places: [{ kind: 'adult', total: total + 1, occupied: adult(now).occupied, outOfService: adult(now).outOfService }],
+    });
     expect(other.status).toBe(200);
     // her own change, on the numbers she read before
     await card.locator('[data-kind="adult"] [data-field="occupied"] [data-act="dec"]').click();
@@ -201,7 +240,11 @@ describe('pages', () => {
     await card.locator('.notice-error', { hasText: 'Nel frattempo' }).waitFor();
     await card.locator('.changes li', { hasText: `totale ${total} → ${total + 1}` }).waitFor();
     const after = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
-    expect({ version: after.version, total: adult(after).total, occupied: adult(after).occupied }).toEqual({ version: other.body.version, total: total + 1, occupied: adult(now).occupied });
+    expect({ version: after.version, total: adult(after).total, occupied: adult(after).occupied }).toEqual({
+      version: other.body.version,
+      total: total + 1,
+      occupied: adult(now).occupied,
+    });
     // the page now shows the current numbers, and a save from here goes through
     expect(await card.locator('[data-kind="adult"] [data-field="occupied"] output').textContent()).toBe(String(adult(now).occupied));
     expect(await card.locator('[data-free="adult"]').textContent()).toBe(`Liberi ${adult(after).free}`);
@@ -240,9 +283,21 @@ describe('pages', () => {
     });
     const requestId = /#\/requests\/([0-9a-f-]{36})/.exec(page.url())![1];
     const stored = (await uor().get(`/placement-requests/${requestId}`)).body;
-    expect(stored).toMatchObject({ caseCode, person: { age: 24, languages: ['en', 'pcm'], exploitation: ['sexual'] }, origin: { provinceCode: 'SV' }, safety: { conflictTags: ['net-ui'] } });
+    expect(stored).toMatchObject({
+      caseCode,
+      person: { age: 24, languages: ['en', 'pcm'], exploitation: ['sexual'] },
+      origin: { provinceCode: 'SV' },
+      safety: { conflictTags: ['net-ui'] },
+    });
     expect({ person: stored.person, preferences: stored.preferences, referralChannel: stored.referralChannel }).toMatchObject({
-      person: { children: [{ age: 3, sex: 'female' }, { age: 10, sex: 'male' }], legalStatus: 'art18_permit', nationality: 'NG' },
+      person: {
+        children: [
+          { age: 3, sex: 'female' },
+          { age: 10, sex: 'male' },
+        ],
+        legalStatus: 'art18_permit',
+        nationality: 'NG',
+      },
       preferences: { services: ['legal', 'cultural_mediation'], lgbtSafe: true },
       referralChannel: 'street_unit',
     });
@@ -260,7 +315,12 @@ describe('pages', () => {
     await page.click('[data-act="propose"]');
     await page.getByText('Proposte inviate: 2').waitFor();
     const proposed = (await uor().get(`/placement-requests/${requestId}`)).body.proposals;
-    expect(proposed.map((p: Json) => [p.facilityId, p.status]).sort()).toEqual([[LEVANTE(), 'pending'], [second, 'pending']].sort());
+    expect(proposed.map((p: Json) => [p.facilityId, p.status]).sort()).toEqual(
+      [
+        [LEVANTE(), 'pending'],
+        [second, 'pending'],
+      ].sort(),
+    );
     await page.locator('.proposal .hold').first().waitFor();
     await b.shot(page, 'request-phone');
 
@@ -272,7 +332,10 @@ describe('pages', () => {
     await page.locator('.secret .address').waitFor();
     expect(await page.locator('.candidate').count()).toBe(0);
     const final = (await uor().get(`/placement-requests/${requestId}`)).body.proposals;
-    expect(Object.fromEntries(final.map((p: Json) => [p.facilityId, p.status]))).toEqual({ [LEVANTE()]: 'accepted', [second]: 'withdrawn' });
+    expect(Object.fromEntries(final.map((p: Json) => [p.facilityId, p.status]))).toEqual({
+      [LEVANTE()]: 'accepted',
+      [second]: 'withdrawn',
+    });
     const levanteFull = (await uor().get(`/facilities/${LEVANTE()}`)).body;
     expect(await page.locator('.secret .address').textContent()).toBe(levanteFull.address);
     // the facility's facts: the 24 h on-call number as a tel: link, services, step-free access, LGBT+-safe
@@ -295,7 +358,17 @@ describe('pages', () => {
 
   it('UOR: from a placement, a transfer to the next stage opens a new request with the profile carried over', async () => {
     const requestId = await openRequest({
-      person: { gender: 'female', age: 31, children: [], pregnant: false, languages: ['ro', 'en'], exploitation: ['labour'], needs: [], legalStatus: 'eu_citizen', nationality: 'RO' },
+      person: {
+        gender: 'female',
+        age: 31,
+        children: [],
+        pregnant: false,
+        languages: ['ro', 'en'],
+        exploitation: ['labour'],
+        needs: [],
+        legalStatus: 'eu_citizen',
+        nationality: 'RO',
+      },
       preferences: { crossRegion: false, services: ['job_placement'], lgbtSafe: true },
       referralChannel: 'labour_union',
     });
@@ -327,7 +400,15 @@ describe('pages', () => {
     expect((await uor().get(`/placement-requests/${next}`)).body).toMatchObject({
       previousPlacementId: placementId,
       stage: 'second_reception',
-      person: { age: 31, languages: ['ro', 'en'], exploitation: ['labour'], children: [{ age: 5, sex: 'male' }, { age: 2 }], wheelchair: true, legalStatus: 'eu_citizen', nationality: 'RO' },
+      person: {
+        age: 31,
+        languages: ['ro', 'en'],
+        exploitation: ['labour'],
+        children: [{ age: 5, sex: 'male' }, { age: 2 }],
+        wheelchair: true,
+        legalStatus: 'eu_citizen',
+        nationality: 'RO',
+      },
       preferences: { services: ['job_placement'], lgbtSafe: true },
       referralChannel: 'labour_union',
     });
@@ -346,17 +427,24 @@ describe('pages', () => {
     const ofReports = async (regionCode?: string) => {
       const answers: Record<string, Json> = {};
       for (const name of ['people', 'occupancy', 'flow', 'declines', 'unmet', 'movements'])
-        answers[name] = (await national().get(`/reports/${name}?from=${from}&to=${to}${regionCode ? `&regionCode=${regionCode}` : ''}`)).body;
+        answers[name] = (
+          await national().get(`/reports/${name}?from=${from}&to=${to}${regionCode ? `&regionCode=${regionCode}` : ''}`)
+        ).body;
       return answers;
     };
-    const cellsLike = (a: Json, value: unknown) => [...a.rows, a.totals].flatMap((r: Json) => Object.keys(a.totals).map((m) => r[m])).filter((v) => v === value).length;
+    const cellsLike = (a: Json, value: unknown) =>
+      [...a.rows, a.totals].flatMap((r: Json) => Object.keys(a.totals).map((m) => r[m])).filter((v) => v === value).length;
     const matches = async (answers: Record<string, Json>) => {
       for (const [name, a] of Object.entries(answers)) {
         const table = page.locator(`table[data-report="${name}"]`);
         expect({ name, rows: a.rows.length ? await table.locator('tbody tr').count() : 0 }).toEqual({ name, rows: a.rows.length });
         if (!a.rows.length) continue;
         // "<3" and null (hidden to protect another cell) are rendered as such, never as numbers
-        expect({ name, small: await table.locator('td.small-cell').count(), hidden: await table.locator('td.hidden-cell').count() }).toEqual({ name, small: cellsLike(a, '<3'), hidden: cellsLike(a, null) });
+        expect({
+          name,
+          small: await table.locator('td.small-cell').count(),
+          hidden: await table.locator('td.hidden-cell').count(),
+        }).toEqual({ name, small: cellsLike(a, '<3'), hidden: cellsLike(a, null) });
       }
     };
     const all = await ofReports();
@@ -365,8 +453,19 @@ describe('pages', () => {
     await matches(all);
     // occupancy: each row's utilisation as a bar (a <meter>) beside its number
     const firstUse = all.occupancy.rows[0].utilisation;
-    if (typeof firstUse === 'number') expect(Number(await page.locator('table[data-report="occupancy"] tbody tr').first().locator('[data-col="utilisation"] meter').getAttribute('value'))).toBe(firstUse);
-    expect(await page.locator('table[data-report="flow"] tfoot [data-col="requests"]').textContent()).toContain(String(all.flow.totals.requests));
+    if (typeof firstUse === 'number')
+      expect(
+        Number(
+          await page
+            .locator('table[data-report="occupancy"] tbody tr')
+            .first()
+            .locator('[data-col="utilisation"] meter')
+            .getAttribute('value'),
+        ),
+      ).toBe(firstUse);
+    expect(await page.locator('table[data-report="flow"] tfoot [data-col="requests"]').textContent()).toContain(
+      String(all.flow.totals.requests),
+    );
     await accessible(page);
     await b.shot(page, 'reports-desktop');
 
@@ -395,7 +494,9 @@ describe('pages', () => {
     const phone = await b.page(PHONE);
     await b.signIn(phone.page, 'uor-liguria', '/#/reports');
     await phone.page.waitForSelector('section.report-card[data-report="movements"]');
-    expect(await phone.page.locator('select[name="regionCode"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['07']);
+    expect(
+      await phone.page.locator('select[name="regionCode"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+    ).toEqual(['07']);
     const uorFlow = (await uor().get(`/reports/flow?from=${from}&to=${to}&regionCode=07`)).body;
     expect(await phone.page.locator('table[data-report="flow"] tbody tr').count()).toBe(uorFlow.rows.length);
     await accessible(phone.page);
@@ -419,9 +520,24 @@ describe('pages', () => {
       const facilities = r.reduce((n, x) => n + x.facilities, 0);
       const f = r.reduce((n, x) => n + x.free, 0);
       const notFresh = r.reduce((n, x) => n + x.staleFacilities + x.unknownFacilities, 0);
-      return facilities === 0 ? 'lvl-none' : f === 0 && notFresh > 0 ? 'lvl-grey' : f === 0 ? 'lvl-0' : f <= 2 ? 'lvl-1' : f <= 5 ? 'lvl-2' : 'lvl-3';
+      return facilities === 0
+        ? 'lvl-none'
+        : f === 0 && notFresh > 0
+          ? 'lvl-grey'
+          : f === 0
+            ? 'lvl-0'
+            : f <= 2
+              ? 'lvl-1'
+              : f <= 5
+                ? 'lvl-2'
+                : 'lvl-3';
     };
-    const shades = async () => Object.fromEntries(await page.locator('svg.italy path.region').evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-region'), p.getAttribute('class')])));
+    const shades = async () =>
+      Object.fromEntries(
+        await page
+          .locator('svg.italy path.region')
+          .evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-region'), p.getAttribute('class')])),
+      );
     const codes = Object.keys(await shades());
     expect(await shades()).toEqual(Object.fromEntries(codes.map((c) => [c, `region ${expectedShade(c, cap.rows)}`])));
     await accessible(page);
@@ -464,7 +580,11 @@ describe('pages', () => {
   });
 
   it('an expired token goes back to sign-in, says so, and forgets the token', async () => {
-    const expired = jwt.sign({ sub: 'manager-liguria', role: 'shelter_manager', facilities: [LEVANTE()], exp: Math.floor(Date.now() / 1000) - 60 }, b.t.config.jwt.secret!, { algorithm: 'HS256' });
+    const expired = jwt.sign(
+      { sub: 'manager-liguria', role: 'shelter_manager', facilities: [LEVANTE()], exp: Math.floor(Date.now() / 1000) - 60 },
+      b.t.config.jwt.secret!,
+      { algorithm: 'HS256' },
+    );
     const { page, problems } = await b.page(PHONE);
     await page.goto(`${b.base}/#/sign-in`);
     await page.fill('textarea[name="token"]', expired);

@@ -12,19 +12,36 @@ describe('availability', () => {
   afterAll(() => t.close());
 
   async function facility(o: Parameters<typeof aFacility>[0] = {}) {
-    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(admin))).send(aFacility(o));
+    const res = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(admin)))
+      .send(aFacility(o));
     expect(res.status).toBe(201);
     const id = res.body.id as string;
     return { id, manager: t.token(principals.manager(id)) };
   }
   const get = (id: string, token: string) => t.http().get(`/api/v1/facilities/${id}/availability`).set(bearer(token));
-  const put = (id: string, token: string, body: object) => t.http().put(`/api/v1/facilities/${id}/availability`).set(bearer(token)).send(body);
+  const put = (id: string, token: string, body: object) =>
+    t.http().put(`/api/v1/facilities/${id}/availability`).set(bearer(token)).send(body);
 
   it('starts unknown, becomes fresh when saved and stale past the threshold', async () => {
-    const { id, manager } = await facility({ places: [{ kind: 'adult', total: 4 }, { kind: 'mother_child', total: 1, childCapacity: 2 }] });
+    const { id, manager } = await facility({
+      places: [
+        { kind: 'adult', total: 4 },
+        { kind: 'mother_child', total: 1, childCapacity: 2 },
+      ],
+    });
     const first = await get(id, manager);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ facilityId: id, version: 1, confirmedAt: null, freshness: 'unknown', stale: true, acceptingNewGuests: true });
+    expect(first.body).toMatchObject({
+      facilityId: id,
+      version: 1,
+      confirmedAt: null,
+      freshness: 'unknown',
+      stale: true,
+      acceptingNewGuests: true,
+    });
     expect(first.body.places).toEqual([
       { kind: 'adult', total: 4, occupied: 0, held: 0, outOfService: 0, free: 4 },
       { kind: 'mother_child', total: 1, occupied: 0, held: 0, outOfService: 0, free: 1, childCapacity: 2 },
@@ -88,7 +105,16 @@ describe('availability', () => {
     ['missing version', { places: [] }],
     ['unknown field', { version: 1, places: [], beds: 3 }],
     ['string boolean', { version: 1, places: [], acceptingNewGuests: 'false' }],
-    ['duplicate kinds', { version: 1, places: [{ kind: 'adult', total: 1, occupied: 0, outOfService: 0 }, { kind: 'adult', total: 2, occupied: 0, outOfService: 0 }] }],
+    [
+      'duplicate kinds',
+      {
+        version: 1,
+        places: [
+          { kind: 'adult', total: 1, occupied: 0, outOfService: 0 },
+          { kind: 'adult', total: 2, occupied: 0, outOfService: 0 },
+        ],
+      },
+    ],
   ])('answers 400 to a malformed save (%s)', async (_, body) => {
     const { id, manager } = await facility();
     const res = await put(id, manager, body);
@@ -110,7 +136,11 @@ describe('availability', () => {
 
   it('pauses intake without touching the numbers and shows it to matching and capacity', async () => {
     const { id, manager } = await facility({ provinceCode: 'IM' });
-    const paused = await t.http().post(`/api/v1/facilities/${id}/availability/intake`).set(bearer(manager)).send({ acceptingNewGuests: false, note: 'crisi in struttura' });
+    const paused = await t
+      .http()
+      .post(`/api/v1/facilities/${id}/availability/intake`)
+      .set(bearer(manager))
+      .send({ acceptingNewGuests: false, note: 'crisi in struttura' });
     expect(paused.status).toBe(200);
     expect(paused.body).toMatchObject({ acceptingNewGuests: false, intakeNote: 'crisi in struttura', version: 1 });
     expect(paused.body.places[0].free).toBe(4);
@@ -120,7 +150,12 @@ describe('availability', () => {
   });
 
   it('keeps a history from which the current numbers replay', async () => {
-    const { id, manager } = await facility({ places: [{ kind: 'adult', total: 3 }, { kind: 'minor', total: 2 }] });
+    const { id, manager } = await facility({
+      places: [
+        { kind: 'adult', total: 3 },
+        { kind: 'minor', total: 2 },
+      ],
+    });
     const holds = t.app.get(HoldsService);
     const h1 = await holds.hold(SYSTEM, id, 'adult');
     const h2 = await holds.hold(SYSTEM, id, 'adult');
@@ -134,15 +169,43 @@ describe('availability', () => {
     const types = history.body.events.map((e: { type: string }) => e.type);
     expect(types).toEqual(['created', 'created', 'hold', 'hold', 'release', 'admission', 'manager_update', 'confirm', 'discharge', 'hold']);
     const replayed = replay(history.body.events);
-    const now = (await get(id, manager)).body.places as { kind: string; total: number; occupied: number; outOfService: number; held: number }[];
-    for (const p of now) expect(replayed.get(p.kind)).toEqual({ total: p.total, occupied: p.occupied, outOfService: p.outOfService, held: p.held });
+    const now = (await get(id, manager)).body.places as {
+      kind: string;
+      total: number;
+      occupied: number;
+      outOfService: number;
+      held: number;
+    }[];
+    for (const p of now)
+      expect(replayed.get(p.kind)).toEqual({ total: p.total, occupied: p.occupied, outOfService: p.outOfService, held: p.held });
     expect(history.body.events[2].actor).toEqual({ sub: 'system', role: 'admin' });
   });
 
   it('shows the history to the UOR of the region, not to others', async () => {
     const { id } = await facility({ provinceCode: 'SP' });
-    expect((await t.http().get(`/api/v1/facilities/${id}/availability/history`).set(bearer(t.token(principals.uor('07'))))).status).toBe(200);
-    expect((await t.http().get(`/api/v1/facilities/${id}/availability/history`).set(bearer(t.token(principals.uor('09'))))).status).toBe(403);
-    expect((await t.http().get(`/api/v1/facilities/${id}/availability/history`).set(bearer(t.token(principals.national())))).status).toBe(403);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/api/v1/facilities/${id}/availability/history`)
+          .set(bearer(t.token(principals.uor('07'))))
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/api/v1/facilities/${id}/availability/history`)
+          .set(bearer(t.token(principals.uor('09'))))
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/api/v1/facilities/${id}/availability/history`)
+          .set(bearer(t.token(principals.national())))
+      ).status,
+    ).toBe(403);
   });
 });

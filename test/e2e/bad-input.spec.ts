@@ -50,12 +50,18 @@ describe('bad input (e2e)', () => {
       expectErrorBody(res.body, 400, 'malformed_json');
     });
 
-    it.each(['toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'])('an unknown key named like an Object method (%s) is refused, top level or nested', async (key) => {
-      for (const body of [{ ...aFacility(), [key]: 'x' }, { ...aFacility(), accepts: { ...aFacility().accepts, [key]: 'x' } }]) {
-        const res = await refusedPost(JSON.stringify(body), { raw: true });
-        expectErrorBody(res.body, 400, 'validation_failed');
-      }
-    });
+    it.each(['toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'])(
+      'an unknown key named like an Object method (%s) is refused, top level or nested',
+      async (key) => {
+        for (const body of [
+          { ...aFacility(), [key]: 'x' },
+          { ...aFacility(), accepts: { ...aFacility().accepts, [key]: 'x' } },
+        ]) {
+          const res = await refusedPost(JSON.stringify(body), { raw: true });
+          expectErrorBody(res.body, 400, 'validation_failed');
+        }
+      },
+    );
 
     it('an empty body is no body (domain "Operations"): 400 validation_failed where one is needed', async () => {
       const res = await refusedPost('', { raw: true });
@@ -63,7 +69,12 @@ describe('bad input (e2e)', () => {
     });
 
     it('on PATCH too, and nothing changes', async () => {
-      const res = await t.http().patch(`/api/v1/facilities/${facilityId}`).set(bearer(adminToken)).set('Content-Type', 'application/json').send('{"name": ');
+      const res = await t
+        .http()
+        .patch(`/api/v1/facilities/${facilityId}`)
+        .set(bearer(adminToken))
+        .set('Content-Type', 'application/json')
+        .send('{"name": ');
       expect(res.status).toBe(400);
       expectErrorBody(res.body, 400, 'malformed_json');
     });
@@ -92,7 +103,16 @@ describe('bad input (e2e)', () => {
       ['location lat 90', aFacility({ location: { lat: 90, lon: 8.9 } }), 'location.lat'],
       ['location lon 120', aFacility({ location: { lat: 44.4, lon: 120 } }), 'location.lon'],
       ['location lat as string', { ...aFacility(), location: { lat: '44.4', lon: 8.9 } }, 'location.lat'],
-      ['duplicate place kinds', aFacility({ places: [{ kind: 'adult', total: 4 }, { kind: 'adult', total: 2 }] }), 'places'],
+      [
+        'duplicate place kinds',
+        aFacility({
+          places: [
+            { kind: 'adult', total: 4 },
+            { kind: 'adult', total: 2 },
+          ],
+        }),
+        'places',
+      ],
       ['no places', aFacility({ places: [] }), 'places'],
       ['"false" string for secretAddress', { ...aFacility(), secretAddress: 'false' }, 'secretAddress'],
       ['"true" string for accepts.adults', { ...aFacility(), accepts: { ...aFacility().accepts, adults: 'true' } }, 'accepts.adults'],
@@ -123,7 +143,13 @@ describe('bad input (e2e)', () => {
 
     it('PATCH refuses unknown and wrong fields, and nothing changes', async () => {
       const [before] = await t.sql<{ row: string }>('SELECT row_to_json(f)::text AS row FROM facility f WHERE id = $1', [facilityId]);
-      for (const body of [{ foo: 1 }, { name: 'Nuovo', type: 'hotel' }, { secretAddress: 'false' }, { location: { lat: 90, lon: 8 } }, { accepts: { genders: ['female'], adults: true, minors: false, children: false, foo: 1 } }]) {
+      for (const body of [
+        { foo: 1 },
+        { name: 'Nuovo', type: 'hotel' },
+        { secretAddress: 'false' },
+        { location: { lat: 90, lon: 8 } },
+        { accepts: { genders: ['female'], adults: true, minors: false, children: false, foo: 1 } },
+      ]) {
         const res = await t.http().patch(`/api/v1/facilities/${facilityId}`).set(bearer(adminToken)).send(body);
         expect(res.status).toBe(400);
         expectErrorBody(res.body, 400, 'validation_failed');
@@ -135,7 +161,10 @@ describe('bad input (e2e)', () => {
 
   describe('ids in the path', () => {
     it.each(['not-a-uuid', '123', 'null', `${randomUUID()}x`, "1' OR '1'='1"])('GET /facilities/%s → 400 invalid_id', async (id) => {
-      const res = await t.http().get(`/api/v1/facilities/${encodeURIComponent(id)}`).set(bearer(adminToken));
+      const res = await t
+        .http()
+        .get(`/api/v1/facilities/${encodeURIComponent(id)}`)
+        .set(bearer(adminToken));
       expect(res.status).toBe(400);
       expectErrorBody(res.body, 400, 'invalid_id');
     });
@@ -177,9 +206,17 @@ describe('bad input (e2e)', () => {
 
     it('a refused facility leaves no place, event or audit row behind', async () => {
       const tables = ['facility', 'facility_place', 'availability_event', 'audit_log'];
-      const counts = async () => Promise.all(tables.map(async (tb) => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${tb}`))[0].n));
+      const counts = async () =>
+        Promise.all(tables.map(async (tb) => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${tb}`))[0].n));
       const before = await counts();
-      const res = await refusedPost(aFacility({ places: [{ kind: 'adult', total: 2 }, { kind: 'mother_child', total: 1, occupied: 2, childCapacity: 1 }] }));
+      const res = await refusedPost(
+        aFacility({
+          places: [
+            { kind: 'adult', total: 2 },
+            { kind: 'mother_child', total: 1, occupied: 2, childCapacity: 1 },
+          ],
+        }),
+      );
       expect(res.status).toBe(422);
       expect(await counts()).toEqual(before);
     });
@@ -193,10 +230,16 @@ describe('bad input (e2e)', () => {
     const badTokens: [string, () => string][] = [
       ['garbage', () => 'not.a.token'],
       ['random text', () => 'abcdef'],
-      ['signed with another secret', () => jwt.sign({ role: 'admin' }, 'another-secret-that-is-long-enough-000000', { subject: 'x', expiresIn: '1h' })],
+      [
+        'signed with another secret',
+        () => jwt.sign({ role: 'admin' }, 'another-secret-that-is-long-enough-000000', { subject: 'x', expiresIn: '1h' }),
+      ],
       ['expired', () => jwt.sign({ role: 'admin', exp: Math.floor(Date.now() / 1000) - 3600 }, secret(), { subject: 'x' })],
       ['alg none', () => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: 'x', role: 'admin', exp: inOneHour() })}.`],
-      ['alg none signed by the library', () => jwt.sign({ sub: 'x', role: 'admin', exp: inOneHour() }, null as never, { algorithm: 'none' })],
+      [
+        'alg none signed by the library',
+        () => jwt.sign({ sub: 'x', role: 'admin', exp: inOneHour() }, null as never, { algorithm: 'none' }),
+      ],
       ['HS512 with the right secret', () => jwt.sign({ role: 'admin' }, secret(), { subject: 'x', expiresIn: '1h', algorithm: 'HS512' })],
       ['without exp', () => jwt.sign({ role: 'admin' }, secret(), { subject: 'x' })],
       ['without sub', () => jwt.sign({ role: 'admin' }, secret(), { expiresIn: '1h' })],
@@ -204,12 +247,18 @@ describe('bad input (e2e)', () => {
       ['no role', () => jwt.sign({}, secret(), { subject: 'x', expiresIn: '1h' })],
       ['uor without region', () => jwt.sign({ role: 'uor' }, secret(), { subject: 'x', expiresIn: '1h' })],
       ['uor with a malformed region', () => jwt.sign({ role: 'uor', region: 'Liguria' }, secret(), { subject: 'x', expiresIn: '1h' })],
-      ['manager with non-id facilities', () => jwt.sign({ role: 'shelter_manager', facilities: ['1 OR 1=1'] }, secret(), { subject: 'x', expiresIn: '1h' })],
-      ['tampered payload', () => {
-        const good = jwt.sign({ role: 'national' }, secret(), { subject: 'x', expiresIn: '1h' });
-        const [h, , s] = good.split('.');
-        return `${h}.${b64url({ sub: 'x', role: 'admin', exp: inOneHour() })}.${s}`;
-      }],
+      [
+        'manager with non-id facilities',
+        () => jwt.sign({ role: 'shelter_manager', facilities: ['1 OR 1=1'] }, secret(), { subject: 'x', expiresIn: '1h' }),
+      ],
+      [
+        'tampered payload',
+        () => {
+          const good = jwt.sign({ role: 'national' }, secret(), { subject: 'x', expiresIn: '1h' });
+          const [h, , s] = good.split('.');
+          return `${h}.${b64url({ sub: 'x', role: 'admin', exp: inOneHour() })}.${s}`;
+        },
+      ],
     ];
 
     it('a token made here with the app secret is accepted (the negative cases below are meaningful)', async () => {

@@ -16,13 +16,39 @@ describe('POST /api/v1/placement-requests/batch-assignment', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const make = async (o: Parameters<typeof aFacility>[0]) => {
-      const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(admin))).send(aFacility(o));
-      await t.http().post(`/api/v1/facilities/${res.body.id}/availability/confirm`).set(bearer(t.token(admin)));
+      const res = await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(bearer(t.token(admin)))
+        .send(aFacility(o));
+      await t
+        .http()
+        .post(`/api/v1/facilities/${res.body.id}/availability/confirm`)
+        .set(bearer(t.token(admin)));
       return res.body.id as string;
     };
-    unit = await make({ type: 'casa_di_fuga', provinceCode: 'LU', languages: ['it', 'pcm'], places: [{ kind: 'mother_child', total: 1, childCapacity: 2 }] });
-    bed = await make({ type: 'autonomy_flat', provinceCode: 'SP', protectionLevel: 'low', languages: ['it'], accepts: { genders: ['female'], adults: true, minors: false, children: false }, places: [{ kind: 'adult', total: 1 }] });
-    const open = async (o: Parameters<typeof aRequest>[0]) => (await t.http().post('/api/v1/placement-requests').set(bearer(t.token(uor))).send(aRequest(o))).body.id as string;
+    unit = await make({
+      type: 'casa_di_fuga',
+      provinceCode: 'LU',
+      languages: ['it', 'pcm'],
+      places: [{ kind: 'mother_child', total: 1, childCapacity: 2 }],
+    });
+    bed = await make({
+      type: 'autonomy_flat',
+      provinceCode: 'SP',
+      protectionLevel: 'low',
+      languages: ['it'],
+      accepts: { genders: ['female'], adults: true, minors: false, children: false },
+      places: [{ kind: 'adult', total: 1 }],
+    });
+    const open = async (o: Parameters<typeof aRequest>[0]) =>
+      (
+        await t
+          .http()
+          .post('/api/v1/placement-requests')
+          .set(bearer(t.token(uor)))
+          .send(aRequest(o))
+      ).body.id as string;
     // the single woman arrives first and, alone, would take the family unit (better score)
     single = await open({ protectionLevel: 'low', person: { languages: ['pcm'], children: [] } });
     t.clock.advance(60_000); // arrival order is creation time
@@ -30,7 +56,12 @@ describe('POST /api/v1/placement-requests/batch-assignment', () => {
   });
   afterAll(() => t.close());
 
-  const plan = (body: object, who = uor) => t.http().post('/api/v1/placement-requests/batch-assignment').set(bearer(t.token(who))).send(body);
+  const plan = (body: object, who = uor) =>
+    t
+      .http()
+      .post('/api/v1/placement-requests/batch-assignment')
+      .set(bearer(t.token(who)))
+      .send(body);
   const holds = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM place_hold WHERE released_at IS NULL`))[0].n;
 
   it('places both where arrival order places one, and holds nothing on a dry run', async () => {
@@ -39,7 +70,11 @@ describe('POST /api/v1/placement-requests/batch-assignment', () => {
     expect(res.body).toMatchObject({ dryRun: true, optimal: true, objective: { placed: 2 }, greedy: { placed: 1 }, gain: { placed: 1 } });
     const to = Object.fromEntries(res.body.plan.map((x: { requestId: string; facilityId: string }) => [x.requestId, x.facilityId]));
     expect(to).toEqual({ [single]: bed, [family]: unit });
-    for (const x of res.body.plan) expect(x.score).toBeCloseTo(x.breakdown.reduce((a: number, b: { points: number }) => a + b.points, 0), 2);
+    for (const x of res.body.plan)
+      expect(x.score).toBeCloseTo(
+        x.breakdown.reduce((a: number, b: { points: number }) => a + b.points, 0),
+        2,
+      );
     expect(res.body.unplaced).toEqual([]);
     expect(await holds()).toBe(0);
   });
@@ -89,7 +124,9 @@ describe('POST /api/v1/placement-requests/batch-assignment', () => {
     const res = await plan({ all: true, dryRun: false });
     expect(res.status).toBe(200);
     expect(res.body.dryRun).toBe(false);
-    const proposals = await t.sql<{ request_id: string; facility_id: string; place_kind: string; status: string }>(`SELECT request_id, facility_id, place_kind, status FROM proposal ORDER BY place_kind`);
+    const proposals = await t.sql<{ request_id: string; facility_id: string; place_kind: string; status: string }>(
+      `SELECT request_id, facility_id, place_kind, status FROM proposal ORDER BY place_kind`,
+    );
     expect(proposals).toEqual([
       { request_id: single, facility_id: bed, place_kind: 'adult', status: 'pending' },
       { request_id: family, facility_id: unit, place_kind: 'mother_child', status: 'pending' },

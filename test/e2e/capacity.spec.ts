@@ -9,16 +9,40 @@ describe('GET /api/v1/capacity', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const create = async (o: Parameters<typeof aFacility>[0], confirm = true) => {
-      const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(admin))).send(aFacility(o));
-      if (confirm) await t.http().post(`/api/v1/facilities/${res.body.id}/availability/confirm`).set(bearer(t.token(admin)));
+      const res = await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(bearer(t.token(admin)))
+        .send(aFacility(o));
+      if (confirm)
+        await t
+          .http()
+          .post(`/api/v1/facilities/${res.body.id}/availability/confirm`)
+          .set(bearer(t.token(admin)));
       return res.body.id as string;
     };
     secretName = 'Casa Segreta Canarino 7781';
-    await create({ name: secretName, provinceCode: 'GE', secretAddress: true, address: 'Via Canarino 7781', places: [{ kind: 'adult', total: 4, occupied: 1 }] });
-    await create({ provinceCode: 'GE', places: [{ kind: 'adult', total: 2 }, { kind: 'mother_child', total: 1, childCapacity: 2 }] });
+    await create({
+      name: secretName,
+      provinceCode: 'GE',
+      secretAddress: true,
+      address: 'Via Canarino 7781',
+      places: [{ kind: 'adult', total: 4, occupied: 1 }],
+    });
+    await create({
+      provinceCode: 'GE',
+      places: [
+        { kind: 'adult', total: 2 },
+        { kind: 'mother_child', total: 1, childCapacity: 2 },
+      ],
+    });
     await create({ provinceCode: 'SP', type: 'semi_autonomy_flat', places: [{ kind: 'adult', total: 2 }] }, false); // never confirmed
     const paused = await create({ provinceCode: 'LU', places: [{ kind: 'adult', total: 3 }] });
-    await t.http().post(`/api/v1/facilities/${paused}/availability/intake`).set(bearer(t.token(admin))).send({ acceptingNewGuests: false });
+    await t
+      .http()
+      .post(`/api/v1/facilities/${paused}/availability/intake`)
+      .set(bearer(t.token(admin)))
+      .send({ acceptingNewGuests: false });
   });
   afterAll(() => t.close());
 
@@ -29,7 +53,14 @@ describe('GET /api/v1/capacity', () => {
   it('aggregates free places by region, province, type and kind', async () => {
     const res = await get(t.token(principals.national()));
     expect(res.status).toBe(200);
-    expect(row(res.body.rows, 'GE', 'casa_di_fuga', 'adult')).toMatchObject({ regionCode: '07', facilities: 2, total: 6, free: 5, staleFacilities: 0, unknownFacilities: 0 });
+    expect(row(res.body.rows, 'GE', 'casa_di_fuga', 'adult')).toMatchObject({
+      regionCode: '07',
+      facilities: 2,
+      total: 6,
+      free: 5,
+      staleFacilities: 0,
+      unknownFacilities: 0,
+    });
     expect(row(res.body.rows, 'GE', 'casa_di_fuga', 'mother_child')).toMatchObject({ facilities: 1, free: 1 });
     // never confirmed: call first, never free
     expect(row(res.body.rows, 'SP', 'semi_autonomy_flat', 'adult')).toMatchObject({ free: 0, unknownFacilities: 1 });
@@ -60,7 +91,10 @@ describe('GET /api/v1/capacity', () => {
   });
 
   it('is for national, uor and admin only', async () => {
-    const { body } = await t.http().get('/api/v1/facilities').set(bearer(t.token(admin)));
+    const { body } = await t
+      .http()
+      .get('/api/v1/facilities')
+      .set(bearer(t.token(admin)));
     expect((await get(t.token(principals.manager(body.items[0].id)))).status).toBe(403);
     expect((await t.http().get('/api/v1/capacity')).status).toBe(401);
   });

@@ -69,7 +69,9 @@ describe('facilities (e2e)', () => {
     ).id;
     // La Spezia, semi-autonomy flat with free adult beds
     ids.spFlat = (
-      await create(aFacility({ name: 'C Spezia', type: 'semi_autonomy_flat', provinceCode: 'SP', places: [{ kind: 'adult', total: 3, occupied: 1 }] }))
+      await create(
+        aFacility({ name: 'C Spezia', type: 'semi_autonomy_flat', provinceCode: 'SP', places: [{ kind: 'adult', total: 3, occupied: 1 }] }),
+      )
     ).id;
     // Lucca (Toscana), minors
     ids.luMinors = (
@@ -85,7 +87,14 @@ describe('facilities (e2e)', () => {
     ).id;
     // Brescia (Lombardia), everything out of service
     ids.bsFull = (
-      await create(aFacility({ name: 'E Brescia', type: 'protected_flat', provinceCode: 'BS', places: [{ kind: 'adult', total: 2, outOfService: 2 }] }))
+      await create(
+        aFacility({
+          name: 'E Brescia',
+          type: 'protected_flat',
+          provinceCode: 'BS',
+          places: [{ kind: 'adult', total: 2, outOfService: 2 }],
+        }),
+      )
     ).id;
   });
   afterAll(() => t.close());
@@ -115,7 +124,11 @@ describe('facilities (e2e)', () => {
     });
 
     it('a regionCode in the body is refused: the region comes from the province only', async () => {
-      const res = await t.http().post('/api/v1/facilities').set(as(admin)).send({ ...aFacility({ provinceCode: 'GE' }), regionCode: '09' });
+      const res = await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(as(admin))
+        .send({ ...aFacility({ provinceCode: 'GE' }), regionCode: '09' });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');
     });
@@ -146,7 +159,11 @@ describe('facilities (e2e)', () => {
 
     it('a UOR creating in another region gets 403 forbidden and nothing is written', async () => {
       const before = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM facility');
-      const res = await t.http().post('/api/v1/facilities').set(as(uorToscana)).send(aFacility({ provinceCode: 'GE' }));
+      const res = await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(as(uorToscana))
+        .send(aFacility({ provinceCode: 'GE' }));
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('forbidden');
       const after = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM facility');
@@ -237,7 +254,13 @@ describe('facilities (e2e)', () => {
     });
 
     it('filters combine', async () => {
-      const { items } = await list(admin, { regionCode: '07', provinceCode: 'GE', type: 'casa_di_fuga', kind: 'mother_child', hasFree: true });
+      const { items } = await list(admin, {
+        regionCode: '07',
+        provinceCode: 'GE',
+        type: 'casa_di_fuga',
+        kind: 'mother_child',
+        hasFree: true,
+      });
       expect(idsOf(items)).toEqual([ids.geSecret]);
       const none = await list(admin, { regionCode: '09', provinceCode: 'GE' });
       expect(none.items).toEqual([]);
@@ -332,7 +355,8 @@ describe('facilities (e2e)', () => {
       }
       const { items } = await list(uorToscana, { regionCode: '07', limit: 200 });
       expect(items.length).toBeGreaterThanOrEqual(3);
-      for (const item of items) for (const key of ['address', 'contactEmail', 'location', 'intakeNote']) expect(item).not.toHaveProperty(key);
+      for (const item of items)
+        for (const key of ['address', 'contactEmail', 'location', 'intakeNote']) expect(item).not.toHaveProperty(key);
       // while its own region's facilities come full
       const own = await detail(uorToscana, ids.luMinors);
       expect(own.body.contactEmail).toMatch(/@example\.org$/);
@@ -417,12 +441,16 @@ describe('facilities (e2e)', () => {
     });
 
     it('no reveal, no audit row: lists, open addresses and hidden secret addresses', async () => {
-      const before = (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'facility.read_secret_address'`))[0].n;
+      const before = (
+        await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'facility.read_secret_address'`)
+      )[0].n;
       await list(admin, { limit: 200 });
       await detail(admin, ids.geOpen).expect(200);
       await detail(uorLiguria, ids.geSecret).expect(200);
       await detail(national, ids.geSecret).expect(200);
-      const after = (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'facility.read_secret_address'`))[0].n;
+      const after = (
+        await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'facility.read_secret_address'`)
+      )[0].n;
       expect(after).toBe(before);
     });
   });
@@ -438,9 +466,19 @@ describe('facilities (e2e)', () => {
         .http()
         .patch(`/api/v1/facilities/${id}`)
         .set(as(admin))
-        .send({ name: 'Modificata', languages: ['it', 'pcm'], protectionLevel: 'medium', accepts: { genders: ['female'], adults: true, minors: true, children: false } });
+        .send({
+          name: 'Modificata',
+          languages: ['it', 'pcm'],
+          protectionLevel: 'medium',
+          accepts: { genders: ['female'], adults: true, minors: true, children: false },
+        });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ name: 'Modificata', languages: ['it', 'pcm'], protectionLevel: 'medium', accepts: { genders: ['female'], adults: true, minors: true, children: false } });
+      expect(res.body).toMatchObject({
+        name: 'Modificata',
+        languages: ['it', 'pcm'],
+        protectionLevel: 'medium',
+        accepts: { genders: ['female'], adults: true, minors: true, children: false },
+      });
       const again = await detail(admin, id);
       expect(again.body.name).toBe('Modificata');
     });
@@ -457,7 +495,10 @@ describe('facilities (e2e)', () => {
       const res = await t.http().patch(`/api/v1/facilities/${id}`).set(as(admin)).send({ provinceCode: 'LU' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ provinceCode: 'LU', regionCode: '09' });
-      const [row] = await t.sql<{ region_code: string; province_code: string }>('SELECT region_code, province_code FROM facility WHERE id = $1', [id]);
+      const [row] = await t.sql<{ region_code: string; province_code: string }>(
+        'SELECT region_code, province_code FROM facility WHERE id = $1',
+        [id],
+      );
       expect(row).toEqual({ region_code: '09', province_code: 'LU' });
     });
 
@@ -497,13 +538,21 @@ describe('facilities (e2e)', () => {
     });
 
     it('bed numbers are not editable here', async () => {
-      const res = await t.http().patch(`/api/v1/facilities/${id}`).set(as(admin)).send({ places: [{ kind: 'adult', total: 9 }] });
+      const res = await t
+        .http()
+        .patch(`/api/v1/facilities/${id}`)
+        .set(as(admin))
+        .send({ places: [{ kind: 'adult', total: 9 }] });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');
     });
 
     it('making the address secret hides it from the region UOR', async () => {
-      const res = await t.http().patch(`/api/v1/facilities/${id}`).set(as(admin)).send({ secretAddress: true, address: 'Nuovo indirizzo segreto' });
+      const res = await t
+        .http()
+        .patch(`/api/v1/facilities/${id}`)
+        .set(as(admin))
+        .send({ secretAddress: true, address: 'Nuovo indirizzo segreto' });
       expect(res.status).toBe(200);
       const seen = await detail(uorLiguria, id);
       expect(seen.body).toMatchObject({ secretAddress: true, address: null, addressHidden: true });

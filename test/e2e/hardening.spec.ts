@@ -9,7 +9,10 @@ describe('HTTP hardening', () => {
   afterAll(() => t.close());
 
   it('sends security headers and forbids caching of API answers', async () => {
-    const res = await t.http().get('/api/v1/regions').set(bearer(t.token(principals.uor('07'))));
+    const res = await t
+      .http()
+      .get('/api/v1/regions')
+      .set(bearer(t.token(principals.uor('07'))));
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -36,7 +39,14 @@ describe('HTTP hardening', () => {
     const limited = await t.http().get('/api/v1/regions').set(bearer(token));
     expect(limited.body).toMatchObject({ statusCode: 429, code: 'too_many_requests' });
     // another operator is not starved by the first
-    expect((await t.http().get('/api/v1/regions').set(bearer(t.token(principals.admin())))).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/v1/regions')
+          .set(bearer(t.token(principals.admin())))
+      ).status,
+    ).toBe(200);
   });
 
   it('counts a verified caller by its sub, however many tokens it holds, and says when to retry', async () => {
@@ -44,7 +54,15 @@ describe('HTTP hardening', () => {
     const [first, second] = [t.token(someone), t.token({ ...someone, email: 'other@example.org' })];
     expect(first).not.toBe(second);
     const statuses: number[] = [];
-    for (let i = 0; i < 22; i++) statuses.push((await t.http().get('/api/v1/regions').set(bearer(i % 2 ? first : second))).status);
+    for (let i = 0; i < 22; i++)
+      statuses.push(
+        (
+          await t
+            .http()
+            .get('/api/v1/regions')
+            .set(bearer(i % 2 ? first : second))
+        ).status,
+      );
     expect(statuses.filter((s) => s === 200)).toHaveLength(20);
     const limited = await t.http().get('/api/v1/regions').set(bearer(first));
     expect(limited.status).toBe(429);
@@ -53,7 +71,15 @@ describe('HTTP hardening', () => {
 
   it('counts made-up tokens by the address that sends them', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 25; i++) statuses.push((await t.http().get('/api/v1/regions').set(bearer(`made.up.${i}`))).status);
+    for (let i = 0; i < 25; i++)
+      statuses.push(
+        (
+          await t
+            .http()
+            .get('/api/v1/regions')
+            .set(bearer(`made.up.${i}`))
+        ).status,
+      );
     // unverified: 401 until the address has used its minute (earlier tests used some of it), then 429
     const first429 = statuses.indexOf(429);
     expect(first429).toBeGreaterThan(0);
@@ -61,11 +87,22 @@ describe('HTTP hardening', () => {
     expect(statuses.slice(0, first429).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(first429).every((s) => s === 429)).toBe(true);
     // a verified caller from the same address is not starved by the flood
-    expect((await t.http().get('/api/v1/regions').set(bearer(t.token(principals.uor('12'))))).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/v1/regions')
+          .set(bearer(t.token(principals.uor('12'))))
+      ).status,
+    ).toBe(200);
   });
 
   it('refuses bodies over the limit with 413', async () => {
-    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(principals.admin()))).set('content-type', 'application/json')
+    const res = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(principals.admin())))
+      .set('content-type', 'application/json')
       .send(JSON.stringify({ name: 'x'.repeat(t.config.bodyLimitBytes + 10) }));
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('payload_too_large');
@@ -96,18 +133,34 @@ describe('authorization denials are audited', () => {
 
   it('records who was refused which route, without data', async () => {
     const national = principals.national();
-    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(national))).send({ name: 'Via Segreta 1' });
+    const res = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(national)))
+      .send({ name: 'Via Segreta 1' });
     expect(res.status).toBe(403);
     const rows = await t.sql<{ actor_sub: string; action: string; object_id: string; outcome: string; details: unknown }>(
       `SELECT actor_sub, action, object_id, outcome, details FROM audit_log WHERE action = 'auth.denied'`,
     );
-    expect(rows).toEqual([{ actor_sub: national.sub, action: 'auth.denied', object_id: 'POST /api/v1/facilities', outcome: 'denied', details: { code: 'forbidden' } }]);
+    expect(rows).toEqual([
+      {
+        actor_sub: national.sub,
+        action: 'auth.denied',
+        object_id: 'POST /api/v1/facilities',
+        outcome: 'denied',
+        details: { code: 'forbidden' },
+      },
+    ]);
     expect(JSON.stringify(rows)).not.toContain('Segreta');
   });
 
   it('records a refusal the access policy decides inside a service, after its transaction is rolled back', async () => {
     const uor = principals.uor('07'); // Liguria
-    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(uor))).send(aFacility({ provinceCode: 'TO', name: 'Casa Altrove' }));
+    const res = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(uor)))
+      .send(aFacility({ provinceCode: 'TO', name: 'Casa Altrove' }));
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('forbidden');
     const rows = await t.sql<{ actor_sub: string; object_id: string; outcome: string; details: unknown }>(

@@ -28,7 +28,12 @@ describe('HTTP manners (e2e)', () => {
   });
 
   it('a JSON body with a charset parameter is JSON', async () => {
-    const res = await t.http().post('/api/v1/facilities').set(admin()).set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(aFacility()));
+    const res = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(admin())
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send(JSON.stringify(aFacility()));
     expect(res.status).toBe(201);
   });
 
@@ -61,7 +66,10 @@ describe('HTTP manners (e2e)', () => {
   });
 
   it('other errors carry no WWW-Authenticate', async () => {
-    const res = await t.http().get('/api/v1/audit').set(bearer(t.token(principals.national())));
+    const res = await t
+      .http()
+      .get('/api/v1/audit')
+      .set(bearer(t.token(principals.national())));
     expect(res.status).toBe(403);
     expect(res.headers['www-authenticate']).toBeUndefined();
   });

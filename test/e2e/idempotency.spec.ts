@@ -41,10 +41,13 @@ describe('Idempotency-Key (e2e)', () => {
   const requestsWithCase = (caseCode: string) => count(`SELECT count(*)::int AS n FROM placement_request WHERE case_code = $1`, [caseCode]);
   const proposalRows = (requestId: string) => count(`SELECT count(*)::int AS n FROM proposal WHERE request_id = $1`, [requestId]);
   const holdRows = (facilityId: string) => count(`SELECT count(*)::int AS n FROM place_hold WHERE facility_id = $1`, [facilityId]);
-  const liveHolds = (facilityId: string) => count(`SELECT count(*)::int AS n FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`, [facilityId]);
-  const createAudits = (id: string) => count(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'request.create' AND object_id = $1`, [id]);
+  const liveHolds = (facilityId: string) =>
+    count(`SELECT count(*)::int AS n FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`, [facilityId]);
+  const createAudits = (id: string) =>
+    count(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'request.create' AND object_id = $1`, [id]);
   const heldOf = async (facilityId: string) =>
-    (await t.http().get(`/api/v1/facilities/${facilityId}/availability`).set(as(admin))).body.places.find((x: Body) => x.kind === 'adult').held as number;
+    (await t.http().get(`/api/v1/facilities/${facilityId}/availability`).set(as(admin))).body.places.find((x: Body) => x.kind === 'adult')
+      .held as number;
 
   describe('placement requests', () => {
     it('creates two requests for two POSTs without a key (the control)', async () => {
@@ -237,7 +240,8 @@ describe('Idempotency-Key (e2e)', () => {
       expect(full.body.code).toBe('no_free_place');
       expect(await holdRows(f.id)).toBe(0);
       const availability = await t.http().get(`/api/v1/facilities/${f.id}/availability`).set(as(f.manager));
-      const freed = await t.http()
+      const freed = await t
+        .http()
         .put(`/api/v1/facilities/${f.id}/availability`)
         .set(as(f.manager))
         .send({ version: availability.body.version, places: [{ kind: 'adult', total: 1, occupied: 0, outOfService: 0 }] });

@@ -15,9 +15,16 @@ describe('night scenarios on the demo network (e2e)', () => {
 
   async function search(region: string, o: RequestOverrides) {
     const uor = principals.uor(region);
-    const r = await t.http().post('/api/v1/placement-requests').set(bearer(t.token(uor))).send(aRequest(o));
+    const r = await t
+      .http()
+      .post('/api/v1/placement-requests')
+      .set(bearer(t.token(uor)))
+      .send(aRequest(o));
     expect(r.status).toBe(201);
-    const res = await t.http().get(`/api/v1/placement-requests/${r.body.id}/candidates?limit=200`).set(bearer(t.token(uor)));
+    const res = await t
+      .http()
+      .get(`/api/v1/placement-requests/${r.body.id}/candidates?limit=200`)
+      .set(bearer(t.token(uor)));
     expect(res.status).toBe(200);
     return res.body as { candidates: Json[]; excluded: { reason: string; count: number }[] };
   }
@@ -74,12 +81,29 @@ describe('night scenarios on the demo network (e2e)', () => {
 
   it('at 2 a.m. the UOR of the region reads the on-call number where it reads the e-mail; others do not', async () => {
     const id = ids.get('pg-comunita-madri-giovani-trasimeno')!;
-    const own = (await t.http().get(`/api/v1/facilities/${id}`).set(bearer(t.token(principals.uor('10'))))).body;
+    const own = (
+      await t
+        .http()
+        .get(`/api/v1/facilities/${id}`)
+        .set(bearer(t.token(principals.uor('10'))))
+    ).body;
     expect(own).toMatchObject({ onCallPhone: demo('pg-comunita-madri-giovani-trasimeno').onCallPhone, contactEmail: expect.any(String) });
-    const other = (await t.http().get(`/api/v1/facilities/${id}`).set(bearer(t.token(principals.uor('07'))))).body;
+    const other = (
+      await t
+        .http()
+        .get(`/api/v1/facilities/${id}`)
+        .set(bearer(t.token(principals.uor('07'))))
+    ).body;
     expect(other).not.toHaveProperty('onCallPhone');
     expect(other).not.toHaveProperty('contactEmail');
-    expect((await t.http().get(`/api/v1/facilities/${id}`).set(bearer(t.token(admin)))).body.onCallPhone).toBe('+390750000001');
+    expect(
+      (
+        await t
+          .http()
+          .get(`/api/v1/facilities/${id}`)
+          .set(bearer(t.token(admin)))
+      ).body.onCallPhone,
+    ).toBe('+390750000001');
   });
 
   it('a wheelchair user without a permit finds step-free houses open to her status, or a clear reason why not', async () => {

@@ -34,7 +34,11 @@ describe('real answers match the documented schemas (e2e)', () => {
     if (!compiled.has(key)) compiled.set(key, ajv.compile(schema));
     const validate = compiled.get(key)!;
     const ok = validate(r.body);
-    checked.push({ key, status: r.status, problems: ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`) });
+    checked.push({
+      key,
+      status: r.status,
+      problems: ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`),
+    });
     return r;
   }
 
@@ -57,31 +61,98 @@ describe('real answers match the documented schemas (e2e)', () => {
     await check(http().get('/api/v1/regions').set(uor));
     await check(http().put('/api/v1/regions/07/contact').set(admin).send({ uorEmail: 'uor07@example.org' }));
 
-    const secret = (await check(http().post('/api/v1/facilities').set(admin).send(aFacility({ secretAddress: true, location: { lat: 44.41, lon: 8.93 }, places: [{ kind: 'adult', total: 3 }, { kind: 'mother_child', total: 2, childCapacity: 2 }] })))).body;
-    const plain = (await check(http().post('/api/v1/facilities').set(admin).send(aFacility({ provinceCode: 'SP' })))).body;
-    const spare = (await check(http().post('/api/v1/facilities').set(uor).send(aFacility({ provinceCode: 'SV' })))).body;
+    const secret = (
+      await check(
+        http()
+          .post('/api/v1/facilities')
+          .set(admin)
+          .send(
+            aFacility({
+              secretAddress: true,
+              location: { lat: 44.41, lon: 8.93 },
+              places: [
+                { kind: 'adult', total: 3 },
+                { kind: 'mother_child', total: 2, childCapacity: 2 },
+              ],
+            }),
+          ),
+      )
+    ).body;
+    const plain = (
+      await check(
+        http()
+          .post('/api/v1/facilities')
+          .set(admin)
+          .send(aFacility({ provinceCode: 'SP' })),
+      )
+    ).body;
+    const spare = (
+      await check(
+        http()
+          .post('/api/v1/facilities')
+          .set(uor)
+          .send(aFacility({ provinceCode: 'SV' })),
+      )
+    ).body;
     for (const who of [admin, uor, uorOther, national]) {
       await check(http().get('/api/v1/facilities').set(who));
       await check(http().get(`/api/v1/facilities/${secret.id}`).set(who));
     }
-    const sheet = 'externalCode,name,organization,type,provinceCode,acceptsGenders,acceptsAdults,acceptsMinors,acceptsChildren,languages,exploitationExpertise,supports,secretAddress,address,contactEmail,adultTotal\n' +
+    const sheet =
+      'externalCode,name,organization,type,provinceCode,acceptsGenders,acceptsAdults,acceptsMinors,acceptsChildren,languages,exploitationExpertise,supports,secretAddress,address,contactEmail,adultTotal\n' +
       'OA-1,Casa Foglio,Coop,protected_flat,GE,female,true,false,true,it,sexual,,false,"Via Foglio 1, Genova",foglio@example.org,3\nOA-2,Casa Sbagliata,Coop,protected_flat,XX,female,true,false,true,it,sexual,,false,Via X,x@example.org,3\n';
     await check(http().post('/api/v1/facilities/import').set(admin).set('Content-Type', 'text/csv').send(sheet));
     await check(http().post('/api/v1/facilities/import?dryRun=false').set(admin).set('Content-Type', 'text/csv').send(sheet));
-    await check(http().post('/api/v1/facilities/import?dryRun=false').set(admin).set('Content-Type', 'text/csv').send(sheet.split('\n').slice(0, 2).join('\n')));
+    await check(
+      http()
+        .post('/api/v1/facilities/import?dryRun=false')
+        .set(admin)
+        .set('Content-Type', 'text/csv')
+        .send(sheet.split('\n').slice(0, 2).join('\n')),
+    );
     await check(http().patch(`/api/v1/facilities/${plain.id}`).set(admin).send({ name: 'Casa rinominata' }));
     const manager = bearer(t.token(principals.manager(secret.id, plain.id, spare.id)));
     const avail = (await check(http().get(`/api/v1/facilities/${secret.id}/availability`).set(manager))).body;
     await check(http().get(`/api/v1/facilities/${secret.id}/availability`).set(national));
-    await check(http().put(`/api/v1/facilities/${secret.id}/availability`).set(manager).send({ version: avail.version, places: [{ kind: 'adult', total: 3, occupied: 1, outOfService: 0 }] }));
-    for (const f of [secret, plain, spare]) await check(http().post(`/api/v1/facilities/${f.id}/availability/confirm`).set(manager).set('Content-Type', 'application/json'));
-    await check(http().post(`/api/v1/facilities/${spare.id}/availability/intake`).set(manager).send({ acceptingNewGuests: true, note: 'di nuovo aperti' }));
+    await check(
+      http()
+        .put(`/api/v1/facilities/${secret.id}/availability`)
+        .set(manager)
+        .send({ version: avail.version, places: [{ kind: 'adult', total: 3, occupied: 1, outOfService: 0 }] }),
+    );
+    for (const f of [secret, plain, spare])
+      await check(http().post(`/api/v1/facilities/${f.id}/availability/confirm`).set(manager).set('Content-Type', 'application/json'));
+    await check(
+      http()
+        .post(`/api/v1/facilities/${spare.id}/availability/intake`)
+        .set(manager)
+        .send({ acceptingNewGuests: true, note: 'di nuovo aperti' }),
+    );
     await check(http().get(`/api/v1/facilities/${secret.id}/availability/history`).set(manager));
     await check(http().get('/api/v1/capacity').set(national));
-    await check(http().post('/api/v1/capacity/search').set(national).send((({ caseCode: _c, urgency: _u, ...m }) => m)(aRequest())));
+    await check(
+      http()
+        .post('/api/v1/capacity/search')
+        .set(national)
+        .send((({ caseCode: _c, urgency: _u, ...m }) => m)(aRequest())),
+    );
 
-    const request = (await check(http().post('/api/v1/placement-requests').set(uor).set('Idempotency-Key', 'openapi-req-0001').send(aRequest({ note: 'nota' })))).body;
-    await check(http().post('/api/v1/placement-requests').set(uor).set('Idempotency-Key', 'openapi-req-0001').send(aRequest({ note: 'nota' })));
+    const request = (
+      await check(
+        http()
+          .post('/api/v1/placement-requests')
+          .set(uor)
+          .set('Idempotency-Key', 'openapi-req-0001')
+          .send(aRequest({ note: 'nota' })),
+      )
+    ).body;
+    await check(
+      http()
+        .post('/api/v1/placement-requests')
+        .set(uor)
+        .set('Idempotency-Key', 'openapi-req-0001')
+        .send(aRequest({ note: 'nota' })),
+    );
     const other = (await check(http().post('/api/v1/placement-requests').set(uor).send(aRequest()))).body;
     const third = (await check(http().post('/api/v1/placement-requests').set(uor).send(aRequest()))).body;
     await check(http().get('/api/v1/placement-requests').set(uor));
@@ -90,20 +161,28 @@ describe('real answers match the documented schemas (e2e)', () => {
     await check(http().post('/api/v1/placement-requests/batch-assignment').set(uor).send({ all: true }));
     await check(http().post('/api/v1/placement-requests/batch-assignment').set(national).send({ all: true }));
 
-    const p1 = (await check(http().post(`/api/v1/placement-requests/${request.id}/proposals`).set(uor).send({ facilityId: secret.id }))).body;
+    const p1 = (await check(http().post(`/api/v1/placement-requests/${request.id}/proposals`).set(uor).send({ facilityId: secret.id })))
+      .body;
     const p2 = (await check(http().post(`/api/v1/placement-requests/${other.id}/proposals`).set(uor).send({ facilityId: plain.id }))).body;
     const p3 = (await check(http().post(`/api/v1/placement-requests/${third.id}/proposals`).set(uor).send({ facilityId: spare.id }))).body;
     await check(http().get(`/api/v1/placement-requests/${request.id}`).set(uor));
     await check(http().get('/api/v1/proposals').set(manager));
     await check(http().get(`/api/v1/proposals/${p1.id}`).set(manager));
     await check(http().get(`/api/v1/proposals/${p1.id}`).set(uor));
-    await check(http().post(`/api/v1/proposals/${p2.id}/decline`).set(manager).send({ reason: 'no_longer_free', note: 'the house is full tonight' }));
+    await check(
+      http().post(`/api/v1/proposals/${p2.id}/decline`).set(manager).send({ reason: 'no_longer_free', note: 'the house is full tonight' }),
+    );
     await check(http().post(`/api/v1/proposals/${p3.id}/withdraw`).set(uor));
     await check(http().post(`/api/v1/placement-requests/${third.id}/cancel`).set(uor));
     await check(http().post(`/api/v1/proposals/${p1.id}/accept`).set(manager));
     const admitted = (await check(http().post(`/api/v1/proposals/${p1.id}/admit`).set(manager))).body;
     await check(http().get(`/api/v1/placements/${admitted.placementId}`).set(manager));
-    await check(http().post(`/api/v1/placements/${admitted.placementId}/discharge`).set(manager).send({ reason: 'completed', date: new Date().toISOString().slice(0, 10) }));
+    await check(
+      http()
+        .post(`/api/v1/placements/${admitted.placementId}/discharge`)
+        .set(manager)
+        .send({ reason: 'completed', date: new Date().toISOString().slice(0, 10) }),
+    );
 
     await check(http().get('/api/v1/reports/people').set(national));
     await check(http().get('/api/v1/reports/occupancy?regionCode=07').set(uor));
@@ -117,10 +196,19 @@ describe('real answers match the documented schemas (e2e)', () => {
     // error answers, in the shared shape
     await check(http().get('/api/v1/facilities'));
     await check(http().get('/api/v1/audit').set(uor));
-    await check(http().get(`/api/v1/facilities/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`).set(admin));
+    await check(
+      http()
+        .get(`/api/v1/facilities/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`)
+        .set(admin),
+    );
     await check(http().post('/api/v1/facilities').set(admin).send({ name: '' }));
     await check(http().post('/api/v1/facilities').set(admin).set('Content-Type', 'text/plain').send('name=x'));
-    await check(http().post('/api/v1/facilities').set(admin).send(aFacility({ provinceCode: 'XX' })));
+    await check(
+      http()
+        .post('/api/v1/facilities')
+        .set(admin)
+        .send(aFacility({ provinceCode: 'XX' })),
+    );
     await check(http().post(`/api/v1/proposals/${p1.id}/accept`).set(manager));
 
     const failures = checked.filter((c) => c.problems.length).map((c) => `${c.key}: ${c.problems.join('; ')}`);
@@ -128,8 +216,15 @@ describe('real answers match the documented schemas (e2e)', () => {
     // every documented operation was called at least once with a 2xx
     const called = new Set(checked.filter((c) => c.status < 300).map((c) => c.key.replace(/ \d+$/, '')));
     // /metrics needs METRICS_TOKEN, the demo users the demo network: both answer 404 here
-    const documented = operationsOf(doc).map((o) => o.key).filter((k) => k !== 'GET /metrics' && k !== 'GET /api/v1/demo/users');
+    const documented = operationsOf(doc)
+      .map((o) => o.key)
+      .filter((k) => k !== 'GET /metrics' && k !== 'GET /api/v1/demo/users');
     expect(documented.filter((k) => !called.has(k))).toEqual([]);
-    expect(checked.filter((c) => c.status >= 400).map((c) => c.status).sort()).toEqual(expect.arrayContaining([401, 403, 404, 409, 415, 422]));
+    expect(
+      checked
+        .filter((c) => c.status >= 400)
+        .map((c) => c.status)
+        .sort(),
+    ).toEqual(expect.arrayContaining([401, 403, 404, 409, 415, 422]));
   });
 });

@@ -42,13 +42,16 @@ describe('OpenAPI document (e2e)', () => {
     for (const { key, op } of operationsOf(doc)) {
       const statuses = Object.keys(op.responses);
       if ((op.security ?? []).length) expect({ key, statuses }).toEqual({ key, statuses: expect.arrayContaining(['401', '403']) });
-      if ((op.parameters ?? []).some((p: Json) => p.in === 'path')) expect({ key, statuses }).toEqual({ key, statuses: expect.arrayContaining(['404']) });
+      if ((op.parameters ?? []).some((p: Json) => p.in === 'path'))
+        expect({ key, statuses }).toEqual({ key, statuses: expect.arrayContaining(['404']) });
       if (op.requestBody) expect({ key, statuses }).toEqual({ key, statuses: expect.arrayContaining(['415']) });
     }
   });
 
   it('Idempotency-Key appears once, optional, on the operations that honour it', () => {
-    const withKey = operationsOf(doc).filter(({ op }) => (op.parameters ?? []).some((p: Json) => p.name.toLowerCase() === 'idempotency-key'));
+    const withKey = operationsOf(doc).filter(({ op }) =>
+      (op.parameters ?? []).some((p: Json) => p.name.toLowerCase() === 'idempotency-key'),
+    );
     expect(withKey.map((o) => o.key).sort()).toEqual(['POST /api/v1/placement-requests', 'POST /api/v1/placement-requests/{id}/proposals']);
     for (const { op } of withKey) {
       const params = (op.parameters as Json[]).filter((p) => p.name.toLowerCase() === 'idempotency-key');

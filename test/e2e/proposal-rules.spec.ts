@@ -57,7 +57,8 @@ describe('proposal rules (e2e)', () => {
   };
   const count = async (sql: string, params: unknown[]) => (await t.sql<{ n: number }>(sql, params))[0].n;
   const holdRows = (facilityId: string) => count(`SELECT count(*)::int AS n FROM place_hold WHERE facility_id = $1`, [facilityId]);
-  const liveHolds = (facilityId: string) => count(`SELECT count(*)::int AS n FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`, [facilityId]);
+  const liveHolds = (facilityId: string) =>
+    count(`SELECT count(*)::int AS n FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`, [facilityId]);
   const proposalRows = (requestId: string) => count(`SELECT count(*)::int AS n FROM proposal WHERE request_id = $1`, [requestId]);
   const places = async (facilityId: string) =>
     (await t.http().get(`/api/v1/facilities/${facilityId}/availability`).set(as(admin))).body.places as Body[];
@@ -81,7 +82,14 @@ describe('proposal rules (e2e)', () => {
       ['too_far', { provinceCode: 'BS' }, { preferences: { maxDistanceKm: 50 } }],
       ['out_of_region', { provinceCode: 'LU' }, { preferences: { crossRegion: false } }],
       ['age_not_accepted', { accepts: { genders: ['female'], adults: false, minors: true, children: false } }, {}],
-      ['children_not_accepted', { accepts: { genders: ['female'], adults: true, minors: false, children: false }, places: [{ kind: 'mother_child', total: 1, childCapacity: 2 }] }, { person: { children: [{ age: 4 }] } }],
+      [
+        'children_not_accepted',
+        {
+          accepts: { genders: ['female'], adults: true, minors: false, children: false },
+          places: [{ kind: 'mother_child', total: 1, childCapacity: 2 }],
+        },
+        { person: { children: [{ age: 4 }] } },
+      ],
       ['protection_too_low', { type: 'semi_autonomy_flat' }, { protectionLevel: 'high' }],
       ['needs_unsupported', { supports: [] }, { person: { needs: ['disability'] } }],
       ['needs_unsupported', { supports: ['mental_health'] }, { person: { pregnant: true } }],
@@ -128,7 +136,16 @@ describe('proposal rules (e2e)', () => {
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('constraint_violated');
       expect([...res.body.reasons].sort()).toEqual(
-        ['children_not_accepted', 'excluded_area', 'gender_not_accepted', 'needs_unsupported', 'not_accepting', 'out_of_region', 'protection_too_low', 'too_far'].sort(),
+        [
+          'children_not_accepted',
+          'excluded_area',
+          'gender_not_accepted',
+          'needs_unsupported',
+          'not_accepting',
+          'out_of_region',
+          'protection_too_low',
+          'too_far',
+        ].sort(),
       );
       expect(res.body.reasons).not.toContain('no_free_place');
       await expectNothingHeld(r.id, f.id);
@@ -139,7 +156,8 @@ describe('proposal rules (e2e)', () => {
       const men = await facility({ provinceCode: 'SP', accepts: maleOnly });
       const r = await openRequest({ safety: { excludedProvinces: ['SP', 'IM'], conflictTags: ['keep-me'] } });
       expect((await propose(r.id, f.id)).status).toBe(422);
-      const patched = await t.http()
+      const patched = await t
+        .http()
         .patch(`/api/v1/placement-requests/${r.id}`)
         .set(as(uor))
         .send({ safety: { excludedProvinces: ['IM'], excludedRegions: [], conflictTags: ['keep-me'] } });
@@ -206,7 +224,8 @@ describe('proposal rules (e2e)', () => {
       const unrelated = await openRequest({ safety: { conflictTags: [tag()] } });
       expect((await candidates(unrelated.id)).candidates.map((x) => x.facilityId)).toContain(f.id);
 
-      const discharged = await t.http()
+      const discharged = await t
+        .http()
         .post(`/api/v1/placements/${placement.placementId}/discharge`)
         .set(as(f.manager))
         .send({ reason: 'completed', date: dayOf(t.clock.now()) });

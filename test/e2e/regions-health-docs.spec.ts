@@ -16,7 +16,11 @@ const ROLES: [string, () => Principal][] = [
 /** Every route the Nest controllers declare, as OpenAPI paths ("/api/v1/facilities/{id}") with their methods. */
 function controllerRoutes(t: TestApp): Map<string, Set<string>> {
   const routes = new Map<string, Set<string>>();
-  const join = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`.replace(/:(\w+)/g, '{$1}');
+  const join = (...parts: string[]) =>
+    `/${parts
+      .flatMap((p) => p.split('/'))
+      .filter(Boolean)
+      .join('/')}`.replace(/:(\w+)/g, '{$1}');
   for (const mod of t.app.get(ModulesContainer).values()) {
     for (const wrapper of mod.controllers.values()) {
       const ctrl = wrapper.metatype as { prototype: object } | null;
@@ -47,7 +51,10 @@ describe('regions, health, docs and audit (e2e)', () => {
 
   describe('GET /api/v1/regions', () => {
     it.each(ROLES)('%s gets the 20 regions with their 107 provinces and centroids', async (_role, who) => {
-      const res = await t.http().get('/api/v1/regions').set(bearer(t.token(who())));
+      const res = await t
+        .http()
+        .get('/api/v1/regions')
+        .set(bearer(t.token(who())));
       expect(res.status).toBe(200);
       const regions = res.body as Json[];
       expect(regions).toHaveLength(20);
@@ -67,7 +74,10 @@ describe('regions, health, docs and audit (e2e)', () => {
     });
 
     it('Liguria (07) has GE, SP, SV and IM; Toscana (09) has LU; Lombardia (03) has BS', async () => {
-      const res = await t.http().get('/api/v1/regions').set(bearer(t.token(principals.national())));
+      const res = await t
+        .http()
+        .get('/api/v1/regions')
+        .set(bearer(t.token(principals.national())));
       const byCode = new Map((res.body as Json[]).map((r) => [r.code, r]));
       const liguria = byCode.get('07')!;
       expect(liguria.name).toBe('Liguria');
@@ -107,7 +117,9 @@ describe('regions, health, docs and audit (e2e)', () => {
     it('is served without a token and is an OpenAPI document with bearer auth', () => {
       expect(doc.openapi).toMatch(/^3\./);
       expect(doc.info.title).toBe('Approdo API');
-      expect(Object.values(doc.components.securitySchemes as Json)).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'http', scheme: 'bearer' })]));
+      expect(Object.values(doc.components.securitySchemes as Json)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'http', scheme: 'bearer' })]),
+      );
     });
 
     it('lists the foundation routes with their methods', () => {
@@ -134,9 +146,16 @@ describe('regions, health, docs and audit (e2e)', () => {
 
   describe('GET /api/v1/audit', () => {
     it('admin reads the audit log, newest first', async () => {
-      const created = await t.http().post('/api/v1/facilities').set(bearer(t.token(principals.admin()))).send(aFacility({ address: 'Via Da Non Loggare 3' }));
+      const created = await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(bearer(t.token(principals.admin())))
+        .send(aFacility({ address: 'Via Da Non Loggare 3' }));
       expect(created.status).toBe(201);
-      const res = await t.http().get('/api/v1/audit').set(bearer(t.token(principals.admin())));
+      const res = await t
+        .http()
+        .get('/api/v1/audit')
+        .set(bearer(t.token(principals.admin())));
       expect(res.status).toBe(200);
       expect(Array.isArray(res.body.items)).toBe(true);
       expect(res.body.items[0]).toMatchObject({
@@ -153,16 +172,27 @@ describe('regions, health, docs and audit (e2e)', () => {
     });
 
     it('admin filters by action and object', async () => {
-      const res = await t.http().get('/api/v1/audit').query({ action: 'facility.create', objectType: 'facility', limit: 5 }).set(bearer(t.token(principals.admin())));
+      const res = await t
+        .http()
+        .get('/api/v1/audit')
+        .query({ action: 'facility.create', objectType: 'facility', limit: 5 })
+        .set(bearer(t.token(principals.admin())));
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeGreaterThan(0);
       expect(res.body.items.every((i: Json) => i.action === 'facility.create')).toBe(true);
-      const none = await t.http().get('/api/v1/audit').query({ action: 'nothing.here' }).set(bearer(t.token(principals.admin())));
+      const none = await t
+        .http()
+        .get('/api/v1/audit')
+        .query({ action: 'nothing.here' })
+        .set(bearer(t.token(principals.admin())));
       expect(none.body).toEqual({ items: [], nextBeforeId: null });
     });
 
     it.each(ROLES.filter(([role]) => role !== 'admin'))('%s gets 403 forbidden', async (_role, who) => {
-      const res = await t.http().get('/api/v1/audit').set(bearer(t.token(who())));
+      const res = await t
+        .http()
+        .get('/api/v1/audit')
+        .set(bearer(t.token(who())));
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('forbidden');
       expect(res.body).not.toHaveProperty('items');

@@ -48,7 +48,8 @@ describe('placement request and proposal visibility (e2e)', () => {
     return res.body as Body;
   }
 
-  const decide = (id: string, action: 'accept' | 'admit' | 'withdraw', p: Principal) => t.http().post(`/api/v1/proposals/${id}/${action}`).set(as(p)).send({});
+  const decide = (id: string, action: 'accept' | 'admit' | 'withdraw', p: Principal) =>
+    t.http().post(`/api/v1/proposals/${id}/${action}`).set(as(p)).send({});
 
   const auditRows = (action: string, objectId: string) =>
     t.sql<{ actor_sub: string; actor_role: string; details: unknown }>(
@@ -62,7 +63,11 @@ describe('placement request and proposal visibility (e2e)', () => {
     { name: 'candidates', call: (p: Principal) => t.http().get(`/api/v1/placement-requests/${id}/candidates`).set(as(p)) },
     { name: 'PATCH', call: (p: Principal) => t.http().patch(`/api/v1/placement-requests/${id}`).set(as(p)).send({ urgency: 'planned' }) },
     { name: 'cancel', call: (p: Principal) => t.http().post(`/api/v1/placement-requests/${id}/cancel`).set(as(p)).send({}) },
-    { name: 'propose', call: (p: Principal, facilityId?: string) => t.http().post(`/api/v1/placement-requests/${id}/proposals`).set(as(p)).send({ facilityId }) },
+    {
+      name: 'propose',
+      call: (p: Principal, facilityId?: string) =>
+        t.http().post(`/api/v1/placement-requests/${id}/proposals`).set(as(p)).send({ facilityId }),
+    },
   ];
 
   describe('placement requests', () => {
@@ -97,7 +102,9 @@ describe('placement request and proposal visibility (e2e)', () => {
       const after = await t.http().get(`/api/v1/placement-requests/${r.id}`).set(as(uor07));
       expect(after.body).toMatchObject({ status: 'proposed', urgency: 'immediate' });
       expect(after.body.proposals.map((x: Body) => [x.id, x.status])).toEqual([[proposal.id, 'pending']]);
-      const holds = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`, [other.id]);
+      const holds = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`, [
+        other.id,
+      ]);
       expect(holds[0].n).toBe(0);
     });
 
@@ -116,7 +123,12 @@ describe('placement request and proposal visibility (e2e)', () => {
           // the contract's 404 for objects out of scope; the role guard answers 403 before any lookup,
           // which leaks nothing either: what matters is that an existing request answers like a missing one
           expect([403, 404]).toContain(a.status);
-          expect({ route: real[i].name, role: p.role, status: a.status, code: a.body.code }).toEqual({ route: real[i].name, role: p.role, status: b.status, code: b.body.code });
+          expect({ route: real[i].name, role: p.role, status: a.status, code: a.body.code }).toEqual({
+            route: real[i].name,
+            role: p.role,
+            status: b.status,
+            code: b.body.code,
+          });
           expect(JSON.stringify(a.body)).not.toContain(r.sent.caseCode);
         }
       }
@@ -147,14 +159,32 @@ describe('placement request and proposal visibility (e2e)', () => {
         expect(JSON.stringify(items)).not.toContain('nota-lista-07');
       }
       expect((await t.http().get('/api/v1/placement-requests').set(as(national))).status).toBe(403);
-      expect((await t.http().get('/api/v1/placement-requests').set(as(principals.manager(randomUUID())))).status).toBe(403);
+      expect(
+        (
+          await t
+            .http()
+            .get('/api/v1/placement-requests')
+            .set(as(principals.manager(randomUUID())))
+        ).status,
+      ).toBe(403);
     });
   });
 
   describe('proposals', () => {
     const NOTE = `nota-riservata-${randomUUID().slice(0, 8)}`;
     const TAG = `rete-${randomUUID().slice(0, 8)}`;
-    const FORBIDDEN_KEYS = ['safety', 'origin', 'note', 'conflictTags', 'regionCode', 'preferences', 'excludedProvinces', 'excludedRegions', 'minDistanceKm', 'previousPlacementId'];
+    const FORBIDDEN_KEYS = [
+      'safety',
+      'origin',
+      'note',
+      'conflictTags',
+      'regionCode',
+      'preferences',
+      'excludedProvinces',
+      'excludedRegions',
+      'minDistanceKm',
+      'previousPlacementId',
+    ];
 
     async function scenario() {
       const a = await facility({ provinceCode: 'GE', supports: ['mental_health'] });
@@ -250,7 +280,12 @@ describe('placement request and proposal visibility (e2e)', () => {
       const caseCode = `AUD-${randomUUID().slice(0, 8)}`;
       const note = `nota-audit-${randomUUID().slice(0, 8)}`;
       const tag = `tag-audit-${randomUUID().slice(0, 8)}`;
-      const r = await openRequest({ caseCode, note, safety: { conflictTags: [tag] }, person: { age: 37, languages: ['ti', 'ar'], exploitation: ['domestic_servitude'] } });
+      const r = await openRequest({
+        caseCode,
+        note,
+        safety: { conflictTags: [tag] },
+        person: { age: 37, languages: ['ti', 'ar'], exploitation: ['domestic_servitude'] },
+      });
       const p = await propose(r.id, f.id);
       // creating is not a read
       expect(await auditRows('request.read_profile', r.id)).toHaveLength(0);
@@ -300,7 +335,12 @@ describe('placement request and proposal visibility (e2e)', () => {
     }
     const read = (p: Principal, id: string) => t.http().get(`/api/v1/facilities/${id}`).set(as(p));
     const reveals = async (facilityId: string, sub: string) =>
-      (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'facility.read_secret_address' AND object_id = $1 AND actor_sub = $2`, [facilityId, sub]))[0].n;
+      (
+        await t.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_log WHERE action = 'facility.read_secret_address' AND object_id = $1 AND actor_sub = $2`,
+          [facilityId, sub],
+        )
+      )[0].n;
 
     async function expectHidden(p: Principal, f: { id: string; address: string }) {
       const before = await reveals(f.id, p.sub);
@@ -345,7 +385,11 @@ describe('placement request and proposal visibility (e2e)', () => {
       await expectShown(uor07, f);
       await expectHidden(uor09, f);
 
-      const discharged = await t.http().post(`/api/v1/placements/${admitted.body.placementId}/discharge`).set(as(uor07)).send({ reason: 'completed', date: today() });
+      const discharged = await t
+        .http()
+        .post(`/api/v1/placements/${admitted.body.placementId}/discharge`)
+        .set(as(uor07))
+        .send({ reason: 'completed', date: today() });
       expect(discharged.status).toBe(200);
       expect(discharged.body.status).toBe('discharged');
       await expectHidden(uor07, f);
@@ -366,7 +410,9 @@ describe('placement request and proposal visibility (e2e)', () => {
       const f = await secretFacility();
       const r = await openRequest();
       const p = await propose(r.id, f.id);
-      expect((await t.http().post(`/api/v1/proposals/${p.id}/decline`).set(as(f.manager)).send({ reason: 'no_longer_free' })).status).toBe(200);
+      expect((await t.http().post(`/api/v1/proposals/${p.id}/decline`).set(as(f.manager)).send({ reason: 'no_longer_free' })).status).toBe(
+        200,
+      );
       await expectHidden(uor07, f);
     });
   });

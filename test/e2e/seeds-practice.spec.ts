@@ -17,19 +17,26 @@ describe('the seeds’ practice (e2e)', () => {
   const uorTuscany = principals.uor('09');
   const as = (p: Parameters<TestApp['token']>[0]) => bearer(t.token(p));
   const outbox = (event: string) =>
-    t.sql<{ recipient: string; subject: string; body_text: string }>(`SELECT recipient, subject, body_text FROM outbox WHERE event = $1 ORDER BY created_at, id`, [event]);
+    t.sql<{ recipient: string; subject: string; body_text: string }>(
+      `SELECT recipient, subject, body_text FROM outbox WHERE event = $1 ORDER BY created_at, id`,
+      [event],
+    );
 
   const createRequest = async (o: RequestOverrides = {}) => {
     const res = await t.http().post('/api/v1/placement-requests').set(as(uor)).send(aRequest(o));
     if (res.status !== 201) throw new Error(`request not created: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as Json;
   };
-  const propose = (requestId: string, facilityId: string) => t.http().post(`/api/v1/placement-requests/${requestId}/proposals`).set(as(uor)).send({ facilityId });
+  const propose = (requestId: string, facilityId: string) =>
+    t.http().post(`/api/v1/placement-requests/${requestId}/proposals`).set(as(uor)).send({ facilityId });
   const act = (proposalId: string, action: string, p: Parameters<TestApp['token']>[0], body: Json = {}) =>
     t.http().post(`/api/v1/proposals/${proposalId}/${action}`).set(as(p)).send(body);
-  const candidates = async (requestId: string) => (await t.http().get(`/api/v1/placement-requests/${requestId}/candidates?limit=200`).set(as(uor))).body as Json;
+  const candidates = async (requestId: string) =>
+    (await t.http().get(`/api/v1/placement-requests/${requestId}/candidates?limit=200`).set(as(uor))).body as Json;
   const places = async (facilityId: string, kind = 'adult') =>
-    (await t.http().get(`/api/v1/facilities/${facilityId}/availability`).set(as(admin))).body.places.find((p: { kind: string }) => p.kind === kind);
+    (await t.http().get(`/api/v1/facilities/${facilityId}/availability`).set(as(admin))).body.places.find(
+      (p: { kind: string }) => p.kind === kind,
+    );
 
   /** Request → proposal → accept → admit; the placement. */
   async function place(facility: { id: string; manager: Parameters<TestApp['token']>[0] }, o: RequestOverrides = {}) {
@@ -79,12 +86,28 @@ describe('the seeds’ practice (e2e)', () => {
         educatorHoursPerWeek: 12,
         onCallPhone: '+393331234567',
       });
-      const emergency = await t.http().post('/api/v1/facilities').set(as(admin)).send(aFacility({ type: 'emergency_accommodation' }));
-      expect(emergency.body).toMatchObject({ type: 'emergency_accommodation', protectionLevel: 'low', services: [], wheelchairAccessible: false, onCallPhone: null });
+      const emergency = await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(as(admin))
+        .send(aFacility({ type: 'emergency_accommodation' }));
+      expect(emergency.body).toMatchObject({
+        type: 'emergency_accommodation',
+        protectionLevel: 'low',
+        services: [],
+        wheelchairAccessible: false,
+        onCallPhone: null,
+      });
 
       const id = created.body.id;
       const manager = principals.manager(id);
-      for (const [who, p] of [['admin', admin], ['own UOR', uor], ['other region UOR', uorTuscany], ['national', principals.national()], ['its manager', manager]] as const) {
+      for (const [who, p] of [
+        ['admin', admin],
+        ['own UOR', uor],
+        ['other region UOR', uorTuscany],
+        ['national', principals.national()],
+        ['its manager', manager],
+      ] as const) {
         const detail = (await t.http().get(`/api/v1/facilities/${id}`).set(as(p))).body;
         const listed = (await t.http().get('/api/v1/facilities?limit=200').set(as(p))).body.items.find((f: Json) => f.id === id);
         for (const view of [detail, listed]) {
@@ -93,10 +116,18 @@ describe('the seeds’ practice (e2e)', () => {
         }
       }
       // edits: a limit is lifted only when sent as null; the phone may be removed
-      const patched = await t.http().patch(`/api/v1/facilities/${id}`).set(as(admin)).send({ accepts: { genders: ['female'], adults: true, minors: true, children: true }, onCallPhone: null, services: ['health'] });
+      const patched = await t
+        .http()
+        .patch(`/api/v1/facilities/${id}`)
+        .set(as(admin))
+        .send({ accepts: { genders: ['female'], adults: true, minors: true, children: true }, onCallPhone: null, services: ['health'] });
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ accepts: { boysUpToAge: 12 }, onCallPhone: null, services: ['health'] });
-      const lifted = await t.http().patch(`/api/v1/facilities/${id}`).set(as(admin)).send({ accepts: { genders: ['female'], adults: true, minors: true, children: true, boysUpToAge: null } });
+      const lifted = await t
+        .http()
+        .patch(`/api/v1/facilities/${id}`)
+        .set(as(admin))
+        .send({ accepts: { genders: ['female'], adults: true, minors: true, children: true, boysUpToAge: null } });
       expect(lifted.body.accepts.boysUpToAge).toBeNull();
     });
 
@@ -109,16 +140,32 @@ describe('the seeds’ practice (e2e)', () => {
       ['wheelchairAccessible as a string', { wheelchairAccessible: 'yes' }, 'wheelchairAccessible'],
       ['lgbtSafe as a number', { lgbtSafe: 1 }, 'lgbtSafe'],
       ['unknown legal status', { legalStatusesAccepted: ['tourist'] }, 'legalStatusesAccepted'],
-      ['boysUpToAge 18', { accepts: { genders: ['female'], adults: true, minors: false, children: true, boysUpToAge: 18 } }, 'accepts.boysUpToAge'],
-      ['boysUpToAge -1', { accepts: { genders: ['female'], adults: true, minors: false, children: true, boysUpToAge: -1 } }, 'accepts.boysUpToAge'],
-      ['boysUpToAge 10.5', { accepts: { genders: ['female'], adults: true, minors: false, children: true, boysUpToAge: 10.5 } }, 'accepts.boysUpToAge'],
+      [
+        'boysUpToAge 18',
+        { accepts: { genders: ['female'], adults: true, minors: false, children: true, boysUpToAge: 18 } },
+        'accepts.boysUpToAge',
+      ],
+      [
+        'boysUpToAge -1',
+        { accepts: { genders: ['female'], adults: true, minors: false, children: true, boysUpToAge: -1 } },
+        'accepts.boysUpToAge',
+      ],
+      [
+        'boysUpToAge 10.5',
+        { accepts: { genders: ['female'], adults: true, minors: false, children: true, boysUpToAge: 10.5 } },
+        'accepts.boysUpToAge',
+      ],
       ['expectedStayDays 0', { expectedStayDays: 0 }, 'expectedStayDays'],
       ['expectedStayDays as a string', { expectedStayDays: '90' }, 'expectedStayDays'],
       ['educatorHoursPerWeek 169', { educatorHoursPerWeek: 169 }, 'educatorHoursPerWeek'],
       ['unknown type', { type: 'hostel' }, 'type'],
     ])('refuses %s with 400 naming the field, on create and on edit', async (_name, bad, field) => {
       const before = (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM facility'))[0].n;
-      const res = await t.http().post('/api/v1/facilities').set(as(admin)).send({ ...aFacility(), ...bad });
+      const res = await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(as(admin))
+        .send({ ...aFacility(), ...bad });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');
       expect(fieldsOf(res.body)).toContain(field);
@@ -130,20 +177,37 @@ describe('the seeds’ practice (e2e)', () => {
     });
 
     it('refuses a place kind the facility does not accept (422 kind_not_accepted), nothing written; kinds it accepts are added', async () => {
-      const { id, manager } = await freshFacility(t, { accepts: { genders: ['female'], adults: true, minors: false, children: false }, places: [{ kind: 'adult', total: 2 }] });
+      const { id, manager } = await freshFacility(t, {
+        accepts: { genders: ['female'], adults: true, minors: false, children: false },
+        places: [{ kind: 'adult', total: 2 }],
+      });
       const put = (version: number, kind: string, extra: Json = {}) =>
-        t.http().put(`/api/v1/facilities/${id}/availability`).set(as(manager)).send({ version, places: [{ kind, total: 2, occupied: 0, outOfService: 0, ...extra }] });
+        t
+          .http()
+          .put(`/api/v1/facilities/${id}/availability`)
+          .set(as(manager))
+          .send({ version, places: [{ kind, total: 2, occupied: 0, outOfService: 0, ...extra }] });
       const version = (await t.http().get(`/api/v1/facilities/${id}/availability`).set(as(manager))).body.version;
-      for (const [kind, extra] of [['minor', {}], ['mother_child', { childCapacity: 2 }]] as const) {
+      for (const [kind, extra] of [
+        ['minor', {}],
+        ['mother_child', { childCapacity: 2 }],
+      ] as const) {
         const res = await put(version, kind, extra);
         expect(res.status).toBe(422);
         expect(res.body).toMatchObject({ code: 'kind_not_accepted' });
       }
       expect((await t.sql(`SELECT kind FROM facility_place WHERE facility_id = $1`, [id])).map((r) => r.kind)).toEqual(['adult']);
       // a minors' house may add mother-child units: a minor mother with her child
-      const minors = await freshFacility(t, { accepts: { genders: ['female'], adults: false, minors: true, children: true }, places: [{ kind: 'minor', total: 2 }] });
+      const minors = await freshFacility(t, {
+        accepts: { genders: ['female'], adults: false, minors: true, children: true },
+        places: [{ kind: 'minor', total: 2 }],
+      });
       const v = (await t.http().get(`/api/v1/facilities/${minors.id}/availability`).set(as(minors.manager))).body.version;
-      const added = await t.http().put(`/api/v1/facilities/${minors.id}/availability`).set(as(minors.manager)).send({ version: v, places: [{ kind: 'mother_child', total: 1, occupied: 0, outOfService: 0, childCapacity: 1 }] });
+      const added = await t
+        .http()
+        .put(`/api/v1/facilities/${minors.id}/availability`)
+        .set(as(minors.manager))
+        .send({ version: v, places: [{ kind: 'mother_child', total: 1, occupied: 0, outOfService: 0, childCapacity: 1 }] });
       expect(added.status).toBe(200);
     });
   });
@@ -165,7 +229,11 @@ describe('the seeds’ practice (e2e)', () => {
       expect(res.status).toBe(400);
       expect(fieldsOf(res.body)).toContain(field);
       expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM placement_request'))[0].n).toBe(before);
-      const search = await t.http().post('/api/v1/capacity/search').set(as(uor)).send((({ caseCode: _c, urgency: _u, ...profile }) => profile)(aRequest(o)));
+      const search = await t
+        .http()
+        .post('/api/v1/capacity/search')
+        .set(as(uor))
+        .send((({ caseCode: _c, urgency: _u, ...profile }) => profile)(aRequest(o)));
       expect(search.status).toBe(400);
       expect(fieldsOf(search.body)).toContain(field);
     });
@@ -174,26 +242,48 @@ describe('the seeds’ practice (e2e)', () => {
       const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
       const section = readme.slice(readme.indexOf("## The seeds' practice"));
       const example = JSON.parse(section.slice(section.indexOf('```json') + 7, section.indexOf('```', section.indexOf('```json') + 7)));
-      const res = await t.http().post('/api/v1/placement-requests').set(as(principals.uor('10'))).send(example);
+      const res = await t
+        .http()
+        .post('/api/v1/placement-requests')
+        .set(as(principals.uor('10')))
+        .send(example);
       expect(res.status).toBe(201);
       expect(res.body.person).toMatchObject({ legalStatus: 'no_permit', nationality: 'NG', children: [{ age: 0, sex: 'female' }] });
     });
 
     it('keeps the old children shape (sex unknown), and stores the new person fields', async () => {
-      const r = await createRequest({ person: { children: [{ age: 4 }], legalStatus: 'art18_permit', nationality: 'NG', wheelchair: false }, preferences: { services: ['legal'], lgbtSafe: true } });
-      expect(r.person).toMatchObject({ children: [{ age: 4, sex: 'unknown' }], legalStatus: 'art18_permit', nationality: 'NG', wheelchair: false });
+      const r = await createRequest({
+        person: { children: [{ age: 4 }], legalStatus: 'art18_permit', nationality: 'NG', wheelchair: false },
+        preferences: { services: ['legal'], lgbtSafe: true },
+      });
+      expect(r.person).toMatchObject({
+        children: [{ age: 4, sex: 'unknown' }],
+        legalStatus: 'art18_permit',
+        nationality: 'NG',
+        wheelchair: false,
+      });
       expect(r.preferences).toMatchObject({ services: ['legal'], lgbtSafe: true });
     });
 
     it('a woman with a 14-year-old son is not matched into houses taking boys up to 12; a daughter is', async () => {
       const mc = [{ kind: 'mother_child' as const, total: 1, childCapacity: 2 }];
-      const limited = await freshFacility(t, { provinceCode: 'SP', accepts: { genders: ['female'], adults: true, minors: false, children: true, boysUpToAge: 12 }, places: mc });
-      const open = await freshFacility(t, { provinceCode: 'SP', accepts: { genders: ['female'], adults: true, minors: false, children: true }, places: mc });
+      const limited = await freshFacility(t, {
+        provinceCode: 'SP',
+        accepts: { genders: ['female'], adults: true, minors: false, children: true, boysUpToAge: 12 },
+        places: mc,
+      });
+      const open = await freshFacility(t, {
+        provinceCode: 'SP',
+        accepts: { genders: ['female'], adults: true, minors: false, children: true },
+        places: mc,
+      });
       const son = await createRequest({ person: { children: [{ age: 14, sex: 'male' }] }, preferences: { crossRegion: false } });
       const ids = (await candidates(son.id)).candidates.map((c: Json) => c.facilityId);
       expect(ids).toContain(open.id);
       expect(ids).not.toContain(limited.id);
-      expect((await candidates(son.id)).excluded).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'children_not_accepted' })]));
+      expect((await candidates(son.id)).excluded).toEqual(
+        expect.arrayContaining([expect.objectContaining({ reason: 'children_not_accepted' })]),
+      );
       const refused = await propose(son.id, limited.id);
       expect(refused.status).toBe(422);
       expect(refused.body).toMatchObject({ code: 'constraint_violated', reasons: ['children_not_accepted'] });
@@ -202,16 +292,35 @@ describe('the seeds’ practice (e2e)', () => {
     });
 
     it('legal statuses are a hard constraint; a wheelchair user finds only step-free houses; wanted services raise the score', async () => {
-      const art18 = await freshFacility(t, { provinceCode: 'SV', legalStatusesAccepted: ['art18_permit'], wheelchairAccessible: true, services: ['legal', 'psychological'] });
+      const art18 = await freshFacility(t, {
+        provinceCode: 'SV',
+        legalStatusesAccepted: ['art18_permit'],
+        wheelchairAccessible: true,
+        services: ['legal', 'psychological'],
+      });
       const steps = await freshFacility(t, { provinceCode: 'SV', services: [] });
-      const noPermit = await createRequest({ person: { legalStatus: 'no_permit', wheelchair: true }, preferences: { crossRegion: false, services: ['legal', 'psychological'] } });
+      const noPermit = await createRequest({
+        person: { legalStatus: 'no_permit', wheelchair: true },
+        preferences: { crossRegion: false, services: ['legal', 'psychological'] },
+      });
       const res = await candidates(noPermit.id);
       expect(res.candidates.map((c: Json) => c.facilityId)).not.toContain(art18.id);
       expect(res.candidates.map((c: Json) => c.facilityId)).not.toContain(steps.id);
-      expect(res.excluded).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'legal_status_not_accepted' }), expect.objectContaining({ reason: 'not_wheelchair_accessible' })]));
-      expect((await propose(noPermit.id, art18.id)).body).toMatchObject({ code: 'constraint_violated', reasons: ['legal_status_not_accepted'] });
+      expect(res.excluded).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ reason: 'legal_status_not_accepted' }),
+          expect.objectContaining({ reason: 'not_wheelchair_accessible' }),
+        ]),
+      );
+      expect((await propose(noPermit.id, art18.id)).body).toMatchObject({
+        code: 'constraint_violated',
+        reasons: ['legal_status_not_accepted'],
+      });
 
-      const permit = await createRequest({ person: { legalStatus: 'art18_permit' }, preferences: { crossRegion: false, services: ['legal', 'psychological'] } });
+      const permit = await createRequest({
+        person: { legalStatus: 'art18_permit' },
+        preferences: { crossRegion: false, services: ['legal', 'psychological'] },
+      });
       const ranked = (await candidates(permit.id)).candidates as Json[];
       const a = ranked.find((c) => c.facilityId === art18.id)!;
       const s = ranked.find((c) => c.facilityId === steps.id)!;
@@ -228,7 +337,12 @@ describe('the seeds’ practice (e2e)', () => {
       const first = await place(casa, { safety: { conflictTags: ['net-42'] } });
       expect(await places(casa.id)).toMatchObject({ occupied: 1 });
 
-      const transfer = await createRequest({ stage: 'second_reception', protectionLevel: 'low', previousPlacementId: first.placementId, safety: { conflictTags: ['net-42'] } });
+      const transfer = await createRequest({
+        stage: 'second_reception',
+        protectionLevel: 'low',
+        previousPlacementId: first.placementId,
+        safety: { conflictTags: ['net-42'] },
+      });
       const found = (await candidates(transfer.id)).candidates.map((c: Json) => c.facilityId);
       // before, her own tag counted against the house she lives in
       expect(found).toEqual(expect.arrayContaining([casa.id, flat.id]));
@@ -240,7 +354,9 @@ describe('the seeds’ practice (e2e)', () => {
       const p = (await propose(transfer.id, flat.id)).body;
       expect((await act(p.id, 'accept', flat.manager)).status).toBe(200);
       // until admission she keeps her bed: one bed, plus the held one she travels to
-      const activeBefore = await t.sql(`SELECT id FROM placement WHERE status = 'active' AND request_id = ANY($1)`, [[first.request.id, transfer.id]]);
+      const activeBefore = await t.sql(`SELECT id FROM placement WHERE status = 'active' AND request_id = ANY($1)`, [
+        [first.request.id, transfer.id],
+      ]);
       expect(activeBefore.map((r) => r.id)).toEqual([first.placementId]);
 
       // while the admission runs, every snapshot sees exactly one active placement for her
@@ -248,7 +364,10 @@ describe('the seeds’ practice (e2e)', () => {
       const seen: number[] = [];
       const watch = (async () => {
         while (!done) {
-          const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM placement WHERE status = 'active' AND request_id = ANY($1)`, [[first.request.id, transfer.id]]);
+          const [{ n }] = await t.sql<{ n: number }>(
+            `SELECT count(*)::int AS n FROM placement WHERE status = 'active' AND request_id = ANY($1)`,
+            [[first.request.id, transfer.id]],
+          );
           seen.push(n);
         }
       })();
@@ -257,7 +376,13 @@ describe('the seeds’ practice (e2e)', () => {
       expect(admitted.status).toBe(200);
       expect(seen.length).toBeGreaterThan(0);
       expect(new Set(seen)).toEqual(new Set([1]));
-      const rows = await t.sql<{ id: string; status: string; discharge_reason: string | null; discharge_date: string | null; xmin: string }>(
+      const rows = await t.sql<{
+        id: string;
+        status: string;
+        discharge_reason: string | null;
+        discharge_date: string | null;
+        xmin: string;
+      }>(
         `SELECT id, status, discharge_reason, to_char(discharge_date, 'YYYY-MM-DD') AS discharge_date, xmin::text FROM placement WHERE request_id = ANY($1)`,
         [[first.request.id, transfer.id]],
       );
@@ -283,25 +408,47 @@ describe('the seeds’ practice (e2e)', () => {
       expect((await act(p.id, 'accept', flat.manager)).status).toBe(200);
       // the old house's manager corrected the numbers by hand: no occupied bed left to free
       const v = (await t.http().get(`/api/v1/facilities/${casa.id}/availability`).set(as(casa.manager))).body.version;
-      await t.http().put(`/api/v1/facilities/${casa.id}/availability`).set(as(casa.manager)).send({ version: v, places: [{ kind: 'adult', total: 2, occupied: 0, outOfService: 0 }] }).expect(200);
+      await t
+        .http()
+        .put(`/api/v1/facilities/${casa.id}/availability`)
+        .set(as(casa.manager))
+        .send({ version: v, places: [{ kind: 'adult', total: 2, occupied: 0, outOfService: 0 }] })
+        .expect(200);
       const admitted = await act(p.id, 'admit', flat.manager);
       expect(admitted.status).toBe(200);
       expect(await places(flat.id)).toMatchObject({ occupied: 1, held: 0 });
       expect(await places(casa.id)).toMatchObject({ occupied: 0, free: 2 });
-      expect((await t.sql(`SELECT status, discharge_reason FROM placement WHERE id = $1`, [first.placementId]))[0]).toEqual({ status: 'discharged', discharge_reason: 'transferred' });
+      expect((await t.sql(`SELECT status, discharge_reason FROM placement WHERE id = $1`, [first.placementId]))[0]).toEqual({
+        status: 'discharged',
+        discharge_reason: 'transferred',
+      });
       // a manual discharge of a bed nobody occupies is still refused
       const again = await place(casa);
-      await t.http().put(`/api/v1/facilities/${casa.id}/availability`).set(as(casa.manager))
-        .send({ version: (await t.http().get(`/api/v1/facilities/${casa.id}/availability`).set(as(casa.manager))).body.version, places: [{ kind: 'adult', total: 2, occupied: 0, outOfService: 0 }] })
+      await t
+        .http()
+        .put(`/api/v1/facilities/${casa.id}/availability`)
+        .set(as(casa.manager))
+        .send({
+          version: (await t.http().get(`/api/v1/facilities/${casa.id}/availability`).set(as(casa.manager))).body.version,
+          places: [{ kind: 'adult', total: 2, occupied: 0, outOfService: 0 }],
+        })
         .expect(200);
-      const manual = await t.http().post(`/api/v1/placements/${again.placementId}/discharge`).set(as(casa.manager)).send({ reason: 'completed', date: dayOf(t.clock.now()) });
+      const manual = await t
+        .http()
+        .post(`/api/v1/placements/${again.placementId}/discharge`)
+        .set(as(casa.manager))
+        .send({ reason: 'completed', date: dayOf(t.clock.now()) });
       expect(manual.body).toMatchObject({ statusCode: 422, code: 'nothing_occupied' });
     });
   });
 
   describe('proposals: holds by urgency, declines, notices', () => {
     it('holds for 6 h, 24 h or 72 h by urgency, and the expiry is told to the facility too', async () => {
-      const f = await freshFacility(t, { provinceCode: 'IM', contactEmail: 'ttl.house@example.org', places: [{ kind: 'adult', total: 3 }] });
+      const f = await freshFacility(t, {
+        provinceCode: 'IM',
+        contactEmail: 'ttl.house@example.org',
+        places: [{ kind: 'adult', total: 3 }],
+      });
       const made: Record<string, Json> = {};
       for (const urgency of ['immediate', 'within_24h', 'planned'] as const) {
         const r = await createRequest({ urgency, caseCode: `TTL-${urgency}` });
@@ -316,11 +463,17 @@ describe('the seeds’ practice (e2e)', () => {
       t.clock.advance(6 * HOUR + 60_000);
       await decisions.expireDue();
       const status = async (id: string) => (await t.http().get(`/api/v1/proposals/${id}`).set(as(uor))).body.status;
-      expect([await status(made.immediate.id), await status(made.within_24h.id), await status(made.planned.id)]).toEqual(['expired', 'pending', 'pending']);
+      expect([await status(made.immediate.id), await status(made.within_24h.id), await status(made.planned.id)]).toEqual([
+        'expired',
+        'pending',
+        'pending',
+      ]);
       const expired = (await outbox('proposal_expired')).filter((m) => m.subject.includes('TTL-immediate'));
       expect(expired.map((m) => m.recipient).sort()).toEqual([uor.email, 'ttl.house@example.org'].sort());
       // an accepted proposal is held afresh for its urgency's TTL
-      expect((await act(made.within_24h.id, 'accept', f.manager)).body.holdExpiresAt).toBe(new Date(t.clock.now().getTime() + 24 * HOUR).toISOString());
+      expect((await act(made.within_24h.id, 'accept', f.manager)).body.holdExpiresAt).toBe(
+        new Date(t.clock.now().getTime() + 24 * HOUR).toISOString(),
+      );
     });
 
     it('declines with a reason and a staff-to-staff note, never mailed nor audited', async () => {
@@ -360,7 +513,9 @@ describe('the seeds’ practice (e2e)', () => {
       expect(mails[0].subject).toContain('XREG-1');
       for (const secret of ['RO', 'female', 'sexual', 'Via di Prova', 'anni']) expect(mails[0].body_text).not.toContain(secret);
       // the facility reads the profile it needs to decide; the nationality is for reports only
-      const toLucca = (await t.http().get(`/api/v1/placement-requests/${r.id}`).set(as(uor))).body.proposals.find((x: Json) => x.facilityId === lucca.id);
+      const toLucca = (await t.http().get(`/api/v1/placement-requests/${r.id}`).set(as(uor))).body.proposals.find(
+        (x: Json) => x.facilityId === lucca.id,
+      );
       const seen = (await t.http().get(`/api/v1/proposals/${toLucca.id}`).set(as(lucca.manager))).body;
       expect(seen.case.person).toMatchObject({ age: 31, languages: ['ro'] });
       expect(seen.case.person).not.toHaveProperty('nationality');
@@ -381,7 +536,9 @@ describe('the seeds’ practice (e2e)', () => {
       await propose(r3.id, c.id);
       expect((await t.http().post(`/api/v1/placement-requests/${r3.id}/cancel`).set(as(uor)).send({})).status).toBe(200);
       // the fake clock stands still: order by case code, not by time
-      const told = (await outbox('proposal_withdrawn')).map((m) => [m.recipient, m.subject.match(/WD-\d/)![0]]).sort((x, y) => x[1].localeCompare(y[1]));
+      const told = (await outbox('proposal_withdrawn'))
+        .map((m) => [m.recipient, m.subject.match(/WD-\d/)![0]])
+        .sort((x, y) => x[1].localeCompare(y[1]));
       expect(told).toEqual([
         ['withdraw.a@example.org', 'WD-1'],
         ['withdraw.b@example.org', 'WD-2'],
@@ -398,8 +555,14 @@ describe('the seeds’ practice (e2e)', () => {
       const today = dayOf(t.clock.now());
       const tomorrow = dayOf(new Date(t.clock.now().getTime() + 24 * HOUR));
       const before = dayOf(new Date(t.clock.now().getTime() - 48 * HOUR));
-      expect((await discharge({ reason: 'safety_relocation', date: tomorrow })).body).toMatchObject({ statusCode: 422, code: 'discharge_date_in_future' });
-      expect((await discharge({ reason: 'safety_relocation', date: before })).body).toMatchObject({ statusCode: 422, code: 'discharge_date_before_admission' });
+      expect((await discharge({ reason: 'safety_relocation', date: tomorrow })).body).toMatchObject({
+        statusCode: 422,
+        code: 'discharge_date_in_future',
+      });
+      expect((await discharge({ reason: 'safety_relocation', date: before })).body).toMatchObject({
+        statusCode: 422,
+        code: 'discharge_date_before_admission',
+      });
       for (const date of ['2026-13-45', `${today}T10:00:00Z`, 'yesterday']) {
         const res = await discharge({ reason: 'left', date });
         expect(res.status).toBe(400);
@@ -414,7 +577,11 @@ describe('the seeds’ practice (e2e)', () => {
       expect(done.body).toMatchObject({ status: 'discharged', dischargeReason: 'safety_relocation', dischargeDate: today });
       for (const reason of ['rule_breach', 'other_network']) {
         const next = await place(f);
-        const res = await t.http().post(`/api/v1/placements/${next.placementId}/discharge`).set(as(f.manager)).send({ reason, date: today });
+        const res = await t
+          .http()
+          .post(`/api/v1/placements/${next.placementId}/discharge`)
+          .set(as(f.manager))
+          .send({ reason, date: today });
         expect(res.body.dischargeReason).toBe(reason);
       }
     });

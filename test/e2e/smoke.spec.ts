@@ -15,7 +15,11 @@ describe('smoke', () => {
   });
 
   it('creates a facility', async () => {
-    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(principals.admin()))).send(aFacility());
+    const res = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(principals.admin())))
+      .send(aFacility());
     expect(res.status).toBe(201);
     expect(res.body.regionCode).toBe('07');
   });

@@ -35,7 +35,10 @@ const declare = (name: string, a: Pick<RecordedAnswer, 'path' | 'method' | 'stat
 
 /** Every recorded answer, each assigned to the documented type of its operation and status. */
 function answersFile(answers: RecordedAnswer[]): string {
-  return `import type { Answer } from './answer.js';\n` + answers.map((a, i) => declare(`answer${i}_${a.method}_${a.status}`, a, a.body)).join('');
+  return (
+    `import type { Answer } from './answer.js';\n` +
+    answers.map((a, i) => declare(`answer${i}_${a.method}_${a.status}`, a, a.body)).join('')
+  );
 }
 
 /** Each declaration but `unchanged` must fail to compile: the proof that the check above can fail. */
@@ -61,29 +64,49 @@ function wrongFile(request: RecordedAnswer): string {
 
 /** One program: the project's compiler options, the generated types in the stand-in's place, the virtual files beside it. */
 function typeCheck(generated: string, virtual: Record<string, string>): ts.Program {
-  const parsed = ts.getParsedCommandLineOfConfigFile(resolve('tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    resolve('tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
   if (!parsed) throw new Error('tsconfig.json could not be read');
   const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, types: ['node'] };
-  const files = new Map<string, string>([[GENERATED, generated], ...Object.entries(virtual).map(([name, text]): [string, string] => [join(HERE, name), text])]);
+  const files = new Map<string, string>([
+    [GENERATED, generated],
+    ...Object.entries(virtual).map(([name, text]): [string, string] => [join(HERE, name), text]),
+  ]);
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, language, onError, create) => (files.has(name) ? ts.createSourceFile(name, files.get(name)!, language) : getSourceFile(name, language, onError, create));
+  host.getSourceFile = (name, language, onError, create) =>
+    files.has(name) ? ts.createSourceFile(name, files.get(name)!, language) : getSourceFile(name, language, onError, create);
   host.fileExists = (name) => files.has(name) || ts.sys.fileExists(name);
   host.readFile = (name) => files.get(name) ?? ts.sys.readFile(name);
-  return ts.createProgram({ rootNames: [join(HERE, 'lifecycle.ts'), ...Object.keys(virtual).map((name) => join(HERE, name))], options, host });
+  return ts.createProgram({
+    rootNames: [join(HERE, 'lifecycle.ts'), ...Object.keys(virtual).map((name) => join(HERE, name))],
+    options,
+    host,
+  });
 }
 
 /** The top-level declaration a diagnostic lies in, if any. */
 function declarationOf(d: ts.Diagnostic): ts.VariableDeclaration | undefined {
   if (!d.file || d.start === undefined) return undefined;
   for (const statement of d.file.statements)
-    if (ts.isVariableStatement(statement)) for (const v of statement.declarationList.declarations) if (d.start >= v.pos && d.start < v.end) return v;
+    if (ts.isVariableStatement(statement))
+      for (const v of statement.declarationList.declarations) if (d.start >= v.pos && d.start < v.end) return v;
   return undefined;
 }
 
 /** file:line, the declaration (its name and documented type: which operation and status), the message. */
 function describeDiagnostic(d: ts.Diagnostic): string {
-  const where = d.file ? `${d.file.fileName.slice(HERE.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '(program)';
+  const where = d.file
+    ? `${d.file.fileName.slice(HERE.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+    : '(program)';
   const v = declarationOf(d);
   const what = v && d.file ? ` ${v.name.getText(d.file)}${v.type ? `: ${v.type.getText(d.file)}` : ''}` : '';
   return `${where}${what} ${ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 400)}`;
@@ -129,7 +152,17 @@ describe('a client typed by the generated OpenAPI types compiles against real an
     expect(answers.length).toBeGreaterThanOrEqual(40);
     expect([...new Set(answers.map((a) => a.status))].sort()).toEqual([200, 201, 400, 401, 403, 404, 409, 422]);
     const operations = new Set(answers.map((a) => `${a.method} ${a.path}`));
-    for (const op of ['post /api/v1/placement-requests', 'post /api/v1/capacity/search', 'post /api/v1/placement-requests/{id}/proposals', 'post /api/v1/proposals/{id}/accept', 'post /api/v1/proposals/{id}/admit', 'post /api/v1/placements/{id}/discharge', 'get /api/v1/reports/{name}', 'get /api/v1/capacity', 'post /api/v1/facilities'])
+    for (const op of [
+      'post /api/v1/placement-requests',
+      'post /api/v1/capacity/search',
+      'post /api/v1/placement-requests/{id}/proposals',
+      'post /api/v1/proposals/{id}/accept',
+      'post /api/v1/proposals/{id}/admit',
+      'post /api/v1/placements/{id}/discharge',
+      'get /api/v1/reports/{name}',
+      'get /api/v1/capacity',
+      'post /api/v1/facilities',
+    ])
       expect(operations).toContain(op);
     const request = answers.find((a) => a.method === 'get' && a.path === '/api/v1/placement-requests/{id}' && a.status === 200);
     expect((request?.body as { proposals?: unknown[] } | undefined)?.proposals?.length).toBeGreaterThan(0);
@@ -141,7 +174,17 @@ describe('a client typed by the generated OpenAPI types compiles against real an
     expect(diagnostics.filter((d) => d.file !== wrong).map(describeDiagnostic)).toEqual([]);
     // and the check can fail: each deliberately wrong literal or call is a compile error, the unchanged copy is not
     expect(declarationsWithErrors(wrong, diagnostics).sort()).toEqual(
-      ['incompleteRequestBody', 'missingPathParameter', 'missingRequired', 'nestedUnknownEnumValue', 'undocumentedProperty', 'undocumentedStatus', 'unknownEnumValue', 'unknownPath', 'wrongType'].sort(),
+      [
+        'incompleteRequestBody',
+        'missingPathParameter',
+        'missingRequired',
+        'nestedUnknownEnumValue',
+        'undocumentedProperty',
+        'undocumentedStatus',
+        'unknownEnumValue',
+        'unknownPath',
+        'wrongType',
+      ].sort(),
     );
   }, 180_000);
 });

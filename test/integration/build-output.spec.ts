@@ -24,10 +24,14 @@ describe('the build output (dist)', () => {
 
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'approdo-dist-'));
-    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out], {
-      cwd: root,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out],
+      {
+        cwd: root,
+        stdio: 'pipe',
+      },
+    );
     files = filesUnder(out);
   }, 180_000);
 
@@ -39,14 +43,21 @@ describe('the build output (dist)', () => {
   });
 
   it('holds no test helper', () => {
-    const helpers = files.filter((f) => /(FakeClock|fast-check|test-factories|test-arbitraries)/.test(readFileSync(f, 'utf8')) || /test[-_]?(support|helpers?)/.test(f));
+    const helpers = files.filter(
+      (f) =>
+        /(FakeClock|fast-check|test-factories|test-arbitraries)/.test(readFileSync(f, 'utf8')) || /test[-_]?(support|helpers?)/.test(f),
+    );
     expect(helpers.map((f) => f.slice(out.length))).toEqual([]);
   });
 
   it('imports no devDependency', () => {
     const offenders = files
       .filter((f) => f.endsWith('.js'))
-      .flatMap((f) => importedPackages(readFileSync(f, 'utf8')).filter((p) => devDependencies.has(p)).map((p) => `${f.slice(out.length)} → ${p}`));
+      .flatMap((f) =>
+        importedPackages(readFileSync(f, 'utf8'))
+          .filter((p) => devDependencies.has(p))
+          .map((p) => `${f.slice(out.length)} → ${p}`),
+      );
     expect(offenders).toEqual([]);
   });
 

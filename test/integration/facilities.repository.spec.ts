@@ -10,19 +10,24 @@ describe('FacilitiesRepository and database guards (integration)', () => {
   const ids = {} as Record<'ge' | 'sp' | 'lu', string>;
 
   const create = async (dto: CreateFacilityDto) => {
-    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(principals.admin()))).send(dto);
+    const res = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(principals.admin())))
+      .send(dto);
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
   const find = async (f: Partial<FacilityFilter>) => (await repo.findMany({ limit: 200, offset: 0, ...f })).map((r) => r.id);
   const hold = async (facilityId: string, kind: string) =>
     (
-      await t.sql<{ id: string }>(`INSERT INTO place_hold(facility_id, kind, expires_at) VALUES ($1, $2, now() + interval '1 day') RETURNING id`, [
-        facilityId,
-        kind,
-      ])
+      await t.sql<{ id: string }>(
+        `INSERT INTO place_hold(facility_id, kind, expires_at) VALUES ($1, $2, now() + interval '1 day') RETURNING id`,
+        [facilityId, kind],
+      )
     )[0].id;
-  const release = (holdId: string) => t.sql(`UPDATE place_hold SET released_at = now(), release_reason = 'released' WHERE id = $1`, [holdId]);
+  const release = (holdId: string) =>
+    t.sql(`UPDATE place_hold SET released_at = now(), release_reason = 'released' WHERE id = $1`, [holdId]);
   const placeOf = async (facilityId: string, kind: string) => {
     const f = await repo.findById(facilityId);
     const p = f!.places.find((x) => x.kind === kind)!;
@@ -43,9 +48,16 @@ describe('FacilitiesRepository and database guards (integration)', () => {
         ],
       }),
     );
-    ids.sp = await create(aFacility({ name: 'Spezia', type: 'semi_autonomy_flat', provinceCode: 'SP', places: [{ kind: 'adult', total: 1 }] }));
+    ids.sp = await create(
+      aFacility({ name: 'Spezia', type: 'semi_autonomy_flat', provinceCode: 'SP', places: [{ kind: 'adult', total: 1 }] }),
+    );
     ids.lu = await create(
-      aFacility({ name: 'Lucca', type: 'medium_intensity_community', provinceCode: 'LU', places: [{ kind: 'minor', total: 3, occupied: 3 }] }),
+      aFacility({
+        name: 'Lucca',
+        type: 'medium_intensity_community',
+        provinceCode: 'LU',
+        places: [{ kind: 'minor', total: 3, occupied: 3 }],
+      }),
     );
   });
   afterAll(() => t.close());
@@ -117,7 +129,10 @@ describe('FacilitiesRepository and database guards (integration)', () => {
       expect(await find({ ids: [ids.ge], hasFree: true })).toEqual([ids.ge]);
       expect(await find({ ids: [ids.ge], hasFree: true, kind: 'adult' })).toEqual([]);
       // the API shows the same numbers
-      const res = await t.http().get(`/api/v1/facilities/${ids.ge}`).set(bearer(t.token(principals.admin())));
+      const res = await t
+        .http()
+        .get(`/api/v1/facilities/${ids.ge}`)
+        .set(bearer(t.token(principals.admin())));
       expect(res.body.places[0]).toEqual({ kind: 'adult', total: 2, occupied: 0, held: 2, outOfService: 0, free: 0 });
       for (const h of holds) await release(h);
       expect(await placeOf(ids.ge, 'adult')).toMatchObject({ held: 0, free: 2 });
@@ -137,11 +152,18 @@ describe('FacilitiesRepository and database guards (integration)', () => {
 
   describe('check constraints on facility_place', () => {
     const row = async (id: string, kind: string) =>
-      (await t.sql(`SELECT total, occupied, out_of_service, child_capacity FROM facility_place WHERE facility_id = $1 AND kind = $2`, [id, kind]))[0];
+      (
+        await t.sql(`SELECT total, occupied, out_of_service, child_capacity FROM facility_place WHERE facility_id = $1 AND kind = $2`, [
+          id,
+          kind,
+        ])
+      )[0];
 
     it('refuses occupied + out_of_service > total', async () => {
       const before = await row(ids.sp, 'adult');
-      await expect(t.sql(`UPDATE facility_place SET occupied = 1, out_of_service = 1 WHERE facility_id = $1 AND kind = 'adult'`, [ids.sp])).rejects.toMatchObject({
+      await expect(
+        t.sql(`UPDATE facility_place SET occupied = 1, out_of_service = 1 WHERE facility_id = $1 AND kind = 'adult'`, [ids.sp]),
+      ).rejects.toMatchObject({
         code: '23514',
       });
       // lowering the total under the occupied places (3 of 3) is refused as well
@@ -154,19 +176,27 @@ describe('FacilitiesRepository and database guards (integration)', () => {
 
     it('refuses negative numbers', async () => {
       for (const col of ['total', 'occupied', 'out_of_service'])
-        await expect(t.sql(`UPDATE facility_place SET ${col} = -1 WHERE facility_id = $1 AND kind = 'adult'`, [ids.ge])).rejects.toMatchObject({ code: '23514' });
+        await expect(
+          t.sql(`UPDATE facility_place SET ${col} = -1 WHERE facility_id = $1 AND kind = 'adult'`, [ids.ge]),
+        ).rejects.toMatchObject({ code: '23514' });
     });
 
     it('child_capacity is required for mother_child places and refused for the others', async () => {
-      await expect(t.sql(`UPDATE facility_place SET child_capacity = NULL WHERE facility_id = $1 AND kind = 'mother_child'`, [ids.ge])).rejects.toMatchObject({
+      await expect(
+        t.sql(`UPDATE facility_place SET child_capacity = NULL WHERE facility_id = $1 AND kind = 'mother_child'`, [ids.ge]),
+      ).rejects.toMatchObject({
         code: '23514',
       });
-      await expect(t.sql(`UPDATE facility_place SET child_capacity = 2 WHERE facility_id = $1 AND kind = 'adult'`, [ids.ge])).rejects.toMatchObject({ code: '23514' });
+      await expect(
+        t.sql(`UPDATE facility_place SET child_capacity = 2 WHERE facility_id = $1 AND kind = 'adult'`, [ids.ge]),
+      ).rejects.toMatchObject({ code: '23514' });
     });
 
     it('counts live holds too: occupying a held place is refused', async () => {
       const h = await hold(ids.sp, 'adult');
-      await expect(t.sql(`UPDATE facility_place SET occupied = 1 WHERE facility_id = $1 AND kind = 'adult'`, [ids.sp])).rejects.toMatchObject({ code: 'AP001' });
+      await expect(
+        t.sql(`UPDATE facility_place SET occupied = 1 WHERE facility_id = $1 AND kind = 'adult'`, [ids.sp]),
+      ).rejects.toMatchObject({ code: 'AP001' });
       await release(h);
       await t.sql(`UPDATE facility_place SET occupied = 1 WHERE facility_id = $1 AND kind = 'adult'`, [ids.sp]);
       expect(await placeOf(ids.sp, 'adult')).toMatchObject({ occupied: 1, held: 0, free: 0 });
@@ -185,7 +215,9 @@ describe('FacilitiesRepository and database guards (integration)', () => {
     it('refuses UPDATE', async () => {
       const before = await t.sql('SELECT * FROM audit_log ORDER BY id');
       await expect(t.sql(`UPDATE audit_log SET actor_sub = 'someone-else'`)).rejects.toMatchObject({ code: 'AP002' });
-      await expect(t.sql(`UPDATE audit_log SET details = '{}'::jsonb WHERE id = (SELECT min(id) FROM audit_log)`)).rejects.toMatchObject({ code: 'AP002' });
+      await expect(t.sql(`UPDATE audit_log SET details = '{}'::jsonb WHERE id = (SELECT min(id) FROM audit_log)`)).rejects.toMatchObject({
+        code: 'AP002',
+      });
       expect(await t.sql('SELECT * FROM audit_log ORDER BY id')).toEqual(before);
     });
 

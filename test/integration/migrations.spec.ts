@@ -7,11 +7,30 @@ import { createEmptyDatabase } from '../support/databases.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 const APPLICATION_TABLES = [
-  'availability_event', 'audit_log', 'catalog_version', 'facility', 'facility_place', 'idempotency_key', 'job_run', 'outbox', 'place_hold', 'placement', 'placement_request', 'proposal', 'province', 'region',
+  'availability_event',
+  'audit_log',
+  'catalog_version',
+  'facility',
+  'facility_place',
+  'idempotency_key',
+  'job_run',
+  'outbox',
+  'place_hold',
+  'placement',
+  'placement_request',
+  'proposal',
+  'province',
+  'region',
   // reports (issue 14)
-  'report_bed_change', 'report_bed_change_group', 'report_fact', 'report_place_state',
+  'report_bed_change',
+  'report_bed_change_group',
+  'report_fact',
+  'report_place_state',
   // report roll-ups (migration 1763900012000)
-  'report_bed_change_month', 'report_duration', 'report_flow_month', 'report_people_month',
+  'report_bed_change_month',
+  'report_duration',
+  'report_flow_month',
+  'report_people_month',
 ];
 const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
 
@@ -23,7 +42,9 @@ describe('migrations (integration)', () => {
 
   const q = async <T = Record<string, unknown>>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[];
   const tables = async () =>
-    (await q<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).map((r) => r.table_name);
+    (await q<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).map(
+      (r) => r.table_name,
+    );
   const functions = async () =>
     (
       await q<{ proname: string }>(
@@ -42,7 +63,12 @@ describe('migrations (integration)', () => {
          WHERE table_schema = 'public' AND table_name <> 'schema_migrations' ORDER BY 1`,
       )
     ).map((r) => r.c);
-  const counts = async () => (await q<{ regions: number; provinces: number }>(`SELECT (SELECT count(*)::int FROM region) AS regions, (SELECT count(*)::int FROM province) AS provinces`))[0];
+  const counts = async () =>
+    (
+      await q<{ regions: number; provinces: number }>(
+        `SELECT (SELECT count(*)::int FROM region) AS regions, (SELECT count(*)::int FROM province) AS provinces`,
+      )
+    )[0];
 
   beforeAll(async () => {
     t = await startTestApp();

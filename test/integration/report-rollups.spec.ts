@@ -49,7 +49,10 @@ describe('report roll-ups (integration)', () => {
         const event = r.pick(FACT_EVENTS);
         const durable = ['first_proposal', 'acceptance', 'admission'].includes(event);
         // near midnight now and then: the day in Italy is not the day in UTC
-        const at = r.next() < 0.2 ? Math.floor((START + r.next() * SPAN) / 86_400_000) * 86_400_000 - r.int(1, 90) * 60_000 : START + r.next() * SPAN;
+        const at =
+          r.next() < 0.2
+            ? Math.floor((START + r.next() * SPAN) / 86_400_000) * 86_400_000 - r.int(1, 90) * 60_000
+            : START + r.next() * SPAN;
         const children = r.int(0, 3);
         const female = r.int(0, children);
         const values = [
@@ -75,7 +78,9 @@ describe('report roll-ups (integration)', () => {
         const base = params.length;
         params.push(...values);
         const p = (k: number) => `$${base + k + 1}`;
-        rows.push(`(${values.map((_, k) => (k === 1 ? `${p(k)}::timestamptz` : p(k))).join(', ')}, (${p(1)}::timestamptz AT TIME ZONE 'Europe/Rome')::date)`);
+        rows.push(
+          `(${values.map((_, k) => (k === 1 ? `${p(k)}::timestamptz` : p(k))).join(', ')}, (${p(1)}::timestamptz AT TIME ZONE 'Europe/Rome')::date)`,
+        );
       }
       await t.sql(
         `INSERT INTO report_fact (event, at, region_code, facility_region_code, from_region_code, facility_type, urgency, gender, age_band, exploitation,
@@ -93,38 +98,54 @@ describe('report roll-ups (integration)', () => {
     for (const at of times) {
       const f = r.pick(facilities);
       if (r.next() < 0.15) {
-        await t.sql(`INSERT INTO availability_event (facility_id, kind, type, actor_sub, actor_role, at) VALUES ($1, NULL, 'confirm', 'test', 'shelter_manager', $2)`, [f.id, iso(at)]);
+        await t.sql(
+          `INSERT INTO availability_event (facility_id, kind, type, actor_sub, actor_role, at) VALUES ($1, NULL, 'confirm', 'test', 'shelter_manager', $2)`,
+          [f.id, iso(at)],
+        );
         continue;
       }
       const delta = { total: r.int(-1, 2), occupied: r.int(-1, 1), outOfService: r.int(-1, 1), held: 0 };
-      await t.sql(`INSERT INTO availability_event (facility_id, kind, type, actor_sub, actor_role, at, delta) VALUES ($1, $2, 'update', 'test', 'shelter_manager', $3, $4)`, [
-        f.id,
-        r.pick(f.kinds),
-        iso(at),
-        delta,
-      ]);
+      await t.sql(
+        `INSERT INTO availability_event (facility_id, kind, type, actor_sub, actor_role, at, delta) VALUES ($1, $2, 'update', 'test', 'shelter_manager', $3, $4)`,
+        [f.id, r.pick(f.kinds), iso(at), delta],
+      );
     }
   };
 
   /** What the triggers keep, and the same summed again from the facts and day rows. */
   const rollupState = async () => {
-    const bedCols = KINDS.flatMap((k) => [`d_available_${k}`, `d_occupied_${k}`, `fresh_available_${k}`, `w_available_${k}`, `w_occupied_${k}`]);
-    const sumOf = (c: string) => (c.startsWith('w_') ? `sum(d${c.slice(1)}::bigint * (day - DATE '2000-01-01'))::bigint` : `sum(${c})::int`);
+    const bedCols = KINDS.flatMap((k) => [
+      `d_available_${k}`,
+      `d_occupied_${k}`,
+      `fresh_available_${k}`,
+      `w_available_${k}`,
+      `w_occupied_${k}`,
+    ]);
+    const sumOf = (c: string) =>
+      c.startsWith('w_') ? `sum(d${c.slice(1)}::bigint * (day - DATE '2000-01-01'))::bigint` : `sum(${c})::int`;
     const peopleKey = 'facility_region_code, gender, age_band, exploitation, referral_channel, nationality';
     const q = (sql: string) => t.sql(sql).then((rows) => JSON.stringify(rows));
     return {
       kept: {
-        people: await q(`SELECT month, ${peopleKey}, n, children, children_female, children_male FROM report_people_month ORDER BY month, ${peopleKey}`),
+        people: await q(
+          `SELECT month, ${peopleKey}, n, children, children_female, children_male FROM report_people_month ORDER BY month, ${peopleKey}`,
+        ),
         flow: await q(`SELECT month, event, region_code, urgency, n FROM report_flow_month ORDER BY 1, 2, 3, 4`),
         durations: await q(`SELECT fact_id, day, event, region_code, urgency, hours FROM report_duration ORDER BY fact_id`),
-        beds: await q(`SELECT month, region_code, facility_type, ${bedCols.map((c) => `${c}::bigint AS ${c}`).join(', ')} FROM report_bed_change_month ORDER BY 1, 2, 3`),
+        beds: await q(
+          `SELECT month, region_code, facility_type, ${bedCols.map((c) => `${c}::bigint AS ${c}`).join(', ')} FROM report_bed_change_month ORDER BY 1, 2, 3`,
+        ),
       },
       summed: {
         people: await q(`SELECT date_trunc('month', day)::date AS month, ${peopleKey}, count(*)::int AS n, sum(children)::int AS children,
                            sum(children_female)::int AS children_female, sum(children_male)::int AS children_male
                          FROM report_fact WHERE event = 'admission' GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY month, ${peopleKey}`),
-        flow: await q(`SELECT date_trunc('month', day)::date AS month, event, region_code, urgency, count(*)::int AS n FROM report_fact GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
-        durations: await q(`SELECT id AS fact_id, day, event, region_code, urgency, hours FROM report_fact WHERE event IN ('first_proposal', 'acceptance', 'admission') ORDER BY id`),
+        flow: await q(
+          `SELECT date_trunc('month', day)::date AS month, event, region_code, urgency, count(*)::int AS n FROM report_fact GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+        ),
+        durations: await q(
+          `SELECT id AS fact_id, day, event, region_code, urgency, hours FROM report_fact WHERE event IN ('first_proposal', 'acceptance', 'admission') ORDER BY id`,
+        ),
         beds: await q(`SELECT date_trunc('month', day)::date AS month, region_code, facility_type, ${bedCols.map((c) => `${sumOf(c)}::bigint AS ${c}`).join(', ')}
                        FROM report_bed_change_group GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
       },
@@ -212,23 +233,26 @@ describe('report roll-ups (integration)', () => {
   });
   afterAll(() => t.close());
 
-  it.each([1, 2, 3])('random facts and bed changes (seed %i): the roll-ups hold their sums, and every report reads the same from them as from the facts', async (seed) => {
-    await insertFacts(seed * 101, 400);
-    await insertBedEvents(seed * 103, 150);
-    // some facts deleted again, in one statement and one by one
-    await t.sql(`DELETE FROM report_fact WHERE id IN (SELECT id FROM report_fact ORDER BY md5(id::text || $1) LIMIT 15)`, [String(seed)]);
-    await t.sql(`DELETE FROM report_fact WHERE id = (SELECT max(id) FROM report_fact WHERE event = 'admission')`);
+  it.each([1, 2, 3])(
+    'random facts and bed changes (seed %i): the roll-ups hold their sums, and every report reads the same from them as from the facts',
+    async (seed) => {
+      await insertFacts(seed * 101, 400);
+      await insertBedEvents(seed * 103, 150);
+      // some facts deleted again, in one statement and one by one
+      await t.sql(`DELETE FROM report_fact WHERE id IN (SELECT id FROM report_fact ORDER BY md5(id::text || $1) LIMIT 15)`, [String(seed)]);
+      await t.sql(`DELETE FROM report_fact WHERE id = (SELECT max(id) FROM report_fact WHERE event = 'admission')`);
 
-    const state = await rollupState();
-    expect(state.kept).toEqual(state.summed);
-    // not vacuous: whole months of facts and of bed changes are rolled up
-    expect(JSON.parse(state.kept.people).length).toBeGreaterThan(10);
-    expect(JSON.parse(state.kept.beds).length).toBeGreaterThan(3);
+      const state = await rollupState();
+      expect(state.kept).toEqual(state.summed);
+      // not vacuous: whole months of facts and of bed changes are rolled up
+      expect(JSON.parse(state.kept.people).length).toBeGreaterThan(10);
+      expect(JSON.parse(state.kept.beds).length).toBeGreaterThan(3);
 
-    const { differences, answered } = await compare(periods(seed));
-    expect(differences).toEqual([]);
-    expect(answered).toBeGreaterThan(50);
-  });
+      const { differences, answered } = await compare(periods(seed));
+      expect(differences).toEqual([]);
+      expect(answered).toBeGreaterThan(50);
+    },
+  );
 
   it('the migration fills the roll-ups from the facts and day rows of an existing database', async () => {
     await insertFacts(7, 150);
@@ -253,7 +277,9 @@ describe('report roll-ups (integration)', () => {
     // the facts written meanwhile count: the answers changed
     expect(after).not.toEqual(before);
     expect((await compare(ps)).differences).toEqual([]);
-    expect(await Promise.all(ps.map((p) => repo.occupancy(['regionCode', 'facilityType', 'kind'], p, NATIONAL, false)))).not.toEqual(bedsBefore);
+    expect(await Promise.all(ps.map((p) => repo.occupancy(['regionCode', 'facilityType', 'kind'], p, NATIONAL, false)))).not.toEqual(
+      bedsBefore,
+    );
   });
 
   it('a TRUNCATE of the facts empties the fact roll-ups with them', async () => {

@@ -24,7 +24,11 @@ describe('the rules SQL and TypeScript share', () => {
   it('free places: free_places() and freeOf agree, negatives included', async () => {
     const n = fc.integer({ min: 0, max: 60 });
     const cases = fc.sample(fc.record({ total: n, occupied: n, outOfService: n, held: n }), 400);
-    cases.push({ total: 4, occupied: 4, outOfService: 0, held: 0 }, { total: 4, occupied: 1, outOfService: 1, held: 1 }, { total: 0, occupied: 0, outOfService: 0, held: 3 });
+    cases.push(
+      { total: 4, occupied: 4, outOfService: 0, held: 0 },
+      { total: 4, occupied: 1, outOfService: 1, held: 1 },
+      { total: 0, occupied: 0, outOfService: 0, held: 3 },
+    );
     const { rows } = await c.query<{ free: number }>(
       `SELECT free_places(t, o, s, h) AS free FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) WITH ORDINALITY AS x(t, o, s, h, i) ORDER BY i`,
       [cases.map((x) => x.total), cases.map((x) => x.occupied), cases.map((x) => x.outOfService), cases.map((x) => x.held)],

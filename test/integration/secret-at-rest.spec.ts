@@ -11,7 +11,8 @@ describe('secret address at rest (integration)', () => {
   const location = { lat: 44.417391, lon: 8.937264 };
   let id: string;
 
-  const dumpText = async () => (await t.sql<{ row: string }>('SELECT row_to_json(f)::text AS row FROM facility f')).map((r) => r.row).join('\n');
+  const dumpText = async () =>
+    (await t.sql<{ row: string }>('SELECT row_to_json(f)::text AS row FROM facility f')).map((r) => r.row).join('\n');
 
   beforeAll(async () => {
     t = await startTestApp();

@@ -40,17 +40,28 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
   const count = (res: { status: number }[], status: number) => res.filter((r) => r.status === status).length;
 
   async function facility(places: { kind: 'adult'; total: number; occupied?: number }[]) {
-    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(admin))).send(aFacility({ provinceCode: 'SP', places }));
+    const res = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(admin)))
+      .send(aFacility({ provinceCode: 'SP', places }));
     expect(res.status).toBe(201);
     return res.body.id as string;
   }
   async function openRequest() {
-    const res = await t.http().post('/api/v1/placement-requests').set(bearer(t.token(uor))).send(aRequest());
+    const res = await t
+      .http()
+      .post('/api/v1/placement-requests')
+      .set(bearer(t.token(uor)))
+      .send(aRequest());
     expect(res.status).toBe(201);
     return res.body.id as string;
   }
   const propose = (http: TestApp['http'], requestId: string, facilityId: string) =>
-    http().post(`/api/v1/placement-requests/${requestId}/proposals`).set(bearer(t.token(uor))).send({ facilityId });
+    http()
+      .post(`/api/v1/placement-requests/${requestId}/proposals`)
+      .set(bearer(t.token(uor)))
+      .send({ facilityId });
   async function proposal(requestId: string, facilityId: string) {
     const res = await propose(t.http, requestId, facilityId);
     expect(res.status).toBe(201);
@@ -81,7 +92,11 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
     const r = await openRequest();
     const facilities = await Promise.all(Array.from({ length: 6 }, () => facility([{ kind: 'adult', total: 2 }])));
     const proposals = await Promise.all(facilities.map((f) => proposal(r, f)));
-    const res = await burst((http, i) => http().post(`/api/v1/proposals/${proposals[i % 6]}/accept`).set(managerOf(facilities[i % 6])));
+    const res = await burst((http, i) =>
+      http()
+        .post(`/api/v1/proposals/${proposals[i % 6]}/accept`)
+        .set(managerOf(facilities[i % 6])),
+    );
     expect(count(res, 200)).toBe(1);
     expect(count(res, 409)).toBe(CALLERS - 1);
     const rows = await t.sql<{ status: string }>(`SELECT status FROM proposal WHERE request_id = $1`, [r]);
@@ -93,7 +108,10 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
     const facilities = await Promise.all(Array.from({ length: 4 }, () => facility([{ kind: 'adult', total: 2 }])));
     const proposals = await Promise.all(facilities.map(async (f) => proposal(await openRequest(), f)));
     const res = await burst((http, i) =>
-      http().post(`/api/v1/proposals/${proposals[i % 4]}/decline`).set(managerOf(facilities[i % 4])).send({ reason: 'other' }),
+      http()
+        .post(`/api/v1/proposals/${proposals[i % 4]}/decline`)
+        .set(managerOf(facilities[i % 4]))
+        .send({ reason: 'other' }),
     );
     expect(count(res, 200)).toBe(4);
     expect(count(res, 409)).toBe(CALLERS - 4);
@@ -103,14 +121,21 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
     const f = await facility([{ kind: 'adult', total: 3 }]);
     const proposals = await Promise.all(Array.from({ length: 3 }, async () => proposal(await openRequest(), f)));
     for (const p of proposals) expect((await t.http().post(`/api/v1/proposals/${p}/accept`).set(managerOf(f))).status).toBe(200);
-    const admitted = await burst((http, i) => http().post(`/api/v1/proposals/${proposals[i % 3]}/admit`).set(managerOf(f)));
+    const admitted = await burst((http, i) =>
+      http()
+        .post(`/api/v1/proposals/${proposals[i % 3]}/admit`)
+        .set(managerOf(f)),
+    );
     expect(count(admitted, 200)).toBe(3);
     expect(count(admitted, 409)).toBe(CALLERS - 3);
     const placements = [...new Set(admitted.filter((x) => x.status === 200).map((x) => x.body.placementId as string))];
     expect(placements).toHaveLength(3);
     const today = t.clock.now().toISOString().slice(0, 10);
     const discharged = await burst((http, i) =>
-      http().post(`/api/v1/placements/${placements[i % 3]}/discharge`).set(managerOf(f)).send({ reason: 'completed', date: today }),
+      http()
+        .post(`/api/v1/placements/${placements[i % 3]}/discharge`)
+        .set(managerOf(f))
+        .send({ reason: 'completed', date: today }),
     );
     expect(count(discharged, 200)).toBe(3);
     expect(count(discharged, 409)).toBe(CALLERS - 3);
@@ -121,7 +146,11 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
   it('withdraw: one withdrawal per proposal lands', async () => {
     const f = await facility([{ kind: 'adult', total: 4 }]);
     const proposals = await Promise.all(Array.from({ length: 4 }, async () => proposal(await openRequest(), f)));
-    const res = await burst((http, i) => http().post(`/api/v1/proposals/${proposals[i % 4]}/withdraw`).set(bearer(t.token(uor))));
+    const res = await burst((http, i) =>
+      http()
+        .post(`/api/v1/proposals/${proposals[i % 4]}/withdraw`)
+        .set(bearer(t.token(uor))),
+    );
     expect(count(res, 200)).toBe(4);
     expect(count(res, 409)).toBe(CALLERS - 4);
   });
@@ -131,7 +160,10 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
     const confirmed = await burst((http) => http().post(`/api/v1/facilities/${f}/availability/confirm`).set(managerOf(f)));
     expect(count(confirmed, 200)).toBe(CALLERS);
     const intake = await burst((http, i) =>
-      http().post(`/api/v1/facilities/${f}/availability/intake`).set(managerOf(f)).send({ acceptingNewGuests: i % 2 === 0, note: `turno ${i % 2}` }),
+      http()
+        .post(`/api/v1/facilities/${f}/availability/intake`)
+        .set(managerOf(f))
+        .send({ acceptingNewGuests: i % 2 === 0, note: `turno ${i % 2}` }),
     );
     expect(count(intake, 200)).toBe(CALLERS);
   });
@@ -140,7 +172,10 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
     const f = await facility([{ kind: 'adult', total: 10 }]);
     const { body } = await t.http().get(`/api/v1/facilities/${f}/availability`).set(managerOf(f));
     const res = await burst((http, i) =>
-      http().put(`/api/v1/facilities/${f}/availability`).set(managerOf(f)).send({ version: body.version, places: [{ kind: 'adult', total: 10, occupied: i % 10, outOfService: 0 }] }),
+      http()
+        .put(`/api/v1/facilities/${f}/availability`)
+        .set(managerOf(f))
+        .send({ version: body.version, places: [{ kind: 'adult', total: 10, occupied: i % 10, outOfService: 0 }] }),
     );
     expect(count(res, 200)).toBe(1);
     expect(count(res, 409)).toBe(CALLERS - 1);
@@ -149,7 +184,13 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
 
   it('request create with one Idempotency-Key: one request, every caller told its id', async () => {
     const body = aRequest();
-    const res = await burst((http) => http().post('/api/v1/placement-requests').set(bearer(t.token(uor))).set('Idempotency-Key', 'burst-key-0001').send(body));
+    const res = await burst((http) =>
+      http()
+        .post('/api/v1/placement-requests')
+        .set(bearer(t.token(uor)))
+        .set('Idempotency-Key', 'burst-key-0001')
+        .send(body),
+    );
     expect(res.every((r) => r.status === 201 || r.status === 200)).toBe(true);
     expect(new Set(res.map((r) => r.body.id)).size).toBe(1);
     const rows = await t.sql(`SELECT id FROM placement_request WHERE case_code = $1`, [body.caseCode]);
@@ -159,10 +200,17 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
   it('batch apply: plans applied all or nothing, never a request proposed twice to one facility', async () => {
     await Promise.all(Array.from({ length: 6 }, () => facility([{ kind: 'adult', total: 1 }])));
     await Promise.all(Array.from({ length: 8 }, openRequest));
-    const res = await burst((http) => http().post('/api/v1/placement-requests/batch-assignment').set(bearer(t.token(uor))).send({ all: true, dryRun: false }));
+    const res = await burst((http) =>
+      http()
+        .post('/api/v1/placement-requests/batch-assignment')
+        .set(bearer(t.token(uor)))
+        .send({ all: true, dryRun: false }),
+    );
     for (const r of res) expect([200, 201, 409]).toContain(r.status);
     expect(res.filter((r) => r.status === 409).every((r) => r.body.code === 'plan_stale')).toBe(true);
-    const dupes = await t.sql(`SELECT request_id, facility_id FROM proposal WHERE status IN ('pending','accepted') GROUP BY 1, 2 HAVING count(*) > 1`);
+    const dupes = await t.sql(
+      `SELECT request_id, facility_id FROM proposal WHERE status IN ('pending','accepted') GROUP BY 1, 2 HAVING count(*) > 1`,
+    );
     expect(dupes).toEqual([]);
   });
 

@@ -23,7 +23,13 @@ describe('connections terminated under load (pg_terminate_backend)', () => {
   it('answers 2xx, 409 or 503 (never 500), loses no answered change and writes nothing by halves', async () => {
     const admin = bearer(t.token(principals.admin()));
     const uor = bearer(t.token(principals.uor('07')));
-    const facility = (await t.http().post('/api/v1/facilities').set(admin).send(aFacility({ provinceCode: 'SP', places: [{ kind: 'adult', total: 30 }] }))).body.id;
+    const facility = (
+      await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(admin)
+        .send(aFacility({ provinceCode: 'SP', places: [{ kind: 'adult', total: 30 }] }))
+    ).body.id;
     const manager = bearer(t.token(principals.manager(facility)));
     const requests: string[] = [];
     for (let i = 0; i < 24; i++) requests.push((await t.http().post('/api/v1/placement-requests').set(uor).send(aRequest())).body.id);
@@ -43,8 +49,21 @@ describe('connections terminated under load (pg_terminate_backend)', () => {
     try {
       for (let round = 0; round < 4; round++) {
         const calls = [
-          ...requests.map((r) => t.http().post(`/api/v1/placement-requests/${r}/proposals`).set(uor).send({ facilityId: facility }).then((x) => ({ status: x.status, body: x.body, headers: x.headers, what: 'propose', id: r }))),
-          ...Array.from({ length: 8 }, () => t.http().post(`/api/v1/facilities/${facility}/availability/confirm`).set(manager).then((x) => ({ status: x.status, body: x.body, headers: x.headers, what: 'confirm' }))),
+          ...requests.map((r) =>
+            t
+              .http()
+              .post(`/api/v1/placement-requests/${r}/proposals`)
+              .set(uor)
+              .send({ facilityId: facility })
+              .then((x) => ({ status: x.status, body: x.body, headers: x.headers, what: 'propose', id: r })),
+          ),
+          ...Array.from({ length: 8 }, () =>
+            t
+              .http()
+              .post(`/api/v1/facilities/${facility}/availability/confirm`)
+              .set(manager)
+              .then((x) => ({ status: x.status, body: x.body, headers: x.headers, what: 'confirm' })),
+          ),
         ];
         answers.push(...(await Promise.all(calls)));
       }
@@ -89,9 +108,16 @@ describe('a pool with no connection to spare', () => {
       await blocker.query('BEGIN');
       await blocker.query('SELECT 1 FROM facility WHERE id = $1 FOR UPDATE', [facility]);
       // this one takes the only connection and waits for the row inside its transaction
-      const holding = t.http().post(`/api/v1/facilities/${facility}/availability/confirm`).set(manager).then((r) => r);
+      const holding = t
+        .http()
+        .post(`/api/v1/facilities/${facility}/availability/confirm`)
+        .set(manager)
+        .then((r) => r);
       for (let i = 0; i < 400; i++) {
-        const [w] = await sqlOn<{ n: number }>(t.dbUrl, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'approdo' AND wait_event_type = 'Lock'`);
+        const [w] = await sqlOn<{ n: number }>(
+          t.dbUrl,
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'approdo' AND wait_event_type = 'Lock'`,
+        );
         if (w.n === 1) break;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -115,7 +141,8 @@ describe('PostgreSQL stopped and started again', () => {
   let url: string;
   let t: TestApp;
 
-  const start = () => startPgServer({ dataDir, port, user: 'postgres', password: 'approdo-fault', persistent: true, settings: { fsync: 'off' } });
+  const start = () =>
+    startPgServer({ dataDir, port, user: 'postgres', password: 'approdo-fault', persistent: true, settings: { fsync: 'off' } });
 
   beforeAll(async () => {
     const parent = await mkdtemp(join(tmpdir(), 'approdo-fault-'));
@@ -143,7 +170,13 @@ describe('PostgreSQL stopped and started again', () => {
 
   it('answers 503 with Retry-After while it is down, and serves again within 5 s of its return', async () => {
     const admin = bearer(t.token(principals.admin()));
-    const facility = (await t.http().post('/api/v1/facilities').set(admin).send(aFacility({ places: [{ kind: 'adult', total: 3 }] }))).body.id;
+    const facility = (
+      await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(admin)
+        .send(aFacility({ places: [{ kind: 'adult', total: 3 }] }))
+    ).body.id;
     const manager = bearer(t.token(principals.manager(facility)));
     expect((await t.http().get('/health')).status).toBe(200);
 

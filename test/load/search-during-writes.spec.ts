@@ -42,7 +42,10 @@ describe(`${SEARCHERS} searchers while ${MANAGERS} managers save beds for ${SECO
         provinceCode: PROVINCES[i % PROVINCES.length],
         type: (['casa_di_fuga', 'high_intensity_community', 'semi_autonomy_flat'] as const)[i % 3],
         accepts: { genders: i % 4 ? ['female', 'transgender'] : ['male'], adults: true, minors: i % 5 === 0, children: i % 2 === 0 },
-        places: [{ kind: 'adult', total: 1 + (i % 4) }, ...(i % 2 === 0 ? [{ kind: 'mother_child' as const, total: 1, childCapacity: 2 }] : [])],
+        places: [
+          { kind: 'adult', total: 1 + (i % 4) },
+          ...(i % 2 === 0 ? [{ kind: 'mother_child' as const, total: 1, childCapacity: 2 }] : []),
+        ],
       });
       facilityIds.push((await facilities.create(admin, f, { confirmedAt: searching.clock.now() })).id);
     }
@@ -84,17 +87,26 @@ describe(`${SEARCHERS} searchers while ${MANAGERS} managers save beds for ${SECO
     const searchStatuses: number[] = [];
     const saveStatuses: number[] = [];
     // at least SECONDS, and long enough that many saves land between searches, however busy the machine
-    const going = () => Date.now() < until || saveStatuses.filter((x) => x === 200).length < MIN_SAVES || searchStatuses.length < MIN_SEARCHES;
+    const going = () =>
+      Date.now() < until || saveStatuses.filter((x) => x === 200).length < MIN_SAVES || searchStatuses.length < MIN_SEARCHES;
     const national = bearer(searching.token(principals.national()));
     const searcher = async (n: number) => {
       for (let i = 0; going(); i++) {
-        const { caseCode: _c, urgency: _u, ...profile } = aRequest({
+        const {
+          caseCode: _c,
+          urgency: _u,
+          ...profile
+        } = aRequest({
           person: { gender: (['female', 'transgender', 'male'] as const)[(n + i) % 3], children: (n + i) % 2 ? [{ age: 4 }] : [] },
           protectionLevel: (['high', 'medium', 'low'] as const)[i % 3],
           origin: { provinceCode: PROVINCES[(n * 3 + i) % PROVINCES.length] },
           preferences: { crossRegion: true, maxDistanceKm: 200 + ((n * 97 + i * 31) % 800) },
         });
-        const res = await searching.http().post('/api/v1/capacity/search').set(national).send({ ...profile, limit: 100 });
+        const res = await searching
+          .http()
+          .post('/api/v1/capacity/search')
+          .set(national)
+          .send({ ...profile, limit: 100 });
         searchStatuses.push(res.status);
       }
     };
@@ -112,13 +124,20 @@ describe(`${SEARCHERS} searchers while ${MANAGERS} managers save beds for ${SECO
         }));
         const res =
           i % 4 === 3
-            ? await saving.http().post(`/api/v1/facilities/${id}/availability/intake`).set(auth).send({ acceptingNewGuests: i % 8 !== 3 })
+            ? await saving
+                .http()
+                .post(`/api/v1/facilities/${id}/availability/intake`)
+                .set(auth)
+                .send({ acceptingNewGuests: i % 8 !== 3 })
             : await saving.http().put(`/api/v1/facilities/${id}/availability`).set(auth).send({ version: body.version, places });
         saveStatuses.push(res.status);
       }
     };
     try {
-      await Promise.all([...Array.from({ length: SEARCHERS }, (_, n) => searcher(n)), ...Array.from({ length: MANAGERS }, (_, n) => manager(n))]);
+      await Promise.all([
+        ...Array.from({ length: SEARCHERS }, (_, n) => searcher(n)),
+        ...Array.from({ length: MANAGERS }, (_, n) => manager(n)),
+      ]);
     } finally {
       repo.inSnapshot = originalSnapshot;
       matching.rank = originalRank;

@@ -25,14 +25,23 @@ const freePort = () =>
   });
 
 /** One request on its own connection (no keep-alive), so each is really concurrent. */
-function call(method: string, url: string, headers: Record<string, string> = {}, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+function call(
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((ok, fail) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(url, { method, agent: false, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => ok({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
-    });
+    const req = httpRequest(
+      url,
+      { method, agent: false, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+      },
+    );
     req.once('error', fail);
     req.end(payload);
   });
@@ -43,16 +52,28 @@ describe('graceful shutdown', () => {
   let child: ChildProcess;
   let base: string;
   let out = '';
-  const exited = () => new Promise<number | null>((ok) => (child.exitCode !== null ? ok(child.exitCode) : child.once('exit', (code) => ok(code))));
+  const exited = () =>
+    new Promise<number | null>((ok) => (child.exitCode !== null ? ok(child.exitCode) : child.once('exit', (code) => ok(code))));
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', BUILD], { encoding: 'utf8' });
+    const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', BUILD], {
+      encoding: 'utf8',
+    });
     if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
     db = await createTestDatabase();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, [resolve(BUILD, 'src/main.js')], {
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'log', SHUTDOWN_TIMEOUT_MS: '20000' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: db.url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DEMO_DATA: 'false',
+        LOG_LEVEL: 'log',
+        SHUTDOWN_TIMEOUT_MS: '20000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await new Promise<void>((ok, fail) => {
@@ -95,7 +116,11 @@ describe('graceful shutdown', () => {
     monitor.on('error', () => undefined);
     await monitor.connect();
     const waiting = async () =>
-      (await monitor.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n as number;
+      (
+        await monitor.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )
+      ).rows[0].n as number;
     // the pool has 20 connections: all the confirmations are in their transactions, waiting for the lock
     for (let i = 0; i < 200 && (await waiting()) < IN_FLIGHT; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await waiting()).toBe(IN_FLIGHT);
@@ -107,7 +132,10 @@ describe('graceful shutdown', () => {
     let refused = false;
     for (let i = 0; i < 100 && !refused; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      refused = await call('GET', `${base}/health`).then((r) => r.status === 503, () => true);
+      refused = await call('GET', `${base}/health`).then(
+        (r) => r.status === 503,
+        () => true,
+      );
     }
     expect(refused).toBe(true);
     // the service is still waiting for the writes under way
@@ -122,10 +150,14 @@ describe('graceful shutdown', () => {
     const check = new pg.Client({ connectionString: db.url });
     await check.connect();
     try {
-      const { rows } = await check.query(`SELECT count(*)::int AS n FROM availability_event WHERE facility_id = $1 AND type = 'confirm'`, [facilityId]);
+      const { rows } = await check.query(`SELECT count(*)::int AS n FROM availability_event WHERE facility_id = $1 AND type = 'confirm'`, [
+        facilityId,
+      ]);
       expect(rows[0].n).toBe(IN_FLIGHT);
       // the pool was closed: no connection of the service is left
-      const left = await check.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'approdo'`);
+      const left = await check.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'approdo'`,
+      );
       expect(left.rows[0].n).toBe(0);
     } finally {
       await check.end();

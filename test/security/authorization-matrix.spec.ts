@@ -1,5 +1,14 @@
 import type { Response } from 'supertest';
-import { controlToken, fastifyRoutes, FIXTURE_KINDS, forgedTokens, type ForgedToken, nestRoutes, SecurityWorld, type Fixture } from '../support/security.js';
+import {
+  controlToken,
+  fastifyRoutes,
+  FIXTURE_KINDS,
+  forgedTokens,
+  type ForgedToken,
+  nestRoutes,
+  SecurityWorld,
+  type Fixture,
+} from '../support/security.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 import { CALLERS, type Caller, type Expectation, MATRIX, type RouteRow, statusOf, TOKENLESS, UNCHECKED } from './authorization-matrix.js';
 
@@ -50,7 +59,12 @@ describe('authorization matrix', () => {
     return bearer(t.token(principal));
   }
 
-  function send(row: RouteRow, params: Record<string, string>, headers: Record<string, string>, body: object | undefined): Promise<Response> {
+  function send(
+    row: RouteRow,
+    params: Record<string, string>,
+    headers: Record<string, string>,
+    body: object | undefined,
+  ): Promise<Response> {
     const [method, pattern] = row.route.split(' ');
     const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
       if (!(name in params)) throw new Error(`${row.route}: the fixture has no ${name}`);
@@ -68,14 +82,22 @@ describe('authorization matrix', () => {
       const routes = MATRIX.map((r) => r.route);
       expect(routes.filter((r, i) => routes.indexOf(r) !== i)).toEqual([]);
       for (const row of MATRIX) {
-        expect({ route: row.route, callers: Object.keys(row.cells).sort() }).toEqual({ route: row.route, callers: Object.keys(CALLERS).sort() });
+        expect({ route: row.route, callers: Object.keys(row.cells).sort() }).toEqual({
+          route: row.route,
+          callers: Object.keys(CALLERS).sort(),
+        });
         for (const [caller, e] of Object.entries(row.cells)) {
           expect({ route: row.route, caller, status: statusOf(e) }).toEqual({ route: row.route, caller, status: expect.any(Number) });
           // a "visible" 403 is about an object the caller can see: only on routes with one, only for roles
-          if (typeof e === 'object') expect({ route: row.route, caller, ok: e.status === 403 && !!row.fixture && !TOKENLESS.includes(caller as Caller) }).toEqual({ route: row.route, caller, ok: true });
+          if (typeof e === 'object')
+            expect({ route: row.route, caller, ok: e.status === 403 && !!row.fixture && !TOKENLESS.includes(caller as Caller) }).toEqual({
+              route: row.route,
+              caller,
+              ok: true,
+            });
         }
         const params = row.route.match(/:\w+/g) ?? [];
-        expect({ route: row.route, fixture: params.length ? row.fixture ?? 'missing' : row.fixture ?? 'none' }).toEqual({
+        expect({ route: row.route, fixture: params.length ? (row.fixture ?? 'missing') : (row.fixture ?? 'none') }).toEqual({
           route: row.route,
           fixture: params.length ? expect.not.stringMatching(/^(missing|none)$/) : 'none',
         });
@@ -98,7 +120,10 @@ describe('authorization matrix', () => {
 
   describe('the callers', () => {
     it('each forged token is one fault away from a token the service accepts', async () => {
-      const res = await t.http().get('/api/v1/audit').set(bearer(controlToken(t.config)));
+      const res = await t
+        .http()
+        .get('/api/v1/audit')
+        .set(bearer(controlToken(t.config)));
       expect(res.status).toBe(200);
     });
 
@@ -108,7 +133,11 @@ describe('authorization matrix', () => {
         for (const caller of ['anonymous', 'algNone'] as Caller[]) {
           const path = row.route.slice(4).replace(/:(\w+)/g, (_, name: string) => fx.params[name]);
           const res = await t.http().head(path).set(headersFor(caller, fx));
-          expect({ route: `HEAD ${path}`, caller, status: res.status }).toEqual({ route: `HEAD ${path}`, caller, status: statusOf(row.cells[caller]) });
+          expect({ route: `HEAD ${path}`, caller, status: res.status }).toEqual({
+            route: `HEAD ${path}`,
+            caller,
+            status: statusOf(row.cells[caller]),
+          });
         }
       }
     });
@@ -121,7 +150,12 @@ describe('authorization matrix', () => {
       const body = row.body?.(fx, { today: world.today() });
       const res = await send(row, fx.params, headers, body);
       const status = statusOf(expected);
-      const got = { route: row.route, caller, status: res.status, ...(res.status >= 400 ? { code: res.body?.code, message: res.body?.message } : {}) };
+      const got = {
+        route: row.route,
+        caller,
+        status: res.status,
+        ...(res.status >= 400 ? { code: res.body?.code, message: res.body?.message } : {}),
+      };
       expect(got).toEqual({ ...got, status });
 
       if (status === 401 || status === 403 || status === 404) {

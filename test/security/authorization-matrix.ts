@@ -107,7 +107,8 @@ export const MATRIX: RouteRow[] = [
   {
     route: 'POST /api/v1/facilities/import',
     // a dry run (the default): a UOR of another region gets a report saying the row is not its region's
-    csv: () => `externalCode,name,organization,type,provinceCode,acceptsGenders,acceptsAdults,acceptsMinors,acceptsChildren,languages,exploitationExpertise,supports,secretAddress,address,contactEmail,adultTotal\nM-1,Casa Matrice,Coop,protected_flat,GE,female,true,false,true,it,sexual,,false,"Via Matrice 1, Genova",matrice@example.org,3\n`,
+    csv: () =>
+      `externalCode,name,organization,type,provinceCode,acceptsGenders,acceptsAdults,acceptsMinors,acceptsChildren,languages,exploitationExpertise,supports,secretAddress,address,contactEmail,adultTotal\nM-1,Casa Matrice,Coop,protected_flat,GE,female,true,false,true,it,sexual,,false,"Via Matrice 1, Genova",matrice@example.org,3\n`,
     cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 403 },
   },
   {

@@ -33,7 +33,10 @@ const ID = { GE: randomUUID(), LU: randomUUID() };
 const CANARY: Record<Key, string> = { GE: `CANARY-${ID.GE}`, LU: `CANARY-${ID.LU}` };
 const ADDRESS: Record<Key, string> = { GE: `Vicolo ${CANARY.GE} 7, Genova`, LU: `Via ${CANARY.LU} 3, Lucca` };
 // decimals that appear nowhere else; matching may use a point coarsened to 0.1 degree, never these
-const LOCATION: Record<Key, { lat: number; lon: number }> = { GE: { lat: 44.41827391, lon: 8.93726417 }, LU: { lat: 43.84291753, lon: 10.50376219 } };
+const LOCATION: Record<Key, { lat: number; lon: number }> = {
+  GE: { lat: 44.41827391, lon: 8.93726417 },
+  LU: { lat: 43.84291753, lon: 10.50376219 },
+};
 
 /** Every form a canary is looked for in: the marker, its UUID in any case, the first six decimals of each coordinate. */
 function canariesIn(text: string, keys: readonly Key[] = ['GE', 'LU']): string[] {
@@ -41,7 +44,8 @@ function canariesIn(text: string, keys: readonly Key[] = ['GE', 'LU']): string[]
   return keys.flatMap((k) => {
     const found: string[] = [];
     if (lower.includes(ID[k].toLowerCase())) found.push(`${k} address`);
-    for (const c of [LOCATION[k].lat, LOCATION[k].lon]) if (text.includes(String(c).slice(0, String(c).indexOf('.') + 7))) found.push(`${k} location ${c}`);
+    for (const c of [LOCATION[k].lat, LOCATION[k].lon])
+      if (text.includes(String(c).slice(0, String(c).indexOf('.') + 7))) found.push(`${k} location ${c}`);
     return found;
   });
 }
@@ -163,7 +167,11 @@ describe('secret-address canaries: never in an answer to the unentitled, a log l
       '?provinceCode=LU&provinceCode=GE',
     ];
     const profile = (() => {
-      const { caseCode: _c, urgency: _u, ...p } = aRequest({ origin: { provinceCode: 'LU' }, preferences: { crossRegion: true, nearProvinceCode: 'LU' } });
+      const {
+        caseCode: _c,
+        urgency: _u,
+        ...p
+      } = aRequest({ origin: { provinceCode: 'LU' }, preferences: { crossRegion: true, nearProvinceCode: 'LU' } });
       return p;
     })();
     for (const c of callers) {
@@ -182,20 +190,24 @@ describe('secret-address canaries: never in an answer to the unentitled, a log l
         await call(c, 'PATCH', `/api/v1/facilities/${f}`, { secretAddress: false });
         await call(c, 'POST', `/api/v1/facilities/${f}/availability/confirm`);
       }
-      for (const q of ['', '?regionCode=09', '?regionCode=07', '?kind=adult', '?type=casa_di_fuga']) await call(c, 'GET', `/api/v1/capacity${q}`);
+      for (const q of ['', '?regionCode=09', '?regionCode=07', '?kind=adult', '?type=casa_di_fuga'])
+        await call(c, 'GET', `/api/v1/capacity${q}`);
       await call(c, 'POST', '/api/v1/capacity/search', { ...profile, limit: 200 });
       await call(c, 'POST', '/api/v1/capacity/search', { ...profile, safety: { ...profile.safety, excludedProvinces: [] }, limit: 200 });
       await call(c, 'POST', '/api/v1/placement-requests/batch-assignment', { all: true });
-      for (const q of ['', '?status=open', '?status=placed', '?status=closed', '?limit=200']) await call(c, 'GET', `/api/v1/placement-requests${q}`);
+      for (const q of ['', '?status=open', '?status=placed', '?status=closed', '?limit=200'])
+        await call(c, 'GET', `/api/v1/placement-requests${q}`);
       await call(c, 'GET', `/api/v1/placement-requests/${ids.request}`);
       await call(c, 'GET', `/api/v1/placement-requests/${ids.request}/candidates?limit=200`);
       for (const q of ['', '?status=accepted', '?status=admitted', '?limit=200']) await call(c, 'GET', `/api/v1/proposals${q}`);
       for (const p of [ids.pGE, ids.pLU]) await call(c, 'GET', `/api/v1/proposals/${p}`);
       if (ids.placement) await call(c, 'GET', `/api/v1/placements/${ids.placement}`);
-      for (const q of ['', `?objectId=${fac.LU}`, '?action=facility.read_secret_address', '?limit=1000']) await call(c, 'GET', `/api/v1/audit${q}`);
+      for (const q of ['', `?objectId=${fac.LU}`, '?action=facility.read_secret_address', '?limit=1000'])
+        await call(c, 'GET', `/api/v1/audit${q}`);
       for (const q of ['', '?status=sent', '?status=pending', '?limit=1000']) await call(c, 'GET', `/api/v1/admin/outbox${q}`);
       for (const o of outbox) await call(c, 'POST', `/api/v1/admin/outbox/${o}/retry`);
-      for (const s of [...SQL_FRAGMENTS.slice(0, 4), ...UNICODE_TRICKS.slice(0, 3)]) await call(c, 'GET', `/api/v1/facilities?provinceCode=${pct(s)}`);
+      for (const s of [...SQL_FRAGMENTS.slice(0, 4), ...UNICODE_TRICKS.slice(0, 3)])
+        await call(c, 'GET', `/api/v1/facilities?provinceCode=${pct(s)}`);
     }
     await call('anonymous', 'GET', '/health');
     await call('anonymous', 'GET', '/api/docs-json');
@@ -210,9 +222,26 @@ describe('secret-address canaries: never in an answer to the unentitled, a log l
       expect((await call(admin, 'POST', `/api/v1/facilities/${res.body!.id}/availability/confirm`)).status).toBe(200);
       return res.body!.id as string;
     };
-    const places = [{ kind: 'adult' as const, total: 3 }, { kind: 'mother_child' as const, total: 1, childCapacity: 2 }];
-    fac.GE = await mk({ provinceCode: 'GE', secretAddress: true, address: ADDRESS.GE, location: LOCATION.GE, contactEmail: 'casa.ge@example.org', places });
-    fac.LU = await mk({ provinceCode: 'LU', secretAddress: true, address: ADDRESS.LU, location: LOCATION.LU, contactEmail: 'casa.lu@example.org', places });
+    const places = [
+      { kind: 'adult' as const, total: 3 },
+      { kind: 'mother_child' as const, total: 1, childCapacity: 2 },
+    ];
+    fac.GE = await mk({
+      provinceCode: 'GE',
+      secretAddress: true,
+      address: ADDRESS.GE,
+      location: LOCATION.GE,
+      contactEmail: 'casa.ge@example.org',
+      places,
+    });
+    fac.LU = await mk({
+      provinceCode: 'LU',
+      secretAddress: true,
+      address: ADDRESS.LU,
+      location: LOCATION.LU,
+      contactEmail: 'casa.lu@example.org',
+      places,
+    });
     fac.plain = await mk({ provinceCode: 'SP', address: 'Via Pubblica 1, La Spezia', contactEmail: 'casa.sp@example.org', places });
     tokens['manager GE'] = t.token({ ...principals.manager(fac.GE), sub: 'manager-ge' });
     tokens['manager LU'] = t.token({ ...principals.manager(fac.LU), sub: 'manager-lu' });
@@ -229,7 +258,12 @@ describe('secret-address canaries: never in an answer to the unentitled, a log l
 
     // ---- a request, its candidates, two proposals at once
     phase = 'open';
-    const created = await call('uor07', 'POST', '/api/v1/placement-requests', aRequest({ caseCode: 'LIG-2026-CANARY', note: 'nota riservata' }));
+    const created = await call(
+      'uor07',
+      'POST',
+      '/api/v1/placement-requests',
+      aRequest({ caseCode: 'LIG-2026-CANARY', note: 'nota riservata' }),
+    );
     expect(created.status).toBe(201);
     ids.request = created.body!.id;
     const candidates = await call('uor07', 'GET', `/api/v1/placement-requests/${ids.request}/candidates`);
@@ -264,7 +298,10 @@ describe('secret-address canaries: never in an answer to the unentitled, a log l
 
     // ---- discharge: the reveal ends with the placement
     phase = 'discharged';
-    const discharged = await call('manager LU', 'POST', `/api/v1/placements/${ids.placement}/discharge`, { reason: 'completed', date: dayOf(t.clock.now()) });
+    const discharged = await call('manager LU', 'POST', `/api/v1/placements/${ids.placement}/discharge`, {
+      reason: 'completed',
+      date: dayOf(t.clock.now()),
+    });
     expect(discharged.status).toBe(200);
     const after = await call('uor07', 'GET', `/api/v1/facilities/${fac.LU}`);
     // another region's house again: the limited view, without address fields at all
@@ -302,11 +339,19 @@ describe('secret-address canaries: never in an answer to the unentitled, a log l
     // ---- answers
     expect(unentitledLeaks()).toEqual([]);
     // the passes really reached the houses: 200 answers to the unentitled, and the entitled saw the canary
-    const unentitledDetail = seen.filter((s) => s.caller === 'uor09' && s.request === `GET /api/v1/facilities/${fac.LU}` && s.status === 200);
+    const unentitledDetail = seen.filter(
+      (s) => s.caller === 'uor09' && s.request === `GET /api/v1/facilities/${fac.LU}` && s.status === 200,
+    );
     expect(unentitledDetail.length).toBeGreaterThanOrEqual(4);
-    expect(JSON.parse(unentitledDetail[0].text.split('\n').slice(1).join('\n'))).toMatchObject({ id: fac.LU, address: null, addressHidden: true });
+    expect(JSON.parse(unentitledDetail[0].text.split('\n').slice(1).join('\n'))).toMatchObject({
+      id: fac.LU,
+      address: null,
+      addressHidden: true,
+    });
     expect(seen.filter((s) => s.caller === 'manager LU' && canariesIn(s.text, ['LU']).length).length).toBeGreaterThan(4);
-    expect(seen.filter((s) => s.caller === 'uor07' && s.phase === 'accepted' && canariesIn(s.text, ['LU']).length).length).toBeGreaterThan(0);
+    expect(seen.filter((s) => s.caller === 'uor07' && s.phase === 'accepted' && canariesIn(s.text, ['LU']).length).length).toBeGreaterThan(
+      0,
+    );
 
     // ---- log lines
     expect(logs.length).toBeGreaterThan(100); // the request log at least: capture works
@@ -315,11 +360,15 @@ describe('secret-address canaries: never in an answer to the unentitled, a log l
 
     // ---- e-mails
     expect(smtp.received.length).toBeGreaterThanOrEqual(3);
-    expect(smtp.received.map((m) => m.to)).toEqual(expect.arrayContaining(['casa.ge@example.org', 'casa.lu@example.org', 'uor07@example.org']));
+    expect(smtp.received.map((m) => m.to)).toEqual(
+      expect.arrayContaining(['casa.ge@example.org', 'casa.lu@example.org', 'uor07@example.org']),
+    );
     expect(smtp.received.filter((m) => canariesIn(`${m.to}\n${m.subject}\n${m.text}\n${m.html}`).length)).toEqual([]);
 
     // ---- every table and view, in clear
-    const tables = await t.sql<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
+    const tables = await t.sql<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
+    );
     expect(tables.length).toBeGreaterThan(10);
     const dump: string[] = [];
     for (const { table_name } of tables) {
@@ -332,7 +381,10 @@ describe('secret-address canaries: never in an answer to the unentitled, a log l
     expect(dump.join('\n')).toContain(fac.LU);
     const cipher = t.app.get(AddressCipher);
     for (const k of ['GE', 'LU'] as Key[]) {
-      const [row] = await t.sql<{ address_enc: string; location_enc: string }>('SELECT address_enc, location_enc FROM facility WHERE id = $1', [fac[k]]);
+      const [row] = await t.sql<{ address_enc: string; location_enc: string }>(
+        'SELECT address_enc, location_enc FROM facility WHERE id = $1',
+        [fac[k]],
+      );
       expect(cipher.decrypt(row.address_enc)).toBe(ADDRESS[k]);
       expect(JSON.parse(cipher.decrypt(row.location_enc))).toEqual(LOCATION[k]);
     }
@@ -341,7 +393,10 @@ describe('secret-address canaries: never in an answer to the unentitled, a log l
     for (const s of seen) statuses.set(s.status, (statuses.get(s.status) ?? 0) + 1);
     print(
       `canary: ${seen.length} requests (${seen.filter((s) => allowed(s.caller, s.phase).length === 0).length} by callers entitled to no canary), ` +
-        `statuses ${[...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ')}; ` +
+        `statuses ${[...statuses.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', ')}; ` +
         `${logs.length} log lines, ${smtp.received.length} e-mails, ${tables.length} tables and views dumped; error-path statuses ${errorStatuses.join(', ')}`,
     );
   }, 180_000);

@@ -62,7 +62,9 @@ function lacksRequiredNested(route: string, ct: string | undefined, body: string
   if (body === undefined || ct === undefined || !JSON_TYPES.includes(ct)) return true;
   try {
     const parsed = JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : body) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? required.some((k) => (parsed as Record<string, unknown>)[k] === undefined) : true;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? required.some((k) => (parsed as Record<string, unknown>)[k] === undefined)
+      : true;
   } catch {
     return false; // malformed JSON: refused by the parser
   }
@@ -106,7 +108,15 @@ function emit(n: Node): string {
   return JSON.stringify(n);
 }
 
-const clone = (n: Node): Node => (n instanceof Obj ? new Obj(n.entries.map(([k, v]) => [k, clone(v)]), n.dto) : Array.isArray(n) ? n.map(clone) : n);
+const clone = (n: Node): Node =>
+  n instanceof Obj
+    ? new Obj(
+        n.entries.map(([k, v]) => [k, clone(v)]),
+        n.dto,
+      )
+    : Array.isArray(n)
+      ? n.map(clone)
+      : n;
 
 interface Slot {
   get: () => Node;
@@ -148,7 +158,9 @@ function dtoObjects(root: Node): Obj[] {
 
 const isObjectish = (n: Node) => n instanceof Obj || (Array.isArray(n) && n.some((x) => x instanceof Obj));
 const containsArray = (n: Node): boolean =>
-  Array.isArray(n) || (n instanceof Raw && n.text.trimStart().startsWith('[')) || (n instanceof Obj && n.entries.some(([, v]) => containsArray(v)));
+  Array.isArray(n) ||
+  (n instanceof Raw && n.text.trimStart().startsWith('[')) ||
+  (n instanceof Obj && n.entries.some(([, v]) => containsArray(v)));
 
 // ---------------------------------------------------------------------------------------------
 // Hostile values
@@ -165,17 +177,82 @@ const hostileNode: fc.Arbitrary<Node> = fc.oneof(
   { weight: 4, arbitrary: hostileString },
   {
     weight: 2,
-    arbitrary: fc.constantFrom<Node>(new Raw('1e309'), new Raw('-1e309'), -0, 0, -1, 1.5, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE, 1e21, new Raw('123456789012345678901234567890'), new Raw('1E2'), new Raw('-0.0')),
+    arbitrary: fc.constantFrom<Node>(
+      new Raw('1e309'),
+      new Raw('-1e309'),
+      -0,
+      0,
+      -1,
+      1.5,
+      2 ** 53 + 2,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      1e21,
+      new Raw('123456789012345678901234567890'),
+      new Raw('1E2'),
+      new Raw('-0.0'),
+    ),
   },
   { weight: 1, arbitrary: fc.boolean() },
   { weight: 1, arbitrary: fc.constant(null) },
-  { weight: 1, arbitrary: fc.constantFrom<() => Node>(() => [], () => [null], () => [''], () => [[]], () => [new Obj([])], () => new Obj([]), () => new Obj([['a', 1]])).map((f) => f()) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom<() => Node>(
+        () => [],
+        () => [null],
+        () => [''],
+        () => [[]],
+        () => [new Obj([])],
+        () => new Obj([]),
+        () => new Obj([['a', 1]]),
+      )
+      .map((f) => f()),
+  },
 );
 
-const EXTRA_KEYS = ['isAdmin', 'role', 'regionCode', 'id', 'createdAt', 'addressEnc', 'address_enc', 'secret', '', ' ', 'name ', 'NAME', 'ｎａｍｅ', '\u0000', '\u202Ename', 'x'.repeat(1000), '$where', '$gt', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'then', "' OR 1=1--", 'a.b', 'a[0]'];
-const extraKey = fc.oneof(fc.constantFrom(...EXTRA_KEYS), fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }).map((s) => `~${s}`).filter(hasNoMarker));
+const EXTRA_KEYS = [
+  'isAdmin',
+  'role',
+  'regionCode',
+  'id',
+  'createdAt',
+  'addressEnc',
+  'address_enc',
+  'secret',
+  '',
+  ' ',
+  'name ',
+  'NAME',
+  'ｎａｍｅ',
+  '\u0000',
+  '\u202Ename',
+  'x'.repeat(1000),
+  '$where',
+  '$gt',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'then',
+  "' OR 1=1--",
+  'a.b',
+  'a[0]',
+];
+const extraKey = fc.oneof(
+  fc.constantFrom(...EXTRA_KEYS),
+  fc
+    .string({ unit: 'binary', minLength: 1, maxLength: 20 })
+    .map((s) => `~${s}`)
+    .filter(hasNoMarker),
+);
 
-const POLLUTION = () => new Obj([['polluted', 'yes'], ['role', 'admin'], ['isAdmin', true]]);
+const POLLUTION = () =>
+  new Obj([
+    ['polluted', 'yes'],
+    ['role', 'admin'],
+    ['isAdmin', true],
+  ]);
 const PROTO_ENTRIES: (() => [string | Raw, Node])[] = [
   () => ['__proto__', POLLUTION()],
   () => ['constructor', new Obj([['prototype', POLLUTION()]])],
@@ -211,9 +288,23 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ k: fc.constant('wrongType' as const), at, pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('extra' as const), at, key: extraKey, v: hostileNode }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('proto' as const), at, variant: fc.nat({ max: PROTO_ENTRIES.length - 1 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('deep' as const), at, depth: fc.constantFrom(16, 64, 256, 2000, 6000), arr: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('hugeArray' as const), at, n: fc.constantFrom(200, 5000, 25000), distinct: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('hugeString' as const), at, bytes: fc.constantFrom(1000, 10_000, 100_000), ch: fc.constantFrom('a', 'é', '🏠', '\u202E', "'", '\u200B') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('deep' as const), at, depth: fc.constantFrom(16, 64, 256, 2000, 6000), arr: fc.boolean() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('hugeArray' as const), at, n: fc.constantFrom(200, 5000, 25000), distinct: fc.boolean() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('hugeString' as const),
+      at,
+      bytes: fc.constantFrom(1000, 10_000, 100_000),
+      ch: fc.constantFrom('a', 'é', '🏠', '\u202E', "'", '\u200B'),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('arrayForObject' as const), at, wrap: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('remove' as const), at }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('null' as const), at }) },
@@ -230,7 +321,12 @@ function applyMutation(root: Node, m: Mutation): { certain: boolean; tags: strin
     const entry: [string | Raw, Node] = m.k === 'extra' ? [m.key, clone(m.v)] : PROTO_ENTRIES[m.variant]();
     target.entries.push(entry);
     if (m.k === 'proto') tags.push(`proto${m.variant}`);
-    if (typeof entry[0] === 'string' && OBJECT_MEMBER_KEYS.has(entry[0]) && entry[0] !== '__proto__' && !(entry[0] === 'constructor' && entry[1] instanceof Obj && entry[1].entries.some(([k]) => k === 'prototype')))
+    if (
+      typeof entry[0] === 'string' &&
+      OBJECT_MEMBER_KEYS.has(entry[0]) &&
+      entry[0] !== '__proto__' &&
+      !(entry[0] === 'constructor' && entry[1] instanceof Obj && entry[1].entries.some(([k]) => k === 'prototype'))
+    )
       tags.push('objectMemberKey');
     return { certain: true, tags };
   }
@@ -244,7 +340,18 @@ function applyMutation(root: Node, m: Mutation): { certain: boolean; tags: strin
   }
   const s = slots[m.at % slots.length];
   const before = s.get();
-  const kindOf = (n: Node) => (typeof n === 'string' ? 'string' : typeof n === 'number' ? 'number' : typeof n === 'boolean' ? 'boolean' : Array.isArray(n) ? 'array' : n instanceof Obj ? 'object' : undefined);
+  const kindOf = (n: Node) =>
+    typeof n === 'string'
+      ? 'string'
+      : typeof n === 'number'
+        ? 'number'
+        : typeof n === 'boolean'
+          ? 'boolean'
+          : Array.isArray(n)
+            ? 'array'
+            : n instanceof Obj
+              ? 'object'
+              : undefined;
   const kind = kindOf(before);
   let next: Node;
   let certain = false;
@@ -353,7 +460,10 @@ const OTHER_TYPES = [
   'application/json; charset=ebcdic',
   '',
 ];
-const contentType = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...JSON_TYPES) }, { weight: 2, arbitrary: fc.constantFrom(...OTHER_TYPES) });
+const contentType = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...JSON_TYPES) },
+  { weight: 2, arbitrary: fc.constantFrom(...OTHER_TYPES) },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Routes
@@ -386,7 +496,11 @@ interface RouteSpec {
 }
 
 const profile = (n: number) => {
-  const { caseCode: _c, urgency: _u, ...p } = aRequest({
+  const {
+    caseCode: _c,
+    urgency: _u,
+    ...p
+  } = aRequest({
     safety: { excludedProvinces: ['IM'], excludedRegions: ['20'], minDistanceKm: 0, conflictTags: [`net-${n % 7}`] },
     preferences: { crossRegion: true, maxDistanceKm: 800, nearProvinceCode: 'GE' },
   });
@@ -415,13 +529,24 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
           acceptingNewGuests: true,
           intakeNote: 'nota',
           contactEmail: `ostile${n}@example.org`,
-          places: [{ kind: 'adult', total: 3, occupied: 1, outOfService: 0 }, { kind: 'mother_child', total: 1, childCapacity: 2 }],
+          places: [
+            { kind: 'adult', total: 3, occupied: 1, outOfService: 0 },
+            { kind: 'mother_child', total: 1, childCapacity: 2 },
+          ],
         }),
     },
     {
       method: 'GET',
       pattern: '/api/v1/facilities',
-      query: { regionCode: ['07', '09', '99'], provinceCode: ['GE', 'LU', 'ZZ'], type: FACILITY_TYPES, kind: PLACE_KINDS, hasFree: ['true', 'false'], limit: LIMIT, offset: ['0', '10', '100000', ...BIG] },
+      query: {
+        regionCode: ['07', '09', '99'],
+        provinceCode: ['GE', 'LU', 'ZZ'],
+        type: FACILITY_TYPES,
+        kind: PLACE_KINDS,
+        hasFree: ['true', 'false'],
+        limit: LIMIT,
+        offset: ['0', '10', '100000', ...BIG],
+      },
     },
     { method: 'GET', pattern: '/api/v1/facilities/:id' },
     {
@@ -446,11 +571,20 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
     {
       method: 'PUT',
       pattern: '/api/v1/facilities/:id/availability',
-      body: (n) => ({ version: 1 + (n % 3), places: [{ kind: 'adult', total: 4, occupied: n % 3, outOfService: 0 }], acceptingNewGuests: true, intakeNote: 'nota' }),
+      body: (n) => ({
+        version: 1 + (n % 3),
+        places: [{ kind: 'adult', total: 4, occupied: n % 3, outOfService: 0 }],
+        acceptingNewGuests: true,
+        intakeNote: 'nota',
+      }),
     },
     { method: 'POST', pattern: '/api/v1/facilities/:id/availability/confirm' },
     { method: 'POST', pattern: '/api/v1/facilities/:id/availability/intake', body: () => ({ acceptingNewGuests: true, note: 'riapre' }) },
-    { method: 'GET', pattern: '/api/v1/facilities/:id/availability/history', query: { afterId: ['0', '1', '999999999999999999', ...BIG], limit: LIMIT } },
+    {
+      method: 'GET',
+      pattern: '/api/v1/facilities/:id/availability/history',
+      query: { afterId: ['0', '1', '999999999999999999', ...BIG], limit: LIMIT },
+    },
     { method: 'GET', pattern: '/api/v1/capacity', query: { regionCode: ['07', '09'], type: FACILITY_TYPES, kind: PLACE_KINDS } },
     { method: 'POST', pattern: '/api/v1/capacity/search', body: (n) => ({ ...profile(n), limit: 1 + (n % 50) }) },
     {
@@ -473,7 +607,14 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
       method: 'POST',
       pattern: '/api/v1/placement-requests',
       idempotency: true,
-      body: (n) => ({ ...aRequest({ caseCode: `OST-${n}`, note: 'nota', safety: { excludedProvinces: [], excludedRegions: [], minDistanceKm: 0, conflictTags: [] }, preferences: { crossRegion: true, maxDistanceKm: 900, nearProvinceCode: 'GE' } }) }),
+      body: (n) => ({
+        ...aRequest({
+          caseCode: `OST-${n}`,
+          note: 'nota',
+          safety: { excludedProvinces: [], excludedRegions: [], minDistanceKm: 0, conflictTags: [] },
+          preferences: { crossRegion: true, maxDistanceKm: 900, nearProvinceCode: 'GE' },
+        }),
+      }),
     },
     {
       method: 'POST',
@@ -496,7 +637,12 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
     },
     { method: 'POST', pattern: '/api/v1/placement-requests/:id/cancel' },
     { method: 'GET', pattern: '/api/v1/placement-requests/:id/candidates', query: { limit: LIMIT } },
-    { method: 'POST', pattern: '/api/v1/placement-requests/:id/proposals', idempotency: true, body: (n) => ({ facilityId: [F.fSP, F.fGE, F.fLU][n % 3] }) },
+    {
+      method: 'POST',
+      pattern: '/api/v1/placement-requests/:id/proposals',
+      idempotency: true,
+      body: (n) => ({ facilityId: [F.fSP, F.fGE, F.fLU][n % 3] }),
+    },
     { method: 'GET', pattern: '/api/v1/proposals', query: { status: PROPOSAL_STATUSES, limit: LIMIT, offset: OFFSET } },
     { method: 'GET', pattern: '/api/v1/proposals/:id' },
     { method: 'POST', pattern: '/api/v1/proposals/:id/accept' },
@@ -504,7 +650,11 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
     { method: 'POST', pattern: '/api/v1/proposals/:id/admit' },
     { method: 'POST', pattern: '/api/v1/proposals/:id/withdraw' },
     { method: 'GET', pattern: '/api/v1/placements/:id' },
-    { method: 'POST', pattern: '/api/v1/placements/:id/discharge', body: (n) => ({ reason: DISCHARGE_REASONS[n % DISCHARGE_REASONS.length], date: '2026-12-01' }) },
+    {
+      method: 'POST',
+      pattern: '/api/v1/placements/:id/discharge',
+      body: (n) => ({ reason: DISCHARGE_REASONS[n % DISCHARGE_REASONS.length], date: '2026-12-01' }),
+    },
     // no such routes
     { method: 'GET', pattern: '/api/v2/facilities' },
     { method: 'DELETE', pattern: '/api/v1/facilities/:id' },
@@ -556,21 +706,57 @@ function paramArb(ids: string[], code: boolean): fc.Arbitrary<[string, string[]]
     fc.constantFrom(...BAD_IDS),
     fc.constantFrom(...SQL_FRAGMENTS),
     fc.constantFrom(...UNICODE_TRICKS),
-    fc.tuple(fc.constantFrom(...ids), fc.constantFrom("' OR '1'='1", '\u0000', '%00', ' ', '/..', '?x=1', '#', ';', 'x')).map(([a, b]) => a + b),
+    fc
+      .tuple(fc.constantFrom(...ids), fc.constantFrom("' OR '1'='1", '\u0000', '%00', ' ', '/..', '?x=1', '#', ';', 'x'))
+      .map(([a, b]) => a + b),
     fc.string({ unit: 'binary', maxLength: 60 }),
   );
   const long = fc.integer({ min: 101, max: 4000 }).map((n) => 'a'.repeat(n));
-  const valid = code ? fc.constantFrom('07', '09', '03', '99', '00', '7', '007') : fc.oneof(fc.constantFrom(...ids), fc.uuid(), fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'), fc.constantFrom(...ids).map((s) => s.toUpperCase()));
+  const valid = code
+    ? fc.constantFrom('07', '09', '03', '99', '00', '7', '007')
+    : fc.oneof(
+        fc.constantFrom(...ids),
+        fc.uuid(),
+        fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'),
+        fc.constantFrom(...ids).map((s) => s.toUpperCase()),
+      );
   return fc.oneof(
     { weight: 28, arbitrary: valid.map((v): [string, string[]] => [v, []]) },
-    { weight: 12, arbitrary: fc.oneof({ weight: 12, arbitrary: hostile }, { weight: 1, arbitrary: long }).map((v): [string, string[]] => [pct(v), [...(v.includes('\u0000') ? ['nul'] : []), ...(pct(v).length > 100 ? ['longParam'] : [])]]) },
-    { weight: 1, arbitrary: fc.constantFrom('%zz', '%ED%A0%80', '%', '%C0%AF', '%E0%A4%A', '%FF').map((v): [string, string[]] => [v, ['badUrl']]) },
+    {
+      weight: 12,
+      arbitrary: fc
+        .oneof({ weight: 12, arbitrary: hostile }, { weight: 1, arbitrary: long })
+        .map((v): [string, string[]] => [
+          pct(v),
+          [...(v.includes('\u0000') ? ['nul'] : []), ...(pct(v).length > 100 ? ['longParam'] : [])],
+        ]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('%zz', '%ED%A0%80', '%', '%C0%AF', '%E0%A4%A', '%FF').map((v): [string, string[]] => [v, ['badUrl']]),
+    },
     { weight: 1, arbitrary: fc.constantFrom('\u00e9', 'caf\u00e9', '\u00ff\u00fe').map((v): [string, string[]] => [v, ['clientError']]) },
   );
 }
 
 const RAW_QUERY_VALUES = ['%zz', '%', '%00', '%ED%A0%80', '%2500', '%C0%AF', '+', '%20', '&&', '==', '%26limit%3D1', 'a%5B%5D'];
-const EXTRA_QUERY_KEYS = ['__proto__', 'constructor', 'prototype', 'constructor[prototype][polluted]', '__proto__[polluted]', '__proto__.polluted', 'toString', 'hasOwnProperty', 'valueOf', 'x', '', '[]', 'limit[]', 'a[b]', 'offset[$gt]'];
+const EXTRA_QUERY_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'constructor[prototype][polluted]',
+  '__proto__[polluted]',
+  '__proto__.polluted',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'x',
+  '',
+  '[]',
+  'limit[]',
+  'a[b]',
+  'offset[$gt]',
+];
 
 /** A query value: [encoded text, tags] */
 function queryValueArb(valid: readonly string[]): fc.Arbitrary<[string, string[]]> {
@@ -588,11 +774,25 @@ function queryValueArb(valid: readonly string[]): fc.Arbitrary<[string, string[]
 function queryArb(spec: RouteSpec): fc.Arbitrary<[string, string[]]> {
   const keys = Object.keys(spec.query ?? {});
   const known: fc.Arbitrary<[string, string, string[]][]> = keys.length
-    ? fc.subarray(keys).chain((ks) => (ks.length ? fc.tuple(...ks.map((k) => queryValueArb(spec.query![k]).map(([v, t]): [string, string, string[]] => [k, v, t]))) : fc.constant([])))
+    ? fc
+        .subarray(keys)
+        .chain((ks) =>
+          ks.length
+            ? fc.tuple(...ks.map((k) => queryValueArb(spec.query![k]).map(([v, t]): [string, string, string[]] => [k, v, t])))
+            : fc.constant([]),
+        )
     : fc.constant([]);
   const extra = fc.oneof(
     { weight: 4, arbitrary: fc.constant<[string, string, string[]][]>([]) },
-    { weight: 1, arbitrary: fc.array(fc.tuple(fc.constantFrom(...EXTRA_QUERY_KEYS), queryValueArb(['yes', '1'])).map(([k, [v, t]]): [string, string, string[]] => [pct(k), v, t]), { minLength: 1, maxLength: 3 }) },
+    {
+      weight: 1,
+      arbitrary: fc.array(
+        fc
+          .tuple(fc.constantFrom(...EXTRA_QUERY_KEYS), queryValueArb(['yes', '1']))
+          .map(([k, [v, t]]): [string, string, string[]] => [pct(k), v, t]),
+        { minLength: 1, maxLength: 3 },
+      ),
+    },
   );
   return fc.tuple(known, extra, fc.boolean(), fc.nat({ max: 9 })).map(([kn, ex, dup, form]) => {
     const pairs = [...kn, ...ex];
@@ -613,7 +813,11 @@ interface BodyPlan {
 }
 
 function bodyArb(spec: RouteSpec): fc.Arbitrary<BodyPlan> {
-  const raw = fc.constantFrom(...RAW_BODIES).map(([text, certain]): BodyPlan => ({ text, certain, tags: ['raw', ...(text.length >= 100_000 && String(text).startsWith('[') ? ['deepNesting'] : [])] }));
+  const raw = fc.constantFrom(...RAW_BODIES).map(([text, certain]): BodyPlan => ({
+    text,
+    certain,
+    tags: ['raw', ...(text.length >= 100_000 && String(text).startsWith('[') ? ['deepNesting'] : [])],
+  }));
   if (!spec.body) {
     // routes without a body: a body is ignored, but must not break the parser either
     return fc.oneof(
@@ -624,7 +828,13 @@ function bodyArb(spec: RouteSpec): fc.Arbitrary<BodyPlan> {
   }
   const template = spec.body;
   const mutated = fc
-    .tuple(fc.nat(), fc.oneof({ weight: 7, arbitrary: fc.array(mutation, { minLength: 1, maxLength: 1 }) }, { weight: 3, arbitrary: fc.array(mutation, { minLength: 2, maxLength: 3 }) }))
+    .tuple(
+      fc.nat(),
+      fc.oneof(
+        { weight: 7, arbitrary: fc.array(mutation, { minLength: 1, maxLength: 1 }) },
+        { weight: 3, arbitrary: fc.array(mutation, { minLength: 2, maxLength: 3 }) },
+      ),
+    )
     .map(([n, ms]): BodyPlan => {
       const root = toNode(template(n));
       const results = ms.map((m) => applyMutation(root, m));
@@ -639,7 +849,8 @@ function bodyArb(spec: RouteSpec): fc.Arbitrary<BodyPlan> {
   );
 }
 
-const hasNul = (b: string | Buffer | undefined) => b !== undefined && (Buffer.isBuffer(b) ? b.includes(0) : b.includes('\u0000') || /\\u0000/i.test(b));
+const hasNul = (b: string | Buffer | undefined) =>
+  b !== undefined && (Buffer.isBuffer(b) ? b.includes(0) : b.includes('\u0000') || /\\u0000/i.test(b));
 
 const EXTRA_HEADERS: [Record<string, string>, string[]][] = [
   [{ 'x-forwarded-for': "' OR 1=1--" }, []],
@@ -658,20 +869,46 @@ const EXTRA_HEADERS: [Record<string, string>, string[]][] = [
 
 function requestArb(specs: RouteSpec[], callers: Caller[], ids: string[]): fc.Arbitrary<HostileRequest> {
   const group = (g: Caller['group']) => fc.constantFrom(...callers.filter((c) => c.group === g));
-  const callerArb = fc.oneof({ weight: 14, arbitrary: group('role') }, { weight: 3, arbitrary: group('garbage') }, { weight: 3, arbitrary: group('claims') });
+  const callerArb = fc.oneof(
+    { weight: 14, arbitrary: group('role') },
+    { weight: 3, arbitrary: group('garbage') },
+    { weight: 3, arbitrary: group('claims') },
+  );
   return fc.constantFrom(...specs).chain((spec) =>
     fc
       .record({
         caller: callerArb,
         params: fc.array(paramArb(ids, spec.pattern.includes(':code')), { minLength: 2, maxLength: 2 }),
-        query: spec.query ? queryArb(spec) : fc.oneof({ weight: 5, arbitrary: fc.constant<[string, string[]]>(['', []]) }, { weight: 1, arbitrary: queryArb({ ...spec, query: {} }) }),
+        query: spec.query
+          ? queryArb(spec)
+          : fc.oneof(
+              { weight: 5, arbitrary: fc.constant<[string, string[]]>(['', []]) },
+              { weight: 1, arbitrary: queryArb({ ...spec, query: {} }) },
+            ),
         body: bodyArb(spec),
         contentType,
-        method: fc.oneof({ weight: 19, arbitrary: fc.constant(spec.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') }),
-        extraHeaders: fc.oneof({ weight: 12, arbitrary: fc.constant<[Record<string, string>, string[]]>([{}, []]) }, { weight: 1, arbitrary: fc.constantFrom(...EXTRA_HEADERS) }),
+        method: fc.oneof(
+          { weight: 19, arbitrary: fc.constant(spec.method) },
+          { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') },
+        ),
+        extraHeaders: fc.oneof(
+          { weight: 12, arbitrary: fc.constant<[Record<string, string>, string[]]>([{}, []]) },
+          { weight: 1, arbitrary: fc.constantFrom(...EXTRA_HEADERS) },
+        ),
         idempotencyKey: fc.oneof(
           { weight: 3, arbitrary: fc.constant<string | undefined>(undefined) },
-          { weight: 1, arbitrary: fc.constantFrom('key-00000001', 'key-00000002', 'short', "' OR 1=1--", 'x'.repeat(5000), '\u00e9'.repeat(10), 'key:with.colon-and_under') },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(
+              'key-00000001',
+              'key-00000002',
+              'short',
+              "' OR 1=1--",
+              'x'.repeat(5000),
+              '\u00e9'.repeat(10),
+              'key:with.colon-and_under',
+            ),
+          },
         ),
       })
       .map(({ caller, params, query, body, contentType: ct, method: chosenMethod, extraHeaders, idempotencyKey }): HostileRequest => {
@@ -725,12 +962,14 @@ function violationsOf(r: HostileRequest, a: RawResponse): { kind: ViolationKind;
     } catch {
       body = undefined;
     }
-    if (!body || typeof body !== 'object' || body.statusCode !== a.status || typeof body.code !== 'string' || !body.code) out.push({ kind: 'shape', detail: 'error body without statusCode/code' });
+    if (!body || typeof body !== 'object' || body.statusCode !== a.status || typeof body.code !== 'string' || !body.code)
+      out.push({ kind: 'shape', detail: 'error body without statusCode/code' });
     else if (!/^[a-z][a-z0-9_]*$/.test(body.code)) out.push({ kind: 'code_format', detail: `code ${JSON.stringify(body.code)}` });
   }
   const leaks = leaksIn(a.text);
   if (leaks.length) out.push({ kind: 'leak', detail: `answer contains ${leaks.map((l) => JSON.stringify(l)).join(', ')}` });
-  if (r.certain && a.status >= 200 && a.status < 300) out.push({ kind: 'accepted_malformed', detail: `malformed input accepted with ${a.status}` });
+  if (r.certain && a.status >= 200 && a.status < 300)
+    out.push({ kind: 'accepted_malformed', detail: `malformed input accepted with ${a.status}` });
   return out;
 }
 
@@ -762,9 +1001,17 @@ describe('hostile input: 10,000+ malformed and hostile requests on every route, 
     client = await RawClient.listen(t.app, BATCH);
     const admin = bearer(t.token(principals.admin()));
     const uor = bearer(t.token(principals.uor('07')));
-    const places = [{ kind: 'adult' as const, total: 6 }, { kind: 'mother_child' as const, total: 2, childCapacity: 2 }, { kind: 'minor' as const, total: 2 }];
+    const places = [
+      { kind: 'adult' as const, total: 6 },
+      { kind: 'mother_child' as const, total: 2, childCapacity: 2 },
+      { kind: 'minor' as const, total: 2 },
+    ];
     const facility = async (o: Parameters<typeof aFacility>[0]) => {
-      const res = await t.http().post('/api/v1/facilities').set(admin).send(aFacility({ places, ...o }));
+      const res = await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(admin)
+        .send(aFacility({ places, ...o }));
       expect(res.status).toBe(201);
       await t.http().post(`/api/v1/facilities/${res.body.id}/availability/confirm`).set(admin).expect(200);
       return res.body.id as string;
@@ -797,157 +1044,267 @@ describe('hostile input: 10,000+ malformed and hostile requests on every route, 
     await t?.close();
   });
 
-  it(
-    'never answers 5xx, always answers the error shape, never leaks, never accepts what is certainly malformed, never pollutes prototypes',
-    async () => {
-      const secret = t.config.jwt.secret!;
-      const sign = (claims: object) => jwt.sign(claims, secret, { expiresIn: '2h' });
-      const tokenOf = (p: Principal) => t.token(p);
-      const adminToken = tokenOf(principals.admin());
-      const managerGE: Principal = { ...principals.manager(F.fGE), sub: 'manager-ge' };
-      const inOneHour = Math.floor(Date.now() / 1000) + 3600;
-      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      const callers: Caller[] = [
-        // the roles
-        { label: 'admin', group: 'role', authorization: `Bearer ${adminToken}`, tags: [] },
-        { label: 'uor 07', group: 'role', authorization: `Bearer ${tokenOf(principals.uor('07'))}`, tags: [] },
-        { label: 'uor 09', group: 'role', authorization: `Bearer ${tokenOf(principals.uor('09'))}`, tags: [] },
-        { label: 'manager of GE', group: 'role', authorization: `Bearer ${tokenOf(managerGE)}`, tags: [] },
-        { label: 'national', group: 'role', authorization: `Bearer ${tokenOf(principals.national())}`, tags: [] },
-        { label: 'anonymous', group: 'role', tags: [] },
-        // garbage
-        { label: 'garbage token', group: 'garbage', authorization: 'Bearer garbage', tags: [] },
-        { label: 'three dots', group: 'garbage', authorization: 'Bearer a.b.c', tags: [] },
-        { label: 'basic auth', group: 'garbage', authorization: 'Basic YWRtaW46YWRtaW4=', tags: [] },
-        { label: 'huge token', group: 'garbage', authorization: `Bearer ${'A'.repeat(6000)}`, tags: [] },
-        { label: 'lower-case scheme', group: 'garbage', authorization: `bearer ${adminToken}`, tags: [] },
-        { label: 'no scheme', group: 'garbage', authorization: adminToken, tags: [] },
-        { label: 'double space', group: 'garbage', authorization: `Bearer  ${adminToken}`, tags: [] },
-        { label: 'two tokens', group: 'garbage', authorization: `Bearer ${adminToken}, Bearer ${adminToken}`, tags: [] },
-        { label: 'tampered', group: 'garbage', authorization: `Bearer ${adminToken.slice(0, -3)}abc`, tags: [] },
-        { label: 'alg none', group: 'garbage', authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', role: 'admin', exp: inOneHour })}.`, tags: [] },
-        { label: 'other secret', group: 'garbage', authorization: `Bearer ${jwt.sign({ role: 'admin' }, 'another-secret-that-is-long-enough-0000000', { subject: 'x', expiresIn: '1h' })}`, tags: [] },
-        { label: 'expired', group: 'garbage', authorization: `Bearer ${jwt.sign({ sub: 'x', role: 'admin', exp: inOneHour - 7200 }, secret)}`, tags: [] },
-        { label: 'latin1 token', group: 'garbage', authorization: 'Bearer \u00e9\u00e8', tags: [] },
-        // validly signed, hostile claims
-        { label: 'admin with an SQL sub', group: 'claims', authorization: `Bearer ${sign({ sub: "' OR 1=1--", role: 'admin' })}`, tags: [] },
-        { label: 'admin with a bidi sub', group: 'claims', authorization: `Bearer ${sign({ sub: '\u202Eadmin\u200B', role: 'admin' })}`, tags: [] },
-        { label: 'admin with a 3 KB sub', group: 'claims', authorization: `Bearer ${sign({ sub: 'x'.repeat(3000), role: 'admin' })}`, tags: [] },
-        { label: 'admin with a NUL sub', group: 'claims', authorization: `Bearer ${sign({ sub: 'admin\u0000', role: 'admin' })}`, tags: ['nul'] },
-        { label: 'uor with a NUL e-mail', group: 'claims', authorization: `Bearer ${sign({ sub: 'uor-nul', role: 'uor', region: '07', email: 'a\u0000@example.org' })}`, tags: ['nul'] },
-        { label: 'uor with a header-injection e-mail', group: 'claims', authorization: `Bearer ${sign({ sub: 'uor-crlf', role: 'uor', region: '07', email: 'uor@example.org\r\nBcc: evil@example.org' })}`, tags: [] },
-        { label: 'manager with an SQL facility', group: 'claims', authorization: `Bearer ${sign({ sub: 'm', role: 'shelter_manager', facilities: [F.fGE, "' OR 1=1--"] })}`, tags: [] },
-        { label: 'manager with facilities as text', group: 'claims', authorization: `Bearer ${sign({ sub: 'm2', role: 'shelter_manager', facilities: F.fGE })}`, tags: [] },
-        { label: 'role ADMIN', group: 'claims', authorization: `Bearer ${sign({ sub: 'x', role: 'ADMIN' })}`, tags: [] },
-        { label: 'uor with an SQL region', group: 'claims', authorization: `Bearer ${sign({ sub: 'x', role: 'uor', region: "07' OR '1'='1" })}`, tags: [] },
-        { label: 'uor with Arabic-Indic digits', group: 'claims', authorization: `Bearer ${sign({ sub: 'x', role: 'uor', region: '٠٧' })}`, tags: [] },
-        { label: 'role in __proto__', group: 'claims', authorization: `Bearer ${jwt.sign(`{"sub":"p","__proto__":{"role":"admin"},"exp":${inOneHour}}`, secret)}`, tags: [] },
-        { label: 'admin with constructor.prototype', group: 'claims', authorization: `Bearer ${jwt.sign(`{"sub":"c","role":"admin","constructor":{"prototype":{"polluted":"yes"}},"__proto__":{"polluted":"yes"},"exp":${inOneHour}}`, secret)}`, tags: [] },
-        { label: 'exp as text', group: 'claims', authorization: `Bearer ${jwt.sign(`{"sub":"e","role":"admin","exp":"${inOneHour}"}`, secret)}`, tags: [] },
-      ];
+  it('never answers 5xx, always answers the error shape, never leaks, never accepts what is certainly malformed, never pollutes prototypes', async () => {
+    const secret = t.config.jwt.secret!;
+    const sign = (claims: object) => jwt.sign(claims, secret, { expiresIn: '2h' });
+    const tokenOf = (p: Principal) => t.token(p);
+    const adminToken = tokenOf(principals.admin());
+    const managerGE: Principal = { ...principals.manager(F.fGE), sub: 'manager-ge' };
+    const inOneHour = Math.floor(Date.now() / 1000) + 3600;
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const callers: Caller[] = [
+      // the roles
+      { label: 'admin', group: 'role', authorization: `Bearer ${adminToken}`, tags: [] },
+      { label: 'uor 07', group: 'role', authorization: `Bearer ${tokenOf(principals.uor('07'))}`, tags: [] },
+      { label: 'uor 09', group: 'role', authorization: `Bearer ${tokenOf(principals.uor('09'))}`, tags: [] },
+      { label: 'manager of GE', group: 'role', authorization: `Bearer ${tokenOf(managerGE)}`, tags: [] },
+      { label: 'national', group: 'role', authorization: `Bearer ${tokenOf(principals.national())}`, tags: [] },
+      { label: 'anonymous', group: 'role', tags: [] },
+      // garbage
+      { label: 'garbage token', group: 'garbage', authorization: 'Bearer garbage', tags: [] },
+      { label: 'three dots', group: 'garbage', authorization: 'Bearer a.b.c', tags: [] },
+      { label: 'basic auth', group: 'garbage', authorization: 'Basic YWRtaW46YWRtaW4=', tags: [] },
+      { label: 'huge token', group: 'garbage', authorization: `Bearer ${'A'.repeat(6000)}`, tags: [] },
+      { label: 'lower-case scheme', group: 'garbage', authorization: `bearer ${adminToken}`, tags: [] },
+      { label: 'no scheme', group: 'garbage', authorization: adminToken, tags: [] },
+      { label: 'double space', group: 'garbage', authorization: `Bearer  ${adminToken}`, tags: [] },
+      { label: 'two tokens', group: 'garbage', authorization: `Bearer ${adminToken}, Bearer ${adminToken}`, tags: [] },
+      { label: 'tampered', group: 'garbage', authorization: `Bearer ${adminToken.slice(0, -3)}abc`, tags: [] },
+      {
+        label: 'alg none',
+        group: 'garbage',
+        authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', role: 'admin', exp: inOneHour })}.`,
+        tags: [],
+      },
+      {
+        label: 'other secret',
+        group: 'garbage',
+        authorization: `Bearer ${jwt.sign({ role: 'admin' }, 'another-secret-that-is-long-enough-0000000', { subject: 'x', expiresIn: '1h' })}`,
+        tags: [],
+      },
+      {
+        label: 'expired',
+        group: 'garbage',
+        authorization: `Bearer ${jwt.sign({ sub: 'x', role: 'admin', exp: inOneHour - 7200 }, secret)}`,
+        tags: [],
+      },
+      { label: 'latin1 token', group: 'garbage', authorization: 'Bearer \u00e9\u00e8', tags: [] },
+      // validly signed, hostile claims
+      { label: 'admin with an SQL sub', group: 'claims', authorization: `Bearer ${sign({ sub: "' OR 1=1--", role: 'admin' })}`, tags: [] },
+      {
+        label: 'admin with a bidi sub',
+        group: 'claims',
+        authorization: `Bearer ${sign({ sub: '\u202Eadmin\u200B', role: 'admin' })}`,
+        tags: [],
+      },
+      {
+        label: 'admin with a 3 KB sub',
+        group: 'claims',
+        authorization: `Bearer ${sign({ sub: 'x'.repeat(3000), role: 'admin' })}`,
+        tags: [],
+      },
+      {
+        label: 'admin with a NUL sub',
+        group: 'claims',
+        authorization: `Bearer ${sign({ sub: 'admin\u0000', role: 'admin' })}`,
+        tags: ['nul'],
+      },
+      {
+        label: 'uor with a NUL e-mail',
+        group: 'claims',
+        authorization: `Bearer ${sign({ sub: 'uor-nul', role: 'uor', region: '07', email: 'a\u0000@example.org' })}`,
+        tags: ['nul'],
+      },
+      {
+        label: 'uor with a header-injection e-mail',
+        group: 'claims',
+        authorization: `Bearer ${sign({ sub: 'uor-crlf', role: 'uor', region: '07', email: 'uor@example.org\r\nBcc: evil@example.org' })}`,
+        tags: [],
+      },
+      {
+        label: 'manager with an SQL facility',
+        group: 'claims',
+        authorization: `Bearer ${sign({ sub: 'm', role: 'shelter_manager', facilities: [F.fGE, "' OR 1=1--"] })}`,
+        tags: [],
+      },
+      {
+        label: 'manager with facilities as text',
+        group: 'claims',
+        authorization: `Bearer ${sign({ sub: 'm2', role: 'shelter_manager', facilities: F.fGE })}`,
+        tags: [],
+      },
+      { label: 'role ADMIN', group: 'claims', authorization: `Bearer ${sign({ sub: 'x', role: 'ADMIN' })}`, tags: [] },
+      {
+        label: 'uor with an SQL region',
+        group: 'claims',
+        authorization: `Bearer ${sign({ sub: 'x', role: 'uor', region: "07' OR '1'='1" })}`,
+        tags: [],
+      },
+      {
+        label: 'uor with Arabic-Indic digits',
+        group: 'claims',
+        authorization: `Bearer ${sign({ sub: 'x', role: 'uor', region: '٠٧' })}`,
+        tags: [],
+      },
+      {
+        label: 'role in __proto__',
+        group: 'claims',
+        authorization: `Bearer ${jwt.sign(`{"sub":"p","__proto__":{"role":"admin"},"exp":${inOneHour}}`, secret)}`,
+        tags: [],
+      },
+      {
+        label: 'admin with constructor.prototype',
+        group: 'claims',
+        authorization: `Bearer ${jwt.sign(`{"sub":"c","role":"admin","constructor":{"prototype":{"polluted":"yes"}},"__proto__":{"polluted":"yes"},"exp":${inOneHour}}`, secret)}`,
+        tags: [],
+      },
+      {
+        label: 'exp as text',
+        group: 'claims',
+        authorization: `Bearer ${jwt.sign(`{"sub":"e","role":"admin","exp":"${inOneHour}"}`, secret)}`,
+        tags: [],
+      },
+    ];
 
-      // every route of the OpenAPI document is exercised; routes added since this file was written get generic input
-      const doc = JSON.parse((await client.send({ method: 'GET', path: '/api/docs-json' })).text) as { paths: Record<string, Record<string, unknown>> };
-      const openApiRoutes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${fromOpenApi(path)}`));
-      const specs = routeSpecs(F);
-      const described = new Set(specs.map((s) => `${s.method} ${s.pattern}`));
-      const undescribed = openApiRoutes.filter((r) => !described.has(r));
-      for (const r of undescribed) {
-        const [method, pattern] = r.split(' ');
-        specs.push({ method, pattern, generic: true, body: ['POST', 'PUT', 'PATCH'].includes(method) ? () => ({}) : undefined });
+    // every route of the OpenAPI document is exercised; routes added since this file was written get generic input
+    const doc = JSON.parse((await client.send({ method: 'GET', path: '/api/docs-json' })).text) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const openApiRoutes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${fromOpenApi(path)}`),
+    );
+    const specs = routeSpecs(F);
+    const described = new Set(specs.map((s) => `${s.method} ${s.pattern}`));
+    const undescribed = openApiRoutes.filter((r) => !described.has(r));
+    for (const r of undescribed) {
+      const [method, pattern] = r.split(' ');
+      specs.push({ method, pattern, generic: true, body: ['POST', 'PUT', 'PATCH'].includes(method) ? () => ({}) : undefined });
+    }
+    if (undescribed.length)
+      console.log(`routes in the OpenAPI document not described in this file (generic input): ${undescribed.join(', ')}`);
+    expect(openApiRoutes.length).toBeGreaterThanOrEqual(30);
+
+    const ids = [F.fGE, F.fSP, F.fLU, F.r1, F.r2, F.r3, F.pPending, F.pAdmitted, F.pPendingGE, F.placement, F.outbox];
+    const arb = requestArb(specs, callers, ids);
+
+    const statuses = new Map<number, number>();
+    const perRoute = new Map<string, number>();
+    const known = new Map<string, { n: number; example: string }>();
+    const latencies: { ms: number; r: HostileRequest; status: number }[] = [];
+    let sent = 0;
+
+    const send = async (r: HostileRequest): Promise<RawResponse> => {
+      try {
+        return await client.send({ method: r.method, path: r.path, headers: r.headers, body: r.body, fresh: r.fresh });
+      } catch (e) {
+        return { status: 0, headers: {}, text: `${(e as Error).message}`, ms: 0 };
       }
-      if (undescribed.length) console.log(`routes in the OpenAPI document not described in this file (generic input): ${undescribed.join(', ')}`);
-      expect(openApiRoutes.length).toBeGreaterThanOrEqual(30);
+    };
 
-      const ids = [F.fGE, F.fSP, F.fLU, F.r1, F.r2, F.r3, F.pPending, F.pAdmitted, F.pPendingGE, F.placement, F.outbox];
-      const arb = requestArb(specs, callers, ids);
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(fc.array(arb, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        const answers = await Promise.all(batch.map(send));
+        const problems: string[] = [];
+        batch.forEach((r, i) => {
+          const a = answers[i];
+          sent++;
+          statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+          if (!r.tags.includes('wrongMethod')) perRoute.set(r.route, (perRoute.get(r.route) ?? 0) + 1);
+          latencies.push({ ms: a.ms, r, status: a.status });
+          for (const v of violationsOf(r, a)) {
+            const defect = KNOWN_DEFECTS.find((d) => d.explains(r, a, v.kind));
+            if (defect) {
+              const k = known.get(defect.id) ?? { n: 0, example: `${describe_(r)}\n      → ${a.status} ${short(a.text, 200)}` };
+              k.n++;
+              known.set(defect.id, k);
+            } else problems.push(`${v.kind}: ${v.detail}\n    request: ${describe_(r)}\n    answer:  ${a.status} ${short(a.text, 400)}`);
+          }
+        });
+        if (problems.length) throw new Error(problems.join('\n'));
+      }),
+      { seed: SEED, numRuns: RUNS, plugins: [fc.interruptAfterTimeLimit(TIME_LIMIT_MS, { failOnInterrupt: true })] },
+    );
+    const elapsed = Date.now() - started;
 
-      const statuses = new Map<number, number>();
-      const perRoute = new Map<string, number>();
-      const known = new Map<string, { n: number; example: string }>();
-      const latencies: { ms: number; r: HostileRequest; status: number }[] = [];
-      let sent = 0;
+    // ---- the report
+    const sorted = [...latencies].sort((x, y) => x.ms - y.ms);
+    const pctile = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].ms);
+    const lines = [
+      `hostile input: ${sent} requests in ${(elapsed / 1000).toFixed(1)} s (${Math.round(sent / (elapsed / 1000))}/s), ${BATCH} at a time, seed ${SEED}`,
+      `status distribution: ${[...statuses.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s}: ${n}`)
+        .join(', ')}`,
+      `latency ms: p50 ${pctile(0.5)}, p95 ${pctile(0.95)}, p99 ${pctile(0.99)}, max ${Math.round(sorted[sorted.length - 1].ms)}`,
+      `slowest: ${sorted
+        .slice(-3)
+        .reverse()
+        .map((l) => `${Math.round(l.ms)} ms ${l.status} ${l.r.route} [${l.r.tags.join(',')}]`)
+        .join(' | ')}`,
+      `requests per route: ${[...perRoute.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([r, n]) => `${r}: ${n}`)
+        .join(', ')}`,
+      'known defects (tolerated, reported):',
+      ...KNOWN_DEFECTS.map((d) => {
+        const k = known.get(d.id);
+        return k
+          ? `  ${d.id}: ${k.n} answers. ${d.what}\n    e.g. ${k.example}`
+          : `  ${d.id}: no longer reproduces in this run; remove it from KNOWN_DEFECTS if fixed`;
+      }),
+    ];
+    console.log(lines.join('\n'));
 
-      const send = async (r: HostileRequest): Promise<RawResponse> => {
-        try {
-          return await client.send({ method: r.method, path: r.path, headers: r.headers, body: r.body, fresh: r.fresh });
-        } catch (e) {
-          return { status: 0, headers: {}, text: `${(e as Error).message}`, ms: 0 };
-        }
-      };
+    expect(sent).toBeGreaterThanOrEqual(10_000);
+    expect(statuses.get(0) ?? 0).toBe(0);
+    // every route of the OpenAPI document was called (with its own method)
+    expect(openApiRoutes.filter((r) => (perRoute.get(r) ?? 0) < 50)).toEqual([]);
 
-      const started = Date.now();
-      await fc.assert(
-        fc.asyncProperty(fc.array(arb, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
-          const answers = await Promise.all(batch.map(send));
-          const problems: string[] = [];
-          batch.forEach((r, i) => {
-            const a = answers[i];
-            sent++;
-            statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
-            if (!r.tags.includes('wrongMethod')) perRoute.set(r.route, (perRoute.get(r.route) ?? 0) + 1);
-            latencies.push({ ms: a.ms, r, status: a.status });
-            for (const v of violationsOf(r, a)) {
-              const defect = KNOWN_DEFECTS.find((d) => d.explains(r, a, v.kind));
-              if (defect) {
-                const k = known.get(defect.id) ?? { n: 0, example: `${describe_(r)}\n      → ${a.status} ${short(a.text, 200)}` };
-                k.n++;
-                known.set(defect.id, k);
-              } else problems.push(`${v.kind}: ${v.detail}\n    request: ${describe_(r)}\n    answer:  ${a.status} ${short(a.text, 400)}`);
-            }
-          });
-          if (problems.length) throw new Error(problems.join('\n'));
-        }),
-        { seed: SEED, numRuns: RUNS, plugins: [fc.interruptAfterTimeLimit(TIME_LIMIT_MS, { failOnInterrupt: true })] },
-      );
-      const elapsed = Date.now() - started;
+    // no prototype gained a property, and a fresh object of either realm inherits nothing new
+    expect(prototypeSnapshot()).toEqual(prototypesBefore);
+    for (const key of POLLUTION_KEYS) {
+      expect(({} as Record<string, unknown>)[key]).toBeUndefined();
+      expect((Object.create(nodeObjectPrototype) as Record<string, unknown>)[key]).toBeUndefined();
+      expect(([] as unknown as Record<string, unknown>)[key]).toBeUndefined();
+    }
 
-      // ---- the report
-      const sorted = [...latencies].sort((x, y) => x.ms - y.ms);
-      const pctile = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].ms);
-      const lines = [
-        `hostile input: ${sent} requests in ${(elapsed / 1000).toFixed(1)} s (${Math.round(sent / (elapsed / 1000))}/s), ${BATCH} at a time, seed ${SEED}`,
-        `status distribution: ${[...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ')}`,
-        `latency ms: p50 ${pctile(0.5)}, p95 ${pctile(0.95)}, p99 ${pctile(0.99)}, max ${Math.round(sorted[sorted.length - 1].ms)}`,
-        `slowest: ${sorted.slice(-3).reverse().map((l) => `${Math.round(l.ms)} ms ${l.status} ${l.r.route} [${l.r.tags.join(',')}]`).join(' | ')}`,
-        `requests per route: ${[...perRoute.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([r, n]) => `${r}: ${n}`).join(', ')}`,
-        'known defects (tolerated, reported):',
-        ...KNOWN_DEFECTS.map((d) => {
-          const k = known.get(d.id);
-          return k ? `  ${d.id}: ${k.n} answers. ${d.what}\n    e.g. ${k.example}` : `  ${d.id}: no longer reproduces in this run; remove it from KNOWN_DEFECTS if fixed`;
-        }),
-      ];
-      console.log(lines.join('\n'));
-
-      expect(sent).toBeGreaterThanOrEqual(10_000);
-      expect(statuses.get(0) ?? 0).toBe(0);
-      // every route of the OpenAPI document was called (with its own method)
-      expect(openApiRoutes.filter((r) => (perRoute.get(r) ?? 0) < 50)).toEqual([]);
-
-      // no prototype gained a property, and a fresh object of either realm inherits nothing new
-      expect(prototypeSnapshot()).toEqual(prototypesBefore);
-      for (const key of POLLUTION_KEYS) {
-        expect(({} as Record<string, unknown>)[key]).toBeUndefined();
-        expect((Object.create(nodeObjectPrototype) as Record<string, unknown>)[key]).toBeUndefined();
-        expect(([] as unknown as Record<string, unknown>)[key]).toBeUndefined();
-      }
-
-      // the service still works, its tables are all there and the fixtures still read
-      const health = await client.send({ method: 'GET', path: '/health' });
-      expect(health.status).toBe(200);
-      expect(JSON.parse(health.text)).toMatchObject({ status: 'ok', database: { status: 'up' } });
-      const list = await client.send({ method: 'GET', path: '/api/v1/facilities?limit=5', headers: { authorization: `Bearer ${adminToken}` } });
-      expect(list.status).toBe(200);
-      expect(JSON.parse(list.text).items.length).toBeGreaterThan(0);
-      const detail = await client.send({ method: 'GET', path: `/api/v1/facilities/${F.fSP}`, headers: { authorization: `Bearer ${adminToken}` } });
-      expect(detail.status).toBe(200);
-      const tables = await t.sql<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
-      expect(tables.map((x) => x.table_name)).toEqual(
-        expect.arrayContaining(['facility', 'facility_place', 'place_hold', 'availability_event', 'audit_log', 'placement_request', 'proposal', 'placement', 'outbox', 'region', 'province']),
-      );
-      expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM province'))[0].n).toBe(107);
-      expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM audit_log'))[0].n).toBeGreaterThan(0);
-    },
-    300_000,
-  );
+    // the service still works, its tables are all there and the fixtures still read
+    const health = await client.send({ method: 'GET', path: '/health' });
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.text)).toMatchObject({ status: 'ok', database: { status: 'up' } });
+    const list = await client.send({
+      method: 'GET',
+      path: '/api/v1/facilities?limit=5',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(list.status).toBe(200);
+    expect(JSON.parse(list.text).items.length).toBeGreaterThan(0);
+    const detail = await client.send({
+      method: 'GET',
+      path: `/api/v1/facilities/${F.fSP}`,
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(detail.status).toBe(200);
+    const tables = await t.sql<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
+    );
+    expect(tables.map((x) => x.table_name)).toEqual(
+      expect.arrayContaining([
+        'facility',
+        'facility_place',
+        'place_hold',
+        'availability_event',
+        'audit_log',
+        'placement_request',
+        'proposal',
+        'placement',
+        'outbox',
+        'region',
+        'province',
+      ]),
+    );
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM province'))[0].n).toBe(107);
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM audit_log'))[0].n).toBeGreaterThan(0);
+  }, 300_000);
 });

@@ -14,7 +14,11 @@ describe('holding the last bed across instances', () => {
   beforeAll(async () => {
     const first = await startTestApp();
     instances = [first, await startTestApp({}, first.dbUrl), await startTestApp({}, first.dbUrl)];
-    const res = await first.http().post('/api/v1/facilities').set(bearer(first.token(principals.admin()))).send(aFacility({ places: [{ kind: 'adult', total: 10, occupied: 9 }] }));
+    const res = await first
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(first.token(principals.admin())))
+      .send(aFacility({ places: [{ kind: 'adult', total: 10, occupied: 9 }] }));
     facilityId = res.body.id;
   });
   afterAll(async () => {
@@ -45,19 +49,36 @@ describe('holding the last bed across instances', () => {
     expect(new Set(winners).size).toBe(ROUNDS);
 
     const [t] = instances;
-    const [place] = await t.sql<{ total: number; occupied: number; out_of_service: number }>(`SELECT total, occupied, out_of_service FROM facility_place WHERE facility_id = $1`, [facilityId]);
-    const [{ held }] = await t.sql<{ held: number }>(`SELECT count(*)::int AS held FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`, [facilityId]);
+    const [place] = await t.sql<{ total: number; occupied: number; out_of_service: number }>(
+      `SELECT total, occupied, out_of_service FROM facility_place WHERE facility_id = $1`,
+      [facilityId],
+    );
+    const [{ held }] = await t.sql<{ held: number }>(
+      `SELECT count(*)::int AS held FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`,
+      [facilityId],
+    );
     expect(held).toBe(0);
-    const events = await t.sql<{ kind: string; delta: never; type: string }>(`SELECT kind, delta, type FROM availability_event WHERE facility_id = $1 ORDER BY id`, [facilityId]);
+    const events = await t.sql<{ kind: string; delta: never; type: string }>(
+      `SELECT kind, delta, type FROM availability_event WHERE facility_id = $1 ORDER BY id`,
+      [facilityId],
+    );
     expect(events.filter((e) => e.type === 'hold')).toHaveLength(ROUNDS);
     expect(events.filter((e) => e.type === 'release')).toHaveLength(ROUNDS);
     expect(replay(events).get('adult')).toEqual({ total: place.total, occupied: place.occupied, outOfService: place.out_of_service, held });
   });
 
   it('answers no 5xx over HTTP while instances race (availability reads stay consistent)', async () => {
-    const holds = Array.from({ length: 30 }, (_, i) => instances[i % 3].app.get(HoldsService).hold(SYSTEM, facilityId, 'adult').catch((e: DomainError) => e.code));
+    const holds = Array.from({ length: 30 }, (_, i) =>
+      instances[i % 3].app
+        .get(HoldsService)
+        .hold(SYSTEM, facilityId, 'adult')
+        .catch((e: DomainError) => e.code),
+    );
     const reads = Array.from({ length: 30 }, (_, i) =>
-      instances[i % 3].http().get(`/api/v1/facilities/${facilityId}/availability`).set(bearer(instances[0].token(principals.admin()))),
+      instances[i % 3]
+        .http()
+        .get(`/api/v1/facilities/${facilityId}/availability`)
+        .set(bearer(instances[0].token(principals.admin()))),
     );
     const [h, r] = await Promise.all([Promise.all(holds), Promise.all(reads)]);
     expect(h.filter((x) => typeof x !== 'string')).toHaveLength(1);
@@ -86,7 +107,11 @@ describe('admissions and manager saves on one facility at once', () => {
 
   it('never deadlock: each save either lands or answers 409, each admission lands', async () => {
     const admin = principals.admin();
-    const res = await t.http().post('/api/v1/facilities').set(bearer(t.token(admin))).send(aFacility({ places: [{ kind: 'adult', total: 40 }] }));
+    const res = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(admin)))
+      .send(aFacility({ places: [{ kind: 'adult', total: 40 }] }));
     const id = res.body.id as string;
     const manager = t.token(principals.manager(id));
     const holds = t.app.get(HoldsService);
@@ -94,7 +119,11 @@ describe('admissions and manager saves on one facility at once', () => {
       const held = await Promise.all(Array.from({ length: 3 }, () => holds.hold(SYSTEM, id, 'adult')));
       const { body } = await t.http().get(`/api/v1/facilities/${id}/availability`).set(bearer(manager));
       const save = (n: number) =>
-        t.http().put(`/api/v1/facilities/${id}/availability`).set(bearer(manager)).send({ version: body.version, places: [{ kind: 'adult', total: 40, occupied: body.places[0].occupied, outOfService: n }] });
+        t
+          .http()
+          .put(`/api/v1/facilities/${id}/availability`)
+          .set(bearer(manager))
+          .send({ version: body.version, places: [{ kind: 'adult', total: 40, occupied: body.places[0].occupied, outOfService: n }] });
       const outcomes = await Promise.allSettled([...held.map((h) => holds.admit(SYSTEM, h.id)), save(0), save(1)]);
       for (const o of outcomes.slice(0, 3)) expect(o.status).toBe('fulfilled');
       for (const o of outcomes.slice(3)) {

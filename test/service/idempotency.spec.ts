@@ -34,8 +34,14 @@ describe('IdempotencyService (service tier)', () => {
   it('refuses the same key with another body, and an ill-formed key', async () => {
     const k = key();
     await once(k, { a: 1 }, async () => id('first'));
-    await expect(once(k, { a: 2 }, async () => id('second'))).rejects.toMatchObject({ kind: 'rule_broken', code: 'idempotency_key_reused' });
-    await expect(once('short', { a: 1 }, async () => id('x'))).rejects.toMatchObject({ kind: 'invalid_input', code: 'invalid_idempotency_key' });
+    await expect(once(k, { a: 2 }, async () => id('second'))).rejects.toMatchObject({
+      kind: 'rule_broken',
+      code: 'idempotency_key_reused',
+    });
+    await expect(once('short', { a: 1 }, async () => id('x'))).rejects.toMatchObject({
+      kind: 'invalid_input',
+      code: 'invalid_idempotency_key',
+    });
   });
 
   it('keeps keys apart per caller and per scope', async () => {

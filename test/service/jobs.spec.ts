@@ -10,17 +10,33 @@ describe('scheduled jobs', () => {
   let t: TestApp;
   const admin = principals.admin();
   const uor = principals.uor('07');
-  const outbox = (event: string) => t.sql<{ recipient: string; body_text: string }>(`SELECT recipient, body_text FROM outbox WHERE event = $1 ORDER BY created_at, id`, [event]);
+  const outbox = (event: string) =>
+    t.sql<{ recipient: string; body_text: string }>(`SELECT recipient, body_text FROM outbox WHERE event = $1 ORDER BY created_at, id`, [
+      event,
+    ]);
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.http().put('/api/v1/regions/07/contact').set(bearer(t.token(admin))).send({ uorEmail: 'uor.liguria@example.org' }).expect(200);
+    await t
+      .http()
+      .put('/api/v1/regions/07/contact')
+      .set(bearer(t.token(admin)))
+      .send({ uorEmail: 'uor.liguria@example.org' })
+      .expect(200);
   });
   afterAll(() => t.close());
 
   it('reminds a stale facility once, then tells the region after the second threshold', async () => {
-    const f = await t.http().post('/api/v1/facilities').set(bearer(t.token(admin))).send(aFacility({ contactEmail: 'stale.house@example.org' }));
-    await t.http().post(`/api/v1/facilities/${f.body.id}/availability/confirm`).set(bearer(t.token(admin))).expect(200);
+    const f = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(admin)))
+      .send(aFacility({ contactEmail: 'stale.house@example.org' }));
+    await t
+      .http()
+      .post(`/api/v1/facilities/${f.body.id}/availability/confirm`)
+      .set(bearer(t.token(admin)))
+      .expect(200);
     const jobs = t.app.get(JobsService);
     expect(await jobs.remindStale()).toEqual({ reminded: 0, escalated: 0 });
     t.clock.advance((t.config.staleAfterHours + 1) * HOUR);
@@ -31,17 +47,36 @@ describe('scheduled jobs', () => {
     expect(await jobs.remindStale()).toEqual({ reminded: 0, escalated: 1 });
     expect((await outbox('availability_stale_escalation')).map((m) => m.recipient)).toEqual(['uor.liguria@example.org']);
     // confirming starts the cycle again
-    await t.http().post(`/api/v1/facilities/${f.body.id}/availability/confirm`).set(bearer(t.token(admin))).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/facilities/${f.body.id}/availability/confirm`)
+      .set(bearer(t.token(admin)))
+      .expect(200);
     expect(await jobs.remindStale()).toEqual({ reminded: 0, escalated: 0 });
     t.clock.advance((t.config.staleAfterHours + 1) * HOUR);
     expect((await jobs.remindStale()).reminded).toBe(1);
   });
 
   it('warns facility and UOR once before a hold expires', async () => {
-    const f = await t.http().post('/api/v1/facilities').set(bearer(t.token(admin))).send(aFacility({ contactEmail: 'warn.house@example.org' }));
-    await t.http().post(`/api/v1/facilities/${f.body.id}/availability/confirm`).set(bearer(t.token(admin)));
-    const r = await t.http().post('/api/v1/placement-requests').set(bearer(t.token(uor))).send(aRequest({ caseCode: 'LIG-WARN-1' }));
-    const p = await t.http().post(`/api/v1/placement-requests/${r.body.id}/proposals`).set(bearer(t.token(uor))).send({ facilityId: f.body.id });
+    const f = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(admin)))
+      .send(aFacility({ contactEmail: 'warn.house@example.org' }));
+    await t
+      .http()
+      .post(`/api/v1/facilities/${f.body.id}/availability/confirm`)
+      .set(bearer(t.token(admin)));
+    const r = await t
+      .http()
+      .post('/api/v1/placement-requests')
+      .set(bearer(t.token(uor)))
+      .send(aRequest({ caseCode: 'LIG-WARN-1' }));
+    const p = await t
+      .http()
+      .post(`/api/v1/placement-requests/${r.body.id}/proposals`)
+      .set(bearer(t.token(uor)))
+      .send({ facilityId: f.body.id });
     expect(p.status).toBe(201);
     const jobs = t.app.get(JobsService);
     expect(await jobs.warnExpiringHolds()).toBe(0);
@@ -59,10 +94,19 @@ describe('scheduled jobs', () => {
   });
 
   it('erases profiles of requests closed longer than the retention period and keeps the counts', async () => {
-    const r = await t.http().post('/api/v1/placement-requests').set(bearer(t.token(uor))).send(aRequest({ caseCode: 'LIG-PURGE-1', note: 'da cancellare' }));
-    await t.http().post(`/api/v1/placement-requests/${r.body.id}/cancel`).set(bearer(t.token(uor))).expect(200);
+    const r = await t
+      .http()
+      .post('/api/v1/placement-requests')
+      .set(bearer(t.token(uor)))
+      .send(aRequest({ caseCode: 'LIG-PURGE-1', note: 'da cancellare' }));
+    await t
+      .http()
+      .post(`/api/v1/placement-requests/${r.body.id}/cancel`)
+      .set(bearer(t.token(uor)))
+      .expect(200);
     const jobs = t.app.get(JobsService);
-    const counts = () => t.sql<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM placement_request GROUP BY 1 ORDER BY 1`);
+    const counts = () =>
+      t.sql<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM placement_request GROUP BY 1 ORDER BY 1`);
     const before = await counts();
     expect(await jobs.purgeExpiredProfiles()).toBe(0);
     t.clock.advance((t.config.retentionDays + 1) * 24 * HOUR);
@@ -72,7 +116,10 @@ describe('scheduled jobs', () => {
     expect(row.purged_at).not.toBeNull();
     expect(JSON.stringify(row)).not.toContain('da cancellare');
     expect(await counts()).toEqual(before);
-    const read = await t.http().get(`/api/v1/placement-requests/${r.body.id}`).set(bearer(t.token(uor)));
+    const read = await t
+      .http()
+      .get(`/api/v1/placement-requests/${r.body.id}`)
+      .set(bearer(t.token(uor)));
     expect(read.body).toMatchObject({ person: null, purged: true });
   });
 
@@ -86,7 +133,12 @@ describe('scheduled jobs', () => {
         runs++;
       };
       for (let occurrence = 0; occurrence < 5; occurrence++) {
-        const claimed = await Promise.all(instances.flatMap((i) => [i.app.get(JobsService).once('test-job', 60_000, work), i.app.get(JobsService).once('test-job', 60_000, work)]));
+        const claimed = await Promise.all(
+          instances.flatMap((i) => [
+            i.app.get(JobsService).once('test-job', 60_000, work),
+            i.app.get(JobsService).once('test-job', 60_000, work),
+          ]),
+        );
         expect(claimed.filter(Boolean)).toHaveLength(1);
         for (const i of instances) i.clock.advance(60_000);
       }
@@ -105,7 +157,11 @@ describe('three instances with their schedulers running', () => {
     const port = await smtp.start();
     const env = { SMTP_URL: `smtp://127.0.0.1:${port}`, SCHEDULER_ENABLED: 'true' };
     const first = await startTestApp(env, undefined, { realClock: true });
-    instances = [first, await startTestApp(env, first.dbUrl, { realClock: true }), await startTestApp(env, first.dbUrl, { realClock: true })];
+    instances = [
+      first,
+      await startTestApp(env, first.dbUrl, { realClock: true }),
+      await startTestApp(env, first.dbUrl, { realClock: true }),
+    ];
   });
   afterAll(async () => {
     for (const i of instances.slice(1)) await i.close();
@@ -117,7 +173,11 @@ describe('three instances with their schedulers running', () => {
     const [t] = instances;
     const admin = bearer(t.token(principals.admin()));
     for (let i = 0; i < 12; i++) {
-      const f = await t.http().post('/api/v1/facilities').set(admin).send(aFacility({ contactEmail: `house${i}@example.org` }));
+      const f = await t
+        .http()
+        .post('/api/v1/facilities')
+        .set(admin)
+        .send(aFacility({ contactEmail: `house${i}@example.org` }));
       expect(f.status).toBe(201);
     }
     const uor = bearer(t.token(principals.uor('07')));
@@ -125,7 +185,9 @@ describe('three instances with their schedulers running', () => {
     for (const f of list.items) await t.http().post(`/api/v1/facilities/${f.id}/availability/confirm`).set(admin);
     for (const f of list.items) {
       const r = await t.http().post('/api/v1/placement-requests').set(uor).send(aRequest());
-      expect((await t.http().post(`/api/v1/placement-requests/${r.body.id}/proposals`).set(uor).send({ facilityId: f.id })).status).toBe(201);
+      expect((await t.http().post(`/api/v1/placement-requests/${r.body.id}/proposals`).set(uor).send({ facilityId: f.id })).status).toBe(
+        201,
+      );
     }
     // the dispatch job ticks every 10 s on each instance
     const deadline = Date.now() + 25_000;
@@ -133,7 +195,9 @@ describe('three instances with their schedulers running', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(smtp.received).toHaveLength(12);
     expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(12);
-    const runs = await t.sql<{ occurrence: string; n: number }>(`SELECT occurrence, count(*)::int AS n FROM job_run WHERE job = 'outbox-dispatch' GROUP BY 1`);
+    const runs = await t.sql<{ occurrence: string; n: number }>(
+      `SELECT occurrence, count(*)::int AS n FROM job_run WHERE job = 'outbox-dispatch' GROUP BY 1`,
+    );
     expect(runs.length).toBeGreaterThanOrEqual(1);
     for (const r of runs) expect(r.n).toBe(1);
   }, 40_000);

@@ -11,14 +11,22 @@ describe('mail as files', () => {
   let t: TestApp;
   const dir = mkdtempSync(join(tmpdir(), 'approdo-mail-'));
   beforeAll(async () => {
-    t = await startTestApp({ MAIL_DIR: dir, MAIL_FROM: 'Approdo Test <test@approdo.example.org>', PUBLIC_BASE_URL: 'https://approdo.example.org' });
+    t = await startTestApp({
+      MAIL_DIR: dir,
+      MAIL_FROM: 'Approdo Test <test@approdo.example.org>',
+      PUBLIC_BASE_URL: 'https://approdo.example.org',
+    });
   });
   afterAll(() => t.close());
 
   it('writes one .eml per message, with the configured sender and link base', async () => {
-    await t.app.get(Transactions).run((tx) =>
-      t.app.get(NotificationsService).notify(tx, { event: 'proposal_created', to: ['casa@example.org'], reference: 'TOS-2026-0001', path: '/api/v1/proposals/p1' }),
-    );
+    await t.app
+      .get(Transactions)
+      .run((tx) =>
+        t.app
+          .get(NotificationsService)
+          .notify(tx, { event: 'proposal_created', to: ['casa@example.org'], reference: 'TOS-2026-0001', path: '/api/v1/proposals/p1' }),
+      );
     expect(await t.app.get(OutboxDispatcher).dispatchDue()).toEqual({ sent: 1, retried: 0, failed: 0 });
     const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(1);

@@ -27,7 +27,11 @@ describe('matching catalogue reloads', () => {
   const { caseCode: _c, urgency: _u, ...profile } = aRequest({ preferences: { crossRegion: true } });
   const search = () => matching.rank(matching.toMatchRequest(profile), 50).then((r) => r.result);
   const newFacility = async (total: number) =>
-    (await t.app.get(FacilitiesService).create(admin, aFacility({ provinceCode: 'SP', places: [{ kind: 'adult', total }] }), { confirmedAt: t.clock.now() })).id;
+    (
+      await t.app
+        .get(FacilitiesService)
+        .create(admin, aFacility({ provinceCode: 'SP', places: [{ kind: 'adult', total }] }), { confirmedAt: t.clock.now() })
+    ).id;
 
   /** Counts catalogue loads (reads of facility rows); `before` runs inside each load's snapshot, before it reads. */
   function watchLoads(before: () => Promise<void> = async () => undefined) {
@@ -59,8 +63,11 @@ describe('matching catalogue reloads', () => {
     // Paired wrongly (occupied 1 and 1 hold of 2 beds) the facility would look full.
     await newFacility(1);
     const watch = watchLoads(async () => {
-      await t.sql(`WITH h AS (UPDATE place_hold SET released_at = now(), release_reason = 'admitted' WHERE id = $1 RETURNING facility_id, kind)
-                   UPDATE facility_place p SET occupied = occupied + 1 FROM h WHERE p.facility_id = h.facility_id AND p.kind = h.kind`, [hold.id]);
+      await t.sql(
+        `WITH h AS (UPDATE place_hold SET released_at = now(), release_reason = 'admitted' WHERE id = $1 RETURNING facility_id, kind)
+                   UPDATE facility_place p SET occupied = occupied + 1 FROM h WHERE p.facility_id = h.facility_id AND p.kind = h.kind`,
+        [hold.id],
+      );
     });
     try {
       expect(await free()).toBe(true);
@@ -144,7 +151,12 @@ describe('matching catalogue reloads', () => {
     await search();
     const before = await version();
     const ids = await t.app.get(Transactions).run((tx) =>
-      t.app.get(FacilitiesService).createManyIn(tx, admin, [1, 2, 3].map(() => aFacility({ provinceCode: 'SP', places: [{ kind: 'adult', total: 1 }] })), { confirmedAt: t.clock.now() }),
+      t.app.get(FacilitiesService).createManyIn(
+        tx,
+        admin,
+        [1, 2, 3].map(() => aFacility({ provinceCode: 'SP', places: [{ kind: 'adult', total: 1 }] })),
+        { confirmedAt: t.clock.now() },
+      ),
     );
     expect(await version()).toBe(before + 1n);
     const stamps = await t.sql<{ v: string }>(`SELECT DISTINCT catalog_v::text AS v FROM facility WHERE id = ANY($1)`, [ids]);

@@ -9,14 +9,25 @@ import { rankCandidates } from '../../src/cores/matching/index.js';
 import type { MatchProfileDto } from '../../src/matching/dto/match-profile.dto.js';
 import { MatchingRepository } from '../../src/matching/matching.repository.js';
 import { MatchingService } from '../../src/matching/matching.service.js';
-import { CHILD_SEXES, EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PROTECTION_LEVELS, SERVICES, STAGES, SUPPORTS } from '../../src/domain/types.js';
+import {
+  CHILD_SEXES,
+  EXPLOITATION_TYPES,
+  FACILITY_TYPES,
+  GENDERS,
+  LEGAL_STATUSES,
+  PROTECTION_LEVELS,
+  SERVICES,
+  STAGES,
+  SUPPORTS,
+} from '../../src/domain/types.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const PROVINCES = ['GE', 'SP', 'SV', 'IM', 'LU', 'FI', 'PI', 'MI', 'BS', 'TO', 'RM', 'NA', 'PA', 'BO', 'VE'];
 const TAGS = ['net-1', 'net-2', 'net-3'];
 const sub = <T>(xs: readonly T[]) => fc.subarray([...xs]);
 /** Usually the permissive value, so that many profiles still find places. */
-const mostly = <T>(usual: T, other: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ arbitrary: fc.constant(usual), weight: 4 }, { arbitrary: other, weight: 1 });
+const mostly = <T>(usual: T, other: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  fc.oneof({ arbitrary: fc.constant(usual), weight: 4 }, { arbitrary: other, weight: 1 });
 
 const facilityArb: fc.Arbitrary<CreateFacilityDto> = fc.record({
   name: fc.constant('Casa'),
@@ -40,13 +51,19 @@ const facilityArb: fc.Arbitrary<CreateFacilityDto> = fc.record({
   supports: sub(SUPPORTS),
   secretAddress: fc.boolean(),
   address: fc.constant('Via Generata 1'),
-  location: fc.option(fc.record({ lat: fc.double({ min: 37, max: 46, noNaN: true }), lon: fc.double({ min: 7, max: 16, noNaN: true }) }), { nil: undefined }),
+  location: fc.option(fc.record({ lat: fc.double({ min: 37, max: 46, noNaN: true }), lon: fc.double({ min: 7, max: 16, noNaN: true }) }), {
+    nil: undefined,
+  }),
   contactEmail: fc.constant('casa@example.org'),
   places: fc.uniqueArray(
     fc.oneof(
       fc.record({ kind: fc.constant('adult' as const), total: fc.integer({ min: 0, max: 3 }) }),
       fc.record({ kind: fc.constant('minor' as const), total: fc.integer({ min: 0, max: 3 }) }),
-      fc.record({ kind: fc.constant('mother_child' as const), total: fc.integer({ min: 0, max: 2 }), childCapacity: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({
+        kind: fc.constant('mother_child' as const),
+        total: fc.integer({ min: 0, max: 2 }),
+        childCapacity: fc.integer({ min: 1, max: 3 }),
+      }),
     ),
     { minLength: 1, maxLength: 3, selector: (p) => p.kind },
   ),
@@ -103,7 +120,10 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
     for (const [i, id] of ids.entries()) {
       if (i % 3) continue;
       for (const kind of ['adult', 'mother_child', 'minor'] as const) {
-        const outcome = await holds.hold(SYSTEM, id, kind).then((h) => h, () => null);
+        const outcome = await holds.hold(SYSTEM, id, kind).then(
+          (h) => h,
+          () => null,
+        );
         if (outcome && i % 2) await holds.release(SYSTEM, outcome.id, 'released');
         else if (outcome) held++;
       }
@@ -117,11 +137,10 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
          VALUES ($1, $2, '07', 'proposed', '{}', 'high', 'first_reception', 'GE', '{}', '{}', $3, 'immediate', 'gen', now(), now())`,
         [requestId, `GEN-${i}`, [TAGS[i % 3]]],
       );
-      await t.sql(`INSERT INTO proposal (id, request_id, facility_id, place_kind, status, created_by_sub, created_at) VALUES ($1, $2, $3, 'adult', 'pending', 'gen', now())`, [
-        randomUUID(),
-        requestId,
-        ids[(i * 13) % ids.length],
-      ]);
+      await t.sql(
+        `INSERT INTO proposal (id, request_id, facility_id, place_kind, status, created_by_sub, created_at) VALUES ($1, $2, $3, 'adult', 'pending', 'gen', now())`,
+        [randomUUID(), requestId, ids[(i * 13) % ids.length]],
+      );
     }
   }, 120_000);
   afterAll(() => t.close());
@@ -166,7 +185,9 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
         }),
       ) as never;
     try {
-      await t.sql(`UPDATE facility SET accepting_new_guests = NOT accepting_new_guests WHERE id IN (SELECT id FROM facility ORDER BY id LIMIT 5)`);
+      await t.sql(
+        `UPDATE facility SET accepting_new_guests = NOT accepting_new_guests WHERE id IN (SELECT id FROM facility ORDER BY id LIMIT 5)`,
+      );
       await t.sql(`UPDATE facility_place p SET occupied = occupied + 1
                    WHERE occupied + out_of_service + (SELECT count(*) FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) < total
                      AND facility_id IN (SELECT id FROM facility ORDER BY id DESC LIMIT 6)`);
@@ -217,4 +238,3 @@ describe('matching on the cached catalogue agrees with the pure core on live sna
     await compare(81);
   });
 });
-

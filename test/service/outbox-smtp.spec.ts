@@ -35,13 +35,29 @@ describe('outbox and dispatcher against a real SMTP server', () => {
   };
 
   it('sends exactly one e-mail to the facility for a new proposal, with no profile data', async () => {
-    const f = await t.http().post('/api/v1/facilities').set(bearer(t.token(principals.admin())))
-      .send(aFacility({ contactEmail: 'casa.levante@example.org', provinceCode: 'SV', secretAddress: true, address: 'Vicolo Riservato 12' }));
-    await t.http().post(`/api/v1/facilities/${f.body.id}/availability/confirm`).set(bearer(t.token(principals.admin())));
+    const f = await t
+      .http()
+      .post('/api/v1/facilities')
+      .set(bearer(t.token(principals.admin())))
+      .send(
+        aFacility({ contactEmail: 'casa.levante@example.org', provinceCode: 'SV', secretAddress: true, address: 'Vicolo Riservato 12' }),
+      );
+    await t
+      .http()
+      .post(`/api/v1/facilities/${f.body.id}/availability/confirm`)
+      .set(bearer(t.token(principals.admin())));
     const body = aRequest({ caseCode: 'LIG-2026-0777', note: 'nota riservata 4411', person: { languages: ['ti'], age: 29 } });
-    const r = await t.http().post('/api/v1/placement-requests').set(bearer(t.token(uor))).send(body);
+    const r = await t
+      .http()
+      .post('/api/v1/placement-requests')
+      .set(bearer(t.token(uor)))
+      .send(body);
     expect(r.status).toBe(201);
-    const p = await t.http().post(`/api/v1/placement-requests/${r.body.id}/proposals`).set(bearer(t.token(uor))).send({ facilityId: f.body.id });
+    const p = await t
+      .http()
+      .post(`/api/v1/placement-requests/${r.body.id}/proposals`)
+      .set(bearer(t.token(uor)))
+      .send({ facilityId: f.body.id });
     expect(p.status).toBe(201);
     await drain();
     expect(smtp.received).toHaveLength(1);
@@ -60,7 +76,9 @@ describe('outbox and dispatcher against a real SMTP server', () => {
     const before = (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM outbox`))[0].n;
     await expect(
       t.app.get(Transactions).run(async (tx) => {
-        await t.app.get(NotificationsService).notify(tx, { event: 'proposal_created', to: ['rollback@example.org'], reference: 'X-1', path: '/x' });
+        await t.app
+          .get(NotificationsService)
+          .notify(tx, { event: 'proposal_created', to: ['rollback@example.org'], reference: 'X-1', path: '/x' });
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
@@ -71,9 +89,13 @@ describe('outbox and dispatcher against a real SMTP server', () => {
 
   it('delivers every one of 240 messages exactly once through refusals, dropped connections and an outage', async () => {
     const notify = (i: number) =>
-      t.app.get(Transactions).run((tx) =>
-        t.app.get(NotificationsService).notify(tx, { event: 'proposal_accepted', to: [`uor${i}@example.org`], reference: `C-${i}`, path: `/p/${i}` }),
-      );
+      t.app
+        .get(Transactions)
+        .run((tx) =>
+          t.app
+            .get(NotificationsService)
+            .notify(tx, { event: 'proposal_accepted', to: [`uor${i}@example.org`], reference: `C-${i}`, path: `/p/${i}` }),
+        );
     const ids: number[] = Array.from({ length: 240 }, (_, i) => i);
     // 80 while the server refuses (451), 80 while it drops connections, 80 while it is down
     smtp.mode = 'refuse';
@@ -119,9 +141,13 @@ describe('outbox retries give up, and admins can requeue', () => {
 
   it('backs off exponentially, marks failed after the limit, and retries on request', async () => {
     smtp.mode = 'refuse';
-    await t.app.get(Transactions).run((tx) =>
-      t.app.get(NotificationsService).notify(tx, { event: 'proposal_declined', to: ['late@example.org'], reference: 'C-9', path: '/p/9' }),
-    );
+    await t.app
+      .get(Transactions)
+      .run((tx) =>
+        t.app
+          .get(NotificationsService)
+          .notify(tx, { event: 'proposal_declined', to: ['late@example.org'], reference: 'C-9', path: '/p/9' }),
+      );
     const d = t.app.get(OutboxDispatcher);
     expect(await d.dispatchDue()).toEqual({ sent: 0, retried: 1, failed: 0 });
     expect(await d.dispatchDue()).toEqual({ sent: 0, retried: 0, failed: 0 }); // not due yet
@@ -138,7 +164,14 @@ describe('outbox retries give up, and admins can requeue', () => {
     expect(failed.body.items).toHaveLength(1);
     expect(failed.body.items[0]).toMatchObject({ recipient: 'late@example.org', attempts: 3, lastError: '451' });
     expect(failed.body.items[0]).not.toHaveProperty('bodyText');
-    expect((await t.http().get('/api/v1/admin/outbox').set(bearer(t.token(principals.national())))).status).toBe(403);
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/v1/admin/outbox')
+          .set(bearer(t.token(principals.national())))
+      ).status,
+    ).toBe(403);
 
     smtp.mode = 'ok';
     const retry = await t.http().post(`/api/v1/admin/outbox/${failed.body.items[0].id}/retry`).set(admin);

@@ -16,17 +16,34 @@ describe('ProposalDecisionsService.expireDue (service tier)', () => {
   });
   afterAll(() => s.close());
 
-  const facility = async (places = 1) => (await s.get(FacilitiesService).create(admin, aFacility({ places: [{ kind: 'adult', total: places }] }), { confirmedAt: s.clock.now() })).id as string;
+  const facility = async (places = 1) =>
+    (
+      await s
+        .get(FacilitiesService)
+        .create(admin, aFacility({ places: [{ kind: 'adult', total: places }] }), { confirmedAt: s.clock.now() })
+    ).id as string;
   const request = async () => (await s.get(PlacementRequestsService).create(uor, aRequest())).id as string;
-  const propose = async (requestId: string, facilityId: string) => (await s.get(ProposalsService).propose(uor, requestId, facilityId)).id as string;
-  const statusOf = async (proposalId: string) => (await s.sql<{ status: string }>(`SELECT status FROM proposal WHERE id = $1`, [proposalId]))[0].status;
-  const liveHolds = async (facilityId: string) => Number((await s.sql<{ n: string }>(`SELECT count(*) AS n FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`, [facilityId]))[0].n);
+  const propose = async (requestId: string, facilityId: string) =>
+    (await s.get(ProposalsService).propose(uor, requestId, facilityId)).id as string;
+  const statusOf = async (proposalId: string) =>
+    (await s.sql<{ status: string }>(`SELECT status FROM proposal WHERE id = $1`, [proposalId]))[0].status;
+  const liveHolds = async (facilityId: string) =>
+    Number(
+      (await s.sql<{ n: string }>(`SELECT count(*) AS n FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`, [facilityId]))[0]
+        .n,
+    );
   /** Sets the clock `deltaMs` after the proposal's hold expires (negative: before). */
   const atExpiryOf = async (proposalId: string, deltaMs: number) => {
-    const [{ expires_at }] = await s.sql<{ expires_at: Date }>(`SELECT h.expires_at FROM proposal p JOIN place_hold h ON h.id = p.hold_id WHERE p.id = $1`, [proposalId]);
+    const [{ expires_at }] = await s.sql<{ expires_at: Date }>(
+      `SELECT h.expires_at FROM proposal p JOIN place_hold h ON h.id = p.hold_id WHERE p.id = $1`,
+      [proposalId],
+    );
     s.clock.set(new Date(expires_at.getTime() + deltaMs));
   };
-  const expiryFacts = async (facilityId: string) => Number((await s.sql<{ n: string }>(`SELECT count(*) AS n FROM report_fact WHERE event = 'expiry' AND facility_id = $1`, [facilityId]))[0].n);
+  const expiryFacts = async (facilityId: string) =>
+    Number(
+      (await s.sql<{ n: string }>(`SELECT count(*) AS n FROM report_fact WHERE event = 'expiry' AND facility_id = $1`, [facilityId]))[0].n,
+    );
 
   it('leaves a hold alone before its time, then expires the proposal, frees the bed, reopens the request and counts it once', async () => {
     const f = await facility();
@@ -68,7 +85,10 @@ describe('ProposalDecisionsService.expireDue (service tier)', () => {
       const f = await facility();
       const p = await propose(await request(), f);
       await atExpiryOf(p, 1_000);
-      const [expired, accepted] = await Promise.allSettled([s.get(ProposalDecisionsService).expireDue(), s.get(ProposalDecisionsService).accept(principals.manager(f), p)]);
+      const [expired, accepted] = await Promise.allSettled([
+        s.get(ProposalDecisionsService).expireDue(),
+        s.get(ProposalDecisionsService).accept(principals.manager(f), p),
+      ]);
       const status = await statusOf(p);
       expect(['expired', 'accepted']).toContain(status);
       if (status === 'expired') {

@@ -90,7 +90,10 @@ describe('transactions', () => {
 
   it('runs units READ COMMITTED and snapshots REPEATABLE READ, read-only', async () => {
     expect(await tx.run(async (m) => (await m.query(`SELECT current_setting('transaction_isolation') AS l`))[0].l)).toBe('read committed');
-    const snap = await tx.snapshot(async (m) => (await m.query(`SELECT current_setting('transaction_isolation') AS l, current_setting('transaction_read_only') AS ro`))[0]);
+    const snap = await tx.snapshot(
+      async (m) =>
+        (await m.query(`SELECT current_setting('transaction_isolation') AS l, current_setting('transaction_read_only') AS ro`))[0],
+    );
     expect(snap).toEqual({ l: 'repeatable read', ro: 'on' });
   });
 
@@ -103,8 +106,12 @@ describe('transactions', () => {
     const other = await startTestApp({}, db.url);
     try {
       const unit = other.app.get(Transactions);
-      expect(await unit.run(async (m) => (await m.query(`SELECT current_setting('transaction_isolation') AS l`))[0].l)).toBe('read committed');
-      expect(await unit.snapshot(async (m) => (await m.query(`SELECT current_setting('transaction_isolation') AS l`))[0].l)).toBe('repeatable read');
+      expect(await unit.run(async (m) => (await m.query(`SELECT current_setting('transaction_isolation') AS l`))[0].l)).toBe(
+        'read committed',
+      );
+      expect(await unit.snapshot(async (m) => (await m.query(`SELECT current_setting('transaction_isolation') AS l`))[0].l)).toBe(
+        'repeatable read',
+      );
     } finally {
       await other.close();
       await db.drop();

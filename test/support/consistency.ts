@@ -25,7 +25,11 @@ export async function expectConsistent(url: string): Promise<void> {
   );
   for (const p of places) {
     expect(p.total - p.occupied - p.out_of_service - p.held).toBeGreaterThanOrEqual(0);
-    const events = await sqlOn<{ kind: string; delta: never; type: string }>(url, `SELECT kind, delta, type FROM availability_event WHERE facility_id = $1 ORDER BY id`, [p.facility_id]);
+    const events = await sqlOn<{ kind: string; delta: never; type: string }>(
+      url,
+      `SELECT kind, delta, type FROM availability_event WHERE facility_id = $1 ORDER BY id`,
+      [p.facility_id],
+    );
     expect(replay(events).get(p.kind)).toEqual({ total: p.total, occupied: p.occupied, outOfService: p.out_of_service, held: p.held });
   }
   const [orphans] = await sqlOn<{ n: number }>(

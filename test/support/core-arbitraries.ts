@@ -1,6 +1,16 @@
 // fast-check generators shared by the property specs of the core (no jest import).
 import fc from 'fast-check';
-import { CHILD_SEXES, EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, LEGAL_STATUSES, PLACE_KINDS, PROTECTION_LEVELS, SERVICES, SUPPORTS } from '../../src/domain/types.js';
+import {
+  CHILD_SEXES,
+  EXPLOITATION_TYPES,
+  FACILITY_TYPES,
+  GENDERS,
+  LEGAL_STATUSES,
+  PLACE_KINDS,
+  PROTECTION_LEVELS,
+  SERVICES,
+  SUPPORTS,
+} from '../../src/domain/types.js';
 import type { FacilitySnapshot, MatchRequest } from '../../src/domain/types.js';
 import { POINTS } from './core-factories.js';
 
@@ -41,7 +51,9 @@ export const arbFacility = (id: string, shape: FacilityShape = {}): fc.Arbitrary
       name: fc.constant(`Facility ${id}`),
       type: fc.constantFrom(...FACILITY_TYPES),
       place: fc.constantFrom(...(shape.provinces ?? PROVINCES)),
-      protectionLevel: shape.mostlyHighProtection ? mostly('high' as const, fc.constantFrom(...PROTECTION_LEVELS)) : fc.constantFrom(...PROTECTION_LEVELS),
+      protectionLevel: shape.mostlyHighProtection
+        ? mostly('high' as const, fc.constantFrom(...PROTECTION_LEVELS))
+        : fc.constantFrom(...PROTECTION_LEVELS),
       accepts: fc.record({
         genders: mostly([...GENDERS], fc.subarray([...GENDERS])),
         adults: mostly(true, fc.boolean()),
@@ -102,7 +114,13 @@ export const arbRequest: fc.Arbitrary<MatchRequest> = fc.record({
   regionCode: fc.constantFrom('07', '03', '09'),
   origin: fc.constantFrom(...PROVINCES),
   safety: fc.record({
-    excludedProvinces: mostly([], fc.subarray(PROVINCES.map((p) => p.provinceCode), { maxLength: 2 })),
+    excludedProvinces: mostly(
+      [],
+      fc.subarray(
+        PROVINCES.map((p) => p.provinceCode),
+        { maxLength: 2 },
+      ),
+    ),
     excludedRegions: mostly([], fc.subarray(['07', '03', '09', '12'], { maxLength: 1 })),
     minDistanceKm: mostly(null, fc.integer({ min: 0, max: 300 })),
     conflictTags: mostly([], fc.subarray(TAGS, { maxLength: 1 })),

@@ -1,11 +1,5 @@
 // Builders for specs (no jest import, so other test suites can reuse them).
-import {
-  FacilitySnapshot,
-  GeoPoint,
-  MatchingWeights,
-  MatchRequest,
-  PersonProfile,
-} from '../../src/domain/types.js';
+import { FacilitySnapshot, GeoPoint, MatchingWeights, MatchRequest, PersonProfile } from '../../src/domain/types.js';
 
 /** Province centroids (approximate) used across the specs. */
 export const POINTS = {

@@ -29,7 +29,12 @@ export const principals = {
   admin: (): Principal => ({ sub: 'admin-1', role: 'admin', facilities: [] }),
   national: (): Principal => ({ sub: 'national-1', role: 'national', facilities: [] }),
   uor: (region = '07'): Principal => ({ sub: `uor-${region}`, role: 'uor', region, facilities: [], email: `uor${region}@example.org` }),
-  manager: (...facilities: string[]): Principal => ({ sub: `manager-${randomUUID().slice(0, 8)}`, role: 'shelter_manager', facilities, email: 'manager@example.org' }),
+  manager: (...facilities: string[]): Principal => ({
+    sub: `manager-${randomUUID().slice(0, 8)}`,
+    role: 'shelter_manager',
+    facilities,
+    email: 'manager@example.org',
+  }),
 };
 
 type CreateRequestBody = CreatePlacementRequestDto;

@@ -4,7 +4,17 @@
  */
 
 /** What must never reach a client: stack frames, driver and SQL error text, file paths. */
-export const LEAK_MARKERS = ['    at ', 'syntax error', 'violates', 'relation "', 'column "', 'QueryFailedError', 'duplicate key', '/work/', 'node_modules'];
+export const LEAK_MARKERS = [
+  '    at ',
+  'syntax error',
+  'violates',
+  'relation "',
+  'column "',
+  'QueryFailedError',
+  'duplicate key',
+  '/work/',
+  'node_modules',
+];
 
 export const leaksIn = (text: string): string[] => LEAK_MARKERS.filter((m) => text.includes(m));
 
@@ -14,23 +24,23 @@ export const SQL_FRAGMENTS = [
   "' OR 1=1--",
   "' OR '1'='1",
   '" OR ""="',
-  "1 OR 1=1",
+  '1 OR 1=1',
   "'; DROP TABLE facility; --",
   "'); DELETE FROM audit_log; --",
-  "1; SELECT pg_sleep(10)--",
+  '1; SELECT pg_sleep(10)--',
   "' UNION SELECT address_enc, location_enc FROM facility--",
   "' AND 1=CAST((SELECT version()) AS int)--",
-  "$1",
+  '$1',
   "$$; COPY facility TO '/tmp/x'; $$",
   "\\'; --",
   "%' OR '%'='",
   "07' OR region_code IS NOT NULL--",
   "admin'--",
-  "1)) OR ((1=1",
+  '1)) OR ((1=1',
   "';SET statement_timeout=1;--",
   "E'\\x27'",
   "U&'\\0027'",
-  "/**/OR/**/1=1",
+  '/**/OR/**/1=1',
 ];
 
 /** Unicode tricks: bidi overrides, zero-width, NUL, lone surrogates, homoglyphs, combining marks. */
@@ -60,7 +70,36 @@ export const UNICODE_TRICKS = [
 ];
 
 /** Numbers as text, and booleans and nulls as text. */
-export const NUMERIC_STRINGS = ['NaN', 'Infinity', '-Infinity', '1e309', '-1e309', '-0', '0x10', '1e3', '1.5', '-1', '+1', ' 1', '1 ', '007', '9007199254740993', '99999999999999999999', '١٢', '0b1', 'false', 'true', 'FALSE', 'True', '0', '1', 'null', 'undefined', '[object Object]', ''];
+export const NUMERIC_STRINGS = [
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '-1e309',
+  '-0',
+  '0x10',
+  '1e3',
+  '1.5',
+  '-1',
+  '+1',
+  ' 1',
+  '1 ',
+  '007',
+  '9007199254740993',
+  '99999999999999999999',
+  '١٢',
+  '0b1',
+  'false',
+  'true',
+  'FALSE',
+  'True',
+  '0',
+  '1',
+  'null',
+  'undefined',
+  '[object Object]',
+  '',
+];
 
 /** Ids that are not UUIDs, or almost. */
 export const BAD_IDS = [

@@ -25,7 +25,9 @@ export function schemaOf(response: Json | undefined): Json | undefined {
 /** The OpenAPI path template ("/api/v1/facilities/{id}") a concrete path ("/api/v1/facilities/3f…") matches. */
 export function templateOf(doc: Json, method: string, url: string): DocOperation | undefined {
   const path = url.split('?')[0];
-  return operationsOf(doc).find((o) => o.method === method.toLowerCase() && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
+  return operationsOf(doc).find(
+    (o) => o.method === method.toLowerCase() && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+  );
 }
 
 /** OpenAPI 3.0 → JSON Schema for ajv: `nullable` becomes a null alternative, objects refuse undocumented properties. */

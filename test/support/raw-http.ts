@@ -48,7 +48,8 @@ export class RawClient {
     } catch (e) {
       // a keep-alive socket the server had just closed (e.g. after refusing a malformed request line):
       // the documented remedy is to retry once on a new socket
-      if ((e as { reusedSocket?: boolean }).reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET') return this.once({ ...r, fresh: true }, timeoutMs);
+      if ((e as { reusedSocket?: boolean }).reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET')
+        return this.once({ ...r, fresh: true }, timeoutMs);
       throw e;
     }
   }
@@ -65,7 +66,14 @@ export class RawClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+              ms: performance.now() - started,
+            }),
+          );
           res.on('error', reject);
         },
       );

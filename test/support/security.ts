@@ -18,7 +18,11 @@ type Json = Record<string, any>;
 /** Every route the Nest controllers declare, as "GET /api/v1/facilities/:id" (the pattern Nest declares). */
 export function nestRoutes(app: NestFastifyApplication): string[] {
   const routes = new Set<string>();
-  const join = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
+  const join = (...parts: string[]) =>
+    `/${parts
+      .flatMap((p) => p.split('/'))
+      .filter(Boolean)
+      .join('/')}`;
   for (const mod of app.get(ModulesContainer).values()) {
     for (const wrapper of mod.controllers.values()) {
       const ctrl = wrapper.metatype as { prototype: object } | null;
@@ -30,7 +34,8 @@ export function nestRoutes(app: NestFastifyApplication): string[] {
         const method = Reflect.getMetadata('method', handler) as RequestMethod | undefined;
         if (method === undefined) continue;
         for (const base of bases)
-          for (const path of [Reflect.getMetadata('path', handler) ?? ''].flat() as string[]) routes.add(`${RequestMethod[method]} ${join(base, path)}`);
+          for (const path of [Reflect.getMetadata('path', handler) ?? ''].flat() as string[])
+            routes.add(`${RequestMethod[method]} ${join(base, path)}`);
       }
     }
   }
@@ -57,7 +62,10 @@ export function fastifyRoutes(app: NestFastifyApplication): string[] {
     stack.length = depth;
     const path = (stack[depth - 1] ?? '') + m[2];
     stack.push(path);
-    for (const method of (m[3] ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean))
       if (method !== 'HEAD' && method !== 'OPTIONS') routes.add(`${method} ${path}`);
   }
   return [...routes].sort();
@@ -168,7 +176,8 @@ export class SecurityWorld {
     // plenty of beds: every fresh proposal holds one
     this.facilityId = (await this.createFacility({ provinceCode: 'GE', places: [{ kind: 'adult', total: 500 }] })).id;
     this.otherFacilityId = (await this.createFacility({ provinceCode: 'SP' })).id;
-    for (const kind of Object.keys(FIXTURE_KINDS) as FixtureKind[]) if (FIXTURE_KINDS[kind] === 'shared') this.shared.set(kind, await this.make(kind));
+    for (const kind of Object.keys(FIXTURE_KINDS) as FixtureKind[])
+      if (FIXTURE_KINDS[kind] === 'shared') this.shared.set(kind, await this.make(kind));
   }
 
   /** The fixture for one cell: the shared one, or a new one for kinds that a route changes. */
@@ -186,7 +195,12 @@ export class SecurityWorld {
   }
 
   private async make(kind: FixtureKind): Promise<Fixture> {
-    const fx = (params: Record<string, string>, extra: Partial<Fixture> = {}): Fixture => ({ kind, params, facilityId: this.facilityId, ...extra });
+    const fx = (params: Record<string, string>, extra: Partial<Fixture> = {}): Fixture => ({
+      kind,
+      params,
+      facilityId: this.facilityId,
+      ...extra,
+    });
     switch (kind) {
       case 'none':
         return fx({});
@@ -209,7 +223,7 @@ export class SecurityWorld {
       case 'openRequest':
         return fx({ id: await this.openRequest() });
       case 'proposal':
-        return fx({ id: (await this.proposalOf(this.shared.get('request')!.params.id)) });
+        return fx({ id: await this.proposalOf(this.shared.get('request')!.params.id) });
       case 'pendingProposal':
         return fx({ id: await this.propose(await this.openRequest()) });
       case 'acceptedProposal':
@@ -239,17 +253,33 @@ export class SecurityWorld {
   }
 
   private async createFacility(o: Parameters<typeof aFacility>[0]): Promise<{ id: string; version: number }> {
-    const created = this.check(await this.t.http().post('/api/v1/facilities').set(this.as(this.admin)).send(aFacility(o)), 201, 'create facility');
-    const confirmed = this.check(await this.t.http().post(`/api/v1/facilities/${created.id}/availability/confirm`).set(this.as(this.admin)), 200, 'confirm');
+    const created = this.check(
+      await this.t.http().post('/api/v1/facilities').set(this.as(this.admin)).send(aFacility(o)),
+      201,
+      'create facility',
+    );
+    const confirmed = this.check(
+      await this.t.http().post(`/api/v1/facilities/${created.id}/availability/confirm`).set(this.as(this.admin)),
+      200,
+      'confirm',
+    );
     return { id: created.id, version: confirmed.version };
   }
 
   private async openRequest(): Promise<string> {
-    return this.check(await this.t.http().post('/api/v1/placement-requests').set(this.as(this.uorOwn)).send(aRequest()), 201, 'open request').id;
+    return this.check(
+      await this.t.http().post('/api/v1/placement-requests').set(this.as(this.uorOwn)).send(aRequest()),
+      201,
+      'open request',
+    ).id;
   }
 
   private async propose(requestId: string): Promise<string> {
-    const res = await this.t.http().post(`/api/v1/placement-requests/${requestId}/proposals`).set(this.as(this.uorOwn)).send({ facilityId: this.facilityId });
+    const res = await this.t
+      .http()
+      .post(`/api/v1/placement-requests/${requestId}/proposals`)
+      .set(this.as(this.uorOwn))
+      .send({ facilityId: this.facilityId });
     return this.check(res, 201, 'propose').id;
   }
 
@@ -260,12 +290,26 @@ export class SecurityWorld {
 
   private async accepted(): Promise<string> {
     const id = await this.propose(await this.openRequest());
-    this.check(await this.t.http().post(`/api/v1/proposals/${id}/accept`).set(this.as(this.managerOf(this.facilityId))), 200, 'accept');
+    this.check(
+      await this.t
+        .http()
+        .post(`/api/v1/proposals/${id}/accept`)
+        .set(this.as(this.managerOf(this.facilityId))),
+      200,
+      'accept',
+    );
     return id;
   }
 
   private async admitted(): Promise<string> {
     const id = await this.accepted();
-    return this.check(await this.t.http().post(`/api/v1/proposals/${id}/admit`).set(this.as(this.managerOf(this.facilityId))), 200, 'admit').placementId;
+    return this.check(
+      await this.t
+        .http()
+        .post(`/api/v1/proposals/${id}/admit`)
+        .set(this.as(this.managerOf(this.facilityId))),
+      200,
+      'admit',
+    ).placementId;
   }
 }

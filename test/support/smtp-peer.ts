@@ -41,7 +41,13 @@ export class SmtpPeer {
         simpleParser(stream)
           .then((m) => {
             const to = Array.isArray(m.to) ? m.to[0]?.text : m.to?.text;
-            this.received.push({ messageId: m.messageId ?? '', to: to ?? '', subject: m.subject ?? '', text: m.text ?? '', html: typeof m.html === 'string' ? m.html : '' });
+            this.received.push({
+              messageId: m.messageId ?? '',
+              to: to ?? '',
+              subject: m.subject ?? '',
+              text: m.text ?? '',
+              html: typeof m.html === 'string' ? m.html : '',
+            });
             cb();
           })
           .catch(cb);

@@ -25,7 +25,11 @@ export interface TestApp {
 }
 
 /** The service as npm start builds it, with providers (clock, mail transport) overridable. */
-async function createTestApp(config: AppConfig, databaseUrl: string, override?: (b: ReturnType<typeof Test.createTestingModule>) => void): Promise<NestFastifyApplication> {
+async function createTestApp(
+  config: AppConfig,
+  databaseUrl: string,
+  override?: (b: ReturnType<typeof Test.createTestingModule>) => void,
+): Promise<NestFastifyApplication> {
   const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, databaseUrl)] });
   override?.(builder);
   const moduleRef = await builder.compile();
@@ -38,7 +42,11 @@ async function createTestApp(config: AppConfig, databaseUrl: string, override?: 
 }
 
 /** The real service on its own fresh database (or on `existingDbUrl`, which it then leaves in place), with a fake clock. */
-export async function startTestApp(env: Record<string, string> = {}, existingDbUrl?: string, opts: { realClock?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  existingDbUrl?: string,
+  opts: { realClock?: boolean } = {},
+): Promise<TestApp> {
   const db = existingDbUrl ? { url: existingDbUrl, drop: async () => undefined } : await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, ...env });
   const clock = new FakeClock(new Date());

@@ -62,6 +62,8 @@ export function checks(legend: string, name: string, options: [string, string][]
     'fieldset',
     { class: 'checks' },
     h('legend', {}, legend),
-    ...options.map(([v, label]) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name, value: v, checked: checked.includes(v) }), ` ${label}`)),
+    ...options.map(([v, label]) =>
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name, value: v, checked: checked.includes(v) }), ` ${label}`),
+    ),
   );
 }

@@ -19,7 +19,11 @@ const ROUTES: Route[] = [
   { pattern: /^\/facilities\/([0-9a-f-]{36})$/, roles: null, load: async () => (await import('./pages/beds.js')).facilityPage },
   { pattern: /^\/proposals\/([0-9a-f-]{36})$/, roles: null, load: async () => (await import('./pages/beds.js')).proposalPage },
   { pattern: /^\/desk$/, roles: ['uor'], load: async () => (await import('./pages/desk.js')).deskPage },
-  { pattern: /^\/desk\/new(?:\?after=([0-9a-f-]{36}))?$/, roles: ['uor'], load: async () => (await import('./pages/desk.js')).newRequestPage },
+  {
+    pattern: /^\/desk\/new(?:\?after=([0-9a-f-]{36}))?$/,
+    roles: ['uor'],
+    load: async () => (await import('./pages/desk.js')).newRequestPage,
+  },
   { pattern: /^\/requests\/([0-9a-f-]{36})$/, roles: ['uor'], load: async () => (await import('./pages/desk.js')).requestPage },
   { pattern: /^\/map$/, roles: ['national', 'uor', 'admin'], load: async () => (await import('./pages/map.js')).mapPage },
   { pattern: /^\/reports$/, roles: ['national', 'uor', 'admin'], load: async () => (await import('./pages/reports.js')).reportsPage },
@@ -29,9 +33,21 @@ const ROUTES: Route[] = [
 const HOME: Record<Claims['role'], string> = { shelter_manager: '/beds', uor: '/desk', national: '/map', admin: '/map' };
 const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
   shelter_manager: [['/beds', 'nav.beds']],
-  uor: [['/desk', 'nav.desk'], ['/map', 'nav.map'], ['/search', 'nav.search'], ['/reports', 'nav.reports']],
-  national: [['/map', 'nav.map'], ['/search', 'nav.search'], ['/reports', 'nav.reports']],
-  admin: [['/map', 'nav.map'], ['/reports', 'nav.reports']],
+  uor: [
+    ['/desk', 'nav.desk'],
+    ['/map', 'nav.map'],
+    ['/search', 'nav.search'],
+    ['/reports', 'nav.reports'],
+  ],
+  national: [
+    ['/map', 'nav.map'],
+    ['/search', 'nav.search'],
+    ['/reports', 'nav.reports'],
+  ],
+  admin: [
+    ['/map', 'nav.map'],
+    ['/reports', 'nav.reports'],
+  ],
 };
 
 let stop: (() => void) | void;
@@ -51,18 +67,37 @@ whenUnauthorized(() => {
 function header(claims: Claims | null, path: string): HTMLElement {
   const langBtn = h(
     'button',
-    { type: 'button', class: 'btn btn-ghost', lang: currentLang() === 'it' ? 'en' : 'it', 'aria-label': t('lang.switchLabel'), onclick: () => (setLang(currentLang() === 'it' ? 'en' : 'it'), void render()) },
+    {
+      type: 'button',
+      class: 'btn btn-ghost',
+      lang: currentLang() === 'it' ? 'en' : 'it',
+      'aria-label': t('lang.switchLabel'),
+      onclick: () => (setLang(currentLang() === 'it' ? 'en' : 'it'), void render()),
+    },
     t('lang.switch'),
   );
   return h(
     'header',
     { class: 'top' },
-    h('div', { class: 'bar' }, h('a', { class: 'brand', href: claims ? `#${HOME[claims.role]}` : '#/sign-in' }, t('app.name')), h('span', { class: 'tagline' }, t('app.tagline')), h('span', { class: 'spacer' }), langBtn),
+    h(
+      'div',
+      { class: 'bar' },
+      h('a', { class: 'brand', href: claims ? `#${HOME[claims.role]}` : '#/sign-in' }, t('app.name')),
+      h('span', { class: 'tagline' }, t('app.tagline')),
+      h('span', { class: 'spacer' }),
+      langBtn,
+    ),
     claims
       ? h(
           'nav',
           { 'aria-label': t('nav.label') },
-          h('ul', {}, ...NAV[claims.role].map(([p, key]) => h('li', {}, h('a', { href: `#${p}`, 'aria-current': path.startsWith(p) ? 'page' : null }, t(key))))),
+          h(
+            'ul',
+            {},
+            ...NAV[claims.role].map(([p, key]) =>
+              h('li', {}, h('a', { href: `#${p}`, 'aria-current': path.startsWith(p) ? 'page' : null }, t(key))),
+            ),
+          ),
           h('span', { class: 'who' }, t('signedInAs', { user: claims.sub })),
           h('button', { type: 'button', class: 'btn btn-ghost', onclick: signOut }, t('signout')),
         )
@@ -78,7 +113,12 @@ async function render(): Promise<void> {
   const claims = session.claims();
   const app = document.getElementById('app')!;
   const main = h('main', { id: 'main', tabindex: '-1' });
-  put(app, h('a', { class: 'skip', href: '#main', onclick: (e: Event) => (e.preventDefault(), main.focus()) }, t('app.skip')), header(claims, path), main);
+  put(
+    app,
+    h('a', { class: 'skip', href: '#main', onclick: (e: Event) => (e.preventDefault(), main.focus()) }, t('app.skip')),
+    header(claims, path),
+    main,
+  );
 
   if (!claims || path === '/sign-in') {
     if (claims && path === '/sign-in') return go(HOME[claims.role]);

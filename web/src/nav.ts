@@ -15,7 +15,15 @@ export function errorText(e: unknown): string {
     if (e.status === 403) return t('error.forbidden');
     // a code the pages explain in words (`error.code.discharge_date_in_future`), its details filled in
     const key = `error.code.${e.code}` as MessageKey;
-    if (t(key) !== key) return t(key, Object.fromEntries(Object.entries(e.body ?? {}).filter((kv): kv is [string, string | number] => typeof kv[1] === 'string' || typeof kv[1] === 'number')));
+    if (t(key) !== key)
+      return t(
+        key,
+        Object.fromEntries(
+          Object.entries(e.body ?? {}).filter(
+            (kv): kv is [string, string | number] => typeof kv[1] === 'string' || typeof kv[1] === 'number',
+          ),
+        ),
+      );
     return t('error.generic', { code: e.code });
   }
   return t('error.generic', { code: 'client' });

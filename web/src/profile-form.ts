@@ -1,8 +1,24 @@
 import { checks, field, h, select } from './dom.js';
 import { label, t } from './i18n.js';
-import { EXPLOITATION, GENDERS, LEGAL_STATUSES, NEEDS, type Person, type Preferences, PROTECTION, type Region, type Safety, SERVICES, STAGES } from './types.js';
+import {
+  EXPLOITATION,
+  GENDERS,
+  LEGAL_STATUSES,
+  NEEDS,
+  type Person,
+  type Preferences,
+  PROTECTION,
+  type Region,
+  type Safety,
+  SERVICES,
+  STAGES,
+} from './types.js';
 
-const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
 
 /** "3 f, 14 m, 7": each child's age with an optional f/m (no letter: not stated). */
@@ -18,9 +34,12 @@ const childText = (c: { age: number; sex?: string }) => `${c.age}${c.sex === 'fe
 
 /** The profile, safety and preference fields of a request (also a capacity search), with short help. */
 export function profileFields(regions: Region[], ownRegion?: string): HTMLElement {
-  const provinces: [string, string][] = regions.flatMap((r) => r.provinces.map((p) => [p.code, `${p.name} (${p.code})`] as [string, string])).sort((a, b) => a[1].localeCompare(b[1]));
+  const provinces: [string, string][] = regions
+    .flatMap((r) => r.provinces.map((p) => [p.code, `${p.name} (${p.code})`] as [string, string]))
+    .sort((a, b) => a[1].localeCompare(b[1]));
   const firstOwn = regions.find((r) => r.code === ownRegion)?.provinces[0]?.code;
-  const input = (name: string, type = 'text', extra: Record<string, string | number | boolean> = {}) => h('input', { name, type, ...extra });
+  const input = (name: string, type = 'text', extra: Record<string, string | number | boolean> = {}) =>
+    h('input', { name, type, ...extra });
   return h(
     'div',
     { class: 'profile' },
@@ -28,19 +47,62 @@ export function profileFields(regions: Region[], ownRegion?: string): HTMLElemen
       'fieldset',
       {},
       h('legend', {}, t('form.section.person')),
-      field(t('form.gender'), select('gender', GENDERS.map((g) => [g, label('gender', g)]), 'female')),
+      field(
+        t('form.gender'),
+        select(
+          'gender',
+          GENDERS.map((g) => [g, label('gender', g)]),
+          'female',
+        ),
+      ),
       field(t('form.age'), input('age', 'number', { min: 0, max: 110, required: true, inputmode: 'numeric' }), t('form.age.help')),
       field(t('form.children'), input('children', 'text', { pattern: '^[0-9fmFM, ]*$', autocomplete: 'off' }), t('form.children.help')),
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'pregnant' }), ` ${t('form.pregnant')}`),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'wheelchair', 'aria-describedby': 'wheelchair-help' }), ` ${t('form.wheelchair')}`),
+      h(
+        'label',
+        { class: 'check' },
+        h('input', { type: 'checkbox', name: 'wheelchair', 'aria-describedby': 'wheelchair-help' }),
+        ` ${t('form.wheelchair')}`,
+      ),
       h('small', { class: 'help', id: 'wheelchair-help' }, t('form.wheelchair.help')),
-      field(t('form.legalStatus'), select('legalStatus', [['', t('form.notStated')], ...LEGAL_STATUSES.map((x): [string, string] => [x, label('legal', x)])], ''), t('form.legalStatus.help')),
-      field(t('form.nationality'), input('nationality', 'text', { maxlength: 2, pattern: '^[A-Za-z]{2}$', autocomplete: 'off', autocapitalize: 'characters' }), t('form.nationality.help')),
+      field(
+        t('form.legalStatus'),
+        select('legalStatus', [['', t('form.notStated')], ...LEGAL_STATUSES.map((x): [string, string] => [x, label('legal', x)])], ''),
+        t('form.legalStatus.help'),
+      ),
+      field(
+        t('form.nationality'),
+        input('nationality', 'text', { maxlength: 2, pattern: '^[A-Za-z]{2}$', autocomplete: 'off', autocapitalize: 'characters' }),
+        t('form.nationality.help'),
+      ),
       field(t('form.languages'), input('languages', 'text', { autocomplete: 'off' }), t('form.languages.help')),
-      checks(t('form.exploitation'), 'exploitation', EXPLOITATION.map((x) => [x, label('exploitation', x)])),
-      checks(t('form.needs'), 'needs', NEEDS.map((x) => [x, label('need', x)])),
-      field(t('form.protection'), select('protectionLevel', PROTECTION.map((x) => [x, label('protection', x)]), 'high'), t('form.protection.help')),
-      field(t('form.stage'), select('stage', STAGES.map((x) => [x, label('stage', x)]), 'first_reception')),
+      checks(
+        t('form.exploitation'),
+        'exploitation',
+        EXPLOITATION.map((x) => [x, label('exploitation', x)]),
+      ),
+      checks(
+        t('form.needs'),
+        'needs',
+        NEEDS.map((x) => [x, label('need', x)]),
+      ),
+      field(
+        t('form.protection'),
+        select(
+          'protectionLevel',
+          PROTECTION.map((x) => [x, label('protection', x)]),
+          'high',
+        ),
+        t('form.protection.help'),
+      ),
+      field(
+        t('form.stage'),
+        select(
+          'stage',
+          STAGES.map((x) => [x, label('stage', x)]),
+          'first_reception',
+        ),
+      ),
       field(t('form.origin'), select('origin', provinces, firstOwn ?? 'GE'), t('form.origin.help')),
     ),
     h(
@@ -48,8 +110,16 @@ export function profileFields(regions: Region[], ownRegion?: string): HTMLElemen
       {},
       h('legend', {}, t('form.section.safety')),
       field(t('form.excludedProvinces'), input('excludedProvinces', 'text', { autocomplete: 'off' }), t('form.excludedProvinces.help')),
-      field(t('form.excludedRegions'), input('excludedRegions', 'text', { autocomplete: 'off', inputmode: 'numeric' }), t('form.excludedRegions.help')),
-      field(t('form.minDistanceKm'), input('minDistanceKm', 'number', { min: 0, max: 2000, inputmode: 'numeric' }), t('form.minDistanceKm.help')),
+      field(
+        t('form.excludedRegions'),
+        input('excludedRegions', 'text', { autocomplete: 'off', inputmode: 'numeric' }),
+        t('form.excludedRegions.help'),
+      ),
+      field(
+        t('form.minDistanceKm'),
+        input('minDistanceKm', 'number', { min: 0, max: 2000, inputmode: 'numeric' }),
+        t('form.minDistanceKm.help'),
+      ),
       field(t('form.conflictTags'), input('conflictTags', 'text', { autocomplete: 'off' }), t('form.conflictTags.help')),
     ),
     h(
@@ -57,11 +127,24 @@ export function profileFields(regions: Region[], ownRegion?: string): HTMLElemen
       {},
       h('legend', {}, t('form.section.preferences')),
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'crossRegion', checked: true }), ` ${t('form.crossRegion')}`),
-      field(t('form.maxDistanceKm'), input('maxDistanceKm', 'number', { min: 1, max: 2000, inputmode: 'numeric' }), t('form.maxDistanceKm.help')),
+      field(
+        t('form.maxDistanceKm'),
+        input('maxDistanceKm', 'number', { min: 1, max: 2000, inputmode: 'numeric' }),
+        t('form.maxDistanceKm.help'),
+      ),
       field(t('form.nearProvince'), select('nearProvinceCode', [['', t('form.none')], ...provinces], ''), t('form.nearProvince.help')),
-      checks(t('form.services'), 'services', SERVICES.map((x) => [x, label('service', x)])),
+      checks(
+        t('form.services'),
+        'services',
+        SERVICES.map((x) => [x, label('service', x)]),
+      ),
       h('small', { class: 'help' }, t('form.services.help')),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'lgbtSafe', 'aria-describedby': 'lgbtSafe-help' }), ` ${t('form.lgbtSafe')}`),
+      h(
+        'label',
+        { class: 'check' },
+        h('input', { type: 'checkbox', name: 'lgbtSafe', 'aria-describedby': 'lgbtSafe-help' }),
+        ` ${t('form.lgbtSafe')}`,
+      ),
       h('small', { class: 'help', id: 'lgbtSafe-help' }, t('form.lgbtSafe.help')),
     ),
   );
@@ -108,18 +191,22 @@ export function readProfile(form: HTMLFormElement): Record<string, unknown> {
 /** "the age; the languages": the fields a 400 validation_failed names, in the person's words where possible. */
 export function invalidFields(body: Record<string, unknown> | null): string {
   const fields = body?.fields;
-  if (Array.isArray(fields)) return fields.map((f) => (typeof f === 'string' ? f : (f as { field?: string }).field ?? '')).join(', ');
+  if (Array.isArray(fields)) return fields.map((f) => (typeof f === 'string' ? f : ((f as { field?: string }).field ?? ''))).join(', ');
   if (fields && typeof fields === 'object') return Object.keys(fields).join(', ');
   return String(body?.message ?? '');
 }
 
 /** Fills the form's profile fields from a request (a transfer starts from the person's current request). */
-export function fillProfile(form: HTMLFormElement, r: { person: Person | null; protectionLevel: string; origin: { provinceCode: string }; safety?: Safety; preferences?: Preferences }): void {
+export function fillProfile(
+  form: HTMLFormElement,
+  r: { person: Person | null; protectionLevel: string; origin: { provinceCode: string }; safety?: Safety; preferences?: Preferences },
+): void {
   const set = (name: string, value: string) => {
     const el = form.elements.namedItem(name);
     if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement) el.value = value;
   };
-  const tick = (name: string, values: string[]) => form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`).forEach((el) => (el.checked = values.includes(el.value)));
+  const tick = (name: string, values: string[]) =>
+    form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`).forEach((el) => (el.checked = values.includes(el.value)));
   const p = r.person;
   if (p) {
     set('gender', p.gender);

@@ -11,5 +11,7 @@ export class AuditQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsDateString() to?: string;
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @ToInt() @IsInt() @Min(1) @Max(1000) limit?: number;
   @ApiPropertyOptional({ description: 'keyset paging: the nextBeforeId of the previous page' })
-  @IsOptional() @Matches(/^\d{1,18}$/) beforeId?: string;
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  beforeId?: string;
 }

@@ -18,5 +18,6 @@ export class AuditEntryDto {
 
 export class AuditPageDto {
   @ApiProperty({ type: [AuditEntryDto] }) items: AuditEntryDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'pass as beforeId for the next page; null on the last' }) nextBeforeId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'pass as beforeId for the next page; null on the last' }) nextBeforeId:
+    string | null;
 }

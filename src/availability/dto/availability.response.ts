@@ -24,8 +24,12 @@ export class AvailabilityEventDto {
   @ApiProperty({ example: 'manager_update' }) type: string;
   @ApiProperty({ type: String, enum: PLACE_KINDS, nullable: true }) kind: string | null;
   @ApiProperty({ type: ActorDto }) actor: ActorDto;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'change of total, occupied, outOfService, held' }) delta: Record<string, number> | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'numbers after the change' }) after: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'change of total, occupied, outOfService, held' })
+  delta: Record<string, number> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'numbers after the change' }) after: Record<
+    string,
+    unknown
+  > | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) holdId: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) details: Record<string, unknown> | null;
 }
@@ -33,5 +37,6 @@ export class AvailabilityEventDto {
 export class AvailabilityHistoryDto {
   @ApiProperty({ format: 'uuid' }) facilityId: string;
   @ApiProperty({ type: [AvailabilityEventDto] }) events: AvailabilityEventDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'pass as afterId for the next page; null on the last' }) nextAfterId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'pass as afterId for the next page; null on the last' }) nextAfterId:
+    string | null;
 }

@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+  IsObject,
+} from 'class-validator';
 import { PLACE_KINDS, type PlaceKind } from '../../domain/types.js';
 
 export class PlaceNumbersDto {
@@ -13,13 +28,22 @@ export class PlaceNumbersDto {
 
 export class UpdateAvailabilityDto {
   @ApiProperty({ example: 7, description: 'the version you read; a newer one answers 409 version_conflict' })
-  @IsInt() @Min(1) version: number;
+  @IsInt()
+  @Min(1)
+  version: number;
   @ApiProperty({ type: [PlaceNumbersDto], description: 'kinds not sent are unchanged' })
-  @IsArray() @ArrayMinSize(0) @ArrayMaxSize(3) @ArrayUnique((p: PlaceNumbersDto) => p?.kind, { message: 'one entry per place kind' })
-  @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => PlaceNumbersDto)
+  @IsArray()
+  @ArrayMinSize(0)
+  @ArrayMaxSize(3)
+  @ArrayUnique((p: PlaceNumbersDto) => p?.kind, { message: 'one entry per place kind' })
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => PlaceNumbersDto)
   places: PlaceNumbersDto[];
   @ApiPropertyOptional({ example: true, description: 'pause intake without touching the numbers' })
-  @IsOptional() @IsBoolean() acceptingNewGuests?: boolean;
+  @IsOptional()
+  @IsBoolean()
+  acceptingNewGuests?: boolean;
   @ApiPropertyOptional({ example: 'crisi in struttura fino a lunedì' }) @IsOptional() @IsString() @MaxLength(500) intakeNote?: string;
 }
 

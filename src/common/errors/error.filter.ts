@@ -87,13 +87,18 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       // the Fastify adapter hands body-parser failures over as HTTP exceptions
-      if (status === 400 && /JSON/i.test(exception.message)) return { statusCode: 400, code: 'malformed_json', message: 'the body is not valid JSON' };
+      if (status === 400 && /JSON/i.test(exception.message))
+        return { statusCode: 400, code: 'malformed_json', message: 'the body is not valid JSON' };
       const res = exception.getResponse();
       const message =
         typeof res === 'object' && res && 'message' in res && typeof (res as { message: unknown }).message === 'string'
           ? (res as { message: string }).message
           : exception.message;
-      return { statusCode: status, code: CODES_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'), message: status >= 500 ? 'internal error' : message };
+      return {
+        statusCode: status,
+        code: CODES_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'),
+        message: status >= 500 ? 'internal error' : message,
+      };
     }
     return { statusCode: 500, code: 'internal_error', message: 'internal error' };
   }

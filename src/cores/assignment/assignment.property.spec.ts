@@ -1,12 +1,5 @@
 import fc from 'fast-check';
-import {
-  EXCLUSION_REASONS,
-  EXPLOITATION_TYPES,
-  FACILITY_TYPES,
-  GENDERS,
-  PROTECTION_LEVELS,
-  SUPPORTS,
-} from '../../domain/types.js';
+import { EXCLUSION_REASONS, EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, PROTECTION_LEVELS, SUPPORTS } from '../../domain/types.js';
 import type { FacilitySnapshot, MatchRequest } from '../../domain/types.js';
 import { checkHardConstraints } from '../matching/hard-constraints.js';
 import { choosePlace, neededPlaceKinds } from '../matching/place-kind.js';
@@ -45,7 +38,15 @@ interface Shape {
 }
 
 const arbFacility = (id: string, shape: Shape): fc.Arbitrary<FacilitySnapshot> =>
-  arbCoreFacility(id, { provinces: PROVINCES, langs: LANGS, tags: TAGS, maxFree: shape.maxFree, minPlaces: 1, maxTags: 1, mostlyHighProtection: true });
+  arbCoreFacility(id, {
+    provinces: PROVINCES,
+    langs: LANGS,
+    tags: TAGS,
+    maxFree: shape.maxFree,
+    minPlaces: 1,
+    maxTags: 1,
+    mostlyHighProtection: true,
+  });
 
 const arbMatch = (shape: Shape): fc.Arbitrary<MatchRequest> =>
   fc.record({
@@ -63,7 +64,13 @@ const arbMatch = (shape: Shape): fc.Arbitrary<MatchRequest> =>
     regionCode: fc.constantFrom('07', '03', '09'),
     origin: fc.constantFrom(...PROVINCES),
     safety: fc.record({
-      excludedProvinces: mostly([], fc.subarray(PROVINCES.map((p) => p.provinceCode), { maxLength: 1 })),
+      excludedProvinces: mostly(
+        [],
+        fc.subarray(
+          PROVINCES.map((p) => p.provinceCode),
+          { maxLength: 1 },
+        ),
+      ),
       excludedRegions: fc.constant([]),
       minDistanceKm: mostly(null, fc.integer({ min: 0, max: 200 })),
       conflictTags: mostly([], fc.subarray(TAGS, { minLength: 1, maxLength: shape.maxTags })),
@@ -76,19 +83,17 @@ const arbMatch = (shape: Shape): fc.Arbitrary<MatchRequest> =>
   });
 
 const arbInput = (maxRequests: number, maxFacilities: number, shape: Shape): fc.Arbitrary<AssignmentInput> =>
-  fc
-    .tuple(fc.integer({ min: 0, max: maxRequests }), fc.integer({ min: 0, max: maxFacilities }))
-    .chain(([nr, nf]) =>
-      fc.record({
-        requests: fc.tuple(
-          ...Array.from({ length: nr }, (_, i) =>
-            fc.record({ id: fc.constant(`r${i}`), arrival: fc.integer({ min: 0, max: 3 }), match: arbMatch(shape) }),
-          ),
+  fc.tuple(fc.integer({ min: 0, max: maxRequests }), fc.integer({ min: 0, max: maxFacilities })).chain(([nr, nf]) =>
+    fc.record({
+      requests: fc.tuple(
+        ...Array.from({ length: nr }, (_, i) =>
+          fc.record({ id: fc.constant(`r${i}`), arrival: fc.integer({ min: 0, max: 3 }), match: arbMatch(shape) }),
         ),
-        facilities: fc.tuple(...Array.from({ length: nf }, (_, i) => arbFacility(`f${i}`, shape))),
-        weights: fc.constant(TEST_WEIGHTS),
-      }),
-    );
+      ),
+      facilities: fc.tuple(...Array.from({ length: nf }, (_, i) => arbFacility(`f${i}`, shape))),
+      weights: fc.constant(TEST_WEIGHTS),
+    }),
+  );
 
 const SMALL: Shape = { maxFree: 2, maxTags: 1 };
 
@@ -151,9 +156,10 @@ function stillPlaceable(input: AssignmentInput, result: AssignmentResult): strin
       const n = r.match.person.children.length;
       for (const kind of neededPlaceKinds(r.match.person)) {
         const left =
-          f.places.filter((x) => x.kind === kind).reduce((s, x) => s + x.free, 0) -
-          here.filter((p) => p.placeKind === kind).length;
-        const fits = f.places.some((x) => x.kind === kind && x.free > 0 && (kind !== 'mother_child' || n === 0 || (x.childCapacity ?? 0) >= n));
+          f.places.filter((x) => x.kind === kind).reduce((s, x) => s + x.free, 0) - here.filter((p) => p.placeKind === kind).length;
+        const fits = f.places.some(
+          (x) => x.kind === kind && x.free > 0 && (kind !== 'mother_child' || n === 0 || (x.childCapacity ?? 0) >= n),
+        );
         if (fits && left > 0) out.push(`${r.id} could still take ${kind} in ${f.id}`);
       }
     }
@@ -230,31 +236,29 @@ describe('solveAssignment properties', () => {
 
   it('equals brute force with dense conflict tags (fractional relaxations, solved by branch and bound)', () => {
     // permissive women and houses; what varies is the pair of tags each request carries, languages and beds
-    const arb = fc
-      .tuple(fc.integer({ min: 3, max: 6 }), fc.integer({ min: 1, max: 3 }))
-      .chain(([nr, nf]) =>
-        fc.record({
-          requests: fc.tuple(
-            ...Array.from({ length: nr }, (_, i) =>
-              fc
-                .record({ tags: fc.subarray(TAGS, { minLength: 2, maxLength: 2 }), languages: fc.subarray(LANGS, { maxLength: 1 }) })
-                .map(({ tags, languages }) => ({
-                  id: `r${i}`,
-                  arrival: i,
-                  match: aRequest({ person: { languages }, safety: { conflictTags: tags } }),
-                })),
-            ),
+    const arb = fc.tuple(fc.integer({ min: 3, max: 6 }), fc.integer({ min: 1, max: 3 })).chain(([nr, nf]) =>
+      fc.record({
+        requests: fc.tuple(
+          ...Array.from({ length: nr }, (_, i) =>
+            fc
+              .record({ tags: fc.subarray(TAGS, { minLength: 2, maxLength: 2 }), languages: fc.subarray(LANGS, { maxLength: 1 }) })
+              .map(({ tags, languages }) => ({
+                id: `r${i}`,
+                arrival: i,
+                match: aRequest({ person: { languages }, safety: { conflictTags: tags } }),
+              })),
           ),
-          facilities: fc.tuple(
-            ...Array.from({ length: nf }, (_, i) =>
-              fc
-                .record({ free: fc.integer({ min: 1, max: 4 }), type: fc.constantFrom(...FACILITY_TYPES), languages: fc.subarray(LANGS) })
-                .map(({ free, type, languages }) => aFacility({ id: `f${i}`, type, languages, places: [{ kind: 'adult', free }] })),
-            ),
+        ),
+        facilities: fc.tuple(
+          ...Array.from({ length: nf }, (_, i) =>
+            fc
+              .record({ free: fc.integer({ min: 1, max: 4 }), type: fc.constantFrom(...FACILITY_TYPES), languages: fc.subarray(LANGS) })
+              .map(({ free, type, languages }) => aFacility({ id: `f${i}`, type, languages, places: [{ kind: 'adult', free }] })),
           ),
-          weights: fc.constant(TEST_WEIGHTS),
-        }),
-      );
+        ),
+        weights: fc.constant(TEST_WEIGHTS),
+      }),
+    );
     let mip = 0;
     fc.assert(
       fc.property(arb, (input) => {
@@ -273,7 +277,12 @@ describe('solveAssignment properties', () => {
   it('greedyPlan is what serving requests one by one with rankCandidates gives', () => {
     fc.assert(
       fc.property(arbInput(8, 6, { maxFree: 2, maxTags: 2 }), (input) => {
-        const fast = greedyPlan(input).plan.map(({ requestId, facilityId, placeKind, score }) => ({ requestId, facilityId, placeKind, score }));
+        const fast = greedyPlan(input).plan.map(({ requestId, facilityId, placeKind, score }) => ({
+          requestId,
+          facilityId,
+          placeKind,
+          score,
+        }));
         expect(fast).toEqual(referenceGreedy(input));
       }),
       { numRuns: 100 },

@@ -37,7 +37,13 @@ const familyUnit = () =>
       ['mother', aRequest({ person: { children: twoChildren } })],
     ],
     [
-      aFacility({ id: 'A', places: [{ kind: 'adult', free: 0 }, { kind: 'mother_child', free: 1, childCapacity: 2 }] }),
+      aFacility({
+        id: 'A',
+        places: [
+          { kind: 'adult', free: 0 },
+          { kind: 'mother_child', free: 1, childCapacity: 2 },
+        ],
+      }),
       aFacility({ id: 'B', type: 'medium_intensity_community', places: [{ kind: 'adult', free: 1 }] }),
     ],
   );
@@ -45,9 +51,7 @@ const familyUnit = () =>
 describe('solveAssignment: hand-checked instances', () => {
   it('keeps the family unit for the family: both placed where greedy places one', () => {
     const r = solve(familyUnit());
-    expect(r.greedy.plan.map((p) => [p.requestId, p.facilityId, p.placeKind, p.score])).toEqual([
-      ['woman', 'A', 'mother_child', 90],
-    ]);
+    expect(r.greedy.plan.map((p) => [p.requestId, p.facilityId, p.placeKind, p.score])).toEqual([['woman', 'A', 'mother_child', 90]]);
     expect(r.greedy).toMatchObject({ placed: 1, totalScore: 90 });
     expect(r.optimal).toBe(true);
     expect(r.plan.map((p) => [p.requestId, p.facilityId, p.placeKind, p.score])).toEqual([
@@ -147,11 +151,27 @@ describe('solveAssignment: hand-checked instances', () => {
       input(
         [
           ['r1', aRequest()],
-          ['r2', aRequest({ stage: 'second_reception', protectionLevel: 'low', person: { languages: ['fr'], exploitation: ['labour'] }, ...notInSP })],
+          [
+            'r2',
+            aRequest({
+              stage: 'second_reception',
+              protectionLevel: 'low',
+              person: { languages: ['fr'], exploitation: ['labour'] },
+              ...notInSP,
+            }),
+          ],
         ],
         [
           aFacility({ id: 'A', places: [{ kind: 'adult', free: 1 }] }),
-          aFacility({ id: 'B', ...inSP, type: 'autonomy_flat', languages: ['de'], exploitationExpertise: [], freshness: 'unknown', places: [{ kind: 'adult', free: 1 }] }),
+          aFacility({
+            id: 'B',
+            ...inSP,
+            type: 'autonomy_flat',
+            languages: ['de'],
+            exploitationExpertise: [],
+            freshness: 'unknown',
+            places: [{ kind: 'adult', free: 1 }],
+          }),
         ],
       ),
     );
@@ -221,7 +241,10 @@ describe('binding reason of a request no facility takes', () => {
     const r = solve(
       input(
         [['m', male]],
-        [aFacility({ id: 'A', accepts: { genders: ['male'] }, protectionLevel: 'low' }), aFacility({ id: 'B', accepts: { genders: ['male'] }, acceptingNewGuests: false })],
+        [
+          aFacility({ id: 'A', accepts: { genders: ['male'] }, protectionLevel: 'low' }),
+          aFacility({ id: 'B', accepts: { genders: ['male'] }, acceptingNewGuests: false }),
+        ],
       ),
     );
     expect(r.unplaced[0].reason).toBe('protection_too_low');
@@ -240,7 +263,17 @@ describe('solveAssignment: contract', () => {
   });
 
   it('refuses duplicate ids', () => {
-    expect(() => solve(input([['x', aRequest()], ['x', aRequest()]], []))).toThrow('duplicate request id: x');
+    expect(() =>
+      solve(
+        input(
+          [
+            ['x', aRequest()],
+            ['x', aRequest()],
+          ],
+          [],
+        ),
+      ),
+    ).toThrow('duplicate request id: x');
     expect(() => solve(input([], [aFacility(), aFacility()]))).toThrow('duplicate facility id: fac-1');
   });
 
@@ -292,10 +325,11 @@ describe('time limit and solver failures', () => {
     const i = familyUnit();
     const problem = buildProblem(i);
     const womanInB = problem.options.find((o) => problem.requests[o.request].id === 'woman' && problem.facilities[o.facility].id === 'B')!;
-    const solver = fake((lp) =>
-      lp.includes('\nBinary\n')
-        ? { Status: 'Time limit reached', Columns: { [columnName(womanInB.index)]: { Primal: 1 } } }
-        : { Status: 'Optimal', ObjectiveValue: 1e9, Columns: {} }, // a bound no integral plan attains
+    const solver = fake(
+      (lp) =>
+        lp.includes('\nBinary\n')
+          ? { Status: 'Time limit reached', Columns: { [columnName(womanInB.index)]: { Primal: 1 } } }
+          : { Status: 'Optimal', ObjectiveValue: 1e9, Columns: {} }, // a bound no integral plan attains
     );
     const r = solveAssignmentWith(solver, i);
     expect(solver.calls).toEqual(['lp', 'mip']);
@@ -308,7 +342,10 @@ describe('time limit and solver failures', () => {
   it('never trusts a solution that breaks a constraint', () => {
     const i = familyUnit();
     const all = Object.fromEntries(buildProblem(i).options.map((o) => [columnName(o.index), { Primal: 1 }]));
-    const r = solveAssignmentWith(fake(() => ({ Status: 'Optimal', ObjectiveValue: 0, Columns: all })), i);
+    const r = solveAssignmentWith(
+      fake(() => ({ Status: 'Optimal', ObjectiveValue: 0, Columns: all })),
+      i,
+    );
     expect(r.optimal).toBe(false);
     expect(r.solver.source).toBe('greedy');
     expect(r.plan).toEqual(r.greedy.plan);
@@ -330,14 +367,27 @@ describe('time limit and solver failures', () => {
 describe('model reduction', () => {
   it('keeps, per request, its best 1 + (requests sharing a candidate facility) facilities', () => {
     // 2 women, 6 one-bed facilities of decreasing score for both: each needs only its best 2
-    const types = ['casa_di_fuga', 'high_intensity_community', 'medium_intensity_community', 'protected_flat', 'semi_autonomy_flat', 'autonomy_flat'] as const;
+    const types = [
+      'casa_di_fuga',
+      'high_intensity_community',
+      'medium_intensity_community',
+      'protected_flat',
+      'semi_autonomy_flat',
+      'autonomy_flat',
+    ] as const;
     const i = input(
-      [['r1', aRequest()], ['r2', aRequest()]],
+      [
+        ['r1', aRequest()],
+        ['r2', aRequest()],
+      ],
       types.map((type, k) => aFacility({ id: `f${k}`, type, places: [{ kind: 'adult', free: 1 }] })),
     );
     const problem = buildProblem(i);
     const kept = reducedOptions(problem).map((opts) => [...new Set(opts.map((o) => problem.facilities[o.facility].id))]);
-    expect(kept).toEqual([['f0', 'f1'], ['f0', 'f1']]);
+    expect(kept).toEqual([
+      ['f0', 'f1'],
+      ['f0', 'f1'],
+    ]);
     expect(buildLp(problem).columns).toBe(4);
     const r = solve(i);
     expect(r.objective).toEqual({ placed: 2, totalScore: 195 });

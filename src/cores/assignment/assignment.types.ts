@@ -1,12 +1,5 @@
 // Plain types of the batch assignment core. No Nest or TypeORM import may appear in src/cores.
-import type {
-  BreakdownItem,
-  ExclusionReason,
-  FacilitySnapshot,
-  MatchingWeights,
-  MatchRequest,
-  PlaceKind,
-} from '../../domain/types.js';
+import type { BreakdownItem, ExclusionReason, FacilitySnapshot, MatchingWeights, MatchRequest, PlaceKind } from '../../domain/types.js';
 
 export interface AssignmentRequest {
   id: string;

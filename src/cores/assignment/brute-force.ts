@@ -51,9 +51,7 @@ export function bruteForceOptimum(input: AssignmentInput): BruteForceOptimum {
         best = {
           placed,
           cents,
-          plan: current.flatMap((c, k) =>
-            c ? [{ requestId: requests[k].id, facilityId: c.facility.id, placeKind: c.kind }] : [],
-          ),
+          plan: current.flatMap((c, k) => (c ? [{ requestId: requests[k].id, facilityId: c.facility.id, placeKind: c.kind }] : [])),
         };
       }
       return;

@@ -59,8 +59,7 @@ export interface Problem {
 
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export const compareArrival = (a: AssignmentRequest, b: AssignmentRequest): number =>
-  a.arrival - b.arrival || compareIds(a.id, b.id);
+export const compareArrival = (a: AssignmentRequest, b: AssignmentRequest): number => a.arrival - b.arrival || compareIds(a.id, b.id);
 
 /** Same rule as the matching core's choosePlace, for one given entry. */
 export function placeFits(person: PersonProfile, place: PlaceSnapshot, kind: PlaceKind): boolean {
@@ -138,9 +137,7 @@ export function buildProblem(input: AssignmentInput): Problem {
     }
     byRequest.push(mine);
     candidateFacilities.push(candidates);
-    const ranked = [...counts.entries()].sort(
-      (a, b) => b[1] - a[1] || EXCLUSION_REASONS.indexOf(a[0]) - EXCLUSION_REASONS.indexOf(b[0]),
-    );
+    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || EXCLUSION_REASONS.indexOf(a[0]) - EXCLUSION_REASONS.indexOf(b[0]));
     mainExclusion.push(ranked.length > 0 ? ranked[0][0] : null);
   });
 

@@ -1,19 +1,16 @@
 import * as highsModule from 'highs';
 import type { Highs, InitOptions } from 'highs';
-import type {
-  AssignmentInput,
-  AssignmentResult,
-  SolverReport,
-  UnplacedReason,
-  UnplacedRequest,
-} from './assignment.types.js';
+import type { AssignmentInput, AssignmentResult, SolverReport, UnplacedReason, UnplacedRequest } from './assignment.types.js';
 import { greedyState, summarize } from './greedy.js';
 import { buildLp, columnName, LpModel } from './lp-model.js';
 import { buildProblem, objectiveOf, PlanState, Problem, round2, stateOf, toPlanned } from './options.js';
 
 /** The part of the highs runtime used here (injectable in tests). */
 export interface LpSolver {
-  solve(lp: string, options?: Record<string, string | number | boolean>): {
+  solve(
+    lp: string,
+    options?: Record<string, string | number | boolean>,
+  ): {
     Status: string;
     ObjectiveValue?: number;
     /** by column name; a column carries `Primal` only when a primal solution is available */
@@ -27,8 +24,7 @@ type Loader = (options?: InitOptions) => Promise<Highs>;
 // highs ships ESM-style declarations in a package typed as CommonJS, so under "nodenext" TypeScript
 // sees the loader one `default` too deep. At runtime the ESM build's default export is the loader.
 const highsExports = highsModule as unknown as { default: Loader | { default: Loader } };
-const loadHighs: Loader =
-  typeof highsExports.default === 'function' ? highsExports.default : highsExports.default.default;
+const loadHighs: Loader = typeof highsExports.default === 'function' ? highsExports.default : highsExports.default.default;
 
 let solverPromise: Promise<LpSolver> | undefined;
 
@@ -122,7 +118,13 @@ function runSolver(solver: LpSolver, problem: Problem, lp: LpModel, timeLimitSec
   const remaining = (): number => Math.max(0, (deadline - performance.now()) / 1000);
   const planOf = (columns: Record<string, unknown> | undefined): { values: number[]; state: PlanState | null } => {
     const values = lp.options.map((o) => primalOf(columns?.[columnName(o.index)]));
-    return { values, state: stateOf(problem, lp.options.filter((_, i) => values[i] > 0.5)) };
+    return {
+      values,
+      state: stateOf(
+        problem,
+        lp.options.filter((_, i) => values[i] > 0.5),
+      ),
+    };
   };
   let method: SolverRun['method'] = 'lp_relaxation';
   try {

@@ -4,8 +4,7 @@ import { placeFor, unitTakesChildren } from './place-kind.js';
 import { factsOf, protectionRank, RequestFacts } from './request-facts.js';
 
 export type HardConstraintResult =
-  | { ok: true; placeKind: PlaceKind; distanceKm: number }
-  | { ok: false; reasons: ExclusionReason[]; distanceKm: number };
+  { ok: true; placeKind: PlaceKind; distanceKm: number } | { ok: false; reasons: ExclusionReason[]; distanceKm: number };
 
 const precedence = (reason: ExclusionReason): number => EXCLUSION_REASONS.indexOf(reason);
 
@@ -16,7 +15,8 @@ export function primaryReason(reasons: readonly ExclusionReason[]): ExclusionRea
 }
 
 /** A boy older than the facility's limit comes along (null: no limit). */
-export const boyTooOld = (q: RequestFacts, f: FacilitySnapshot): boolean => f.accepts.boysUpToAge != null && q.oldestBoy > f.accepts.boysUpToAge;
+export const boyTooOld = (q: RequestFacts, f: FacilitySnapshot): boolean =>
+  f.accepts.boysUpToAge != null && q.oldestBoy > f.accepts.boysUpToAge;
 
 /** Every hard constraint: true when the facility FAILS it. `km` is the facility's distance from the origin. */
 const RULE_OF: Record<ExclusionReason, (q: RequestFacts, f: FacilitySnapshot, km: number) => boolean> = {
@@ -33,7 +33,8 @@ const RULE_OF: Record<ExclusionReason, (q: RequestFacts, f: FacilitySnapshot, km
     q.children > 0 &&
     (!f.accepts.children || boyTooOld(q, f) || !f.places.some((p) => p.kind === 'mother_child' && unitTakesChildren(p, q.children))),
   // unknown (not given) is never excluded: the operator checks it on the phone
-  legal_status_not_accepted: (q, f) => q.legalStatus !== null && f.legalStatusesAccepted.length > 0 && !f.legalStatusesAccepted.includes(q.legalStatus),
+  legal_status_not_accepted: (q, f) =>
+    q.legalStatus !== null && f.legalStatusesAccepted.length > 0 && !f.legalStatusesAccepted.includes(q.legalStatus),
   protection_too_low: (q, f) => protectionRank(f.protectionLevel) < q.protectionRank,
   needs_unsupported: (q, f) => q.requiredSupports.some((n) => !f.supports.includes(n)),
   not_wheelchair_accessible: (q, f) => q.wheelchair && f.wheelchairAccessible !== true,

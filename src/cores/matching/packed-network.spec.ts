@@ -25,9 +25,9 @@ describe('rankPacked gives exactly what rankCandidates gives', () => {
     const arb = arbNetwork.chain((network) =>
       fc.tuple(
         fc.constant(network),
-        fc.array(fc.tuple(fc.nat({ max: network.length - 1 }), fc.nat()), { maxLength: 5 }).chain((picks) =>
-          fc.tuple(...picks.map(([i]) => fc.tuple(fc.constant(i), arbFacility(network[i].id)))),
-        ),
+        fc
+          .array(fc.tuple(fc.nat({ max: network.length - 1 }), fc.nat()), { maxLength: 5 })
+          .chain((picks) => fc.tuple(...picks.map(([i]) => fc.tuple(fc.constant(i), arbFacility(network[i].id))))),
       ),
     );
     fc.assert(
@@ -53,7 +53,9 @@ describe('rankPacked gives exactly what rankCandidates gives', () => {
       (f) => ({ ...f, accepts: { ...f.accepts, boysUpToAge: Number.NaN } }),
       (f) => ({ ...f, legalStatusesAccepted: [...f.legalStatusesAccepted, 'valueOf' as never] }),
     );
-    const arb = arbNetwork.chain((network) => fc.tuple(...network.map((f) => fc.option(odd, { freq: 3 }).map((change) => (change ? change(f) : f)))));
+    const arb = arbNetwork.chain((network) =>
+      fc.tuple(...network.map((f) => fc.option(odd, { freq: 3 }).map((change) => (change ? change(f) : f)))),
+    );
     fc.assert(
       fc.property(arbRequest, arb, (req, network) => {
         expect(rankPacked(req, packNetwork(network), TEST_WEIGHTS)).toEqual(rankCandidates(req, network, TEST_WEIGHTS));
@@ -64,17 +66,46 @@ describe('rankPacked gives exactly what rankCandidates gives', () => {
 
   // what the arrays cannot hold goes to the plain rules, with the same outcome
   it.each<[string, Partial<FacilitySnapshot>, Partial<MatchRequest>]>([
-    ['a place kind listed twice', { places: [{ kind: 'adult', free: 0 }, { kind: 'adult', free: 1 }] }, {}],
-    ['an unknown gender on the facility', { accepts: { genders: ['female', 'x' as never], adults: true, minors: false, children: true, boysUpToAge: null } }, {}],
+    [
+      'a place kind listed twice',
+      {
+        places: [
+          { kind: 'adult', free: 0 },
+          { kind: 'adult', free: 1 },
+        ],
+      },
+      {},
+    ],
+    [
+      'an unknown gender on the facility',
+      { accepts: { genders: ['female', 'x' as never], adults: true, minors: false, children: true, boysUpToAge: null } },
+      {},
+    ],
     ['an unknown support on the facility', { supports: ['pregnancy', 'y' as never] }, {}],
     ['an unknown protection level', { protectionLevel: 'z' as never }, {}],
     ['an unknown place kind', { places: [{ kind: 'w' as never, free: 1 }] }, {}],
     ['an unknown gender in the request', {}, { person: { ...aRequest().person, gender: 'x' as never } }],
     ['an unknown need in the request', {}, { person: { ...aRequest().person, needs: ['y' as never] } }],
-    ['an unknown legal status on the facility', { legalStatusesAccepted: ['art18_permit', 'v' as never] }, { person: { ...aRequest().person, legalStatus: 'no_permit' } }],
-    ['an unknown legal status in the request', { legalStatusesAccepted: ['art18_permit'] }, { person: { ...aRequest().person, legalStatus: 'v' as never } }],
-    ['a boys limit that is not a number', { accepts: { ...aFacility().accepts, boysUpToAge: Number.NaN } }, { person: { ...aRequest().person, children: [{ age: 15, sex: 'male' }] } }],
-    ['a transfer from a house with her own tags', { conflictTags: ['n1'] }, { currentFacilityId: 'b', safety: { ...aRequest().safety, conflictTags: ['n1'] } }],
+    [
+      'an unknown legal status on the facility',
+      { legalStatusesAccepted: ['art18_permit', 'v' as never] },
+      { person: { ...aRequest().person, legalStatus: 'no_permit' } },
+    ],
+    [
+      'an unknown legal status in the request',
+      { legalStatusesAccepted: ['art18_permit'] },
+      { person: { ...aRequest().person, legalStatus: 'v' as never } },
+    ],
+    [
+      'a boys limit that is not a number',
+      { accepts: { ...aFacility().accepts, boysUpToAge: Number.NaN } },
+      { person: { ...aRequest().person, children: [{ age: 15, sex: 'male' }] } },
+    ],
+    [
+      'a transfer from a house with her own tags',
+      { conflictTags: ['n1'] },
+      { currentFacilityId: 'b', safety: { ...aRequest().safety, conflictTags: ['n1'] } },
+    ],
   ])('%s', (_name, facility, request) => {
     const network = [aFacility({ id: 'a' }), { ...aFacility({ id: 'b' }), ...facility }, aFacility({ id: 'c', provinceCode: 'SP' })];
     const req = { ...aRequest(), ...request };

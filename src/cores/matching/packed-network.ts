@@ -197,7 +197,8 @@ function packedFailure(q: RequestFacts, r: PackedRequest, net: PackedNetwork, i:
   if (!(flags & ACCEPTING)) return R.not_accepting;
   for (const k of r.kinds) {
     // free is a Float64Array: NaN stays NaN, and `> 0` refuses it as the rules do
-    const fits = flags & HAS_KIND(k) && net.free[i * KINDS + k] > 0 && (k !== MOTHER_CHILD || q.children === 0 || net.childCapacity[i] >= q.children);
+    const fits =
+      flags & HAS_KIND(k) && net.free[i * KINDS + k] > 0 && (k !== MOTHER_CHILD || q.children === 0 || net.childCapacity[i] >= q.children);
     if (fits) return PASSES;
   }
   return R.no_free_place;

@@ -143,15 +143,19 @@ describe('rankCandidates properties', () => {
   it('(f) with a limit, the first `limit` candidates of the full ranking, breakdowns included', () => {
     let cut = 0;
     fc.assert(
-      fc.property(arbRequest, arbNetwork, fc.oneof({ arbitrary: fc.integer({ min: 1, max: 3 }), weight: 4 }, fc.integer({ min: -1, max: 8 }), fc.double({ min: -1, max: 8 })), (req, network, limit) => {
-        const all = rankCandidates(req, network, TEST_WEIGHTS);
-        const limited = rankCandidates(req, network, TEST_WEIGHTS, { limit });
-        expect(limited).toEqual({ candidates: all.candidates.slice(0, Math.max(0, limit)), excluded: all.excluded });
-        if (all.candidates.length > limited.candidates.length && limited.candidates.length > 0) cut++;
-      }),
+      fc.property(
+        arbRequest,
+        arbNetwork,
+        fc.oneof({ arbitrary: fc.integer({ min: 1, max: 3 }), weight: 4 }, fc.integer({ min: -1, max: 8 }), fc.double({ min: -1, max: 8 })),
+        (req, network, limit) => {
+          const all = rankCandidates(req, network, TEST_WEIGHTS);
+          const limited = rankCandidates(req, network, TEST_WEIGHTS, { limit });
+          expect(limited).toEqual({ candidates: all.candidates.slice(0, Math.max(0, limit)), excluded: all.excluded });
+          if (all.candidates.length > limited.candidates.length && limited.candidates.length > 0) cut++;
+        },
+      ),
       RUNS,
     );
     expect(cut).toBeGreaterThan(RUNS.numRuns / 10);
   });
 });
-

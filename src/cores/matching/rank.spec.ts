@@ -48,10 +48,7 @@ describe('rankCandidates: order', () => {
     [
       'score comes first: a stale neighbour ranks below a fresh farther facility',
       TEST_WEIGHTS,
-      [
-        aFacility({ id: 'near-stale', freshness: 'stale' }),
-        aFacility({ id: 'far-fresh', point: POINTS.SP, provinceCode: 'SP' }),
-      ],
+      [aFacility({ id: 'near-stale', freshness: 'stale' }), aFacility({ id: 'far-fresh', point: POINTS.SP, provinceCode: 'SP' })],
       ['far-fresh', 'near-stale'],
     ],
   ])('%s', (_name, weights, facilities, expected) => {
@@ -80,7 +77,12 @@ describe('rankCandidates: order', () => {
 
 describe('rankCandidates: output', () => {
   it('reports kind, freshness, score, breakdown and distance rounded to 0.1 km', () => {
-    const fac = aFacility({ id: 'sp', provinceCode: 'SP', point: POINTS.SP, places: [{ kind: 'mother_child', free: 1, childCapacity: 1 }] });
+    const fac = aFacility({
+      id: 'sp',
+      provinceCode: 'SP',
+      point: POINTS.SP,
+      places: [{ kind: 'mother_child', free: 1, childCapacity: 1 }],
+    });
     const { candidates } = rankCandidates(aRequest(), [fac], TEST_WEIGHTS);
     expect(candidates).toHaveLength(1);
     expect(candidates[0]).toMatchObject({ facilityId: 'sp', placeKind: 'mother_child', distanceKm: 77.6, freshness: 'fresh', score: 90 });

@@ -39,11 +39,27 @@ describe('criteria fractions', () => {
     ['language', 'person speaks Italian', { person: { languages: ['it'] } }, { languages: ['it'] }, 'adult', 1, undefined],
     ['language', 'only Italian in common', { person: { languages: ['pcm'] } }, {}, 'adult', 0.25, 'italian only'],
     ['language', 'nothing in common', { person: { languages: ['pcm'] } }, { languages: ['fr'] }, 'adult', 0, 'no shared language'],
-    ['language', 'nothing in common, no Italian either', { person: { languages: ['pcm'] } }, { languages: ['en', 'fr'] }, 'adult', 0, 'no shared language'],
+    [
+      'language',
+      'nothing in common, no Italian either',
+      { person: { languages: ['pcm'] } },
+      { languages: ['en', 'fr'] },
+      'adult',
+      0,
+      'no shared language',
+    ],
     ['exploitation_expertise', 'none given', { person: { exploitation: [] } }, {}, 'adult', 1, 'no exploitation type given'],
     ['exploitation_expertise', 'all covered', { person: { exploitation: ['sexual'] } }, {}, 'adult', 1, undefined],
     ['exploitation_expertise', 'half covered', { person: { exploitation: ['sexual', 'labour'] } }, {}, 'adult', 0.5, undefined],
-    ['exploitation_expertise', 'a third covered', { person: { exploitation: ['sexual', 'labour', 'begging'] } }, {}, 'adult', 1 / 3, undefined],
+    [
+      'exploitation_expertise',
+      'a third covered',
+      { person: { exploitation: ['sexual', 'labour', 'begging'] } },
+      {},
+      'adult',
+      1 / 3,
+      undefined,
+    ],
     ['exploitation_expertise', 'none covered', { person: { exploitation: ['labour'] } }, {}, 'adult', 0, undefined],
     ['proximity', 'not requested', {}, {}, 'adult', 1, 'not requested'],
     ['proximity', 'in the preferred province', { preferences: { near: POINTS.GE } }, {}, 'adult', 1, undefined],
@@ -52,7 +68,15 @@ describe('criteria fractions', () => {
     ['protection_fit', 'high for high', {}, {}, 'adult', 1, undefined],
     ['protection_fit', 'low for low', { protectionLevel: 'low' }, { protectionLevel: 'low' }, 'adult', 1, undefined],
     ['protection_fit', 'high for medium', { protectionLevel: 'medium' }, {}, 'adult', 0.5, 'more protection than required'],
-    ['protection_fit', 'medium for low', { protectionLevel: 'low' }, { protectionLevel: 'medium' }, 'adult', 0.5, 'more protection than required'],
+    [
+      'protection_fit',
+      'medium for low',
+      { protectionLevel: 'low' },
+      { protectionLevel: 'medium' },
+      'adult',
+      0.5,
+      'more protection than required',
+    ],
     ['protection_fit', 'high for low', { protectionLevel: 'low' }, {}, 'adult', 0, 'more protection than required'],
     ['protection_fit', 'below required', {}, { protectionLevel: 'low' }, 'adult', 0, 'below required'],
     ['place_kind_fit', 'adult in an adult bed', {}, {}, 'adult', 1, undefined],
@@ -64,13 +88,53 @@ describe('criteria fractions', () => {
     ['freshness', 'stale', {}, { freshness: 'stale' }, 'adult', 0.3, 'stale'],
     ['freshness', 'unknown', {}, { freshness: 'unknown' }, 'adult', 0, 'call first'],
     ['services', 'not requested', {}, { services: [] }, 'adult', 1, 'not requested'],
-    ['services', 'every wanted service offered', { preferences: { services: ['legal', 'health'] } }, { services: ['legal', 'health', 'italian_classes'] }, 'adult', 1, undefined],
-    ['services', 'half offered', { preferences: { services: ['legal', 'job_placement'] } }, { services: ['legal'] }, 'adult', 0.5, '1 of 2 wanted missing'],
+    [
+      'services',
+      'every wanted service offered',
+      { preferences: { services: ['legal', 'health'] } },
+      { services: ['legal', 'health', 'italian_classes'] },
+      'adult',
+      1,
+      undefined,
+    ],
+    [
+      'services',
+      'half offered',
+      { preferences: { services: ['legal', 'job_placement'] } },
+      { services: ['legal'] },
+      'adult',
+      0.5,
+      '1 of 2 wanted missing',
+    ],
     ['services', 'none offered', { preferences: { services: ['psychological'] } }, { services: [] }, 'adult', 0, '1 of 1 wanted missing'],
     ['services', 'LGBT+-safe wanted and offered', { preferences: { lgbtSafe: true } }, { lgbtSafe: true }, 'adult', 1, undefined],
-    ['services', 'LGBT+-safe wanted, not offered', { preferences: { lgbtSafe: true } }, { lgbtSafe: false }, 'adult', 0, '1 of 1 wanted missing'],
-    ['services', 'LGBT+-safe and a service, one offered', { preferences: { lgbtSafe: true, services: ['legal'] } }, { lgbtSafe: true }, 'adult', 0.5, '1 of 2 wanted missing'],
-    ['services', 'a service wanted twice counts once', { preferences: { services: ['legal', 'legal'] } }, { services: ['legal'] }, 'adult', 1, undefined],
+    [
+      'services',
+      'LGBT+-safe wanted, not offered',
+      { preferences: { lgbtSafe: true } },
+      { lgbtSafe: false },
+      'adult',
+      0,
+      '1 of 1 wanted missing',
+    ],
+    [
+      'services',
+      'LGBT+-safe and a service, one offered',
+      { preferences: { lgbtSafe: true, services: ['legal'] } },
+      { lgbtSafe: true },
+      'adult',
+      0.5,
+      '1 of 2 wanted missing',
+    ],
+    [
+      'services',
+      'a service wanted twice counts once',
+      { preferences: { services: ['legal', 'legal'] } },
+      { services: ['legal'] },
+      'adult',
+      1,
+      undefined,
+    ],
   ])('%s: %s → %d', (criterion, _case, req, fac, kind, fraction, note) => {
     const item = itemOf(criterion, req, fac, kind);
     const max = TEST_WEIGHTS[criterion];
@@ -87,7 +151,14 @@ describe('scoreCandidate totals', () => {
     const { score, breakdown } = scoreCandidate(aRequest(), aFacility(), 'adult', 0, TEST_WEIGHTS);
     expect(score).toBe(100);
     expect(breakdown.map((b) => b.criterion)).toEqual([
-      'stage_fit', 'language', 'exploitation_expertise', 'proximity', 'protection_fit', 'place_kind_fit', 'freshness', 'services',
+      'stage_fit',
+      'language',
+      'exploitation_expertise',
+      'proximity',
+      'protection_fit',
+      'place_kind_fit',
+      'freshness',
+      'services',
     ]);
     expect(CRITERIA).toEqual(breakdown.map((b) => b.criterion));
   });
@@ -99,11 +170,39 @@ describe('scoreCandidate totals', () => {
   });
 
   it.each<[string, MatchingWeights]>([
-    ['thirds', { stage_fit: 33.33, language: 33.33, exploitation_expertise: 33.34, proximity: 0.1, protection_fit: 0.2, place_kind_fit: 0.3, freshness: 0.7, services: 0.9 }],
+    [
+      'thirds',
+      {
+        stage_fit: 33.33,
+        language: 33.33,
+        exploitation_expertise: 33.34,
+        proximity: 0.1,
+        protection_fit: 0.2,
+        place_kind_fit: 0.3,
+        freshness: 0.7,
+        services: 0.9,
+      },
+    ],
     ['test weights', TEST_WEIGHTS],
-    ['all zero', { stage_fit: 0, language: 0, exploitation_expertise: 0, proximity: 0, protection_fit: 0, place_kind_fit: 0, freshness: 0, services: 0 }],
+    [
+      'all zero',
+      {
+        stage_fit: 0,
+        language: 0,
+        exploitation_expertise: 0,
+        proximity: 0,
+        protection_fit: 0,
+        place_kind_fit: 0,
+        freshness: 0,
+        services: 0,
+      },
+    ],
   ])('the breakdown sums exactly to the score (%s)', (_name, weights) => {
-    const req = aRequest({ stage: 'second_reception', person: { exploitation: ['sexual', 'labour', 'begging'], languages: ['pcm'] }, preferences: { near: POINTS.RM } });
+    const req = aRequest({
+      stage: 'second_reception',
+      person: { exploitation: ['sexual', 'labour', 'begging'], languages: ['pcm'] },
+      preferences: { near: POINTS.RM },
+    });
     const { score, breakdown } = scoreCandidate(req, aFacility({ freshness: 'stale', type: 'semi_autonomy_flat' }), 'adult', 0, weights);
     expect(round2(breakdown.reduce((s, b) => s + b.points, 0))).toBe(score);
     expect(score).toBe(round2(score));
@@ -112,7 +211,11 @@ describe('scoreCandidate totals', () => {
 
   it('scores a mixed case exactly', () => {
     // stage 0.9*25=22.5, italian only 3.75, 1/3 of 15=5, no near 10, high for low 0, adult 10, stale 3
-    const req = aRequest({ stage: 'second_reception', protectionLevel: 'low', person: { languages: ['pcm'], exploitation: ['sexual', 'labour', 'begging'] } });
+    const req = aRequest({
+      stage: 'second_reception',
+      protectionLevel: 'low',
+      person: { languages: ['pcm'], exploitation: ['sexual', 'labour', 'begging'] },
+    });
     const { score } = scoreCandidate(req, aFacility({ type: 'semi_autonomy_flat', freshness: 'stale' }), 'adult', 0, TEST_WEIGHTS);
     expect(score).toBe(54.25);
   });

@@ -112,7 +112,9 @@ const CRITERION_FNS: Record<Criterion, CriterionFn> = {
     if (q.wanted.length === 0) return { fraction: 1, note: 'not requested' };
     let offered = 0;
     for (const w of q.wanted) if (w === 'lgbt_safe' ? f.lgbtSafe === true : f.services.includes(w)) offered++;
-    return offered === q.wanted.length ? { fraction: 1 } : { fraction: offered / q.wanted.length, note: `${q.wanted.length - offered} of ${q.wanted.length} wanted missing` };
+    return offered === q.wanted.length
+      ? { fraction: 1 }
+      : { fraction: offered / q.wanted.length, note: `${q.wanted.length - offered} of ${q.wanted.length} wanted missing` };
   },
 
   freshness: (_q, f) =>

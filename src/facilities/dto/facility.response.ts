@@ -28,7 +28,8 @@ export class AcceptsViewDto {
   @ApiProperty() adults: boolean;
   @ApiProperty() minors: boolean;
   @ApiProperty() children: boolean;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'the oldest boy who may come with his mother (null: no limit)' }) boysUpToAge?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'the oldest boy who may come with his mother (null: no limit)' })
+  boysUpToAge?: number | null;
 }
 
 export class FacilityDto {
@@ -46,18 +47,21 @@ export class FacilityDto {
   @ApiPropertyOptional({ type: [String] }) exploitationExpertise?: string[];
   @ApiPropertyOptional({ type: [String] }) supports?: string[];
   @ApiPropertyOptional() secretAddress?: boolean;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'full view only; null when the caller may not see it (addressHidden)' }) address?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'full view only; null when the caller may not see it (addressHidden)' })
+  address?: string | null;
   @ApiPropertyOptional() addressHidden?: boolean;
   @ApiPropertyOptional({ type: LocationDto, nullable: true }) location?: LocationDto | null;
   @ApiPropertyOptional() contactEmail?: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'the 24 h on-call number (E.164), shown where contactEmail is' }) onCallPhone?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'the 24 h on-call number (E.164), shown where contactEmail is' })
+  onCallPhone?: string | null;
   @ApiPropertyOptional({ enum: SERVICES, isArray: true }) services?: string[];
   @ApiPropertyOptional() wheelchairAccessible?: boolean;
   @ApiPropertyOptional() lgbtSafe?: boolean;
   @ApiPropertyOptional({ enum: LEGAL_STATUSES, isArray: true, description: 'empty: all' }) legalStatusesAccepted?: string[];
   @ApiPropertyOptional({ type: Number, nullable: true }) expectedStayDays?: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) educatorHoursPerWeek?: number | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: "the region's own code (CSV import key)" }) externalCode?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "the region's own code (CSV import key)" }) externalCode?:
+    string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) intakeNote?: string | null;
   @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
   @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;

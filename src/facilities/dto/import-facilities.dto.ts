@@ -4,7 +4,10 @@ import { ToBoolean } from '../../common/dto-helpers.js';
 
 export class ImportFacilitiesQuery {
   @ApiPropertyOptional({ default: true, description: 'true (default): only check, and report every row; false: apply all or nothing' })
-  @IsOptional() @ToBoolean() @IsBoolean() dryRun?: boolean;
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
+  dryRun?: boolean;
 }
 
 export class ImportProblemDto {

@@ -18,7 +18,8 @@ export class BatchAssignmentController {
   @Roles('uor', 'national', 'admin')
   @ApiOperation({
     summary: 'Plan open requests together: most people placed, then best total score, against the greedy arrival-order plan',
-    description: '`dryRun` (default true) only plans; `dryRun: false` applies the plan as proposals, all or nothing (409 plan_stale with what changed).',
+    description:
+      '`dryRun` (default true) only plans; `dryRun: false` applies the plan as proposals, all or nothing (409 plan_stale with what changed).',
   })
   @ApiOkResponse({ type: BatchAssignmentResultDto })
   @ApiErrors({ 404: ['not_found'], 409: ['plan_stale', 'request_not_open'] })

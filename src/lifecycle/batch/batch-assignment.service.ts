@@ -30,11 +30,15 @@ export class BatchAssignmentService implements OnApplicationBootstrap {
 
   /** The first solve of a process pays for loading WebAssembly; do it before the first operator needs it. */
   onApplicationBootstrap(): void {
-    if (this.config.nodeEnv !== 'test') void loadSolver().catch(() => new Logger('BatchAssignment').warn('the solver could not be preloaded'));
+    if (this.config.nodeEnv !== 'test')
+      void loadSolver().catch(() => new Logger('BatchAssignment').warn('the solver could not be preloaded'));
   }
 
   async plan(p: Principal, dto: BatchAssignmentDto) {
-    if (!dto.all && !dto.requestIds) throw invalidInput('validation_failed', 'give requestIds, or all: true', { fields: [{ field: 'requestIds', problems: ['requestIds or all is required'] }] });
+    if (!dto.all && !dto.requestIds)
+      throw invalidInput('validation_failed', 'give requestIds, or all: true', {
+        fields: [{ field: 'requestIds', problems: ['requestIds or all is required'] }],
+      });
     // a UOR plans its region's requests; national and admin plan across regions
     const region = homeRegion(p);
     const open = await this.requestsRepo.findOpen(region, dto.requestIds);
@@ -45,14 +49,19 @@ export class BatchAssignmentService implements OnApplicationBootstrap {
     const tags = await this.matching.conflictTags(null, null);
     const facilities = await this.matching.loadSnapshots(undefined, (id) => tags.get(id) ?? []);
     const result = await solveAssignment({
-      requests: await Promise.all(open.map(async (r) => ({ id: r.id, arrival: r.createdAt.getTime(), match: await this.requests.toMatchLive(r) }))),
+      requests: await Promise.all(
+        open.map(async (r) => ({ id: r.id, arrival: r.createdAt.getTime(), match: await this.requests.toMatchLive(r) })),
+      ),
       facilities,
       weights: this.config.matching.weights,
       timeLimitSeconds: dto.timeLimitSeconds,
     });
     const dryRun = dto.dryRun ?? true;
     if (!dryRun) await this.apply(p, result);
-    await this.audit.record(null, p, dryRun ? 'batch.plan' : 'batch.apply', 'placement_request', null, { requests: open.length, placed: result.objective.placed });
+    await this.audit.record(null, p, dryRun ? 'batch.plan' : 'batch.apply', 'placement_request', null, {
+      requests: open.length,
+      placed: result.objective.placed,
+    });
     const byId = new Map(facilities.map((f) => [f.id, f]));
     const coarse = seesCoarsePlans(p);
     return {
@@ -64,7 +73,14 @@ export class BatchAssignmentService implements OnApplicationBootstrap {
       plan: result.plan.map((x) => {
         const f = byId.get(x.facilityId)!;
         // national and admin read the plan coarse, like every capacity answer
-        return { ...x, distanceKm: Math.round(x.distanceKm * 10) / 10, type: f.type, regionCode: f.regionCode, provinceCode: f.provinceCode, ...(coarse ? {} : { facilityName: f.name }) };
+        return {
+          ...x,
+          distanceKm: Math.round(x.distanceKm * 10) / 10,
+          type: f.type,
+          regionCode: f.regionCode,
+          provinceCode: f.provinceCode,
+          ...(coarse ? {} : { facilityName: f.name }),
+        };
       }),
       unplaced: result.unplaced,
       solver: result.solver,

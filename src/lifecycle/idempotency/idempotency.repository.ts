@@ -24,6 +24,11 @@ export class IdempotencyRepository {
   }
 
   async complete(tx: Tx, callerSub: string, scope: string, key: string, resourceId: string): Promise<void> {
-    await tx.query(`UPDATE idempotency_key SET resource_id = $4 WHERE caller_sub = $1 AND scope = $2 AND key = $3`, [callerSub, scope, key, resourceId]);
+    await tx.query(`UPDATE idempotency_key SET resource_id = $4 WHERE caller_sub = $1 AND scope = $2 AND key = $3`, [
+      callerSub,
+      scope,
+      key,
+      resourceId,
+    ]);
   }
 }

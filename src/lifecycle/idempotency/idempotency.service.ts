@@ -31,9 +31,17 @@ export class IdempotencyService {
    * Runs `create` once per key inside `tx` and returns the id it created, or, on a retry, the id
    * the first call created (`replayed: true`). Without a key, simply runs `create`.
    */
-  async once(tx: Tx, p: Principal, scope: string, key: string | undefined, body: unknown, create: () => Promise<string>): Promise<{ id: string; replayed: boolean }> {
+  async once(
+    tx: Tx,
+    p: Principal,
+    scope: string,
+    key: string | undefined,
+    body: unknown,
+    create: () => Promise<string>,
+  ): Promise<{ id: string; replayed: boolean }> {
     if (key === undefined) return { id: await create(), replayed: false };
-    if (!KEY.test(key)) throw invalidInput('invalid_idempotency_key', 'Idempotency-Key must be 8-128 characters of letters, digits, _ . : -');
+    if (!KEY.test(key))
+      throw invalidInput('invalid_idempotency_key', 'Idempotency-Key must be 8-128 characters of letters, digits, _ . : -');
     const hash = createHash('sha256').update(canonical(body)).digest('hex');
     const claim = await this.repo.claim(tx, p.sub, scope, key, hash, this.clock.now());
     if (!claim.fresh) {

@@ -13,5 +13,6 @@ export function assertDischargeDate(date: string, admittedAt: Date, now: Date): 
   const today = dayOf(now);
   if (date > today) throw ruleBroken('discharge_date_in_future', `date: ${date} is after today (${today})`, { field: 'date', today });
   const admitted = dayOf(admittedAt);
-  if (date < admitted) throw ruleBroken('discharge_date_before_admission', `date: ${date} is before the admission (${admitted})`, { field: 'date', admitted });
+  if (date < admitted)
+    throw ruleBroken('discharge_date_before_admission', `date: ${date} is before the admission (${admitted})`, { field: 'date', admitted });
 }

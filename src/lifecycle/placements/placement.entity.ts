@@ -2,7 +2,16 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { PlaceKind } from '../../domain/types.js';
 
 /** safety_relocation: found by the exploiters, moved for her safety; other_network: to the anti-violence network or SAI. */
-export const DISCHARGE_REASONS = ['completed', 'transferred', 'left', 'assisted_return', 'safety_relocation', 'rule_breach', 'other_network', 'other'] as const;
+export const DISCHARGE_REASONS = [
+  'completed',
+  'transferred',
+  'left',
+  'assisted_return',
+  'safety_relocation',
+  'rule_breach',
+  'other_network',
+  'other',
+] as const;
 export type DischargeReason = (typeof DISCHARGE_REASONS)[number];
 
 @Entity('placement')

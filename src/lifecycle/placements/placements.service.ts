@@ -67,7 +67,14 @@ export class PlacementsService {
   }
 
   /** Frees the place, ends the placement and closes its request; `placement` is locked by the caller. */
-  private async endLocked(t: Tx, actor: Actor, placement: PlacementEntity, reason: DischargeReason, date: string, o: { bedMayBeFree?: boolean } = {}) {
+  private async endLocked(
+    t: Tx,
+    actor: Actor,
+    placement: PlacementEntity,
+    reason: DischargeReason,
+    date: string,
+    o: { bedMayBeFree?: boolean } = {},
+  ) {
     const now = this.clock.now();
     try {
       await this.holds.discharge(actor, placement.facilityId, placement.placeKind, { reason, placementId: placement.id }, t);

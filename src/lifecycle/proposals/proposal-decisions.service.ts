@@ -109,8 +109,14 @@ export class ProposalDecisionsService {
       await this.requests.update(t, proposal.requestId, { status: 'placed', updatedAt: now });
       // a transfer: the previous placement ends as transferred in this very transaction (one bed for one person)
       const request = await this.requests.findById(proposal.requestId, t);
-      const transferredFrom = request?.previousPlacementId ? await this.placementsService.endForTransfer(t, p, request.previousPlacementId) : null;
-      await this.audit.record(t, p, 'proposal.admit', 'proposal', id, { requestId: proposal.requestId, placementId, ...(transferredFrom ? { transferredFrom } : {}) });
+      const transferredFrom = request?.previousPlacementId
+        ? await this.placementsService.endForTransfer(t, p, request.previousPlacementId)
+        : null;
+      await this.audit.record(t, p, 'proposal.admit', 'proposal', id, {
+        requestId: proposal.requestId,
+        placementId,
+        ...(transferredFrom ? { transferredFrom } : {}),
+      });
       await this.facts.admitted(t, proposal);
     });
   }
@@ -140,13 +146,23 @@ export class ProposalDecisionsService {
     return freed;
   }
 
-  private async decide(p: Principal, id: string, who: Decider, from: ProposalStatus[], work: (t: Tx, proposal: ProposalEntity) => Promise<void>) {
+  private async decide(
+    p: Principal,
+    id: string,
+    who: Decider,
+    from: ProposalStatus[],
+    work: (t: Tx, proposal: ProposalEntity) => Promise<void>,
+  ) {
     return this.tx.run(async (t) => {
       // the request row is locked first, then the proposal's
       const { proposal, request } = await this.proposals.lockVisible(p, id, t);
-      requireAccess(p, who === 'facility' ? 'proposal.decide' : 'proposal.withdraw', { regionCode: request.regionCode, facilityId: proposal.facilityId });
+      requireAccess(p, who === 'facility' ? 'proposal.decide' : 'proposal.withdraw', {
+        regionCode: request.regionCode,
+        facilityId: proposal.facilityId,
+      });
       const current = proposal; // locked by lockVisible
-      if (!from.includes(current.status)) throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${current.status}`, { status: current.status });
+      if (!from.includes(current.status))
+        throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${current.status}`, { status: current.status });
       await work(t, current);
       // the answer may carry the profile to the facility: audited as a read, in the committing transaction
       return this.proposals.get(p, id, true, request);
@@ -160,26 +176,50 @@ export class ProposalDecisionsService {
     // a transfer within her own house: her own tags are there, and do not count against her
     const previous = request?.previousPlacementId ? await this.placements.findById(request.previousPlacementId, t) : null;
     if (previous?.status === 'active' && previous.facilityId === proposal.facilityId) return;
-    const hosted = request ? ((await this.matching.conflictTags(request.conflictTags, proposal.requestId, t)).get(proposal.facilityId) ?? []) : [];
+    const hosted = request
+      ? ((await this.matching.conflictTags(request.conflictTags, proposal.requestId, t)).get(proposal.facilityId) ?? [])
+      : [];
     if (hosted.length)
-      throw ruleBroken('constraint_violated', 'the facility hosts or holds a place for a person of the same network', { reasons: ['conflict'] });
+      throw ruleBroken('constraint_violated', 'the facility hosts or holds a place for a person of the same network', {
+        reasons: ['conflict'],
+      });
   }
 
-  private async close(t: Tx, actor: Actor, proposal: ProposalEntity, status: 'declined' | 'withdrawn' | 'expired', reason?: DeclineReason, note?: string) {
+  private async close(
+    t: Tx,
+    actor: Actor,
+    proposal: ProposalEntity,
+    status: 'declined' | 'withdrawn' | 'expired',
+    reason?: DeclineReason,
+    note?: string,
+  ) {
     if (proposal.holdId) await this.holds.release(actor, proposal.holdId, status, t);
-    await this.repo.update(t, proposal.id, { status, decidedAt: this.clock.now(), decidedBySub: actor.sub, declineReason: reason ?? null, declineNote: note ?? null });
+    await this.repo.update(t, proposal.id, {
+      status,
+      decidedAt: this.clock.now(),
+      decidedBySub: actor.sub,
+      declineReason: reason ?? null,
+      declineNote: note ?? null,
+    });
     await this.facts.proposalClosed(t, proposal, status, reason);
   }
 
   /** The facility a proposal was addressed to: case code and link only. */
   private async tellFacility(t: Tx, event: NotificationEvent, proposal: ProposalEntity) {
     const contact = await this.recipients.requestContact(t, proposal.requestId);
-    if (contact) await this.notifications.notify(t, { event, to: [await this.recipients.facilityContact(t, proposal.facilityId)], reference: contact.caseCode, path: pagePath.proposal(proposal.id) });
+    if (contact)
+      await this.notifications.notify(t, {
+        event,
+        to: [await this.recipients.facilityContact(t, proposal.facilityId)],
+        reference: contact.caseCode,
+        path: pagePath.proposal(proposal.id),
+      });
   }
 
   private async tellRequester(t: Tx, event: NotificationEvent, proposal: ProposalEntity) {
     const contact = await this.recipients.requestContact(t, proposal.requestId);
-    if (contact) await this.notifications.notify(t, { event, to: [contact.email], reference: contact.caseCode, path: pagePath.proposal(proposal.id) });
+    if (contact)
+      await this.notifications.notify(t, { event, to: [contact.email], reference: contact.caseCode, path: pagePath.proposal(proposal.id) });
   }
 
   private async reopenIfIdle(t: Tx, requestId: string) {

@@ -3,7 +3,14 @@ import type { PlaceKind } from '../../domain/types.js';
 
 export const PROPOSAL_STATUSES = ['pending', 'accepted', 'admitted', 'declined', 'expired', 'withdrawn'] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
-export const DECLINE_REASONS = ['no_longer_free', 'profile_not_suitable', 'safety_risk', 'group_composition', 'staff_capacity', 'other'] as const;
+export const DECLINE_REASONS = [
+  'no_longer_free',
+  'profile_not_suitable',
+  'safety_risk',
+  'group_composition',
+  'staff_capacity',
+  'other',
+] as const;
 /** A decline note is staff-to-staff: at most this long, never in e-mails, logs or reports. */
 export const DECLINE_NOTE_MAX = 300;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];

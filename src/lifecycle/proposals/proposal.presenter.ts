@@ -2,7 +2,11 @@ import type { PlacementRequestEntity } from '../requests/placement-request.entit
 import { presentCaseForFacility } from '../requests/request.presenter.js';
 import type { ProposalEntity } from './proposal.entity.js';
 
-export function presentProposal(p: ProposalEntity, hold: { expiresAt: Date; live: boolean } | undefined, forFacility?: PlacementRequestEntity) {
+export function presentProposal(
+  p: ProposalEntity,
+  hold: { expiresAt: Date; live: boolean } | undefined,
+  forFacility?: PlacementRequestEntity,
+) {
   return {
     id: p.id,
     requestId: p.requestId,

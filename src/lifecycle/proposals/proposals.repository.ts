@@ -52,7 +52,8 @@ export class ProposalsRepository {
   async list(f: ProposalFilter): Promise<ProposalEntity[]> {
     const qb = this.repo.createQueryBuilder('p').orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'ASC').take(f.limit).skip(f.offset);
     if (f.facilityIds) qb.andWhere('p.facility_id = ANY(:facilityIds)', { facilityIds: f.facilityIds });
-    if (f.regionCode) qb.andWhere('p.request_id IN (SELECT id FROM placement_request WHERE region_code = :regionCode)', { regionCode: f.regionCode });
+    if (f.regionCode)
+      qb.andWhere('p.request_id IN (SELECT id FROM placement_request WHERE region_code = :regionCode)', { regionCode: f.regionCode });
     if (f.requestId) qb.andWhere('p.request_id = :requestId', { requestId: f.requestId });
     if (f.status) qb.andWhere('p.status = :status', { status: f.status });
     return qb.getMany();

@@ -46,7 +46,9 @@ export class ProposalsService {
     return this.tx.run(async (t) => {
       // the request lock serialises proposals and decisions of one request
       const r = await this.requests.lockVisible(p, requestId, t);
-      const { id, replayed } = await this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, () => this.proposeLocked(t, p, r, facilityId));
+      const { id, replayed } = await this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, () =>
+        this.proposeLocked(t, p, r, facilityId),
+      );
       return { ...(await this.get(p, id, false, r)), replayed };
     });
   }
@@ -55,11 +57,18 @@ export class ProposalsService {
    * The offer itself, inside `t` with the request row already locked. `kind` forces the place
    * kind (a batch plan decided it); otherwise the core chooses.
    */
-  async proposeLocked(t: Tx, p: Pick<Principal, 'sub' | 'role'>, r: PlacementRequestEntity, facilityId: string, kind?: PlaceKind): Promise<string> {
+  async proposeLocked(
+    t: Tx,
+    p: Pick<Principal, 'sub' | 'role'>,
+    r: PlacementRequestEntity,
+    facilityId: string,
+    kind?: PlaceKind,
+  ): Promise<string> {
     const requestId = r.id;
     if (r.status !== 'open' && r.status !== 'proposed') throw conflict('request_not_open', `the request is ${r.status}`);
     const live = await this.repo.findLiveForRequest(t, requestId);
-    if (live.some((x) => x.facilityId === facilityId)) throw conflict('already_proposed', 'this request is already offered to that facility');
+    if (live.some((x) => x.facilityId === facilityId))
+      throw conflict('already_proposed', 'this request is already offered to that facility');
     if (live.some((x) => x.status === 'accepted')) throw conflict('already_accepted', 'another facility has already accepted this request');
     // under the facility lock, a concurrent proposal of the same network to this facility is seen
     await this.holds.lockFacility(t, facilityId);
@@ -68,7 +77,10 @@ export class ProposalsService {
     if (!check) throw notFound('facility');
     if (!check.ok) {
       const hard = check.reasons.filter((x) => x !== 'no_free_place');
-      if (hard.length) throw ruleBroken('constraint_violated', `the facility fails: ${hard.join(', ')}; change the request's constraints to propose it`, { reasons: hard });
+      if (hard.length)
+        throw ruleBroken('constraint_violated', `the facility fails: ${hard.join(', ')}; change the request's constraints to propose it`, {
+          reasons: hard,
+        });
       throw conflict('no_free_place', 'no free place of the needed kind', { facilityId });
     }
     const placeKind = kind ?? check.placeKind;
@@ -93,10 +105,20 @@ export class ProposalsService {
     await this.audit.record(t, p, 'proposal.create', 'proposal', id, { requestId, facilityId });
     await this.facts.proposed(t, { requestId, facilityId, placeKind });
     const contacts = await this.recipients.facilityAndRegionContacts(t, facilityId);
-    await this.notifications.notify(t, { event: 'proposal_created', to: [contacts?.facility ?? null], reference: r.caseCode, path: pagePath.proposal(id) });
+    await this.notifications.notify(t, {
+      event: 'proposal_created',
+      to: [contacts?.facility ?? null],
+      reference: r.caseCode,
+      path: pagePath.proposal(id),
+    });
     // into another region: that region's UOR is told (case code and facility only, never the profile)
     if (contacts && contacts.regionCode !== r.regionCode)
-      await this.notifications.notify(t, { event: 'proposal_cross_region', to: [contacts.uor], reference: r.caseCode, path: pagePath.facility(facilityId) });
+      await this.notifications.notify(t, {
+        event: 'proposal_cross_region',
+        to: [contacts.uor],
+        reference: r.caseCode,
+        path: pagePath.facility(facilityId),
+      });
     return id;
   }
 
@@ -108,9 +130,11 @@ export class ProposalsService {
     const { proposal, request } = known ? this.visible(p, await this.repo.findById(id), known) : await this.findVisible(p, id);
     // a hold lives only as long as its proposal is pending or accepted: a closed one needs no look-up
     const open = proposal.status === 'pending' || proposal.status === 'accepted';
-    const expiries = open && proposal.holdId ? await this.holds.expiries([proposal.holdId]) : new Map<string, { expiresAt: Date; live: boolean }>();
+    const expiries =
+      open && proposal.holdId ? await this.holds.expiries([proposal.holdId]) : new Map<string, { expiresAt: Date; live: boolean }>();
     const forFacility = can(p, 'proposal.profile', request);
-    if (audit && forFacility && request.profile) await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
+    if (audit && forFacility && request.profile)
+      await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
     return presentProposal(proposal, proposal.holdId ? expiries.get(proposal.holdId) : undefined, forFacility ? request : undefined);
   }
 
@@ -144,7 +168,12 @@ export class ProposalsService {
   }
 
   private visible(p: Principal, proposal: ProposalEntity | null, request: PlacementRequestEntity | null) {
-    requireVisible(p, 'case.read', proposal && request ? { regionCode: request.regionCode, facilityId: proposal.facilityId } : null, 'proposal');
+    requireVisible(
+      p,
+      'case.read',
+      proposal && request ? { regionCode: request.regionCode, facilityId: proposal.facilityId } : null,
+      'proposal',
+    );
     return { proposal: proposal as ProposalEntity, request: request! };
   }
 }

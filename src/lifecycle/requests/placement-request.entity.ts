@@ -6,7 +6,19 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const URGENCIES = ['immediate', 'within_24h', 'planned'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 /** Who referred the person (contract "Requests, proposals, placements"); reported by `people`. */
-export const REFERRAL_CHANNELS = ['helpline', 'street_unit', 'social_services', 'reception_centre', 'territorial_commission', 'law_enforcement', 'health_services', 'lawyer', 'labour_union', 'self', 'other'] as const;
+export const REFERRAL_CHANNELS = [
+  'helpline',
+  'street_unit',
+  'social_services',
+  'reception_centre',
+  'territorial_commission',
+  'law_enforcement',
+  'health_services',
+  'lawyer',
+  'labour_union',
+  'self',
+  'other',
+] as const;
 export type ReferralChannel = (typeof REFERRAL_CHANNELS)[number];
 
 export interface Safety {

@@ -27,7 +27,10 @@ export class PlacementRequestsController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Open a request for one person (pseudonymous profile only)' })
   @ApiCreatedResponse({ type: PlacementRequestDto })
-  @ApiErrors({ 400: ['invalid_idempotency_key'], 422: ['unknown_province', 'unknown_region', 'unknown_placement', 'idempotency_key_reused'] })
+  @ApiErrors({
+    400: ['invalid_idempotency_key'],
+    422: ['unknown_province', 'unknown_region', 'unknown_placement', 'idempotency_key_reused'],
+  })
   create(@CurrentUser() p: Principal, @Body() dto: CreatePlacementRequestDto, @IdempotencyKey() key?: string) {
     return this.requests.create(p, dto, key);
   }
@@ -82,7 +85,11 @@ export class PlacementRequestsController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Offer the request to a facility: holds a place; 409 no_free_place, 422 constraint_violated' })
   @ApiCreatedResponse({ type: ProposalDto })
-  @ApiErrors({ 400: ['invalid_idempotency_key'], 409: ['no_free_place', 'request_not_open', 'already_proposed', 'already_accepted', 'request_purged'], 422: ['constraint_violated', 'idempotency_key_reused'] })
+  @ApiErrors({
+    400: ['invalid_idempotency_key'],
+    409: ['no_free_place', 'request_not_open', 'already_proposed', 'already_accepted', 'request_purged'],
+    422: ['constraint_violated', 'idempotency_key_reused'],
+  })
   propose(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: CreateProposalDto, @IdempotencyKey() key?: string) {
     return this.proposals.propose(p, id, dto.facilityId, key);
   }

@@ -90,7 +90,16 @@ export class PlacementRequestsService {
   async list(p: Principal, q: ListRequestsQuery) {
     const rows = await this.repo.list({ regionCode: scopeOf(p).regionCode, status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0 });
     // a list carries no profile: reading one is a deliberate, audited act
-    return { items: rows.map((r) => ({ id: r.id, caseCode: r.caseCode, status: r.status, urgency: r.urgency, stage: r.stage, createdAt: r.createdAt.toISOString() })) };
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        caseCode: r.caseCode,
+        status: r.status,
+        urgency: r.urgency,
+        stage: r.stage,
+        createdAt: r.createdAt.toISOString(),
+      })),
+    };
   }
 
   async update(p: Principal, id: string, dto: UpdatePlacementRequestDto) {
@@ -117,7 +126,8 @@ export class PlacementRequestsService {
     const unmet = await this.unmetReason(p, id);
     return this.tx.run(async (t) => {
       const r = await this.lockVisible(p, id, t);
-      if (r.status === 'placed' || r.status === 'closed' || r.status === 'cancelled') throw conflict('request_not_cancellable', `a ${r.status} request cannot be cancelled`);
+      if (r.status === 'placed' || r.status === 'closed' || r.status === 'cancelled')
+        throw conflict('request_not_cancellable', `a ${r.status} request cannot be cancelled`);
       const now = this.clock.now();
       for (const live of await this.proposals.findLiveForRequest(t, id)) {
         if (live.holdId) await this.holds.release(p, live.holdId, 'cancelled', t);
@@ -143,7 +153,18 @@ export class PlacementRequestsService {
       requestId: r.id,
       candidates: result.candidates.map((c) => {
         const f = snapshots.get(c.facilityId)!;
-        return { facilityId: c.facilityId, facilityName: f.name, type: f.type, regionCode: f.regionCode, provinceCode: f.provinceCode, placeKind: c.placeKind, distanceKm: c.distanceKm, freshness: c.freshness, score: c.score, breakdown: c.breakdown };
+        return {
+          facilityId: c.facilityId,
+          facilityName: f.name,
+          type: f.type,
+          regionCode: f.regionCode,
+          provinceCode: f.provinceCode,
+          placeKind: c.placeKind,
+          distanceKm: c.distanceKm,
+          freshness: c.freshness,
+          score: c.score,
+          breakdown: c.breakdown,
+        };
       }),
       excluded: result.excluded,
     };
@@ -191,14 +212,23 @@ export class PlacementRequestsService {
 
   private profileOf(r: PlacementRequestEntity): MatchProfileDto {
     if (!r.profile) throw conflict('request_purged', 'the profile of this request was purged');
-    return { person: r.profile, protectionLevel: r.protectionLevel, stage: r.stage, origin: { provinceCode: r.originProvince }, safety: r.safety, preferences: r.preferences } as MatchProfileDto;
+    return {
+      person: r.profile,
+      protectionLevel: r.protectionLevel,
+      stage: r.stage,
+      origin: { provinceCode: r.originProvince },
+      safety: r.safety,
+      preferences: r.preferences,
+    } as MatchProfileDto;
   }
 
   private async assertPreviousPlacement(p: Principal, placementId: string, t: Tx) {
     const prev = await this.placements.findById(placementId, t);
     const prevRequest = prev ? await this.repo.findById(prev.requestId, t) : null;
     if (!prev || !prevRequest || prevRequest.regionCode !== p.region)
-      throw ruleBroken('unknown_placement', 'previousPlacementId: no placement of your region with this id', { field: 'previousPlacementId' });
+      throw ruleBroken('unknown_placement', 'previousPlacementId: no placement of your region with this id', {
+        field: 'previousPlacementId',
+      });
   }
 
   private async view(p: Principal, id: string, audit: boolean) {

@@ -2,7 +2,11 @@ import type { ProposalEntity } from '../proposals/proposal.entity.js';
 import type { PlacementRequestEntity } from './placement-request.entity.js';
 
 /** The requesting UOR's view: the whole pseudonymous profile (reading it is audited). */
-export function presentRequest(r: PlacementRequestEntity, proposals: ProposalEntity[], expiries: Map<string, { expiresAt: Date; live: boolean }>) {
+export function presentRequest(
+  r: PlacementRequestEntity,
+  proposals: ProposalEntity[],
+  expiries: Map<string, { expiresAt: Date; live: boolean }>,
+) {
   return {
     id: r.id,
     caseCode: r.caseCode,

@@ -27,9 +27,13 @@ export interface Callers {
 }
 
 /** Throws unless the answer has the expected status; returns its parsed body. */
-async function expectStatus<T extends { response: Response; data?: unknown; error?: unknown }>(call: Promise<T>, status: number): Promise<NonNullable<T['data']>> {
+async function expectStatus<T extends { response: Response; data?: unknown; error?: unknown }>(
+  call: Promise<T>,
+  status: number,
+): Promise<NonNullable<T['data']>> {
   const { response, data, error } = await call;
-  if (response.status !== status) throw new Error(`${response.url}: expected ${status}, got ${response.status} ${JSON.stringify(error ?? data)}`);
+  if (response.status !== status)
+    throw new Error(`${response.url}: expected ${status}, got ${response.status} ${JSON.stringify(error ?? data)}`);
   return data as NonNullable<T['data']>;
 }
 
@@ -55,10 +59,15 @@ export async function driveLifecycle(baseUrl: string, callers: Callers): Promise
   await expectStatus(anonymous.GET('/health/ready'), 200);
   await expectStatus(anonymous.GET('/health/live'), 200);
   await expectStatus(uor.GET('/api/v1/regions'), 200);
-  await expectStatus(admin.PUT('/api/v1/regions/{code}/contact', { params: { path: { code: '07' } }, body: { uorEmail: 'uor07@example.org' } }), 200);
+  await expectStatus(
+    admin.PUT('/api/v1/regions/{code}/contact', { params: { path: { code: '07' } }, body: { uorEmail: 'uor07@example.org' } }),
+    200,
+  );
 
   // facilities
-  const facility = (o: Pick<Schemas['CreateFacilityDto'], 'name' | 'provinceCode'> & Partial<Schemas['CreateFacilityDto']>): Schemas['CreateFacilityDto'] => ({
+  const facility = (
+    o: Pick<Schemas['CreateFacilityDto'], 'name' | 'provinceCode'> & Partial<Schemas['CreateFacilityDto']>,
+  ): Schemas['CreateFacilityDto'] => ({
     organization: 'Cooperativa Client',
     type: 'casa_di_fuga',
     accepts: { genders: ['female', 'transgender'], adults: true, minors: false, children: true },
@@ -91,11 +100,17 @@ export async function driveLifecycle(baseUrl: string, callers: Callers): Promise
   await expectStatus(uor.GET('/api/v1/facilities'), 200);
   await expectStatus(national.GET('/api/v1/facilities', { params: { query: { regionCode: '07', kind: 'adult' } } }), 200);
   await expectStatus(national.GET('/api/v1/facilities/{id}', { params: { path: { id: secret.id } } }), 200);
-  await expectStatus(admin.PATCH('/api/v1/facilities/{id}', { params: { path: { id: plain.id } }, body: { name: 'Casa Client rinominata' } }), 200);
+  await expectStatus(
+    admin.PATCH('/api/v1/facilities/{id}', { params: { path: { id: plain.id } }, body: { name: 'Casa Client rinominata' } }),
+    200,
+  );
 
   // availability, as the shelter manager keeps it
   const manager = as(callers.manager([secret.id, plain.id]));
-  const availability = await expectStatus(manager.GET('/api/v1/facilities/{id}/availability', { params: { path: { id: secret.id } } }), 200);
+  const availability = await expectStatus(
+    manager.GET('/api/v1/facilities/{id}/availability', { params: { path: { id: secret.id } } }),
+    200,
+  );
   await expectStatus(
     manager.PUT('/api/v1/facilities/{id}/availability', {
       params: { path: { id: secret.id } },
@@ -104,7 +119,13 @@ export async function driveLifecycle(baseUrl: string, callers: Callers): Promise
     200,
   );
   await expectStatus(manager.POST('/api/v1/facilities/{id}/availability/confirm', { params: { path: { id: plain.id } } }), 200);
-  await expectStatus(manager.POST('/api/v1/facilities/{id}/availability/intake', { params: { path: { id: plain.id } }, body: { acceptingNewGuests: true, note: 'di nuovo aperti' } }), 200);
+  await expectStatus(
+    manager.POST('/api/v1/facilities/{id}/availability/intake', {
+      params: { path: { id: plain.id } },
+      body: { acceptingNewGuests: true, note: 'di nuovo aperti' },
+    }),
+    200,
+  );
   await expectStatus(manager.GET('/api/v1/facilities/{id}/availability/history', { params: { path: { id: secret.id } } }), 200);
 
   // capacity and search
@@ -127,21 +148,39 @@ export async function driveLifecycle(baseUrl: string, callers: Callers): Promise
   if (replay.id !== request.id || replay.replayed !== true) throw new Error('the Idempotency-Key retry did not return the first answer');
   const other = await expectStatus(uor.POST('/api/v1/placement-requests', { body: { ...asked, caseCode: 'CLI-2026-0002' } }), 201);
   await expectStatus(uor.GET('/api/v1/placement-requests'), 200);
-  await expectStatus(uor.PATCH('/api/v1/placement-requests/{id}', { params: { path: { id: request.id } }, body: { urgency: 'within_24h', note: null } }), 200);
+  await expectStatus(
+    uor.PATCH('/api/v1/placement-requests/{id}', { params: { path: { id: request.id } }, body: { urgency: 'within_24h', note: null } }),
+    200,
+  );
   await expectStatus(uor.GET('/api/v1/placement-requests/{id}/candidates', { params: { path: { id: request.id } } }), 200);
-  const proposal = await expectStatus(uor.POST('/api/v1/placement-requests/{id}/proposals', { params: { path: { id: request.id } }, body: { facilityId: secret.id } }), 201);
-  const declined = await expectStatus(uor.POST('/api/v1/placement-requests/{id}/proposals', { params: { path: { id: other.id } }, body: { facilityId: plain.id } }), 201);
+  const proposal = await expectStatus(
+    uor.POST('/api/v1/placement-requests/{id}/proposals', { params: { path: { id: request.id } }, body: { facilityId: secret.id } }),
+    201,
+  );
+  const declined = await expectStatus(
+    uor.POST('/api/v1/placement-requests/{id}/proposals', { params: { path: { id: other.id } }, body: { facilityId: plain.id } }),
+    201,
+  );
   await expectStatus(uor.GET('/api/v1/placement-requests/{id}', { params: { path: { id: request.id } } }), 200);
   await expectStatus(manager.GET('/api/v1/proposals'), 200);
   await expectStatus(manager.GET('/api/v1/proposals/{id}', { params: { path: { id: proposal.id } } }), 200);
-  await expectStatus(manager.POST('/api/v1/proposals/{id}/decline', { params: { path: { id: declined.id } }, body: { reason: 'no_longer_free', note: 'piena stanotte' } }), 200);
+  await expectStatus(
+    manager.POST('/api/v1/proposals/{id}/decline', {
+      params: { path: { id: declined.id } },
+      body: { reason: 'no_longer_free', note: 'piena stanotte' },
+    }),
+    200,
+  );
   await expectStatus(uor.POST('/api/v1/placement-requests/{id}/cancel', { params: { path: { id: other.id } } }), 200);
   await expectStatus(manager.POST('/api/v1/proposals/{id}/accept', { params: { path: { id: proposal.id } } }), 200);
   const admitted = await expectStatus(manager.POST('/api/v1/proposals/{id}/admit', { params: { path: { id: proposal.id } } }), 200);
   if (!admitted.placementId) throw new Error('admitted without a placement');
   await expectStatus(manager.GET('/api/v1/placements/{id}', { params: { path: { id: admitted.placementId } } }), 200);
   await expectStatus(
-    manager.POST('/api/v1/placements/{id}/discharge', { params: { path: { id: admitted.placementId } }, body: { reason: 'completed', date: new Date().toISOString().slice(0, 10) } }),
+    manager.POST('/api/v1/placements/{id}/discharge', {
+      params: { path: { id: admitted.placementId } },
+      body: { reason: 'completed', date: new Date().toISOString().slice(0, 10) },
+    }),
     200,
   );
 

@@ -4,7 +4,15 @@ import { type Child, field, h, notice, put, select } from '../dom.js';
 import { ago, label, t, time } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText, go } from '../nav.js';
-import { DECLINE_NOTE_MAX, DECLINE_REASONS, DISCHARGE_REASONS, type Availability, type Facility, type Freshness, type Proposal } from '../types.js';
+import {
+  DECLINE_NOTE_MAX,
+  DECLINE_REASONS,
+  DISCHARGE_REASONS,
+  type Availability,
+  type Facility,
+  type Freshness,
+  type Proposal,
+} from '../types.js';
 
 type Counted = 'occupied' | 'outOfService';
 const COUNTED: Counted[] = ['occupied', 'outOfService'];
@@ -36,10 +44,19 @@ export function differences(before: Availability, after: Availability): string[]
     const b = before.places.find((p) => p.kind === a.kind);
     for (const k of ['total', 'occupied', 'outOfService', 'held'] as const) {
       const from = b ? b[k] : 0;
-      if (from !== a[k]) lines.push(t('beds.changed', { kind: label('kind', a.kind), what: t(k === 'total' ? 'beds.total' : k === 'held' ? 'beds.held' : WHAT[k]).toLowerCase(), from, to: a[k] }));
+      if (from !== a[k])
+        lines.push(
+          t('beds.changed', {
+            kind: label('kind', a.kind),
+            what: t(k === 'total' ? 'beds.total' : k === 'held' ? 'beds.held' : WHAT[k]).toLowerCase(),
+            from,
+            to: a[k],
+          }),
+        );
     }
   }
-  if (before.acceptingNewGuests !== after.acceptingNewGuests) lines.push(after.acceptingNewGuests ? t('beds.resumedSaved') : t('beds.pausedSaved'));
+  if (before.acceptingNewGuests !== after.acceptingNewGuests)
+    lines.push(after.acceptingNewGuests ? t('beds.resumedSaved') : t('beds.pausedSaved'));
   return lines;
 }
 
@@ -49,15 +66,22 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
   let draft = base.places.map((p) => ({ ...p }));
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
   const body = h('div');
-  const card = h('section', { class: 'card facility', 'data-facility': f.id, 'aria-labelledby': `fac-${f.id}` }, h('h2', { id: `fac-${f.id}` }, f.name ?? label('type', f.type)), body, msg);
+  const card = h(
+    'section',
+    { class: 'card facility', 'data-facility': f.id, 'aria-labelledby': `fac-${f.id}` },
+    h('h2', { id: `fac-${f.id}` }, f.name ?? label('type', f.type)),
+    body,
+    msg,
+  );
   const say = (...c: Child[]) => put(msg, ...c);
   let mode: 'idle' | 'confirming' | 'pausing' = 'idle';
 
   // the same rule as the API's `free` (src/domain/free-places.ts), while the manager edits the numbers
-  const dirty = () => draft.some((d) => {
-    const b = base.places.find((p) => p.kind === d.kind)!;
-    return b.occupied !== d.occupied || b.outOfService !== d.outOfService;
-  });
+  const dirty = () =>
+    draft.some((d) => {
+      const b = base.places.find((p) => p.kind === d.kind)!;
+      return b.occupied !== d.occupied || b.outOfService !== d.outOfService;
+    });
 
   const counter = (p: (typeof draft)[number], what: Counted) => {
     const id = `${f.id}-${p.kind}-${what}`;
@@ -68,9 +92,31 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
       'div',
       { class: 'counter', 'data-field': what },
       h('span', { class: 'counter-label', id: `${id}-l` }, whatText),
-      h('button', { type: 'button', class: 'btn btn-step', 'data-act': 'dec', disabled: !editable || p[what] <= 0, 'aria-label': t('beds.dec', { what: whatText.toLowerCase(), kind }), onclick: () => ((p[what] -= 1), draw()) }, '−'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-step',
+          'data-act': 'dec',
+          disabled: !editable || p[what] <= 0,
+          'aria-label': t('beds.dec', { what: whatText.toLowerCase(), kind }),
+          onclick: () => ((p[what] -= 1), draw()),
+        },
+        '−',
+      ),
       h('output', { class: 'count', 'aria-labelledby': `${id}-l`, 'aria-live': 'polite' }, p[what]),
-      h('button', { type: 'button', class: 'btn btn-step', 'data-act': 'inc', disabled: !editable || room <= 0, 'aria-label': t('beds.inc', { what: whatText.toLowerCase(), kind }), onclick: () => ((p[what] += 1), draw()) }, '+'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-step',
+          'data-act': 'inc',
+          disabled: !editable || room <= 0,
+          'aria-label': t('beds.inc', { what: whatText.toLowerCase(), kind }),
+          onclick: () => ((p[what] += 1), draw()),
+        },
+        '+',
+      ),
     );
   };
 
@@ -83,7 +129,13 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
     try {
       base = await putJson<Availability>(`/facilities/${f.id}/availability`, {
         version: base.version,
-        places: changed.map((d) => ({ kind: d.kind, total: d.total, occupied: d.occupied, outOfService: d.outOfService, ...(d.childCapacity ? { childCapacity: d.childCapacity } : {}) })),
+        places: changed.map((d) => ({
+          kind: d.kind,
+          total: d.total,
+          occupied: d.occupied,
+          outOfService: d.outOfService,
+          ...(d.childCapacity ? { childCapacity: d.childCapacity } : {}),
+        })),
       });
       draft = base.places.map((p) => ({ ...p }));
       draw();
@@ -115,7 +167,10 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
 
   const intake = async (accepting: boolean, note?: string) => {
     try {
-      base = await post<Availability>(`/facilities/${f.id}/availability/intake`, { acceptingNewGuests: accepting, ...(note ? { note } : {}) });
+      base = await post<Availability>(`/facilities/${f.id}/availability/intake`, {
+        acceptingNewGuests: accepting,
+        ...(note ? { note } : {}),
+      });
       draft = base.places.map((p) => ({ ...p }));
       mode = 'idle';
       draw();
@@ -130,7 +185,9 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
     put(
       body,
       h('p', { class: 'meta' }, `${label('type', f.type)} · ${f.provinceCode} `, freshnessBadge(base.freshness, base.confirmedAt)),
-      base.acceptingNewGuests ? null : h('p', { class: 'paused' }, h('strong', {}, t('beds.paused')), base.intakeNote ? `: ${base.intakeNote}` : ''),
+      base.acceptingNewGuests
+        ? null
+        : h('p', { class: 'paused' }, h('strong', {}, t('beds.paused')), base.intakeNote ? `: ${base.intakeNote}` : ''),
       h(
         'div',
         { class: 'places' },
@@ -140,7 +197,12 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
             { class: 'kind', 'data-kind': p.kind },
             h('legend', {}, label('kind', p.kind)),
             ...COUNTED.map((w) => counter(p, w)),
-            h('p', { class: 'sums' }, `${t('beds.total')} ${p.total} · ${t('beds.held')} ${p.held} · `, h('strong', { 'data-free': p.kind }, `${t('beds.free')} ${freeOf(p)}`)),
+            h(
+              'p',
+              { class: 'sums' },
+              `${t('beds.total')} ${p.total} · ${t('beds.held')} ${p.held} · `,
+              h('strong', { 'data-free': p.kind }, `${t('beds.free')} ${freeOf(p)}`),
+            ),
           ),
         ),
       ),
@@ -149,10 +211,28 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
             'div',
             { class: 'actions' },
             h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'save', onclick: () => void save() }, t('beds.save')),
-            h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'still-valid', 'aria-expanded': mode === 'confirming' ? 'true' : 'false', onclick: () => ((mode = 'confirming'), draw()) }, t('beds.stillValid')),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn btn-outline',
+                'data-act': 'still-valid',
+                'aria-expanded': mode === 'confirming' ? 'true' : 'false',
+                onclick: () => ((mode = 'confirming'), draw()),
+              },
+              t('beds.stillValid'),
+            ),
             base.acceptingNewGuests
-              ? h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'pause', onclick: () => ((mode = 'pausing'), draw()) }, t('beds.pause'))
-              : h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'resume', onclick: () => void intake(true) }, t('beds.resume')),
+              ? h(
+                  'button',
+                  { type: 'button', class: 'btn btn-outline', 'data-act': 'pause', onclick: () => ((mode = 'pausing'), draw()) },
+                  t('beds.pause'),
+                )
+              : h(
+                  'button',
+                  { type: 'button', class: 'btn btn-outline', 'data-act': 'resume', onclick: () => void intake(true) },
+                  t('beds.resume'),
+                ),
           )
         : null,
       mode === 'confirming'
@@ -160,7 +240,11 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
             'div',
             { class: 'ask', role: 'group', 'aria-label': t('beds.stillValid') },
             h('p', {}, t('beds.stillValidAsk')),
-            h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'confirm-yes', onclick: () => void confirmStill() }, t('beds.stillValidYes')),
+            h(
+              'button',
+              { type: 'button', class: 'btn btn-primary', 'data-act': 'confirm-yes', onclick: () => void confirmStill() },
+              t('beds.stillValidYes'),
+            ),
             h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => ((mode = 'idle'), draw()) }, t('beds.cancel')),
           )
         : null,
@@ -169,7 +253,16 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
             'div',
             { class: 'ask' },
             field(t('beds.pauseNote'), note),
-            h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'pause-confirm', onclick: () => void intake(false, note.value.trim() || undefined) }, t('beds.pauseConfirm')),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn btn-primary',
+                'data-act': 'pause-confirm',
+                onclick: () => void intake(false, note.value.trim() || undefined),
+              },
+              t('beds.pauseConfirm'),
+            ),
             h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => ((mode = 'idle'), draw()) }, t('beds.cancel')),
           )
         : null,
@@ -185,13 +278,17 @@ export function holdText(until: string | null, now = Date.now()): string {
   const ms = new Date(until).getTime() - now;
   if (ms <= 0) return t('proposal.expiredHold');
   const s = Math.floor(ms / 1000);
-  const left = s >= 3600 ? t('proposal.left', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) }) : t('proposal.leftMin', { m: Math.floor(s / 60), s: s % 60 });
+  const left =
+    s >= 3600
+      ? t('proposal.left', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) })
+      : t('proposal.leftMin', { m: Math.floor(s / 60), s: s % 60 });
   return t('proposal.heldUntil', { time: time(until), left });
 }
 
 /** Updates every countdown on the page once a second; returns the stopper. */
 export function tickCountdowns(root: HTMLElement): () => void {
-  const tick = () => root.querySelectorAll<HTMLElement>('[data-hold-until]').forEach((el) => (el.textContent = holdText(el.dataset.holdUntil ?? null)));
+  const tick = () =>
+    root.querySelectorAll<HTMLElement>('[data-hold-until]').forEach((el) => (el.textContent = holdText(el.dataset.holdUntil ?? null)));
   const timer = window.setInterval(tick, 1000);
   return () => window.clearInterval(timer);
 }
@@ -208,7 +305,15 @@ function caseSummary(p: Proposal): HTMLElement | null {
     { class: 'case' },
     h('dt', {}, t('proposal.case')),
     h('dd', {}, t('proposal.person', { gender: label('gender', person.gender), age: person.age })),
-    h('dd', {}, person.children.length ? t('proposal.children', { ages: person.children.map((x) => `${x.age}${x.sex === 'female' ? ' f' : x.sex === 'male' ? ' m' : ''}`).join(', ') }) : t('proposal.noChildren')),
+    h(
+      'dd',
+      {},
+      person.children.length
+        ? t('proposal.children', {
+            ages: person.children.map((x) => `${x.age}${x.sex === 'female' ? ' f' : x.sex === 'male' ? ' m' : ''}`).join(', '),
+          })
+        : t('proposal.noChildren'),
+    ),
     person.pregnant ? h('dd', {}, t('proposal.pregnant')) : null,
     person.wheelchair ? h('dd', {}, t('form.wheelchair')) : null,
     person.legalStatus ? h('dd', {}, `${t('form.legalStatus')}: ${label('legal', person.legalStatus)}`) : null,
@@ -244,21 +349,88 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     }
   };
   const declineForm = () => {
-    const reason = select('reason', DECLINE_REASONS.map((r) => [r, label('decline', r)]));
+    const reason = select(
+      'reason',
+      DECLINE_REASONS.map((r) => [r, label('decline', r)]),
+    );
     const note = h('textarea', { name: 'note', rows: 2, maxlength: DECLINE_NOTE_MAX });
     const body = () => ({ reason: reason.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
-    put(actions, field(t('proposal.declineReason'), reason), field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX })), h('button', { type: 'button', class: 'btn btn-danger', 'data-act': 'decline-confirm', onclick: () => void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined') }, t('proposal.declineConfirm')), h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')));
+    put(
+      actions,
+      field(t('proposal.declineReason'), reason),
+      field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX })),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-danger',
+          'data-act': 'decline-confirm',
+          onclick: () => void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined'),
+        },
+        t('proposal.declineConfirm'),
+      ),
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')),
+    );
   };
   const dischargeForm = () => {
-    const reason = select('reason', DISCHARGE_REASONS.map((r) => [r, label('discharge', r)]));
+    const reason = select(
+      'reason',
+      DISCHARGE_REASONS.map((r) => [r, label('discharge', r)]),
+    );
     const date = h('input', { type: 'date', name: 'date', value: today(), max: today(), required: true });
-    put(actions, field(t('proposal.dischargeReason'), reason), field(t('proposal.dischargeDate'), date), h('button', { type: 'button', class: 'btn btn-danger', 'data-act': 'discharge-confirm', onclick: () => void act(`/placements/${p.placementId}/discharge`, { reason: reason.value, date: date.value }, 'proposal.discharged') }, t('proposal.dischargeConfirm')), h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')));
+    put(
+      actions,
+      field(t('proposal.dischargeReason'), reason),
+      field(t('proposal.dischargeDate'), date),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-danger',
+          'data-act': 'discharge-confirm',
+          onclick: () =>
+            void act(`/placements/${p.placementId}/discharge`, { reason: reason.value, date: date.value }, 'proposal.discharged'),
+        },
+        t('proposal.dischargeConfirm'),
+      ),
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')),
+    );
   };
   function drawActions(): void {
     if (p.status === 'pending')
-      put(actions, h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'accept', onclick: () => void act(`/proposals/${p.id}/accept`, undefined, 'proposal.accepted') }, t('proposal.accept')), h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'decline', onclick: declineForm }, t('proposal.decline')));
-    else if (p.status === 'accepted') put(actions, h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'admit', onclick: () => void act(`/proposals/${p.id}/admit`, undefined, 'proposal.admitted') }, t('proposal.admit')));
-    else if (p.status === 'admitted' && p.placementId) put(actions, h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'discharge', onclick: dischargeForm }, t('proposal.discharge')));
+      put(
+        actions,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-primary',
+            'data-act': 'accept',
+            onclick: () => void act(`/proposals/${p.id}/accept`, undefined, 'proposal.accepted'),
+          },
+          t('proposal.accept'),
+        ),
+        h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'decline', onclick: declineForm }, t('proposal.decline')),
+      );
+    else if (p.status === 'accepted')
+      put(
+        actions,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-primary',
+            'data-act': 'admit',
+            onclick: () => void act(`/proposals/${p.id}/admit`, undefined, 'proposal.admitted'),
+          },
+          t('proposal.admit'),
+        ),
+      );
+    else if (p.status === 'admitted' && p.placementId)
+      put(
+        actions,
+        h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'discharge', onclick: dischargeForm }, t('proposal.discharge')),
+      );
     else put(actions);
   }
   drawActions();
@@ -266,9 +438,17 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
   return h(
     'article',
     { class: 'card proposal', 'data-proposal': p.id, 'data-status': p.status, 'aria-labelledby': `prop-${p.id}` },
-    h('h3', { id: `prop-${p.id}` }, t('proposal.title', { code }), ' ', h('span', { class: `badge badge-${p.status}` }, label('status', p.status))),
+    h(
+      'h3',
+      { id: `prop-${p.id}` },
+      t('proposal.title', { code }),
+      ' ',
+      h('span', { class: `badge badge-${p.status}` }, label('status', p.status)),
+    ),
     h('p', { class: 'meta' }, `${facilityName} · ${label('kind', p.placeKind)}`),
-    p.status === 'pending' || p.status === 'accepted' ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt)) : null,
+    p.status === 'pending' || p.status === 'accepted'
+      ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt))
+      : null,
     caseSummary(p),
     actions,
     msg,
@@ -276,25 +456,45 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
 }
 
 /** The manager's proposals: to decide, accepted (waiting for arrival), guests present. */
-async function inbox(el: HTMLElement, names: Map<string, string>, only?: string, changed: () => Promise<void> = async () => undefined): Promise<void> {
+async function inbox(
+  el: HTMLElement,
+  names: Map<string, string>,
+  only?: string,
+  changed: () => Promise<void> = async () => undefined,
+): Promise<void> {
   const { items } = await get<{ items: Proposal[] }>('/proposals?limit=200');
   const live = items.filter((p) => (only ? p.id === only : ['pending', 'accepted', 'admitted'].includes(p.status)));
   const detailed = await Promise.all(live.map((p) => get<Proposal>(`/proposals/${p.id}`)));
   // admitted proposals whose placement has ended are history, not guests
-  const present = await Promise.all(detailed.map(async (p) => (p.status === 'admitted' && p.placementId && !only ? (await get<{ status: string }>(`/placements/${p.placementId}`)).status === 'active' : true)));
+  const present = await Promise.all(
+    detailed.map(async (p) =>
+      p.status === 'admitted' && p.placementId && !only
+        ? (await get<{ status: string }>(`/placements/${p.placementId}`)).status === 'active'
+        : true,
+    ),
+  );
   const shown = detailed.filter((_, i) => present[i]);
   // an acceptance, an admission or a discharge moves the beds too: the boards are read again
   const refresh = async () => (await inbox(el, names, only, changed), await changed());
   const group = (status: string, title: Parameters<typeof t>[0]) => {
     const ps = shown.filter((p) => p.status === status);
-    return ps.length ? h('div', { class: 'group', 'data-group': status }, h('h3', { class: 'group-title' }, t(title), ` (${ps.length})`), ...ps.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh))) : null;
+    return ps.length
+      ? h(
+          'div',
+          { class: 'group', 'data-group': status },
+          h('h3', { class: 'group-title' }, t(title), ` (${ps.length})`),
+          ...ps.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh)),
+        )
+      : null;
   };
   put(
     el,
     h('h2', { id: 'inbox-title' }, t('inbox.title')),
     h('div', { id: 'inbox-msg', 'aria-live': 'polite' }),
     shown.length ? null : h('p', { class: 'muted' }, t('inbox.none')),
-    only ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh)) : [group('pending', 'inbox.pending'), group('accepted', 'inbox.accepted'), group('admitted', 'inbox.admitted')],
+    only
+      ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh))
+      : [group('pending', 'inbox.pending'), group('accepted', 'inbox.accepted'), group('admitted', 'inbox.admitted')],
   );
 }
 
@@ -308,7 +508,13 @@ export const bedsPage: Page = async (root, _params, claims) => {
   const inboxEl = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
   const boards = h('div', { class: 'facilities' }, ...facilities.map((f) => facilityCard(f, true)));
   const reload = async () => put(boards, ...(await myFacilities()).map((f) => facilityCard(f, true)));
-  put(root, h('h1', {}, t('beds.title')), facilities.length ? null : h('p', {}, t('beds.none')), boards, claims.role === 'shelter_manager' ? inboxEl : null);
+  put(
+    root,
+    h('h1', {}, t('beds.title')),
+    facilities.length ? null : h('p', {}, t('beds.none')),
+    boards,
+    claims.role === 'shelter_manager' ? inboxEl : null,
+  );
   if (claims.role === 'shelter_manager') await inbox(inboxEl, names, undefined, reload);
   const stopTick = tickCountdowns(root);
   // new proposals arrive by e-mail and here: look again every half minute
@@ -322,7 +528,18 @@ export function facilityFacts(f: Facility): HTMLElement {
   return h(
     'dl',
     { class: 'facts', 'data-facts': f.id },
-    f.onCallPhone ? [h('dt', {}, t('facility.onCall')), h('dd', {}, h('a', { href: `tel:${f.onCallPhone}`, class: 'tel', 'data-oncall': '' }, f.onCallPhone), ' ', h('small', { class: 'help' }, t('facility.onCall.help')))] : null,
+    f.onCallPhone
+      ? [
+          h('dt', {}, t('facility.onCall')),
+          h(
+            'dd',
+            {},
+            h('a', { href: `tel:${f.onCallPhone}`, class: 'tel', 'data-oncall': '' }, f.onCallPhone),
+            ' ',
+            h('small', { class: 'help' }, t('facility.onCall.help')),
+          ),
+        ]
+      : null,
     h('dt', {}, t('facility.services')),
     h('dd', {}, f.services?.length ? f.services.map((x) => label('service', x)).join(', ') : '—'),
     h('dt', {}, t('facility.wheelchair')),
@@ -336,7 +553,13 @@ export function facilityFacts(f: Facility): HTMLElement {
 export const facilityPage: Page = async (root, [id], claims) => {
   const f = await get<Facility>(`/facilities/${id}`);
   const editable = claims.role === 'shelter_manager' || claims.role === 'admin';
-  put(root, h('h1', {}, f.name ?? t('facility.title')), h('p', {}, h('a', { href: '#/beds' }, t('nav.beds'))), facilityCard(f, editable), facilityFacts(f));
+  put(
+    root,
+    h('h1', {}, f.name ?? t('facility.title')),
+    h('p', {}, h('a', { href: '#/beds' }, t('nav.beds'))),
+    facilityCard(f, editable),
+    facilityFacts(f),
+  );
 };
 
 /** The page of one proposal (e-mail links): the facility decides here; a UOR goes to its request. */

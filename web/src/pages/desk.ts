@@ -4,7 +4,17 @@ import { dateTime, label, t } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText, go } from '../nav.js';
 import { fillProfile, invalidFields, profileFields, readProfile } from '../profile-form.js';
-import { type Candidates, type Candidate, type Facility, type PlacementRequest, type Proposal, type Region, type RequestSummary, REFERRAL_CHANNELS, URGENCIES } from '../types.js';
+import {
+  type Candidates,
+  type Candidate,
+  type Facility,
+  type PlacementRequest,
+  type Proposal,
+  type Region,
+  type RequestSummary,
+  REFERRAL_CHANNELS,
+  URGENCIES,
+} from '../types.js';
 import { facilityFacts, freshnessBadge, holdText, tickCountdowns } from './beds.js';
 
 export const deskPage: Page = async (root) => {
@@ -23,7 +33,11 @@ export const deskPage: Page = async (root) => {
               h('a', { href: `#/requests/${r.id}`, class: 'req-link' }, r.caseCode),
               ' ',
               h('span', { class: `badge badge-${r.status}` }, label('status', r.status)),
-              h('p', { class: 'meta' }, `${label('urgency', r.urgency)} · ${label('stage', r.stage)} · ${t('desk.created', { when: dateTime(r.createdAt) })}`),
+              h(
+                'p',
+                { class: 'meta' },
+                `${label('urgency', r.urgency)} · ${label('stage', r.stage)} · ${t('desk.created', { when: dateTime(r.createdAt) })}`,
+              ),
             ),
           ),
         )
@@ -41,7 +55,11 @@ export const newRequestPage: Page = async (root, [after], claims) => {
   const idempotencyKey = crypto.randomUUID();
   const caseCode = h('input', { name: 'caseCode', required: true, pattern: '^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$', autocomplete: 'off' });
   const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
-  const referral = select('referralChannel', [['', t('form.notStated')], ...REFERRAL_CHANNELS.map((x): [string, string] => [x, label('referral', x)])], '');
+  const referral = select(
+    'referralChannel',
+    [['', t('form.notStated')], ...REFERRAL_CHANNELS.map((x): [string, string] => [x, label('referral', x)])],
+    '',
+  );
   const form: HTMLFormElement = h(
     'form',
     {
@@ -61,12 +79,25 @@ export const newRequestPage: Page = async (root, [after], claims) => {
           const created = await post<{ id: string }>('/placement-requests', body, { 'idempotency-key': idempotencyKey });
           go(`/requests/${created.id}`);
         } catch (err) {
-          put(status, notice('error', err instanceof ApiError && err.status === 400 ? t('form.invalid', { fields: invalidFields(err.body) }) : errorText(err)));
+          put(
+            status,
+            notice(
+              'error',
+              err instanceof ApiError && err.status === 400 ? t('form.invalid', { fields: invalidFields(err.body) }) : errorText(err),
+            ),
+          );
         }
       },
     },
     field(t('form.caseCode'), caseCode, t('form.caseCode.help')),
-    field(t('form.urgency'), select('urgency', URGENCIES.map((u) => [u, label('urgency', u)]), 'immediate')),
+    field(
+      t('form.urgency'),
+      select(
+        'urgency',
+        URGENCIES.map((u) => [u, label('urgency', u)]),
+        'immediate',
+      ),
+    ),
     field(t('form.referralChannel'), referral, t('form.referralChannel.help')),
     profileFields(regions, claims.region),
     field(t('form.note'), note, t('form.note.help')),
@@ -80,7 +111,12 @@ export const newRequestPage: Page = async (root, [after], claims) => {
     (form.elements.namedItem('stage') as HTMLSelectElement).value = 'second_reception';
     (form.elements.namedItem('urgency') as HTMLSelectElement).value = 'planned';
   }
-  put(root, h('h1', {}, t(previous ? 'request.transfer' : 'desk.new')), previousPlacementId ? notice('info', t('form.transferFrom')) : null, form);
+  put(
+    root,
+    h('h1', {}, t(previous ? 'request.transfer' : 'desk.new')),
+    previousPlacementId ? notice('info', t('form.transferFrom')) : null,
+    form,
+  );
 };
 
 function breakdown(c: Candidate): HTMLElement {
@@ -88,12 +124,39 @@ function breakdown(c: Candidate): HTMLElement {
     'details',
     { class: 'breakdown' },
     h('summary', {}, t('request.breakdown')),
-    h('table', {}, h('tbody', {}, ...c.breakdown.map((b) => h('tr', {}, h('th', { scope: 'row' }, label('criterion', b.criterion)), h('td', {}, `${b.points} / ${b.max}`), h('td', { class: 'muted' }, b.note ?? ''))))),
+    h(
+      'table',
+      {},
+      h(
+        'tbody',
+        {},
+        ...c.breakdown.map((b) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, label('criterion', b.criterion)),
+            h('td', {}, `${b.points} / ${b.max}`),
+            h('td', { class: 'muted' }, b.note ?? ''),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
 export function excludedSummary(excluded: Candidates['excluded']): HTMLElement | null {
-  return excluded.length ? h('section', { class: 'excluded', 'aria-labelledby': 'excluded-title' }, h('h3', { id: 'excluded-title' }, t('request.excluded')), h('ul', {}, ...excluded.map((x) => h('li', { 'data-reason': x.reason }, h('strong', {}, x.count), ` ${label('reason', x.reason)}`)))) : null;
+  return excluded.length
+    ? h(
+        'section',
+        { class: 'excluded', 'aria-labelledby': 'excluded-title' },
+        h('h3', { id: 'excluded-title' }, t('request.excluded')),
+        h(
+          'ul',
+          {},
+          ...excluded.map((x) => h('li', { 'data-reason': x.reason }, h('strong', {}, x.count), ` ${label('reason', x.reason)}`)),
+        ),
+      )
+    : null;
 }
 
 export function candidateItem(c: Candidate, choose?: HTMLInputElement): HTMLElement {
@@ -104,10 +167,17 @@ export function candidateItem(c: Candidate, choose?: HTMLInputElement): HTMLElem
     h(
       'div',
       { class: 'cand-head' },
-      choose ? h('label', { class: 'check big' }, choose, h('span', { class: 'cand-name' }, name)) : h('span', { class: 'cand-name' }, name),
+      choose
+        ? h('label', { class: 'check big' }, choose, h('span', { class: 'cand-name' }, name))
+        : h('span', { class: 'cand-name' }, name),
       h('span', { class: 'score' }, t('request.score', { score: Math.round(c.score) })),
     ),
-    h('p', { class: 'meta' }, `${label('type', c.type)} · ${c.provinceCode} (${c.regionCode}) · ${label('kind', c.placeKind)} · ${t('request.distance', { km: Math.round(c.distanceKm) })} `, freshnessBadge(c.freshness, null)),
+    h(
+      'p',
+      { class: 'meta' },
+      `${label('type', c.type)} · ${c.provinceCode} (${c.regionCode}) · ${label('kind', c.placeKind)} · ${t('request.distance', { km: Math.round(c.distanceKm) })} `,
+      freshnessBadge(c.freshness, null),
+    ),
     breakdown(c),
   );
 }
@@ -141,7 +211,13 @@ export const requestPage: Page = async (root, [id]) => {
     // the secret address: shown (and its reveal audited) only once the facility accepted
     const revealed = await Promise.all(accepted.map((p) => get<Facility>(`/facilities/${p.facilityId}`).catch(() => null)));
     const active = new Set(
-      (await Promise.all(ps.filter((p) => p.status === 'admitted' && p.placementId).map(async (p) => ((await get<{ status: string }>(`/placements/${p.placementId}`)).status === 'active' ? p.id : null)))).filter(Boolean),
+      (
+        await Promise.all(
+          ps
+            .filter((p) => p.status === 'admitted' && p.placementId)
+            .map(async (p) => ((await get<{ status: string }>(`/placements/${p.placementId}`)).status === 'active' ? p.id : null)),
+        )
+      ).filter(Boolean),
     );
     for (const p of ps) await facilityName(p.facilityId);
     put(
@@ -161,11 +237,33 @@ export const requestPage: Page = async (root, [id]) => {
                 ' ',
                 h('span', { class: `badge badge-${p.status}` }, label('status', p.status)),
                 h('p', { class: 'meta' }, label('kind', p.placeKind)),
-                p.status === 'pending' || p.status === 'accepted' ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt)) : null,
-                f?.address ? h('div', { class: 'secret' }, h('h3', {}, t('proposal.secretAddress')), h('p', { class: 'address' }, f.address), h('small', { class: 'help' }, t('proposal.secretAddressHelp'))) : null,
+                p.status === 'pending' || p.status === 'accepted'
+                  ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt))
+                  : null,
+                f?.address
+                  ? h(
+                      'div',
+                      { class: 'secret' },
+                      h('h3', {}, t('proposal.secretAddress')),
+                      h('p', { class: 'address' }, f.address),
+                      h('small', { class: 'help' }, t('proposal.secretAddressHelp')),
+                    )
+                  : null,
                 f ? facilityFacts(f) : null,
-                p.status === 'pending' || p.status === 'accepted' ? h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'withdraw', onclick: () => void withdraw(p) }, t('proposal.withdraw')) : null,
-                active.has(p.id) ? h('a', { class: 'btn btn-outline', 'data-act': 'transfer', href: `#/desk/new?after=${request.id}` }, t('request.transfer')) : null,
+                p.status === 'pending' || p.status === 'accepted'
+                  ? h(
+                      'button',
+                      { type: 'button', class: 'btn btn-outline', 'data-act': 'withdraw', onclick: () => void withdraw(p) },
+                      t('proposal.withdraw'),
+                    )
+                  : null,
+                active.has(p.id)
+                  ? h(
+                      'a',
+                      { class: 'btn btn-outline', 'data-act': 'transfer', href: `#/desk/new?after=${request.id}` },
+                      t('request.transfer'),
+                    )
+                  : null,
               );
             }),
           )
@@ -175,16 +273,24 @@ export const requestPage: Page = async (root, [id]) => {
 
   async function drawCandidates(): Promise<void> {
     // once a facility accepted, the search is over: no more candidates to offer
-    if (!['open', 'proposed'].includes(request.status) || request.proposals.some((p) => p.status === 'accepted' || p.status === 'admitted')) return put(candidatesEl);
+    if (!['open', 'proposed'].includes(request.status) || request.proposals.some((p) => p.status === 'accepted' || p.status === 'admitted'))
+      return put(candidatesEl);
     const { candidates, excluded } = await get<Candidates>(`/placement-requests/${id}/candidates?limit=20`);
     const live = new Set(request.proposals.filter((p) => p.status === 'pending' || p.status === 'accepted').map((p) => p.facilityId));
     const boxes = new Map<string, HTMLInputElement>();
-    const items = candidates.filter((c) => !live.has(c.facilityId)).map((c) => {
-      const box = h('input', { type: 'checkbox', name: 'facility', value: c.facilityId, 'aria-label': t('request.propose', { name: c.facilityName ?? c.provinceCode }) });
-      boxes.set(c.facilityId, box);
-      if (c.facilityName) names.set(c.facilityId, c.facilityName);
-      return candidateItem(c, box);
-    });
+    const items = candidates
+      .filter((c) => !live.has(c.facilityId))
+      .map((c) => {
+        const box = h('input', {
+          type: 'checkbox',
+          name: 'facility',
+          value: c.facilityId,
+          'aria-label': t('request.propose', { name: c.facilityName ?? c.provinceCode }),
+        });
+        boxes.set(c.facilityId, box);
+        if (c.facilityName) names.set(c.facilityId, c.facilityName);
+        return candidateItem(c, box);
+      });
     const propose = async () => {
       const chosen = [...boxes.values()].filter((b) => b.checked).map((b) => b.value);
       if (!chosen.length) return put(status, notice('error', t('request.selectOne')));
@@ -192,20 +298,36 @@ export const requestPage: Page = async (root, [id]) => {
       let n = 0;
       for (const facilityId of chosen) {
         try {
-          await post(`/placement-requests/${id}/proposals`, { facilityId }, { 'idempotency-key': `${id}:${facilityId}:${request.proposals.length}` });
+          await post(
+            `/placement-requests/${id}/proposals`,
+            { facilityId },
+            { 'idempotency-key': `${id}:${facilityId}:${request.proposals.length}` },
+          );
           n++;
         } catch (e) {
-          errors.push(`${names.get(facilityId)}: ${e instanceof ApiError && e.body?.reasons ? (e.body.reasons as string[]).map((r) => label('reason', r)).join(', ') : errorText(e)}`);
+          errors.push(
+            `${names.get(facilityId)}: ${e instanceof ApiError && e.body?.reasons ? (e.body.reasons as string[]).map((r) => label('reason', r)).join(', ') : errorText(e)}`,
+          );
         }
       }
-      put(status, n ? notice('ok', t('request.proposed', { n })) : null, errors.length ? notice('error', ...errors.map((x) => h('span', { class: 'line' }, x))) : null);
+      put(
+        status,
+        n ? notice('ok', t('request.proposed', { n })) : null,
+        errors.length ? notice('error', ...errors.map((x) => h('span', { class: 'line' }, x))) : null,
+      );
       await refresh();
     };
     put(
       candidatesEl,
       h('h2', { id: 'candidates-title' }, t('request.candidates')),
       items.length ? h('ul', { class: 'candidates' }, ...items) : h('p', {}, t('request.noCandidates')),
-      items.length ? h('button', { type: 'button', class: 'btn btn-primary wide', 'data-act': 'propose', onclick: () => void propose() }, t('request.proposeSelected')) : null,
+      items.length
+        ? h(
+            'button',
+            { type: 'button', class: 'btn btn-primary wide', 'data-act': 'propose', onclick: () => void propose() },
+            t('request.proposeSelected'),
+          )
+        : null,
       excludedSummary(excluded),
     );
   }

@@ -10,9 +10,26 @@ import { candidateItem, excludedSummary } from './desk.js';
 
 /** The map's region ids (@svg-maps/italy, English names) and their ISTAT codes. */
 export const ISTAT_OF: Record<string, string> = {
-  piedmont: '01', 'aosta-valley': '02', lombardy: '03', 'trentino-south-tyrol': '04', veneto: '05', 'friuli-venezia-giulia': '06',
-  liguria: '07', 'emilia-romagna': '08', tuscany: '09', umbria: '10', marche: '11', lazio: '12', abruzzo: '13', molise: '14',
-  campania: '15', apulia: '16', basilicata: '17', calabria: '18', sicily: '19', sardinia: '20',
+  piedmont: '01',
+  'aosta-valley': '02',
+  lombardy: '03',
+  'trentino-south-tyrol': '04',
+  veneto: '05',
+  'friuli-venezia-giulia': '06',
+  liguria: '07',
+  'emilia-romagna': '08',
+  tuscany: '09',
+  umbria: '10',
+  marche: '11',
+  lazio: '12',
+  abruzzo: '13',
+  molise: '14',
+  campania: '15',
+  apulia: '16',
+  basilicata: '17',
+  calabria: '18',
+  sicily: '19',
+  sardinia: '20',
 };
 
 export interface RegionTotals {
@@ -73,19 +90,62 @@ export const mapPage: Page = async (root) => {
     const legend = h(
       'ul',
       { class: 'legend', 'aria-label': t('map.legend') },
-      ...([['lvl-0', 'map.legend.none'], ['lvl-1', 'map.legend.few'], ['lvl-2', 'map.legend.some'], ['lvl-3', 'map.legend.many'], ['lvl-grey', 'map.legend.grey']] as const).map(([c, k]) => h('li', {}, h('span', { class: `swatch ${c}`, 'aria-hidden': 'true' }), t(k))),
+      ...(
+        [
+          ['lvl-0', 'map.legend.none'],
+          ['lvl-1', 'map.legend.few'],
+          ['lvl-2', 'map.legend.some'],
+          ['lvl-3', 'map.legend.many'],
+          ['lvl-grey', 'map.legend.grey'],
+        ] as const
+      ).map(([c, k]) => h('li', {}, h('span', { class: `swatch ${c}`, 'aria-hidden': 'true' }), t(k))),
     );
     const sorted = regions.map((r) => totals.get(r.code) ?? { code: r.code, facilities: 0, free: 0, freeStale: 0, notFresh: 0 });
     const table = h(
       'table',
       { class: 'capacity', 'data-filter': `${kind.value}|${type.value}` },
       h('caption', {}, t('map.updated', { when: dateTime(cap.generatedAt) })),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('map.region')), h('th', { scope: 'col' }, t('map.free')), h('th', { scope: 'col' }, t('map.freeStale')), h('th', { scope: 'col' }, t('map.facilities')), h('th', { scope: 'col' }, t('map.notFresh')))),
-      h('tbody', {}, ...sorted.map((x) => h('tr', { 'data-region': x.code }, h('th', { scope: 'row' }, h('span', { class: `swatch ${shade(x)}`, 'aria-hidden': 'true' }), nameOf.get(x.code) ?? x.code), h('td', { 'data-col': 'free' }, x.free), h('td', {}, x.freeStale), h('td', {}, x.facilities), h('td', {}, x.notFresh)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, t('map.region')),
+          h('th', { scope: 'col' }, t('map.free')),
+          h('th', { scope: 'col' }, t('map.freeStale')),
+          h('th', { scope: 'col' }, t('map.facilities')),
+          h('th', { scope: 'col' }, t('map.notFresh')),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        ...sorted.map((x) =>
+          h(
+            'tr',
+            { 'data-region': x.code },
+            h('th', { scope: 'row' }, h('span', { class: `swatch ${shade(x)}`, 'aria-hidden': 'true' }), nameOf.get(x.code) ?? x.code),
+            h('td', { 'data-col': 'free' }, x.free),
+            h('td', {}, x.freeStale),
+            h('td', {}, x.facilities),
+            h('td', {}, x.notFresh),
+          ),
+        ),
+      ),
     );
-    put(out, h('figure', { class: 'map' }, svg, h('figcaption', {}, legend, h('small', { class: 'muted' }, t('map.attribution')))), h('div', { class: 'table-wrap' }, table));
+    put(
+      out,
+      h('figure', { class: 'map' }, svg, h('figcaption', {}, legend, h('small', { class: 'muted' }, t('map.attribution')))),
+      h('div', { class: 'table-wrap' }, table),
+    );
   };
-  const filters = h('form', { class: 'filters card', 'aria-label': t('map.filters'), onchange: () => void draw(), onsubmit: (e: Event) => e.preventDefault() }, field(t('map.kind'), kind), field(t('map.type'), type));
+  const filters = h(
+    'form',
+    { class: 'filters card', 'aria-label': t('map.filters'), onchange: () => void draw(), onsubmit: (e: Event) => e.preventDefault() },
+    field(t('map.kind'), kind),
+    field(t('map.type'), type),
+  );
   put(root, h('h1', {}, t('map.title')), filters, out);
   await draw();
   const poll = window.setInterval(() => void draw().catch(() => undefined), 60_000);
@@ -107,11 +167,19 @@ export const searchPage: Page = async (root, _params, claims) => {
           put(
             results,
             h('h2', { id: 'results-title' }, t('search.results'), ` (${found.candidates.length})`),
-            found.candidates.length ? h('ul', { class: 'candidates' }, ...found.candidates.map((c) => candidateItem(c))) : h('p', {}, t('search.none')),
+            found.candidates.length
+              ? h('ul', { class: 'candidates' }, ...found.candidates.map((c) => candidateItem(c)))
+              : h('p', {}, t('search.none')),
             excludedSummary(found.excluded),
           );
         } catch (err) {
-          put(results, notice('error', err instanceof ApiError && err.status === 400 ? t('form.invalid', { fields: invalidFields(err.body) }) : errorText(err)));
+          put(
+            results,
+            notice(
+              'error',
+              err instanceof ApiError && err.status === 400 ? t('form.invalid', { fields: invalidFields(err.body) }) : errorText(err),
+            ),
+          );
         }
       },
     },

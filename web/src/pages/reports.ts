@@ -19,7 +19,13 @@ export interface ReportAnswer {
 }
 
 // how a dimension's codes read: the pages' own labels where they have them
-const DIM_LABEL: Record<string, string> = { gender: 'gender', facilityType: 'type', kind: 'kind', urgency: 'urgency', referralChannel: 'referral' };
+const DIM_LABEL: Record<string, string> = {
+  gender: 'gender',
+  facilityType: 'type',
+  kind: 'kind',
+  urgency: 'urgency',
+  referralChannel: 'referral',
+};
 
 /** One cell as text: "<3" (1 or 2) and null (hidden to protect another cell) stay visible as such. */
 export function cellText(v: Cell): string {
@@ -31,7 +37,10 @@ export function cellText(v: Cell): string {
 
 function cell(v: Cell, col: string): HTMLTableCellElement {
   const cls = v === null ? 'hidden-cell' : v === '<3' ? 'small-cell' : null;
-  const utilisation = col === 'utilisation' && typeof v === 'number' ? h('meter', { min: 0, max: 1.2, low: 0.65, high: 1.05, optimum: 0.85, value: v, 'aria-hidden': 'true' }) : null;
+  const utilisation =
+    col === 'utilisation' && typeof v === 'number'
+      ? h('meter', { min: 0, max: 1.2, low: 0.65, high: 1.05, optimum: 0.85, value: v, 'aria-hidden': 'true' })
+      : null;
   return h('td', { class: cls, 'data-col': col }, utilisation, ' ', cellText(v));
 }
 
@@ -51,8 +60,28 @@ export function reportTable(a: ReportAnswer, names: Map<string, string>): HTMLEl
     { class: 'capacity report', 'data-report': a.report },
     h('caption', {}, t('report.period', { from: a.from, to: a.to })),
     h('thead', {}, h('tr', {}, ...a.dimensions.map(head), ...measures.map(head))),
-    h('tbody', {}, ...a.rows.map((r) => h('tr', {}, ...a.dimensions.map((d) => h('th', { scope: 'row', 'data-col': d }, dimText(d, r[d] ?? null, names, a.report))), ...measures.map((m) => cell(r[m] ?? null, m))))),
-    h('tfoot', {}, h('tr', { 'data-total': '' }, h('th', { scope: 'row', colspan: Math.max(1, a.dimensions.length) }, t('report.total')), ...measures.map((m) => cell(a.totals[m] ?? null, m)))),
+    h(
+      'tbody',
+      {},
+      ...a.rows.map((r) =>
+        h(
+          'tr',
+          {},
+          ...a.dimensions.map((d) => h('th', { scope: 'row', 'data-col': d }, dimText(d, r[d] ?? null, names, a.report))),
+          ...measures.map((m) => cell(r[m] ?? null, m)),
+        ),
+      ),
+    ),
+    h(
+      'tfoot',
+      {},
+      h(
+        'tr',
+        { 'data-total': '' },
+        h('th', { scope: 'row', colspan: Math.max(1, a.dimensions.length) }, t('report.total')),
+        ...measures.map((m) => cell(a.totals[m] ?? null, m)),
+      ),
+    ),
   );
 }
 
@@ -64,10 +93,22 @@ export const reportsPage: Page = async (root, _params, claims) => {
   const own = claims.role === 'uor' ? regions.filter((r) => r.code === claims.region) : regions;
   const from = h('input', { type: 'date', name: 'from', value: `${today().slice(0, 8)}01`, max: today(), required: true });
   const to = h('input', { type: 'date', name: 'to', value: today(), max: today(), required: true });
-  const region = select('regionCode', [...(claims.role === 'uor' ? [] : [['', t('report.allRegions')] as [string, string]]), ...own.map((r): [string, string] => [r.code, r.name])], claims.role === 'uor' ? claims.region : '');
+  const region = select(
+    'regionCode',
+    [
+      ...(claims.role === 'uor' ? [] : [['', t('report.allRegions')] as [string, string]]),
+      ...own.map((r): [string, string] => [r.code, r.name]),
+    ],
+    claims.role === 'uor' ? claims.region : '',
+  );
   const out = h('div', { class: 'reports', 'aria-live': 'polite' });
   const query = (name: string, csv = false) => {
-    const q = new URLSearchParams({ from: from.value, to: to.value, ...(region.value ? { regionCode: region.value } : {}), ...(csv ? { format: 'csv' } : {}) });
+    const q = new URLSearchParams({
+      from: from.value,
+      to: to.value,
+      ...(region.value ? { regionCode: region.value } : {}),
+      ...(csv ? { format: 'csv' } : {}),
+    });
     return `/reports/${name}?${q.toString()}`;
   };
   const draw = async () => {
@@ -90,7 +131,9 @@ export const reportsPage: Page = async (root, _params, claims) => {
               put(msg, notice('error', errorText(e)));
             }
           };
-          const body: Child = a.rows.length ? h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label('report', a.report) }, reportTable(a, names)) : h('p', { class: 'muted' }, t('report.empty'));
+          const body: Child = a.rows.length
+            ? h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label('report', a.report) }, reportTable(a, names))
+            : h('p', { class: 'muted' }, t('report.empty'));
           return h(
             'section',
             { class: 'card report-card', 'data-report': a.report, 'aria-labelledby': `rep-${a.report}` },

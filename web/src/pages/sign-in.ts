@@ -29,7 +29,15 @@ export async function signInPage(root: HTMLElement, expired: boolean, done: (c: 
     return true;
   };
   const users = await demoUsers();
-  const input = h('textarea', { id: 'token', name: 'token', rows: 3, autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'token-help' });
+  const input = h('textarea', {
+    id: 'token',
+    name: 'token',
+    rows: 3,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    'aria-describedby': 'token-help',
+  });
   const status = h('div', { 'aria-live': 'polite' });
   const form = h(
     'form',
@@ -41,7 +49,13 @@ export async function signInPage(root: HTMLElement, expired: boolean, done: (c: 
       },
     },
     h('h2', {}, t('signin.tokenTitle')),
-    h('div', { class: 'field' }, h('label', { for: 'token' }, t('signin.tokenLabel')), input, h('small', { class: 'help', id: 'token-help' }, t('signin.tokenHelp'))),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'token' }, t('signin.tokenLabel')),
+      input,
+      h('small', { class: 'help', id: 'token-help' }, t('signin.tokenHelp')),
+    ),
     status,
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('signin.submit')),
   );
@@ -58,11 +72,36 @@ export async function signInPage(root: HTMLElement, expired: boolean, done: (c: 
                 'div',
                 { class: 'demo-group' },
                 h('h3', {}, label('role', role)),
-                h('ul', { class: 'demo-users' }, ...byRole(role).map((u) => h('li', {}, h('button', { type: 'button', class: 'btn btn-outline', 'data-user': u.user, 'aria-label': t('signin.as', { user: u.user }), onclick: () => enter(u.token) }, u.user)))),
+                h(
+                  'ul',
+                  { class: 'demo-users' },
+                  ...byRole(role).map((u) =>
+                    h(
+                      'li',
+                      {},
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'btn btn-outline',
+                          'data-user': u.user,
+                          'aria-label': t('signin.as', { user: u.user }),
+                          onclick: () => enter(u.token),
+                        },
+                        u.user,
+                      ),
+                    ),
+                  ),
+                ),
               )
             : null,
         ),
       )
     : null;
-  put(root, h('h1', {}, t('signin.title')), expired ? notice('error', t('signin.expired')) : null, h('div', { class: 'grid-2' }, demo, form));
+  put(
+    root,
+    h('h1', {}, t('signin.title')),
+    expired ? notice('error', t('signin.expired')) : null,
+    h('div', { class: 'grid-2' }, demo, form),
+  );
 }

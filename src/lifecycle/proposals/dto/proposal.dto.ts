@@ -10,8 +10,15 @@ export class CreateProposalDto {
 
 export class DeclineDto {
   @ApiProperty({ enum: DECLINE_REASONS, example: 'group_composition' }) @IsIn(DECLINE_REASONS) reason: DeclineReason;
-  @ApiPropertyOptional({ example: 'in casa ora ci sono due ragazze della stessa rete di origine', maxLength: DECLINE_NOTE_MAX, description: 'staff-to-staff, never a profile; never in e-mails or logs' })
-  @IsOptional() @IsString() @MaxLength(DECLINE_NOTE_MAX) note?: string;
+  @ApiPropertyOptional({
+    example: 'in casa ora ci sono due ragazze della stessa rete di origine',
+    maxLength: DECLINE_NOTE_MAX,
+    description: 'staff-to-staff, never a profile; never in e-mails or logs',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(DECLINE_NOTE_MAX)
+  note?: string;
 }
 
 export class ListProposalsQuery {
@@ -22,6 +29,11 @@ export class ListProposalsQuery {
 
 export class DischargeDto {
   @ApiProperty({ enum: DISCHARGE_REASONS, example: 'completed' }) @IsIn(DISCHARGE_REASONS) reason: DischargeReason;
-  @ApiProperty({ example: '2026-12-01', description: 'the day the person left (Italian calendar day): not in the future, not before the admission' })
-  @IsDateString({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a calendar day, YYYY-MM-DD' }) date: string;
+  @ApiProperty({
+    example: '2026-12-01',
+    description: 'the day the person left (Italian calendar day): not in the future, not before the admission',
+  })
+  @IsDateString({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a calendar day, YYYY-MM-DD' })
+  date: string;
 }

@@ -24,7 +24,8 @@ export class ProposalDto {
   @ApiProperty({ type: String, enum: DECLINE_REASONS, nullable: true }) declineReason: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'staff-to-staff, at most 300 characters' }) declineNote?: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) placementId: string | null;
-  @ApiPropertyOptional({ type: CaseForFacilityDto, description: 'to the facility opening one proposal (audited)' }) case?: CaseForFacilityDto;
+  @ApiPropertyOptional({ type: CaseForFacilityDto, description: 'to the facility opening one proposal (audited)' })
+  case?: CaseForFacilityDto;
   @ApiPropertyOptional({ description: 'on creation: true when an Idempotency-Key retry returned the first answer' }) replayed?: boolean;
 }
 

@@ -66,5 +66,6 @@ export class CandidateDto {
 export class CandidatesDto {
   @ApiProperty({ format: 'uuid' }) requestId: string;
   @ApiProperty({ type: [CandidateDto] }) candidates: CandidateDto[];
-  @ApiProperty({ type: [ExcludedCountDto], description: 'facilities left out, counted by reason (never named)' }) excluded: ExcludedCountDto[];
+  @ApiProperty({ type: [ExcludedCountDto], description: 'facilities left out, counted by reason (never named)' })
+  excluded: ExcludedCountDto[];
 }
