@@ -50,6 +50,6 @@ describe('kindAccepted', () => {
   ] as const)('%s places with %o: %s', (kind, a, ok) => {
     expect(kindAccepted(a, kind)).toBe(ok);
     if (ok) expect(() => assertKindAccepted(a, kind)).not.toThrow();
-    else expect(() => assertKindAccepted(a, kind)).toThrow(expect.objectContaining({ status: 422, code: 'kind_not_accepted' }));
+    else expect(() => assertKindAccepted(a, kind)).toThrow(expect.objectContaining({ kind: 'rule_broken', code: 'kind_not_accepted' }));
   });
 });

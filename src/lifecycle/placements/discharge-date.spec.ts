@@ -32,7 +32,7 @@ describe('assertDischargeDate', () => {
       throw new Error('expected a refusal');
     } catch (e) {
       expect(e).toBeInstanceOf(DomainError);
-      expect(e).toMatchObject({ status: 422, code });
+      expect(e).toMatchObject({ kind: 'rule_broken', code });
     }
   });
 
