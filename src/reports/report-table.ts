@@ -47,9 +47,11 @@ export function factTable(
     !r || (suppress && num(r[`${m}N`]) < MIN_FOR_PERCENTILES)
       ? { p50: null, p90: null }
       : { p50: round2(r[`${m}P50`]), p90: round2(r[`${m}P90`]) };
+  // every row copied from one template: all its keys laid out at once, in order
+  const template: Row = Object.fromEntries([...dims, ...def.counts, ...def.durations].map((k) => [k, null]));
   const rows: Row[] = new Array<Row>(n);
   for (let i = 0; i < n; i++) {
-    const row: Row = {};
+    const row: Row = { ...template };
     for (const d of dims) row[d] = (body[i][d] as string | null) ?? null;
     for (let k = 0; k < counts.length; k++) row[def.counts[k]] = counts[k][i];
     for (const m of def.durations) row[m] = percentilesOf(body[i], m);
@@ -57,6 +59,23 @@ export function factTable(
   }
   for (const m of def.durations) totals[m] = percentilesOf(total, m);
   return { rows, totals };
+}
+
+/**
+ * The grand total of grouped rows whose measures are sums or counts (at least one row): each
+ * measure summed over the groups, null where every group has null (as SQL's sum has it); the
+ * dimensions null; the keys in the rows' order.
+ */
+export function totalOf(rows: RawRow[], dims: string[]): RawRow {
+  const total: Record<string, string | number | boolean | null> = {};
+  for (const d of dims) total[d] = null;
+  total._total = true;
+  for (const m of Object.keys(rows[0]).filter((k) => k !== '_total' && !dims.includes(k))) {
+    let sum: number | null = null;
+    for (const r of rows) if (r[m] !== null && r[m] !== undefined) sum = (sum ?? 0) + Number(r[m]);
+    total[m] = sum;
+  }
+  return total as RawRow;
 }
 
 /** Bed-nights, utilisation and its band, and the share of bed-nights whose facility had not confirmed that day. */

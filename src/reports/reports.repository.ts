@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../database/transactions.repository.js';
 import { wholeMonths, type ReportName } from './report-definitions.js';
+import { totalOf } from './report-table.js';
 
 /** Which facts a caller may count: null means no restriction. An empty list means nothing. */
 export interface Scope {
@@ -212,8 +213,9 @@ export class ReportsRepository {
   /**
    * A period of whole months from a roll-up alone: the rows grouped in report order (a year of
    * `people` is read in that order from its index and summed group by group, see migration
-   * 1763900014000), then the grand total apart (with grouping sets the rows would be sorted again
-   * to put the total last). The same rows, in the same order, as the grouping-sets query.
+   * 1763900014000), then the grand total as the sum of the groups (with grouping sets the rows
+   * would be sorted again to put the total last; a query of its own would read the months again).
+   * The same rows, in the same order, and the same total as the grouping-sets query.
    */
   private async wholeMonths(
     rollup: NonNullable<(typeof ROLLUPS)[FactReport]>,
@@ -232,6 +234,8 @@ export class ReportsRepository {
        ORDER BY ${order}`,
       params,
     )) as RawRow[];
+    if (rows.length) return [...rows, totalOf(rows, dims)];
+    // nothing to add up: the measures of no rows as SQL has them (a count 0, a sum null)
     const total = (await this.tx
       .manager()
       .query(
