@@ -155,7 +155,8 @@ export class ReportsRepository {
 
   /**
    * `rollup`: whole months from the report's monthly roll-up, the other days from the facts (when
-   * the report has one and the scope is unrestricted). `durations`: from the narrow copies of the
+   * the report has one and the scope is unrestricted; a period of whole months from the roll-up
+   * alone, see `wholeMonths`). `durations`: from the narrow copies of the
    * duration facts (unrestricted scope). `byEvent`: the total is per event too.
    */
   private async grouped(
@@ -180,12 +181,12 @@ export class ReportsRepository {
       params.push(scope.facilities);
       where.push(`facility_id = ANY($${params.length})`);
     }
-    // a table itself rather than a subquery: with grouping sets, a subquery's rows come unordered (no index order)
     let from = `(SELECT *, 1 AS n FROM report_fact WHERE ${where.join(' AND ')}) f`;
     const rollup = ROLLUPS[report];
     const months = wholeMonths(period.from, period.to);
     const unrestricted = !scope.regions && !scope.facilities;
     const order = dims.map((_, i) => `${i + 1} NULLS LAST`).join(', ');
+    // the table itself, not a subquery: under grouping sets a subquery's rows are sorted again, never read in index order
     if (opts.durations && unrestricted) from = `${DURATION_TABLE} WHERE ${where.join(' AND ')}`;
     else if (opts.rollup && rollup && months && unrestricted) {
       if (months.from === period.from && months.to === period.to && !opts.byEvent)
@@ -234,7 +235,10 @@ export class ReportsRepository {
        ORDER BY ${order}`,
       params,
     )) as RawRow[];
-    if (rows.length) return [...rows, totalOf(rows, dims)];
+    if (rows.length) {
+      rows.push(totalOf(rows, dims));
+      return rows;
+    }
     // nothing to add up: the measures of no rows as SQL has them (a count 0, a sum null)
     const total = (await this.tx
       .manager()
