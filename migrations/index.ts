@@ -11,6 +11,7 @@ import { SeedsPractice1763900008000 } from './1763900008000-seeds-practice.js';
 import { ReportFacts1763900009000 } from './1763900009000-report-facts.js';
 import { ReportRollups1763900012000 } from './1763900012000-report-rollups.js';
 import { OneRuleEach1763900013000 } from './1763900013000-one-rule-each.js';
+import { ReportOrderedReads1763900014000 } from './1763900014000-report-ordered-reads.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CatalogStampOnce1763900011000,
   ReportRollups1763900012000,
   OneRuleEach1763900013000,
+  ReportOrderedReads1763900014000,
 ];

@@ -26,36 +26,56 @@ export function factTable(
   const def = REPORTS[name];
   const body = raw.filter((r) => !r._total);
   const total = raw.find((r) => r._total);
-  // plain loops: a year of `people` has tens of thousands of rows
-  const rows: Row[] = new Array<Row>(body.length);
-  for (let i = 0; i < body.length; i++) {
-    const row: Row = {};
-    for (const d of dims) row[d] = (body[i][d] as string | null) ?? null;
-    rows[i] = row;
-  }
+  const n = body.length;
+  // a year of `people` has tens of thousands of rows: each measure's cells first, then each row built
+  // in one pass with its keys in the answer's order (dimensions, counts, durations)
   const totals: Row = {};
   const byRegion = dims.includes('regionCode');
-  const groups = body.map((r) => (byRegion ? String(r.regionCode) : ''));
-  for (const m of def.counts) {
-    const values = body.map((r) => num(r[m]));
+  const groups = suppress ? body.map((r) => (byRegion ? String(r.regionCode) : '')) : [];
+  const counts: Shown[][] = def.counts.map((m) => {
+    const values = new Array<number>(n);
+    for (let i = 0; i < n; i++) values[i] = num(body[i][m]);
     if (suppress) {
       const p = protect(values, groups);
-      rows.forEach((row, i) => (row[m] = p.cells[i]));
       totals[m] = p.total;
-    } else {
-      rows.forEach((row, i) => (row[m] = values[i]));
-      totals[m] = values.reduce((a, b) => a + b, 0);
+      return p.cells;
     }
-  }
+    totals[m] = values.reduce((a, b) => a + b, 0);
+    return values;
+  });
   const percentilesOf = (r: RawRow | undefined, m: string): Percentiles =>
     !r || (suppress && num(r[`${m}N`]) < MIN_FOR_PERCENTILES)
       ? { p50: null, p90: null }
       : { p50: round2(r[`${m}P50`]), p90: round2(r[`${m}P90`]) };
-  for (const m of def.durations) {
-    rows.forEach((row, i) => (row[m] = percentilesOf(body[i], m)));
-    totals[m] = percentilesOf(total, m);
+  // every row copied from one template: all its keys laid out at once, in order
+  const template: Row = Object.fromEntries([...dims, ...def.counts, ...def.durations].map((k) => [k, null]));
+  const rows: Row[] = new Array<Row>(n);
+  for (let i = 0; i < n; i++) {
+    const row: Row = { ...template };
+    for (const d of dims) row[d] = (body[i][d] as string | null) ?? null;
+    for (let k = 0; k < counts.length; k++) row[def.counts[k]] = counts[k][i];
+    for (const m of def.durations) row[m] = percentilesOf(body[i], m);
+    rows[i] = row;
   }
+  for (const m of def.durations) totals[m] = percentilesOf(total, m);
   return { rows, totals };
+}
+
+/**
+ * The grand total of grouped rows whose measures are sums or counts (at least one row): each
+ * measure summed over the groups, null where every group has null (as SQL's sum has it); the
+ * dimensions null; the keys in the rows' order.
+ */
+export function totalOf(rows: RawRow[], dims: string[]): RawRow {
+  const total: Record<string, string | number | boolean | null> = {};
+  for (const d of dims) total[d] = null;
+  total._total = true;
+  for (const m of Object.keys(rows[0]).filter((k) => k !== '_total' && !dims.includes(k))) {
+    let sum: number | null = null;
+    for (const r of rows) if (r[m] !== null && r[m] !== undefined) sum = (sum ?? 0) + Number(r[m]);
+    total[m] = sum;
+  }
+  return total as RawRow;
 }
 
 /** Bed-nights, utilisation and its band, and the share of bed-nights whose facility had not confirmed that day. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../database/transactions.repository.js';
 import { wholeMonths, type ReportName } from './report-definitions.js';
+import { totalOf } from './report-table.js';
 
 /** Which facts a caller may count: null means no restriction. An empty list means nothing. */
 export interface Scope {
@@ -23,14 +24,14 @@ export type RawRow = Record<string, string | number | null> & { _total: boolean 
 
 type FactReport = Exclude<ReportName, 'occupancy'>;
 
-const EXPLOITATION_KEY = `CASE WHEN cardinality(exploitation) = 0 THEN 'none' ELSE array_to_string(exploitation, '+') END`;
 /** The column behind each dimension, per report. */
 const DIMENSIONS: Record<FactReport, Record<string, string>> = {
   people: {
     regionCode: 'facility_region_code',
     gender: 'gender',
     ageBand: 'age_band',
-    exploitation: EXPLOITATION_KEY,
+    // 'none' for no type, else the types joined by '+' (an SQL function of migration 1763900014000)
+    exploitation: 'report_exploitation_key(exploitation)',
     referralChannel: 'referral_channel',
     nationality: 'nationality',
   },
@@ -76,11 +77,14 @@ const MEASURES: Record<FactReport, { events: string[]; sql: string }> = {
 /**
  * Monthly roll-ups of the facts (migration 1763900012000): the columns a report reads, named as in
  * report_fact. They carry no facility, so they answer only the unrestricted scope (national).
+ * `stored`: dimensions the roll-up also keeps as a column (migration 1763900014000), indexed in
+ * the report's order, which a period of whole months groups by.
  */
-const ROLLUPS: Partial<Record<FactReport, { table: string; event: string; columns: string[] }>> = {
+const ROLLUPS: Partial<Record<FactReport, { table: string; event: string; columns: string[]; stored?: Record<string, string> }>> = {
   people: {
     table: 'report_people_month',
     event: `'admission'::text`,
+    stored: { exploitation: 'exploitation_key' },
     columns: [
       'facility_region_code',
       'gender',
@@ -151,7 +155,8 @@ export class ReportsRepository {
 
   /**
    * `rollup`: whole months from the report's monthly roll-up, the other days from the facts (when
-   * the report has one and the scope is unrestricted). `durations`: from the narrow copies of the
+   * the report has one and the scope is unrestricted; a period of whole months from the roll-up
+   * alone, see `wholeMonths`). `durations`: from the narrow copies of the
    * duration facts (unrestricted scope). `byEvent`: the total is per event too.
    */
   private async grouped(
@@ -176,30 +181,72 @@ export class ReportsRepository {
       params.push(scope.facilities);
       where.push(`facility_id = ANY($${params.length})`);
     }
-    let source = `SELECT *, 1 AS n FROM report_fact WHERE ${where.join(' AND ')}`;
+    let from = `(SELECT *, 1 AS n FROM report_fact WHERE ${where.join(' AND ')}) f`;
     const rollup = ROLLUPS[report];
     const months = wholeMonths(period.from, period.to);
     const unrestricted = !scope.regions && !scope.facilities;
-    if (opts.durations && unrestricted)
-      source = `SELECT event, region_code, urgency, hours FROM ${DURATION_TABLE} WHERE ${where.join(' AND ')}`;
+    const order = dims.map((_, i) => `${i + 1} NULLS LAST`).join(', ');
+    // the table itself, not a subquery: under grouping sets a subquery's rows are sorted again, never read in index order
+    if (opts.durations && unrestricted) from = `${DURATION_TABLE} WHERE ${where.join(' AND ')}`;
     else if (opts.rollup && rollup && months && unrestricted) {
+      if (months.from === period.from && months.to === period.to && !opts.byEvent)
+        return this.wholeMonths(rollup, dims.map(column), dims, measures, order, [events, months.from, months.to]);
       params.push(months.from, months.to);
       const [m1, m2] = [`$${params.length - 1}::date`, `$${params.length}::date`];
+      const inMonths = `${rollup.event} = ANY($1) AND month BETWEEN ${m1} AND ${m2}`;
       const names = rollup.columns.join(', ');
-      source = `SELECT ${rollup.event} AS event, ${names}, n FROM ${rollup.table} WHERE ${rollup.event} = ANY($1) AND month BETWEEN ${m1} AND ${m2}
+      from = `(SELECT ${rollup.event} AS event, ${names}, n FROM ${rollup.table} WHERE ${inMonths}
                 UNION ALL
-                SELECT event, ${names}, 1 AS n FROM report_fact WHERE ${where.join(' AND ')} AND (day < ${m1} OR day > ${m2})`;
+                SELECT event, ${names}, 1 AS n FROM report_fact WHERE ${where.join(' AND ')} AND (day < ${m1} OR day > ${m2})) f`;
     }
     const groups = dims.map(column).join(', ');
     const sets = opts.byEvent ? `(${groups}), (event)` : `(${groups}), ()`;
     const totalFlag = opts.byEvent ? `GROUPING(${dims.slice(1).map(column).join(', ')}) > 0` : `GROUPING(${groups}) > 0`;
     return (await this.tx.manager().query(
       `SELECT ${cols.join(', ')}, ${totalFlag} AS "_total", ${measures}
-       FROM (${source}) f
+       FROM ${from}
        GROUP BY GROUPING SETS (${sets})
-       ORDER BY "_total", ${dims.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`,
+       ORDER BY "_total", ${order}`,
       params,
     )) as RawRow[];
+  }
+
+  /**
+   * A period of whole months from a roll-up alone: the rows grouped in report order (a year of
+   * `people` is read in that order from its index and summed group by group, see migration
+   * 1763900014000), then the grand total as the sum of the groups (with grouping sets the rows
+   * would be sorted again to put the total last; a query of its own would read the months again).
+   * The same rows, in the same order, and the same total as the grouping-sets query.
+   */
+  private async wholeMonths(
+    rollup: NonNullable<(typeof ROLLUPS)[FactReport]>,
+    columns: string[],
+    dims: string[],
+    measures: string,
+    order: string,
+    params: [events: string[], from: string, to: string],
+  ): Promise<RawRow[]> {
+    const where = `${rollup.event} = ANY($1) AND month BETWEEN $2::date AND $3::date`;
+    const stored = dims.map((d, i) => rollup.stored?.[d] ?? columns[i]);
+    const rows = (await this.tx.manager().query(
+      `SELECT ${stored.map((c, i) => `${c} AS "${dims[i]}"`).join(', ')}, false AS "_total", ${measures}
+       FROM ${rollup.table} WHERE ${where}
+       GROUP BY ${stored.join(', ')}
+       ORDER BY ${order}`,
+      params,
+    )) as RawRow[];
+    if (rows.length) {
+      rows.push(totalOf(rows, dims));
+      return rows;
+    }
+    // nothing to add up: the measures of no rows as SQL has them (a count 0, a sum null)
+    const total = (await this.tx
+      .manager()
+      .query(
+        `SELECT ${dims.map((d) => `NULL AS "${d}"`).join(', ')}, true AS "_total", ${measures} FROM ${rollup.table} WHERE ${where}`,
+        params,
+      )) as RawRow[];
+    return [...rows, ...total];
   }
 
   /** One read-only snapshot; sorts of a year's facts (tens of thousands of rows) stay in memory. */

@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { ReportRollups1763900012000 } from '../../migrations/1763900012000-report-rollups.js';
+import { ReportOrderedReads1763900014000 } from '../../migrations/1763900014000-report-ordered-reads.js';
 import { FACT_EVENTS } from '../../src/reports/report-facts.js';
 import { REPORTS } from '../../src/reports/report-definitions.js';
 import { ReportsRepository, type Period, type Scope } from '../../src/reports/reports.repository.js';
@@ -128,7 +129,7 @@ describe('report roll-ups (integration)', () => {
     return {
       kept: {
         people: await q(
-          `SELECT month, ${peopleKey}, n, children, children_female, children_male FROM report_people_month ORDER BY month, ${peopleKey}`,
+          `SELECT month, ${peopleKey}, exploitation_key, n, children, children_female, children_male FROM report_people_month ORDER BY month, ${peopleKey}`,
         ),
         flow: await q(`SELECT month, event, region_code, urgency, n FROM report_flow_month ORDER BY 1, 2, 3, 4`),
         durations: await q(`SELECT fact_id, day, event, region_code, urgency, hours FROM report_duration ORDER BY fact_id`),
@@ -137,7 +138,10 @@ describe('report roll-ups (integration)', () => {
         ),
       },
       summed: {
-        people: await q(`SELECT date_trunc('month', day)::date AS month, ${peopleKey}, count(*)::int AS n, sum(children)::int AS children,
+        // the stored key as reports show the dimension: 'none' for no type, else the types joined by '+'
+        people: await q(`SELECT date_trunc('month', day)::date AS month, ${peopleKey},
+                           CASE WHEN exploitation = '{}' THEN 'none' ELSE array_to_string(exploitation, '+') END AS exploitation_key,
+                           count(*)::int AS n, sum(children)::int AS children,
                            sum(children_female)::int AS children_female, sum(children_male)::int AS children_male
                          FROM report_fact WHERE event = 'admission' GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY month, ${peopleKey}`),
         flow: await q(
@@ -164,6 +168,8 @@ describe('report roll-ups (integration)', () => {
       { from: '2025-12-31', to: '2026-01-01' },
       { from: '2026-01-31', to: '2026-01-31' },
       { from: '2026-02-01', to: '2026-02-28' },
+      // whole months without any fact
+      { from: '2024-01-01', to: '2024-12-31' },
     ];
     const day = (ms: number) => iso(ms).slice(0, 10);
     const random_: Period[] = Array.from({ length: 8 }, () => {
@@ -182,6 +188,8 @@ describe('report roll-ups (integration)', () => {
       ['people', [...REPORTS.people.dims]],
       ['people', ['gender']],
       ['people', ['regionCode', 'exploitation']],
+      ['people', ['ageBand', 'exploitation', 'nationality']],
+      ['people', ['exploitation', 'referralChannel']],
       ['flow', [...REPORTS.flow.dims]],
       ['flow', ['urgency']],
       ['declines', [...REPORTS.declines.dims]],
@@ -261,14 +269,16 @@ describe('report roll-ups (integration)', () => {
     const before = await Promise.all(ps.map((p) => repo.facts('people', [...REPORTS.people.dims], p, NATIONAL)));
     const bedsBefore = await Promise.all(ps.map((p) => repo.occupancy(['regionCode', 'facilityType', 'kind'], p, NATIONAL, false)));
 
-    const migration = new ReportRollups1763900012000();
+    // the roll-ups and what migration 1763900014000 added to them (its stored key, its indexes)
+    const migrations = [new ReportRollups1763900012000(), new ReportOrderedReads1763900014000()];
     const runner = { query: (sql: string) => t.sql(sql) } as unknown as QueryRunner;
-    await migration.down(runner);
+    for (const m of [...migrations].reverse()) await m.down(runner);
     // written while the roll-ups do not exist: only the backfill can count them
     await insertFacts(17, 100);
     await insertBedEvents(19, 40);
+    for (const m of migrations) await m.up(runner);
+    // from the facts alone (the facts' own reading needs migration 1763900014000's key function)
     const raw = await Promise.all(ps.map((p) => repo.facts('people', [...REPORTS.people.dims], p, NATIONAL, { rollups: false })));
-    await migration.up(runner);
 
     const state = await rollupState();
     expect(state.kept).toEqual(state.summed);
