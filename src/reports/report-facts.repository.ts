@@ -16,7 +16,8 @@ export interface RequestForFacts {
 export interface CaseForFacts extends RequestForFacts {
   facilityRegionCode: string | null;
   facilityType: string | null;
-  proposals: number;
+  /** how many proposals the request has had: counted only when asked (`countProposals`) */
+  proposals?: number;
 }
 
 const COLUMNS = [
@@ -64,15 +65,15 @@ export class ReportFactsRepository {
   }
 
   /**
-   * A request and the facility of its proposal, in one statement (one round trip per fact), with the
-   * number of proposals the request has had (the first one is a fact of its own).
+   * A request and the facility of its proposal, in one statement (one round trip per fact); with
+   * `countProposals`, also how many proposals the request has had (the first one is a fact of its own).
    */
-  async requestAtFacility(tx: Tx, requestId: string, facilityId: string): Promise<CaseForFacts | null> {
+  async requestAtFacility(tx: Tx, requestId: string, facilityId: string, countProposals = false): Promise<CaseForFacts | null> {
     const [r] = (await tx.query(
       `SELECT r.region_code AS "regionCode", r.urgency, r.created_at AS "createdAt", r.profile, r.referral_channel AS "referralChannel",
               r.previous_placement_id AS "previousPlacementId",
-              f.region_code AS "facilityRegionCode", f.type AS "facilityType",
-              (SELECT count(*)::int FROM proposal p WHERE p.request_id = r.id) AS proposals
+              f.region_code AS "facilityRegionCode", f.type AS "facilityType"
+              ${countProposals ? `, (SELECT count(*)::int FROM proposal p WHERE p.request_id = r.id) AS proposals` : ''}
        FROM placement_request r LEFT JOIN facility f ON f.id = $2 WHERE r.id = $1`,
       [requestId, facilityId],
     )) as CaseForFacts[];

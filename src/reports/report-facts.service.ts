@@ -31,7 +31,7 @@ export class ReportFactsService {
 
   /** After a proposal is written: the request's first one measures the time to a first proposal. */
   async proposed(t: Tx, proposal: ProposalForFacts): Promise<void> {
-    const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
+    const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId, true);
     if (r?.proposals === 1)
       await this.write(t, { event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
   }

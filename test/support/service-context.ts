@@ -1,11 +1,10 @@
 import { Logger, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import pg from 'pg';
 import { AppModule } from '../../src/app.module.js';
 import { CLOCK } from '../../src/common/clock.js';
-import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
-import { createTestDatabase } from './databases.js';
-import { FakeClock } from './fake-clock.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import type { FakeClock } from './fake-clock.js';
+import { testEnvironment } from './test-environment.js';
 
 /**
  * The service tier (like immich's medium tests): the real modules on a fresh real database, without
@@ -20,28 +19,22 @@ export interface ServiceContext {
 }
 
 export async function startServices(env: Record<string, string> = {}): Promise<ServiceContext> {
-  const db = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, ...env });
-  const clock = new FakeClock(new Date());
-  const moduleRef: TestingModule = await Test.createTestingModule({ imports: [AppModule.forRoot(config, db.url)] })
+  const { dbUrl, config, clock, sql, close } = await testEnvironment(env);
+  const moduleRef: TestingModule = await Test.createTestingModule({ imports: [AppModule.forRoot(config, dbUrl)] })
     .overrideProvider(CLOCK)
     .useValue(clock)
     .compile();
   moduleRef.useLogger(['fatal']);
   Logger.overrideLogger(['fatal']);
   await moduleRef.init();
-  const client = new pg.Client({ connectionString: db.url });
-  client.on('error', () => undefined);
-  await client.connect();
   return {
     get: (type) => moduleRef.get(type, { strict: false }),
     config,
     clock,
-    sql: async (text, params) => (await client.query(text, params)).rows,
+    sql,
     close: async () => {
-      await client.end();
       await moduleRef.close();
-      await db.drop();
+      await close();
     },
   };
 }

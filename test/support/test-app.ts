@@ -1,6 +1,4 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import pg from 'pg';
-const { Client } = pg;
 import request from 'supertest';
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -10,8 +8,8 @@ import type { Principal } from '../../src/auth/principal.js';
 import { TokenService } from '../../src/auth/token.service.js';
 import { CLOCK } from '../../src/common/clock.js';
 import { FakeClock } from './fake-clock.js';
-import { AppConfig, loadConfig } from '../../src/config/app-config.js';
-import { createTestDatabase } from './databases.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { testEnvironment } from './test-environment.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -47,28 +45,22 @@ export async function startTestApp(
   existingDbUrl?: string,
   opts: { realClock?: boolean } = {},
 ): Promise<TestApp> {
-  const db = existingDbUrl ? { url: existingDbUrl, drop: async () => undefined } : await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, ...env });
-  const clock = new FakeClock(new Date());
-  const app = await createTestApp(config, db.url, (b) => {
+  const { dbUrl, config, clock, sql, close } = await testEnvironment(env, existingDbUrl);
+  const app = await createTestApp(config, dbUrl, (b) => {
     if (!opts.realClock) b.overrideProvider(CLOCK).useValue(clock);
   });
   const tokens = app.get(TokenService);
-  const pg = new Client({ connectionString: db.url });
-  pg.on('error', () => undefined); // the database may be dropped under it at the end
-  await pg.connect();
   return {
     app,
     config,
     clock,
-    dbUrl: db.url,
+    dbUrl,
     http: () => request(app.getHttpServer()),
     token: (p) => tokens.sign(p),
-    sql: async (text, params) => (await pg.query(text, params)).rows,
+    sql,
     close: async () => {
-      await pg.end();
       await app.close();
-      await db.drop();
+      await close();
     },
   };
 }

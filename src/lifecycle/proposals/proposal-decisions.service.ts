@@ -24,7 +24,7 @@ type Decider = 'facility' | 'requester';
 /**
  * The lifecycle after an offer: accept (the first wins, the others are withdrawn in the same
  * transaction), decline, admit, withdraw, expire. Every decision locks the request row first,
- * then re-reads the proposal, so concurrent decisions on one request are serialised.
+ * then the proposal's, so concurrent decisions on one request are serialised.
  */
 @Injectable()
 export class ProposalDecisionsService {
@@ -154,16 +154,15 @@ export class ProposalDecisionsService {
     work: (t: Tx, proposal: ProposalEntity) => Promise<void>,
   ) {
     return this.tx.run(async (t) => {
-      // the request row is locked first, then the proposal's
+      // the request row is locked first, then the proposal's: `proposal` is read under its lock
       const { proposal, request } = await this.proposals.lockVisible(p, id, t);
       requireAccess(p, who === 'facility' ? 'proposal.decide' : 'proposal.withdraw', {
         regionCode: request.regionCode,
         facilityId: proposal.facilityId,
       });
-      const current = proposal; // locked by lockVisible
-      if (!from.includes(current.status))
-        throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${current.status}`, { status: current.status });
-      await work(t, current);
+      if (!from.includes(proposal.status))
+        throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${proposal.status}`, { status: proposal.status });
+      await work(t, proposal);
       // the answer may carry the profile to the facility: audited as a read, in the committing transaction
       return this.proposals.get(p, id, true, request);
     });
