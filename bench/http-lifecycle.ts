@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Session } from 'node:inspector/promises';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { AuditService } from '../src/audit/audit.service.js';
 import type { Principal } from '../src/auth/principal.js';
@@ -337,6 +339,64 @@ interface Breakdown {
   postgresCpuMsPerPair: number;
   /** the service process's CPU by where the code comes from, from a CPU profile of more serial pairs */
   cpuProfile: { pairs: number; rows: { where: string; msPerPair: number; share: number }[] };
+  /** what the stack costs before any lifecycle work: serial calls that do (almost) nothing */
+  floor: FloorRow[];
+}
+
+interface FloorRow {
+  what: string;
+  calls: number;
+  meanMs: number;
+  serviceCpuMs: number;
+  postgresCpuMs: number;
+  statements: number;
+}
+
+/**
+ * The floor of this stack on this machine: CPU per serial call of things a pair cannot do without
+ * (an HTTP exchange through Nest and Fastify with and without the token check, one statement
+ * round trip through TypeORM), measured like the pairs.
+ */
+async function floor(
+  signal: AbortSignal,
+  probes: ReturnType<typeof instrument>,
+  http: Client,
+  app: Awaited<ReturnType<typeof createApp>>,
+  proposalId: string,
+  pgPid: number | null,
+) {
+  const N = 400;
+  const ds = app.get(DataSource);
+  const ok = (path: string) => () =>
+    http.send('GET', path).then((r) => {
+      if (r.status !== 200) throw new Error(`floor: GET ${path} answered ${r.status} ${r.code ?? ''}`);
+    });
+  const calls: [string, () => Promise<unknown>][] = [
+    ['HTTP `GET /health/live` (no token, no database)', ok('/health/live')],
+    ['HTTP `GET /api/v1/proposals/:id` (token, access policy, its reads)', ok(`/api/v1/proposals/${proposalId}`)],
+    ['one statement through TypeORM (`SELECT 1`, no HTTP)', () => ds.query('SELECT 1')],
+    ['empty transaction through TypeORM (START, COMMIT)', () => ds.transaction(async () => undefined)],
+  ];
+  const rows: FloorRow[] = [];
+  for (const [what, call] of calls) {
+    for (let i = 0; i < 50; i++) await call(); // warm-up
+    const cpu = cpuSampler(pgPid);
+    probes.start();
+    const t0 = now();
+    let n = 0;
+    for (; n < N && !signal.aborted; n++) await call();
+    const c = cpu();
+    const statements = Object.values(probes.stop().statements).reduce((a, p) => a + p.calls, 0) / n;
+    rows.push({
+      what,
+      calls: n,
+      meanMs: ms(now() - t0) / n,
+      serviceCpuMs: (1000 * c.serviceS) / n,
+      postgresCpuMs: (1000 * c.postgresS) / n,
+      statements,
+    });
+  }
+  return rows;
 }
 
 /** Where sampled code lives: a package of node_modules, this project's src, Node itself, or V8's own bucket. */
@@ -398,6 +458,7 @@ async function profilePairs(http: Client, pairs: number, requestId: string, faci
 async function breakdown(
   signal: AbortSignal,
   http: Client,
+  app: Awaited<ReturnType<typeof createApp>>,
   probes: ReturnType<typeof instrument>,
   requestId: string,
   facilityId: string,
@@ -453,6 +514,11 @@ async function breakdown(
   const t1Stats = await triggerStats();
   log(`CPU profile of the service over ${Math.ceil(PROFILE_PAIRS / 2)} more pairs`);
   const cpuProfile = await profilePairs(http, Math.ceil(PROFILE_PAIRS / 2), requestId, facilityId);
+  log('floor: serial calls that do almost nothing');
+  const lastProposal = await withClient(db, async (cl) =>
+    String((await cl.query('SELECT id FROM proposal ORDER BY created_at DESC LIMIT 1')).rows[0].id),
+  );
+  const floorRows = await floor(signal, probes, http, app, lastProposal, pgPid);
   const triggers = [...t1Stats.values()]
     .map((r) => ({
       name: r.funcname,
@@ -487,10 +553,43 @@ async function breakdown(
     serviceCpuMsPerPair: (1000 * c.serviceS) / n,
     postgresCpuMsPerPair: (1000 * c.postgresS) / n,
     cpuProfile,
+    floor: floorRows,
   };
 }
 
 // ───────────────────────────── report ─────────────────────────────
+
+/** The floor table, and what it leaves of the CPU a pair may use at the 32-client target. */
+function floorText(rows: FloorRow[], tps32: number | undefined): string {
+  const cores = availableParallelism();
+  const lines = [
+    `**The floor of the stack** (serial calls by one client, after 50 warm-up calls; CPU per call on the same machine as above):`,
+    '',
+    table([
+      ['Call', 'calls', 'mean (ms)', 'service CPU (ms)', 'PostgreSQL CPU (ms)', 'both (ms)'],
+      ...rows.map((r) => [
+        r.what,
+        r.calls,
+        fmt(r.meanMs, 2),
+        fmt(r.serviceCpuMs, 2),
+        fmt(r.postgresCpuMs, 2),
+        fmt(r.serviceCpuMs + r.postgresCpuMs, 2),
+      ]),
+    ]),
+  ];
+  const http = rows.find((r) => r.what.includes('access policy'));
+  if (tps32 && http) {
+    const budget = (cores * 1000) / (TARGET_RATIO_32 * tps32);
+    const two = 2 * (http.serviceCpuMs + http.postgresCpuMs);
+    lines.push(
+      '',
+      `At the 32-client target (${pct(TARGET_RATIO_32)} of ${fmt(tps32, 0)} tps = ${fmt(TARGET_RATIO_32 * tps32, 0)} pairs/s) and ${cores} cores fully busy, ` +
+        `a pair may use at most ${fmt(budget, 2)} ms of CPU, service and PostgreSQL together. Two token-checked HTTP calls that each read one ` +
+        `proposal (${fmt(http.statements, 1)} statements each), less than any propose or withdraw does, use ${fmt(two, 2)} ms (${pct(two / budget)} of that budget).`,
+    );
+  }
+  return lines.join('\n');
+}
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a');
 const yes = (b: boolean) => (b ? '**met**' : '**not met**');
@@ -618,6 +717,8 @@ function report(o: {
     '',
     `Validation of the propose body (the API's ValidationPipe on \`CreateProposalDto\`): ${fmt(bd.validationUs, 1)} µs per call. ` +
       `JSON serialisation of a proposal answer: ${fmt(bd.serialiseUs, 2)} µs.`,
+    '',
+    floorText(bd.floor, o.pgbench.get(32)?.tps),
   ].join('\n');
   const stdout = [
     '',
@@ -775,7 +876,7 @@ export default async function httpLifecycle(ctx: BenchContext): Promise<void> {
       };
   log(`  last bed: ${last.rounds} rounds, ${last.roundsWithOneWinner} with one winner, p99 ${fmt(last.attempts.p99)} ms`);
   ctx.signal.throwIfAborted();
-  const bd = await breakdown(ctx.signal, http, probes, requestIds[n - 1], facilityIds[n - 1], db.url, pgPid);
+  const bd = await breakdown(ctx.signal, http, app, probes, requestIds[n - 1], facilityIds[n - 1], db.url, pgPid);
 
   const leftover = await withClient(db.url, async (c) => ({
     liveHolds: Number((await c.query(`SELECT count(*)::int AS n FROM place_hold WHERE released_at IS NULL`)).rows[0].n),

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../config/app-config.js';
 import { DomainError } from '../domain/errors.js';
@@ -66,5 +66,29 @@ describe('TokenService', () => {
     expect(s.verify(jwt.sign({ role: 'admin' }, privateKey, { algorithm: 'RS256', subject: 'a', expiresIn: 60 })).role).toBe('admin');
     // the classic confusion attack: HS256 keyed with the public key
     refused(() => s.verify(jwt.sign({ role: 'admin' }, SECRET, { algorithm: 'HS256', subject: 'a', expiresIn: 60 })));
+    // …with the public key's own text as the HMAC secret, as an attacker who read it would sign
+    refused(() => s.verify(hs256({ sub: 'a', role: 'admin', exp: Math.floor(Date.now() / 1000) + 60 }, pem)));
+  });
+
+  it('verifies many tokens with the key parsed once (and still refuses a tampered one)', () => {
+    const s = service();
+    const token = s.sign({ sub: 'u', role: 'national', facilities: [] });
+    for (let i = 0; i < 100; i++) expect(s.verify(token).sub).toBe('u');
+    const [h, , sig] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ sub: 'u', role: 'admin', exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url');
+    refused(() => s.verify(`${h}.${forged}.${sig}`));
+  });
+
+  it('refuses to start with a JWT_PUBLIC_KEY that is not a public key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, JWT_PUBLIC_KEY: 'not a key', JWT_ALGORITHMS: 'RS256' })).toThrow(
+      /JWT_PUBLIC_KEY must be a PEM public key/,
+    );
   });
 });
+
+/** A hand-made HS256 token (jsonwebtoken itself refuses to sign HS256 with a public key's text). */
+function hs256(payload: object, secret: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { defaults } from '../../config/defaults.js';
 import type { MatchingWeights } from '../domain/types.js';
 
@@ -164,6 +165,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (production && env.JWT_SECRET === defaults.jwt.devSecret)
     problems.push('JWT_SECRET must not be the development default in production');
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  if (publicKey && !isPublicKey(publicKey)) problems.push('JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
   const algorithms = (env.JWT_ALGORITHMS ?? (publicKey ? 'RS256' : defaults.jwt.algorithms.join(','))).split(',').map((a) => a.trim());
   for (const a of algorithms)
     if (!['HS256', 'RS256'].includes(a)) problems.push(`JWT_ALGORITHMS may list HS256 and RS256 only (got "${a}")`);
@@ -252,4 +254,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function isPublicKey(pem: string): boolean {
+  try {
+    return createPublicKey(pem).type === 'public';
+  } catch {
+    return false;
+  }
 }
