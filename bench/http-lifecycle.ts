@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Session } from 'node:inspector/promises';
 import pg from 'pg';
@@ -425,6 +426,8 @@ async function profilePairs(http: Client, pairs: number, requestId: string, faci
       if (w.status !== 200) throw new Error(`profile: withdraw answered ${w.status} ${w.code ?? ''}`);
     }
     const { profile } = await session.post('Profiler.stop');
+    // the raw profile, for chrome://inspect or a closer look
+    if (process.env.BENCH_CPU_PROFILE) await writeFile(process.env.BENCH_CPU_PROFILE, JSON.stringify(profile));
     const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, number>();
     for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

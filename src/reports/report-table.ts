@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvDocument, csvLine, type CsvValue } from './csv.js';
 import { band, OCCUPANCY_MEASURES, ratio, REPORTS, type ReportName } from './report-definitions.js';
 import type { RawRow } from './reports.repository.js';
 import { protect, type Shown } from './suppression.js';
@@ -109,28 +109,28 @@ export function occupancyTable(dims: string[], raw: RawRow[]): { rows: Row[]; to
 export function toCsv(name: ReportName, dims: string[], rows: Row[], totals: Row): string {
   const def = REPORTS[name];
   const counts = new Set<string>(def.counts);
+  const durations = new Set<string>(def.durations);
   const measures = name === 'occupancy' ? [...OCCUPANCY_MEASURES] : [...def.counts, ...def.durations];
-  const columns = [...dims, ...measures.flatMap((m) => ((def.durations as readonly string[]).includes(m) ? [`${m}P50`, `${m}P90`] : [m]))];
-  const cell = (m: string, v: Value | undefined): (string | number)[] => {
-    if ((def.durations as readonly string[]).includes(m)) {
-      const p = v as Percentiles;
-      return [p.p50 ?? '', p.p90 ?? ''];
+  const columns = [...dims, ...measures.flatMap((m) => (durations.has(m) ? [`${m}P50`, `${m}P90`] : [m]))];
+  // one array of fields, refilled for every row: a year of `people` is 36,000 lines
+  const fields = new Array<CsvValue>(columns.length);
+  const line = (row: Row, total: boolean): string => {
+    let k = 0;
+    for (let i = 0; i < dims.length; i++) fields[k++] = total ? (i === 0 ? 'total' : '') : ((row[dims[i]] as string | null) ?? '');
+    for (const m of measures) {
+      const v = row[m];
+      if (durations.has(m)) {
+        const p = v as Percentiles;
+        fields[k++] = p.p50 ?? '';
+        fields[k++] = p.p90 ?? '';
+      } else if (v === null || v === undefined) fields[k++] = counts.has(m) ? 'x' : '';
+      else fields[k++] = v as string | number;
     }
-    if (v === null || v === undefined) return [counts.has(m) ? 'x' : ''];
-    return [v as string | number];
+    return csvLine(fields);
   };
-  const line = (row: Row, dimCells: (string | null)[]) => [...dimCells.map((d) => d ?? ''), ...measures.flatMap((m) => cell(m, row[m]))];
-  const records = [
-    ...rows.map((r) =>
-      line(
-        r,
-        dims.map((d) => r[d] as string | null),
-      ),
-    ),
-    line(
-      totals,
-      dims.map((_, i) => (i === 0 ? 'total' : '')),
-    ),
-  ];
-  return stringify(records, { header: true, columns, bom: true, record_delimiter: 'windows' });
+  const lines = new Array<string>(rows.length + 2);
+  lines[0] = csvLine(columns);
+  for (let i = 0; i < rows.length; i++) lines[i + 1] = line(rows[i], false);
+  lines[rows.length + 1] = line(totals, true);
+  return csvDocument(lines);
 }
