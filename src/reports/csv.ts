@@ -23,8 +23,11 @@ export function csvLine(values: readonly CsvValue[]): string {
   return values.map(csvField).join(',');
 }
 
-/** A document of lines made by `csvLine`, the header first. */
-export const csvDocument = (lines: string[]) => `\ufeff${lines.join('\r\n')}\r\n`;
+/** The UTF-8 byte-order mark, as bytes: as a character it would make the whole text two bytes a character. */
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** A document of lines made by `csvLine`, the header first, as the bytes sent. */
+export const csvDocument = (lines: string[]): Buffer => Buffer.concat([BOM, Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]);
 
 /** The header row, then one line per record. */
-export const toCsvText = (header: string[], records: CsvValue[][]) => csvDocument([csvLine(header), ...records.map(csvLine)]);
+export const toCsvText = (header: string[], records: CsvValue[][]): Buffer => csvDocument([csvLine(header), ...records.map(csvLine)]);

@@ -106,7 +106,7 @@ export function occupancyTable(dims: string[], raw: RawRow[]): { rows: Row[]; to
  * row, one row per JSON row, then a last row "total". A count hidden to protect another is "x"; a
  * small count is "<3"; percentiles become two columns (…P50, …P90).
  */
-export function toCsv(name: ReportName, dims: string[], rows: Row[], totals: Row): string {
+export function toCsv(name: ReportName, dims: string[], rows: Row[], totals: Row): Buffer {
   const def = REPORTS[name];
   const counts = new Set<string>(def.counts);
   const durations = new Set<string>(def.durations);
