@@ -405,8 +405,11 @@ function origin(url: string, fn: string): string {
   if (!url) return fn.startsWith('(') ? `V8 ${fn}` : 'native / V8 builtins';
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (m) return m[1];
+  // the bench's messages to and from its HTTP client process are the bench's cost, not the service's
+  if (url.startsWith('node:internal/child_process')) return 'bench harness (messages to the client process)';
   if (url.startsWith('node:')) return 'Node.js internals (net, http, streams, timers…)';
   if (/\/src\//.test(url)) return 'Approdo src';
+  if (/\/bench\/support\/http-client/.test(url)) return 'bench harness (messages to the client process)';
   if (/\/bench\//.test(url)) return 'bench probes';
   return url;
 }
@@ -441,9 +444,17 @@ async function profilePairs(http: Client, pairs: number, requestId: string, faci
       const caller = up === undefined ? 'unknown' : origin(byNode.get(up)!.callFrame.url, '');
       return `${caller} → native \`${functionName || '(anonymous)'}\``;
     };
+    // samples under the inspector's own calls (Profiler.stop serialising the profile) are the profiler's, not the service's
+    const inProfiler = new Set<number>();
+    const mark = (id: number) => {
+      inProfiler.add(id);
+      for (const c of byNode.get(id)!.children ?? []) mark(c);
+    };
+    for (const n of profile.nodes) if (n.callFrame.url === 'node:inspector' && !inProfiler.has(n.id)) mark(n.id);
     const totals = new Map<string, number>();
     const deltas = profile.timeDeltas ?? [];
     (profile.samples ?? []).forEach((id, i) => {
+      if (inProfiler.has(id)) return;
       const where = whereOf(id);
       totals.set(where, (totals.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
     });
@@ -714,7 +725,7 @@ function report(o: {
     trig,
     '',
     `**The service's CPU by origin** (V8 sampling profile of the service's main thread, ${bd.cpuProfile.pairs} more serial pairs, self time; ` +
-      'the profiler itself adds some; "V8 (program)" is time in V8/native code outside JS frames, "(garbage collector)" is GC):',
+      'the profiler\'s own work (serialising the profile) is left out; the bench\'s messages to its client process are shown apart; "V8 (program)" is time in V8/native code outside JS frames, "(garbage collector)" is GC):',
     '',
     table([['Where', 'ms per pair', 'share'], ...bd.cpuProfile.rows.slice(0, 16).map((r) => [r.where, fmt(r.msPerPair, 2), pct(r.share)])]),
     '',
