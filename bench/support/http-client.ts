@@ -11,6 +11,8 @@ interface Reply {
   id?: string;
   candidates?: number;
   excluded?: { count: number }[];
+  /** the body's length, when the call asked for bytes only */
+  bytes?: number;
   error?: string;
 }
 
@@ -19,16 +21,19 @@ interface Call {
   path: string;
   method?: string;
   body?: unknown;
+  /** read the body as bytes and answer its length only (not parsed) */
+  bytes?: boolean;
 }
 
 /** One HTTP call as the client thread or process makes it. */
-async function answer(base: string, headers: Record<string, string>, { seq, path, method, body }: Call): Promise<Reply> {
+async function answer(base: string, headers: Record<string, string>, { seq, path, method, body, bytes }: Call): Promise<Reply> {
   try {
     const res = await fetch(`${base}${path}`, {
       method: method ?? 'GET',
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    if (bytes) return { seq, status: res.status, bytes: (await res.arrayBuffer()).byteLength };
     const json = (await res.json()) as { id?: string; candidates?: unknown[]; excluded?: { count: number }[]; code?: string };
     return {
       seq,
@@ -62,6 +67,12 @@ function calls(send: (c: Call) => void, onReply: (fn: (r: Reply) => void) => voi
         if (r.error) throw new Error(r.error);
         if (r.status !== 200) throw new Error(`HTTP ${r.status} ${r.code ?? ''}`);
         return { candidates: new Array(r.candidates), excluded: r.excluded! };
+      }),
+    /** GET, the body read whole as bytes: resolves with status and length (rejects only when no answer came) */
+    bytes: (path: string): Promise<{ status: number; bytes: number }> =>
+      call({ path, bytes: true }).then((r) => {
+        if (r.error) throw new Error(r.error);
+        return { status: r.status!, bytes: r.bytes ?? 0 };
       }),
     /** any method; resolves with status, code and id (rejects only when no answer came) */
     send: (method: string, path: string, body?: unknown): Promise<{ status: number; code?: string; id?: string }> =>
