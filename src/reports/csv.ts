@@ -25,9 +25,17 @@ export function csvLine(values: readonly CsvValue[]): string {
 
 /** The UTF-8 byte-order mark, as bytes: as a character it would make the whole text two bytes a character. */
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Lines per chunk: a chunk of a few tens of kB, never one buffer of megabytes (see `jsonChunks`). */
+const LINES_PER_CHUNK = 500;
 
-/** A document of lines made by `csvLine`, the header first, as the bytes sent. */
-export const csvDocument = (lines: string[]): Buffer => Buffer.concat([BOM, Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]);
+/** A document of lines made by `csvLine`, the header first, as the chunks of bytes sent. */
+export function csvDocument(lines: string[]): Buffer[] {
+  const chunks: Buffer[] = [BOM];
+  for (let i = 0; i < lines.length; i += LINES_PER_CHUNK)
+    chunks.push(Buffer.from(`${lines.slice(i, i + LINES_PER_CHUNK).join('\r\n')}\r\n`, 'utf8'));
+  return chunks;
+}
 
 /** The header row, then one line per record. */
-export const toCsvText = (header: string[], records: CsvValue[][]): Buffer => csvDocument([csvLine(header), ...records.map(csvLine)]);
+export const toCsvText = (header: string[], records: CsvValue[][]): Buffer =>
+  Buffer.concat(csvDocument([csvLine(header), ...records.map(csvLine)]));

@@ -1,4 +1,5 @@
-import { totalOf } from './report-table.js';
+import fc from 'fast-check';
+import { jsonChunks, totalOf } from './report-table.js';
 import type { RawRow } from './reports.repository.js';
 
 type Cells = Record<string, string | number | null>;
@@ -36,5 +37,38 @@ describe('totalOf', () => {
     expect(total).toEqual(expected);
     // the same keys in the same order as the grouped rows (answers are compared as JSON)
     expect(Object.keys(total)).toEqual(Object.keys(rows[0]));
+  });
+});
+
+describe('jsonChunks', () => {
+  const answer = (rows: unknown[]) => ({
+    report: 'people',
+    from: '2026-01-01',
+    filters: { regionCode: null },
+    rows,
+    totals: { admissions: 3 },
+  });
+  const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
+
+  it('is JSON.stringify of the answer, cut in chunks of at most 250 rows', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(fc.string(), fc.oneof(fc.string({ unit: 'grapheme' }), fc.integer(), fc.constant(null))), {
+          maxLength: 700,
+        }),
+        (rows) => {
+          const chunks = jsonChunks(answer(rows));
+          expect(text(chunks)).toBe(JSON.stringify(answer(rows)));
+          expect(chunks.length).toBe(2 + Math.ceil(rows.length / 250));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps the keys after the rows in their place', () => {
+    expect(text(jsonChunks({ rows: [{ a: 1 }, { a: '<3' }], totals: { a: null } }))).toBe(
+      '{"rows":[{"a":1},{"a":"<3"}],"totals":{"a":null}}',
+    );
   });
 });

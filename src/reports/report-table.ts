@@ -106,7 +106,7 @@ export function occupancyTable(dims: string[], raw: RawRow[]): { rows: Row[]; to
  * row, one row per JSON row, then a last row "total". A count hidden to protect another is "x"; a
  * small count is "<3"; percentiles become two columns (…P50, …P90).
  */
-export function toCsv(name: ReportName, dims: string[], rows: Row[], totals: Row): Buffer {
+export function toCsv(name: ReportName, dims: string[], rows: Row[], totals: Row): Buffer[] {
   const def = REPORTS[name];
   const counts = new Set<string>(def.counts);
   const durations = new Set<string>(def.durations);
@@ -133,4 +133,25 @@ export function toCsv(name: ReportName, dims: string[], rows: Row[], totals: Row
   for (let i = 0; i < rows.length; i++) lines[i + 1] = line(rows[i], false);
   lines[rows.length + 1] = line(totals, true);
   return csvDocument(lines);
+}
+
+/** Rows per chunk of a JSON answer (about 50 kB for `people`). */
+const ROWS_PER_CHUNK = 250;
+
+/**
+ * The JSON text of `answer` in chunks of bytes, exactly `JSON.stringify(answer)`: a year of
+ * `people` is 8 MB of JSON, which as one string and one buffer costs fresh memory (page faults)
+ * on every answer; chunks of tens of kB reuse it. The rows are cut out of the object's text at a
+ * marker and written a batch at a time.
+ */
+export function jsonChunks<T extends { rows: unknown[] }>(answer: T): Buffer[] {
+  const marker = '\u0000rows\u0000';
+  const [head, tail] = JSON.stringify({ ...answer, rows: marker }).split(JSON.stringify(marker));
+  const chunks = [Buffer.from(`${head}[`, 'utf8')];
+  for (let i = 0; i < answer.rows.length; i += ROWS_PER_CHUNK) {
+    const batch = JSON.stringify(answer.rows.slice(i, i + ROWS_PER_CHUNK)).slice(1, -1);
+    chunks.push(Buffer.from(i === 0 ? batch : `,${batch}`, 'utf8'));
+  }
+  chunks.push(Buffer.from(`]${tail}`, 'utf8'));
+  return chunks;
 }

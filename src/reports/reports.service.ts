@@ -33,7 +33,7 @@ export class ReportsService {
     name: string,
     query: Record<string, unknown>,
     accept?: string,
-  ): Promise<{ json: ReportAnswer } | { csv: Buffer; filename: string }> {
+  ): Promise<{ json: ReportAnswer } | { csv: Buffer[]; filename: string }> {
     const today = todayInItaly(this.clock.now());
     const q = parseReportQuery(name, query, accept, today, (regionCode) => (reportsNationally(p) ? regionCode !== null : true));
     if (q.regionCode) this.assertRegion(q.regionCode);

@@ -4,6 +4,7 @@ import { ReportOrderedReads1763900014000 } from '../../migrations/1763900014000-
 import { FACT_EVENTS } from '../../src/reports/report-facts.js';
 import { REPORTS } from '../../src/reports/report-definitions.js';
 import { ReportsRepository, type Period, type Scope } from '../../src/reports/reports.repository.js';
+import { ReportsService } from '../../src/reports/reports.service.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -299,5 +300,45 @@ describe('report roll-ups (integration)', () => {
       `SELECT (SELECT count(*) FROM report_people_month)::int AS people, (SELECT count(*) FROM report_flow_month)::int AS flow, (SELECT count(*) FROM report_duration)::int AS durations`,
     );
     expect(n).toEqual({ people: 0, flow: 0, durations: 0 });
+  });
+
+  it('a large answer through HTTP, sent in chunks, is the answer the service built (JSON and CSV)', async () => {
+    await t.sql(`TRUNCATE report_fact`);
+    // 2,000 admissions, each its own combination of dimensions: 2,000 rows, far more than one chunk
+    await t.sql(
+      `INSERT INTO report_fact (event, at, region_code, facility_region_code, from_region_code, facility_type, urgency, gender, age_band,
+         exploitation, referral_channel, nationality, children, children_female, children_male, transfer, reason, hours, day)
+       SELECT 'admission', '2026-02-10T12:00:00Z', '07', (ARRAY['03', '07', '09', '12'])[1 + i % 4], '07', 'casa_di_fuga', 'planned',
+              (ARRAY['female', 'male', 'transgender'])[1 + (i / 4) % 3], (ARRAY['minor', '18_24', '25_34', '35_plus'])[1 + (i / 12) % 4],
+              CASE WHEN i % 2 = 0 THEN ARRAY['sexual'] ELSE ARRAY['labour', 'sexual'] END, 'helpline',
+              chr(65 + (i / 48) % 26) || chr(65 + (i / 1248) % 26), i % 3, 0, i % 3, false, NULL, 12.5, DATE '2026-02-10'
+         FROM generate_series(0, 1999) AS i`,
+    );
+    const query = { from: '2026-02-01', to: '2026-02-28' };
+    const service = t.app.get(ReportsService);
+    const auth = bearer(t.token(principals.national()));
+    const url = `/api/v1/reports/people?from=${query.from}&to=${query.to}`;
+
+    const json = await t.http().get(url).set(auth);
+    expect(json.status).toBe(200);
+    expect(json.headers['transfer-encoding']).toBe('chunked');
+    const built = await service.render(principals.national(), 'people', { ...query });
+    expect('json' in built && built.json.rows.length).toBe(2000);
+    expect(json.body).toEqual(JSON.parse(JSON.stringify('json' in built ? built.json : null)));
+
+    const csv = await t
+      .http()
+      .get(`${url}&format=csv`)
+      .set(auth)
+      .buffer(true)
+      .parse((res, done) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => done(null, Buffer.concat(parts)));
+      });
+    expect(csv.status).toBe(200);
+    const builtCsv = await service.render(principals.national(), 'people', { ...query, format: 'csv' });
+    expect((csv.body as Buffer).equals(Buffer.concat('csv' in builtCsv ? builtCsv.csv : []))).toBe(true);
+    expect((csv.body as Buffer).toString('utf8').split('\r\n')).toHaveLength(2000 + 3); // header, rows, total, and the last CRLF
   });
 });
