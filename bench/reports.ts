@@ -246,7 +246,7 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
       '',
       `Each report as national (all regions, suppression on) through \`ReportsService.render\` in-process (query and table, no HTTP), ` +
         `${RUNS} runs after 2 warm-up runs, one at a time; the year of \`people\` also as a person gets it, ` +
-        `\`GET /api/v1/reports/people\` in JSON and in CSV through a socket, Fastify and Nest with a national token, timed until a client in another process (\`fetch\`) has read the whole body. Year: ${YEAR.from}..${YEAR.to}; month: ${MONTH.from}..${MONTH.to}. ` +
+        `\`GET /api/v1/reports/people\` in JSON and in CSV through a socket, Fastify and Nest with a national token, timed until a client in another process (node:http) has read the whole body. Year: ${YEAR.from}..${YEAR.to}; month: ${MONTH.from}..${MONTH.to}. ` +
         `Load average (1/5/15 min) ${loads(loadBefore)} when the measurements began, ${loads(loadAfter)} when they ended.`,
       '',
       table(results),
