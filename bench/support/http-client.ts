@@ -26,7 +26,6 @@ interface Call {
   bytes?: boolean;
 }
 
-/** One HTTP call as the client thread or process makes it. */
 /** A plain GET read to its last byte and counted, not kept: node's own HTTP client, lighter than fetch for megabytes. */
 function countBytes(url: string, headers: Record<string, string>): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
@@ -40,6 +39,7 @@ function countBytes(url: string, headers: Record<string, string>): Promise<{ sta
 }
 const keepAlive = new Agent({ keepAlive: true });
 
+/** One HTTP call as the client thread or process makes it. */
 async function answer(base: string, headers: Record<string, string>, { seq, path, method, body, bytes }: Call): Promise<Reply> {
   try {
     if (bytes) return { seq, ...(await countBytes(`${base}${path}`, headers)) };

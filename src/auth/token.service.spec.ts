@@ -70,7 +70,24 @@ describe('TokenService', () => {
     refused(() => s.verify(hs256({ sub: 'a', role: 'admin', exp: Math.floor(Date.now() / 1000) + 60 }, pem)));
   });
 
-  it('verifies many tokens with the key parsed once (and still refuses a tampered one)', () => {
+  it('with both algorithms allowed, each token is checked with its own key and the public key never serves as an HMAC secret', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const s = service({ JWT_PUBLIC_KEY: pem, JWT_ALGORITHMS: 'HS256,RS256' });
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    expect(s.verify(jwt.sign({ role: 'admin' }, privateKey, { algorithm: 'RS256', subject: 'a', expiresIn: 60 })).role).toBe('admin');
+    // local tokens (demo, CLI) still verify beside the identity provider's
+    expect(s.verify(s.sign({ sub: 'u', role: 'national', facilities: [] })).role).toBe('national');
+    // HS256 is allowed here: only the key decides, and the public key's text is not it
+    refused(() => s.verify(hs256({ sub: 'a', role: 'admin', exp }, pem)));
+    // an RS256 header on an HMAC signature made with the secret
+    refused(() => s.verify(hs256({ sub: 'a', role: 'admin', exp }, SECRET, 'RS256')));
+    // a header naming no allowed algorithm, or none at all
+    refused(() => s.verify(hs256({ sub: 'a', role: 'admin', exp }, SECRET, 'HS512')));
+    refused(() => s.verify(`x.${Buffer.from('{}').toString('base64url')}.y`));
+  });
+
+  it('verifies the same token again and again, and refuses it with its payload changed', () => {
     const s = service();
     const token = s.sign({ sub: 'u', role: 'national', facilities: [] });
     for (let i = 0; i < 100; i++) expect(s.verify(token).sub).toBe('u');
@@ -79,16 +96,35 @@ describe('TokenService', () => {
     refused(() => s.verify(`${h}.${forged}.${sig}`));
   });
 
-  it('refuses to start with a JWT_PUBLIC_KEY that is not a public key', () => {
-    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, JWT_PUBLIC_KEY: 'not a key', JWT_ALGORITHMS: 'RS256' })).toThrow(
-      /JWT_PUBLIC_KEY must be a PEM public key/,
-    );
+  it.each([
+    ['not a key', () => 'not a key', /JWT_PUBLIC_KEY must be a PEM public key/],
+    [
+      'a private key',
+      () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      /JWT_PUBLIC_KEY is a private key/,
+    ],
+    [
+      'an EC key',
+      () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      /must be an RSA public key for RS256 \(got ec\)/,
+    ],
+    [
+      'a 1024-bit RSA key',
+      () => generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      /at least 2048 bits/,
+    ],
+  ])('refuses to start with a JWT_PUBLIC_KEY that is %s', (_name, pem, message) => {
+    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, JWT_PUBLIC_KEY: pem(), JWT_ALGORITHMS: 'RS256' })).toThrow(message);
+  });
+
+  it('refuses to start when an allowed algorithm has no key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, JWT_ALGORITHMS: 'RS256' })).toThrow(/lists RS256: set JWT_PUBLIC_KEY/);
   });
 });
 
-/** A hand-made HS256 token (jsonwebtoken itself refuses to sign HS256 with a public key's text). */
-function hs256(payload: object, secret: string): string {
+/** A hand-made HMAC-SHA256 token under any `alg` (jsonwebtoken itself refuses to sign HS256 with a public key's text). */
+function hs256(payload: object, secret: string, alg = 'HS256'): string {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
+  const body = `${part({ alg, typ: 'JWT' })}.${part(payload)}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }

@@ -165,10 +165,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (production && env.JWT_SECRET === defaults.jwt.devSecret)
     problems.push('JWT_SECRET must not be the development default in production');
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
-  if (publicKey && !isPublicKey(publicKey)) problems.push('JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  if (publicKey) {
+    const problem = publicKeyProblem(publicKey);
+    if (problem) problems.push(`JWT_PUBLIC_KEY ${problem}`);
+  }
   const algorithms = (env.JWT_ALGORITHMS ?? (publicKey ? 'RS256' : defaults.jwt.algorithms.join(','))).split(',').map((a) => a.trim());
   for (const a of algorithms)
     if (!['HS256', 'RS256'].includes(a)) problems.push(`JWT_ALGORITHMS may list HS256 and RS256 only (got "${a}")`);
+  if (algorithms.includes('RS256') && !publicKey) problems.push('JWT_ALGORITHMS lists RS256: set JWT_PUBLIC_KEY');
+  if (algorithms.includes('HS256') && !jwtSecret) problems.push('JWT_ALGORITHMS lists HS256: set JWT_SECRET');
 
   const rawKey = env.ADDRESS_ENCRYPTION_KEY || (production ? undefined : defaults.devAddressEncryptionKey);
   let addressEncryptionKey: Buffer = Buffer.alloc(32);
@@ -256,10 +261,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return config;
 }
 
-function isPublicKey(pem: string): boolean {
+/** Why a PEM cannot verify the identity provider's RS256 tokens, or undefined when it can. */
+function publicKeyProblem(pem: string): string | undefined {
+  // Node derives the public half of a private key: refuse it, the service must never hold a signing key
+  if (/PRIVATE KEY/.test(pem)) return 'is a private key: give the public key (-----BEGIN PUBLIC KEY-----)';
   try {
-    return createPublicKey(pem).type === 'public';
+    const key = createPublicKey(pem);
+    if (key.asymmetricKeyType !== 'rsa') return `must be an RSA public key for RS256 (got ${key.asymmetricKeyType})`;
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) return 'must be an RSA key of at least 2048 bits';
+    return undefined;
   } catch {
-    return false;
+    return 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)';
   }
 }

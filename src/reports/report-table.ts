@@ -140,18 +140,21 @@ const ROWS_PER_CHUNK = 250;
 
 /**
  * The JSON text of `answer` in chunks of bytes, exactly `JSON.stringify(answer)`: a year of
- * `people` is 8 MB of JSON, which as one string and one buffer costs fresh memory (page faults)
- * on every answer; chunks of tens of kB reuse it. The rows are cut out of the object's text at a
+ * `people` is 8 MB of JSON, which as one string and one buffer of megabytes is fresh memory (page
+ * faults) on every answer; chunks of tens of kB are not (they are all built before the answer is
+ * sent, so the whole body is still held at once). The rows are cut out of the object's text at a
  * marker and written a batch at a time.
  */
 export function jsonChunks<T extends { rows: unknown[] }>(answer: T): Buffer[] {
-  const marker = '\u0000rows\u0000';
-  const [head, tail] = JSON.stringify({ ...answer, rows: marker }).split(JSON.stringify(marker));
-  const chunks = [Buffer.from(`${head}[`, 'utf8')];
+  const marker = JSON.stringify('\u0000rows\u0000');
+  const text = JSON.stringify({ ...answer, rows: JSON.parse(marker) as string });
+  const at = text.indexOf(marker);
+  if (at < 0 || text.lastIndexOf(marker) !== at) throw new Error('jsonChunks: the rows marker must appear exactly once');
+  const chunks = [Buffer.from(`${text.slice(0, at)}[`, 'utf8')];
   for (let i = 0; i < answer.rows.length; i += ROWS_PER_CHUNK) {
     const batch = JSON.stringify(answer.rows.slice(i, i + ROWS_PER_CHUNK)).slice(1, -1);
     chunks.push(Buffer.from(i === 0 ? batch : `,${batch}`, 'utf8'));
   }
-  chunks.push(Buffer.from(`]${tail}`, 'utf8'));
+  chunks.push(Buffer.from(`]${text.slice(at + marker.length)}`, 'utf8'));
   return chunks;
 }

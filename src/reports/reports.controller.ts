@@ -5,7 +5,6 @@ import type { FastifyReply } from 'fastify';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { REPORT_NAMES } from './report-definitions.js';
-import { jsonChunks } from './report-table.js';
 import { ReportsService } from './reports.service.js';
 
 /** A report as JSON (documentation only: its rows carry the report's own dimensions and measures). */
@@ -53,18 +52,10 @@ export class ReportsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const out = await this.reports.render(p, name, q, accept);
-    // a year of people is 8 MB of JSON: sent in chunks of tens of kB, not as one string and one buffer
-    // of megabytes, which cost fresh memory on every answer (bench/reports.ts)
-    if ('json' in out) {
-      reply.header('content-type', 'application/json; charset=utf-8');
-      return sendChunks(jsonChunks(out.json));
-    }
-    reply.header('content-type', 'text/csv; charset=utf-8');
-    reply.header('content-disposition', `attachment; filename="${out.filename}"`);
-    return sendChunks(out.csv);
+    const out = await this.reports.download(p, name, q, accept);
+    reply.header('content-type', out.contentType);
+    if (out.filename) reply.header('content-disposition', `attachment; filename="${out.filename}"`);
+    // a year of people is 8 MB of JSON: many chunks go out as a stream (chunked transfer encoding)
+    return out.chunks.length <= 4 ? Buffer.concat(out.chunks) : Readable.from(out.chunks);
   }
 }
-
-/** A few chunks as one buffer; more as a stream (chunked transfer encoding). */
-const sendChunks = (chunks: Buffer[]) => (chunks.length <= 4 ? Buffer.concat(chunks) : Readable.from(chunks));

@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { invalidInput, DomainError } from '../domain/errors.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { parseReportQuery, todayInItaly, type ReportQuery } from './report-definitions.js';
-import { factTable, occupancyTable, toCsv, type Row } from './report-table.js';
+import { factTable, jsonChunks, occupancyTable, toCsv, type Row } from './report-table.js';
 import { ReportsRepository, type Scope } from './reports.repository.js';
 
 export interface ReportAnswer {
@@ -27,7 +27,19 @@ export class ReportsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** The report in JSON, or as CSV text with a file name. */
+  /** The report as an HTTP answer carries it: JSON or CSV (with a file name), in chunks of bytes. */
+  async download(
+    p: Principal,
+    name: string,
+    query: Record<string, unknown>,
+    accept?: string,
+  ): Promise<{ contentType: string; chunks: Buffer[]; filename?: string }> {
+    const out = await this.render(p, name, query, accept);
+    if ('json' in out) return { contentType: 'application/json; charset=utf-8', chunks: jsonChunks(out.json) };
+    return { contentType: 'text/csv; charset=utf-8', chunks: out.csv, filename: out.filename };
+  }
+
+  /** The report in JSON, or as the chunks of a CSV file (UTF-8 with a byte-order mark) with its name. */
   async render(
     p: Principal,
     name: string,
