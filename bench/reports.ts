@@ -181,33 +181,34 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
   const loadBefore = loadavg();
   const results: (string | number)[][] = [['report', 'scope', 'period', 'rows', 'p50 ms', 'p95 ms', 'max ms', 'target', 'met']];
   let allMet = true;
+  /** `call` RUNS times after 2 warm-up runs, one at a time; it answers the rows (or '') to show. */
   const measure = async (
-    who: Principal,
-    scope: string,
-    name: string,
-    period: { from: string; to: string },
-    label: string,
-    target: number | null,
+    row: { name: string; scope: string; label: string; target: number | null },
+    call: () => Promise<number | string>,
   ) => {
     const samples: bigint[] = [];
-    let rows = 0;
+    let rows: number | string = '';
     for (let i = 0; i < RUNS + 2; i++) {
       ctx.signal.throwIfAborted();
       const s = process.hrtime.bigint();
-      const out = await reports.render(who, name, { ...period });
+      rows = await call();
       const e = process.hrtime.bigint() - s;
-      if (i >= 2) samples.push(e); // two warm-up runs
-      if ('json' in out) rows = out.json.rows.length;
+      if (i >= 2) samples.push(e);
     }
     const sum = summarise(samples);
-    const met = target === null ? '' : sum.p95 <= target ? 'yes' : 'NO';
+    const met = row.target === null ? '' : sum.p95 <= row.target ? 'yes' : 'NO';
     if (met === 'NO') allMet = false;
-    results.push([name, scope, label, rows, fmt(sum.p50), fmt(sum.p95), fmt(sum.max), target === null ? '' : `p95 ≤ ${target} ms`, met]);
-    log(`${name} ${scope} ${label}: ${rows} rows, p50 ${fmt(sum.p50)} ms, p95 ${fmt(sum.p95)} ms`);
+    const target = row.target === null ? '' : `p95 ≤ ${row.target} ms`;
+    results.push([row.name, row.scope, row.label, rows, fmt(sum.p50), fmt(sum.p95), fmt(sum.max), target, met]);
+    log(`${row.name} ${row.scope} ${row.label}: ${rows === '' ? '' : `${rows} rows, `}p50 ${fmt(sum.p50)} ms, p95 ${fmt(sum.p95)} ms`);
+  };
+  const inProcess = (who: Principal, name: string, period: { from: string; to: string }) => async () => {
+    const out = await reports.render(who, name, { ...period });
+    return 'json' in out ? out.json.rows.length : '';
   };
   for (const name of REPORT_NAMES) {
-    await measure(national, 'all regions', name, YEAR, 'year', TARGET_YEAR_MS);
-    await measure(national, 'all regions', name, MONTH, 'month', TARGET_MONTH_MS);
+    await measure({ name, scope: 'all regions', label: 'year', target: TARGET_YEAR_MS }, inProcess(national, name, YEAR));
+    await measure({ name, scope: 'all regions', label: 'month', target: TARGET_MONTH_MS }, inProcess(national, name, MONTH));
   }
   // the largest answer as a person gets it: through a socket, Fastify and Nest (token, validation,
   // serialisation of the JSON or the CSV), the body read whole by a client in another process
@@ -216,26 +217,17 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
   const http = httpClientProcess((await app.getUrl()).replace('[::1]', '127.0.0.1'), { authorization: `Bearer ${token}` });
   ctx.onCleanup(http.close);
   for (const format of ['json', 'csv'] as const) {
-    const samples: bigint[] = [];
-    let bytes = 0;
-    for (let i = 0; i < RUNS + 2; i++) {
-      ctx.signal.throwIfAborted();
-      const s = process.hrtime.bigint();
-      const res = await http.bytes(`/api/v1/reports/people?from=${YEAR.from}&to=${YEAR.to}&format=${format}`);
-      const e = process.hrtime.bigint() - s;
-      if (res.status !== 200) throw new Error(`people ${format} answered ${res.status}`);
-      if (i >= 2) samples.push(e);
-      bytes = res.bytes;
-    }
-    const sum = summarise(samples);
-    const met = sum.p95 <= TARGET_YEAR_MS ? 'yes' : 'NO';
-    if (met === 'NO') allMet = false;
+    const path = `/api/v1/reports/people?from=${YEAR.from}&to=${YEAR.to}&format=${format}`;
+    const { bytes } = await http.bytes(path);
     const scope = `all regions, HTTP ${format.toUpperCase()} (${fmt(bytes / 1e6, 1)} MB)`;
-    results.push(['people', scope, 'year', '', fmt(sum.p50), fmt(sum.p95), fmt(sum.max), `p95 ≤ ${TARGET_YEAR_MS} ms`, met]);
-    log(`people ${scope} year: p50 ${fmt(sum.p50)} ms, p95 ${fmt(sum.p95)} ms`);
+    await measure({ name: 'people', scope, label: 'year', target: TARGET_YEAR_MS }, async () => {
+      const res = await http.bytes(path);
+      if (res.status !== 200) throw new Error(`people ${format} answered ${res.status}`);
+      return '';
+    });
   }
   // not a target: one region, facility by facility
-  await measure(uor, 'uor 03 (per facility)', 'occupancy', YEAR, 'year', null);
+  await measure({ name: 'occupancy', scope: 'uor 03 (per facility)', label: 'year', target: null }, inProcess(uor, 'occupancy', YEAR));
   const loadAfter = loadavg();
   const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
 

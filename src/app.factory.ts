@@ -59,9 +59,9 @@ export function adapter(config: AppConfig): FastifyAdapter {
 export async function configure(app: NestFastifyApplication, config: AppConfig, ui = true): Promise<void> {
   const tokens = app.get(TokenService);
   // the rate limit counts a verified caller by its sub, anyone else by address
-  await harden(app, config, (token) => {
+  await harden(app, config, (token, req) => {
     try {
-      return tokens.verify(token).sub;
+      return tokens.verifyFor(req, token).sub;
     } catch {
       return undefined;
     }

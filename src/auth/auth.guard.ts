@@ -26,7 +26,7 @@ export class AuthGuard implements CanActivate {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
     if (!match) throw unauthenticated();
-    req.user = this.tokens.verify(match[1]);
+    req.user = this.tokens.verifyFor(req, match[1]);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     // a route without @Roles is a mistake; refuse rather than open it to everyone
     if (!roles || !roles.includes(req.user.role)) {

@@ -87,6 +87,27 @@ describe('TokenService', () => {
     refused(() => s.verify(`x.${Buffer.from('{}').toString('base64url')}.y`));
   });
 
+  it('verifies once per request and token, and gives the same answer again', () => {
+    const s = service();
+    let calls = 0;
+    const verify = s.verify.bind(s);
+    s.verify = (token: string) => {
+      calls++;
+      return verify(token);
+    };
+    const good = s.sign({ sub: 'u', role: 'national', facilities: [] });
+    const [req, other] = [{}, {}];
+    expect(s.verifyFor(req, good).sub).toBe('u');
+    expect(s.verifyFor(req, good).sub).toBe('u');
+    expect(calls).toBe(1);
+    expect(s.verifyFor(other, good).sub).toBe('u');
+    expect(calls).toBe(2);
+    // a refusal is remembered too, and another token on the same request is verified anew
+    refused(() => s.verifyFor(req, `${good}x`));
+    refused(() => s.verifyFor(req, `${good}x`));
+    expect(calls).toBe(3);
+  });
+
   it('verifies the same token again and again, and refuses it with its payload changed', () => {
     const s = service();
     const token = s.sign({ sub: 'u', role: 'national', facilities: [] });

@@ -2,7 +2,7 @@ import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import jwt, { Algorithm } from 'jsonwebtoken';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { unauthenticated } from '../domain/errors.js';
+import { DomainError, unauthenticated } from '../domain/errors.js';
 import { Principal, ROLES, Role } from './principal.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,6 +22,26 @@ export class TokenService {
     const { secret, publicKey, algorithms } = config.jwt;
     if (algorithms.includes('HS256') && secret) this.keys.set('HS256', createSecretKey(Buffer.from(secret, 'utf8')));
     if (algorithms.includes('RS256') && publicKey) this.keys.set('RS256', createPublicKey(publicKey));
+  }
+
+  /** Tokens already verified per request: the rate limit (by caller) and the guard both need the answer. */
+  private readonly verified = new WeakMap<object, { token: string; answer: Principal | DomainError }>();
+
+  /** `verify`, done once per request and token: a second caller for the same request gets the same answer. */
+  verifyFor(req: object, token: string): Principal {
+    const seen = this.verified.get(req);
+    if (seen?.token === token) {
+      if (seen.answer instanceof DomainError) throw seen.answer;
+      return seen.answer;
+    }
+    try {
+      const principal = this.verify(token);
+      this.verified.set(req, { token, answer: principal });
+      return principal;
+    } catch (e) {
+      if (e instanceof DomainError) this.verified.set(req, { token, answer: e });
+      throw e;
+    }
   }
 
   verify(token: string): Principal {

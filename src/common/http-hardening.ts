@@ -14,7 +14,7 @@ import { requestContext } from './logging.js';
 export async function harden(
   app: NestFastifyApplication,
   config: AppConfig,
-  verifySub: (token: string) => string | undefined,
+  verifySub: (token: string, req: object) => string | undefined,
 ): Promise<void> {
   await app.register(helmet, {
     // the OpenAPI page needs its inline bootstrap; everything else stays same-origin
@@ -79,9 +79,12 @@ export async function harden(
  * Rate-limit key: a verified caller by its `sub` (however many tokens it holds), anyone else by
  * client address (so a flood of random tokens counts against the address sending it).
  */
-export function limitKey(req: { headers: Record<string, unknown>; ip?: string }, verifySub: (token: string) => string | undefined): string {
+export function limitKey(
+  req: { headers: Record<string, unknown>; ip?: string },
+  verifySub: (token: string, req: object) => string | undefined,
+): string {
   const auth = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
   const match = /^Bearer ([A-Za-z0-9_\-.]{1,4096})$/.exec(auth);
-  const sub = match ? verifySub(match[1]) : undefined;
+  const sub = match ? verifySub(match[1], req) : undefined;
   return sub !== undefined ? `sub:${sub}` : `ip:${req.ip ?? 'unknown'}`;
 }

@@ -1,8 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
-import { csvField, toCsvText, type CsvValue } from './csv.js';
+import { csvDocument, csvField, csvLine, type CsvValue } from './csv.js';
 
+/** The header row, then one line per record, as the report download writes them. */
+const toCsvText = (header: string[], records: CsvValue[][]) => Buffer.concat(csvDocument([csvLine(header), ...records.map(csvLine)]));
 const asText = (v: CsvValue) => (v === null || v === undefined ? '' : String(v));
 const viaLibrary = (header: string[], records: CsvValue[][]) =>
   stringify(records, { header: true, columns: header, bom: true, record_delimiter: 'windows' });

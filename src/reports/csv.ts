@@ -35,7 +35,3 @@ export function csvDocument(lines: string[]): Buffer[] {
     chunks.push(Buffer.from(`${lines.slice(i, i + LINES_PER_CHUNK).join('\r\n')}\r\n`, 'utf8'));
   return chunks;
 }
-
-/** The header row, then one line per record. */
-export const toCsvText = (header: string[], records: CsvValue[][]): Buffer =>
-  Buffer.concat(csvDocument([csvLine(header), ...records.map(csvLine)]));

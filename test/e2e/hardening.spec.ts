@@ -1,3 +1,4 @@
+import { TokenService } from '../../src/auth/token.service.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -23,6 +24,31 @@ describe('HTTP hardening', () => {
     const error = await t.http().get('/api/v1/regions');
     expect(error.status).toBe(401);
     expect(error.headers['cache-control']).toBe('no-store');
+  });
+
+  it('verifies a token once per request, though the rate limit and the guard both need it', async () => {
+    const tokens = t.app.get(TokenService);
+    const verify = tokens.verify.bind(tokens);
+    let calls = 0;
+    tokens.verify = (token: string) => {
+      calls++;
+      return verify(token);
+    };
+    try {
+      const ok = await t
+        .http()
+        .get('/api/v1/regions')
+        .set(bearer(t.token({ ...principals.uor('07'), sub: 'uor-verified-once' })));
+      expect([ok.status, calls]).toEqual([200, 1]);
+      calls = 0;
+      const refused = await t
+        .http()
+        .get('/api/v1/regions')
+        .set(bearer(`${t.token(principals.uor('07'))}x`));
+      expect([refused.status, refused.body.code, calls]).toEqual([401, 'unauthorized', 1]);
+    } finally {
+      delete (tokens as { verify?: unknown }).verify;
+    }
   });
 
   it('keeps CORS closed by default', async () => {
