@@ -12,6 +12,7 @@ import { ReportFacts1763900009000 } from './1763900009000-report-facts.js';
 import { ReportRollups1763900012000 } from './1763900012000-report-rollups.js';
 import { OneRuleEach1763900013000 } from './1763900013000-one-rule-each.js';
 import { ReportOrderedReads1763900014000 } from './1763900014000-report-ordered-reads.js';
+import { MembersSessions1763900015000 } from './1763900015000-members-sessions.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ReportRollups1763900012000,
   OneRuleEach1763900013000,
   ReportOrderedReads1763900014000,
+  MembersSessions1763900015000,
 ];

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { DevProvider } from './demo/dev-provider.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
-import { TokenService } from './auth/token.service.js';
+import { Authenticator } from './auth/authenticator.js';
 import { registerBodyParsers } from './common/body-parsers.js';
 import { harden } from './common/http-hardening.js';
 import { AppLogger, requestIdFrom } from './common/logging.js';
@@ -14,8 +16,15 @@ import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 import { serveWeb } from './web/serve-web.js';
 
+/** Raw requests under /oidc go to the embedded development provider (a Koa app) before Fastify parses anything. */
+type RawHandler = (req: IncomingMessage, res: ServerResponse) => void;
+const rawHandlers = new WeakMap<FastifyAdapter, { oidc?: RawHandler }>();
+
 export function adapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
+  const raw: { oidc?: RawHandler } = {};
+  const created = new FastifyAdapter({
+    serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
+      createServer((req, res) => (raw.oidc && /^\/oidc(\/|\?|$)/.test(req.url ?? '') ? raw.oidc(req, res) : handler(req, res))),
     bodyLimit: config.bodyLimitBytes,
     // behind a proxy set TRUST_PROXY explicitly; never trust forwarded headers by default
     trustProxy: config.trustProxy,
@@ -53,19 +62,15 @@ export function adapter(config: AppConfig): FastifyAdapter {
       else socket.destroy();
     },
   });
+  rawHandlers.set(created, raw);
+  return created;
 }
 
 /** `ui: false` in tests: the UI's static assets pull an ESM-only package that Jest on Node 20 cannot require. */
 export async function configure(app: NestFastifyApplication, config: AppConfig, ui = true): Promise<void> {
-  const tokens = app.get(TokenService);
-  // the rate limit counts a verified caller by its sub, anyone else by address
-  await harden(app, config, (token, req) => {
-    try {
-      return tokens.verifyFor(req, token).sub;
-    } catch {
-      return undefined;
-    }
-  });
+  const auth = app.get(Authenticator);
+  // the rate limit counts a verified caller by its sub, a page session by its cookie, anyone else by address
+  await harden(app, config, (req) => auth.subjectOf(req as Parameters<Authenticator['identify']>[0]));
   registerBodyParsers(app, config.bodyLimitBytes, config.csvImportLimitBytes);
   app.useGlobalPipes(new InputGuardPipe(), createValidationPipe());
   const doc = new DocumentBuilder()
@@ -83,6 +88,9 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
   });
   // the pages for people (web/, built by npm run build), in tests too
   await serveWeb(app);
+  const dev = app.get(DevProvider);
+  const raw = rawHandlers.get(app.getHttpAdapter() as unknown as FastifyAdapter);
+  if (dev.enabled && raw) raw.oidc = (req, res) => dev.handle(req, res);
 }
 
 /** The one logger of the process: JSON lines or pretty text on stdout, at LOG_LEVEL. */

@@ -1,6 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard.js';
+import { Authenticator } from './auth/authenticator.js';
+import { IDENTITY_DIRECTORY } from './auth/identity.js';
+import { DirectoryService } from './members/directory.service.js';
+import { MembersModule } from './members/members.module.js';
+import { SigninModule } from './signin/signin.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AvailabilityModule } from './availability/availability.module.js';
 import { CapacityModule } from './capacity/capacity.module.js';
@@ -46,12 +51,17 @@ export class AppModule {
         ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
         HealthModule,
         MetricsModule,
+        MembersModule,
+        SigninModule,
         DemoModule,
       ],
       // the guard needs auth's tokens and audit's denial recorder: wired here, so neither module imports the other
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // the guard's one way to a caller: tokens (auth) and the members registry (members)
+        Authenticator,
+        { provide: IDENTITY_DIRECTORY, useExisting: DirectoryService },
       ],
     };
   }

@@ -5,6 +5,7 @@ import type { AppLogger } from './common/logging.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { prepareDatabase } from './database/resolve-database.js';
 import { DemoService } from './demo/demo.service.js';
+import { DevProvider } from './demo/dev-provider.js';
 
 let logger: AppLogger | undefined;
 
@@ -31,17 +32,27 @@ async function main(): Promise<void> {
   log(`Approdo is listening on ${base}`, { url: base });
   log(`Pages: ${base}/ (Italian first; English with one tap)`);
   log(`OpenAPI: ${base}/api/docs (JSON: ${base}/api/docs-json)`);
-  if (config.demoData) {
-    const demo = app.get(DemoService);
-    const ids = await demo.loadIfEmpty();
-    if (config.logFormat === 'pretty') {
-      // a person at a terminal, on demo data: the tokens to try it with (never in shipped JSON logs)
-      const lines = ['Demo tokens (Authorization: Bearer <token>), valid 30 days:'];
-      for (const t of demo.tokensFor(ids)) lines.push(`  ${t.role.padEnd(16)} ${t.user.padEnd(22)} ${t.token}`);
+  const demo = app.get(DemoService);
+  const ids = config.demoData ? await demo.loadIfEmpty() : new Map<string, string>();
+  const dev = app.get(DevProvider);
+  // the embedded provider's accounts are the demo users: their members must exist to sign in
+  if (dev.enabled && !config.demoData) await demo.seedMembers(ids);
+  if (config.logFormat === 'pretty' && (dev.enabled || config.demoData)) {
+    // a person at a terminal, in development: how to sign in (never in shipped JSON logs)
+    const lines: string[] = [];
+    if (dev.enabled) {
+      lines.push(`Sign in: open ${base}/ and choose "Accedi" (development identity provider at ${base}/oidc)`);
+      lines.push('Demo accounts (user / password, made anew at each start):');
+      for (const a of dev.accounts) lines.push(`  ${a.role.padEnd(16)} ${a.user.padEnd(26)} ${a.password}`);
+    } else lines.push(`Sign in: open ${base}/ (identity provider ${config.oidc.issuer})`);
+    if (config.demoData) {
+      lines.push('', 'Demo tokens for the API (Authorization: Bearer <token>), valid 30 days:');
+      for (const t of demo.tokensFor(ids)) lines.push(`  ${t.role.padEnd(16)} ${t.user.padEnd(26)} ${t.token}`);
       lines.push(`Try: curl -H "Authorization: Bearer <token>" ${base}/api/v1/facilities`);
-      process.stdout.write(`\n${lines.join('\n')}\n\n`);
-    } else log('demo data loaded; demo tokens are printed with LOG_FORMAT=pretty, or made with npm run token');
-  }
+    }
+    process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  } else if (dev.enabled || config.demoData)
+    log('demo accounts and tokens are printed with LOG_FORMAT=pretty; tokens are also made with npm run token');
   onStopSignal(async (signal) => {
     const log = new Logger('Shutdown');
     log.log(`${signal}: no new connections; finishing the requests under way`);

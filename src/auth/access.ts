@@ -113,7 +113,36 @@ const POLICY = {
     allows: (p: Principal, _o: CaseRef) => isAdmin(p) || p.role === 'shelter_manager',
     refusal: 'the profile is for the facility',
   },
+  /**
+   * Invite or change a member: an administrator anyone; a UOR only shelter managers of its own
+   * region's facilities (`facilityRegions`: the regions of the facilities she would manage).
+   */
+  'member.manage': {
+    allows: (p: Principal, o: MemberRef) =>
+      isAdmin(p) ||
+      (p.role === 'uor' && o.role === 'shelter_manager' && o.facilityRegions.length > 0 && o.facilityRegions.every((r) => r === p.region)),
+    refusal: 'a UOR invites and changes only shelter managers of its own region’s facilities',
+  },
+  /** see a member: an administrator all; a UOR the shelter managers of its region's facilities */
+  'member.read': {
+    allows: (p: Principal, o: MemberRef) =>
+      isAdmin(p) || (p.role === 'uor' && o.role === 'shelter_manager' && o.facilityRegions.some((r) => r === p.region)),
+    refusal: 'member',
+  },
 } as const;
+
+/** What a member check needs: her role and the regions of the facilities she manages (or would). */
+export interface MemberRef {
+  role: Principal['role'];
+  facilityRegions: string[];
+}
+
+/** Which members a caller lists: all (admin), the managers of one region's facilities (uor), or none. */
+export function memberListScope(p: Principal): { all: true } | { managersOfRegion: string } | null {
+  if (isAdmin(p)) return { all: true };
+  if (p.role === 'uor' && p.region) return { managersOfRegion: p.region };
+  return null;
+}
 
 export type Permission = keyof typeof POLICY;
 type ObjectOf<P extends Permission> = Parameters<(typeof POLICY)[P]['allows']>[1];

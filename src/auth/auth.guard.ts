@@ -1,21 +1,24 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { forbidden, unauthenticated } from '../domain/errors.js';
+import { forbidden } from '../domain/errors.js';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorators.js';
 import { DENIALS, routeOf, type DenialRecorder } from './denials.js';
 import type { Principal, Role } from './principal.js';
-import { TokenService } from './token.service.js';
+import { Authenticator } from './authenticator.js';
 
 type Req = { headers: Record<string, string | undefined>; user?: Principal; method: string; routeOptions?: { url?: string } };
 
-/** Global: every route needs a valid bearer token unless marked @Public, and a listed role. */
+/**
+ * Global: every route needs a caller unless marked @Public (a bearer token, local or the
+ * provider's, or the pages' session cookie, all turned into the same principal), and a listed role.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('Auth');
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenService,
+    private readonly auth: Authenticator,
     @Optional() @Inject(DENIALS) private readonly denials?: DenialRecorder,
   ) {}
 
@@ -23,10 +26,9 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = ctx.switchToHttp().getRequest<Req>();
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
-    if (!match) throw unauthenticated();
-    req.user = this.tokens.verifyFor(req, match[1]);
+    const caller = await this.auth.identify(req);
+    req.user = caller.principal;
+    this.auth.requireCsrf(req, caller);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     // a route without @Roles is a mistake; refuse rather than open it to everyone
     if (!roles || !roles.includes(req.user.role)) {

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ProviderClient } from './provider-client.js';
 import { TokenService } from './token.service.js';
 
-/** Token verification. The guard itself is registered by the application module, which also wires the audit of denials. */
-@Module({ providers: [TokenService], exports: [TokenService] })
+/**
+ * Token verification and the identity provider's client. The guard and the Authenticator (which
+ * also need the members registry, a higher layer) are registered by the application module.
+ */
+@Module({ providers: [TokenService, ProviderClient], exports: [TokenService, ProviderClient] })
 export class AuthModule {}

@@ -10,4 +10,6 @@ export interface Principal {
   /** facility ids, for shelter_manager */
   facilities: string[];
   email?: string;
+  /** how the caller was recognised: a local token (role claims), a provider token or a page session (the members registry) */
+  via?: 'local_token' | 'provider_token' | 'session';
 }

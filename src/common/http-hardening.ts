@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
@@ -14,7 +15,7 @@ import { requestContext } from './logging.js';
 export async function harden(
   app: NestFastifyApplication,
   config: AppConfig,
-  verifySub: (token: string, req: object) => string | undefined,
+  subjectOf: (req: object) => Promise<string | undefined>,
 ): Promise<void> {
   await app.register(helmet, {
     // the OpenAPI page needs its inline bootstrap; everything else stays same-origin
@@ -34,7 +35,7 @@ export async function harden(
     timeWindow: 60_000,
     // a bounded LRU: a flood of made-up tokens or addresses evicts old keys instead of growing memory
     cache: 10_000,
-    keyGenerator: (req) => limitKey(req, verifySub),
+    keyGenerator: (req) => limitKey(req, subjectOf),
     errorResponseBuilder: (_req, ctx) =>
       Object.assign(new Error('too many requests'), {
         statusCode: ctx.statusCode,
@@ -76,15 +77,19 @@ export async function harden(
 }
 
 /**
- * Rate-limit key: a verified caller by its `sub` (however many tokens it holds), anyone else by
- * client address (so a flood of random tokens counts against the address sending it).
+ * Rate-limit key: a verified bearer caller by its `sub` (however many tokens it holds), a page
+ * session by its cookie's hash (no database read before the limit: assets are counted too), anyone
+ * else by client address (so a flood of random tokens counts against the address sending it).
  */
-export function limitKey(
+export async function limitKey(
   req: { headers: Record<string, unknown>; ip?: string },
-  verifySub: (token: string, req: object) => string | undefined,
-): string {
-  const auth = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
-  const match = /^Bearer ([A-Za-z0-9_\-.]{1,4096})$/.exec(auth);
-  const sub = match ? verifySub(match[1], req) : undefined;
-  return sub !== undefined ? `sub:${sub}` : `ip:${req.ip ?? 'unknown'}`;
+  subjectOf: (req: object) => Promise<string | undefined>,
+): Promise<string> {
+  if (typeof req.headers.authorization === 'string') {
+    const sub = await subjectOf(req);
+    return sub !== undefined ? `sub:${sub}` : `ip:${req.ip ?? 'unknown'}`;
+  }
+  const cookie = typeof req.headers.cookie === 'string' ? /(?:^|;\s*)approdo_session=([A-Za-z0-9_-]{43})/.exec(req.headers.cookie) : null;
+  if (cookie) return `session:${createHash('sha256').update(cookie[1]).digest('base64url').slice(0, 22)}`;
+  return `ip:${req.ip ?? 'unknown'}`;
 }

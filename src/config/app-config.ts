@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { defaults } from '../../config/defaults.js';
 import type { MatchingWeights } from '../domain/types.js';
 
@@ -29,6 +29,20 @@ export interface AppConfig {
     audience?: string;
     tokenTtl: string;
   };
+  /** sign-in of the pages and provider tokens (README "Sign-in") */
+  oidc: {
+    /** undefined: the embedded development provider at /oidc (never in production) */
+    issuer?: string;
+    embedded: boolean;
+    clientId: string;
+    clientSecret?: string;
+    audience: string;
+    emailClaim: string;
+    fiscalCodeClaim: string;
+    /** how long an unknown `kid` waits before the JWKS is fetched again */
+    jwksCooldownMs: number;
+  };
+  session: { idleMinutes: number; maxHours: number; secureCookie: boolean };
   addressEncryptionKey: Buffer<ArrayBufferLike>;
   holdTtlHours: number;
   /** how long a proposal holds a place, by the request's urgency (holds of no request use holdTtlHours) */
@@ -175,6 +189,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (algorithms.includes('RS256') && !publicKey) problems.push('JWT_ALGORITHMS lists RS256: set JWT_PUBLIC_KEY');
   if (algorithms.includes('HS256') && !jwtSecret) problems.push('JWT_ALGORITHMS lists HS256: set JWT_SECRET');
 
+  const oidcIssuer = (env.OIDC_ISSUER || '').replace(/\/$/, '') || undefined;
+  if (oidcIssuer && !/^https?:\/\/[^\s]+$/.test(oidcIssuer))
+    problems.push('OIDC_ISSUER must be a URL like https://id.example.org/realms/approdo');
+  if (oidcIssuer?.startsWith('http:') && production) problems.push('OIDC_ISSUER must be https when NODE_ENV=production');
+  const publicBaseUrl = (env.PUBLIC_BASE_URL || (env.PORT ? `http://localhost:${env.PORT}` : defaults.publicBaseUrl)).replace(/\/$/, '');
+  if (!/^https?:\/\/[^/\s]+$/.test(publicBaseUrl)) problems.push('PUBLIC_BASE_URL must be an origin like https://approdo.example.org');
+  const oidcClientId = env.OIDC_CLIENT_ID || (oidcIssuer ? '' : 'approdo-pages');
+  if (oidcIssuer && !oidcClientId) problems.push('OIDC_ISSUER is set: set OIDC_CLIENT_ID too');
+
   const rawKey = env.ADDRESS_ENCRYPTION_KEY || (production ? undefined : defaults.devAddressEncryptionKey);
   let addressEncryptionKey: Buffer = Buffer.alloc(32);
   if (!rawKey) problems.push('ADDRESS_ENCRYPTION_KEY is required when NODE_ENV=production (32 bytes, base64 or 64 hex digits)');
@@ -191,7 +214,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     production,
     port: int(env, 'PORT', defaults.port, problems, 0, 65535),
     host: env.HOST || defaults.host,
-    publicBaseUrl: (env.PUBLIC_BASE_URL || (env.PORT ? `http://localhost:${env.PORT}` : defaults.publicBaseUrl)).replace(/\/$/, ''),
+    publicBaseUrl,
     databaseUrl,
     embeddedPostgres: {
       dataDir: env.EMBEDDED_PG_DIR || defaults.embeddedPostgres.dataDir,
@@ -211,6 +234,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
       issuer: env.JWT_ISSUER || undefined,
       audience: env.JWT_AUDIENCE || undefined,
       tokenTtl: env.JWT_TOKEN_TTL || defaults.jwt.tokenTtl,
+    },
+    oidc: {
+      issuer: oidcIssuer,
+      // the development provider stands in only outside production
+      embedded: !oidcIssuer && !production,
+      clientId: oidcClientId,
+      // the embedded provider and its one client share a secret made at each start
+      clientSecret: env.OIDC_CLIENT_SECRET || (!oidcIssuer && !production ? randomBytes(24).toString('base64url') : undefined),
+      audience: env.OIDC_AUDIENCE || oidcClientId,
+      emailClaim: env.OIDC_EMAIL_CLAIM || 'email',
+      fiscalCodeClaim: env.OIDC_FISCAL_CODE_CLAIM || 'https://attributes.eid.gov.it/fiscal_number',
+      jwksCooldownMs: int(env, 'OIDC_JWKS_COOLDOWN_MS', 30_000, problems, 0, 600_000),
+    },
+    session: {
+      idleMinutes: int(env, 'SESSION_IDLE_MINUTES', 480, problems, 1, 24 * 60),
+      maxHours: int(env, 'SESSION_MAX_HOURS', 12, problems, 1, 24 * 30),
+      secureCookie: publicBaseUrl.startsWith('https:'),
     },
     addressEncryptionKey,
     holdTtlHours: int(env, 'HOLD_TTL_HOURS', defaults.holdTtlHours, problems, 1, 24 * 14),

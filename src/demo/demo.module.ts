@@ -1,3 +1,5 @@
+import { MembersModule } from '../members/members.module.js';
+import { DevProvider } from './dev-provider.js';
 import { Module } from '@nestjs/common';
 import { RegionsModule } from '../regions/regions.module.js';
 import { AuthModule } from '../auth/auth.module.js';
@@ -6,9 +8,9 @@ import { DemoController } from './demo.controller.js';
 import { DemoService } from './demo.service.js';
 
 @Module({
-  imports: [RegionsModule, AuthModule, FacilitiesModule],
+  imports: [RegionsModule, AuthModule, FacilitiesModule, MembersModule],
   controllers: [DemoController],
-  providers: [DemoService],
-  exports: [DemoService],
+  providers: [DemoService, DevProvider],
+  exports: [DemoService, DevProvider],
 })
 export class DemoModule {}

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MembersRepository } from '../members/members.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { TokenService } from '../auth/token.service.js';
 import { CLOCK, type Clock } from '../common/clock.js';
@@ -19,11 +21,35 @@ export class DemoService {
     private readonly repo: FacilitiesRepository,
     private readonly tokens: TokenService,
     private readonly regions: RegionsService,
+    private readonly members: MembersRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Returns the facility id of each demo key. */
+  /** Returns the facility id of each demo key. The demo users' members are seeded too (invited: the first sign-in binds them). */
   async loadIfEmpty(): Promise<Map<string, string>> {
+    const ids = await this.loadFacilitiesIfEmpty();
+    await this.seedMembers(ids);
+    return ids;
+  }
+
+  /** The demo users as members of the registry, so the embedded provider's accounts can sign in. */
+  async seedMembers(ids: Map<string, string>): Promise<void> {
+    await this.members.seedInvited(
+      DEMO_USERS.map((u) => ({
+        id: randomUUID(),
+        email: u.email,
+        name: u.sub,
+        fiscalCode: null,
+        role: u.role,
+        regionCode: u.role === 'uor' ? (u.region ?? null) : null,
+        facilityIds: (u.facilityKeys ?? []).flatMap((k) => ids.get(k) ?? []),
+        invitedBy: LOADER.sub,
+      })).filter((m) => m.role !== 'shelter_manager' || m.facilityIds.length > 0),
+      this.clock.now(),
+    );
+  }
+
+  private async loadFacilitiesIfEmpty(): Promise<Map<string, string>> {
     if ((await this.repo.count()) > 0) return this.existingIds();
     const ids = new Map<string, string>();
     for (const u of DEMO_USERS) if (u.role === 'uor' && u.region) await this.regions.setUorContact(u.region, u.email);

@@ -9,7 +9,8 @@ export type ErrorKind =
   | 'not_found' // nothing of that id in the caller's scope
   | 'conflict' // the current state does not allow it (someone else changed it, or it is over)
   | 'rule_broken' // well-formed, but it breaks a rule of the network
-  | 'unsupported_media_type'; // the body is not of a type the operation reads
+  | 'unsupported_media_type' // the body is not of a type the operation reads
+  | 'unavailable'; // something the service depends on is down: retry later
 
 /** A failure the caller can act on. `code` is the machine-readable contract; `message` never carries personal data. */
 export class DomainError extends Error {
@@ -33,3 +34,19 @@ export const ruleBroken = (code: string, message: string, details?: Record<strin
   new DomainError('rule_broken', code, message, details);
 export const invalidInput = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError('invalid_input', code, message, details);
+
+/** A verified person whom the members registry does not list as active: she must ask to be invited. */
+export const notAMember = () =>
+  new DomainError(
+    'forbidden',
+    'not_a_member',
+    'you are signed in, but not an active member of Approdo: ask your administrator to invite you',
+  );
+/** A cookie-authenticated change without a same-origin Origin and the session's X-CSRF-Token. */
+export const csrfFailed = () =>
+  new DomainError('forbidden', 'csrf_failed', 'the request lacks a same-origin Origin or a valid X-CSRF-Token');
+/** The identity provider could not be reached or answered something unusable. */
+export const providerUnavailable = () =>
+  new DomainError('unavailable', 'identity_provider_unavailable', 'the identity provider cannot be reached; try again shortly', {
+    retryAfterSeconds: 30,
+  });

@@ -10,6 +10,7 @@ export const EVENTS = [
   'hold_expiring',
   'availability_stale',
   'availability_stale_escalation',
+  'member_invited',
 ] as const;
 export type NotificationEvent = (typeof EVENTS)[number];
 
@@ -34,6 +35,8 @@ const TEMPLATES: Record<NotificationEvent, Template> = {
     it: 'Disponibilità non confermata da una struttura della regione',
     en: 'A facility of the region has not confirmed its availability',
   },
+  // the reference is the word "Approdo": an invitation carries no personal data beyond the address it is sent to
+  member_invited: { it: 'Sei invitata ad accedere ad Approdo', en: 'You are invited to sign in to Approdo' },
 };
 
 /** Where a message's link lands: the page of the thing it is about (the pages route after `#`). */

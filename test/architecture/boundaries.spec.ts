@@ -83,8 +83,8 @@ const LAYERS: string[][] = [
   ['auth'],
   ['audit', 'regions', 'notifications'],
   ['facilities', 'reports'],
-  ['availability', 'matching'],
-  ['lifecycle', 'capacity'],
+  ['availability', 'matching', 'members'],
+  ['lifecycle', 'capacity', 'signin'],
   ['jobs', 'metrics', 'health', 'demo', 'cli', 'web'],
 ];
 const layerOf = (folder: string) => LAYERS.findIndex((l) => l.includes(folder));

@@ -33,6 +33,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   conflict: 409,
   unsupported_media_type: 415,
   rule_broken: 422,
+  unavailable: 503,
 };
 
 /** Fastify's own errors (body parsing, limits) carry a statusCode and an FST_ code. */

@@ -1,0 +1,149 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import * as oidc from 'openid-client';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { providerUnavailable, unauthenticated } from '../domain/errors.js';
+import type { ProviderIdentity } from './identity.js';
+
+/** An authorization-code flow under way: kept server-side, bound to the browser by a cookie. */
+export interface FlowSecrets {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+}
+
+const ALGORITHMS = ['RS256', 'PS256', 'ES256'];
+const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * The identity provider's client, in one place: discovery, the authorization-code flow with PKCE,
+ * state and nonce (openid-client), RP-initiated logout, and provider bearer tokens verified against
+ * its JWKS (jose; an unknown `kid` fetches the key set again, so the provider's key rotation needs
+ * no restart). Without OIDC_ISSUER the provider is the embedded development one at /oidc.
+ */
+@Injectable()
+export class ProviderClient {
+  private readonly logger = new Logger('Sign-in');
+  private discovered?: Promise<{ config: oidc.Configuration; jwks: ReturnType<typeof createRemoteJWKSet> }>;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** The issuer the service trusts: OIDC_ISSUER, or the embedded provider (outside production). */
+  get issuer(): string | undefined {
+    return this.config.oidc.issuer ?? (this.config.oidc.embedded ? `${this.config.publicBaseUrl}/oidc` : undefined);
+  }
+
+  get redirectUri(): string {
+    return `${this.config.publicBaseUrl}/auth/callback`;
+  }
+
+  /** Discovered once, lazily (the embedded provider answers only once the service listens); a failure is tried again next time. */
+  private discover() {
+    const issuer = this.issuer;
+    if (!issuer) return Promise.reject(providerUnavailable());
+    this.discovered ??= (async () => {
+      const { clientId, clientSecret } = this.config.oidc;
+      const auth = clientSecret ? oidc.ClientSecretBasic(clientSecret) : oidc.None();
+      // an http issuer is refused in production by the configuration; here it is the development or test one
+      const options = issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined;
+      const config = await oidc.discovery(new URL(issuer), clientId, clientSecret, auth, options);
+      const jwksUri = config.serverMetadata().jwks_uri;
+      if (!jwksUri) throw new Error('the provider publishes no jwks_uri');
+      const jwks = createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: this.config.oidc.jwksCooldownMs, timeoutDuration: 5000 });
+      return { config, jwks };
+    })().catch((e: Error) => {
+      this.discovered = undefined;
+      this.logger.warn(`discovery of ${issuer} failed: ${e.message}`);
+      throw providerUnavailable();
+    });
+    return this.discovered;
+  }
+
+  /** Where to send the browser to sign in, and the secrets the callback must match. */
+  async start(): Promise<{ url: string; secrets: FlowSecrets }> {
+    const { config } = await this.discover();
+    const secrets = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: this.redirectUri,
+      scope: 'openid email profile',
+      code_challenge: await oidc.calculatePKCECodeChallenge(secrets.codeVerifier),
+      code_challenge_method: 'S256',
+      state: secrets.state,
+      nonce: secrets.nonce,
+    });
+    return { url: url.href, secrets };
+  }
+
+  /** Ends the flow: the code is exchanged and the ID token checked (issuer, audience, nonce, expiry). */
+  async finish(callbackUrl: URL, secrets: FlowSecrets): Promise<{ identity: ProviderIdentity; idToken?: string }> {
+    const { config } = await this.discover();
+    const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
+      pkceCodeVerifier: secrets.codeVerifier,
+      expectedState: secrets.state,
+      expectedNonce: secrets.nonce,
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims();
+    if (!claims) throw unauthenticated('the provider returned no ID token');
+    return { identity: this.identityOf(claims as JWTPayload), idToken: tokens.id_token };
+  }
+
+  /** The provider's end-session URL (RP-initiated logout), when it offers one. */
+  async endSessionUrl(idToken: string | null): Promise<string | null> {
+    try {
+      const { config } = await this.discover();
+      if (!config.serverMetadata().end_session_endpoint) return null;
+      return oidc.buildEndSessionUrl(config, {
+        post_logout_redirect_uri: `${this.config.publicBaseUrl}/`,
+        client_id: this.config.oidc.clientId,
+        ...(idToken ? { id_token_hint: idToken } : {}),
+      }).href;
+    } catch {
+      // signing out of Approdo never waits for the provider
+      return null;
+    }
+  }
+
+  /** Whether a bearer token claims to come from the provider (unverified: it only picks the verification path). */
+  issued(token: string): boolean {
+    try {
+      return !!this.issuer && decodeJwt(token).iss === this.issuer;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A provider token, verified: signature by its JWKS, issuer, audience, expiry (60 s of skew), an algorithm allow-list. */
+  async verifyBearer(token: string): Promise<ProviderIdentity> {
+    const { jwks } = await this.discover();
+    try {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: this.issuer,
+        audience: this.config.oidc.audience,
+        algorithms: ALGORITHMS,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        requiredClaims: ['exp', 'sub'],
+      });
+      return this.identityOf(payload);
+    } catch {
+      throw unauthenticated('the token is invalid or expired');
+    }
+  }
+
+  private identityOf(c: JWTPayload): ProviderIdentity {
+    const { emailClaim, fiscalCodeClaim } = this.config.oidc;
+    const text = (v: unknown) => (typeof v === 'string' && v.length <= 254 && !/[\u0000-\u001f\u007f]/.test(v) ? v : undefined);
+    if (!text(c.sub) || !text(c.iss)) throw unauthenticated('the token lacks sub or iss');
+    const fiscal = text(c[fiscalCodeClaim])
+      ?.replace(/^TINIT-/i, '')
+      .toUpperCase();
+    return {
+      issuer: c.iss!,
+      subject: c.sub!,
+      email: text(c[emailClaim])?.toLowerCase(),
+      emailVerified: c.email_verified === true,
+      fiscalCode: fiscal && /^[A-Z0-9]{11,16}$/.test(fiscal) ? fiscal : undefined,
+      name: text(c.name),
+    };
+  }
+}

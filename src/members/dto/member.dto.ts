@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ROLES, type Role } from '../../auth/principal.js';
+import { OptionalNotNull } from '../../common/dto-helpers.js';
+
+const FISCAL_CODE = /^[A-Za-z0-9]{11,16}$/;
+
+export class InviteMemberDto {
+  @ApiProperty({ example: 'responsabile.levante@example.org' }) @IsEmail() @MaxLength(254) email: string;
+  @ApiPropertyOptional({ example: 'RSSMRA80A41D969X', description: 'the Italian fiscal code, for SPID/CIE sign-in' })
+  @IsOptional()
+  @Matches(FISCAL_CODE)
+  fiscalCode?: string;
+  @ApiPropertyOptional({ example: 'Maria Rossi', description: 'how the pages greet her' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  name?: string;
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
+  @ApiPropertyOptional({ example: '07', description: 'ISTAT region code: required for a uor' })
+  @IsOptional()
+  @Matches(/^[0-9]{2}$/)
+  regionCode?: string;
+  @ApiPropertyOptional({ type: [String], description: 'facility ids: required for a shelter_manager' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  facilityIds?: string[];
+}
+
+export class UpdateMemberDto {
+  @ApiPropertyOptional() @OptionalNotNull() @Matches(FISCAL_CODE) fiscalCode?: string;
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(120) name?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @OptionalNotNull() @IsIn(ROLES) role?: Role;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9]{2}$/) regionCode?: string | null;
+  @ApiPropertyOptional({ type: [String] })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  facilityIds?: string[];
+}
+
+export class MemberDto {
+  @ApiProperty() id: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ type: String, nullable: true }) name: string | null;
+  @ApiProperty({ type: String, nullable: true }) fiscalCode: string | null;
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ type: String, nullable: true }) regionCode: string | null;
+  @ApiProperty({ type: [String] }) facilityIds: string[];
+  @ApiProperty({ enum: ['invited', 'active', 'disabled'] }) status: string;
+  @ApiProperty({ description: 'bound to an identity of the provider (she has signed in once)' }) bound: boolean;
+  @ApiProperty({ type: String, nullable: true }) lastSignInAt: string | null;
+  @ApiProperty() createdAt: string;
+}
+
+export class MemberListDto {
+  @ApiProperty({ type: [MemberDto] }) items: MemberDto[];
+}
+
+export class InvitedDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['invited'] }) status: 'invited';
+}

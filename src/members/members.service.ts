@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { memberListScope, requireAccess, requireVisible } from '../auth/access.js';
+import type { Principal, Role } from '../auth/principal.js';
+import { AuditService } from '../audit/audit.service.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { conflict, forbidden, invalidInput, ruleBroken } from '../domain/errors.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { REGIONS } from '../regions/regions.data.js';
+import type { InviteMemberDto, MemberDto, UpdateMemberDto } from './dto/member.dto.js';
+import { MembersRepository, type MemberChange, type MemberRow } from './members.repository.js';
+
+const present = (m: MemberRow): MemberDto => ({
+  id: m.id,
+  email: m.email,
+  name: m.name,
+  fiscalCode: m.fiscalCode,
+  role: m.role,
+  regionCode: m.regionCode,
+  facilityIds: m.facilityIds,
+  status: m.status,
+  bound: m.bound,
+  lastSignInAt: m.lastSignInAt ? new Date(m.lastSignInAt).toISOString() : null,
+  createdAt: new Date(m.createdAt).toISOString(),
+});
+
+interface Shape {
+  role: Role;
+  regionCode: string | null;
+  facilityIds: string[];
+}
+
+/**
+ * The members registry: who may do what in Approdo. Invitations go out through the outbox; every
+ * change is audited in its own transaction; disabling ends her sessions at once.
+ */
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly repo: MembersRepository,
+    private readonly db: Transactions,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async invite(p: Principal, dto: InviteMemberDto): Promise<{ id: string; status: 'invited' }> {
+    const shape = await this.checkShape({ role: dto.role, regionCode: dto.regionCode ?? null, facilityIds: dto.facilityIds ?? [] });
+    requireAccess(p, 'member.manage', { role: shape.role, facilityRegions: shape.facilityRegions });
+    const email = dto.email.trim().toLowerCase();
+    const fiscalCode = dto.fiscalCode?.toUpperCase() ?? null;
+    const id = randomUUID();
+    await this.db.run(async (tx) => {
+      await this.refuseTaken(tx, email, fiscalCode, null);
+      await this.repo.insert(tx, { id, email, name: dto.name?.trim() || null, fiscalCode, ...shape, invitedBy: p.sub }, this.clock.now());
+      await this.audit.record(tx, p, 'member.invited', 'member', id, {
+        role: shape.role,
+        regionCode: shape.regionCode,
+        facilities: shape.facilityIds,
+      });
+      // the link starts the sign-in; the invitation is bound by her verified e-mail or fiscal code
+      await this.notifications.notify(tx, { event: 'member_invited', to: [email], reference: 'Approdo', path: '/auth/login?returnTo=%2F' });
+    });
+    return { id, status: 'invited' };
+  }
+
+  async list(p: Principal): Promise<{ items: MemberDto[] }> {
+    const scope = memberListScope(p);
+    if (!scope) throw forbidden('members are listed for administrators and UORs');
+    const rows = await this.repo.list('all' in scope ? {} : scope, 1000);
+    return { items: rows.map(present) };
+  }
+
+  async get(p: Principal, id: string): Promise<MemberDto> {
+    return present(await this.visible(p, id));
+  }
+
+  async update(p: Principal, id: string, dto: UpdateMemberDto): Promise<MemberDto> {
+    const before = await this.visible(p, id);
+    requireAccess(p, 'member.manage', before);
+    const after = await this.checkShape({
+      role: dto.role ?? before.role,
+      regionCode: dto.regionCode !== undefined ? dto.regionCode : dto.role && dto.role !== 'uor' ? null : before.regionCode,
+      facilityIds: dto.facilityIds ?? (dto.role && dto.role !== 'shelter_manager' ? [] : before.facilityIds),
+    });
+    // a UOR keeps whom she changes within her own managers: no promotion, no facility of another region
+    requireAccess(p, 'member.manage', after);
+    const change: MemberChange = { role: after.role, regionCode: after.regionCode, facilityIds: after.facilityIds };
+    if (dto.name !== undefined) change.name = dto.name.trim() || null;
+    if (dto.fiscalCode !== undefined) change.fiscalCode = dto.fiscalCode.toUpperCase();
+    return this.db.run(async (tx) => {
+      if (change.fiscalCode) await this.refuseTaken(tx, null, change.fiscalCode, id);
+      await this.repo.update(tx, id, change, this.clock.now());
+      await this.audit.record(tx, p, 'member.changed', 'member', id, {
+        fields: Object.keys(dto).sort(),
+        role: after.role,
+        regionCode: after.regionCode,
+        facilities: after.facilityIds,
+      });
+      return present((await this.repo.findById(id, tx))!);
+    });
+  }
+
+  /** Disabled at once: her open sessions end in the same transaction, and no token of hers is honoured. */
+  async disable(p: Principal, id: string): Promise<MemberDto> {
+    const m = await this.visible(p, id);
+    requireAccess(p, 'member.manage', m);
+    if (m.id === p.sub) throw conflict('cannot_disable_self', 'you cannot disable your own membership');
+    return this.db.run(async (tx) => {
+      const now = this.clock.now();
+      await this.repo.update(tx, id, { status: 'disabled' }, now);
+      await this.repo.endSessionsOf(tx, id, now);
+      await this.audit.record(tx, p, 'member.disabled', 'member', id);
+      return present((await this.repo.findById(id, tx))!);
+    });
+  }
+
+  async enable(p: Principal, id: string): Promise<MemberDto> {
+    const m = await this.visible(p, id);
+    requireAccess(p, 'member.manage', m);
+    return this.db.run(async (tx) => {
+      await this.repo.update(tx, id, { status: m.bound ? 'active' : 'invited' }, this.clock.now());
+      await this.audit.record(tx, p, 'member.enabled', 'member', id);
+      return present((await this.repo.findById(id, tx))!);
+    });
+  }
+
+  private async visible(p: Principal, id: string): Promise<MemberRow> {
+    const m = await this.repo.findById(id);
+    requireVisible(p, 'member.read', m, 'member');
+    return m!;
+  }
+
+  /** The role's own needs: a UOR has a region, a manager existing facilities, nobody else either. */
+  private async checkShape(s: Shape): Promise<Shape & { facilityRegions: string[] }> {
+    if (s.role === 'uor' && !s.regionCode)
+      throw invalidInput('validation_failed', 'a uor needs regionCode', {
+        fields: [{ field: 'regionCode', problems: ['is required for this role'] }],
+      });
+    if (s.regionCode && !REGIONS.some((r) => r.code === s.regionCode)) throw ruleBroken('unknown_region', 'no region has that code');
+    if (s.role === 'shelter_manager' && !s.facilityIds.length)
+      throw invalidInput('validation_failed', 'a shelter_manager needs facilityIds', {
+        fields: [{ field: 'facilityIds', problems: ['is required for this role'] }],
+      });
+    const regionCode = s.role === 'uor' ? s.regionCode : null;
+    const facilityIds = s.role === 'shelter_manager' ? [...new Set(s.facilityIds)] : [];
+    const found = await this.repo.facilityRegions(facilityIds);
+    if (found.length !== facilityIds.length) throw ruleBroken('unknown_facility', 'a facility of facilityIds does not exist');
+    return { role: s.role, regionCode, facilityIds, facilityRegions: [...new Set(found.map((f) => f.regionCode))] };
+  }
+
+  private async refuseTaken(tx: Tx, email: string | null, fiscalCode: string | null, exceptId: string | null): Promise<void> {
+    const taken = await this.repo.taken(email, fiscalCode, exceptId, tx);
+    if (taken)
+      throw conflict('member_exists', taken === 'email' ? 'a member has that e-mail already' : 'a member has that fiscal code already');
+  }
+}

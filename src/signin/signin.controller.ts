@@ -1,0 +1,51 @@
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parseCookie } from 'cookie';
+import { Public } from '../auth/auth.decorators.js';
+import { sessionCookieOf } from '../auth/authenticator.js';
+import { unauthenticated } from '../domain/errors.js';
+import { SigninService } from './signin.service.js';
+
+const flowCookieOf = (req: FastifyRequest): string | undefined => {
+  const v = req.headers.cookie ? parseCookie(req.headers.cookie).approdo_signin : undefined;
+  return v && /^[A-Za-z0-9_-]{43}$/.test(v) ? v : undefined;
+};
+
+/** The pages' sign-in (backend-for-frontend): browser navigations and the session the pages read. */
+@ApiExcludeController()
+@Controller('auth')
+export class SigninController {
+  constructor(private readonly signin: SigninService) {}
+
+  @Get('login')
+  @Public()
+  async login(@Query('returnTo') returnTo: unknown, @Res() reply: FastifyReply) {
+    const out = await this.signin.login(returnTo);
+    return reply.header('set-cookie', out.setCookies).header('cache-control', 'no-store').redirect(out.redirect, 302);
+  }
+
+  @Get('callback')
+  @Public()
+  async callback(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const out = await this.signin.callback(flowCookieOf(req), req.url);
+    return reply.header('set-cookie', out.setCookies).header('cache-control', 'no-store').redirect(out.redirect, 302);
+  }
+
+  @Post('logout')
+  @Public()
+  @HttpCode(200)
+  async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const out = await this.signin.logout(req, sessionCookieOf(req));
+    return reply.header('set-cookie', out.setCookies).header('cache-control', 'no-store').send({ redirectTo: out.redirectTo });
+  }
+
+  @Get('session')
+  @Public()
+  async session(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('cache-control', 'no-store');
+    const s = await this.signin.session(sessionCookieOf(req));
+    if (!s) throw unauthenticated('not signed in');
+    return s;
+  }
+}

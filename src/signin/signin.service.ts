@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { requireCsrf, type Req } from '../auth/authenticator.js';
+import { ProviderClient } from '../auth/provider-client.js';
+import type { Principal, Role } from '../auth/principal.js';
+import { AuditService } from '../audit/audit.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DomainError } from '../domain/errors.js';
+import { DirectoryService, hashOf, newSecret } from '../members/directory.service.js';
+
+/** How long a browser may take at the provider's login page. */
+const FLOW_SECONDS = 600;
+
+/** Where a sign-in may return to: a path of this site (the page routes after `#` included), never another origin. */
+export function safeReturnTo(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.length > 512 || !/^\/(?![/\\])[^\s\\]*$/.test(raw)) return '/';
+  return raw;
+}
+
+type Outcome = { redirect: string; setCookies: string[] };
+
+/**
+ * The pages' sign-in as a backend-for-frontend: the authorization-code flow runs here, the browser
+ * gets only an opaque session cookie, and the page's JavaScript never sees a token.
+ */
+@Injectable()
+export class SigninService {
+  private readonly logger = new Logger('Sign-in');
+
+  constructor(
+    private readonly provider: ProviderClient,
+    private readonly directory: DirectoryService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private cookie(name: string, value: string, path: string, maxAgeSeconds: number): string {
+    const secure = this.config.session.secureCookie ? '; Secure' : '';
+    return `${name}=${value}; Path=${path}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;
+  }
+
+  async login(returnTo: unknown): Promise<Outcome> {
+    try {
+      const { url, secrets } = await this.provider.start();
+      const flow = newSecret();
+      await this.directory.saveFlow(flow, { ...secrets, returnTo: safeReturnTo(returnTo) }, FLOW_SECONDS);
+      return { redirect: url, setCookies: [this.cookie('approdo_signin', flow, '/auth', FLOW_SECONDS)] };
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'identity_provider_unavailable')
+        return { redirect: '/?signin=unavailable', setCookies: [] };
+      throw e;
+    }
+  }
+
+  /** Ends the flow started in this browser: a member gets a new session (a new id every time), anyone else a page saying whom to ask. */
+  async callback(flowCookie: string | undefined, requestUrl: string): Promise<Outcome> {
+    const clearFlow = this.cookie('approdo_signin', '', '/auth', 0);
+    const flow = flowCookie ? await this.directory.takeFlow(flowCookie) : null;
+    if (!flow) return this.failed('no_flow', clearFlow);
+    let identity, idToken;
+    try {
+      ({ identity, idToken } = await this.provider.finish(new URL(requestUrl, this.config.publicBaseUrl), flow));
+    } catch (e) {
+      this.logger.warn(`a sign-in was refused: ${(e as { code?: string }).code ?? (e as Error).name}`);
+      return this.failed('provider_answer', clearFlow);
+    }
+    let principal: Principal;
+    try {
+      principal = await this.directory.memberPrincipal(identity, 'session');
+    } catch (e) {
+      if (!(e instanceof DomainError && e.code === 'not_a_member')) throw e;
+      await this.audit.record(
+        null,
+        { sub: `provider:${identity.subject}`.slice(0, 200), role: 'none' as Role },
+        'auth.sign_in',
+        'session',
+        null,
+        { reason: 'not_a_member' },
+        'denied',
+      );
+      return { redirect: '/?signin=not_member', setCookies: [clearFlow] };
+    }
+    const session = await this.directory.openSession(principal.sub, idToken ?? null);
+    await this.audit.record(null, principal, 'auth.sign_in', 'session', null, { via: 'provider' });
+    return {
+      redirect: flow.returnTo,
+      setCookies: [clearFlow, this.cookie('approdo_session', session.cookie, '/', session.maxAgeSeconds)],
+    };
+  }
+
+  private async failed(reason: string, clearFlow: string): Promise<Outcome> {
+    await this.audit.record(null, { sub: 'anonymous', role: 'none' as Role }, 'auth.sign_in', 'session', null, { reason }, 'failed');
+    return { redirect: '/?signin=failed', setCookies: [clearFlow] };
+  }
+
+  /** Ends this browser's session (and the provider's, where it offers RP-initiated logout). */
+  async logout(req: Req, sessionCookie: string | undefined): Promise<{ redirectTo: string; setCookies: string[] }> {
+    const clear = this.cookie('approdo_session', '', '/', 0);
+    if (!sessionCookie) return { redirectTo: '/', setCookies: [clear] };
+    const open = await this.directory.sessionPrincipal(hashOf(sessionCookie));
+    // an ended session has nothing to protect; an open one is ended only by its own pages
+    if (!open) return { redirectTo: '/', setCookies: [clear] };
+    requireCsrf(req, open.csrfToken, this.config.publicBaseUrl);
+    const ended = await this.directory.endSession(sessionCookie);
+    await this.audit.record(null, open.principal, 'auth.sign_out', 'session', null);
+    const providerLogout = await this.provider.endSessionUrl(ended?.idToken ?? null);
+    return { redirectTo: providerLogout ?? '/', setCookies: [clear] };
+  }
+
+  /** What the pages know of the person signed in: who, what she may do, the CSRF token, when it ends. */
+  async session(sessionCookie: string | undefined) {
+    const open = sessionCookie ? await this.directory.sessionPrincipal(hashOf(sessionCookie)) : null;
+    if (!open) return null;
+    const p = open.principal;
+    return {
+      user: { id: p.sub, name: open.name, email: p.email ?? null },
+      role: p.role,
+      regionCode: p.region ?? null,
+      facilityIds: p.facilities,
+      csrfToken: open.csrfToken,
+      expiresAt: open.expiresAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The pages' sign-in through the embedded development provider, over real HTTP: the flow, the
+ * session cookie, CSRF, sign-out, expiry, binding of the demo members, and disabling.
+ */
+import { DemoService } from '../../src/demo/demo.service.js';
+import { DevProvider } from '../../src/demo/dev-provider.js';
+import { CookieBrowser, freePort } from '../support/cookie-browser.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let base: string;
+let passwords: Map<string, string>;
+const admin = () => t.token({ sub: 'admin-test', role: 'admin', facilities: [] });
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  t = await startTestApp({ PUBLIC_BASE_URL: base, SESSION_IDLE_MINUTES: '30', SESSION_MAX_HOURS: '2' });
+  await t.app.get(DemoService).loadIfEmpty();
+  passwords = new Map(t.app.get(DevProvider).accounts.map((a) => [a.user, a.password]));
+  await t.app.listen({ port, host: '127.0.0.1' });
+}, 60_000);
+afterAll(() => t.close());
+
+async function signedIn(user: string, returnTo = '/') {
+  const b = new CookieBrowser(base);
+  const end = await b.signIn(user, passwords.get(user)!, returnTo);
+  return { b, end };
+}
+
+const sessionOf = async (b: CookieBrowser) => {
+  const res = await b.request('GET', '/auth/session');
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+};
+
+describe('sign-in through the provider', () => {
+  it('signs in with a password, lands where returnTo said, and the cookie is opaque, HttpOnly and SameSite=Lax', async () => {
+    const { b, end } = await signedIn('uor-liguria', '/#/requests');
+    expect(end.url).toBe(`${base}/#/requests`);
+    const line = b.setCookies.find((l) => l.startsWith('approdo_session=') && !l.startsWith('approdo_session=;'))!;
+    expect(line).toMatch(/HttpOnly/);
+    expect(line).toMatch(/SameSite=Lax/);
+    expect(line).toMatch(/Path=\//);
+    expect(line).not.toMatch(/Secure/); // http here; https base URLs get Secure (unit-tested in the config)
+    expect(b.session).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // nothing readable by the page's JavaScript ever carries a token
+    expect(b.setCookies.filter((l) => !/HttpOnly/.test(l) && /approdo/.test(l))).toEqual([]);
+    const s = await sessionOf(b);
+    expect(s.status).toBe(200);
+    expect(s.body).toMatchObject({ role: 'uor', regionCode: '07', facilityIds: [], user: { email: 'uor.liguria@example.org' } });
+    expect(typeof s.body.csrfToken).toBe('string');
+    expect(JSON.stringify(s.body)).not.toMatch(/eyJ/); // no JWT in what the page reads
+    // the API answers the cookie as it answers a token
+    const facilities = await b.request('GET', '/api/v1/facilities?regionCode=07');
+    expect(facilities.status).toBe(200);
+    // the demo member is now bound to the provider's identity
+    const [m] = await t.sql<{ status: string; issuer: string; subject: string }>(
+      `SELECT status, issuer, subject FROM member WHERE email = 'uor.liguria@example.org'`,
+    );
+    expect(m).toEqual({ status: 'active', issuer: `${base}/oidc`, subject: 'uor-liguria' });
+  });
+
+  it('gives a new session id at every sign-in', async () => {
+    const a = await signedIn('national-helpline');
+    const b = await signedIn('national-helpline');
+    expect(a.b.session).toBeDefined();
+    expect(a.b.session).not.toBe(b.b.session);
+  });
+
+  it('refuses a wrong password at the provider and opens no session', async () => {
+    const b = new CookieBrowser(base);
+    const end = await b.signIn('uor-liguria', 'not-the-password');
+    expect(end.res.status).toBe(401);
+    expect(await end.res.text()).toContain('non corretti');
+    expect(b.session).toBeUndefined();
+  });
+
+  it('never returns to another origin', async () => {
+    const { end } = await signedIn('uor-toscana', '//evil.example.org/x');
+    expect(end.url).toBe(`${base}/`);
+  });
+
+  it('a callback without the flow cookie of the browser that started it opens nothing', async () => {
+    const b = new CookieBrowser(base);
+    const res = await b.request('GET', '/auth/callback?code=x&state=y');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/?signin=failed');
+    expect(b.session).toBeUndefined();
+  });
+});
+
+describe('the session cookie', () => {
+  it('CSRF: a change by cookie needs the same origin and the X-CSRF-Token; bearer calls need neither', async () => {
+    const { b } = await signedIn('uor-liguria');
+    const { body } = await sessionOf(b);
+    const send = (headers: Record<string, string>) =>
+      b.request('POST', '/api/v1/placement-requests', {
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({
+          caseCode: `LIG-CSRF-${Math.floor(Math.random() * 1e6)}`,
+          person: { gender: 'female', age: 30, children: [], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [] },
+          protectionLevel: 'low',
+          stage: 'second_reception',
+          origin: { provinceCode: 'SP' },
+          safety: { excludedProvinces: [], excludedRegions: [], conflictTags: [] },
+          preferences: { crossRegion: false },
+          urgency: 'within_24h',
+        }),
+      });
+    const noToken = await send({ origin: 'https://evil.example.org' });
+    expect(noToken.status).toBe(403);
+    expect((await noToken.json()).code).toBe('csrf_failed');
+    const crossOrigin = await send({ origin: 'https://evil.example.org', 'x-csrf-token': body.csrfToken });
+    expect((await crossOrigin.json()).code).toBe('csrf_failed');
+    const noOrigin = await send({ 'x-csrf-token': body.csrfToken });
+    expect((await noOrigin.json()).code).toBe('csrf_failed');
+    const wrongToken = await send({ origin: base, 'x-csrf-token': `${body.csrfToken.slice(0, -2)}xx` });
+    expect((await wrongToken.json()).code).toBe('csrf_failed');
+    expect(await t.sql(`SELECT 1 FROM placement_request WHERE case_code LIKE 'LIG-CSRF-%'`)).toEqual([]);
+    const ok = await send({ origin: base, 'x-csrf-token': body.csrfToken });
+    expect(ok.status).toBe(201);
+  });
+
+  it('sign-out ends the session: the stolen id answers 401 afterwards, and the provider is told', async () => {
+    const { b } = await signedIn('national-helpline');
+    const stolen = b.session!;
+    const { body } = await sessionOf(b);
+    const out = await b.request('POST', '/auth/logout', { headers: { origin: base, 'x-csrf-token': body.csrfToken } });
+    expect(out.status).toBe(200);
+    expect((await out.json()).redirectTo).toMatch(new RegExp(`^${base}/oidc/session/end\\?`));
+    const thief = new CookieBrowser(base);
+    thief.jar.set('approdo_session', { value: stolen, path: '/', raw: '' });
+    expect((await thief.request('GET', '/api/v1/capacity')).status).toBe(401);
+    expect((await thief.request('GET', '/auth/session')).status).toBe(401);
+  });
+
+  it('sign-out by cookie without the CSRF token is refused', async () => {
+    const { b } = await signedIn('national-helpline');
+    const out = await b.request('POST', '/auth/logout', { headers: { origin: 'https://evil.example.org' } });
+    expect(out.status).toBe(403);
+    expect((await b.request('GET', '/api/v1/capacity')).status).toBe(200);
+  });
+
+  it('a tampered cookie answers 401', async () => {
+    const { b } = await signedIn('national-helpline');
+    const c = b.jar.get('approdo_session')!;
+    c.value = `${c.value.slice(0, -1)}${c.value.endsWith('A') ? 'B' : 'A'}`;
+    const res = await b.request('GET', '/api/v1/capacity');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('past its idle time, and past its absolute time, the session is over', async () => {
+    const idle = await signedIn('uor-toscana');
+    t.clock.advance(31 * 60_000);
+    expect((await idle.b.request('GET', '/api/v1/capacity')).status).toBe(401);
+
+    const busy = await signedIn('uor-toscana');
+    // used every 20 minutes, it still ends 2 hours after sign-in
+    for (let i = 0; i < 6; i++) {
+      t.clock.advance(20 * 60_000);
+      expect((await busy.b.request('GET', '/api/v1/capacity')).status).toBe(i < 5 ? 200 : 401);
+    }
+  });
+
+  it('disabling a member ends her open session on the next request; audited', async () => {
+    const { b } = await signedIn('manager-umbria');
+    expect((await b.request('GET', '/api/v1/capacity')).status).toBe(403); // signed in; a manager has no capacity view
+    const [m] = await t.sql<{ id: string }>(`SELECT id FROM member WHERE email = 'responsabile.umbria@example.org'`);
+    const res = await t.http().post(`/api/v1/members/${m.id}/disable`).set('Authorization', `Bearer ${admin()}`);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('disabled');
+    expect((await b.request('GET', '/auth/session')).status).toBe(401);
+    // and she cannot sign in again: the provider knows her, Approdo no longer does
+    const again = new CookieBrowser(base);
+    const end = await again.signIn('manager-umbria', passwords.get('manager-umbria')!);
+    expect(end.url).toBe(`${base}/?signin=not_member`);
+    expect(again.session).toBeUndefined();
+    const audit = await t.sql<{ action: string; outcome: string }>(
+      `SELECT action, outcome FROM audit_log WHERE action IN ('member.disabled', 'auth.sign_in') AND (object_id = $1 OR outcome = 'denied') ORDER BY id`,
+      [m.id],
+    );
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        { action: 'member.disabled', outcome: 'ok' },
+        { action: 'auth.sign_in', outcome: 'denied' },
+      ]),
+    );
+  });
+});
