@@ -86,7 +86,26 @@ export class DevProvider {
         await grant.save();
         return grant;
       },
-      features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+      features: {
+        devInteractions: { enabled: false },
+        rpInitiatedLogout: {
+          enabled: true,
+          // the provider's own pages, without the default's web fonts from another host
+          logoutSource: (ctx, form) => {
+            ctx.type = 'html';
+            ctx.body = page(
+              'Uscire anche dal provider?',
+              `${form}<p>Sei uscita da Approdo. Vuoi chiudere anche la sessione del provider di identità su questo dispositivo?</p>` +
+                `<button type="submit" form="op.logoutForm" name="logout" value="yes" id="provider-logout">Sì, esci anche dal provider</button>` +
+                `<button type="submit" form="op.logoutForm" class="secondary">No, resta collegata</button>`,
+            );
+          },
+          postLogoutSuccessSource: (ctx) => {
+            ctx.type = 'html';
+            ctx.body = page('Sei uscita', '<p><a href="/">Torna ad Approdo</a></p>');
+          },
+        },
+      },
       pkce: { required: () => true },
       renderError: (ctx, out) => {
         ctx.type = 'html';
@@ -170,7 +189,7 @@ export class DevProvider {
     res.writeHead(error ? 401 : 200, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
       'x-frame-options': 'DENY',
       'referrer-policy': 'no-referrer',
     });
@@ -194,7 +213,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · provider di sviluppo</title>
+<title>${escapeHtml(title)} · provider di sviluppo</title><link rel="icon" href="data:,">
 <style>
 body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b2430}
 main{max-width:26rem;margin:0 auto;padding:1.5rem 1rem}
@@ -205,6 +224,7 @@ input{width:100%;box-sizing:border-box;font-size:1rem;padding:.65rem;border:1px 
 button{font-size:1rem;padding:.7rem 1rem;border-radius:.4rem;border:0;background:#0b5cad;color:#fff;margin-top:1rem;width:100%;cursor:pointer}
 .demos button{background:#fff;color:#0b5cad;border:1px solid #0b5cad;margin-top:.5rem;text-align:left}
 .demos small{color:#4a5563;display:block}
+button.secondary{background:#fff;color:#0b5cad;border:1px solid #0b5cad}
 .error{color:#a4121b;font-weight:600}
 </style></head><body><main><p class="note">Provider di identità di sviluppo di Approdo: in produzione si accede con il provider della rete.</p>
 <h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
+import { DevProvider } from '../../src/demo/dev-provider.js';
+import { freePort } from '../support/cookie-browser.js';
 import { DemoService } from '../../src/demo/demo.service.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { findChromium } from './chromium.js';
@@ -27,7 +29,10 @@ export class Browser {
   base: string;
   ids: Map<string, string>;
   tokens: Map<string, string>;
-  private ctx: BrowserContext;
+  /** the embedded provider's demo accounts: user → password */
+  passwords: Map<string, string>;
+  private chromium: Chromium;
+  private contexts: BrowserContext[] = [];
   private dir: string;
 
   async start(): Promise<void> {
@@ -35,15 +40,19 @@ export class Browser {
     if (!executablePath) throw new Error('no Chromium: apt-get install -y chromium (or set CHROMIUM_PATH); .ci/run installs it');
     // the pages as npm run build makes them, where the service serves them from
     execFileSync(process.execPath, ['web/build.mjs'], { stdio: 'ignore' });
-    this.t = await startTestApp({ DEMO_DATA: 'true' }, undefined, { realClock: true });
+    // the sign-in's redirect URIs and the embedded provider's issuer are built on the public base URL
+    const port = await freePort();
+    this.base = `http://127.0.0.1:${port}`;
+    this.t = await startTestApp({ DEMO_DATA: 'true', PUBLIC_BASE_URL: this.base }, undefined, { realClock: true });
     const demo = this.t.app.get(DemoService);
     this.ids = await demo.loadIfEmpty();
     this.tokens = new Map((await demo.users()).map((u) => [u.user, u.token]));
-    await this.t.app.listen({ port: 0, host: '127.0.0.1' });
-    this.base = `http://127.0.0.1:${(this.t.app.getHttpServer().address() as AddressInfo).port}`;
+    this.passwords = new Map(this.t.app.get(DevProvider).accounts.map((a) => [a.user, a.password]));
+    await this.t.app.listen({ port, host: '127.0.0.1' });
+    if ((this.t.app.getHttpServer().address() as AddressInfo).port !== port) throw new Error('the service did not take its port');
     this.dir = mkdtempSync(join(tmpdir(), 'approdo-browser-'));
-    for (const d of ['config', 'cache', 'profile']) mkdirSync(join(this.dir, d));
-    this.ctx = await chromium.launchPersistentContext(join(this.dir, 'profile'), {
+    for (const d of ['config', 'cache']) mkdirSync(join(this.dir, d));
+    this.chromium = await chromium.launch({
       executablePath,
       headless: true,
       args: [
@@ -56,21 +65,29 @@ export class Browser {
         '--disable-sync',
       ],
       env: { ...process.env, XDG_CONFIG_HOME: join(this.dir, 'config'), XDG_CACHE_HOME: join(this.dir, 'cache') } as Record<string, string>,
-      viewport: PHONE,
-      locale: 'it-IT',
-      timezoneId: 'Europe/Rome',
     });
   }
 
+  /** A fresh browser profile (cookies, storage, service workers): one person on one device. */
+  async context(viewport = PHONE): Promise<BrowserContext> {
+    const ctx = await this.chromium.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+    this.contexts.push(ctx);
+    return ctx;
+  }
+
   async stop(): Promise<void> {
-    await this.ctx?.close();
+    for (const ctx of this.contexts) await ctx.close().catch(() => undefined);
+    await this.chromium?.close();
     await this.t?.close();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** A new tab (its own sessionStorage) that records console errors, page errors, failed requests and CSP violations. */
-  async page(viewport = PHONE): Promise<{ page: Page; problems: Problems }> {
-    const page = await this.ctx.newPage();
+  /**
+   * A new tab in a profile of its own (so each tab signs in as its own person), or in `ctx`, that
+   * records console errors, page errors, failed requests and CSP violations.
+   */
+  async page(viewport = PHONE, ctx?: BrowserContext): Promise<{ page: Page; problems: Problems }> {
+    const page = await (ctx ?? (await this.context(viewport))).newPage();
     await page.setViewportSize(viewport);
     const problems: Problems = { console: [], pageErrors: [], failed: [] };
     page.on('console', (m) => m.type() === 'error' && problems.console.push(m.text()));
@@ -84,10 +101,11 @@ export class Browser {
     return { page, problems };
   }
 
-  /** Signs in through the sign-in page by picking a demo user. */
+  /** Signs in as a person does: the service's sign-in, the provider's login page (a demo account's button), back at `path`. */
   async signIn(page: Page, user: string, path = '/'): Promise<void> {
-    await page.goto(`${this.base}${path}`);
+    await page.goto(`${this.base}/auth/login?returnTo=${encodeURIComponent(path)}`);
     await page.click(`[data-user="${user}"]`);
+    await page.waitForURL((u) => u.pathname === '/' && !u.pathname.startsWith('/oidc'));
     await page.waitForSelector('main h1:not(:text("Accedi"))');
   }
 

@@ -6,7 +6,6 @@
  * Chromium is installed, unless REQUIRE_BROWSER=1 (as in .ci/run).
  */
 import { readFileSync } from 'node:fs';
-import jwt from 'jsonwebtoken';
 import type { Page } from 'playwright-core';
 import { Browser, DESKTOP, PHONE, type Problems } from './harness.js';
 
@@ -84,25 +83,6 @@ describe('pages', () => {
       cache: 'public, max-age=31536000, immutable',
     });
     expect(res.text).not.toMatch(/<script>|<style|style="/);
-  });
-
-  it('sign-in lists the demo users; the language switch turns the page English', async () => {
-    const { page, problems } = await b.page(PHONE);
-    await page.goto(b.base);
-    await page.waitForSelector('[data-user="manager-liguria"]');
-    expect(await page.getAttribute('html', 'lang')).toBe('it');
-    await accessible(page);
-    await b.shot(page, 'sign-in-phone');
-    await page.click('button:has-text("English")');
-    await page.waitForSelector('h1:text("Sign in")');
-    expect(await page.getAttribute('html', 'lang')).toBe('en');
-    await accessible(page);
-    await page.click('button:has-text("Italiano")');
-    await page.waitForSelector('h1:text("Accedi")');
-    await page.setViewportSize(DESKTOP);
-    await b.shot(page, 'sign-in-desktop');
-    clean(problems);
-    await page.close();
   });
 
   it('manager: from an e-mail link, changes a bed, confirms, accepts and admits; the API and the national map agree', async () => {
@@ -576,24 +556,6 @@ describe('pages', () => {
     await accessible(page);
     await b.shot(page, 'search-phone');
     clean(problems);
-    await page.close();
-  });
-
-  it('an expired token goes back to sign-in, says so, and forgets the token', async () => {
-    const expired = jwt.sign(
-      { sub: 'manager-liguria', role: 'shelter_manager', facilities: [LEVANTE()], exp: Math.floor(Date.now() / 1000) - 60 },
-      b.t.config.jwt.secret!,
-      { algorithm: 'HS256' },
-    );
-    const { page, problems } = await b.page(PHONE);
-    await page.goto(`${b.base}/#/sign-in`);
-    await page.fill('textarea[name="token"]', expired);
-    await page.click('form button[type="submit"]');
-    await page.getByText('La sessione è scaduta').waitFor();
-    expect(await page.evaluate("sessionStorage.getItem('approdo.token')")).toBeNull();
-    expect(await page.locator('h1').textContent()).toBe('Accedi');
-    await accessible(page);
-    clean(problems, [401]);
     await page.close();
   });
 });

@@ -109,13 +109,13 @@ describe('the session cookie', () => {
       });
     const noToken = await send({ origin: 'https://evil.example.org' });
     expect(noToken.status).toBe(403);
-    expect((await noToken.json()).code).toBe('csrf_failed');
+    expect(((await noToken.json()) as { code: string }).code).toBe('csrf_failed');
     const crossOrigin = await send({ origin: 'https://evil.example.org', 'x-csrf-token': body.csrfToken });
-    expect((await crossOrigin.json()).code).toBe('csrf_failed');
+    expect(((await crossOrigin.json()) as { code: string }).code).toBe('csrf_failed');
     const noOrigin = await send({ 'x-csrf-token': body.csrfToken });
-    expect((await noOrigin.json()).code).toBe('csrf_failed');
+    expect(((await noOrigin.json()) as { code: string }).code).toBe('csrf_failed');
     const wrongToken = await send({ origin: base, 'x-csrf-token': `${body.csrfToken.slice(0, -2)}xx` });
-    expect((await wrongToken.json()).code).toBe('csrf_failed');
+    expect(((await wrongToken.json()) as { code: string }).code).toBe('csrf_failed');
     expect(await t.sql(`SELECT 1 FROM placement_request WHERE case_code LIKE 'LIG-CSRF-%'`)).toEqual([]);
     const ok = await send({ origin: base, 'x-csrf-token': body.csrfToken });
     expect(ok.status).toBe(201);
@@ -127,7 +127,7 @@ describe('the session cookie', () => {
     const { body } = await sessionOf(b);
     const out = await b.request('POST', '/auth/logout', { headers: { origin: base, 'x-csrf-token': body.csrfToken } });
     expect(out.status).toBe(200);
-    expect((await out.json()).redirectTo).toMatch(new RegExp(`^${base}/oidc/session/end\\?`));
+    expect(((await out.json()) as { redirectTo: string }).redirectTo).toMatch(new RegExp(`^${base}/oidc/session/end\\?`));
     const thief = new CookieBrowser(base);
     thief.jar.set('approdo_session', { value: stolen, path: '/', raw: '' });
     expect((await thief.request('GET', '/api/v1/capacity')).status).toBe(401);

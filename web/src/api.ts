@@ -10,19 +10,20 @@ export class ApiError extends Error {
   }
 }
 
-/** Called on a 401: the token expired or was refused, so the person signs in again. */
+/** Called on a 401: the session ended, so the person signs in again (the page keeps what she typed). */
 let onUnauthorized: () => void = () => undefined;
 export const whenUnauthorized = (f: () => void) => (onUnauthorized = f);
 
-/** A call of /api/v1 with the person's own token; a 401 sends her back to sign-in, any other refusal is an ApiError. */
+/** A call of /api/v1 with the person's session cookie (changes carry its CSRF token); a 401 asks her to sign in again, any other refusal is an ApiError. */
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  const token = session.token();
+  const csrf = method === 'GET' ? undefined : session.csrf();
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
+      credentials: 'same-origin',
       headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(csrf ? { 'x-csrf-token': csrf } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
@@ -50,7 +51,7 @@ export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) => api<T>('POST', path, body, headers);
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 
-/** A file of the API (a report as CSV): fetched with the token, then saved through a Blob link, since a plain link cannot send the Authorization header. */
+/** A file of the API (a report as CSV): fetched, then saved through a Blob link, so a failure is shown on the page instead of a raw error document. */
 export async function download(path: string, fallbackName: string): Promise<void> {
   const res = await call('GET', path);
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
@@ -63,3 +64,4 @@ export async function download(path: string, fallbackName: string): Promise<void
   a.remove();
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);

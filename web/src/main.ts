@@ -2,6 +2,7 @@ import { ApiError, whenUnauthorized } from './api.js';
 import { h, notice, put } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { errorText, go } from './nav.js';
+import type { SignInOutcome } from './pages/sign-in.js';
 import { type Claims, session } from './session.js';
 
 /** A page draws into `root`; it may return a function that stops its timers when the person leaves. */
@@ -28,6 +29,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/map$/, roles: ['national', 'uor', 'admin'], load: async () => (await import('./pages/map.js')).mapPage },
   { pattern: /^\/reports$/, roles: ['national', 'uor', 'admin'], load: async () => (await import('./pages/reports.js')).reportsPage },
   { pattern: /^\/search$/, roles: ['national', 'uor'], load: async () => (await import('./pages/map.js')).searchPage },
+  { pattern: /^\/members$/, roles: ['admin', 'uor'], load: async () => (await import('./pages/members.js')).membersPage },
 ];
 
 const HOME: Record<Claims['role'], string> = { shelter_manager: '/beds', uor: '/desk', national: '/map', admin: '/map' };
@@ -38,6 +40,7 @@ const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
     ['/map', 'nav.map'],
     ['/search', 'nav.search'],
     ['/reports', 'nav.reports'],
+    ['/members', 'nav.members'],
   ],
   national: [
     ['/map', 'nav.map'],
@@ -47,21 +50,34 @@ const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
   admin: [
     ['/map', 'nav.map'],
     ['/reports', 'nav.reports'],
+    ['/members', 'nav.members'],
   ],
 };
 
 let stop: (() => void) | void;
-let expired = false;
 
-function signOut(): void {
-  session.clear();
-  go('/sign-in');
-}
+/** Why the last sign-in came back without a session, from `/?signin=…` (read once, then dropped from the address). */
+const outcome = ((): SignInOutcome => {
+  const v = new URLSearchParams(location.search).get('signin');
+  if (v) history.replaceState(null, '', `/${location.hash}`);
+  return v === 'not_member' || v === 'failed' || v === 'unavailable' ? v : null;
+})();
 
+const currentPath = () => location.hash.replace(/^#/, '') || '/';
+
+/**
+ * A 401 while she works: the page stays as it is (nothing she typed is thrown away) and a banner
+ * offers to sign in again, coming back to this same page.
+ */
 whenUnauthorized(() => {
-  session.clear();
-  expired = true;
-  go('/sign-in');
+  if (document.getElementById('session-ended')) return;
+  const banner = h(
+    'div',
+    { id: 'session-ended', class: 'session-ended', role: 'alert' },
+    h('span', {}, t('signin.sessionEnded')),
+    h('a', { class: 'btn btn-primary', href: session.signInUrl(currentPath()) }, t('signin.again')),
+  );
+  document.getElementById('app')?.prepend(banner);
 });
 
 function header(claims: Claims | null, path: string): HTMLElement {
@@ -98,8 +114,8 @@ function header(claims: Claims | null, path: string): HTMLElement {
               h('li', {}, h('a', { href: `#${p}`, 'aria-current': path.startsWith(p) ? 'page' : null }, t(key))),
             ),
           ),
-          h('span', { class: 'who' }, t('signedInAs', { user: claims.sub })),
-          h('button', { type: 'button', class: 'btn btn-ghost', onclick: signOut }, t('signout')),
+          h('span', { class: 'who' }, t('signedInAs', { user: claims.name ?? claims.email ?? '' })),
+          h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => void session.signOut() }, t('signout')),
         )
       : null,
   );
@@ -122,17 +138,12 @@ async function render(): Promise<void> {
 
   if (!claims || path === '/sign-in') {
     if (claims && path === '/sign-in') return go(HOME[claims.role]);
-    if (path !== '/sign-in' && path !== '/') sessionStorage.setItem('approdo.after', path);
     const { signInPage } = await import('./pages/sign-in.js');
-    await signInPage(main, expired, (c) => {
-      expired = false;
-      const after = sessionStorage.getItem('approdo.after');
-      sessionStorage.removeItem('approdo.after');
-      go(after ?? HOME[c.role]);
-    });
-    document.title = `${t('signin.title')} · ${t('app.name')}`;
+    await signInPage(main, { expired: false, outcome, returnTo: path === '/sign-in' ? '/' : path });
+    document.title = `${main.querySelector('h1')?.textContent ?? t('signin.title')} · ${t('app.name')}`;
     return;
   }
+  document.getElementById('session-ended')?.remove();
   const route = ROUTES.find((r) => r.pattern.test(path));
   if (!route || (route.roles && !route.roles.includes(claims.role))) return go(HOME[claims.role]);
   const params = route.pattern.exec(path)!.slice(1);
@@ -149,4 +160,5 @@ async function render(): Promise<void> {
 }
 
 window.addEventListener('hashchange', () => void render());
-void render();
+// who is signed in is asked once at start; a 401 later shows the banner above
+void session.load().then(() => render());

@@ -1,0 +1,139 @@
+/**
+ * Signing in as people will: the service's sign-in, the identity provider's login page with a
+ * password, back where she was going; the session as an HttpOnly cookie the page cannot read;
+ * signing out; a session past its idle time; a person the provider knows and Approdo does not.
+ */
+import type { Page } from 'playwright-core';
+import { Browser, DESKTOP, PHONE, type Problems } from './harness.js';
+
+const b = new Browser();
+beforeAll(() => b.start(), 120_000);
+afterAll(() => b.stop());
+
+async function accessible(page: Page): Promise<void> {
+  expect(await b.axe(page)).toEqual([]);
+}
+/** The only console errors allowed: statuses a flow provokes on purpose (the signed-out page asks /auth/session: 401). */
+function clean(problems: Problems, statuses: number[] = []): void {
+  const ok = (m: string) => statuses.some((s) => m.startsWith(`Failed to load resource: the server responded with a status of ${s}`));
+  expect({ console: problems.console.filter((m) => !ok(m)), pageErrors: problems.pageErrors, failed: problems.failed }).toEqual({
+    console: [],
+    pageErrors: [],
+    failed: [],
+  });
+}
+
+describe('sign-in in a browser', () => {
+  it('a UOR signs in with her password at the provider, lands where she was going, uses the pages, and signs out', async () => {
+    const { page, problems } = await b.page(PHONE);
+    await page.goto(`${b.base}/#/desk`);
+    await page.waitForSelector('h1:text("Accedi")');
+    expect(await page.getAttribute('html', 'lang')).toBe('it');
+    await accessible(page);
+    await b.shot(page, 'sign-in-phone');
+    await page.click('#signin');
+    // the provider's own login page
+    await page.waitForSelector('form.login');
+    expect(new URL(page.url()).pathname).toMatch(/^\/oidc\/interaction\//);
+    await page.fill('#username', 'uor-liguria');
+    await page.fill('#password', 'wrong');
+    await page.click('form.login button[type="submit"]');
+    await page.getByText('Nome utente o password non corretti').waitFor();
+    await accessible(page);
+    await b.shot(page, 'provider-login-phone');
+    await page.fill('#username', 'uor-liguria');
+    await page.fill('#password', b.passwords.get('uor-liguria')!);
+    await page.click('form.login button[type="submit"]');
+    await page.waitForURL(`${b.base}/#/desk`);
+    await page.waitForSelector('main h1:not(:text("Accedi"))');
+    expect(await page.locator('.who').textContent()).toContain('uor-liguria');
+
+    // the cookie: HttpOnly, SameSite=Lax, not Secure on http; nothing the page's JavaScript can read holds a token
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'approdo_session')!;
+    expect({ httpOnly: session.httpOnly, sameSite: session.sameSite, secure: session.secure, path: session.path }).toEqual({
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: false,
+      path: '/',
+    });
+    const readable = (await page.evaluate(
+      'JSON.stringify({ cookie: document.cookie, local: Object.entries(localStorage), session: Object.entries(sessionStorage) })',
+    )) as string;
+    expect(readable).not.toContain(session.value);
+    expect(readable).not.toMatch(/eyJ[A-Za-z0-9_-]+\./); // no JWT anywhere the page can read
+
+    // the pages work on the cookie: the region's requests list loads
+    await page.click('nav a:text("Richieste")');
+    await page.waitForSelector('main h1');
+    await accessible(page);
+
+    await page.click('button:text("Esci")');
+    // signed out of Approdo and, through RP-initiated logout, asked by the provider to end its session too
+    await page.waitForSelector('#provider-logout');
+    expect((await page.context().cookies()).find((c) => c.name === 'approdo_session')).toBeUndefined();
+    await page.click('#provider-logout');
+    await page.waitForSelector('h1:text("Accedi")');
+    // the provider forgot her too: signing in asks for the password again
+    await page.click('#signin');
+    await page.waitForSelector('form.login');
+    const after = await b.t.http().get('/api/v1/capacity').set('cookie', `approdo_session=${session.value}`);
+    expect(after.status).toBe(401);
+    clean(problems, [401]);
+    await page.close();
+  });
+
+  it('a demo account button signs in; a session past its idle time goes back to sign-in, keeping the page where it was', async () => {
+    const { page, problems } = await b.page(DESKTOP);
+    await b.signIn(page, 'manager-liguria', '/#/beds');
+    expect(new URL(page.url()).hash).toBe('#/beds');
+    await b.shot(page, 'beds-signed-in-desktop');
+    // her session idles past SESSION_IDLE_MINUTES (480): the next call is refused and she is asked to sign in again
+    await b.t.sql(`UPDATE web_session SET last_seen_at = now() - interval '9 hours' WHERE ended_at IS NULL`);
+    await page.reload();
+    await page.waitForSelector('h1:text("Accedi")');
+    // the provider's own session is still open: one tap, no password, back on her bed board
+    await page.click('#signin');
+    await page.waitForURL(`${b.base}/#/beds`);
+    await page.waitForSelector('main h1:not(:text("Accedi"))');
+    clean(problems, [401]);
+    await page.close();
+  });
+
+  it('a person the provider knows but Approdo does not is told whom to ask, and sees no data', async () => {
+    await b.t.sql(`UPDATE member SET status = 'disabled' WHERE email = 'numero.verde@example.org'`);
+    const { page, problems } = await b.page(PHONE);
+    await page.goto(`${b.base}/auth/login?returnTo=${encodeURIComponent('/#/map')}`);
+    await page.click('[data-user="national-helpline"]');
+    await page.waitForSelector('h1:text("Non sei ancora abilitata ad Approdo")');
+    expect(await page.locator('main').textContent()).toContain('amministrazione della rete');
+    expect(await page.locator('nav').count()).toBe(0);
+    await accessible(page);
+    await b.shot(page, 'not-a-member-phone');
+    await b.t.sql(`UPDATE member SET status = 'active' WHERE email = 'numero.verde@example.org'`);
+    clean(problems, [401]);
+    await page.close();
+  });
+
+  it('an administrator invites a shelter manager from the members page; the API holds her, invited', async () => {
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'admin', '/#/members');
+    await page.waitForSelector('h1:text("Persone e permessi")');
+    await page.fill('input[name="email"]', 'nuova.responsabile@example.org');
+    await page.fill('input[name="name"]', 'Nuova Responsabile');
+    await page.selectOption('select[name="role"]', 'shelter_manager');
+    await page.selectOption('select[name="regionCode"]', '07');
+    await page.check(`input[name="facilityIds"][value="${b.ids.get('ge-casa-levante')}"]`);
+    await page.click('form button[type="submit"]:text("Invia invito")');
+    await page.getByText('Invito inviato a nuova.responsabile@example.org').waitFor();
+    await page.locator('[data-member="nuova.responsabile@example.org"]').waitFor();
+    const [m] = await b.t.sql<{ role: string; status: string; facility_ids: string[] }>(
+      `SELECT role, status, facility_ids::text[] FROM member WHERE email = 'nuova.responsabile@example.org'`,
+    );
+    expect(m).toEqual({ role: 'shelter_manager', status: 'invited', facility_ids: [b.ids.get('ge-casa-levante')] });
+    await accessible(page);
+    await b.shot(page, 'members-phone');
+    clean(problems);
+    await page.close();
+  });
+});

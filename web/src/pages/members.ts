@@ -1,0 +1,214 @@
+import { ApiError, get, patch, post } from '../api.js';
+import { checks, field, h, notice, put, select } from '../dom.js';
+import { dateTime, label, t } from '../i18n.js';
+import type { Page } from '../main.js';
+import { errorText } from '../nav.js';
+import type { Facility, Region } from '../types.js';
+
+interface Member {
+  id: string;
+  email: string;
+  name: string | null;
+  fiscalCode: string | null;
+  role: 'uor' | 'shelter_manager' | 'national' | 'admin';
+  regionCode: string | null;
+  facilityIds: string[];
+  status: 'invited' | 'active' | 'disabled';
+  lastSignInAt: string | null;
+}
+
+const ROLES = ['shelter_manager', 'uor', 'national', 'admin'] as const;
+
+/**
+ * The members registry: who may do what. An administrator invites anyone; a UOR invites and looks
+ * after the shelter managers of its own region's facilities. Invitations go out by e-mail with a
+ * sign-in link; disabling ends her sessions at once.
+ */
+export const membersPage: Page = async (root, _params, claims) => {
+  const isAdmin = claims.role === 'admin';
+  const [regions, facilities] = await Promise.all([
+    get<Region[]>('/regions'),
+    allFacilities(claims.role === 'uor' ? claims.region : undefined),
+  ]);
+  const regionName = new Map(regions.map((r) => [r.code, r.name]));
+  const facilityName = new Map(facilities.map((f) => [f.id, f.name ?? f.id.slice(0, 8)]));
+  const status = h('div', { 'aria-live': 'polite' });
+  const list = h('div', {});
+
+  // a manager's facilities are picked within one region (a UOR's own; an administrator chooses it first)
+  const facilityChecks = (regionCode: string | undefined, checked: string[] = []) =>
+    checks(
+      t('members.facilities'),
+      'facilityIds',
+      facilities
+        .filter((f) => !regionCode || f.regionCode === regionCode)
+        .map((f): [string, string] => [f.id, `${f.name ?? f.id.slice(0, 8)} (${f.provinceCode})`]),
+      checked,
+    );
+
+  async function refresh(): Promise<void> {
+    const { items } = await get<{ items: Member[] }>('/members');
+    if (!items.length) return put(list, h('p', { class: 'help' }, t('members.none')));
+    put(
+      list,
+      h(
+        'ul',
+        { class: 'members' },
+        ...items.map((m) =>
+          h(
+            'li',
+            { class: `card member member-${m.status}`, 'data-member': m.email },
+            h('h3', {}, m.name ?? m.email, ' ', h('span', { class: `badge badge-${m.status}` }, t(`members.status.${m.status}`))),
+            h('p', { class: 'help' }, m.email),
+            h(
+              'dl',
+              { class: 'facts' },
+              h('dt', {}, t('members.role')),
+              h('dd', {}, label('role', m.role)),
+              m.regionCode ? [h('dt', {}, t('members.region')), h('dd', {}, regionName.get(m.regionCode) ?? m.regionCode)] : null,
+              m.facilityIds.length
+                ? [
+                    h('dt', {}, t('members.facilities')),
+                    h('dd', {}, m.facilityIds.map((id) => facilityName.get(id) ?? id.slice(0, 8)).join(', ')),
+                  ]
+                : null,
+              h('dt', {}, t('members.lastSignIn')),
+              h('dd', {}, m.lastSignInAt ? dateTime(m.lastSignInAt) : t('members.never')),
+            ),
+            m.id === claims.sub
+              ? null
+              : h(
+                  'div',
+                  { class: 'actions' },
+                  m.status === 'disabled'
+                    ? h('button', { type: 'button', class: 'btn btn-outline', onclick: () => void act(m, 'enable') }, t('members.enable'))
+                    : h('button', { type: 'button', class: 'btn btn-danger', onclick: () => void act(m, 'disable') }, t('members.disable')),
+                  m.role === 'shelter_manager'
+                    ? h('button', { type: 'button', class: 'btn btn-outline', onclick: () => edit(m) }, t('members.change'))
+                    : null,
+                ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function act(m: Member, what: 'disable' | 'enable'): Promise<void> {
+    if (what === 'disable' && !confirm(t('members.confirmDisable', { who: m.name ?? m.email }))) return;
+    try {
+      await post(`/members/${m.id}/${what}`);
+      put(status, notice('ok', t(what === 'disable' ? 'members.disabled' : 'members.enabled', { who: m.name ?? m.email })));
+      await refresh();
+    } catch (e) {
+      put(status, notice('error', errorText(e)));
+    }
+  }
+
+  /** Changing a manager's facilities: the same checkboxes as the invitation. */
+  function edit(m: Member): void {
+    const regionOf = facilities.find((f) => f.id === m.facilityIds[0])?.regionCode;
+    const boxes = facilityChecks(regionOf, m.facilityIds);
+    const dialog = h(
+      'form',
+      {
+        class: 'card',
+        onsubmit: async (e: Event) => {
+          e.preventDefault();
+          const ids = [...boxes.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
+          if (!ids.length) return put(status, notice('error', t('members.needFacility')));
+          try {
+            await patch(`/members/${m.id}`, { facilityIds: ids });
+            put(status, notice('ok', t('members.changed', { who: m.name ?? m.email })));
+            dialog.remove();
+            await refresh();
+          } catch (err) {
+            put(status, notice('error', errorText(err)));
+          }
+        },
+      },
+      h('h3', {}, t('members.changeTitle', { who: m.name ?? m.email })),
+      boxes,
+      h('button', { type: 'submit', class: 'btn btn-primary' }, t('members.save')),
+      ' ',
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => dialog.remove() }, t('members.cancel')),
+    );
+    list.prepend(dialog);
+    dialog.querySelector('input')?.focus();
+  }
+
+  // the invitation: a UOR invites shelter managers only, so she is not asked for a role
+  const email = h('input', { type: 'email', name: 'email', required: true, autocomplete: 'off', maxlength: 254 });
+  const name = h('input', { name: 'name', maxlength: 120, autocomplete: 'off' });
+  const fiscal = h('input', { name: 'fiscalCode', maxlength: 16, pattern: '[A-Za-z0-9]{11,16}', autocomplete: 'off' });
+  const role = select(
+    'role',
+    (isAdmin ? ROLES : (['shelter_manager'] as const)).map((r) => [r, label('role', r)]),
+    'shelter_manager',
+  );
+  const region = select('regionCode', [['', t('members.pickRegion')], ...regions.map((r): [string, string] => [r.code, r.name])]);
+  const regionField = field(t('members.region'), region);
+  const facilitiesField = h('div', {});
+  const showFor = () => {
+    // a UOR's region is her own; an administrator picks the region of the UOR or of the manager's facilities
+    regionField.hidden = claims.role === 'uor' || (role.value !== 'uor' && role.value !== 'shelter_manager');
+    facilitiesField.hidden = role.value !== 'shelter_manager';
+    const within = claims.role === 'uor' ? claims.region : region.value || undefined;
+    put(facilitiesField, within ? facilityChecks(within) : h('p', { class: 'help' }, t('members.pickRegionFirst')));
+  };
+  role.addEventListener('change', showFor);
+  region.addEventListener('change', showFor);
+  showFor();
+  const invite = h(
+    'form',
+    {
+      class: 'card',
+      'aria-labelledby': 'invite-title',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const facilityIds = [...facilitiesField.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
+        if (role.value === 'shelter_manager' && !facilityIds.length) return put(status, notice('error', t('members.needFacility')));
+        if (role.value === 'uor' && !region.value) return put(status, notice('error', t('members.needRegion')));
+        try {
+          await post('/members', {
+            email: email.value.trim(),
+            ...(name.value.trim() ? { name: name.value.trim() } : {}),
+            ...(fiscal.value.trim() ? { fiscalCode: fiscal.value.trim().toUpperCase() } : {}),
+            role: role.value,
+            ...(role.value === 'uor' ? { regionCode: region.value } : {}),
+            ...(role.value === 'shelter_manager' ? { facilityIds } : {}),
+          });
+          put(status, notice('ok', t('members.invited', { who: email.value.trim() })));
+          invite.reset();
+          showFor();
+          await refresh();
+        } catch (err) {
+          put(status, notice('error', err instanceof ApiError && err.code === 'member_exists' ? t('members.exists') : errorText(err)));
+        }
+      },
+    },
+    h('h2', { id: 'invite-title' }, t('members.inviteTitle')),
+    h('p', { class: 'help' }, t(isAdmin ? 'members.inviteHelpAdmin' : 'members.inviteHelpUor')),
+    field(t('members.email'), email),
+    field(t('members.name'), name),
+    field(t('members.fiscalCode'), fiscal, t('members.fiscalCodeHelp')),
+    isAdmin ? field(t('members.role'), role) : null,
+    regionField,
+    facilitiesField,
+    h('button', { type: 'submit', class: 'btn btn-primary' }, t('members.invite')),
+  );
+
+  put(root, h('h1', {}, t('members.title')), status, invite, h('h2', {}, t('members.listTitle')), list);
+  await refresh();
+};
+
+/** Every facility the caller may see (of one region for a UOR), page by page. */
+async function allFacilities(regionCode?: string): Promise<Facility[]> {
+  const out: Facility[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const { items } = await get<{ items: Facility[] }>(
+      `/facilities?limit=200&offset=${offset}${regionCode ? `&regionCode=${regionCode}` : ''}`,
+    );
+    out.push(...items);
+    if (items.length < 200) return out;
+  }
+}
