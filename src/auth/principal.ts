@@ -13,3 +13,24 @@ export interface Principal {
   /** how the caller was recognised: a local token (role claims), a provider token or a page session (the members registry) */
   via?: 'local_token' | 'provider_token' | 'session';
 }
+
+/** What a role is scoped by: a uor by its region, a shelter_manager by its facilities, the others by nothing. */
+export function scopeNeeds(role: Role): { region: boolean; facilities: boolean } {
+  return { region: role === 'uor', facilities: role === 'shelter_manager' };
+}
+
+/** The principal of a member of the registry: her role and scope from the registry, never from a token. */
+export function memberPrincipal(
+  m: { id: string; role: Role; regionCode: string | null; facilityIds: string[]; email: string },
+  via: Principal['via'],
+): Principal {
+  const needs = scopeNeeds(m.role);
+  return {
+    sub: m.id,
+    role: m.role,
+    region: needs.region ? (m.regionCode ?? undefined) : undefined,
+    facilities: needs.facilities ? m.facilityIds : [],
+    email: m.email,
+    via,
+  };
+}

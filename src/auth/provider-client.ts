@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { providerUnavailable, unauthenticated } from '../domain/errors.js';
@@ -107,7 +107,8 @@ export class ProviderClient {
   /** Whether a bearer token claims to come from the provider (unverified: it only picks the verification path). */
   issued(token: string): boolean {
     try {
-      return !!this.issuer && decodeJwt(token).iss === this.issuer;
+      // OIDC_ISSUER is configured without a trailing slash; some providers' identifiers end in one (Auth0's)
+      return !!this.issuer && decodeJwt(token).iss?.replace(/\/$/, '') === this.issuer;
     } catch {
       return false;
     }
@@ -115,19 +116,26 @@ export class ProviderClient {
 
   /** A provider token, verified: signature by its JWKS, issuer, audience, expiry (60 s of skew), an algorithm allow-list. */
   async verifyBearer(token: string): Promise<ProviderIdentity> {
-    const { jwks } = await this.discover();
+    const { config, jwks } = await this.discover();
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, jwks, {
-        issuer: this.issuer,
+      ({ payload } = await jwtVerify(token, jwks, {
+        // exactly as the provider publishes it (discovery checked it is the configured one)
+        issuer: config.serverMetadata().issuer,
         audience: this.config.oidc.audience,
         algorithms: ALGORITHMS,
         clockTolerance: CLOCK_SKEW_SECONDS,
         requiredClaims: ['exp', 'sub'],
-      });
-      return this.identityOf(payload);
-    } catch {
+      }));
+    } catch (e) {
+      // the provider could not give its key set (down, slow, answering nonsense): not the token's fault, retry later
+      if (!(e instanceof errors.JOSEError) || ['ERR_JOSE_GENERIC', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID'].includes(e.code)) {
+        this.logger.warn(`the provider's key set could not be fetched: ${(e as Error).message}`);
+        throw providerUnavailable();
+      }
       throw unauthenticated('the token is invalid or expired');
     }
+    return this.identityOf(payload);
   }
 
   private identityOf(c: JWTPayload): ProviderIdentity {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { IdentityDirectory, ProviderIdentity, SessionPrincipal } from '../auth/identity.js';
-import type { Principal } from '../auth/principal.js';
+import { memberPrincipal, type Principal } from '../auth/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -13,16 +13,8 @@ import { MembersRepository, type MemberRow } from './members.repository.js';
 export const hashOf = (cookieValue: string): Buffer => createHash('sha256').update(cookieValue, 'utf8').digest();
 export const newSecret = (): string => randomBytes(32).toString('base64url');
 
-export function principalOf(m: MemberRow, via: Principal['via']): Principal {
-  return {
-    sub: m.id,
-    role: m.role,
-    region: m.regionCode ?? undefined,
-    facilities: m.role === 'shelter_manager' ? m.facilityIds : [],
-    email: m.email,
-    via,
-  };
-}
+/** The principal of a member (her scope as the access policy reads it). */
+export const principalOf = (m: MemberRow, via: Principal['via']): Principal => memberPrincipal(m, via);
 
 /**
  * Who a provider identity or a page session is, in the members registry: the guard's side of it.
@@ -63,6 +55,8 @@ export class DirectoryService implements IdentityDirectory {
     if (!email && !identity.fiscalCode) throw notAMember();
     const member = await this.db.run(async (tx) => {
       const invited = await this.repo.lockInvited(tx, email, identity.fiscalCode ?? null);
+      // her parallel first request may have bound her while this one waited for the lock: she is that member
+      if (!invited.length) return this.repo.findByBinding(identity.issuer, identity.subject, tx);
       // two different invitations matching one person (one by e-mail, one by fiscal code) is not for us to pick
       if (invited.length !== 1) return null;
       const now = this.clock.now();
@@ -75,7 +69,7 @@ export class DirectoryService implements IdentityDirectory {
         });
       return m;
     });
-    if (!member) throw notAMember();
+    if (member?.status !== 'active') throw notAMember();
     return principalOf(member, via);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { Role } from '../auth/principal.js';
+import { conflict } from '../domain/errors.js';
 
 export type MemberStatus = 'invited' | 'active' | 'disabled';
 
@@ -41,6 +42,17 @@ const COLUMNS = `m.id, m.email, m.name, m.fiscal_code AS "fiscalCode", m.role, m
   m.created_at AS "createdAt", m.updated_at AS "updatedAt", m.last_sign_in_at AS "lastSignInAt",
   COALESCE((SELECT array_agg(DISTINCT f.region_code::text) FROM facility f WHERE f.id = ANY(m.facility_ids)), '{}') AS "facilityRegions"`;
 
+/** A request that raced the service's check (two invitations of one e-mail at once): 409, not 500. */
+function duplicateMember(e: unknown): never {
+  const d = (e as { driverError?: { code?: string; constraint?: string } }).driverError;
+  if (d?.code === '23505' && (d.constraint === 'member_email_key' || d.constraint === 'member_fiscal_code_key'))
+    throw conflict(
+      'member_exists',
+      d.constraint === 'member_email_key' ? 'a member has that e-mail already' : 'a member has that fiscal code already',
+    );
+  throw e;
+}
+
 /** The members registry and the pages' sessions (plain SQL: narrow rows, one statement each). */
 @Injectable()
 export class MembersRepository {
@@ -58,7 +70,7 @@ export class MembersRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], 'invited', $8, $9, $9)`,
       [m.id, m.email, m.name, m.fiscalCode, m.role, m.regionCode, m.facilityIds, m.invitedBy, now],
       tx,
-    );
+    ).catch(duplicateMember);
   }
 
   /** Whether an e-mail or a fiscal code already belongs to another member (case-insensitive e-mail). */
@@ -96,11 +108,11 @@ export class MembersRepository {
     };
     if (c.name !== undefined) set('name', c.name);
     if (c.fiscalCode !== undefined) set('fiscal_code', c.fiscalCode);
-    if (c.role !== undefined) set('role', c.role);
+    if (c.role) set('role', c.role);
     if (c.regionCode !== undefined) set('region_code', c.regionCode);
     if (c.facilityIds !== undefined) set('facility_ids', c.facilityIds, '::uuid[]');
     if (c.status !== undefined) set('status', c.status);
-    await this.q(`UPDATE member SET ${[...sets, 'updated_at = $2'].join(', ')} WHERE id = $1`, params, tx);
+    await this.q(`UPDATE member SET ${[...sets, 'updated_at = $2'].join(', ')} WHERE id = $1`, params, tx).catch(duplicateMember);
   }
 
   /** The member bound to a provider identity. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { memberListScope, requireAccess, requireVisible } from '../auth/access.js';
-import type { Principal, Role } from '../auth/principal.js';
+import { scopeNeeds, type Principal, type Role } from '../auth/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
@@ -79,10 +79,12 @@ export class MembersService {
   async update(p: Principal, id: string, dto: UpdateMemberDto): Promise<MemberDto> {
     const before = await this.visible(p, id);
     requireAccess(p, 'member.manage', before);
+    const role = dto.role ?? before.role;
+    // a new role drops what the old one was scoped by, unless the change gives it again
     const after = await this.checkShape({
-      role: dto.role ?? before.role,
-      regionCode: dto.regionCode !== undefined ? dto.regionCode : dto.role && dto.role !== 'uor' ? null : before.regionCode,
-      facilityIds: dto.facilityIds ?? (dto.role && dto.role !== 'shelter_manager' ? [] : before.facilityIds),
+      role,
+      regionCode: dto.regionCode !== undefined ? dto.regionCode : scopeNeeds(role).region ? before.regionCode : null,
+      facilityIds: dto.facilityIds ?? (scopeNeeds(role).facilities ? before.facilityIds : []),
     });
     // a UOR keeps whom she changes within her own managers: no promotion, no facility of another region
     requireAccess(p, 'member.manage', after);
@@ -134,17 +136,18 @@ export class MembersService {
 
   /** The role's own needs: a UOR has a region, a manager existing facilities, nobody else either. */
   private async checkShape(s: Shape): Promise<Shape & { facilityRegions: string[] }> {
-    if (s.role === 'uor' && !s.regionCode)
+    const needs = scopeNeeds(s.role);
+    if (needs.region && !s.regionCode)
       throw invalidInput('validation_failed', 'a uor needs regionCode', {
         fields: [{ field: 'regionCode', problems: ['is required for this role'] }],
       });
     if (s.regionCode && !REGIONS.some((r) => r.code === s.regionCode)) throw ruleBroken('unknown_region', 'no region has that code');
-    if (s.role === 'shelter_manager' && !s.facilityIds.length)
+    if (needs.facilities && !s.facilityIds.length)
       throw invalidInput('validation_failed', 'a shelter_manager needs facilityIds', {
         fields: [{ field: 'facilityIds', problems: ['is required for this role'] }],
       });
-    const regionCode = s.role === 'uor' ? s.regionCode : null;
-    const facilityIds = s.role === 'shelter_manager' ? [...new Set(s.facilityIds)] : [];
+    const regionCode = needs.region ? s.regionCode : null;
+    const facilityIds = needs.facilities ? [...new Set(s.facilityIds)] : [];
     const found = await this.repo.facilityRegions(facilityIds);
     if (found.length !== facilityIds.length) throw ruleBroken('unknown_facility', 'a facility of facilityIds does not exist');
     return { role: s.role, regionCode, facilityIds, facilityRegions: [...new Set(found.map((f) => f.regionCode))] };

@@ -186,6 +186,21 @@ describe('real answers match the documented schemas (e2e)', () => {
 
     await check(http().get('/api/v1/reports/people').set(national));
     await check(http().get('/api/v1/reports/occupancy?regionCode=07').set(uor));
+    // the members registry: invite, read, change, disable and enable a manager of a Liguria facility
+    const invited = (
+      await check(
+        http()
+          .post('/api/v1/members')
+          .set(uor)
+          .send({ email: 'openapi.manager@example.org', role: 'shelter_manager', facilityIds: [plain.id] }),
+      )
+    ).body;
+    await check(http().get('/api/v1/members').set(admin));
+    await check(http().get(`/api/v1/members/${invited.id}`).set(uor));
+    await check(http().patch(`/api/v1/members/${invited.id}`).set(admin).send({ name: 'Responsabile OpenAPI', regionCode: null }));
+    await check(http().post(`/api/v1/members/${invited.id}/disable`).set(uor));
+    await check(http().post(`/api/v1/members/${invited.id}/enable`).set(uor));
+    await check(http().post('/api/v1/members').set(admin).send({ email: 'OPENAPI.manager@example.org', role: 'national' })); // 409 member_exists
     await check(http().get('/api/v1/audit').set(admin));
     const outbox = (await check(http().get('/api/v1/admin/outbox').set(admin))).body;
     await check(http().post(`/api/v1/admin/outbox/${outbox.items[0].id}/retry`).set(admin)); // pending: 409 not_failed

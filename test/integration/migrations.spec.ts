@@ -14,6 +14,8 @@ const APPLICATION_TABLES = [
   'facility_place',
   'idempotency_key',
   'job_run',
+  // sign-in and members (issue 21)
+  'member',
   'outbox',
   'place_hold',
   'placement',
@@ -21,6 +23,8 @@ const APPLICATION_TABLES = [
   'proposal',
   'province',
   'region',
+  'sign_in_flow',
+  'web_session',
   // reports (issue 14)
   'report_bed_change',
   'report_bed_change_group',

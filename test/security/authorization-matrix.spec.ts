@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import type { Principal } from '../../src/auth/principal.js';
+import { DirectoryService } from '../../src/members/directory.service.js';
 import {
   controlToken,
   fastifyRoutes,
@@ -45,10 +48,8 @@ describe('authorization matrix', () => {
   });
   afterAll(() => t.close());
 
-  function headersFor(caller: Caller, fx: Fixture): Record<string, string> {
-    if (caller === 'anonymous') return {};
-    if (FORGED.has(caller)) return bearer(forged[caller as ForgedToken]);
-    const principal = {
+  function principalFor(caller: Caller, fx: Fixture): Principal {
+    return {
       admin: world.admin,
       uorOwn: world.uorOwn,
       uorOther: world.uorOther,
@@ -56,7 +57,12 @@ describe('authorization matrix', () => {
       managerOther: world.otherManager(),
       national: world.national,
     }[caller as Exclude<Caller, ForgedToken | 'anonymous'>];
-    return bearer(t.token(principal));
+  }
+
+  function headersFor(caller: Caller, fx: Fixture): Record<string, string> {
+    if (caller === 'anonymous') return {};
+    if (FORGED.has(caller)) return bearer(forged[caller as ForgedToken]);
+    return bearer(t.token(principalFor(caller, fx)));
   }
 
   function send(
@@ -143,10 +149,47 @@ describe('authorization matrix', () => {
     });
   });
 
+  /**
+   * The same principal signed in to the pages: a member of the registry with the same role and
+   * scope, and a session cookie (changes carry the Origin and the CSRF token, as the pages send them).
+   */
+  const sessions = new Map<string, Record<string, string>>();
+  async function cookieFor(caller: Caller, fx: Fixture): Promise<Record<string, string>> {
+    const p = principalFor(caller, fx);
+    const key = `${p.role}|${p.region ?? ''}|${p.facilities.join(',')}`;
+    if (!sessions.has(key)) {
+      const id = randomUUID();
+      await t.sql(
+        `INSERT INTO member (id, email, role, region_code, facility_ids, status, issuer, subject, invited_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5::uuid[], 'active', 'https://id.example.org', $6, 'matrix', now(), now())`,
+        [id, `matrix.${id}@example.org`, p.role, p.region ?? null, p.facilities, `subject-${id}`],
+      );
+      const { cookie } = await t.app.get(DirectoryService).openSession(id, null);
+      const [{ csrf_token }] = await t.sql<{ csrf_token: string }>(`SELECT csrf_token FROM web_session WHERE member_id = $1`, [id]);
+      sessions.set(key, { cookie: `approdo_session=${cookie}`, origin: t.config.publicBaseUrl, 'x-csrf-token': csrf_token });
+    }
+    return sessions.get(key)!;
+  }
+
+  // the sign-in's own routes are about the cookie itself (signin.spec.ts): a session reads /auth/session, and signing out ends it
+  const SESSION_CELLS = CELLS.filter((c) => !TOKENLESS.includes(c.caller) && !c.row.route.includes(' /auth/'));
+
   describe('every cell', () => {
-    test.each(CELLS.map((c) => [c.name, c] as const))('%s', async (_name, { row, caller, expected }) => {
-      const fx = await world.fixture(row.fixture ?? 'none');
-      const headers = headersFor(caller, fx);
+    test.each(CELLS.map((c) => [c.name, c] as const))('%s', async (_name, cell) => {
+      const fx = await world.fixture(cell.row.fixture ?? 'none');
+      await checkCell(cell, fx, headersFor(cell.caller, fx));
+    });
+  });
+
+  describe('every cell, the caller signed in to the pages (session cookie, principal from the members registry)', () => {
+    test.each(SESSION_CELLS.map((c) => [c.name, c] as const))('%s', async (_name, cell) => {
+      const fx = await world.fixture(cell.row.fixture ?? 'none');
+      await checkCell(cell, fx, await cookieFor(cell.caller, fx));
+    });
+  });
+
+  async function checkCell({ row, caller, expected }: Cell, fx: Fixture, headers: Record<string, string>): Promise<void> {
+    {
       const body = row.body?.(fx, { today: world.today() });
       const res = await send(row, fx.params, headers, body);
       const status = statusOf(expected);
@@ -171,6 +214,6 @@ describe('authorization matrix', () => {
         const ghost = await send(row, world.missing(fx), headers, body);
         expect({ route: row.route, caller, ...errorOf(ghost) }).toEqual({ route: row.route, caller, ...errorOf(res) });
       }
-    });
-  });
+    }
+  }
 });

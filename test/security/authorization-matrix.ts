@@ -87,6 +87,12 @@ export const MATRIX: RouteRow[] = [
   { route: 'GET /api/docs-yaml', cells: EVERYONE },
   // the sign-in page's demo users: only with the demo network on (never in tests, never in production)
   { route: 'GET /api/v1/demo/users', cells: mapCallers(404) },
+  // the pages' sign-in: browser navigations (redirects) whatever comes along; the session is read from
+  // the cookie only, so a bearer token is no session (test/e2e/signin.spec.ts walks the flow itself)
+  { route: 'GET /auth/login', cells: mapCallers(302) },
+  { route: 'GET /auth/callback', cells: mapCallers(302) },
+  { route: 'GET /auth/session', cells: mapCallers(401) },
+  { route: 'POST /auth/logout', cells: mapCallers(200) },
 
   // ---------------------------------------------------------------- reference data
   { route: 'GET /api/v1/regions', cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
@@ -199,6 +205,52 @@ export const MATRIX: RouteRow[] = [
   },
   { route: 'GET /api/v1/admin/outbox', cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY } },
   { route: 'POST /api/v1/admin/outbox/:id/retry', fixture: 'failedOutboxMessage', cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY } },
+
+  // ---------------------------------------------------------------- members
+  {
+    route: 'GET /api/v1/members',
+    // a UOR lists the shelter managers of its own region's facilities (for another region's UOR: none)
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/members',
+    body: (fx) => ({
+      email: `nuova.${Math.random().toString(36).slice(2, 10)}@example.org`,
+      role: 'shelter_manager',
+      facilityIds: [fx.facilityId],
+    }),
+    cells: {
+      ...NO_VALID_TOKEN,
+      admin: 201,
+      uorOwn: 201,
+      // the facility is of region 07: another region's UOR may not give it a manager
+      uorOther: 403,
+      managerOwn: 403,
+      managerOther: 403,
+      national: 403,
+    },
+  },
+  {
+    route: 'GET /api/v1/members/:id',
+    fixture: 'member',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  {
+    route: 'PATCH /api/v1/members/:id',
+    fixture: 'freshMember',
+    body: () => ({ name: 'Responsabile rinominata' }),
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/members/:id/disable',
+    fixture: 'freshMember',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+  {
+    route: 'POST /api/v1/members/:id/enable',
+    fixture: 'freshMember',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 403, managerOther: 403, national: 403 },
+  },
 
   // ---------------------------------------------------------------- placement requests
   {

@@ -140,6 +140,8 @@ export const FIXTURE_KINDS = {
   placement: 'shared', // an admitted placement at the facility
   admittedPlacement: 'fresh',
   failedOutboxMessage: 'fresh',
+  member: 'shared', // a shelter manager of the facility, in the members registry
+  freshMember: 'fresh',
 } as const;
 export type FixtureKind = keyof typeof FIXTURE_KINDS;
 
@@ -231,6 +233,9 @@ export class SecurityWorld {
       case 'placement':
       case 'admittedPlacement':
         return fx({ id: await this.admitted() });
+      case 'member':
+      case 'freshMember':
+        return fx({ id: await this.invitedManager() });
       case 'failedOutboxMessage': {
         const id = randomUUID();
         await this.t.sql(
@@ -264,6 +269,16 @@ export class SecurityWorld {
       'confirm',
     );
     return { id: created.id, version: confirmed.version };
+  }
+
+  /** A shelter manager of the facility, invited by the administrator. */
+  private async invitedManager(): Promise<string> {
+    const res = await this.t
+      .http()
+      .post('/api/v1/members')
+      .set(this.as(this.admin))
+      .send({ email: `responsabile.${randomUUID().slice(0, 8)}@example.org`, role: 'shelter_manager', facilityIds: [this.facilityId] });
+    return this.check(res, 201, 'invite a member').id;
   }
 
   private async openRequest(): Promise<string> {

@@ -33,7 +33,10 @@ export class UpdateMemberDto {
   @ApiPropertyOptional() @OptionalNotNull() @Matches(FISCAL_CODE) fiscalCode?: string;
   @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(120) name?: string;
   @ApiPropertyOptional({ enum: ROLES }) @OptionalNotNull() @IsIn(ROLES) role?: Role;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9]{2}$/) regionCode?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'ISTAT region code (a uor); null for other roles' })
+  @IsOptional()
+  @Matches(/^[0-9]{2}$/)
+  regionCode?: string | null;
   @ApiPropertyOptional({ type: [String] })
   @OptionalNotNull()
   @IsArray()
