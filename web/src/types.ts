@@ -63,6 +63,8 @@ export interface Proposal {
   placeKind: string;
   holdExpiresAt: string | null;
   placementId: string | null;
+  declineReason?: string | null;
+  declineNote?: string | null;
   case?: CaseSummary;
 }
 export interface RequestSummary {
@@ -71,6 +73,7 @@ export interface RequestSummary {
   status: string;
   urgency: string;
   stage: string;
+  previousPlacementId?: string | null;
   createdAt: string;
 }
 export type Safety = MatchRequest['safety'];
@@ -89,6 +92,7 @@ export interface PlacementRequest extends RequestSummary {
   preferences: Preferences;
   regionCode: string;
   referralChannel?: string | null;
+  note?: string | null;
   proposals: Proposal[];
 }
 export interface ScoreLine {

@@ -1,8 +1,10 @@
 import { freeOf } from '../../../src/domain/free-places.js';
 import { ApiError, get, post, put as putJson } from '../api.js';
 import { type Child, field, h, notice, put, select } from '../dom.js';
-import { ago, label, t, time } from '../i18n.js';
+import { ago, label, locale, t } from '../i18n.js';
+import { checkForm, summaryBox } from '../form-check.js';
 import type { Page } from '../main.js';
+import { languageName, phoneText } from '../names.js';
 import { errorText, go } from '../nav.js';
 import {
   DECLINE_NOTE_MAX,
@@ -88,6 +90,8 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
     const kind = label('kind', p.kind);
     const whatText = t(WHAT[what]);
     const room = freeOf(p);
+    // a greyed "+" says why: the last beds are held by proposals waiting for an answer, or all are taken
+    const why = editable && room <= 0 ? (p.held > 0 ? t('beds.noRoomHeld', { held: p.held }) : t('beds.noRoom')) : null;
     return h(
       'div',
       { class: 'counter', 'data-field': what },
@@ -113,10 +117,12 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
           'data-act': 'inc',
           disabled: !editable || room <= 0,
           'aria-label': t('beds.inc', { what: whatText.toLowerCase(), kind }),
+          'aria-describedby': why ? `${id}-why` : null,
           onclick: () => ((p[what] += 1), draw()),
         },
         '+',
       ),
+      why ? h('small', { class: 'help why', id: `${id}-why`, 'data-why': '' }, why) : null,
     );
   };
 
@@ -181,6 +187,8 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
   };
 
   function draw(): void {
+    // unsaved numbers: the page's background refresh waits (see bedsPage)
+    card.dataset.dirty = dirty() || mode !== 'idle' ? 'true' : 'false';
     const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
     put(
       body,
@@ -282,7 +290,14 @@ export function holdText(until: string | null, now = Date.now()): string {
     s >= 3600
       ? t('proposal.left', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) })
       : t('proposal.leftMin', { m: Math.floor(s / 60), s: s % 60 });
-  return t('proposal.heldUntil', { time: time(until), left });
+  const when = new Date(until).toLocaleString(locale(), {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  return t('proposal.heldUntil', { time: when, left });
 }
 
 /** Updates every countdown on the page once a second; returns the stopper. */
@@ -305,20 +320,14 @@ function caseSummary(p: Proposal): HTMLElement | null {
     { class: 'case' },
     h('dt', {}, t('proposal.case')),
     h('dd', {}, t('proposal.person', { gender: label('gender', person.gender), age: person.age })),
-    h(
-      'dd',
-      {},
-      person.children.length
-        ? t('proposal.children', {
-            ages: person.children.map((x) => `${x.age}${x.sex === 'female' ? ' f' : x.sex === 'male' ? ' m' : ''}`).join(', '),
-          })
-        : t('proposal.noChildren'),
-    ),
+    person.children.length
+      ? h('dd', { 'data-children': '' }, `${t('proposal.childrenLabel')}: ${person.children.map(childWords).join('; ')}`)
+      : h('dd', {}, t('proposal.noChildren')),
     person.pregnant ? h('dd', {}, t('proposal.pregnant')) : null,
     person.wheelchair ? h('dd', {}, t('form.wheelchair')) : null,
     person.legalStatus ? h('dd', {}, `${t('form.legalStatus')}: ${label('legal', person.legalStatus)}`) : null,
     h('dt', {}, t('proposal.languages')),
-    h('dd', {}, list(person.languages, '')),
+    h('dd', { 'data-languages': '' }, person.languages.length ? person.languages.map(languageName).join(', ') : '—'),
     h('dt', {}, t('proposal.exploitation')),
     h('dd', {}, list(person.exploitation, 'exploitation')),
     h('dt', {}, t('proposal.needs')),
@@ -330,6 +339,12 @@ function caseSummary(p: Proposal): HTMLElement | null {
     h('dt', {}, t('proposal.urgency')),
     h('dd', {}, label('urgency', c.urgency)),
   );
+}
+
+/** "3 anni, bambina": a child as people say it. */
+export function childWords(c: { age: number; sex?: string }): string {
+  const age = c.age === 0 ? t('age.zero') : c.age === 1 ? t('age.one') : t('age.many', { n: c.age });
+  return c.sex === 'female' ? t('child.female', { age }) : c.sex === 'male' ? t('child.male', { age }) : age;
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -349,28 +364,37 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     }
   };
   const declineForm = () => {
+    // no reason chosen for her: an empty first choice, required
     const reason = select(
       'reason',
-      DECLINE_REASONS.map((r) => [r, label('decline', r)]),
+      [['', t('proposal.chooseReason')], ...DECLINE_REASONS.map((r): [string, string] => [r, label('decline', r)])],
+      '',
+      {
+        required: true,
+      },
     );
     const note = h('textarea', { name: 'note', rows: 2, maxlength: DECLINE_NOTE_MAX });
+    const summary = summaryBox();
     const body = () => ({ reason: reason.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
-    put(
-      actions,
-      field(t('proposal.declineReason'), reason),
-      field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX })),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'btn btn-danger',
-          'data-act': 'decline-confirm',
-          onclick: () => void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined'),
+    const form: HTMLFormElement = h(
+      'form',
+      {
+        class: 'decide',
+        novalidate: true,
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          if (checkForm(form, summary)) void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined');
         },
-        t('proposal.declineConfirm'),
-      ),
+      },
+      summary,
+      field(t('proposal.declineReason'), reason, t('proposal.declineReason.help')),
+      field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX })),
+      h('button', { type: 'submit', class: 'btn btn-danger', 'data-act': 'decline-confirm' }, t('proposal.declineConfirm')),
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')),
     );
+    actions.dataset.dirty = 'true';
+    put(actions, form);
+    reason.focus();
   };
   const dischargeForm = () => {
     const reason = select(
@@ -378,6 +402,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
       DISCHARGE_REASONS.map((r) => [r, label('discharge', r)]),
     );
     const date = h('input', { type: 'date', name: 'date', value: today(), max: today(), required: true });
+    actions.dataset.dirty = 'true';
     put(
       actions,
       field(t('proposal.dischargeReason'), reason),
@@ -397,6 +422,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     );
   };
   function drawActions(): void {
+    actions.dataset.dirty = 'false';
     if (p.status === 'pending')
       put(
         actions,
@@ -515,10 +541,22 @@ export const bedsPage: Page = async (root, _params, claims) => {
     boards,
     claims.role === 'shelter_manager' ? inboxEl : null,
   );
-  if (claims.role === 'shelter_manager') await inbox(inboxEl, names, undefined, reload);
+  // something waits for her answer: the inbox comes first (on a phone, above the counters)
+  const order = () => {
+    if (inboxEl.querySelector('[data-group="pending"]')) boards.before(inboxEl);
+    else boards.after(inboxEl);
+  };
+  if (claims.role === 'shelter_manager') {
+    await inbox(inboxEl, names, undefined, reload);
+    order();
+  }
   const stopTick = tickCountdowns(root);
-  // new proposals arrive by e-mail and here: look again every half minute
-  const poll = window.setInterval(() => void inbox(inboxEl, names, undefined, reload).catch(() => undefined), 30_000);
+  // new proposals arrive by e-mail and here: look again every half minute, but never over unsaved
+  // numbers or a half-written decision (a refresh that fails must not take her work away)
+  const unsaved = () => root.querySelector('[data-dirty="true"]') !== null;
+  const poll = window.setInterval(() => {
+    if (!unsaved()) void inbox(inboxEl, names, undefined, reload).then(order, () => undefined);
+  }, 30_000);
   return () => (stopTick(), window.clearInterval(poll));
 };
 
@@ -534,7 +572,7 @@ export function facilityFacts(f: Facility): HTMLElement {
           h(
             'dd',
             {},
-            h('a', { href: `tel:${f.onCallPhone}`, class: 'tel', 'data-oncall': '' }, f.onCallPhone),
+            h('a', { href: `tel:${f.onCallPhone}`, class: 'tel', 'data-oncall': '' }, phoneText(f.onCallPhone)),
             ' ',
             h('small', { class: 'help' }, t('facility.onCall.help')),
           ),
