@@ -273,6 +273,11 @@ describe('the decision, read back by the office that proposed', () => {
     // the case: the child as people say it, the languages by name
     expect(await card.locator('[data-children]').textContent()).toBe('Figli: 3 anni, bambina');
     expect(await card.locator('[data-languages]').textContent()).toBe('Inglese, Pidgin nigeriano');
+    // the office that sent it, and its number at any hour
+    const liguria = (await uor().get('/regions')).body.find((r: Json) => r.code === '07');
+    expect(liguria.uorOnCallPhone).toMatch(/^\+39/);
+    expect(await card.locator('[data-sender]').textContent()).toMatch(/^Unità operativa Liguria · \+39 [\d ]+ Da chiamare/);
+    expect(await card.locator('a[data-uor-oncall]').getAttribute('href')).toBe(`tel:${liguria.uorOnCallPhone}`);
     await walk(page, 'manager inbox');
     await b.shot(page, 'beds-inbox-phone');
 

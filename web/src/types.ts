@@ -38,6 +38,7 @@ export interface Facility {
 }
 export interface CaseSummary {
   caseCode: string;
+  regionCode?: string;
   person: Person | null;
   protectionLevel: string;
   stage: string;
@@ -120,6 +121,7 @@ export interface Candidates {
 export interface Region {
   code: string;
   name: string;
+  uorOnCallPhone?: string | null;
   provinces: { code: string; name: string }[];
 }
 export interface CapacityRow {

@@ -43,6 +43,8 @@ export function presentCaseForFacility(r: PlacementRequestEntity) {
   const { nationality: _forReportsOnly, ...person } = r.profile ?? ({} as NonNullable<PlacementRequestEntity['profile']>);
   return {
     caseCode: r.caseCode,
+    // the sending office's region: its UOR's on-call number is in /regions
+    regionCode: r.regionCode,
     person: r.profile ? person : null,
     protectionLevel: r.protectionLevel,
     stage: r.stage,

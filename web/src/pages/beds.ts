@@ -14,6 +14,7 @@ import {
   type Facility,
   type Freshness,
   type Proposal,
+  type Region,
 } from '../types.js';
 
 type Counted = 'occupied' | 'outOfService';
@@ -308,7 +309,33 @@ export function tickCountdowns(root: HTMLElement): () => void {
   return () => window.clearInterval(timer);
 }
 
-function caseSummary(p: Proposal): HTMLElement | null {
+// read once a page load: the regions' UOR on-call numbers for the case summaries
+let regionsRead: Promise<Region[]> | null = null;
+const regionsOf = () => (regionsRead ??= get<Region[]>('/regions').catch(() => ((regionsRead = null), [])));
+
+/** The office that sent the case and how to call it, at any hour. */
+function sender(c: NonNullable<Proposal['case']>, regions: Region[]): HTMLElement[] {
+  const r = regions.find((x) => x.code === c.regionCode);
+  if (!r) return [];
+  return [
+    h('dt', {}, t('proposal.sender')),
+    h(
+      'dd',
+      { 'data-sender': '' },
+      t('proposal.senderOffice', { region: r.name }),
+      r.uorOnCallPhone
+        ? [
+            ' · ',
+            h('a', { href: `tel:${r.uorOnCallPhone}`, class: 'tel', 'data-uor-oncall': '' }, phoneText(r.uorOnCallPhone)),
+            ' ',
+            h('small', { class: 'help' }, t('facility.onCall.help')),
+          ]
+        : null,
+    ),
+  ];
+}
+
+function caseSummary(p: Proposal, regions: Region[]): HTMLElement | null {
   const c = p.case;
   if (!c) return null;
   const person = c.person;
@@ -338,6 +365,7 @@ function caseSummary(p: Proposal): HTMLElement | null {
     h('dd', {}, label('stage', c.stage)),
     h('dt', {}, t('proposal.urgency')),
     h('dd', {}, label('urgency', c.urgency)),
+    ...sender(c, regions),
   );
 }
 
@@ -350,7 +378,7 @@ export function childWords(c: { age: number; sex?: string }): string {
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** A proposal as its facility sees it, with the actions its state allows. */
-function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<void>): HTMLElement {
+function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<void>, regions: Region[]): HTMLElement {
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
   const actions = h('div', { class: 'actions' });
   const act = async (path: string, body: unknown, done: Parameters<typeof t>[0]) => {
@@ -475,7 +503,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     p.status === 'pending' || p.status === 'accepted'
       ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt))
       : null,
-    caseSummary(p),
+    caseSummary(p, regions),
     actions,
     msg,
   );
@@ -500,6 +528,7 @@ async function inbox(
     ),
   );
   const shown = detailed.filter((_, i) => present[i]);
+  const regions = await regionsOf();
   // an acceptance, an admission or a discharge moves the beds too: the boards are read again
   const refresh = async () => (await inbox(el, names, only, changed), await changed());
   const group = (status: string, title: Parameters<typeof t>[0]) => {
@@ -509,7 +538,7 @@ async function inbox(
           'div',
           { class: 'group', 'data-group': status },
           h('h3', { class: 'group-title' }, t(title), ` (${ps.length})`),
-          ...ps.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh)),
+          ...ps.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh, regions)),
         )
       : null;
   };
@@ -519,7 +548,7 @@ async function inbox(
     h('div', { id: 'inbox-msg', 'aria-live': 'polite' }),
     shown.length ? null : h('p', { class: 'muted' }, t('inbox.none')),
     only
-      ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh))
+      ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh, regions))
       : [group('pending', 'inbox.pending'), group('accepted', 'inbox.accepted'), group('admitted', 'inbox.admitted')],
   );
 }
