@@ -281,6 +281,23 @@ describe('the decision, read back by the office that proposed', () => {
     await walk(page, 'manager inbox');
     await b.shot(page, 'beds-inbox-phone');
 
+    // an unsaved change on the board survives a reload (an expired session, a crash), then is saved
+    const levanteBoard = () => page.locator(`[data-facility="${LEVANTE()}"][aria-labelledby]`);
+    const before = adult((await manager().get(`/facilities/${LEVANTE()}/availability`)).body);
+    await levanteBoard().locator('[data-kind="adult"] [data-field="outOfService"] [data-act="inc"]').click();
+    await page.reload();
+    await levanteBoard().locator('.notice-info', { hasText: 'Numeri non ancora salvati' }).waitFor();
+    expect(await levanteBoard().locator('[data-kind="adult"] [data-field="outOfService"] output').textContent()).toBe(
+      String(before.outOfService + 1),
+    );
+    expect(adult((await manager().get(`/facilities/${LEVANTE()}/availability`)).body).outOfService).toBe(before.outOfService);
+    await levanteBoard().locator('[data-act="save"]').click();
+    await levanteBoard().locator('.notice-ok', { hasText: 'Salvato.' }).waitFor();
+    expect(adult((await manager().get(`/facilities/${LEVANTE()}/availability`)).body).outOfService).toBe(before.outOfService + 1);
+    await page.reload();
+    await card.waitFor();
+    expect(await levanteBoard().locator('.notice-info').count()).toBe(0);
+
     // decline: no reason is chosen for her; sent without one, it says so and nothing is written
     await card.locator('[data-act="decline"]').click();
     expect(await card.locator('select[name="reason"]').inputValue()).toBe('');
@@ -426,6 +443,8 @@ describe('transfers', () => {
     expect(await page.locator('[data-request-status]').textContent()).toBe('Trasferita');
     await page.click('[data-act="next-request"]');
     await page.waitForSelector(`h1:text("Richiesta ${first.caseCode}-2")`);
+    // she has moved: the old house is where she came from, no longer where she lives
+    await page.getByText('Trasferimento da Alloggio').waitFor();
     // the house's 24 h number as people read it (+39 …), a link that wraps on a phone
     const onCall = (await uor().get(`/facilities/${LEVANTE()}`)).body.onCallPhone as string;
     const tel = page.locator(`[data-facts="${LEVANTE()}"] a[data-oncall]`);

@@ -79,6 +79,32 @@ export function keepDraft(form: HTMLFormElement, name: string): Draft {
   return { restoredAt, save, clear: () => key && localStorage.removeItem(key) };
 }
 
+/** A draft that is not a form (the bed board's numbers): kept, read back, dropped. */
+export const drafts = {
+  put(name: string, value: unknown): void {
+    const key = keyOf(name);
+    if (!key) return;
+    try {
+      localStorage.setItem(key, JSON.stringify({ savedAt: Date.now(), value }));
+    } catch {
+      // a full storage loses the draft, not the page
+    }
+  },
+  get<T>(name: string): { savedAt: Date; value: T } | null {
+    const key = keyOf(name);
+    try {
+      const x = key ? (JSON.parse(localStorage.getItem(key) ?? 'null') as { savedAt: number; value: T } | null) : null;
+      return x && Date.now() - x.savedAt < MAX_AGE_MS ? { savedAt: new Date(x.savedAt), value: x.value } : null;
+    } catch {
+      return null;
+    }
+  },
+  drop(name: string): void {
+    const key = keyOf(name);
+    if (key) localStorage.removeItem(key);
+  },
+};
+
 /** Whether a draft is waiting for this form (a background refresh must not navigate away from it). */
 export const hasDraft = (name: string) => {
   const key = keyOf(name);

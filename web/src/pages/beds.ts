@@ -1,7 +1,8 @@
 import { freeOf } from '../../../src/domain/free-places.js';
 import { ApiError, get, post, put as putJson } from '../api.js';
 import { type Child, field, h, notice, put, select } from '../dom.js';
-import { ago, label, locale, t } from '../i18n.js';
+import { drafts } from '../drafts.js';
+import { ago, label, locale, t, time } from '../i18n.js';
 import { checkForm, summaryBox } from '../form-check.js';
 import type { Page } from '../main.js';
 import { languageName, phoneText } from '../names.js';
@@ -67,6 +68,10 @@ export function differences(before: Availability, after: Availability): string[]
 function facilityCard(f: Facility, editable: boolean): HTMLElement {
   let base = fromFacility(f);
   let draft = base.places.map((p) => ({ ...p }));
+  // numbers changed but not saved (a reload, an expired session): back, if nobody saved since
+  const kept = editable ? drafts.get<{ version: number; places: typeof draft }>(`beds-${f.id}`) : null;
+  if (kept && kept.value.version === base.version) draft = kept.value.places;
+  else drafts.drop(`beds-${f.id}`);
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
   const body = h('div');
   const card = h(
@@ -188,8 +193,10 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
   };
 
   function draw(): void {
-    // unsaved numbers: the page's background refresh waits (see bedsPage)
+    // unsaved numbers: kept as a draft, and the page's background refresh waits (see bedsPage)
     card.dataset.dirty = dirty() || mode !== 'idle' ? 'true' : 'false';
+    if (editable && dirty()) drafts.put(`beds-${f.id}`, { version: base.version, places: draft });
+    else drafts.drop(`beds-${f.id}`);
     const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
     put(
       body,
@@ -278,6 +285,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
     );
   }
   draw();
+  if (kept && dirty()) say(notice('info', t('beds.draftRestored', { time: time(kept.savedAt.toISOString()) })));
   return card;
 }
 

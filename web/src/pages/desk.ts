@@ -285,10 +285,11 @@ export const requestPage: Page = async (root, [id]) => {
   let placements = new Map<string, PlacementView>();
   let details = new Map<string, Proposal>();
   let next: RequestSummary | null = null;
-  // a transfer: the house she lives in now (the previous placement's), never proposed to again
-  const currentHouse = request.previousPlacementId
-    ? ((await get<PlacementView>(`/placements/${request.previousPlacementId}`).catch(() => null))?.facilityId ?? null)
+  // a transfer: the house of the placement it follows; while she lives there, never proposed to again
+  const previous = request.previousPlacementId
+    ? await get<PlacementView>(`/placements/${request.previousPlacementId}`).catch(() => null)
     : null;
+  const currentHouse = previous?.status === 'active' ? previous.facilityId : null;
   let asking: 'idle' | 'cancel' | 'edit' = 'idle';
   const title = h('h1', {}, t('request.title', { code: request.caseCode }));
 
@@ -620,7 +621,12 @@ export const requestPage: Page = async (root, [id]) => {
     root,
     title,
     summary,
-    currentHouse ? notice('info', t('request.transferFrom', { name: await facilityName(currentHouse) })) : null,
+    previous
+      ? notice(
+          'info',
+          t(currentHouse ? 'request.transferFrom' : 'request.transferredFrom', { name: await facilityName(previous.facilityId) }),
+        )
+      : null,
     actionsEl,
     editEl,
     status,
