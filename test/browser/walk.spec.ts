@@ -21,6 +21,8 @@ import {
 import { DISCHARGE_REASONS } from '../../src/lifecycle/placements/placement.entity.js';
 import { DECLINE_REASONS, PROPOSAL_STATUSES } from '../../src/lifecycle/proposals/proposal.entity.js';
 import { REFERRAL_CHANNELS, REQUEST_STATUSES, URGENCIES } from '../../src/lifecycle/requests/placement-request.entity.js';
+import { band } from '../../src/reports/report-definitions.js';
+import { ageBand } from '../../src/reports/report-facts.js';
 import { Browser, DESKTOP, PHONE, type Problems } from './harness.js';
 
 type Json = Record<string, any>;
@@ -48,10 +50,37 @@ function clean(problems: Problems): void {
   });
 }
 
+// the API's one-word codes ("sexual", "adult", "pending"), unless Italian uses the same word ("transgender")
+const ITALIAN_WORDS = new Set(
+  Object.values(JSON.parse(readFileSync('web/messages/it.json', 'utf8')) as Record<string, string>).flatMap((v) =>
+    v.toLowerCase().split(/[^\p{L}]+/u),
+  ),
+);
+const CODES = [
+  ...EXPLOITATION_TYPES,
+  ...SERVICES,
+  ...SUPPORTS,
+  ...LEGAL_STATUSES,
+  ...GENDERS,
+  ...FACILITY_TYPES,
+  ...PLACE_KINDS,
+  ...CRITERIA,
+  ...DECLINE_REASONS,
+  ...DISCHARGE_REASONS,
+  ...REQUEST_STATUSES,
+  ...PROPOSAL_STATUSES,
+  ...REFERRAL_CHANNELS,
+  ...URGENCIES,
+  'high',
+  'medium',
+  'low',
+].filter((c) => /^[a-z]+$/.test(c) && !ITALIAN_WORDS.has(c));
+
 /** Raw codes, message keys, unfilled placeholders and the API's English words in what the page shows. */
 async function rawWords(page: Page): Promise<string[]> {
   const text = (await page.locator('main').innerText()).replace(/\S+@\S+/g, '');
   const found = [
+    ...text.matchAll(new RegExp(`\\b(?:${CODES.join('|')})\\b`, 'g')),
     ...text.matchAll(/\b[a-z]+(?:_[a-z0-9]+)+\b|\b\d+_\d+\b/g),
     ...text.matchAll(/\{[a-zA-Z]+\}/g),
     ...text.matchAll(/\b[a-z]+\.[a-z][a-zA-Z]+(?:\.[a-zA-Z]+)*\b/g),
@@ -127,6 +156,8 @@ describe('the words of the pages', () => {
       ['status', [...REQUEST_STATUSES, ...PROPOSAL_STATUSES]],
       ['referral', REFERRAL_CHANNELS],
       ['urgency', URGENCIES],
+      ['ageBand', [...new Set(Array.from({ length: 111 }, (_, age) => ageBand(age)))]],
+      ['band', [0, 0.9, 2].map((u) => band(u)!)],
     ];
     const missing = codes.flatMap(([prefix, list]) => list.map((c) => `${prefix}.${c}`)).filter((k) => !(k in it_) || !(k in en));
     expect(missing).toEqual([]);
@@ -327,6 +358,7 @@ describe('the decision, read back by the office that proposed', () => {
       'Nota della struttura: due ospiti della stessa rete',
     ]);
     await walk(desk.page, 'request with a declined proposal');
+    await b.shot(desk.page, 'request-declined-phone');
     await desk.page.goto(`${b.base}/#/requests/${alone.id}`);
     await desk.page.locator(`.proposal[data-proposal="${toGolfo.body.id}"]`).waitFor();
     expect(await desk.page.locator('[data-request-status]').textContent()).toBe('Accettata, in attesa di ingresso');
@@ -334,7 +366,6 @@ describe('the decision, read back by the office that proposed', () => {
       'Accettata, in attesa di ingresso',
     );
     await walk(desk.page, 'request accepted');
-    await b.shot(desk.page, 'request-declined-phone');
     clean(desk.problems);
     await desk.page.close();
 
@@ -504,6 +535,18 @@ describe('the national map and search', () => {
     await page.click('form button[type="submit"]');
     await page.locator('select[name="origin"][aria-invalid="true"]').waitFor();
     await walk(page, 'search with errors');
+    clean(problems);
+    await page.close();
+  });
+});
+
+describe('reports', () => {
+  it('the reports a UOR reads show words, not codes', async () => {
+    await openRequest();
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'uor-liguria', '/#/reports');
+    await page.waitForSelector('section.report-card[data-report="movements"]');
+    await walk(page, 'reports');
     clean(problems);
     await page.close();
   });

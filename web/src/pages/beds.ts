@@ -91,13 +91,15 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
       return b.occupied !== d.occupied || b.outOfService !== d.outOfService;
     });
 
+  // a greyed "+" says why: the last beds are held by proposals waiting for an answer, or all are taken
+  const whyNoRoom = (p: (typeof draft)[number]) =>
+    editable && freeOf(p) <= 0 ? (p.held > 0 ? t('beds.noRoomHeld', { held: p.held }) : t('beds.noRoom')) : null;
   const counter = (p: (typeof draft)[number], what: Counted) => {
     const id = `${f.id}-${p.kind}-${what}`;
     const kind = label('kind', p.kind);
     const whatText = t(WHAT[what]);
     const room = freeOf(p);
-    // a greyed "+" says why: the last beds are held by proposals waiting for an answer, or all are taken
-    const why = editable && room <= 0 ? (p.held > 0 ? t('beds.noRoomHeld', { held: p.held }) : t('beds.noRoom')) : null;
+    const why = whyNoRoom(p);
     return h(
       'div',
       { class: 'counter', 'data-field': what },
@@ -123,12 +125,11 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
           'data-act': 'inc',
           disabled: !editable || room <= 0,
           'aria-label': t('beds.inc', { what: whatText.toLowerCase(), kind }),
-          'aria-describedby': why ? `${id}-why` : null,
+          'aria-describedby': why ? `${f.id}-${p.kind}-why` : null,
           onclick: () => ((p[what] += 1), draw()),
         },
         '+',
       ),
-      why ? h('small', { class: 'help why', id: `${id}-why`, 'data-why': '' }, why) : null,
     );
   };
 
@@ -213,6 +214,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
             { class: 'kind', 'data-kind': p.kind },
             h('legend', {}, label('kind', p.kind)),
             ...COUNTED.map((w) => counter(p, w)),
+            whyNoRoom(p) ? h('p', { class: 'help why', id: `${f.id}-${p.kind}-why`, 'data-why': '' }, whyNoRoom(p)) : null,
             h(
               'p',
               { class: 'sums' },
