@@ -304,11 +304,8 @@ describe('the decision, read back by the office that proposed', () => {
     // the case: the child as people say it, the languages by name
     expect(await card.locator('[data-children]').textContent()).toBe('Figli: 3 anni, bambina');
     expect(await card.locator('[data-languages]').textContent()).toBe('Inglese, Pidgin nigeriano');
-    // the office that sent it, and its number at any hour
-    const liguria = (await uor().get('/regions')).body.find((r: Json) => r.code === '07');
-    expect(liguria.uorOnCallPhone).toMatch(/^\+39/);
-    expect(await card.locator('[data-sender]').textContent()).toMatch(/^Unità operativa Liguria · \+39 [\d ]+ Da chiamare/);
-    expect(await card.locator('a[data-uor-oncall]').getAttribute('href')).toBe(`tel:${liguria.uorOnCallPhone}`);
+    // where the case comes from is not hers to know while she decides
+    expect(await card.locator('[data-sender]').textContent()).toBe("Il contatto dell'unità operativa compare quando accetti.");
     await walk(page, 'manager inbox');
     await b.shot(page, 'beds-inbox-phone');
 
@@ -382,6 +379,12 @@ describe('the decision, read back by the office that proposed', () => {
     expect(full.status).toBe(200);
     expect(adult(full.body).free).toBe(0);
     await page.reload();
+    // accepted: the office that sent it, and its number at any hour, for the arrival
+    const liguria = (await uor().get('/regions')).body.find((r: Json) => r.code === '07');
+    expect(liguria.uorOnCallPhone).toMatch(/^\+39/);
+    const acceptedCard = page.locator(`[data-proposal="${toGolfo.body.id}"]`);
+    expect(await acceptedCard.locator('[data-sender]').textContent()).toMatch(/^Unità operativa Liguria · \+39 [\d ]+ Da chiamare/);
+    expect(await acceptedCard.locator('a[data-uor-oncall]').getAttribute('href')).toBe(`tel:${liguria.uorOnCallPhone}`);
     const plus = page.locator(`[data-facility="${GOLFO()}"] [data-kind="adult"] [data-field="occupied"] [data-act="inc"]`);
     await plus.waitFor();
     expect(await plus.isDisabled()).toBe(true);

@@ -46,14 +46,18 @@ describe("the sending UOR's on-call number (e2e)", () => {
     expect((await region('07')).uorOnCallPhone).toBeNull();
   });
 
-  it("the case a house reads names the sending office's region", async () => {
+  it("the case names the sending office's region once the house accepted, never while it decides", async () => {
     const f = await freshFacility(t, { provinceCode: 'GE' });
     const uor = principals.uor('07');
     const req = await t.http().post('/api/v1/placement-requests').set(as(uor)).send(aRequest());
     expect(req.status).toBe(201);
     const p = await t.http().post(`/api/v1/placement-requests/${req.body.id}/proposals`).set(as(uor)).send({ facilityId: f.id });
     expect(p.status).toBe(201);
-    const seen = await t.http().get(`/api/v1/proposals/${p.body.id}`).set(as(f.manager));
-    expect(seen.body.case).toMatchObject({ caseCode: req.body.caseCode, regionCode: '07' });
+    const pending = await t.http().get(`/api/v1/proposals/${p.body.id}`).set(as(f.manager));
+    expect(pending.body.case.caseCode).toBe(req.body.caseCode);
+    expect(pending.body.case).not.toHaveProperty('regionCode');
+    expect((await t.http().post(`/api/v1/proposals/${p.body.id}/accept`).set(as(f.manager)).send({})).status).toBe(200);
+    const accepted = await t.http().get(`/api/v1/proposals/${p.body.id}`).set(as(f.manager));
+    expect(accepted.body.case).toMatchObject({ caseCode: req.body.caseCode, regionCode: '07' });
   });
 });

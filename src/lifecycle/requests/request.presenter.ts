@@ -38,16 +38,16 @@ export function presentRequest(
 }
 
 /** What a shelter manager needs to decide, nothing else: no origin, safety, tags, operator note or
- * nationality (kept for reports only). */
-export function presentCaseForFacility(r: PlacementRequestEntity) {
+ * nationality (kept for reports only). Once the house accepted, the sending office's region too (its
+ * UOR's on-call number, for the arrival), as the UOR then learns the house's address. */
+export function presentCaseForFacility(r: PlacementRequestEntity, accepted = false) {
   const { nationality: _forReportsOnly, ...person } = r.profile ?? ({} as NonNullable<PlacementRequestEntity['profile']>);
   return {
     caseCode: r.caseCode,
-    // the sending office's region: its UOR's on-call number is in /regions
-    regionCode: r.regionCode,
     person: r.profile ? person : null,
     protectionLevel: r.protectionLevel,
     stage: r.stage,
     urgency: r.urgency,
+    ...(accepted ? { regionCode: r.regionCode } : {}),
   };
 }

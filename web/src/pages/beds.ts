@@ -326,7 +326,8 @@ const regionsOf = () => (regionsRead ??= get<Region[]>('/regions').catch(() => (
 /** The office that sent the case and how to call it, at any hour. */
 function sender(c: NonNullable<Proposal['case']>, regions: Region[]): HTMLElement[] {
   const r = regions.find((x) => x.code === c.regionCode);
-  if (!r) return [];
+  // while she decides the case says nothing of where it comes from (the contract's "nothing else")
+  if (!r) return [h('dt', {}, t('proposal.sender')), h('dd', { 'data-sender': '' }, t('proposal.senderAfterAccept'))];
   return [
     h('dt', {}, t('proposal.sender')),
     h(

@@ -6,11 +6,15 @@ import { DECLINE_REASONS, PROPOSAL_STATUSES } from '../proposal.entity.js';
 /** What the facility sees of the case to decide (no origin, safety or note). */
 export class CaseForFacilityDto {
   @ApiProperty() caseCode: string;
-  @ApiProperty({ example: '07', description: "the requesting UOR's region (its on-call number: GET /regions)" }) regionCode: string;
   @ApiProperty({ type: PersonDto, nullable: true, description: 'null once the profile is erased (retention)' }) person: PersonDto | null;
   @ApiProperty({ enum: PROTECTION_LEVELS }) protectionLevel: string;
   @ApiProperty({ enum: STAGES }) stage: string;
   @ApiProperty() urgency: string;
+  @ApiPropertyOptional({
+    example: '07',
+    description: "once the house accepted: the requesting UOR's region (its on-call number in GET /regions), for the arrival",
+  })
+  regionCode?: string;
 }
 
 export class ProposalDto {
