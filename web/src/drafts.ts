@@ -105,6 +105,15 @@ export const drafts = {
   },
 };
 
+/** Every draft of the signed-in person: for an explicit sign-out (never for an expired session, whose
+ * drafts wait for her to sign in again). */
+export function forgetDrafts(): void {
+  const user = currentUserId();
+  if (!user) return;
+  const mine = `approdo.draft.${user}.`;
+  for (const k of Object.keys(localStorage)) if (k.startsWith(mine)) localStorage.removeItem(k);
+}
+
 /** Whether a draft is waiting for this form (a background refresh must not navigate away from it). */
 export const hasDraft = (name: string) => {
   const key = keyOf(name);
