@@ -383,6 +383,7 @@ describe('the decision, read back by the office that proposed', () => {
     const liguria = (await uor().get('/regions')).body.find((r: Json) => r.code === '07');
     expect(liguria.uorOnCallPhone).toMatch(/^\+39/);
     const acceptedCard = page.locator(`[data-proposal="${toGolfo.body.id}"]`);
+    await acceptedCard.locator('a[data-uor-oncall]', { hasText: /^\+39 / }).waitFor();
     expect(await acceptedCard.locator('[data-sender]').textContent()).toMatch(/^Unità operativa Liguria · \+39 [\d ]+ Da chiamare/);
     expect(await acceptedCard.locator('a[data-uor-oncall]').getAttribute('href')).toBe(`tel:${liguria.uorOnCallPhone}`);
     const plus = page.locator(`[data-facility="${GOLFO()}"] [data-kind="adult"] [data-field="occupied"] [data-act="inc"]`);
@@ -483,6 +484,7 @@ describe('transfers', () => {
     const onCall = (await uor().get(`/facilities/${LEVANTE()}`)).body.onCallPhone as string;
     const tel = page.locator(`[data-facts="${LEVANTE()}"] a[data-oncall]`);
     expect(await tel.getAttribute('href')).toBe(`tel:${onCall}`);
+    await page.locator(`[data-facts="${LEVANTE()}"] a[data-oncall]`, { hasText: /^\+39 / }).waitFor();
     expect(await tel.textContent()).toMatch(/^\+39 \d{2,4} \d+/);
     expect((await tel.textContent())!.replace(/ /g, '')).toBe(onCall);
     await walk(page, 'transferred, next request');

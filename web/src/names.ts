@@ -1,4 +1,3 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { currentLang, label } from './i18n.js';
 
 /** Country and language names in the page's language (Intl.DisplayNames): codes only on the wire. */
@@ -43,9 +42,4 @@ export function languageCode(typed: string): string | null {
   const x = typed.trim().toLocaleLowerCase(currentLang());
   if (!x) return null;
   return languageOptions().find(([c, n]) => n.toLocaleLowerCase(currentLang()) === x || c === x)?.[0] ?? null;
-}
-
-/** "+39 010 555 0123": an E.164 number as people read it (libphonenumber-js), the number itself if it cannot be parsed. */
-export function phoneText(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }

@@ -5,7 +5,8 @@ import { drafts } from '../drafts.js';
 import { ago, label, locale, t, time } from '../i18n.js';
 import { checkForm, summaryBox } from '../form-check.js';
 import type { Page } from '../main.js';
-import { languageName, phoneText } from '../names.js';
+import { languageName } from '../names.js';
+import { phoneLink } from '../phone.js';
 import { errorText, go } from '../nav.js';
 import {
   DECLINE_NOTE_MAX,
@@ -335,12 +336,7 @@ function sender(c: NonNullable<Proposal['case']>, regions: Region[]): HTMLElemen
       { 'data-sender': '' },
       t('proposal.senderOffice', { region: r.name }),
       r.uorOnCallPhone
-        ? [
-            ' · ',
-            h('a', { href: `tel:${r.uorOnCallPhone}`, class: 'tel', 'data-uor-oncall': '' }, phoneText(r.uorOnCallPhone)),
-            ' ',
-            h('small', { class: 'help' }, t('facility.onCall.help')),
-          ]
+        ? [' · ', phoneLink(r.uorOnCallPhone, { 'data-uor-oncall': '' }), ' ', h('small', { class: 'help' }, t('facility.onCall.help'))]
         : null,
     ),
   ];
@@ -609,13 +605,7 @@ export function facilityFacts(f: Facility): HTMLElement {
     f.onCallPhone
       ? [
           h('dt', {}, t('facility.onCall')),
-          h(
-            'dd',
-            {},
-            h('a', { href: `tel:${f.onCallPhone}`, class: 'tel', 'data-oncall': '' }, phoneText(f.onCallPhone)),
-            ' ',
-            h('small', { class: 'help' }, t('facility.onCall.help')),
-          ),
+          h('dd', {}, phoneLink(f.onCallPhone, { 'data-oncall': '' }), ' ', h('small', { class: 'help' }, t('facility.onCall.help'))),
         ]
       : null,
     h('dt', {}, t('facility.services')),
