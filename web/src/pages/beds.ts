@@ -535,7 +535,8 @@ async function inbox(
     ),
   );
   const shown = detailed.filter((_, i) => present[i]);
-  const regions = await regionsOf();
+  // the regions (9 KB) only when an accepted case names its sending office
+  const regions = shown.some((p) => p.case?.regionCode) ? await regionsOf() : [];
   // an acceptance, an admission or a discharge moves the beds too: the boards are read again
   const refresh = async () => (await inbox(el, names, only, changed), await changed());
   const group = (status: string, title: Parameters<typeof t>[0]) => {
