@@ -13,6 +13,8 @@ import { ReportRollups1763900012000 } from './1763900012000-report-rollups.js';
 import { OneRuleEach1763900013000 } from './1763900013000-one-rule-each.js';
 import { ReportOrderedReads1763900014000 } from './1763900014000-report-ordered-reads.js';
 import { MembersSessions1763900015000 } from './1763900015000-members-sessions.js';
+// issue 23
+import { UorOnCallPhone1763900017000 } from './1763900017000-uor-on-call-phone.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -31,4 +33,5 @@ export const MIGRATIONS = [
   OneRuleEach1763900013000,
   ReportOrderedReads1763900014000,
   MembersSessions1763900015000,
+  UorOnCallPhone1763900017000,
 ];

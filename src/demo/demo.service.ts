@@ -52,7 +52,9 @@ export class DemoService {
   private async loadFacilitiesIfEmpty(): Promise<Map<string, string>> {
     if ((await this.repo.count()) > 0) return this.existingIds();
     const ids = new Map<string, string>();
-    for (const u of DEMO_USERS) if (u.role === 'uor' && u.region) await this.regions.setUorContact(u.region, u.email);
+    // fictional office numbers, like the houses' (+39 0 … 0000 0 + region)
+    for (const u of DEMO_USERS)
+      if (u.role === 'uor' && u.region) await this.regions.setUorContact(u.region, u.email, `+3906000000${u.region}`);
     const now = this.clock.now().getTime();
     for (const d of DEMO_FACILITIES) {
       const { key, confirmedHoursAgo, ...dto } = d;

@@ -4,6 +4,7 @@ import { Column, Entity, OneToMany, ManyToOne, JoinColumn, PrimaryColumn } from 
 export class RegionEntity {
   @PrimaryColumn({ type: 'char', length: 2 }) code: string;
   @Column('text') name: string;
+  @Column({ name: 'uor_on_call_phone', type: 'text', nullable: true }) uorOnCallPhone: string | null;
   @OneToMany(() => ProvinceEntity, (p) => p.region) provinces: ProvinceEntity[];
 }
 

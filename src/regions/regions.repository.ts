@@ -22,9 +22,15 @@ export class RegionsRepository {
     return this.provinces.find({ order: { code: 'ASC' } });
   }
 
-  /** The region's UOR contact, for escalations; false when the region does not exist. */
-  async setUorEmail(code: string, email: string | null): Promise<boolean> {
-    const r = await this.regions.query(`UPDATE region SET uor_email = $2 WHERE code = $1 RETURNING code`, [code, email]);
-    return (r[0] as unknown[]).length > 0;
+  /** The region's UOR contact (e-mail for escalations, on-call number for the houses; phone undefined:
+   * unchanged); null when the region does not exist. */
+  async setUorContact(code: string, email: string | null, phone: string | null | undefined): Promise<{ phone: string | null } | null> {
+    const r = await this.regions.query(
+      `UPDATE region SET uor_email = $2, uor_on_call_phone = CASE WHEN $4 THEN $3 ELSE uor_on_call_phone END
+        WHERE code = $1 RETURNING uor_on_call_phone AS phone`,
+      [code, email, phone ?? null, phone !== undefined],
+    );
+    const rows = r[0] as { phone: string | null }[];
+    return rows[0] ?? null;
   }
 }

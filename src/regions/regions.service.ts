@@ -23,6 +23,7 @@ export class RegionsService implements OnModuleInit {
     return regions.map((r) => ({
       code: r.code,
       name: r.name,
+      uorOnCallPhone: r.uorOnCallPhone,
       provinces: r.provinces.map((p) => ({ code: p.code, name: p.name, centroid: { lat: p.lat, lon: p.lon } })),
     }));
   }
@@ -43,8 +44,10 @@ export class RegionsService implements OnModuleInit {
     if (!this.regionCodes.has(code)) throw ruleBroken('unknown_region', `${field}: no region with code ${code}`, { field });
   }
 
-  async setUorContact(code: string, email: string | null) {
-    if (!(await this.repo.setUorEmail(code, email))) throw notFound('region');
-    return { code, uorEmail: email };
+  /** The UOR's e-mail; its on-call number too when given (undefined: unchanged). */
+  async setUorContact(code: string, email: string | null, phone?: string | null) {
+    const saved = await this.repo.setUorContact(code, email, phone);
+    if (!saved) throw notFound('region');
+    return { code, uorEmail: email, uorOnCallPhone: saved.phone };
   }
 }

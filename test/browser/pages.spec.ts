@@ -136,9 +136,10 @@ describe('pages', () => {
     // decline with one of the contract's reasons and a staff-to-staff note: the hold is freed
     const declined = page.locator(`[data-proposal="${toDecline.body.id}"]`);
     // the case as the facility sees it: the child with his sex, the legal status
-    expect(await declined.locator('dl.case').textContent()).toMatch(/4 m.*Permesso art\. 18/);
+    expect(await declined.locator('dl.case').textContent()).toMatch(/4 anni, bambino.*Permesso art\. 18/);
     await declined.locator('[data-act="decline"]').click();
     expect(await declined.locator('select[name="reason"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual([
+      '',
       'no_longer_free',
       'profile_not_suitable',
       'safety_risk',
@@ -243,14 +244,17 @@ describe('pages', () => {
     const caseCode = `LIG-UI-${Date.now()}`;
     await page.fill('input[name="caseCode"]', caseCode);
     await page.fill('input[name="age"]', '24');
-    await page.fill('input[name="languages"]', 'en, pcm');
+    for (const language of ['Inglese', 'Pidgin nigeriano']) {
+      await page.fill('[data-lang-entry]', language);
+      await page.press('[data-lang-entry]', 'Enter');
+    }
     await page.check('input[name="exploitation"][value="sexual"]');
     await page.selectOption('select[name="origin"]', 'SV');
     await page.fill('input[name="conflictTags"]', 'net-ui');
     // the merged contract's fields: children with their sex, legal status, nationality, services, LGBT+-safe, referral channel
     await page.fill('input[name="children"]', '3 f, 10 M');
     await page.selectOption('select[name="legalStatus"]', 'art18_permit');
-    await page.fill('input[name="nationality"]', 'ng');
+    await page.selectOption('select[name="nationality"]', { label: 'Nigeria' });
     await page.check('input[name="services"][value="legal"]');
     await page.check('input[name="services"][value="cultural_mediation"]');
     await page.check('input[name="lgbtSafe"]');
@@ -361,11 +365,11 @@ describe('pages', () => {
     await page.click('[data-act="transfer"]');
     await page.waitForSelector('h1:text("Trasferisci alla fase successiva")');
     expect(await page.inputValue('input[name="age"]')).toBe('31');
-    expect(await page.inputValue('input[name="languages"]')).toBe('ro, en');
+    expect(await page.locator('.chip').allTextContents()).toEqual(['Rumeno×', 'Inglese×']);
     expect(await page.inputValue('select[name="stage"]')).toBe('second_reception');
     expect(await page.isChecked('input[name="wheelchair"]')).toBe(false);
     expect(await page.inputValue('select[name="legalStatus"]')).toBe('eu_citizen');
-    expect(await page.inputValue('input[name="nationality"]')).toBe('RO');
+    expect(await page.inputValue('select[name="nationality"]')).toBe('RO');
     expect(await page.isChecked('input[name="services"][value="job_placement"]')).toBe(true);
     expect(await page.isChecked('input[name="lgbtSafe"]')).toBe(true);
     expect(await page.inputValue('select[name="referralChannel"]')).toBe('labour_union');
@@ -535,7 +539,8 @@ describe('pages', () => {
     await page.click('nav a:text("Ricerca per profilo")');
     await page.waitForSelector('h1:text("Dove potrebbe andare?")');
     await page.fill('input[name="age"]', '24');
-    await page.fill('input[name="languages"]', 'en');
+    await page.fill('[data-lang-entry]', 'Inglese');
+    await page.press('[data-lang-entry]', 'Enter');
     await page.check('input[name="exploitation"][value="sexual"]');
     await page.selectOption('select[name="origin"]', 'SV');
     await page.click('button[type="submit"]');

@@ -1,4 +1,5 @@
 import { ApiError, whenUnauthorized } from './api.js';
+import { forgetDrafts } from './drafts.js';
 import { h, notice, put } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { errorText, go } from './nav.js';
@@ -115,7 +116,7 @@ function header(claims: Claims | null, path: string): HTMLElement {
             ),
           ),
           h('span', { class: 'who' }, t('signedInAs', { user: claims.name ?? claims.email ?? '' })),
-          h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => void session.signOut() }, t('signout')),
+          h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => (forgetDrafts(), void session.signOut()) }, t('signout')),
         )
       : null,
   );

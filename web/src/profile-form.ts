@@ -1,5 +1,7 @@
-import { checks, field, h, select } from './dom.js';
+import { checks, field, h, nextId, put, select } from './dom.js';
+import { markField, type Problem } from './form-check.js';
 import { label, t } from './i18n.js';
+import { countryOptions, languageCode, languageName, languageOptions } from './names.js';
 import {
   EXPLOITATION,
   GENDERS,
@@ -32,79 +34,188 @@ export function parseChildren(v: string): { age: number; sex?: 'female' | 'male'
 }
 const childText = (c: { age: number; sex?: string }) => `${c.age}${c.sex === 'female' ? ' f' : c.sex === 'male' ? ' m' : ''}`;
 
-/** The profile, safety and preference fields of a request (also a capacity search), with short help. */
-export function profileFields(regions: Region[], ownRegion?: string): HTMLElement {
+/** The languages she speaks, picked by name (typed or from the list), kept as codes in a hidden field. */
+function languagePicker(): HTMLElement {
+  const hidden = h('input', { type: 'hidden', name: 'languages' });
+  const listId = nextId('languages');
+  const entry = h('input', {
+    type: 'text',
+    id: nextId('f'),
+    list: listId,
+    autocomplete: 'off',
+    'data-name': 'languages',
+    'data-lang-entry': '',
+    enterkeyhint: 'done',
+  });
+  const chips = h('ul', { class: 'chips', 'aria-label': t('form.languages.chosen') });
+  const codes = () => hidden.value.split(',').filter(Boolean);
+  const set = (xs: string[]) => {
+    hidden.value = xs.join(',');
+    draw();
+    hidden.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  const add = (quiet: boolean): boolean => {
+    if (!entry.value.trim()) return true;
+    const code = languageCode(entry.value);
+    if (!code) {
+      if (!quiet) markField(entry, t('check.languages'));
+      return false;
+    }
+    markField(entry, null);
+    entry.value = '';
+    if (!codes().includes(code)) set([...codes(), code]);
+    return true;
+  };
+  function draw(): void {
+    put(
+      chips,
+      ...codes().map((c) =>
+        h(
+          'li',
+          { class: 'chip', 'data-lang': c },
+          languageName(c),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'chip-x',
+              'aria-label': t('form.languages.remove', { name: languageName(c) }),
+              onclick: () => set(codes().filter((x) => x !== c)),
+            },
+            '×',
+          ),
+        ),
+      ),
+    );
+  }
+  // a name picked from the list is added at once; a name typed is added with Enter or the button
+  entry.addEventListener('change', () => void add(true));
+  entry.addEventListener('keydown', (e: KeyboardEvent) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      add(false);
+    }
+  });
+  hidden.addEventListener('sync', draw);
+  const wrap = h(
+    'div',
+    { class: 'field lang-picker' },
+    h('label', { for: entry.id }, t('form.languages')),
+    chips,
+    h(
+      'div',
+      { class: 'lang-entry' },
+      entry,
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-outline', 'data-act': 'add-language', onclick: () => void add(false) },
+        t('form.languages.add'),
+      ),
+    ),
+    h(
+      'datalist',
+      { id: listId },
+      languageOptions().map(([, n]) => h('option', { value: n })),
+    ),
+    h('small', { class: 'help', id: `${entry.id}-help` }, t('form.languages.help')),
+    hidden,
+  );
+  entry.setAttribute('aria-describedby', `${entry.id}-help`);
+  return wrap;
+}
+
+/** Redraws the pickers after their hidden fields were set (a draft, a transfer's profile). */
+export function syncPickers(form: HTMLFormElement): void {
+  form.querySelectorAll('input[type="hidden"]').forEach((el) => el.dispatchEvent(new Event('sync')));
+}
+
+/** The profile, safety and preference fields of a request (also a capacity search), with short help;
+ * without the person's own fields (`person: false`) the constraints a request's edit may change. */
+export function profileFields(regions: Region[], opts: { person?: boolean } = {}): HTMLElement {
+  const person = opts.person !== false;
   const provinces: [string, string][] = regions
     .flatMap((r) => r.provinces.map((p) => [p.code, `${p.name} (${p.code})`] as [string, string]))
     .sort((a, b) => a[1].localeCompare(b[1]));
-  const firstOwn = regions.find((r) => r.code === ownRegion)?.provinces[0]?.code;
   const input = (name: string, type = 'text', extra: Record<string, string | number | boolean> = {}) =>
     h('input', { name, type, ...extra });
+  const frame = [
+    field(
+      t('form.protection'),
+      select(
+        'protectionLevel',
+        PROTECTION.map((x) => [x, label('protection', x)]),
+        'high',
+      ),
+      t('form.protection.help'),
+    ),
+    field(
+      t('form.stage'),
+      select(
+        'stage',
+        STAGES.map((x) => [x, label('stage', x)]),
+        'first_reception',
+      ),
+    ),
+  ];
   return h(
     'div',
     { class: 'profile' },
-    h(
-      'fieldset',
-      {},
-      h('legend', {}, t('form.section.person')),
-      field(
-        t('form.gender'),
-        select(
-          'gender',
-          GENDERS.map((g) => [g, label('gender', g)]),
-          'female',
-        ),
-      ),
-      field(t('form.age'), input('age', 'number', { min: 0, max: 110, required: true, inputmode: 'numeric' }), t('form.age.help')),
-      field(t('form.children'), input('children', 'text', { pattern: '^[0-9fmFM, ]*$', autocomplete: 'off' }), t('form.children.help')),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'pregnant' }), ` ${t('form.pregnant')}`),
-      h(
-        'label',
-        { class: 'check' },
-        h('input', { type: 'checkbox', name: 'wheelchair', 'aria-describedby': 'wheelchair-help' }),
-        ` ${t('form.wheelchair')}`,
-      ),
-      h('small', { class: 'help', id: 'wheelchair-help' }, t('form.wheelchair.help')),
-      field(
-        t('form.legalStatus'),
-        select('legalStatus', [['', t('form.notStated')], ...LEGAL_STATUSES.map((x): [string, string] => [x, label('legal', x)])], ''),
-        t('form.legalStatus.help'),
-      ),
-      field(
-        t('form.nationality'),
-        input('nationality', 'text', { maxlength: 2, pattern: '^[A-Za-z]{2}$', autocomplete: 'off', autocapitalize: 'characters' }),
-        t('form.nationality.help'),
-      ),
-      field(t('form.languages'), input('languages', 'text', { autocomplete: 'off' }), t('form.languages.help')),
-      checks(
-        t('form.exploitation'),
-        'exploitation',
-        EXPLOITATION.map((x) => [x, label('exploitation', x)]),
-      ),
-      checks(
-        t('form.needs'),
-        'needs',
-        NEEDS.map((x) => [x, label('need', x)]),
-      ),
-      field(
-        t('form.protection'),
-        select(
-          'protectionLevel',
-          PROTECTION.map((x) => [x, label('protection', x)]),
-          'high',
-        ),
-        t('form.protection.help'),
-      ),
-      field(
-        t('form.stage'),
-        select(
-          'stage',
-          STAGES.map((x) => [x, label('stage', x)]),
-          'first_reception',
-        ),
-      ),
-      field(t('form.origin'), select('origin', provinces, firstOwn ?? 'GE'), t('form.origin.help')),
-    ),
+    person
+      ? h(
+          'fieldset',
+          {},
+          h('legend', {}, t('form.section.person')),
+          field(
+            t('form.gender'),
+            select(
+              'gender',
+              GENDERS.map((g) => [g, label('gender', g)]),
+              'female',
+            ),
+          ),
+          field(
+            t('form.age'),
+            input('age', 'number', { min: 0, max: 110, step: 1, required: true, inputmode: 'numeric' }),
+            t('form.age.help'),
+          ),
+          field(t('form.children'), input('children', 'text', { pattern: '^[0-9fmFM, ]*$', autocomplete: 'off' }), t('form.children.help')),
+          h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'pregnant' }), ` ${t('form.pregnant')}`),
+          h(
+            'label',
+            { class: 'check' },
+            h('input', { type: 'checkbox', name: 'wheelchair', 'aria-describedby': 'wheelchair-help' }),
+            ` ${t('form.wheelchair')}`,
+          ),
+          h('small', { class: 'help', id: 'wheelchair-help' }, t('form.wheelchair.help')),
+          field(
+            t('form.legalStatus'),
+            select('legalStatus', [['', t('form.notStated')], ...LEGAL_STATUSES.map((x): [string, string] => [x, label('legal', x)])], ''),
+            t('form.legalStatus.help'),
+          ),
+          field(
+            t('form.nationality'),
+            select('nationality', [['', t('form.notStated')], ...countryOptions()], ''),
+            t('form.nationality.help'),
+          ),
+          languagePicker(),
+          checks(
+            t('form.exploitation'),
+            'exploitation',
+            EXPLOITATION.map((x) => [x, label('exploitation', x)]),
+          ),
+          checks(
+            t('form.needs'),
+            'needs',
+            NEEDS.map((x) => [x, label('need', x)]),
+          ),
+          ...frame,
+          field(
+            t('form.origin'),
+            select('origin', [['', t('form.chooseProvince')], ...provinces], '', { required: true }),
+            t('form.origin.help'),
+          ),
+        )
+      : h('fieldset', {}, h('legend', {}, t('form.section.request')), ...frame),
     h(
       'fieldset',
       {},
@@ -150,28 +261,63 @@ export function profileFields(regions: Region[], ownRegion?: string): HTMLElemen
   );
 }
 
+/** What the browser cannot check by itself: children's ages, province and region codes, a language typed but not added. */
+export function profileProblems(form: HTMLFormElement, regions: Region[]): Problem[] {
+  const out: Problem[] = [];
+  const el = (name: string) => form.querySelector<HTMLInputElement>(`[name="${name}"]`);
+  const children = el('children');
+  if (children?.validity.valid && parseChildren(children.value).some((c) => !Number.isInteger(c.age) || c.age > 17))
+    out.push([children, t('check.children')]);
+  const provinces = new Set(regions.flatMap((r) => r.provinces.map((p) => p.code)));
+  const excludedP = el('excludedProvinces');
+  const unknownP = excludedP ? list(excludedP.value).filter((x) => !provinces.has(x.toUpperCase())) : [];
+  if (excludedP && unknownP.length) out.push([excludedP, t('check.excludedProvinces', { codes: unknownP.join(', ') })]);
+  const excludedR = el('excludedRegions');
+  const unknownR = excludedR ? list(excludedR.value).filter((x) => !regions.some((r) => r.code === x)) : [];
+  if (excludedR && unknownR.length) out.push([excludedR, t('check.excludedRegions', { codes: unknownR.join(', ') })]);
+  const entry = form.querySelector<HTMLInputElement>('[data-lang-entry]');
+  if (entry && entry.value.trim()) {
+    const code = languageCode(entry.value);
+    if (code) {
+      // typed in full but not yet added: she meant it
+      entry.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+    } else out.push([entry, t('check.languages')]);
+  }
+  return out;
+}
+
 /** The API's profile body from the form's fields. */
 export function readProfile(form: HTMLFormElement): Record<string, unknown> {
+  const d = new FormData(form);
+  const str = (k: string) => String(d.get(k) ?? '');
+  return {
+    person: {
+      gender: str('gender'),
+      // an empty age is never sent as 0: absent, the API refuses it
+      ...(str('age').trim() !== '' ? { age: Number(str('age')) } : {}),
+      children: parseChildren(str('children')),
+      pregnant: d.get('pregnant') !== null,
+      ...(d.get('wheelchair') !== null ? { wheelchair: true } : {}),
+      ...(str('legalStatus') ? { legalStatus: str('legalStatus') } : {}),
+      ...(str('nationality') ? { nationality: str('nationality') } : {}),
+      languages: list(str('languages')),
+      exploitation: d.getAll('exploitation').map(String),
+      needs: d.getAll('needs').map(String),
+    },
+    origin: { provinceCode: str('origin') },
+    ...readConstraints(form),
+  };
+}
+
+/** The constraints a request's edit may change (PATCH): protection, stage, safety, preferences. */
+export function readConstraints(form: HTMLFormElement): Record<string, unknown> {
   const d = new FormData(form);
   const str = (k: string) => String(d.get(k) ?? '');
   const minDistanceKm = num(str('minDistanceKm'));
   const maxDistanceKm = num(str('maxDistanceKm'));
   return {
-    person: {
-      gender: str('gender'),
-      age: Number(str('age')),
-      children: parseChildren(str('children')),
-      pregnant: d.get('pregnant') !== null,
-      ...(d.get('wheelchair') !== null ? { wheelchair: true } : {}),
-      ...(str('legalStatus') ? { legalStatus: str('legalStatus') } : {}),
-      ...(str('nationality').trim() ? { nationality: str('nationality').trim().toUpperCase() } : {}),
-      languages: list(str('languages')).map((x) => x.toLowerCase()),
-      exploitation: d.getAll('exploitation').map(String),
-      needs: d.getAll('needs').map(String),
-    },
     protectionLevel: str('protectionLevel'),
     stage: str('stage'),
-    origin: { provinceCode: str('origin') },
     safety: {
       excludedProvinces: list(str('excludedProvinces')).map((x) => x.toUpperCase()),
       excludedRegions: list(str('excludedRegions')),
@@ -188,22 +334,14 @@ export function readProfile(form: HTMLFormElement): Record<string, unknown> {
   };
 }
 
-/** "the age; the languages": the fields a 400 validation_failed names, in the person's words where possible. */
-export function invalidFields(body: Record<string, unknown> | null): string {
-  const fields = body?.fields;
-  if (Array.isArray(fields)) return fields.map((f) => (typeof f === 'string' ? f : ((f as { field?: string }).field ?? ''))).join(', ');
-  if (fields && typeof fields === 'object') return Object.keys(fields).join(', ');
-  return String(body?.message ?? '');
-}
-
 /** Fills the form's profile fields from a request (a transfer starts from the person's current request). */
 export function fillProfile(
   form: HTMLFormElement,
   r: { person: Person | null; protectionLevel: string; origin: { provinceCode: string }; safety?: Safety; preferences?: Preferences },
 ): void {
   const set = (name: string, value: string) => {
-    const el = form.elements.namedItem(name);
-    if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement) el.value = value;
+    const el = form.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`);
+    if (el) el.value = value;
   };
   const tick = (name: string, values: string[]) =>
     form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`).forEach((el) => (el.checked = values.includes(el.value)));
@@ -216,7 +354,7 @@ export function fillProfile(
     tick('wheelchair', p.wheelchair ? ['on'] : []);
     set('legalStatus', p.legalStatus ?? '');
     set('nationality', p.nationality ?? '');
-    set('languages', p.languages.join(', '));
+    set('languages', p.languages.join(','));
     tick('exploitation', p.exploitation);
     tick('needs', p.needs);
   }
@@ -235,4 +373,5 @@ export function fillProfile(
     tick('services', r.preferences.services ?? []);
     tick('lgbtSafe', r.preferences.lgbtSafe ? ['on'] : []);
   }
+  syncPickers(form);
 }

@@ -38,6 +38,7 @@ export interface Facility {
 }
 export interface CaseSummary {
   caseCode: string;
+  regionCode?: string;
   person: Person | null;
   protectionLevel: string;
   stage: string;
@@ -63,6 +64,8 @@ export interface Proposal {
   placeKind: string;
   holdExpiresAt: string | null;
   placementId: string | null;
+  declineReason?: string | null;
+  declineNote?: string | null;
   case?: CaseSummary;
 }
 export interface RequestSummary {
@@ -71,6 +74,7 @@ export interface RequestSummary {
   status: string;
   urgency: string;
   stage: string;
+  previousPlacementId?: string | null;
   createdAt: string;
 }
 export type Safety = MatchRequest['safety'];
@@ -89,6 +93,7 @@ export interface PlacementRequest extends RequestSummary {
   preferences: Preferences;
   regionCode: string;
   referralChannel?: string | null;
+  note?: string | null;
   proposals: Proposal[];
 }
 export interface ScoreLine {
@@ -116,6 +121,7 @@ export interface Candidates {
 export interface Region {
   code: string;
   name: string;
+  uorOnCallPhone?: string | null;
   provinces: { code: string; name: string }[];
 }
 export interface CapacityRow {

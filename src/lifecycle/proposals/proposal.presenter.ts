@@ -20,6 +20,6 @@ export function presentProposal(
     // staff-to-staff: the deciding facility and the requesting UOR read it, nobody is mailed it
     declineNote: p.declineNote,
     placementId: p.placementId,
-    ...(forFacility ? { case: presentCaseForFacility(forFacility) } : {}),
+    ...(forFacility ? { case: presentCaseForFacility(forFacility, p.status === 'accepted' || p.status === 'admitted') } : {}),
   };
 }

@@ -97,6 +97,8 @@ export class PlacementRequestsService {
         status: r.status,
         urgency: r.urgency,
         stage: r.stage,
+        // a transfer names the placement it follows: the pages show one person's requests as one line
+        previousPlacementId: r.previousPlacementId,
         createdAt: r.createdAt.toISOString(),
       })),
     };

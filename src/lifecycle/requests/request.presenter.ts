@@ -38,8 +38,9 @@ export function presentRequest(
 }
 
 /** What a shelter manager needs to decide, nothing else: no origin, safety, tags, operator note or
- * nationality (kept for reports only). */
-export function presentCaseForFacility(r: PlacementRequestEntity) {
+ * nationality (kept for reports only). Once the house accepted, the sending office's region too (its
+ * UOR's on-call number, for the arrival), as the UOR then learns the house's address. */
+export function presentCaseForFacility(r: PlacementRequestEntity, accepted = false) {
   const { nationality: _forReportsOnly, ...person } = r.profile ?? ({} as NonNullable<PlacementRequestEntity['profile']>);
   return {
     caseCode: r.caseCode,
@@ -47,5 +48,6 @@ export function presentCaseForFacility(r: PlacementRequestEntity) {
     protectionLevel: r.protectionLevel,
     stage: r.stage,
     urgency: r.urgency,
+    ...(accepted ? { regionCode: r.regionCode } : {}),
   };
 }

@@ -1,8 +1,12 @@
 import { freeOf } from '../../../src/domain/free-places.js';
 import { ApiError, get, post, put as putJson } from '../api.js';
 import { type Child, field, h, notice, put, select } from '../dom.js';
-import { ago, label, t, time } from '../i18n.js';
+import { drafts } from '../drafts.js';
+import { ago, label, locale, t, time } from '../i18n.js';
+import { checkForm, summaryBox } from '../form-check.js';
 import type { Page } from '../main.js';
+import { languageName } from '../names.js';
+import { phoneLink } from '../phone.js';
 import { errorText, go } from '../nav.js';
 import {
   DECLINE_NOTE_MAX,
@@ -12,6 +16,7 @@ import {
   type Facility,
   type Freshness,
   type Proposal,
+  type Region,
 } from '../types.js';
 
 type Counted = 'occupied' | 'outOfService';
@@ -64,6 +69,10 @@ export function differences(before: Availability, after: Availability): string[]
 function facilityCard(f: Facility, editable: boolean): HTMLElement {
   let base = fromFacility(f);
   let draft = base.places.map((p) => ({ ...p }));
+  // numbers changed but not saved (a reload, an expired session): back, if nobody saved since
+  const kept = editable ? drafts.get<{ version: number; places: typeof draft }>(`beds-${f.id}`) : null;
+  if (kept && kept.value.version === base.version) draft = kept.value.places;
+  else drafts.drop(`beds-${f.id}`);
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
   const body = h('div');
   const card = h(
@@ -83,11 +92,15 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
       return b.occupied !== d.occupied || b.outOfService !== d.outOfService;
     });
 
+  // a greyed "+" says why: the last beds are held by proposals waiting for an answer, or all are taken
+  const whyNoRoom = (p: (typeof draft)[number]) =>
+    editable && freeOf(p) <= 0 ? (p.held > 0 ? t('beds.noRoomHeld', { held: p.held }) : t('beds.noRoom')) : null;
   const counter = (p: (typeof draft)[number], what: Counted) => {
     const id = `${f.id}-${p.kind}-${what}`;
     const kind = label('kind', p.kind);
     const whatText = t(WHAT[what]);
     const room = freeOf(p);
+    const why = whyNoRoom(p);
     return h(
       'div',
       { class: 'counter', 'data-field': what },
@@ -113,6 +126,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
           'data-act': 'inc',
           disabled: !editable || room <= 0,
           'aria-label': t('beds.inc', { what: whatText.toLowerCase(), kind }),
+          'aria-describedby': why ? `${f.id}-${p.kind}-why` : null,
           onclick: () => ((p[what] += 1), draw()),
         },
         '+',
@@ -181,6 +195,10 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
   };
 
   function draw(): void {
+    // unsaved numbers: kept as a draft, and the page's background refresh waits (see bedsPage)
+    card.dataset.dirty = dirty() || mode !== 'idle' ? 'true' : 'false';
+    if (editable && dirty()) drafts.put(`beds-${f.id}`, { version: base.version, places: draft });
+    else drafts.drop(`beds-${f.id}`);
     const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
     put(
       body,
@@ -197,6 +215,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
             { class: 'kind', 'data-kind': p.kind },
             h('legend', {}, label('kind', p.kind)),
             ...COUNTED.map((w) => counter(p, w)),
+            whyNoRoom(p) ? h('p', { class: 'help why', id: `${f.id}-${p.kind}-why`, 'data-why': '' }, whyNoRoom(p)) : null,
             h(
               'p',
               { class: 'sums' },
@@ -269,6 +288,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
     );
   }
   draw();
+  if (kept && dirty()) say(notice('info', t('beds.draftRestored', { time: time(kept.savedAt.toISOString()) })));
   return card;
 }
 
@@ -282,7 +302,14 @@ export function holdText(until: string | null, now = Date.now()): string {
     s >= 3600
       ? t('proposal.left', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) })
       : t('proposal.leftMin', { m: Math.floor(s / 60), s: s % 60 });
-  return t('proposal.heldUntil', { time: time(until), left });
+  const when = new Date(until).toLocaleString(locale(), {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  return t('proposal.heldUntil', { time: when, left });
 }
 
 /** Updates every countdown on the page once a second; returns the stopper. */
@@ -293,7 +320,29 @@ export function tickCountdowns(root: HTMLElement): () => void {
   return () => window.clearInterval(timer);
 }
 
-function caseSummary(p: Proposal): HTMLElement | null {
+// read once a page load: the regions' UOR on-call numbers for the case summaries
+let regionsRead: Promise<Region[]> | null = null;
+const regionsOf = () => (regionsRead ??= get<Region[]>('/regions').catch(() => ((regionsRead = null), [])));
+
+/** The office that sent the case and how to call it, at any hour. */
+function sender(c: NonNullable<Proposal['case']>, regions: Region[]): HTMLElement[] {
+  const r = regions.find((x) => x.code === c.regionCode);
+  // while she decides the case says nothing of where it comes from (the contract's "nothing else")
+  if (!r) return [h('dt', {}, t('proposal.sender')), h('dd', { 'data-sender': '' }, t('proposal.senderAfterAccept'))];
+  return [
+    h('dt', {}, t('proposal.sender')),
+    h(
+      'dd',
+      { 'data-sender': '' },
+      t('proposal.senderOffice', { region: r.name }),
+      r.uorOnCallPhone
+        ? [' · ', phoneLink(r.uorOnCallPhone, { 'data-uor-oncall': '' }), ' ', h('small', { class: 'help' }, t('facility.onCall.help'))]
+        : null,
+    ),
+  ];
+}
+
+function caseSummary(p: Proposal, regions: Region[]): HTMLElement | null {
   const c = p.case;
   if (!c) return null;
   const person = c.person;
@@ -305,20 +354,14 @@ function caseSummary(p: Proposal): HTMLElement | null {
     { class: 'case' },
     h('dt', {}, t('proposal.case')),
     h('dd', {}, t('proposal.person', { gender: label('gender', person.gender), age: person.age })),
-    h(
-      'dd',
-      {},
-      person.children.length
-        ? t('proposal.children', {
-            ages: person.children.map((x) => `${x.age}${x.sex === 'female' ? ' f' : x.sex === 'male' ? ' m' : ''}`).join(', '),
-          })
-        : t('proposal.noChildren'),
-    ),
+    person.children.length
+      ? h('dd', { 'data-children': '' }, `${t('proposal.childrenLabel')}: ${person.children.map(childWords).join('; ')}`)
+      : h('dd', {}, t('proposal.noChildren')),
     person.pregnant ? h('dd', {}, t('proposal.pregnant')) : null,
     person.wheelchair ? h('dd', {}, t('form.wheelchair')) : null,
     person.legalStatus ? h('dd', {}, `${t('form.legalStatus')}: ${label('legal', person.legalStatus)}`) : null,
     h('dt', {}, t('proposal.languages')),
-    h('dd', {}, list(person.languages, '')),
+    h('dd', { 'data-languages': '' }, person.languages.length ? person.languages.map(languageName).join(', ') : '—'),
     h('dt', {}, t('proposal.exploitation')),
     h('dd', {}, list(person.exploitation, 'exploitation')),
     h('dt', {}, t('proposal.needs')),
@@ -329,13 +372,20 @@ function caseSummary(p: Proposal): HTMLElement | null {
     h('dd', {}, label('stage', c.stage)),
     h('dt', {}, t('proposal.urgency')),
     h('dd', {}, label('urgency', c.urgency)),
+    ...sender(c, regions),
   );
+}
+
+/** "3 anni, bambina": a child as people say it. */
+export function childWords(c: { age: number; sex?: string }): string {
+  const age = c.age === 0 ? t('age.zero') : c.age === 1 ? t('age.one') : t('age.many', { n: c.age });
+  return c.sex === 'female' ? t('child.female', { age }) : c.sex === 'male' ? t('child.male', { age }) : age;
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** A proposal as its facility sees it, with the actions its state allows. */
-function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<void>): HTMLElement {
+function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<void>, regions: Region[]): HTMLElement {
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
   const actions = h('div', { class: 'actions' });
   const act = async (path: string, body: unknown, done: Parameters<typeof t>[0]) => {
@@ -349,28 +399,37 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     }
   };
   const declineForm = () => {
+    // no reason chosen for her: an empty first choice, required
     const reason = select(
       'reason',
-      DECLINE_REASONS.map((r) => [r, label('decline', r)]),
+      [['', t('proposal.chooseReason')], ...DECLINE_REASONS.map((r): [string, string] => [r, label('decline', r)])],
+      '',
+      {
+        required: true,
+      },
     );
     const note = h('textarea', { name: 'note', rows: 2, maxlength: DECLINE_NOTE_MAX });
+    const summary = summaryBox();
     const body = () => ({ reason: reason.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
-    put(
-      actions,
-      field(t('proposal.declineReason'), reason),
-      field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX })),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'btn btn-danger',
-          'data-act': 'decline-confirm',
-          onclick: () => void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined'),
+    const form: HTMLFormElement = h(
+      'form',
+      {
+        class: 'decide',
+        novalidate: true,
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          if (checkForm(form, summary)) void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined');
         },
-        t('proposal.declineConfirm'),
-      ),
+      },
+      summary,
+      field(t('proposal.declineReason'), reason, t('proposal.declineReason.help')),
+      field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX })),
+      h('button', { type: 'submit', class: 'btn btn-danger', 'data-act': 'decline-confirm' }, t('proposal.declineConfirm')),
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')),
     );
+    actions.dataset.dirty = 'true';
+    put(actions, form);
+    reason.focus();
   };
   const dischargeForm = () => {
     const reason = select(
@@ -378,6 +437,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
       DISCHARGE_REASONS.map((r) => [r, label('discharge', r)]),
     );
     const date = h('input', { type: 'date', name: 'date', value: today(), max: today(), required: true });
+    actions.dataset.dirty = 'true';
     put(
       actions,
       field(t('proposal.dischargeReason'), reason),
@@ -397,6 +457,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     );
   };
   function drawActions(): void {
+    actions.dataset.dirty = 'false';
     if (p.status === 'pending')
       put(
         actions,
@@ -449,7 +510,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     p.status === 'pending' || p.status === 'accepted'
       ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt))
       : null,
-    caseSummary(p),
+    caseSummary(p, regions),
     actions,
     msg,
   );
@@ -474,6 +535,8 @@ async function inbox(
     ),
   );
   const shown = detailed.filter((_, i) => present[i]);
+  // the regions (9 KB) only when an accepted case names its sending office
+  const regions = shown.some((p) => p.case?.regionCode) ? await regionsOf() : [];
   // an acceptance, an admission or a discharge moves the beds too: the boards are read again
   const refresh = async () => (await inbox(el, names, only, changed), await changed());
   const group = (status: string, title: Parameters<typeof t>[0]) => {
@@ -483,7 +546,7 @@ async function inbox(
           'div',
           { class: 'group', 'data-group': status },
           h('h3', { class: 'group-title' }, t(title), ` (${ps.length})`),
-          ...ps.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh)),
+          ...ps.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh, regions)),
         )
       : null;
   };
@@ -493,7 +556,7 @@ async function inbox(
     h('div', { id: 'inbox-msg', 'aria-live': 'polite' }),
     shown.length ? null : h('p', { class: 'muted' }, t('inbox.none')),
     only
-      ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh))
+      ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh, regions))
       : [group('pending', 'inbox.pending'), group('accepted', 'inbox.accepted'), group('admitted', 'inbox.admitted')],
   );
 }
@@ -515,10 +578,22 @@ export const bedsPage: Page = async (root, _params, claims) => {
     boards,
     claims.role === 'shelter_manager' ? inboxEl : null,
   );
-  if (claims.role === 'shelter_manager') await inbox(inboxEl, names, undefined, reload);
+  // something waits for her answer: the inbox comes first (on a phone, above the counters)
+  const order = () => {
+    if (inboxEl.querySelector('[data-group="pending"]')) boards.before(inboxEl);
+    else boards.after(inboxEl);
+  };
+  if (claims.role === 'shelter_manager') {
+    await inbox(inboxEl, names, undefined, reload);
+    order();
+  }
   const stopTick = tickCountdowns(root);
-  // new proposals arrive by e-mail and here: look again every half minute
-  const poll = window.setInterval(() => void inbox(inboxEl, names, undefined, reload).catch(() => undefined), 30_000);
+  // new proposals arrive by e-mail and here: look again every half minute, but never over unsaved
+  // numbers or a half-written decision (a refresh that fails must not take her work away)
+  const unsaved = () => root.querySelector('[data-dirty="true"]') !== null;
+  const poll = window.setInterval(() => {
+    if (!unsaved()) void inbox(inboxEl, names, undefined, reload).then(order, () => undefined);
+  }, 30_000);
   return () => (stopTick(), window.clearInterval(poll));
 };
 
@@ -531,13 +606,7 @@ export function facilityFacts(f: Facility): HTMLElement {
     f.onCallPhone
       ? [
           h('dt', {}, t('facility.onCall')),
-          h(
-            'dd',
-            {},
-            h('a', { href: `tel:${f.onCallPhone}`, class: 'tel', 'data-oncall': '' }, f.onCallPhone),
-            ' ',
-            h('small', { class: 'help' }, t('facility.onCall.help')),
-          ),
+          h('dd', {}, phoneLink(f.onCallPhone, { 'data-oncall': '' }), ' ', h('small', { class: 'help' }, t('facility.onCall.help'))),
         ]
       : null,
     h('dt', {}, t('facility.services')),

@@ -1,9 +1,11 @@
-import { ApiError, get, post } from '../api.js';
+import { api, ApiError, get, post } from '../api.js';
 import { field, h, notice, put, select } from '../dom.js';
 import { dateTime, label, t } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText, go } from '../nav.js';
-import { fillProfile, invalidFields, profileFields, readProfile } from '../profile-form.js';
+import { type Draft, draftNotice, hasDraft, keepDraft } from '../drafts.js';
+import { checkForm, showApiProblems, summaryBox } from '../form-check.js';
+import { fillProfile, profileFields, profileProblems, readConstraints, readProfile } from '../profile-form.js';
 import {
   type Candidates,
   type Candidate,
@@ -17,49 +19,94 @@ import {
 } from '../types.js';
 import { facilityFacts, freshnessBadge, holdText, tickCountdowns } from './beds.js';
 
+/** One line per person: a transfer's request and the requests it follows (previousPlacementId → its placement's request). */
 export const deskPage: Page = async (root) => {
-  const { items } = await get<{ items: RequestSummary[] }>('/placement-requests?limit=100');
+  const { items } = await get<{ items: RequestSummary[] }>('/placement-requests?limit=200');
+  const followed = new Map<string, string>(); // earlier request id → the request that follows it
+  await Promise.all(
+    items
+      .filter((r) => r.previousPlacementId)
+      .map(async (r) => {
+        const pl = await get<{ requestId: string }>(`/placements/${r.previousPlacementId}`).catch(() => null);
+        if (pl) followed.set(pl.requestId, r.id);
+      }),
+  );
+  const byId = new Map(items.map((r) => [r.id, r]));
+  const earlier = (r: RequestSummary): RequestSummary[] => {
+    const prev = [...followed].find(([, next]) => next === r.id)?.[0];
+    const p = prev ? byId.get(prev) : undefined;
+    return p ? [p, ...earlier(p)] : [];
+  };
+  const latest = items.filter((r) => !followed.has(r.id));
+  const line = (r: RequestSummary) => [
+    h('a', { href: `#/requests/${r.id}`, class: 'req-link' }, r.caseCode),
+    ' ',
+    h('span', { class: `badge badge-${r.status}` }, label('status', r.status)),
+  ];
   put(
     root,
     h('div', { class: 'title-row' }, h('h1', {}, t('desk.title')), h('a', { class: 'btn btn-primary', href: '#/desk/new' }, t('desk.new'))),
-    items.length
+    latest.length
       ? h(
           'ul',
           { class: 'requests' },
-          ...items.map((r) =>
-            h(
+          ...latest.map((r) => {
+            const history = earlier(r);
+            return h(
               'li',
-              { class: 'card' },
-              h('a', { href: `#/requests/${r.id}`, class: 'req-link' }, r.caseCode),
-              ' ',
-              h('span', { class: `badge badge-${r.status}` }, label('status', r.status)),
+              { class: 'card', 'data-request': r.id },
+              ...line(r),
               h(
                 'p',
                 { class: 'meta' },
                 `${label('urgency', r.urgency)} · ${label('stage', r.stage)} · ${t('desk.created', { when: dateTime(r.createdAt) })}`,
               ),
-            ),
-          ),
+              history.length
+                ? h(
+                    'details',
+                    { class: 'history' },
+                    h('summary', {}, t('desk.history', { n: history.length })),
+                    h(
+                      'ul',
+                      {},
+                      ...history.map((x) =>
+                        h(
+                          'li',
+                          { 'data-request': x.id },
+                          ...line(x),
+                          ' ',
+                          h('span', { class: 'badge badge-transferred' }, t('status.transferred')),
+                          h('span', { class: 'muted' }, ` ${label('stage', x.stage)} · ${dateTime(x.createdAt)}`),
+                        ),
+                      ),
+                    ),
+                  )
+                : null,
+            );
+          }),
         )
       : h('p', {}, t('desk.none')),
   );
 };
 
-export const newRequestPage: Page = async (root, [after], claims) => {
+export const newRequestPage: Page = async (root, [after]) => {
   const regions = await get<Region[]>('/regions');
   // a transfer to the next stage: the person's current request and the placement it follows
   const previous = after ? await get<PlacementRequest>(`/placement-requests/${after}`) : null;
   const previousPlacementId = previous?.proposals.find((p) => p.status === 'admitted' && p.placementId)?.placementId ?? undefined;
   const status = h('div', { 'aria-live': 'polite' });
+  const summary = summaryBox();
   // one key per form: a double tap or a retry after a timeout opens one request, not two
   const idempotencyKey = crypto.randomUUID();
-  const caseCode = h('input', { name: 'caseCode', required: true, pattern: '^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$', autocomplete: 'off' });
+  const caseCode = h('input', { name: 'caseCode', required: true, pattern: '^[A-Za-z0-9][A-Za-z0-9_.\\/\\-]{0,39}$', autocomplete: 'off' });
   const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
   const referral = select(
     'referralChannel',
     [['', t('form.notStated')], ...REFERRAL_CHANNELS.map((x): [string, string] => [x, label('referral', x)])],
     '',
   );
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('form.submit'));
+  // the browser's own bubbles are replaced by errors in words beside each field (form-check)
   const form: HTMLFormElement = h(
     'form',
     {
@@ -67,6 +114,8 @@ export const newRequestPage: Page = async (root, [after], claims) => {
       novalidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
+        put(status);
+        if (!checkForm(form, summary, profileProblems(form, regions))) return;
         const body = {
           caseCode: caseCode.value.trim(),
           urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value,
@@ -75,20 +124,21 @@ export const newRequestPage: Page = async (root, [after], claims) => {
           ...(note.value.trim() ? { note: note.value.trim() } : {}),
           ...(previousPlacementId ? { previousPlacementId } : {}),
         };
+        submit.disabled = true;
         try {
           const created = await post<{ id: string }>('/placement-requests', body, { 'idempotency-key': idempotencyKey });
+          draft.clear();
           go(`/requests/${created.id}`);
         } catch (err) {
-          put(
-            status,
-            notice(
-              'error',
-              err instanceof ApiError && err.status === 400 ? t('form.invalid', { fields: invalidFields(err.body) }) : errorText(err),
-            ),
-          );
+          // a 401 keeps the draft: she signs in again and comes back to this form, filled
+          if (err instanceof ApiError && err.code === 'validation_failed') showApiProblems(form, summary, err.body);
+          else put(status, notice('error', errorText(err)));
+        } finally {
+          submit.disabled = false;
         }
       },
     },
+    summary,
     field(t('form.caseCode'), caseCode, t('form.caseCode.help')),
     field(
       t('form.urgency'),
@@ -99,10 +149,10 @@ export const newRequestPage: Page = async (root, [after], claims) => {
       ),
     ),
     field(t('form.referralChannel'), referral, t('form.referralChannel.help')),
-    profileFields(regions, claims.region),
+    profileFields(regions),
     field(t('form.note'), note, t('form.note.help')),
     status,
-    h('button', { type: 'submit', class: 'btn btn-primary' }, t('form.submit')),
+    submit,
   );
   if (previous) {
     fillProfile(form, previous);
@@ -111,13 +161,36 @@ export const newRequestPage: Page = async (root, [after], claims) => {
     (form.elements.namedItem('stage') as HTMLSelectElement).value = 'second_reception';
     (form.elements.namedItem('urgency') as HTMLSelectElement).value = 'planned';
   }
+  const draft = keepDraft(form, after ? `new-request-after-${after}` : 'new-request');
   put(
     root,
     h('h1', {}, t(previous ? 'request.transfer' : 'desk.new')),
     previousPlacementId ? notice('info', t('form.transferFrom')) : null,
+    draftNotice(draft),
     form,
   );
 };
+
+// the API's score notes are English words for developers: the page says them in its own language
+const NOTES: Record<string, string> = {
+  'no language given': 'no_language',
+  'italian only': 'italian_only',
+  'no shared language': 'no_shared_language',
+  'no exploitation type given': 'no_exploitation',
+  'not requested': 'not_requested',
+  'below required': 'below_required',
+  'more protection than required': 'more_protection',
+  pregnant: 'pregnant',
+  'single adult in a mother-child unit': 'single_in_mother_child',
+  'call first': 'call_first',
+  stale: 'stale',
+};
+export function scoreNote(note: string | undefined): string {
+  if (!note) return '';
+  const missing = /^(\d+) of (\d+) wanted missing$/.exec(note);
+  if (missing) return t('scoreNote.missing', { missing: missing[1], wanted: missing[2] });
+  return NOTES[note] ? label('scoreNote', NOTES[note]) : '';
+}
 
 function breakdown(c: Candidate): HTMLElement {
   return h(
@@ -136,7 +209,7 @@ function breakdown(c: Candidate): HTMLElement {
             {},
             h('th', { scope: 'row' }, label('criterion', b.criterion)),
             h('td', {}, `${b.points} / ${b.max}`),
-            h('td', { class: 'muted' }, b.note ?? ''),
+            h('td', { class: 'muted' }, scoreNote(b.note)),
           ),
         ),
       ),
@@ -159,17 +232,18 @@ export function excludedSummary(excluded: Candidates['excluded']): HTMLElement |
     : null;
 }
 
-export function candidateItem(c: Candidate, choose?: HTMLInputElement): HTMLElement {
+export function candidateItem(c: Candidate, choose?: HTMLInputElement, current = false): HTMLElement {
   const name = c.facilityName ?? `${label('type', c.type)} · ${c.provinceCode}`;
   return h(
     'li',
-    { class: 'card candidate', 'data-facility': c.facilityId },
+    { class: `card candidate${current ? ' current' : ''}`, 'data-facility': c.facilityId, 'data-current': current ? 'true' : null },
     h(
       'div',
       { class: 'cand-head' },
-      choose
+      choose && !current
         ? h('label', { class: 'check big' }, choose, h('span', { class: 'cand-name' }, name))
         : h('span', { class: 'cand-name' }, name),
+      current ? h('span', { class: 'badge badge-current' }, t('request.currentHouse')) : null,
       h('span', { class: 'score' }, t('request.score', { score: Math.round(c.score) })),
     ),
     h(
@@ -178,8 +252,26 @@ export function candidateItem(c: Candidate, choose?: HTMLInputElement): HTMLElem
       `${label('type', c.type)} · ${c.provinceCode} (${c.regionCode}) · ${label('kind', c.placeKind)} · ${t('request.distance', { km: Math.round(c.distanceKm) })} `,
       freshnessBadge(c.freshness, null),
     ),
+    current ? h('p', { class: 'help' }, t('request.currentHouse.help')) : null,
     breakdown(c),
   );
+}
+
+interface PlacementView {
+  id: string;
+  requestId: string;
+  facilityId: string;
+  status: string;
+  dischargeReason: string | null;
+  dischargeDate: string | null;
+}
+
+/** Where the request is, in words: "accepted, waiting for arrival" once a house accepted, "transferred" once the person moved on. */
+function statusOf(r: PlacementRequest, placements: Map<string, PlacementView>): [string, string] {
+  if ([...placements.values()].some((pl) => pl.status === 'discharged' && pl.dischargeReason === 'transferred'))
+    return ['transferred', t('status.transferred')];
+  if (r.proposals.some((p) => p.status === 'accepted')) return ['accepted', t('status.acceptedWaiting')];
+  return [r.status, label('status', r.status)];
 }
 
 export const requestPage: Page = async (root, [id]) => {
@@ -187,13 +279,44 @@ export const requestPage: Page = async (root, [id]) => {
   const status = h('div', { 'aria-live': 'polite' });
   const proposalsEl = h('section', { 'aria-labelledby': 'proposals-title' });
   const candidatesEl = h('section', { 'aria-labelledby': 'candidates-title' });
+  const actionsEl = h('div', { class: 'request-actions' });
+  const editEl = h('section', { class: 'edit', 'aria-label': t('request.edit') });
   let request = await get<PlacementRequest>(`/placement-requests/${id}`);
+  let placements = new Map<string, PlacementView>();
+  let details = new Map<string, Proposal>();
+  let next: RequestSummary | null = null;
+  // a transfer: the house of the placement it follows; while she lives there, never proposed to again
+  const previous = request.previousPlacementId
+    ? await get<PlacementView>(`/placements/${request.previousPlacementId}`).catch(() => null)
+    : null;
+  const currentHouse = previous?.status === 'active' ? previous.facilityId : null;
+  let asking: 'idle' | 'cancel' | 'edit' = 'idle';
   const title = h('h1', {}, t('request.title', { code: request.caseCode }));
 
   const facilityName = async (fid: string) => {
     if (!names.has(fid)) names.set(fid, (await get<Facility>(`/facilities/${fid}`).catch(() => null))?.name ?? fid.slice(0, 8));
     return names.get(fid)!;
   };
+
+  /** What the request's proposals say beyond their status: decline reasons, placements, the request that follows. */
+  async function readAround(): Promise<void> {
+    const ps = request.proposals;
+    details = new Map(
+      (await Promise.all(ps.filter((p) => p.status === 'declined').map((p) => get<Proposal>(`/proposals/${p.id}`).catch(() => null))))
+        .filter((p): p is Proposal => p !== null)
+        .map((p) => [p.id, p]),
+    );
+    placements = new Map(
+      (await Promise.all(ps.filter((p) => p.placementId).map((p) => get<PlacementView>(`/placements/${p.placementId}`).catch(() => null))))
+        .filter((pl): pl is PlacementView => pl !== null)
+        .map((pl) => [pl.id, pl]),
+    );
+    const moved = [...placements.values()].find((pl) => pl.dischargeReason === 'transferred');
+    next = moved
+      ? ((await get<{ items: RequestSummary[] }>('/placement-requests?limit=200')).items.find((x) => x.previousPlacementId === moved.id) ??
+        null)
+      : null;
+  }
 
   const withdraw = async (p: Proposal) => {
     try {
@@ -210,15 +333,6 @@ export const requestPage: Page = async (root, [id]) => {
     const accepted = ps.filter((p) => p.status === 'accepted' || p.status === 'admitted');
     // the secret address: shown (and its reveal audited) only once the facility accepted
     const revealed = await Promise.all(accepted.map((p) => get<Facility>(`/facilities/${p.facilityId}`).catch(() => null)));
-    const active = new Set(
-      (
-        await Promise.all(
-          ps
-            .filter((p) => p.status === 'admitted' && p.placementId)
-            .map(async (p) => ((await get<{ status: string }>(`/placements/${p.placementId}`)).status === 'active' ? p.id : null)),
-        )
-      ).filter(Boolean),
-    );
     for (const p of ps) await facilityName(p.facilityId);
     put(
       proposalsEl,
@@ -230,13 +344,50 @@ export const requestPage: Page = async (root, [id]) => {
             { class: 'proposals' },
             ...ps.map((p) => {
               const f = revealed.find((x) => x?.id === p.facilityId);
+              const pl = p.placementId ? placements.get(p.placementId) : undefined;
+              const left = pl?.status === 'discharged';
+              const d = details.get(p.id);
               return h(
                 'li',
                 { class: 'card proposal', 'data-proposal': p.id, 'data-facility': p.facilityId, 'data-status': p.status },
                 h('strong', {}, names.get(p.facilityId)),
                 ' ',
-                h('span', { class: `badge badge-${p.status}` }, label('status', p.status)),
+                h(
+                  'span',
+                  { class: `badge badge-${left ? 'closed' : p.status}` },
+                  left
+                    ? pl.dischargeReason === 'transferred'
+                      ? t('status.transferred')
+                      : t('status.left', { date: pl.dischargeDate ?? '' })
+                    : p.status === 'accepted'
+                      ? t('status.acceptedWaiting')
+                      : label('status', p.status),
+                ),
                 h('p', { class: 'meta' }, label('kind', p.placeKind)),
+                d?.declineReason
+                  ? h(
+                      'div',
+                      { class: 'declined', 'data-decline-reason': d.declineReason },
+                      h('p', {}, h('strong', {}, `${t('proposal.declineReason')}: `), label('decline', d.declineReason)),
+                      d.declineNote
+                        ? h('p', { class: 'decline-note' }, h('strong', {}, `${t('proposal.noteOfHouse')}: `), d.declineNote)
+                        : null,
+                    )
+                  : null,
+                left && pl.dischargeReason !== 'transferred' && pl.dischargeReason
+                  ? h('p', { class: 'meta' }, label('discharge', pl.dischargeReason))
+                  : null,
+                left && pl.dischargeReason === 'transferred' && next
+                  ? h(
+                      'p',
+                      {},
+                      h(
+                        'a',
+                        { href: `#/requests/${next.id}`, 'data-act': 'next-request' },
+                        t('request.nextRequest', { code: next.caseCode }),
+                      ),
+                    )
+                  : null,
                 p.status === 'pending' || p.status === 'accepted'
                   ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt))
                   : null,
@@ -257,7 +408,7 @@ export const requestPage: Page = async (root, [id]) => {
                       t('proposal.withdraw'),
                     )
                   : null,
-                active.has(p.id)
+                pl?.status === 'active'
                   ? h(
                       'a',
                       { class: 'btn btn-outline', 'data-act': 'transfer', href: `#/desk/new?after=${request.id}` },
@@ -287,9 +438,9 @@ export const requestPage: Page = async (root, [id]) => {
           value: c.facilityId,
           'aria-label': t('request.propose', { name: c.facilityName ?? c.provinceCode }),
         });
-        boxes.set(c.facilityId, box);
+        if (c.facilityId !== currentHouse) boxes.set(c.facilityId, box);
         if (c.facilityName) names.set(c.facilityId, c.facilityName);
-        return candidateItem(c, box);
+        return candidateItem(c, box, c.facilityId === currentHouse);
       });
     const propose = async () => {
       const chosen = [...boxes.values()].filter((b) => b.checked).map((b) => b.value);
@@ -321,7 +472,7 @@ export const requestPage: Page = async (root, [id]) => {
       candidatesEl,
       h('h2', { id: 'candidates-title' }, t('request.candidates')),
       items.length ? h('ul', { class: 'candidates' }, ...items) : h('p', {}, t('request.noCandidates')),
-      items.length
+      boxes.size
         ? h(
             'button',
             { type: 'button', class: 'btn btn-primary wide', 'data-act': 'propose', onclick: () => void propose() },
@@ -332,35 +483,171 @@ export const requestPage: Page = async (root, [id]) => {
     );
   }
 
-  async function refresh(): Promise<void> {
-    request = await get<PlacementRequest>(`/placement-requests/${id}`);
+  const cancel = async () => {
+    try {
+      await post(`/placement-requests/${id}/cancel`);
+      asking = 'idle';
+      put(status, notice('ok', t('request.cancelled')));
+      await refresh();
+    } catch (e) {
+      put(status, notice('error', errorText(e)));
+    }
+  };
+
+  /** Changing the request's constraints (PATCH): urgency, protection, stage, safety, preferences, note; kept as a draft. */
+  async function openEdit(): Promise<void> {
+    asking = 'edit';
+    drawActions();
+    const regions = await get<Region[]>('/regions');
+    const summary = summaryBox();
+    const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
+    const form: HTMLFormElement = h(
+      'form',
+      {
+        class: 'card edit-form',
+        novalidate: true,
+        onsubmit: async (e: Event) => {
+          e.preventDefault();
+          if (!checkForm(form, summary, profileProblems(form, regions))) return;
+          try {
+            request = await api<PlacementRequest>('PATCH', `/placement-requests/${id}`, {
+              urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value,
+              ...readConstraints(form),
+              note: note.value.trim() || null,
+            });
+            draft.clear();
+            asking = 'idle';
+            put(editEl);
+            put(status, notice('ok', t('request.edited')));
+            await refresh();
+          } catch (err) {
+            if (err instanceof ApiError && err.code === 'validation_failed') showApiProblems(form, summary, err.body);
+            else {
+              put(summary, notice('error', errorText(err)));
+              summary.hidden = false;
+            }
+          }
+        },
+      },
+      summary,
+      field(
+        t('form.urgency'),
+        select(
+          'urgency',
+          URGENCIES.map((u) => [u, label('urgency', u)]),
+          request.urgency,
+        ),
+      ),
+      profileFields(regions, { person: false }),
+      field(t('form.note'), note, t('form.note.help')),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', class: 'btn btn-primary', 'data-act': 'save-edit' }, t('request.saveEdit')),
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-ghost', onclick: () => (draft.clear(), (asking = 'idle'), put(editEl), drawActions()) },
+          t('beds.cancel'),
+        ),
+      ),
+    );
+    fillProfile(form, request);
+    note.value = request.note ?? '';
+    const draft: Draft = keepDraft(form, `edit-request-${id}`);
+    put(editEl, h('h2', {}, t('request.edit')), draftNotice(draft), form);
+    form.querySelector<HTMLElement>('select, input')?.focus();
+  }
+
+  function drawActions(): void {
+    const open = request.status === 'open' || request.status === 'proposed';
+    put(
+      actionsEl,
+      open && asking === 'idle'
+        ? [
+            h(
+              'button',
+              { type: 'button', class: 'btn btn-outline', 'data-act': 'edit', onclick: () => void openEdit() },
+              t('request.edit'),
+            ),
+            h(
+              'button',
+              { type: 'button', class: 'btn btn-outline', 'data-act': 'cancel', onclick: () => ((asking = 'cancel'), drawActions()) },
+              t('request.cancel'),
+            ),
+          ]
+        : null,
+      asking === 'cancel'
+        ? h(
+            'div',
+            { class: 'ask', role: 'group', 'aria-label': t('request.cancel') },
+            h('p', {}, t('request.cancelAsk')),
+            h(
+              'button',
+              { type: 'button', class: 'btn btn-danger', 'data-act': 'cancel-confirm', onclick: () => void cancel() },
+              t('request.cancelYes'),
+            ),
+            h(
+              'button',
+              { type: 'button', class: 'btn btn-ghost', onclick: () => ((asking = 'idle'), drawActions()) },
+              t('request.cancelNo'),
+            ),
+          )
+        : null,
+    );
+  }
+
+  const summaryLines = () => {
+    const [cls, text] = statusOf(request, placements);
+    return [
+      h('span', { class: `badge badge-${cls}`, 'data-request-status': cls }, text),
+      ` ${label('urgency', request.urgency)} · ${label('stage', request.stage)} · ${label('protection', request.protectionLevel)} · ${request.origin.provinceCode}`,
+    ];
+  };
+  const summary = h('p', { class: 'meta request-summary' }, ...summaryLines());
+
+  async function redraw(): Promise<void> {
+    await readAround();
     put(summary, ...summaryLines());
+    drawActions();
     await drawProposals();
     await drawCandidates();
   }
+  async function refresh(): Promise<void> {
+    request = await get<PlacementRequest>(`/placement-requests/${id}`);
+    await redraw();
+  }
 
-  const summaryLines = () => [
-    h('span', { class: `badge badge-${request.status}` }, label('status', request.status)),
-    ` ${label('urgency', request.urgency)} · ${label('stage', request.stage)} · ${label('protection', request.protectionLevel)} · ${request.origin.provinceCode}`,
-  ];
-  const summary = h('p', { class: 'meta request-summary' }, ...summaryLines());
-  put(root, title, summary, status, proposalsEl, candidatesEl);
-  await drawProposals();
-  await drawCandidates();
+  put(
+    root,
+    title,
+    summary,
+    previous
+      ? notice(
+          'info',
+          t(currentHouse ? 'request.transferFrom' : 'request.transferredFrom', { name: await facilityName(previous.facilityId) }),
+        )
+      : null,
+    actionsEl,
+    editEl,
+    status,
+    proposalsEl,
+    candidatesEl,
+  );
+  await redraw();
+  // back after an expired session with an edit half done: the form opens again, filled
+  if (hasDraft(`edit-request-${id}`) && (request.status === 'open' || request.status === 'proposed')) await openEdit();
   const stopTick = tickCountdowns(root);
-  // live status: a facility may accept at any moment
+  // live status: a facility may accept at any moment; not while she is editing, cancelling or choosing candidates
   let busy = false;
   const poll = window.setInterval(async () => {
-    if (busy) return;
+    if (busy || asking !== 'idle' || candidatesEl.querySelector('input:checked')) return;
     busy = true;
     try {
       const fresh = await get<PlacementRequest>(`/placement-requests/${id}`);
       const sig = (r: PlacementRequest) => `${r.status}|${r.proposals.map((p) => `${p.id}:${p.status}`).join(',')}`;
       if (sig(fresh) !== sig(request)) {
         request = fresh;
-        put(summary, ...summaryLines());
-        await drawProposals();
-        await drawCandidates();
+        await redraw();
       }
     } catch {
       // a missed poll is retried at the next tick

@@ -4,7 +4,9 @@ import { field, h, notice, put, s, select } from '../dom.js';
 import { dateTime, label, t } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText } from '../nav.js';
-import { invalidFields, profileFields, readProfile } from '../profile-form.js';
+import { draftNotice, keepDraft } from '../drafts.js';
+import { checkForm, showApiProblems, summaryBox } from '../form-check.js';
+import { profileFields, profileProblems, readProfile } from '../profile-form.js';
 import { type Candidates, type Capacity, FACILITY_TYPES, PLACE_KINDS, type Region } from '../types.js';
 import { candidateItem, excludedSummary } from './desk.js';
 
@@ -84,7 +86,12 @@ export const mapPage: Page = async (root) => {
         const code = ISTAT_OF[loc.id];
         const x = totals.get(code);
         const text = t('map.regionTitle', { region: nameOf.get(code) ?? loc.name, free: x?.free ?? 0 });
-        return s('path', { d: loc.path, class: `region ${shade(x)}`, 'data-region': code }, s('title', {}, text));
+        // a tap opens the region's detail; keyboards reach the same detail from the table's region names
+        return s(
+          'path',
+          { d: loc.path, class: `region ${shade(x)}`, 'data-region': code, onclick: () => showRegion(code) },
+          s('title', {}, text),
+        );
       }),
     );
     const legend = h(
@@ -97,6 +104,7 @@ export const mapPage: Page = async (root) => {
           ['lvl-2', 'map.legend.some'],
           ['lvl-3', 'map.legend.many'],
           ['lvl-grey', 'map.legend.grey'],
+          ['lvl-none', 'map.legend.noHouse'],
         ] as const
       ).map(([c, k]) => h('li', {}, h('span', { class: `swatch ${c}`, 'aria-hidden': 'true' }), t(k))),
     );
@@ -114,8 +122,8 @@ export const mapPage: Page = async (root) => {
           h('th', { scope: 'col' }, t('map.region')),
           h('th', { scope: 'col' }, t('map.free')),
           h('th', { scope: 'col' }, t('map.freeStale')),
-          h('th', { scope: 'col' }, t('map.facilities')),
-          h('th', { scope: 'col' }, t('map.notFresh')),
+          h('th', { scope: 'col', class: 'wide-only' }, t('map.facilities')),
+          h('th', { scope: 'col', class: 'wide-only' }, t('map.notFresh')),
         ),
       ),
       h(
@@ -125,11 +133,22 @@ export const mapPage: Page = async (root) => {
           h(
             'tr',
             { 'data-region': x.code },
-            h('th', { scope: 'row' }, h('span', { class: `swatch ${shade(x)}`, 'aria-hidden': 'true' }), nameOf.get(x.code) ?? x.code),
+            h(
+              'th',
+              { scope: 'row' },
+              h(
+                'button',
+                { type: 'button', class: 'linklike', 'data-act': 'region', onclick: () => showRegion(x.code) },
+                h('span', { class: `swatch ${shade(x)}`, 'aria-hidden': 'true' }),
+                nameOf.get(x.code) ?? x.code,
+              ),
+              // on a phone the last two columns fold into the region's cell
+              h('small', { class: 'phone-only muted' }, t('map.rowExtra', { facilities: x.facilities, notFresh: x.notFresh })),
+            ),
             h('td', { 'data-col': 'free' }, x.free),
             h('td', {}, x.freeStale),
-            h('td', {}, x.facilities),
-            h('td', {}, x.notFresh),
+            h('td', { class: 'wide-only' }, x.facilities),
+            h('td', { class: 'wide-only' }, x.notFresh),
           ),
         ),
       ),
@@ -137,24 +156,79 @@ export const mapPage: Page = async (root) => {
     put(
       out,
       h('figure', { class: 'map' }, svg, h('figcaption', {}, legend, h('small', { class: 'muted' }, t('map.attribution')))),
-      h('div', { class: 'table-wrap' }, table),
+      // scrollable on a phone: focusable and named, so that a keyboard can scroll it too
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('map.tableLabel') }, table),
     );
+    rows = cap.rows;
+    if (shown) showRegion(shown, false);
   };
+  let rows: Capacity['rows'] = [];
+  let shown: string | null = null;
+  /** One region's free places by province, house type and kind of place. */
+  function showRegion(code: string, focus = true): void {
+    shown = code;
+    const mine = rows.filter((r) => r.regionCode === code).sort((a, b) => a.provinceCode.localeCompare(b.provinceCode) || b.free - a.free);
+    put(
+      detail,
+      h('h2', { id: 'region-detail-title', tabindex: '-1' }, nameOf.get(code) ?? code),
+      mine.length
+        ? h(
+            'div',
+            { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'region-detail-title' },
+            h(
+              'table',
+              { class: 'capacity region-detail', 'data-region-detail': code },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col' }, t('map.province')),
+                  h('th', { scope: 'col', class: 'txt' }, t('map.type')),
+                  h('th', { scope: 'col', class: 'txt' }, t('map.kind')),
+                  h('th', { scope: 'col' }, t('map.free')),
+                  h('th', { scope: 'col', class: 'wide-only' }, t('map.facilities')),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                ...mine.map((r) =>
+                  h(
+                    'tr',
+                    {},
+                    h('th', { scope: 'row' }, r.provinceCode),
+                    h('td', { class: 'txt' }, label('type', r.type)),
+                    h('td', { class: 'txt' }, label('kind', r.kind)),
+                    h('td', {}, r.free),
+                    h('td', { class: 'wide-only' }, r.facilities),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : h('p', {}, t('map.regionEmpty')),
+    );
+    if (focus) detail.querySelector<HTMLElement>('h2')?.focus();
+  }
+  const detail = h('section', { class: 'region-detail card', 'aria-live': 'polite' });
   const filters = h(
     'form',
     { class: 'filters card', 'aria-label': t('map.filters'), onchange: () => void draw(), onsubmit: (e: Event) => e.preventDefault() },
     field(t('map.kind'), kind),
     field(t('map.type'), type),
   );
-  put(root, h('h1', {}, t('map.title')), filters, out);
+  put(root, h('h1', {}, t('map.title')), filters, out, detail);
   await draw();
   const poll = window.setInterval(() => void draw().catch(() => undefined), 60_000);
   return () => window.clearInterval(poll);
 };
 
-export const searchPage: Page = async (root, _params, claims) => {
+export const searchPage: Page = async (root) => {
   const regions = await get<Region[]>('/regions');
   const results = h('section', { 'aria-live': 'polite', 'aria-labelledby': 'results-title' });
+  const summary = summaryBox();
   const form: HTMLFormElement = h(
     'form',
     {
@@ -162,8 +236,10 @@ export const searchPage: Page = async (root, _params, claims) => {
       novalidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
+        if (!checkForm(form, summary, profileProblems(form, regions))) return;
         try {
           const found = await post<Candidates>('/capacity/search', { ...readProfile(form), limit: 20 });
+          draft.clear();
           put(
             results,
             h('h2', { id: 'results-title' }, t('search.results'), ` (${found.candidates.length})`),
@@ -173,18 +249,15 @@ export const searchPage: Page = async (root, _params, claims) => {
             excludedSummary(found.excluded),
           );
         } catch (err) {
-          put(
-            results,
-            notice(
-              'error',
-              err instanceof ApiError && err.status === 400 ? t('form.invalid', { fields: invalidFields(err.body) }) : errorText(err),
-            ),
-          );
+          if (err instanceof ApiError && err.code === 'validation_failed') showApiProblems(form, summary, err.body);
+          else put(results, notice('error', errorText(err)));
         }
       },
     },
-    profileFields(regions, claims.region),
+    summary,
+    profileFields(regions),
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('search.submit')),
   );
-  put(root, h('h1', {}, t('search.title')), h('p', { class: 'help' }, t('search.help')), form, results);
+  const draft = keepDraft(form, 'search');
+  put(root, h('h1', {}, t('search.title')), h('p', { class: 'help' }, t('search.help')), draftNotice(draft), form, results);
 };

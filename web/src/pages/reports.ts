@@ -2,6 +2,7 @@ import { download, get } from '../api.js';
 import { type Child, field, h, notice, put, select } from '../dom.js';
 import { label, locale, t } from '../i18n.js';
 import type { Page } from '../main.js';
+import { countryName } from '../names.js';
 import { errorText } from '../nav.js';
 import type { Facility, Region } from '../types.js';
 
@@ -25,6 +26,9 @@ const DIM_LABEL: Record<string, string> = {
   kind: 'kind',
   urgency: 'urgency',
   referralChannel: 'referral',
+  // issue 23: no code in the page
+  exploitation: 'exploitation',
+  ageBand: 'ageBand',
 };
 
 /** One cell as text: "<3" (1 or 2) and null (hidden to protect another cell) stay visible as such. */
@@ -41,13 +45,20 @@ function cell(v: Cell, col: string): HTMLTableCellElement {
     col === 'utilisation' && typeof v === 'number'
       ? h('meter', { min: 0, max: 1.2, low: 0.65, high: 1.05, optimum: 0.85, value: v, 'aria-hidden': 'true' })
       : null;
-  return h('td', { class: cls, 'data-col': col }, utilisation, ' ', cellText(v));
+  return h(
+    'td',
+    { class: cls, 'data-col': col },
+    utilisation,
+    ' ',
+    col === 'band' && typeof v === 'string' ? label('band', v) : cellText(v),
+  );
 }
 
 function dimText(dim: string, v: Cell, names: Map<string, string>, report: string): string {
   if (typeof v !== 'string') return cellText(v);
   if (dim.toLowerCase().endsWith('regioncode') || dim === 'facilityId') return names.get(v) ?? (dim === 'facilityId' ? v.slice(0, 8) : v);
   if (dim === 'reason') return label(report === 'declines' ? 'decline' : 'reason', v);
+  if (dim === 'nationality') return countryName(v);
   return DIM_LABEL[dim] ? label(DIM_LABEL[dim], v) : v;
 }
 

@@ -10,6 +10,11 @@ export class CaseForFacilityDto {
   @ApiProperty({ enum: PROTECTION_LEVELS }) protectionLevel: string;
   @ApiProperty({ enum: STAGES }) stage: string;
   @ApiProperty() urgency: string;
+  @ApiPropertyOptional({
+    example: '07',
+    description: "once the house accepted: the requesting UOR's region (its on-call number in GET /regions), for the arrival",
+  })
+  regionCode?: string;
 }
 
 export class ProposalDto {

@@ -43,6 +43,8 @@ export class PlacementRequestSummaryDto {
   @ApiProperty({ enum: REQUEST_STATUSES }) status: string;
   @ApiProperty({ enum: URGENCIES }) urgency: string;
   @ApiProperty({ enum: STAGES }) stage: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'a transfer: the placement it follows' })
+  previousPlacementId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
