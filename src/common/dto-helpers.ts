@@ -13,3 +13,6 @@ export const UUID_VERSION = 'all' as const;
 
 /** Optional, but never null: IsOptional lets null through to NOT NULL columns. */
 export const OptionalNotNull = () => ValidateIf((_o, value) => value !== undefined);
+
+/** A phone number in E.164 form (`+39…`): facilities' and UORs' on-call numbers. */
+export const E164 = /^\+[1-9][0-9]{6,14}$/;

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiErrors } from '../common/openapi.js';
 import { RegionContactViewDto, RegionDto } from './region.response.js';
 import { IsEmail, IsOptional, Matches, MaxLength } from 'class-validator';
-import { E164 } from '../facilities/dto/create-facility.dto.js';
+import { E164 } from '../common/dto-helpers.js';
 import { DomainError } from '../domain/errors.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators.js';

@@ -1,3 +1,4 @@
+import { E164 } from '../../common/dto-helpers.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -41,7 +42,7 @@ import {
 
 export const LANGUAGE_CODE = /^([a-z]{2}|pcm)$/;
 /** E.164: a plus, the country code (39 for Italy) and the number, digits only. */
-export const E164 = /^\+[1-9][0-9]{6,14}$/;
+export { E164 };
 
 export class AcceptsDto {
   @ApiProperty({ enum: GENDERS, isArray: true, example: ['female', 'transgender'] })
