@@ -77,19 +77,21 @@ export async function harden(
 }
 
 /**
- * Rate-limit key: a verified bearer caller by its `sub` (however many tokens it holds), a page
- * session by its cookie's hash (no database read before the limit: assets are counted too), anyone
- * else by client address (so a flood of random tokens counts against the address sending it).
+ * Rate-limit key: a verified caller of the API by its `sub` (a member, however many tokens and
+ * sessions she holds), a page session elsewhere by its cookie's hash, anyone else by client
+ * address (so a flood of random tokens or cookies counts against the address sending it).
  */
 export async function limitKey(
-  req: { headers: Record<string, unknown>; ip?: string },
+  req: { headers: Record<string, unknown>; ip?: string; url?: string },
   subjectOf: (req: object) => Promise<string | undefined>,
 ): Promise<string> {
-  if (typeof req.headers.authorization === 'string') {
-    const sub = await subjectOf(req);
-    return sub !== undefined ? `sub:${sub}` : `ip:${req.ip ?? 'unknown'}`;
-  }
   const cookie = typeof req.headers.cookie === 'string' ? /(?:^|;\s*)approdo_session=([A-Za-z0-9_-]{43})/.exec(req.headers.cookie) : null;
+  // an API call is counted against the member (the guard needs her anyway, and asks once per request)
+  if (typeof req.headers.authorization === 'string' || (cookie && req.url?.startsWith('/api/'))) {
+    const sub = await subjectOf(req);
+    if (sub !== undefined) return `sub:${sub}`;
+  }
+  // the pages' assets and the sign-in routes: the session, without a database read
   if (cookie) return `session:${createHash('sha256').update(cookie[1]).digest('base64url').slice(0, 22)}`;
   return `ip:${req.ip ?? 'unknown'}`;
 }

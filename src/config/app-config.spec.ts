@@ -86,6 +86,20 @@ describe('loadConfig', () => {
     expect(c.addressEncryptionKey.equals(Buffer.alloc(32, 0xab))).toBe(true);
   });
 
+  it('runs the embedded identity provider in development, with a secret of its own each start; sessions last as configured', () => {
+    const a = loadConfig(base);
+    const b = loadConfig(base);
+    expect(a.oidc).toMatchObject({ issuer: undefined, embedded: true, clientId: 'approdo-pages', audience: 'approdo-pages' });
+    expect(a.oidc.clientSecret).not.toBe(b.oidc.clientSecret);
+    expect(a.session).toEqual({ idleMinutes: 480, maxHours: 12, secureCookie: false });
+    expect(loadConfig({ ...base, SESSION_IDLE_MINUTES: '30', SESSION_MAX_HOURS: '2' }).session).toMatchObject({
+      idleMinutes: 30,
+      maxHours: 2,
+    });
+    expect(() => loadConfig({ ...base, SESSION_IDLE_MINUTES: '0' })).toThrow(/SESSION_IDLE_MINUTES/);
+    expect(() => loadConfig({ ...base, PUBLIC_BASE_URL: 'approdo.example.org' })).toThrow(/PUBLIC_BASE_URL/);
+  });
+
   describe('in production', () => {
     const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/x' };
     it('refuses to start without secrets, listing every problem', () => {
@@ -107,6 +121,29 @@ describe('loadConfig', () => {
       const secrets = { JWT_SECRET: 'x'.repeat(40), ADDRESS_ENCRYPTION_KEY: 'a'.repeat(64) };
       expect(loadConfig({ NODE_ENV: 'production', ...secrets }).db.txGuard).toBe(false);
       expect(loadConfig({ NODE_ENV: 'production', DB_TX_GUARD: 'true', ...secrets }).db.txGuard).toBe(true);
+    });
+
+    it('never runs the embedded identity provider, and wants an https issuer with its client', () => {
+      const secrets = { ...prod, JWT_SECRET: 'x'.repeat(40), ADDRESS_ENCRYPTION_KEY: 'cd'.repeat(32) };
+      const c = loadConfig(secrets);
+      expect(c.oidc).toMatchObject({ issuer: undefined, embedded: false, clientSecret: undefined });
+      expect(() => loadConfig({ ...secrets, OIDC_ISSUER: 'http://id.example.org/realms/a', OIDC_CLIENT_ID: 'approdo' })).toThrow(
+        /OIDC_ISSUER must be https/,
+      );
+      expect(() => loadConfig({ ...secrets, OIDC_ISSUER: 'https://id.example.org/realms/a' })).toThrow(/OIDC_CLIENT_ID/);
+      const real = loadConfig({
+        ...secrets,
+        OIDC_ISSUER: 'https://id.example.org/realms/a/',
+        OIDC_CLIENT_ID: 'approdo',
+        PUBLIC_BASE_URL: 'https://approdo.example.org',
+      });
+      expect(real.oidc).toMatchObject({
+        issuer: 'https://id.example.org/realms/a',
+        embedded: false,
+        clientId: 'approdo',
+        audience: 'approdo',
+      });
+      expect(real.session.secureCookie).toBe(true);
     });
 
     it('starts with real secrets', () => {

@@ -188,3 +188,31 @@ describe('the session cookie', () => {
     );
   });
 });
+
+describe('the rate limit counts the member, not her sessions', () => {
+  let small: TestApp;
+  let smallBase: string;
+  beforeAll(async () => {
+    const port = await freePort();
+    smallBase = `http://127.0.0.1:${port}`;
+    small = await startTestApp({ PUBLIC_BASE_URL: smallBase, RATE_LIMIT_PER_MINUTE: '8' });
+    await small.app.get(DemoService).loadIfEmpty();
+    await small.app.listen({ port, host: '127.0.0.1' });
+  }, 60_000);
+  afterAll(() => small.close());
+
+  it('two sessions of one member share one allowance; another member keeps hers', async () => {
+    const pw = new Map(small.app.get(DevProvider).accounts.map((a) => [a.user, a.password]));
+    const phone = new CookieBrowser(smallBase);
+    const desk = new CookieBrowser(smallBase);
+    await phone.signIn('national-helpline', pw.get('national-helpline')!);
+    await desk.signIn('national-helpline', pw.get('national-helpline')!);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await phone.request('GET', '/api/v1/regions')).status);
+    for (let i = 0; i < 5; i++) statuses.push((await desk.request('GET', '/api/v1/regions')).status);
+    expect(statuses).toEqual([...Array(8).fill(200), 429, 429]);
+    const other = new CookieBrowser(smallBase);
+    await other.signIn('uor-liguria', pw.get('uor-liguria')!);
+    expect((await other.request('GET', '/api/v1/regions')).status).toBe(200);
+  });
+});
