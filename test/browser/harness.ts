@@ -29,10 +29,13 @@ export class Browser {
   tokens: Map<string, string>;
   private ctx: BrowserContext;
   private dir: string;
+  private others: BrowserContext[] = [];
+  private executablePath: string;
 
   async start(): Promise<void> {
     const executablePath = findChromium();
     if (!executablePath) throw new Error('no Chromium: apt-get install -y chromium (or set CHROMIUM_PATH); .ci/run installs it');
+    this.executablePath = executablePath;
     // the pages as npm run build makes them, where the service serves them from
     execFileSync(process.execPath, ['web/build.mjs'], { stdio: 'ignore' });
     this.t = await startTestApp({ DEMO_DATA: 'true' }, undefined, { realClock: true });
@@ -42,9 +45,21 @@ export class Browser {
     await this.t.app.listen({ port: 0, host: '127.0.0.1' });
     this.base = `http://127.0.0.1:${(this.t.app.getHttpServer().address() as AddressInfo).port}`;
     this.dir = mkdtempSync(join(tmpdir(), 'approdo-browser-'));
-    for (const d of ['config', 'cache', 'profile']) mkdirSync(join(this.dir, d));
-    this.ctx = await chromium.launchPersistentContext(join(this.dir, 'profile'), {
-      executablePath,
+    for (const d of ['config', 'cache']) mkdirSync(join(this.dir, d));
+    this.ctx = await this.launch('profile');
+  }
+
+  /** A browser profile of its own (a second person's phone): its own cookies, storage and service worker. */
+  async context(): Promise<BrowserContext> {
+    const ctx = await this.launch(`profile-${this.others.length + 1}`);
+    this.others.push(ctx);
+    return ctx;
+  }
+
+  private async launch(profile: string): Promise<BrowserContext> {
+    mkdirSync(join(this.dir, profile));
+    return chromium.launchPersistentContext(join(this.dir, profile), {
+      executablePath: this.executablePath,
       headless: true,
       args: [
         '--no-sandbox',
@@ -63,14 +78,15 @@ export class Browser {
   }
 
   async stop(): Promise<void> {
+    for (const c of this.others) await c.close();
     await this.ctx?.close();
     await this.t?.close();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** A new tab (its own sessionStorage) that records console errors, page errors, failed requests and CSP violations. */
-  async page(viewport = PHONE): Promise<{ page: Page; problems: Problems }> {
-    const page = await this.ctx.newPage();
+  async page(viewport = PHONE, ctx: BrowserContext = this.ctx): Promise<{ page: Page; problems: Problems }> {
+    const page = await ctx.newPage();
     await page.setViewportSize(viewport);
     const problems: Problems = { console: [], pageErrors: [], failed: [] };
     page.on('console', (m) => m.type() === 'error' && problems.console.push(m.text()));
@@ -82,6 +98,11 @@ export class Browser {
         "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
     });
     return { page, problems };
+  }
+
+  /** The context of the pages `page()` opens by default (setOffline, serviceWorkers). */
+  get main(): BrowserContext {
+    return this.ctx;
   }
 
   /** Signs in through the sign-in page by picking a demo user. */

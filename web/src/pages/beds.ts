@@ -1,5 +1,8 @@
 import { freeOf } from '../../../src/domain/free-places.js';
-import { ApiError, get, post, put as putJson } from '../api.js';
+import { ApiError, get, post } from '../api.js';
+import { conflictBox, keptNote, pendingNote } from '../board-sync.js';
+import { isOffline } from '../offline.js';
+import { choose, conflictOf, onOutcome, pending, recall, remember, submit } from '../outbox-queue.js';
 import { type Child, field, h, notice, put, select } from '../dom.js';
 import { ago, label, t, time } from '../i18n.js';
 import type { Page } from '../main.js';
@@ -63,17 +66,57 @@ export function differences(before: Availability, after: Availability): string[]
 /** One facility's bed board: − / + per number, save, "still true", intake pause. */
 function facilityCard(f: Facility, editable: boolean): HTMLElement {
   let base = fromFacility(f);
-  let draft = base.places.map((p) => ({ ...p }));
+  // numbers she changed without a network stay hers until they are sent (outbox-queue.ts)
+  let draft = (pending(f.id).at(-1)?.mine ?? base.places).map((p) => ({ ...p }));
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
+  const waiting = h('div');
   const body = h('div');
   const card = h(
     'section',
     { class: 'card facility', 'data-facility': f.id, 'aria-labelledby': `fac-${f.id}` },
     h('h2', { id: `fac-${f.id}` }, f.name ?? label('type', f.type)),
     body,
+    waiting,
     msg,
   );
   const say = (...c: Child[]) => put(msg, ...c);
+  const showConflict = (changes: HTMLElement | null = null) => {
+    const c = conflictOf(f.id);
+    if (c) say(conflictBox(c, (keep) => void choose(f.id, keep), changes));
+  };
+  const stopOutcomes = onOutcome((id, o) => {
+    if (!card.isConnected) return stopOutcomes();
+    if (id !== f.id) return;
+    if (o.type === 'sent') {
+      base = o.availability;
+      if (!pending(f.id).length) draft = base.places.map((p) => ({ ...p }));
+      if (o.change.op === 'confirm') mode = 'idle';
+      draw();
+      say(notice('ok', t(o.change.op === 'save' ? 'beds.saved' : 'beds.confirmed')));
+    } else if (o.type === 'conflict') {
+      const lines = differences(base, o.conflict.current);
+      base = o.conflict.current;
+      draft = base.places.map((p) => ({ ...p }));
+      draw();
+      showConflict(lines.length ? h('ul', { class: 'changes' }, ...lines.map((l) => h('li', {}, l))) : null);
+    } else if (o.type === 'failed') {
+      if (!pending(f.id).length) draft = base.places.map((p) => ({ ...p }));
+      draw();
+      say(notice('error', o.error.status === 422 ? t('beds.inconsistent') : errorText(o.error)));
+    } else {
+      draw();
+      say(notice('info', t('outbox.queued')));
+    }
+  });
+  // a change of the numbers elsewhere (the stream): taken unless she is in the middle of her own
+  card.addEventListener('availability', (e) => {
+    const a = (e as CustomEvent<Availability>).detail;
+    if (a.version === base.version && a.confirmedAt === base.confirmedAt) return;
+    const mine = dirty() || pending(f.id).length > 0 || conflictOf(f.id) !== null;
+    base = a;
+    if (!mine) draft = base.places.map((p) => ({ ...p }));
+    draw();
+  });
   let mode: 'idle' | 'confirming' | 'pausing' = 'idle';
 
   // the same rule as the API's `free` (src/domain/free-places.ts), while the manager edits the numbers
@@ -126,43 +169,25 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
       const b = base.places.find((p) => p.kind === d.kind)!;
       return b.occupied !== d.occupied || b.outOfService !== d.outOfService;
     });
-    try {
-      base = await putJson<Availability>(`/facilities/${f.id}/availability`, {
-        version: base.version,
-        places: changed.map((d) => ({
-          kind: d.kind,
-          total: d.total,
-          occupied: d.occupied,
-          outOfService: d.outOfService,
-          ...(d.childCapacity ? { childCapacity: d.childCapacity } : {}),
-        })),
-      });
-      draft = base.places.map((p) => ({ ...p }));
-      draw();
-      say(notice('ok', t('beds.saved')));
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'version_conflict') {
-        const now = await get<Availability>(`/facilities/${f.id}/availability`);
-        const lines = differences(base, now);
-        base = now;
-        draft = base.places.map((p) => ({ ...p }));
-        draw();
-        say(notice('error', t('beds.conflict'), lines.length ? h('ul', { class: 'changes' }, ...lines.map((l) => h('li', {}, l))) : null));
-      } else if (e instanceof ApiError && e.status === 422) say(notice('error', t('beds.inconsistent')));
-      else say(notice('error', errorText(e)));
-    }
+    // through the phone's queue: sent at once when there is a network, kept until there is one
+    await submit({
+      facilityId: f.id,
+      op: 'save',
+      version: base.version,
+      places: changed.map((d) => ({
+        kind: d.kind,
+        total: d.total,
+        occupied: d.occupied,
+        outOfService: d.outOfService,
+        ...(d.childCapacity ? { childCapacity: d.childCapacity } : {}),
+      })),
+      mine: draft.map((p) => ({ ...p })),
+    });
   };
 
   const confirmStill = async () => {
-    try {
-      base = await post<Availability>(`/facilities/${f.id}/availability/confirm`);
-      draft = base.places.map((p) => ({ ...p }));
-      mode = 'idle';
-      draw();
-      say(notice('ok', t('beds.confirmed')));
-    } catch (e) {
-      say(notice('error', errorText(e)));
-    }
+    mode = 'idle';
+    await submit({ facilityId: f.id, op: 'confirm', version: base.version, mine: draft.map((p) => ({ ...p })) });
   };
 
   const intake = async (accepting: boolean, note?: string) => {
@@ -182,6 +207,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
 
   function draw(): void {
     const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
+    put(waiting, pendingNote(pending(f.id).length));
     put(
       body,
       h('p', { class: 'meta' }, `${label('type', f.type)} · ${f.provinceCode} `, freshnessBadge(base.freshness, base.confirmedAt)),
@@ -269,6 +295,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
     );
   }
   draw();
+  showConflict();
   return card;
 }
 
@@ -502,8 +529,21 @@ async function myFacilities(): Promise<Facility[]> {
   return (await get<{ items: Facility[] }>('/facilities?limit=100')).items;
 }
 
+/** Her facilities, or without a network the numbers the phone kept (with when they were read). */
+async function boardFacilities(): Promise<{ facilities: Facility[]; keptAt: string | null }> {
+  try {
+    const facilities = await myFacilities();
+    remember(facilities);
+    return { facilities, keptAt: null };
+  } catch (e) {
+    const kept = recall();
+    if (!(e instanceof ApiError && e.status === 0) || !kept) throw e;
+    return { facilities: kept.facilities, keptAt: kept.at };
+  }
+}
+
 export const bedsPage: Page = async (root, _params, claims) => {
-  const facilities = await myFacilities();
+  const { facilities, keptAt } = await boardFacilities();
   const names = new Map(facilities.map((f) => [f.id, f.name ?? label('type', f.type)]));
   const inboxEl = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
   const boards = h('div', { class: 'facilities' }, ...facilities.map((f) => facilityCard(f, true)));
@@ -511,11 +551,17 @@ export const bedsPage: Page = async (root, _params, claims) => {
   put(
     root,
     h('h1', {}, t('beds.title')),
+    keptAt ? keptNote(keptAt) : null,
     facilities.length ? null : h('p', {}, t('beds.none')),
     boards,
     claims.role === 'shelter_manager' ? inboxEl : null,
   );
-  if (claims.role === 'shelter_manager') await inbox(inboxEl, names, undefined, reload);
+  if (claims.role === 'shelter_manager')
+    await inbox(inboxEl, names, undefined, reload).catch((e) => {
+      // without a network the board still works; the inbox says it cannot be read
+      if (!(e instanceof ApiError && e.status === 0) && !isOffline()) throw e;
+      put(inboxEl, h('h2', { id: 'inbox-title' }, t('inbox.title')), notice('info', t('error.network')));
+    });
   const stopTick = tickCountdowns(root);
   // new proposals arrive by e-mail and here: look again every half minute
   const poll = window.setInterval(() => void inbox(inboxEl, names, undefined, reload).catch(() => undefined), 30_000);
