@@ -43,6 +43,16 @@ export const defaults = {
   staleEscalateAfterHours: 48,
   holdExpiryWarningHours: 2,
   retentionDays: 365,
+  // the live event stream (issue 22)
+  events: {
+    heartbeatSeconds: 25,
+    retryMs: 3000,
+    retentionHours: 48,
+    maxStreamsPerMember: 8,
+    maxStreams: 5000,
+    maxBufferedBytes: 256 * 1024,
+    maxQueued: 2000,
+  },
   mail: {
     from: 'Approdo <no-reply@approdo.example.org>',
     dir: '.data/mail',

@@ -21,6 +21,8 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RegionsModule } from './regions/regions.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+// issue 22
+import { EventsModule } from './events/events.module.js';
 
 @Module({})
 export class AppModule {
@@ -47,6 +49,8 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         DemoModule,
+        // issue 22
+        EventsModule,
       ],
       // the guard needs auth's tokens and audit's denial recorder: wired here, so neither module imports the other
       providers: [

@@ -58,6 +58,18 @@ export interface AppConfig {
   trustProxy: boolean;
   /** requests per minute per token (or address) */
   rateLimitPerMinute: number;
+  /** the live event stream (issue 22) */
+  events: {
+    heartbeatSeconds: number;
+    retryMs: number;
+    retentionHours: number;
+    maxStreamsPerMember: number;
+    maxStreams: number;
+    /** unsent bytes a stream may hold before it is ended (its client reconnects and replays) */
+    maxBufferedBytes: number;
+    /** events a stream may queue while its replay is read */
+    maxQueued: number;
+  };
   mail: {
     /** unset: messages are written as .eml files under `dir` */
     smtpUrl?: string;
@@ -248,6 +260,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       1,
       10_000_000,
     ),
+    events: {
+      heartbeatSeconds: int(env, 'EVENTS_HEARTBEAT_SECONDS', defaults.events.heartbeatSeconds, problems, 1, 300),
+      retryMs: defaults.events.retryMs,
+      retentionHours: int(env, 'EVENTS_RETENTION_HOURS', defaults.events.retentionHours, problems, 24, 24 * 30),
+      maxStreamsPerMember: int(env, 'EVENTS_MAX_STREAMS_PER_MEMBER', defaults.events.maxStreamsPerMember, problems, 1, 1000),
+      maxStreams: int(env, 'EVENTS_MAX_STREAMS', defaults.events.maxStreams, problems, 1, 100_000),
+      maxBufferedBytes: defaults.events.maxBufferedBytes,
+      maxQueued: defaults.events.maxQueued,
+    },
     mail: {
       smtpUrl: env.SMTP_URL || undefined,
       from: env.MAIL_FROM || defaults.mail.from,

@@ -9,7 +9,8 @@ export type ErrorKind =
   | 'not_found' // nothing of that id in the caller's scope
   | 'conflict' // the current state does not allow it (someone else changed it, or it is over)
   | 'rule_broken' // well-formed, but it breaks a rule of the network
-  | 'unsupported_media_type'; // the body is not of a type the operation reads
+  | 'unsupported_media_type' // the body is not of a type the operation reads
+  | 'busy'; // a limit of this instance is reached: retry later (details carry retryAfterSeconds)
 
 /** A failure the caller can act on. `code` is the machine-readable contract; `message` never carries personal data. */
 export class DomainError extends Error {

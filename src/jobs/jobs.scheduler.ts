@@ -37,6 +37,11 @@ export class JobsScheduler {
     return this.guard('retention-purge', 60 * MINUTE, () => this.jobs.purgeExpiredProfiles());
   }
 
+  @Interval('live-events-purge', 60 * MINUTE)
+  purgeLiveEvents() {
+    return this.guard('live-events-purge', 60 * MINUTE, () => this.jobs.purgeLiveEvents());
+  }
+
   private async guard(job: string, everyMs: number, work: () => Promise<unknown>) {
     try {
       await this.jobs.once(job, everyMs, work);

@@ -10,6 +10,7 @@ import { pagePath } from '../notifications/templates.js';
 import { ProposalDecisionsService } from '../lifecycle/proposals/proposal-decisions.service.js';
 import { metrics } from '../common/metrics.js';
 import { JobRunsRepository } from './job-runs.repository.js';
+import { EventsService } from '../events/events.service.js';
 import { RemindersRepository } from './reminders.repository.js';
 
 const HOUR = 3_600_000;
@@ -27,6 +28,7 @@ export class JobsService {
     private readonly dispatcher: OutboxDispatcher,
     private readonly proposals: ProposalDecisionsService,
     private readonly tx: Transactions,
+    private readonly events: EventsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -108,5 +110,10 @@ export class JobsService {
     await this.runs.forget(new Date(now.getTime() - 7 * 24 * HOUR));
     if (n) this.logger.log(`purged ${n} profiles`);
     return n;
+  }
+
+  /** The live event log keeps EVENTS_RETENTION_HOURS; a reconnect from before that gets `reset`. */
+  purgeLiveEvents(): Promise<number> {
+    return this.events.purge();
   }
 }

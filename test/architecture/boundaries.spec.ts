@@ -81,7 +81,7 @@ const LAYERS: string[][] = [
   ['database'],
   ['common'],
   ['auth'],
-  ['audit', 'regions', 'notifications'],
+  ['audit', 'regions', 'notifications', 'events'],
   ['facilities', 'reports'],
   ['availability', 'matching'],
   ['lifecycle', 'capacity'],

@@ -187,6 +187,17 @@ describe('real answers match the documented schemas (e2e)', () => {
     await check(http().get('/api/v1/reports/people').set(national));
     await check(http().get('/api/v1/reports/occupancy?regionCode=07').set(uor));
     await check(http().get('/api/v1/audit').set(admin));
+    // the live event stream (issue 22): an endless answer, read up to its headers
+    await check(
+      http()
+        .get('/api/v1/events')
+        .set(uor)
+        .buffer(true)
+        .parse((res, done) => {
+          done(null, '');
+          (res as unknown as { destroy: () => void }).destroy();
+        }),
+    );
     const outbox = (await check(http().get('/api/v1/admin/outbox').set(admin))).body;
     await check(http().post(`/api/v1/admin/outbox/${outbox.items[0].id}/retry`).set(admin)); // pending: 409 not_failed
     await t.sql(`UPDATE outbox SET status = 'failed', last_error = 'smtp 550' WHERE id = $1`, [outbox.items[1].id]);

@@ -31,6 +31,9 @@ const APPLICATION_TABLES = [
   'report_duration',
   'report_flow_month',
   'report_people_month',
+  // live events (migration 1763900016000)
+  'live_event',
+  'live_event_horizon',
 ];
 const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
 

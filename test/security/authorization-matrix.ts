@@ -54,6 +54,8 @@ export interface RouteRow {
   body?: (fx: Fixture, ctx: { today: string }) => object;
   /** a valid CSV body instead (sent as text/csv) */
   csv?: () => string;
+  /** an endless answer (text/event-stream): the walker reads its status and headers, then hangs up */
+  stream?: true;
   cells: Record<Caller, Expectation>;
 }
 
@@ -186,6 +188,9 @@ export const MATRIX: RouteRow[] = [
     // the contract's table: national, uor
     cells: { ...NO_VALID_TOKEN, admin: 403, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 200 },
   },
+
+  // ---------------------------------------------------------------- live events (issue 22): what a stream carries is scoped per event
+  { route: 'GET /api/v1/events', stream: true, cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
 
   // ---------------------------------------------------------------- audit and outbox
   { route: 'GET /api/v1/audit', cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY } },
