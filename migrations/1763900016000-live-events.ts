@@ -14,6 +14,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Rows carry only ids, statuses, versions and free places (never a profile or an address), plus the
  * region and facility the access policy scopes them by. `live_event_horizon` remembers the last id
  * the retention purge removed: a reconnect from before it gets `reset`.
+ *
+ * Also `idempotency_key.answer`: the first answer of a change that creates nothing (the bed board's
+ * saves and confirmations), replayed to a retry with the same Idempotency-Key.
  */
 const LOCK = 7220016;
 
@@ -116,9 +119,12 @@ export class LiveEvents1763900016000 implements MigrationInterface {
     await q.query(REQUEST);
     await q.query(AVAILABILITY);
     for (const [name, def] of TRIGGERS) await q.query(`CREATE CONSTRAINT TRIGGER ${name} ${def}`);
+    // the bed board’s offline saves replay their first answer, as it was written (json keeps its text; jsonb would reorder keys)
+    await q.query(`ALTER TABLE idempotency_key ADD COLUMN answer json`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE idempotency_key DROP COLUMN answer`);
     for (const [name, def] of [...TRIGGERS].reverse()) await q.query(`DROP TRIGGER ${name} ON ${/ ON (\w+) /.exec(def)![1]}`);
     await q.query(`DROP FUNCTION live_availability_event()`);
     await q.query(`DROP FUNCTION live_request_event()`);
