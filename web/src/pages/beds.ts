@@ -1,7 +1,9 @@
 import { freeOf } from '../../../src/domain/free-places.js';
 import { ApiError, get, post } from '../api.js';
 import { conflictBox, keptNote, pendingNote } from '../board-sync.js';
+import { coalesce, follow } from '../live.js';
 import { isOffline } from '../offline.js';
+import { pushControl } from '../push.js';
 import { choose, conflictOf, onOutcome, pending, recall, remember, submit } from '../outbox-queue.js';
 import { type Child, field, h, notice, put, select } from '../dom.js';
 import { ago, label, t, time } from '../i18n.js';
@@ -111,10 +113,17 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
   // a change of the numbers elsewhere (the stream): taken unless she is in the middle of her own
   card.addEventListener('availability', (e) => {
     const a = (e as CustomEvent<Availability>).detail;
-    if (a.version === base.version && a.confirmedAt === base.confirmedAt) return;
-    const mine = dirty() || pending(f.id).length > 0 || conflictOf(f.id) !== null;
+    // a hold moves `held` without a new version: compare the numbers too
+    if (
+      JSON.stringify([a.version, a.confirmedAt, a.acceptingNewGuests, a.places]) ===
+      JSON.stringify([base.version, base.confirmedAt, base.acceptingNewGuests, base.places])
+    )
+      return;
+    // her unsaved or queued numbers keep the version she made them on: her save then meets the
+    // conflict and she chooses, instead of a silent overwrite of what changed meanwhile
+    if (dirty() || pending(f.id).length > 0 || conflictOf(f.id) !== null) return;
     base = a;
-    if (!mine) draft = base.places.map((p) => ({ ...p }));
+    draft = base.places.map((p) => ({ ...p }));
     draw();
   });
   let mode: 'idle' | 'confirming' | 'pausing' = 'idle';
@@ -555,6 +564,7 @@ export const bedsPage: Page = async (root, _params, claims) => {
     facilities.length ? null : h('p', {}, t('beds.none')),
     boards,
     claims.role === 'shelter_manager' ? inboxEl : null,
+    claims.role === 'shelter_manager' ? pushControl() : null,
   );
   if (claims.role === 'shelter_manager')
     await inbox(inboxEl, names, undefined, reload).catch((e) => {
@@ -563,9 +573,22 @@ export const bedsPage: Page = async (root, _params, claims) => {
       put(inboxEl, h('h2', { id: 'inbox-title' }, t('inbox.title')), notice('info', t('error.network')));
     });
   const stopTick = tickCountdowns(root);
-  // new proposals arrive by e-mail and here: look again every half minute
-  const poll = window.setInterval(() => void inbox(inboxEl, names, undefined, reload).catch(() => undefined), 30_000);
-  return () => (stopTick(), window.clearInterval(poll));
+  // new proposals and changed numbers come by the stream (polled every half minute only while it is down)
+  const mine = new Set(facilities.map((f) => f.id));
+  const readInbox = coalesce(() => inbox(inboxEl, names, undefined, reload));
+  const readBoard = (id: string) =>
+    get<Availability>(`/facilities/${id}/availability`).then((a) =>
+      root.querySelector(`[data-facility="${id}"]`)?.dispatchEvent(new CustomEvent('availability', { detail: a })),
+    );
+  const stopLive = follow({
+    onEvent: (e) => {
+      if (e.type === 'proposal' && mine.has(e.data.facilityId) && claims.role === 'shelter_manager') void readInbox();
+      if (e.type === 'availability' && mine.has(e.data.facilityId)) void readBoard(e.data.facilityId).catch(() => undefined);
+    },
+    resync: () => Promise.all([claims.role === 'shelter_manager' ? readInbox() : null, ...[...mine].map(readBoard)]),
+    fallbackMs: 30_000,
+  });
+  return () => (stopTick(), stopLive());
 };
 
 /** What a referring office asks before a call: services, step-free access, LGBT+-safe, and the 24 h on-call number where the API gives it. */

@@ -2,6 +2,8 @@ import { ApiError, get, post } from '../api.js';
 import { field, h, notice, put, select } from '../dom.js';
 import { dateTime, label, t } from '../i18n.js';
 import type { Page } from '../main.js';
+import { coalesce, follow } from '../live.js';
+import { pushControl } from '../push.js';
 import { errorText, go } from '../nav.js';
 import { fillProfile, invalidFields, profileFields, readProfile } from '../profile-form.js';
 import {
@@ -18,7 +20,19 @@ import {
 import { facilityFacts, freshnessBadge, holdText, tickCountdowns } from './beds.js';
 
 export const deskPage: Page = async (root) => {
-  const { items } = await get<{ items: RequestSummary[] }>('/placement-requests?limit=100');
+  const listEl = h('div');
+  put(root, listEl, pushControl());
+  const draw = async () => {
+    const { items } = await get<{ items: RequestSummary[] }>('/placement-requests?limit=100');
+    drawList(listEl, items);
+  };
+  await draw();
+  // a request's status changes with its proposals: the list follows the stream
+  const redraw = coalesce(draw);
+  return follow({ onEvent: (e) => e.type !== 'availability' && void redraw(), resync: redraw, fallbackMs: 30_000 });
+};
+
+function drawList(root: HTMLElement, items: RequestSummary[]): void {
   put(
     root,
     h('div', { class: 'title-row' }, h('h1', {}, t('desk.title')), h('a', { class: 'btn btn-primary', href: '#/desk/new' }, t('desk.new'))),
@@ -43,7 +57,7 @@ export const deskPage: Page = async (root) => {
         )
       : h('p', {}, t('desk.none')),
   );
-};
+}
 
 export const newRequestPage: Page = async (root, [after], claims) => {
   const regions = await get<Region[]>('/regions');
@@ -348,9 +362,9 @@ export const requestPage: Page = async (root, [id]) => {
   await drawProposals();
   await drawCandidates();
   const stopTick = tickCountdowns(root);
-  // live status: a facility may accept at any moment
+  // live status: a facility may accept at any moment (the stream says when; polled only while it is down)
   let busy = false;
-  const poll = window.setInterval(async () => {
+  const check = async () => {
     if (busy) return;
     busy = true;
     try {
@@ -367,6 +381,13 @@ export const requestPage: Page = async (root, [id]) => {
     } finally {
       busy = false;
     }
-  }, 5000);
-  return () => (stopTick(), window.clearInterval(poll));
+  };
+  const stopLive = follow({
+    onEvent: (e) => {
+      if ((e.type === 'proposal' && e.data.requestId === id) || (e.type === 'request' && e.data.id === id)) void check();
+    },
+    resync: check,
+    fallbackMs: 5000,
+  });
+  return () => (stopTick(), stopLive());
 };
