@@ -65,6 +65,8 @@ describe('pages live', () => {
     const requestId = await openRequest();
     await list.locator(`a[href="#/requests/${requestId}"]`).waitFor();
     expect(await list.evaluate('window.__sameDocument')).toBe(true);
+    // her phone can get the answers as notifications too
+    await list.locator('[data-push] [data-act="push-on"]', { hasText: 'Ricevi notifiche su questo telefono' }).waitFor();
 
     const proposalId = await propose(requestId, GOLFO());
     const { page: desk, problems } = await b.page(PHONE);

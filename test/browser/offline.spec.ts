@@ -95,6 +95,7 @@ describe('installable and offline', () => {
     expect(await banner.textContent()).toMatch(new RegExp(`Sei offline dalle (${hhmm(before)}|${hhmm(new Date())})`));
     expect(await page.evaluate('document.body.hasAttribute("data-offline")')).toBe(true);
     await b.shot(page, 'offline-banner');
+    expect(await b.axe(page)).toEqual([]);
 
     const reloaded = await page.reload();
     expect(reloaded?.fromServiceWorker()).toBe(true);
@@ -175,6 +176,7 @@ describe('installable and offline', () => {
     expect(await cell('adult', 'occupati').locator('[data-mine]').textContent()).toBe(String(a.occupied));
     expect(await cell('adult', 'occupati').locator('[data-current]').textContent()).toBe(String(a.occupied + 1));
     await b.shot(page, 'offline-conflict');
+    expect(await b.axe(page)).toEqual([]);
     // nothing of hers was written over the colleague's numbers
     const meanwhile = await availability(GOLFO());
     expect({ version: meanwhile.version, occupied: adult(meanwhile).occupied, outOfService: adult(meanwhile).outOfService }).toEqual({
