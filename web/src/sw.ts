@@ -45,6 +45,7 @@ declare const __BUILD__: string;
 
 const worker = self as unknown as Worker;
 const CACHE = `approdo-shell-${__BUILD__}`;
+const NAVIGATION_WAIT_MS = 4000;
 
 worker.addEventListener('install', (e) => {
   e.waitUntil(
@@ -71,8 +72,16 @@ worker.addEventListener('fetch', (e) => {
   if (req.method !== 'GET' || url.origin !== worker.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname === '/health') return;
   if (req.mode === 'navigate') {
-    // the network first (a new build's shell), this build's shell when there is none
-    e.respondWith(fetch(req).catch(async () => (await caches.match('/', { cacheName: CACHE })) ?? Response.error()));
+    // the network first (a new build's shell), this build's shell when there is none or it is too
+    // slow (a phone with one bar of reception should not stare at a blank page)
+    const shell = () => caches.match('/', { cacheName: CACHE });
+    const network = fetch(req);
+    const slow = new Promise<Response | undefined>((ok) => setTimeout(() => void shell().then(ok), NAVIGATION_WAIT_MS));
+    e.respondWith(
+      Promise.race([network.catch(() => shell()), slow])
+        .then((r) => r ?? network)
+        .catch(() => Response.error()),
+    );
     return;
   }
   e.respondWith(caches.match(req, { cacheName: CACHE }).then((hit) => hit ?? fetch(req)));
