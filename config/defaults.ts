@@ -53,6 +53,14 @@ export const defaults = {
     maxBufferedBytes: 256 * 1024,
     maxQueued: 2000,
   },
+  // Web Push (issue 22): the browsers' push services (an endpoint elsewhere is refused)
+  push: {
+    devSubject: 'mailto:approdo-dev@example.org',
+    allowedHosts: ['fcm.googleapis.com', 'push.services.mozilla.com', 'push.apple.com', 'notify.windows.com'],
+    maxAttempts: 10,
+    backoffBaseSeconds: 15,
+    leaseSeconds: 60,
+  },
   mail: {
     from: 'Approdo <no-reply@approdo.example.org>',
     dir: '.data/mail',

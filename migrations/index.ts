@@ -14,6 +14,7 @@ import { OneRuleEach1763900013000 } from './1763900013000-one-rule-each.js';
 import { ReportOrderedReads1763900014000 } from './1763900014000-report-ordered-reads.js';
 // issue 22: live events
 import { LiveEvents1763900016000 } from './1763900016000-live-events.js';
+import { Push1763900016100 } from './1763900016100-push.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ReportOrderedReads1763900014000,
   // issue 22
   LiveEvents1763900016000,
+  Push1763900016100,
 ];

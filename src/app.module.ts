@@ -23,6 +23,7 @@ import { RegionsModule } from './regions/regions.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 // issue 22
 import { EventsModule } from './events/events.module.js';
+import { PushModule } from './push/push.module.js';
 
 @Module({})
 export class AppModule {
@@ -51,6 +52,7 @@ export class AppModule {
         DemoModule,
         // issue 22
         EventsModule,
+        PushModule,
       ],
       // the guard needs auth's tokens and audit's denial recorder: wired here, so neither module imports the other
       providers: [

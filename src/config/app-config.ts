@@ -70,6 +70,17 @@ export interface AppConfig {
     /** events a stream may queue while its replay is read */
     maxQueued: number;
   };
+  /** Web Push (issue 22). Keys unset: generated for development (kept under .data), refused in production (push off). */
+  push: {
+    vapidPublicKey?: string;
+    vapidPrivateKey?: string;
+    vapidSubject: string;
+    /** endpoints must be https on one of these hosts (or a subdomain): the service POSTs to them */
+    allowedHosts: string[];
+    maxAttempts: number;
+    backoffBaseSeconds: number;
+    leaseSeconds: number;
+  };
   mail: {
     /** unset: messages are written as .eml files under `dir` */
     smtpUrl?: string;
@@ -269,6 +280,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxBufferedBytes: defaults.events.maxBufferedBytes,
       maxQueued: defaults.events.maxQueued,
     },
+    push: {
+      vapidPublicKey: env.VAPID_PUBLIC_KEY || undefined,
+      vapidPrivateKey: env.VAPID_PRIVATE_KEY || undefined,
+      vapidSubject: env.VAPID_SUBJECT || defaults.push.devSubject,
+      allowedHosts: (env.PUSH_ALLOWED_HOSTS ?? defaults.push.allowedHosts.join(','))
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      maxAttempts: int(env, 'PUSH_MAX_ATTEMPTS', defaults.push.maxAttempts, problems, 1, 50),
+      backoffBaseSeconds: int(env, 'PUSH_BACKOFF_BASE_SECONDS', defaults.push.backoffBaseSeconds, problems, 0, 3600),
+      leaseSeconds: defaults.push.leaseSeconds,
+    },
     mail: {
       smtpUrl: env.SMTP_URL || undefined,
       from: env.MAIL_FROM || defaults.mail.from,
@@ -278,6 +301,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       backoffBaseSeconds: int(env, 'MAIL_BACKOFF_BASE_SECONDS', defaults.mail.backoffBaseSeconds, problems, 0, 3600),
     },
   };
+  // Web Push: both keys or neither; a subject the push services accept (mailto: or https:)
+  if (!!env.VAPID_PUBLIC_KEY !== !!env.VAPID_PRIVATE_KEY) problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together');
+  if (env.VAPID_PUBLIC_KEY && !/^[A-Za-z0-9_-]{87}$/.test(env.VAPID_PUBLIC_KEY))
+    problems.push('VAPID_PUBLIC_KEY must be a P-256 public key, base64url (npx web-push generate-vapid-keys)');
+  if (env.VAPID_PRIVATE_KEY && !/^[A-Za-z0-9_-]{43}$/.test(env.VAPID_PRIVATE_KEY))
+    problems.push('VAPID_PRIVATE_KEY must be a P-256 private key, base64url (npx web-push generate-vapid-keys)');
+  if (!/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/.test(config.push.vapidSubject))
+    problems.push('VAPID_SUBJECT must be a mailto: address or an https: URL');
+  if (production && env.VAPID_PUBLIC_KEY && !env.VAPID_SUBJECT) problems.push('VAPID_SUBJECT is required with VAPID keys in production');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -11,6 +11,7 @@ import { ProposalDecisionsService } from '../lifecycle/proposals/proposal-decisi
 import { metrics } from '../common/metrics.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { EventsService } from '../events/events.service.js';
+import { PushDispatcher } from '../push/push-dispatcher.service.js';
 import { RemindersRepository } from './reminders.repository.js';
 
 const HOUR = 3_600_000;
@@ -29,6 +30,7 @@ export class JobsService {
     private readonly proposals: ProposalDecisionsService,
     private readonly tx: Transactions,
     private readonly events: EventsService,
+    private readonly push: PushDispatcher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -49,6 +51,11 @@ export class JobsService {
 
   dispatchOutbox() {
     return this.dispatcher.dispatchDue();
+  }
+
+  /** Web pushes queued by the proposal trigger (issue 22). */
+  dispatchPush() {
+    return this.push.dispatchDue();
   }
 
   expireHolds() {

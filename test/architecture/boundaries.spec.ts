@@ -82,7 +82,7 @@ const LAYERS: string[][] = [
   ['common'],
   ['auth'],
   ['audit', 'regions', 'notifications', 'events'],
-  ['facilities', 'reports'],
+  ['facilities', 'reports', 'push'],
   ['availability', 'matching'],
   ['lifecycle', 'capacity'],
   ['jobs', 'metrics', 'health', 'demo', 'cli', 'web'],

@@ -34,6 +34,9 @@ const APPLICATION_TABLES = [
   // live events (migration 1763900016000)
   'live_event',
   'live_event_horizon',
+  // web push (migration 1763900016100)
+  'push_outbox',
+  'push_subscription',
 ];
 const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
 

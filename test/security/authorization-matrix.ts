@@ -191,6 +191,21 @@ export const MATRIX: RouteRow[] = [
 
   // ---------------------------------------------------------------- live events (issue 22): what a stream carries is scoped per event
   { route: 'GET /api/v1/events', stream: true, cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
+  { route: 'GET /api/v1/push/key', cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
+  {
+    route: 'POST /api/v1/push-subscriptions',
+    body: () => ({
+      endpoint: `https://fcm.googleapis.com/fcm/send/matrix-${Math.random().toString(36).slice(2)}`,
+      keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
+    }),
+    cells: { ...NO_VALID_TOKEN, admin: 201, uorOwn: 201, uorOther: 201, managerOwn: 201, managerOther: 201, national: 201 },
+  },
+  {
+    route: 'DELETE /api/v1/push-subscriptions/:id',
+    fixture: 'pushSubscription',
+    // a phone's subscription is its owner's (the UOR of region 07 here): to anyone else it does not exist
+    cells: { ...NO_VALID_TOKEN, admin: 404, uorOwn: 200, uorOther: 404, managerOwn: 404, managerOther: 404, national: 404 },
+  },
 
   // ---------------------------------------------------------------- audit and outbox
   { route: 'GET /api/v1/audit', cells: { ...NO_VALID_TOKEN, ...ADMIN_ONLY } },
