@@ -149,6 +149,41 @@ describe('installable and offline', () => {
     await page.close();
   });
 
+  it('an answer lost on the way back: the save is sent again with the same Idempotency-Key and written once', async () => {
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'manager-liguria', '/#/beds');
+    const card = page.locator(`[data-facility="${LEVANTE()}"]`);
+    await card.waitFor();
+    const start = await availability(LEVANTE());
+    const last = (await historyAfter(LEVANTE())).at(-1)?.id;
+    // the first PUT reaches the service, its answer never reaches the phone
+    const keys: string[] = [];
+    await page.route(`**/api/v1/facilities/${LEVANTE()}/availability`, async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue();
+      keys.push(route.request().headers()['idempotency-key']);
+      if (keys.length > 1) return route.continue();
+      await route.fetch();
+      await route.abort('internetdisconnected');
+    });
+    await card.locator('[data-kind="adult"] [data-field="occupied"] [data-act="dec"]').click();
+    await card.locator('[data-act="save"]').click();
+    await card.locator('.notice-info', { hasText: 'Salvato su questo telefono' }).waitFor();
+    expect((await availability(LEVANTE())).version).toBe(start.version + 1);
+    // the network is back (the browser says so): the queue sends what waits
+    await page.evaluate("window.dispatchEvent(new Event('online'))");
+    await card.locator('.notice-ok', { hasText: 'Salvato.' }).waitFor();
+    expect(keys.length).toBe(2);
+    expect(keys[1]).toBe(keys[0]);
+    const after = await availability(LEVANTE());
+    expect({ version: after.version, occupied: adult(after).occupied }).toEqual({
+      version: start.version + 1,
+      occupied: adult(start).occupied - 1,
+    });
+    expect((await historyAfter(LEVANTE(), last)).filter((e) => e.type === 'manager_update').length).toBe(1);
+    expect(problems.pageErrors).toEqual([]);
+    await page.close();
+  });
+
   it('a change made meanwhile is shown to her with both numbers, never overwritten; she keeps hers', async () => {
     const { page, problems } = await b.page(PHONE);
     await b.signIn(page, 'manager-liguria', '/#/beds');
