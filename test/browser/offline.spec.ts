@@ -96,6 +96,11 @@ describe('installable and offline', () => {
     expect(await page.evaluate('document.body.hasAttribute("data-offline")')).toBe(true);
     await b.shot(page, 'offline-banner');
     expect(await b.axe(page)).toEqual([]);
+    // in English too
+    await page.locator('header button[lang="en"]').click();
+    await banner.locator('strong', { hasText: 'Offline since' }).waitFor();
+    await page.locator('header button[lang="it"]').click();
+    await banner.locator('strong', { hasText: 'Sei offline dalle' }).waitFor();
 
     const reloaded = await page.reload();
     expect(reloaded?.fromServiceWorker()).toBe(true);

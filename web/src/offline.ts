@@ -52,7 +52,7 @@ export function backOnline(): void {
   listeners.forEach((f) => f(false));
 }
 
-/** Once per tab: the banner, the browser's events, and a redraw each half minute (the language may have changed). */
+/** Once per tab: the banner, the browser's events, the page's language. */
 export function startOfflineBanner(): void {
   if (banner) return;
   banner = h('div', { class: 'offline-banner', role: 'status', 'aria-live': 'polite', hidden: true });
@@ -63,7 +63,7 @@ export function startOfflineBanner(): void {
   if (since) sessionStorage.setItem(KEY, since);
   window.addEventListener('offline', wentOffline);
   window.addEventListener('online', backOnline);
-  window.addEventListener('hashchange', draw);
-  window.setInterval(draw, 30_000);
+  // the language switch sets <html lang>: the banner follows it
+  new MutationObserver(draw).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   draw();
 }

@@ -237,7 +237,7 @@ export const requestPage: Page = async (root, [id]) => {
     put(
       proposalsEl,
       h('h2', { id: 'proposals-title' }, t('request.proposals')),
-      h('p', { class: 'muted' }, t('request.live')),
+      h('p', { class: 'muted live-note' }, t('request.live')),
       ps.length
         ? h(
             'ul',
