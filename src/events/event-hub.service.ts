@@ -11,6 +11,8 @@ export interface Sink {
   /** bytes written but not yet taken by the socket */
   buffered(): number;
   end(): void;
+  /** drops the connection at once, unsent bytes and all */
+  abort(): void;
 }
 
 /** One open stream. Until `live`, events are queued (a replay is being read); after, written as they come. */
@@ -89,6 +91,7 @@ export class EventHub implements OnModuleDestroy {
       for (const s of this.streams) {
         if (!visibleTo(s.principal, e)) continue;
         if (s.queued) {
+          // its replay is still being read and the queue is full: it reconnects and replays
           if (s.queued.length >= this.config.events.maxQueued) this.close(s);
           else s.queued.push(e);
         } else if (e.id > s.lastSent) {
@@ -123,8 +126,10 @@ export class EventHub implements OnModuleDestroy {
   private write(s: Stream, text: string): void {
     if (s.closed || !s.sink) return;
     if (s.sink.buffered() > this.config.events.maxBufferedBytes) {
-      this.logger.warn('ended a stream that did not keep up');
+      this.logger.warn('dropped a stream that did not keep up');
+      const sink = s.sink;
       this.close(s);
+      sink.abort();
       return;
     }
     s.sink.write(text);

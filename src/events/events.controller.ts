@@ -70,7 +70,7 @@ export class EventsController {
     try {
       await this.events.attach(
         s,
-        { write: (t) => res.write(t), buffered: () => res.writableLength, end: () => res.end() },
+        { write: (t) => res.write(t), buffered: () => res.writableLength, end: () => res.end(), abort: () => res.destroy() },
         header ?? (query === undefined ? undefined : String(query)),
       );
     } catch {

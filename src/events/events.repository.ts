@@ -47,15 +47,15 @@ export class EventsRepository {
     };
   }
 
-  /** Replay for a reconnecting stream: events after `id` (from the pool, one statement), and where the log begins. */
-  async since(id: number, limit: number): Promise<{ events: LiveEvent[]; purgedThrough: number; lastId: number }> {
+  /** Replay for a reconnecting stream: events after `id` (from the pool, one statement), where the log begins, and the last id ever given. */
+  async since(id: number, limit: number): Promise<{ events: LiveEvent[]; purgedThrough: number; lastIssued: number }> {
     const [row] = await this.db.manager().query(
       `SELECT (SELECT purged_through FROM live_event_horizon)::float8 AS "purgedThrough",
-              (SELECT coalesce(max(id), 0) FROM live_event)::float8 AS "lastId",
+              (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM live_event_seq)::float8 AS "lastIssued",
               coalesce((SELECT json_agg(e ORDER BY e.id) FROM (${AFTER.replace('$2', '$2::int')}) e), '[]'::json) AS events`,
       [id, limit],
     );
-    return { events: row.events as LiveEvent[], purgedThrough: row.purgedThrough, lastId: row.lastId };
+    return { events: row.events as LiveEvent[], purgedThrough: row.purgedThrough, lastIssued: row.lastIssued };
   }
 
   /** Retention: removes events older than `before` and remembers the last id removed. */

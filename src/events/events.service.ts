@@ -53,15 +53,13 @@ export class EventsService implements OnApplicationBootstrap, OnApplicationShutd
     const retry = `retry: ${this.config.events.retryMs}\n`;
     const last = parseLastEventId(lastEventIdRaw);
     if (last === undefined) return this.hub.goLive(s, sink, retry, [], this.hub.cursor);
-    const from = last === 'invalid' ? -1 : last;
-    const { events, purgedThrough, lastId } =
-      from < 0 ? { events: [], purgedThrough: 0, lastId: 0 } : await this.repo.since(from, REPLAY_LIMIT);
-    // reset: an id we never gave, one older than the log keeps, or a gap too long to replay
-    if (from < 0 || from < purgedThrough || from > lastId || events.length >= REPLAY_LIMIT) {
-      const start = Math.max(this.hub.cursor, lastId);
-      return this.hub.goLive(s, sink, retry + resetFrame(start), [], start);
-    }
-    this.hub.goLive(s, sink, retry, events, from);
+    if (last === 'invalid') return this.hub.goLive(s, sink, retry + resetFrame(this.hub.cursor), [], this.hub.cursor);
+    const { events, purgedThrough, lastIssued } = await this.repo.since(last, REPLAY_LIMIT);
+    // reset: an id older than the log keeps, one never given, or a gap too long to replay; the page
+    // reloads what it shows, and the stream goes on live from what this instance has published
+    if (last < purgedThrough || last > lastIssued || events.length >= REPLAY_LIMIT)
+      return this.hub.goLive(s, sink, retry + resetFrame(this.hub.cursor), [], this.hub.cursor);
+    this.hub.goLive(s, sink, retry, events, last);
   }
 
   close(s: Stream): void {
