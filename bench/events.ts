@@ -8,8 +8,10 @@ import type { Principal } from '../src/auth/principal.js';
 import { TokenService } from '../src/auth/token.service.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { EventHub } from '../src/events/event-hub.service.js';
+import { FacilitiesService } from '../src/facilities/facilities.service.js';
 import type { BenchContext } from './run.js';
 import { benchDatabase } from './support/database.js';
+import { benchFacility } from './support/fixtures.js';
 import { log } from './support/log.js';
 import { machine, table, writeDocsSection } from './support/report.js';
 import { sseLoad } from './support/sse-load.js';
@@ -24,8 +26,11 @@ const seconds = (name: string, fallback: number) => {
 };
 const MEASURE_S = seconds('BENCH_SECONDS', 8);
 const COMMITS_PER_SECOND = 20;
+/** the facility DTO's maximum: one facility per level holds every proposal of the level */
+const MAX_COMMITS_PER_LEVEL = 500;
 
 const UOR: Principal = { sub: 'bench-uor', role: 'uor', region: '07', facilities: [] };
+const ADMIN: Principal = { sub: 'bench', role: 'admin', facilities: [] };
 const wallNow = () => performance.timeOrigin + performance.now();
 
 interface LevelResult {
@@ -50,11 +55,12 @@ function gc(): void {
 }
 
 /**
- * One writer commits a status change of a fresh placement request every 1/COMMITS_PER_SECOND s
- * (BEGIN; UPDATE; COMMIT on its own connection), noting the wall-clock time just before COMMIT:
- * the triggers write the event at commit and pg_notify wakes the service's listener.
+ * One writer makes a proposal every 1/COMMITS_PER_SECOND s, as the lifecycle's transaction does in
+ * SQL on its own connection: a hold (approdo_hold), the proposal row, the request's status; it notes
+ * the wall-clock time just before COMMIT. At commit the triggers write three events (availability,
+ * proposal, request) and pg_notify wakes the service's listener; latency is read on `request`.
  */
-async function write(url: string, ids: string[], signal: AbortSignal): Promise<Map<string, number>> {
+async function write(url: string, ids: string[], facilityId: string, signal: AbortSignal): Promise<Map<string, number>> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   const committedAt = new Map<string, number>();
@@ -66,6 +72,16 @@ async function write(url: string, ids: string[], signal: AbortSignal): Promise<M
       const wait = t0 + i * every - wallNow();
       if (wait > 0) await sleep(wait, signal);
       await c.query('BEGIN');
+      const proposalId = randomUUID();
+      const { rows } = await c.query(
+        `SELECT hold_id FROM approdo_hold($1, 'adult', $2, now(), now() + interval '6 hours', 'bench-uor', 'uor')`,
+        [facilityId, proposalId],
+      );
+      await c.query(
+        `INSERT INTO proposal (id, request_id, facility_id, place_kind, status, hold_id, created_by_sub, created_at)
+         VALUES ($1, $2, $3, 'adult', 'pending', $4, 'bench-uor', now())`,
+        [proposalId, ids[i], facilityId, rows[0].hold_id],
+      );
       await c.query(`UPDATE placement_request SET status = 'proposed', updated_at = now() WHERE id = $1`, [ids[i]]);
       committedAt.set(ids[i], wallNow());
       await c.query('COMMIT');
@@ -120,27 +136,27 @@ export default async function events(ctx: BenchContext): Promise<void> {
   const load = sseLoad(base, app.get(TokenService).sign(UOR));
   ctx.onCleanup(load.close);
 
-  const perLevel = MEASURE_S * COMMITS_PER_SECOND;
+  const perLevel = Math.min(MAX_COMMITS_PER_LEVEL, MEASURE_S * COMMITS_PER_SECOND);
   const ids = await seedRequests(db.url, perLevel * LEVELS.length);
   await sleep(500, ctx.signal);
   await load.report(); // the seeds' own events, if any stream saw them
 
   const results: LevelResult[] = [];
   let open = 0;
+  gc();
+  const before = process.memoryUsage();
   for (const [i, streams] of LEVELS.entries()) {
     ctx.signal.throwIfAborted();
-    gc();
-    const before = process.memoryUsage();
     const opened = await load.open(streams - open);
     open += opened.open;
     if (opened.failed) log(`${opened.failed} streams could not open`);
     await sleep(300, ctx.signal);
     gc();
     const after = process.memoryUsage();
-    const added = Math.max(1, streams - (i ? LEVELS[i - 1] : 0));
     log(`${hub.size} streams open; measuring ${perLevel} commits at ${COMMITS_PER_SECOND}/s`);
     const busy = machineCpuSampler();
-    const committedAt = await write(db.url, ids.slice(i * perLevel, (i + 1) * perLevel), ctx.signal);
+    const facility = await app.get(FacilitiesService).create(ADMIN, benchFacility(500, `events-${streams}`));
+    const committedAt = await write(db.url, ids.slice(i * perLevel, (i + 1) * perLevel), facility.id, ctx.signal);
     await sleep(1500, ctx.signal); // stragglers
     const machineBusy = busy();
     const { arrivals } = await load.report();
@@ -158,8 +174,8 @@ export default async function events(ctx: BenchContext): Promise<void> {
       expected: committedAt.size * hub.size,
       delivered,
       latency: summarise(samples),
-      heapPerStreamKiB: (after.heapUsed - before.heapUsed) / added / 1024,
-      rssPerStreamKiB: (after.rss - before.rss) / added / 1024,
+      heapPerStreamKiB: (after.heapUsed - before.heapUsed) / Math.max(1, hub.size) / 1024,
+      rssPerStreamKiB: (after.rss - before.rss) / Math.max(1, hub.size) / 1024,
       machineBusy,
     };
     results.push(r);
@@ -203,8 +219,8 @@ export default async function events(ctx: BenchContext): Promise<void> {
       `Run of ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, \`npm run bench -- events\`. ${machine()}. ${db.describe}.`,
       '',
       `Commit-to-delivery on open streams of one instance (the app as \`npm start\` builds it, NODE_ENV=production). All streams are one UOR of region 07's, ` +
-        `opened by a client in another process; a writer commits ${COMMITS_PER_SECOND} request status changes a second on its own connection for ${MEASURE_S} s per level. ` +
-        'Latency: from the moment the writer sends COMMIT to the moment the client process reads the event (one wall clock, sub-millisecond), over every stream and event. ' +
+        `opened by a client in another process; a writer commits ${COMMITS_PER_SECOND} proposals a second (hold, proposal row, request status: three events each) on its own connection for ${MEASURE_S} s per level. ` +
+        'Latency: from the moment the writer sends COMMIT to the moment the client process reads the `request` event (one wall clock, sub-millisecond), over every stream and commit. ' +
         "Memory: heap and RSS growth of the service when the level's streams opened, after a full GC, divided by the streams added.",
       '',
       table(rows),
