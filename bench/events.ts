@@ -221,7 +221,7 @@ export default async function events(ctx: BenchContext): Promise<void> {
       `Commit-to-delivery on open streams of one instance (the app as \`npm start\` builds it, NODE_ENV=production). All streams are one UOR of region 07's, ` +
         `opened by a client in another process; a writer commits ${COMMITS_PER_SECOND} proposals a second (hold, proposal row, request status: three events each) on its own connection for ${MEASURE_S} s per level. ` +
         'Latency: from the moment the writer sends COMMIT to the moment the client process reads the `request` event (one wall clock, sub-millisecond), over every stream and commit. ' +
-        "Memory: heap and RSS growth of the service when the level's streams opened, after a full GC, divided by the streams added.",
+        "Memory: heap and RSS of the service with the level's streams open (after a full GC) minus before any stream opened, divided by the open streams (at 10 streams mostly noise).",
       '',
       table(rows),
       '',
