@@ -215,6 +215,19 @@ describe('GET /api/v1/events', () => {
     expect(reopened!.status).toBe(200);
   });
 
+  it('the listener reconnects when its connection is cut, and the open streams miss nothing', async () => {
+    const s = await stream(one, colleague(5));
+    await live(s);
+    const cut = await one.sql<{ n: number }>(
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'approdo-events'`,
+    );
+    expect(cut[0].n).toBeGreaterThanOrEqual(2);
+    // committed while nobody listens
+    const req = await newRequest();
+    expect(await s.waitFor((c) => c.of('request').some((e) => e.id === req.id), 30_000)).toBe(true);
+    expect(s.ended).toBe(false);
+  });
+
   it('needs a token', async () => {
     const anon = await SseClient.open(`${base}/api/v1/events`, {});
     open.push(anon);
