@@ -9,7 +9,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * lock, released only once the transaction is visible: ids follow commit order, so a reader that
  * sees id n sees every id below it (a reconnect with Last-Event-ID n misses nothing). Deferral also
  * makes a transaction touching a facility's beds several times write one availability row with
- * the final numbers (remembered for the transaction in a local setting).
+ * the final numbers (remembered for the transaction in a local setting); a transaction touching
+ * more than 200 facilities (an import) writes a `reset` for all instead of the rest.
  *
  * Rows carry only ids, statuses, versions and free places (never a profile or an address), plus the
  * region and facility the access policy scopes them by. `live_event_horizon` remembers the last id
@@ -19,6 +20,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * saves and confirmations), replayed to a retry with the same Idempotency-Key.
  */
 const LOCK = 7220016;
+/** facilities whose availability one transaction reports one by one */
+const BULK = 200;
 
 const APPEND = `CREATE FUNCTION live_event_append(t text, r char(2), f uuid, d jsonb) RETURNS void LANGUAGE plpgsql AS $$
       DECLARE n bigint;
@@ -53,7 +56,13 @@ const AVAILABILITY = `CREATE FUNCTION live_availability_event() RETURNS trigger 
         IF TG_TABLE_NAME = 'facility' THEN fid := NEW.id;
         ELSIF TG_OP = 'DELETE' THEN fid := OLD.facility_id;
         ELSE fid := NEW.facility_id; END IF;
-        IF position(fid::text IN seen) > 0 THEN RETURN NULL; END IF;
+        IF seen = 'bulk' OR position(fid::text IN seen) > 0 THEN RETURN NULL; END IF;
+        -- a bulk change (an import): past ${BULK} facilities, one reset instead of an event each
+        IF length(seen) >= ${BULK} * 37 THEN
+          PERFORM set_config('approdo.live_facilities', 'bulk', true);
+          PERFORM live_event_append('reset', NULL, NULL, '{}'::jsonb);
+          RETURN NULL;
+        END IF;
         PERFORM set_config('approdo.live_facilities', seen || fid::text || ' ', true);
         SELECT fa.region_code, fa.availability_version, fa.confirmed_at, fa.accepting_new_guests,
                coalesce((SELECT jsonb_agg(jsonb_build_object('kind', p.kind, 'free',
@@ -105,7 +114,7 @@ export class LiveEvents1763900016000 implements MigrationInterface {
     await q.query(`CREATE TABLE live_event (
       id bigint PRIMARY KEY,
       at timestamptz NOT NULL DEFAULT now(),
-      type text NOT NULL CHECK (type IN ('proposal','request','availability')),
+      type text NOT NULL CHECK (type IN ('proposal','request','availability','reset')),
       region_code char(2),
       facility_id uuid,
       data jsonb NOT NULL)`);

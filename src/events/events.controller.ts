@@ -11,7 +11,8 @@
  *                    everyone who can see the facility (managers: their own; UOR, national, admin: all).
  *                    Sent when free places, the version, the confirmation or intake change (holds included).
  *   - `reset`        {}  the stream cannot tell what was missed (Last-Event-ID too old, unknown, or the gap
- *                    too long): reload what the page shows from the API, then keep listening.
+ *                    too long), or a bulk change (one transaction touching more than 200 facilities, an
+ *                    import): reload what the page shows from the API, then keep listening.
  * Never a profile, a case code, an address or a note. Read the API for details.
  *
  * Every event has an `id` (increasing in commit order). Reconnecting with the `Last-Event-ID` header

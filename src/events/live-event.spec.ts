@@ -35,6 +35,8 @@ describe('visibleTo (the access policy on stream events)', () => {
     ['national', ev('availability', '07', F1), true],
     ['admin', ev('proposal', '07', F1), true],
     ['admin', ev('request', '07', null), true],
+    ['national', ev('reset', null as never, null), true],
+    ['manager1', ev('reset', null as never, null), true],
   ] as const)('%s on %j → %s', (caller, e, visible) => {
     expect(visibleTo(who[caller], e)).toBe(visible);
   });

@@ -1,8 +1,8 @@
 import { can, facilityAccess } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 
-/** The stream's event names (the contract's: `proposal`, `request`, `availability`). */
-export const LIVE_EVENT_TYPES = ['proposal', 'request', 'availability'] as const;
+/** The stream's event names (the contract's: `proposal`, `request`, `availability`; `reset` after a bulk change). */
+export const LIVE_EVENT_TYPES = ['proposal', 'request', 'availability', 'reset'] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
 /** One committed change, as the triggers of migration 1763900016000 wrote it. */
@@ -26,6 +26,9 @@ export function visibleTo(p: Principal, e: LiveEvent): boolean {
       return e.regionCode !== null && can(p, 'case.read', { regionCode: e.regionCode, facilityId: e.facilityId ?? undefined });
     case 'availability':
       return e.facilityId !== null && facilityAccess(p, { id: e.facilityId, regionCode: e.regionCode ?? '' }) !== 'none';
+    case 'reset':
+      // a bulk change (an import of facilities): everyone reloads, nobody learns what changed
+      return true;
     default:
       return false;
   }
