@@ -65,6 +65,11 @@ export class EventsController {
       // proxies (nginx) must pass each event on at once
       'x-accel-buffering': 'no',
     });
+    // HEAD (Fastify's twin of every GET): the headers, and no endless body
+    if (req.method === 'HEAD') {
+      this.events.close(s);
+      return void res.end();
+    }
     res.socket?.setNoDelay(true);
     res.socket?.setTimeout(0);
     req.raw.once('close', () => this.events.close(s));

@@ -228,6 +228,15 @@ describe('GET /api/v1/events', () => {
     expect(s.ended).toBe(false);
   });
 
+  it('HEAD answers the headers and ends', async () => {
+    const res = await one
+      .http()
+      .head('/api/v1/events')
+      .set(bearer(one.token(uor)));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+  });
+
   it('needs a token', async () => {
     const anon = await SseClient.open(`${base}/api/v1/events`, {});
     open.push(anon);
