@@ -35,6 +35,7 @@ export class EventHub implements OnModuleDestroy {
   private readonly streams = new Set<Stream>();
   private readonly perMember = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly watchers: ((events: LiveEvent[]) => void)[] = [];
   /** the last id published: a new stream goes live from here */
   cursor = 0;
 
@@ -82,8 +83,14 @@ export class EventHub implements OnModuleDestroy {
     s.sink?.end();
   }
 
+  /** `fn` sees every batch of committed events this instance reads (the push dispatcher wakes on proposals). */
+  watch(fn: (events: LiveEvent[]) => void): void {
+    this.watchers.push(fn);
+  }
+
   /** Committed events, in id order; each event's text is made once, whatever the number of streams. */
   publish(events: LiveEvent[]): void {
+    if (events.length) for (const w of this.watchers) w(events);
     for (const e of events) {
       if (e.id <= this.cursor) continue;
       this.cursor = e.id;

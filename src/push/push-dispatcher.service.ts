@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { EventHub } from '../events/event-hub.service.js';
 import { type NotificationEvent, titleOf } from '../notifications/templates.js';
 import { PUSH_SENDER, type PushSender } from './push-sender.js';
 import { type DuePush, PushRepository } from './push.repository.js';
@@ -22,15 +23,37 @@ export function payloadOf(p: Pick<DuePush, 'event' | 'caseCode' | 'path'>): stri
  * after a crash. 404 and 410 mean the phone unsubscribed: the subscription goes, with its pushes.
  */
 @Injectable()
-export class PushDispatcher {
+export class PushDispatcher implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Push');
+  private soon: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly repo: PushRepository,
+    private readonly hub: EventHub,
     @Inject(PUSH_SENDER) private readonly sender: PushSender | null,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * With the scheduler on (not in tests, which dispatch by hand): a committed proposal change wakes
+   * the dispatcher at once, instead of at the next 5 s tick. Every instance may wake; each row is
+   * claimed by one of them.
+   */
+  onModuleInit(): void {
+    if (!this.config.schedulerEnabled || !this.sender) return;
+    this.hub.watch((events) => {
+      if (this.soon || !events.some((e) => e.type === 'proposal')) return;
+      this.soon = setTimeout(() => {
+        this.soon = null;
+        this.dispatchDue().catch((e: Error) => this.logger.error(`dispatch failed: ${e.name}`));
+      }, 50).unref();
+    });
+  }
+
+  onModuleDestroy(): void {
+    if (this.soon) clearTimeout(this.soon);
+  }
 
   async dispatchDue(limit = 100): Promise<{ sent: number; retried: number; failed: number; gone: number }> {
     const result = { sent: 0, retried: 0, failed: 0, gone: 0 };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { EventsModule } from '../events/events.module.js';
 import { PushDispatcher } from './push-dispatcher.service.js';
 import { PUSH_SENDER, WebPushSender } from './push-sender.js';
 import { PushKeyController, PushSubscriptionsController } from './push.controller.js';
@@ -9,6 +10,7 @@ import { resolveVapid, VAPID, type VapidKeys } from './vapid.js';
 
 /** Web Push (issue 22): subscriptions, and the dispatcher of the pushes the proposal trigger queues. */
 @Module({
+  imports: [EventsModule],
   controllers: [PushKeyController, PushSubscriptionsController],
   providers: [
     PushRepository,
