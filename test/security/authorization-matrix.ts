@@ -306,5 +306,6 @@ export const MATRIX: RouteRow[] = [
 ];
 
 /** Routes that are not under the matrix's completeness check: the OpenAPI pages and the web pages' shell and
- * assets (served by Fastify, not Nest; public and carrying no data: test/browser checks them). */
-export const UNCHECKED = /^GET \/(api\/docs|$|assets\/)/;
+ * assets, service worker, manifest and icons (served by Fastify, not Nest; public and carrying no data:
+ * test/browser checks them). */
+export const UNCHECKED = /^GET \/(api\/docs|$|assets\/|sw\.js$|manifest\.webmanifest$|icons\/)/;
