@@ -30,7 +30,7 @@ describe('GET /api/v1/events', () => {
   const live = async (c: SseClient) => expect(await c.waitFor((x) => x.lastEventId !== undefined)).toBe(true);
 
   beforeAll(async () => {
-    one = await startTestApp({ EVENTS_MAX_STREAMS_PER_MEMBER: '4' });
+    one = await startTestApp({ EVENTS_MAX_STREAMS_PER_MEMBER: '4', EVENTS_HEARTBEAT_SECONDS: '1' });
     two = await startTestApp({}, one.dbUrl);
     await one.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(one.app.getHttpServer().address() as { port: number }).port}`;
@@ -226,6 +226,12 @@ describe('GET /api/v1/events', () => {
     const req = await newRequest();
     expect(await s.waitFor((c) => c.of('request').some((e) => e.id === req.id), 30_000)).toBe(true);
     expect(s.ended).toBe(false);
+  });
+
+  it('keeps proxies open with a comment line (every 25 s by default; 1 s here)', async () => {
+    const s = await stream(one, colleague(6));
+    expect(await s.waitFor((c) => c.raw.includes('\n: ping\n\n') || c.raw.startsWith(': ping'))).toBe(true);
+    expect(s.events.filter((e) => e.event === 'message')).toEqual([]);
   });
 
   it('HEAD answers the headers and ends', async () => {
