@@ -12,7 +12,7 @@ import { HoldsService } from '../src/availability/holds.service.js';
 import { createValidationPipe } from '../src/common/validation.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { FacilitiesService } from '../src/facilities/facilities.service.js';
-import { IdempotencyService } from '../src/lifecycle/idempotency/idempotency.service.js';
+import { IdempotencyService } from '../src/common/idempotency/idempotency.service.js';
 import { MatchingService } from '../src/matching/matching.service.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { RecipientsRepository } from '../src/notifications/recipients.repository.js';

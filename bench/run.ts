@@ -38,6 +38,11 @@ const BENCHES: Record<string, { about: string; load: () => Promise<Bench>; limit
     load: async () => (await import('./http-lifecycle.js')).default,
     limitS: 200,
   },
+  events: {
+    about: 'live event stream: commit-to-delivery p50/p95/p99 at 10, 100 and 1,000 open streams; memory per stream',
+    load: async () => (await import('./events.js')).default,
+    limitS: 150,
+  },
 };
 
 /** Every bench must end by itself well before this (BENCH_TIME_LIMIT_SECONDS, else the bench's own limit, else 110 s). */

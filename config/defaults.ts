@@ -43,6 +43,24 @@ export const defaults = {
   staleEscalateAfterHours: 48,
   holdExpiryWarningHours: 2,
   retentionDays: 365,
+  // the live event stream (issue 22)
+  events: {
+    heartbeatSeconds: 25,
+    retryMs: 3000,
+    retentionHours: 48,
+    maxStreamsPerMember: 8,
+    maxStreams: 5000,
+    maxBufferedBytes: 256 * 1024,
+    maxQueued: 2000,
+  },
+  // Web Push (issue 22): the browsers' push services (an endpoint elsewhere is refused)
+  push: {
+    devSubject: 'mailto:approdo-dev@example.org',
+    allowedHosts: ['fcm.googleapis.com', 'push.services.mozilla.com', 'push.apple.com', 'notify.windows.com'],
+    maxAttempts: 10,
+    backoffBaseSeconds: 15,
+    leaseSeconds: 60,
+  },
   mail: {
     from: 'Approdo <no-reply@approdo.example.org>',
     dir: '.data/mail',

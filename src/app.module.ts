@@ -26,6 +26,9 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RegionsModule } from './regions/regions.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+// issue 22
+import { EventsModule } from './events/events.module.js';
+import { PushModule } from './push/push.module.js';
 
 @Module({})
 export class AppModule {
@@ -54,6 +57,9 @@ export class AppModule {
         MembersModule,
         SigninModule,
         DemoModule,
+        // issue 22
+        EventsModule,
+        PushModule,
       ],
       // the guard needs auth's tokens and audit's denial recorder: wired here, so neither module imports the other
       providers: [

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/openapi.js';
+import { ApiErrors, ApiIdempotencyKey, IdempotencyKey } from '../common/openapi.js';
 import { AvailabilityDto, AvailabilityHistoryDto } from './dto/availability.response.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -25,20 +25,31 @@ export class AvailabilityController {
 
   @Put()
   @Roles('admin', 'shelter_manager')
-  @ApiOperation({ summary: 'Save the numbers (managers, admin): 409 version_conflict on a stale version, 422 when they do not add up' })
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary:
+      'Save the numbers (managers, admin): 409 version_conflict on a stale version (with currentVersion and the current availability as `current`), 422 when they do not add up',
+  })
   @ApiOkResponse({ type: AvailabilityDto })
-  @ApiErrors({ 409: ['version_conflict'], 422: ['places_inconsistent'] })
-  update(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateAvailabilityDto) {
-    return this.availability.update(p, id, dto);
+  @ApiErrors({ 400: ['invalid_idempotency_key'], 409: ['version_conflict'], 422: ['places_inconsistent', 'idempotency_key_reused'] })
+  update(
+    @CurrentUser() p: Principal,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: UpdateAvailabilityDto,
+    @IdempotencyKey() key?: string,
+  ) {
+    return this.availability.update(p, id, dto, key);
   }
 
   @Post('confirm')
   @HttpCode(200)
   @Roles('admin', 'shelter_manager')
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: '"Still true": refreshes confirmedAt without changing numbers' })
   @ApiOkResponse({ type: AvailabilityDto })
-  confirm(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string) {
-    return this.availability.confirm(p, id);
+  @ApiErrors({ 400: ['invalid_idempotency_key'], 422: ['idempotency_key_reused'] })
+  confirm(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @IdempotencyKey() key?: string) {
+    return this.availability.confirm(p, id, key);
   }
 
   @Post('intake')

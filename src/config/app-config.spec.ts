@@ -81,6 +81,24 @@ describe('loadConfig', () => {
     expect(c.holdTtlHoursByUrgency).toEqual({ immediate: 4, within_24h: 24, planned: 96 });
   });
 
+  it('reads the VAPID keys (both or neither), their subject, and the stream limits (issue 22)', () => {
+    const pub = `B${'A'.repeat(86)}`;
+    const priv = 'A'.repeat(43);
+    expect(loadConfig({ ...base, VAPID_PUBLIC_KEY: pub, VAPID_PRIVATE_KEY: priv }).push).toMatchObject({
+      vapidPublicKey: pub,
+      vapidPrivateKey: priv,
+      vapidSubject: 'mailto:approdo-dev@example.org',
+    });
+    expect(() => loadConfig({ ...base, VAPID_PUBLIC_KEY: pub })).toThrow(/go together/);
+    expect(() => loadConfig({ ...base, VAPID_PUBLIC_KEY: 'short', VAPID_PRIVATE_KEY: priv })).toThrow(/VAPID_PUBLIC_KEY must be/);
+    expect(() => loadConfig({ ...base, VAPID_SUBJECT: 'someone' })).toThrow(/VAPID_SUBJECT/);
+    expect(() => loadConfig({ ...base, EVENTS_RETENTION_HOURS: '12' })).toThrow(/EVENTS_RETENTION_HOURS/);
+    expect(loadConfig({ ...base, EVENTS_MAX_STREAMS_PER_MEMBER: '3' }).events).toMatchObject({
+      maxStreamsPerMember: 3,
+      heartbeatSeconds: 25,
+    });
+  });
+
   it('accepts a hex encryption key', () => {
     const c = loadConfig({ ...base, ADDRESS_ENCRYPTION_KEY: 'ab'.repeat(32) });
     expect(c.addressEncryptionKey.equals(Buffer.alloc(32, 0xab))).toBe(true);

@@ -72,6 +72,29 @@ export interface AppConfig {
   trustProxy: boolean;
   /** requests per minute per token (or address) */
   rateLimitPerMinute: number;
+  /** the live event stream (issue 22) */
+  events: {
+    heartbeatSeconds: number;
+    retryMs: number;
+    retentionHours: number;
+    maxStreamsPerMember: number;
+    maxStreams: number;
+    /** unsent bytes a stream may hold before it is ended (its client reconnects and replays) */
+    maxBufferedBytes: number;
+    /** events a stream may queue while its replay is read */
+    maxQueued: number;
+  };
+  /** Web Push (issue 22). Keys unset: generated for development (kept under .data), refused in production (push off). */
+  push: {
+    vapidPublicKey?: string;
+    vapidPrivateKey?: string;
+    vapidSubject: string;
+    /** endpoints must be https on one of these hosts (or a subdomain): the service POSTs to them */
+    allowedHosts: string[];
+    maxAttempts: number;
+    backoffBaseSeconds: number;
+    leaseSeconds: number;
+  };
   mail: {
     /** unset: messages are written as .eml files under `dir` */
     smtpUrl?: string;
@@ -288,6 +311,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
       1,
       10_000_000,
     ),
+    events: {
+      heartbeatSeconds: int(env, 'EVENTS_HEARTBEAT_SECONDS', defaults.events.heartbeatSeconds, problems, 1, 300),
+      retryMs: defaults.events.retryMs,
+      retentionHours: int(env, 'EVENTS_RETENTION_HOURS', defaults.events.retentionHours, problems, 24, 24 * 30),
+      maxStreamsPerMember: int(env, 'EVENTS_MAX_STREAMS_PER_MEMBER', defaults.events.maxStreamsPerMember, problems, 1, 1000),
+      maxStreams: int(env, 'EVENTS_MAX_STREAMS', defaults.events.maxStreams, problems, 1, 100_000),
+      maxBufferedBytes: defaults.events.maxBufferedBytes,
+      maxQueued: defaults.events.maxQueued,
+    },
+    push: {
+      vapidPublicKey: env.VAPID_PUBLIC_KEY || undefined,
+      vapidPrivateKey: env.VAPID_PRIVATE_KEY || undefined,
+      vapidSubject: env.VAPID_SUBJECT || defaults.push.devSubject,
+      allowedHosts: (env.PUSH_ALLOWED_HOSTS ?? defaults.push.allowedHosts.join(','))
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      maxAttempts: int(env, 'PUSH_MAX_ATTEMPTS', defaults.push.maxAttempts, problems, 1, 50),
+      backoffBaseSeconds: int(env, 'PUSH_BACKOFF_BASE_SECONDS', defaults.push.backoffBaseSeconds, problems, 0, 3600),
+      leaseSeconds: defaults.push.leaseSeconds,
+    },
     mail: {
       smtpUrl: env.SMTP_URL || undefined,
       from: env.MAIL_FROM || defaults.mail.from,
@@ -297,6 +341,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       backoffBaseSeconds: int(env, 'MAIL_BACKOFF_BASE_SECONDS', defaults.mail.backoffBaseSeconds, problems, 0, 3600),
     },
   };
+  // Web Push: both keys or neither; a subject the push services accept (mailto: or https:)
+  if (!!env.VAPID_PUBLIC_KEY !== !!env.VAPID_PRIVATE_KEY) problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together');
+  if (env.VAPID_PUBLIC_KEY && !/^[A-Za-z0-9_-]{87}$/.test(env.VAPID_PUBLIC_KEY))
+    problems.push('VAPID_PUBLIC_KEY must be a P-256 public key, base64url (npx web-push generate-vapid-keys)');
+  if (env.VAPID_PRIVATE_KEY && !/^[A-Za-z0-9_-]{43}$/.test(env.VAPID_PRIVATE_KEY))
+    problems.push('VAPID_PRIVATE_KEY must be a P-256 private key, base64url (npx web-push generate-vapid-keys)');
+  if (!/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/.test(config.push.vapidSubject))
+    problems.push('VAPID_SUBJECT must be a mailto: address or an https: URL');
+  if (production && env.VAPID_PUBLIC_KEY && !env.VAPID_SUBJECT) problems.push('VAPID_SUBJECT is required with VAPID keys in production');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -10,7 +10,8 @@ export type ErrorKind =
   | 'conflict' // the current state does not allow it (someone else changed it, or it is over)
   | 'rule_broken' // well-formed, but it breaks a rule of the network
   | 'unsupported_media_type' // the body is not of a type the operation reads
-  | 'unavailable'; // something the service depends on is down: retry later
+  | 'unavailable' // something the service depends on is down: retry later
+  | 'busy'; // a limit of this instance is reached: retry later (details carry retryAfterSeconds)
 
 /** A failure the caller can act on. `code` is the machine-readable contract; `message` never carries personal data. */
 export class DomainError extends Error {

@@ -17,6 +17,12 @@ export class JobsScheduler {
     return this.guard('outbox-dispatch', 10 * SECOND, () => this.jobs.dispatchOutbox());
   }
 
+  // phones at night: pushes go out within seconds of the change
+  @Interval('push-dispatch', 5 * SECOND)
+  dispatchPush() {
+    return this.guard('push-dispatch', 5 * SECOND, () => this.jobs.dispatchPush());
+  }
+
   @Interval('hold-expiry', MINUTE)
   expire() {
     return this.guard('hold-expiry', MINUTE, () => this.jobs.expireHolds());
@@ -35,6 +41,11 @@ export class JobsScheduler {
   @Interval('retention-purge', 60 * MINUTE)
   purge() {
     return this.guard('retention-purge', 60 * MINUTE, () => this.jobs.purgeExpiredProfiles());
+  }
+
+  @Interval('live-events-purge', 60 * MINUTE)
+  purgeLiveEvents() {
+    return this.guard('live-events-purge', 60 * MINUTE, () => this.jobs.purgeLiveEvents());
   }
 
   private async guard(job: string, everyMs: number, work: () => Promise<unknown>) {

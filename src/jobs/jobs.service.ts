@@ -10,6 +10,8 @@ import { pagePath } from '../notifications/templates.js';
 import { ProposalDecisionsService } from '../lifecycle/proposals/proposal-decisions.service.js';
 import { metrics } from '../common/metrics.js';
 import { JobRunsRepository } from './job-runs.repository.js';
+import { EventsService } from '../events/events.service.js';
+import { PushDispatcher } from '../push/push-dispatcher.service.js';
 import { RemindersRepository } from './reminders.repository.js';
 
 const HOUR = 3_600_000;
@@ -27,6 +29,8 @@ export class JobsService {
     private readonly dispatcher: OutboxDispatcher,
     private readonly proposals: ProposalDecisionsService,
     private readonly tx: Transactions,
+    private readonly events: EventsService,
+    private readonly push: PushDispatcher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -47,6 +51,11 @@ export class JobsService {
 
   dispatchOutbox() {
     return this.dispatcher.dispatchDue();
+  }
+
+  /** Web pushes queued by the proposal trigger (issue 22). */
+  dispatchPush() {
+    return this.push.dispatchDue();
   }
 
   expireHolds() {
@@ -108,5 +117,10 @@ export class JobsService {
     await this.runs.forget(new Date(now.getTime() - 7 * 24 * HOUR));
     if (n) this.logger.log(`purged ${n} profiles`);
     return n;
+  }
+
+  /** The live event log keeps EVENTS_RETENTION_HOURS; a reconnect from before that gets `reset`. */
+  purgeLiveEvents(): Promise<number> {
+    return this.events.purge();
   }
 }

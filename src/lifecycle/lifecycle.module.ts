@@ -5,8 +5,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BatchAssignmentController } from './batch/batch-assignment.controller.js';
 import { BatchAssignmentService } from './batch/batch-assignment.service.js';
 import { AvailabilityModule } from '../availability/availability.module.js';
-import { IdempotencyRepository } from './idempotency/idempotency.repository.js';
-import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { MatchingModule } from '../matching/matching.module.js';
 import { PlacementRequestEntity } from './requests/placement-request.entity.js';
 import { PlacementRequestsController } from './requests/placement-requests.controller.js';
@@ -24,7 +22,7 @@ import { PlacementsService } from './placements/placements.service.js';
 import { ReportsModule } from '../reports/reports.module.js';
 
 /**
- * The placement lifecycle: requests, proposals, placements, batch assignment and idempotency.
+ * The placement lifecycle: requests, proposals, placements and batch assignment (Idempotency-Key: src/common).
  * One module, one folder: they lock each other's rows in one transaction, so they are not split.
  */
 @Module({
@@ -46,8 +44,6 @@ import { ReportsModule } from '../reports/reports.module.js';
     ProposalDecisionsService,
     PlacementsRepository,
     PlacementsService,
-    IdempotencyRepository,
-    IdempotencyService,
     BatchAssignmentService,
   ],
   exports: [ProposalDecisionsService],

@@ -45,6 +45,9 @@ export const pagePath = {
   facility: (id: string) => `/#/facilities/${id}`,
 };
 
+/** A push notification's title (Italian, as the e-mail subjects; the pages open in the reader's language). */
+export const titleOf = (event: NotificationEvent): string => TEMPLATES[event].it;
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export interface RenderedMail {

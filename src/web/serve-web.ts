@@ -18,13 +18,21 @@ export const PAGES_CSP = [
   "img-src 'self' data:",
   "connect-src 'self'",
   "font-src 'self'",
+  // the service worker and the manifest (issue 22): from this origin only
+  "worker-src 'self'",
+  "manifest-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
 
-const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  png: 'image/png',
+  svg: 'image/svg+xml',
+};
 /** Only the build's own names (`app-3F2K1Q.js`): no path, no dot-dot, nothing else on disk. */
 const ASSET = /^[A-Za-z0-9_-]{1,64}\.(js|css)$/;
 const ENCODINGS: [string, string][] = [
@@ -41,6 +49,9 @@ export function acceptsEncoding(header: string | undefined, coding: string): boo
     return !q || Number(q.slice(2)) > 0;
   });
 }
+
+/** The icons of the manifest (web/icons): fixed names, so cached a day rather than for good. */
+const ICON = /^[A-Za-z0-9_-]{1,64}\.(png|svg)$/;
 
 const missing = (reply: FastifyReply) => reply.code(404).send({ statusCode: 404, code: 'not_found', message: 'not found' });
 
@@ -80,5 +91,29 @@ export async function serveWeb(app: NestFastifyApplication, dir = WEB_DIR): Prom
       if (acceptsEncoding(req.headers['accept-encoding'], coding) && existsSync(path + ext))
         return reply.header('content-encoding', coding).send(await readFile(path + ext));
     return reply.send(await readFile(path));
+  });
+  // installable and offline: the service worker at the root (its scope is the whole site), always
+  // revalidated so a new build's worker is found; the manifest; the icons
+  const file = (url: string, name: string, type: string, cache: string) =>
+    fastify.get(url, async (_req, reply) => {
+      const path = join(dir, name);
+      if (!existsSync(path)) return missing(reply);
+      return reply
+        .header('content-type', type)
+        .header('cache-control', cache)
+        .header('content-security-policy', PAGES_CSP)
+        .send(await readFile(path));
+    });
+  file('/sw.js', 'sw.js', TYPES.js, 'no-cache');
+  file('/manifest.webmanifest', 'manifest.webmanifest', 'application/manifest+json; charset=utf-8', 'no-cache');
+  fastify.get<{ Params: { file: string } }>('/icons/:file', async (req, reply) => {
+    const m = ICON.exec(req.params.file);
+    const path = join(dir, 'icons', req.params.file);
+    if (!m || !existsSync(path)) return missing(reply);
+    return reply
+      .header('content-type', TYPES[m[1]])
+      .header('cache-control', 'public, max-age=86400')
+      .header('content-security-policy', PAGES_CSP)
+      .send(await readFile(path));
   });
 }

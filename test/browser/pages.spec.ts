@@ -207,6 +207,8 @@ describe('pages', () => {
     await b.signIn(page, 'manager-liguria', '/#/beds');
     const card = page.locator(`[data-facility="${GOLFO()}"]`);
     await card.waitFor();
+    // her own change, on the numbers she read (unsaved: the stream leaves a draft alone)
+    await card.locator('[data-kind="adult"] [data-field="occupied"] [data-act="dec"]').click();
     // meanwhile a colleague saves from another device
     const now = (await manager().get(`/facilities/${GOLFO()}/availability`)).body;
     const total = adult(now).total;
@@ -215,8 +217,6 @@ describe('pages', () => {
       places: [{ kind: 'adult', total: total + 1, occupied: adult(now).occupied, outOfService: adult(now).outOfService }],
     });
     expect(other.status).toBe(200);
-    // her own change, on the numbers she read before
-    await card.locator('[data-kind="adult"] [data-field="occupied"] [data-act="dec"]').click();
     await card.locator('[data-act="save"]').click();
     await card.locator('.notice-error', { hasText: 'Nel frattempo' }).waitFor();
     await card.locator('.changes li', { hasText: `totale ${total} → ${total + 1}` }).waitFor();

@@ -202,6 +202,28 @@ describe('real answers match the documented schemas (e2e)', () => {
     await check(http().post(`/api/v1/members/${invited.id}/enable`).set(uor));
     await check(http().post('/api/v1/members').set(admin).send({ email: 'OPENAPI.manager@example.org', role: 'national' })); // 409 member_exists
     await check(http().get('/api/v1/audit').set(admin));
+    // the live event stream (issue 22): an endless answer, read up to its headers
+    await check(
+      http()
+        .get('/api/v1/events')
+        .set(uor)
+        .buffer(true)
+        .parse((res, done) => {
+          done(null, '');
+          (res as unknown as { destroy: () => void }).destroy();
+        }),
+    );
+    // web push (issue 22)
+    await check(http().get('/api/v1/push/key').set(uor));
+    const sub = (
+      await check(
+        http()
+          .post('/api/v1/push-subscriptions')
+          .set(uor)
+          .send({ endpoint: 'https://fcm.googleapis.com/fcm/send/openapi', keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) } }),
+      )
+    ).body;
+    await check(http().delete(`/api/v1/push-subscriptions/${sub.id}`).set(uor));
     const outbox = (await check(http().get('/api/v1/admin/outbox').set(admin))).body;
     await check(http().post(`/api/v1/admin/outbox/${outbox.items[0].id}/retry`).set(admin)); // pending: 409 not_failed
     await t.sql(`UPDATE outbox SET status = 'failed', last_error = 'smtp 550' WHERE id = $1`, [outbox.items[1].id]);

@@ -52,7 +52,13 @@ describe('OpenAPI document (e2e)', () => {
     const withKey = operationsOf(doc).filter(({ op }) =>
       (op.parameters ?? []).some((p: Json) => p.name.toLowerCase() === 'idempotency-key'),
     );
-    expect(withKey.map((o) => o.key).sort()).toEqual(['POST /api/v1/placement-requests', 'POST /api/v1/placement-requests/{id}/proposals']);
+    expect(withKey.map((o) => o.key).sort()).toEqual([
+      // the bed board's offline saves (issue 22)
+      'POST /api/v1/facilities/{id}/availability/confirm',
+      'POST /api/v1/placement-requests',
+      'POST /api/v1/placement-requests/{id}/proposals',
+      'PUT /api/v1/facilities/{id}/availability',
+    ]);
     for (const { op } of withKey) {
       const params = (op.parameters as Json[]).filter((p) => p.name.toLowerCase() === 'idempotency-key');
       expect(params).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]);

@@ -35,6 +35,12 @@ const APPLICATION_TABLES = [
   'report_duration',
   'report_flow_month',
   'report_people_month',
+  // live events (migration 1763900016000)
+  'live_event',
+  'live_event_horizon',
+  // web push (migration 1763900016100)
+  'push_outbox',
+  'push_subscription',
 ];
 const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
 

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { defaults } from '../../config/defaults.js';
 import { aFacility } from '../support/factories.js';
 import { createTestDatabase } from '../support/databases.js';
+import { SseClient } from '../support/sse-client.js';
 
 /**
  * SIGTERM to the real service process (built as `npm start` builds it): it stops taking new
@@ -126,6 +127,11 @@ describe('graceful shutdown', () => {
     expect(await waiting()).toBe(IN_FLIGHT);
     await monitor.end();
 
+    // an open event stream (issue 22) must not keep the process alive: it is ended at shutdown
+    const stream = await SseClient.open(`${base}/api/v1/events`, auth);
+    expect(stream.status).toBe(200);
+    expect(await stream.waitFor((c) => c.lastEventId !== undefined)).toBe(true);
+
     child.kill('SIGTERM');
     const code = exited();
     // new requests are refused: the port is closed (or answered 503 while it closes)
@@ -146,6 +152,7 @@ describe('graceful shutdown', () => {
     const answers = await Promise.all(inFlight);
     expect(answers).toEqual(Array(IN_FLIGHT).fill(200));
     expect(await code).toBe(0);
+    expect(await stream.waitFor((c) => c.ended)).toBe(true);
 
     const check = new pg.Client({ connectionString: db.url });
     await check.connect();
@@ -156,7 +163,7 @@ describe('graceful shutdown', () => {
       expect(rows[0].n).toBe(IN_FLIGHT);
       // the pool was closed: no connection of the service is left
       const left = await check.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'approdo'`,
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name IN ('approdo', 'approdo-events')`,
       );
       expect(left.rows[0].n).toBe(0);
     } finally {

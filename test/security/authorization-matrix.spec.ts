@@ -78,6 +78,18 @@ describe('authorization matrix', () => {
     });
     const req = t.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path).set(headers);
     if (row.csv) return req.set('Content-Type', 'text/csv').send(row.csv());
+    if (row.stream)
+      return req.buffer(true).parse((res, done) => {
+        // an event stream never ends: its status is the answer
+        if (/event-stream/.test(String(res.headers['content-type']))) {
+          done(null, {});
+          return void (res as unknown as { destroy: () => void }).destroy();
+        }
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => done(null, text ? JSON.parse(text) : {}));
+      });
     return body === undefined ? req : req.send(body);
   }
 

@@ -54,6 +54,8 @@ export interface RouteRow {
   body?: (fx: Fixture, ctx: { today: string }) => object;
   /** a valid CSV body instead (sent as text/csv) */
   csv?: () => string;
+  /** an endless answer (text/event-stream): the walker reads its status and headers, then hangs up */
+  stream?: true;
   cells: Record<Caller, Expectation>;
 }
 
@@ -191,6 +193,24 @@ export const MATRIX: RouteRow[] = [
     body: profile,
     // the contract's table: national, uor
     cells: { ...NO_VALID_TOKEN, admin: 403, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 200 },
+  },
+
+  // ---------------------------------------------------------------- live events (issue 22): what a stream carries is scoped per event
+  { route: 'GET /api/v1/events', stream: true, cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
+  { route: 'GET /api/v1/push/key', cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
+  {
+    route: 'POST /api/v1/push-subscriptions',
+    body: () => ({
+      endpoint: `https://fcm.googleapis.com/fcm/send/matrix-${Math.random().toString(36).slice(2)}`,
+      keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
+    }),
+    cells: { ...NO_VALID_TOKEN, admin: 201, uorOwn: 201, uorOther: 201, managerOwn: 201, managerOther: 201, national: 201 },
+  },
+  {
+    route: 'DELETE /api/v1/push-subscriptions/:id',
+    fixture: 'pushSubscription',
+    // a phone's subscription is its owner's (the UOR of region 07 here): to anyone else it does not exist
+    cells: { ...NO_VALID_TOKEN, admin: 404, uorOwn: 200, uorOther: 404, managerOwn: 404, managerOther: 404, national: 404 },
   },
 
   // ---------------------------------------------------------------- audit and outbox
@@ -338,5 +358,6 @@ export const MATRIX: RouteRow[] = [
 ];
 
 /** Routes that are not under the matrix's completeness check: the OpenAPI pages and the web pages' shell and
- * assets (served by Fastify, not Nest; public and carrying no data: test/browser checks them). */
-export const UNCHECKED = /^GET \/(api\/docs|$|assets\/)/;
+ * assets, service worker, manifest and icons (served by Fastify, not Nest; public and carrying no data:
+ * test/browser checks them). */
+export const UNCHECKED = /^GET \/(api\/docs|$|assets\/|sw\.js$|manifest\.webmanifest$|icons\/)/;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Transactions } from '../../src/database/transactions.repository.js';
-import { IdempotencyService } from '../../src/lifecycle/idempotency/idempotency.service.js';
+import { IdempotencyService } from '../../src/common/idempotency/idempotency.service.js';
 import { principals } from '../support/factories.js';
 import { startServices, type ServiceContext } from '../support/service-context.js';
 

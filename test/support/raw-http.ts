@@ -65,6 +65,12 @@ export class RawClient {
         { host: '127.0.0.1', port: this.port, method: r.method, path: r.path, headers, agent: r.fresh ? false : this.agent },
         (res) => {
           const chunks: Buffer[] = [];
+          // an event stream (GET /api/v1/events) never ends: its first chunk is the answer, then hang up
+          if (res.statusCode === 200 && /^text\/event-stream/.test(res.headers['content-type'] ?? ''))
+            return res.once('data', (c: Buffer) => {
+              resolve({ status: 200, headers: res.headers, text: c.toString('utf8'), ms: performance.now() - started });
+              req.destroy();
+            });
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
             resolve({

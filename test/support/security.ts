@@ -142,6 +142,7 @@ export const FIXTURE_KINDS = {
   failedOutboxMessage: 'fresh',
   member: 'shared', // a shelter manager of the facility, in the members registry
   freshMember: 'fresh',
+  pushSubscription: 'fresh', // a phone subscribed by the UOR of region 07 (issue 22)
 } as const;
 export type FixtureKind = keyof typeof FIXTURE_KINDS;
 
@@ -244,6 +245,13 @@ export class SecurityWorld {
           [id],
         );
         return fx({ id });
+      }
+      case 'pushSubscription': {
+        const [row] = await this.t.sql<{ id: string }>(
+          `INSERT INTO push_subscription (owner_sub, role, region_code, endpoint, p256dh, auth) VALUES ($1, 'uor', '07', $2, 'k', 'a') RETURNING id`,
+          [this.uorOwn.sub, `https://fcm.googleapis.com/fcm/send/${randomUUID()}`],
+        );
+        return fx({ id: row.id });
       }
     }
   }

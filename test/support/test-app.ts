@@ -43,11 +43,12 @@ async function createTestApp(
 export async function startTestApp(
   env: Record<string, string> = {},
   existingDbUrl?: string,
-  opts: { realClock?: boolean } = {},
+  opts: { realClock?: boolean; override?: (b: ReturnType<typeof Test.createTestingModule>) => void } = {},
 ): Promise<TestApp> {
   const { dbUrl, config, clock, sql, close } = await testEnvironment(env, existingDbUrl);
   const app = await createTestApp(config, dbUrl, (b) => {
     if (!opts.realClock) b.overrideProvider(CLOCK).useValue(clock);
+    opts.override?.(b);
   });
   const tokens = app.get(TokenService);
   return {

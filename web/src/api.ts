@@ -15,7 +15,15 @@ let onUnauthorized: () => void = () => undefined;
 export const whenUnauthorized = (f: () => void) => (onUnauthorized = f);
 
 /** A call of /api/v1 with the person's session cookie (changes carry its CSRF token); a 401 asks her to sign in again, any other refusal is an ApiError. */
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  retried = false,
+): Promise<Response> {
+  // a page opened without network (the offline shell) has no CSRF token yet: ask for it when a change is sent
+  if (method !== 'GET' && !session.csrf()) await session.load();
   const csrf = method === 'GET' ? undefined : session.csrf();
   let res: Response;
   try {
@@ -34,6 +42,11 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   }
   if (res.ok) return res;
   const data = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+  // the session was renewed elsewhere (signed in again in another tab): one more try with its token
+  if (res.status === 403 && data?.code === 'csrf_failed' && !retried) {
+    await session.load();
+    return call(method, path, body, headers, true);
+  }
   if (res.status === 401) {
     onUnauthorized();
     throw new ApiError(401, 'unauthorized', data);

@@ -5,6 +5,7 @@ import { currentLang, setLang, t } from './i18n.js';
 import { errorText, go } from './nav.js';
 import type { SignInOutcome } from './pages/sign-in.js';
 import { type Claims, session } from './session.js';
+import './pwa.js';
 
 /** A page draws into `root`; it may return a function that stops its timers when the person leaves. */
 export type Page = (root: HTMLElement, params: string[], claims: Claims) => Promise<void | (() => void)>;

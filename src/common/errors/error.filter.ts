@@ -34,6 +34,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   unsupported_media_type: 415,
   rule_broken: 422,
   unavailable: 503,
+  busy: 503,
 };
 
 /** Fastify's own errors (body parsing, limits) carry a statusCode and an FST_ code. */
@@ -56,7 +57,7 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
-    if (body.statusCode === 503 && !(exception instanceof DomainError)) {
+    if (body.statusCode === 503) {
       this.logger.warn(`answered 503 ${body.code}`);
     } else if (body.statusCode >= 500) {
       // the name and stack only: messages of driver errors can quote the data

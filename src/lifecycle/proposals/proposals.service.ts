@@ -7,7 +7,7 @@ import { HoldsService } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
 import { conflict, notFound, ruleBroken } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
 import { MatchingService } from '../../matching/matching.service.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
 import { RecipientsRepository } from '../../notifications/recipients.repository.js';

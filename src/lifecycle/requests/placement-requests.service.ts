@@ -8,7 +8,7 @@ import { CLOCK, type Clock } from '../../common/clock.js';
 import { conflict, ruleBroken } from '../../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
 import type { MatchProfileDto } from '../../matching/dto/match-profile.dto.js';
 import { MatchingService } from '../../matching/matching.service.js';
 import { pagePath } from '../../notifications/templates.js';

@@ -1,5 +1,10 @@
 import { freeOf } from '../../../src/domain/free-places.js';
-import { ApiError, get, post, put as putJson } from '../api.js';
+import { ApiError, get, post } from '../api.js';
+import { conflictBox, keptNote, pendingNote } from '../board-sync.js';
+import { coalesce, follow } from '../live.js';
+import { isOffline } from '../offline.js';
+import { pushControl } from '../push.js';
+import { choose, conflictOf, onOutcome, pending, recall, remember, submit } from '../outbox-queue.js';
 import { type Child, field, h, notice, put, select } from '../dom.js';
 import { drafts } from '../drafts.js';
 import { ago, label, locale, t, time } from '../i18n.js';
@@ -68,21 +73,68 @@ export function differences(before: Availability, after: Availability): string[]
 /** One facility's bed board: − / + per number, save, "still true", intake pause. */
 function facilityCard(f: Facility, editable: boolean): HTMLElement {
   let base = fromFacility(f);
-  let draft = base.places.map((p) => ({ ...p }));
+  // numbers she changed without a network stay hers until they are sent (outbox-queue.ts)
+  let draft = (pending(f.id).at(-1)?.mine ?? base.places).map((p) => ({ ...p }));
   // numbers changed but not saved (a reload, an expired session): back, if nobody saved since
-  const kept = editable ? drafts.get<{ version: number; places: typeof draft }>(`beds-${f.id}`) : null;
+  const kept = editable && !pending(f.id).length ? drafts.get<{ version: number; places: typeof draft }>(`beds-${f.id}`) : null;
   if (kept && kept.value.version === base.version) draft = kept.value.places;
-  else drafts.drop(`beds-${f.id}`);
+  else if (!pending(f.id).length) drafts.drop(`beds-${f.id}`);
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
+  const waiting = h('div');
   const body = h('div');
   const card = h(
     'section',
     { class: 'card facility', 'data-facility': f.id, 'aria-labelledby': `fac-${f.id}` },
     h('h2', { id: `fac-${f.id}` }, f.name ?? label('type', f.type)),
     body,
+    waiting,
     msg,
   );
   const say = (...c: Child[]) => put(msg, ...c);
+  const showConflict = (changes: HTMLElement | null = null) => {
+    const c = conflictOf(f.id);
+    if (c) say(conflictBox(c, (keep) => void choose(f.id, keep), changes));
+  };
+  const stopOutcomes = onOutcome((id, o) => {
+    if (!card.isConnected) return stopOutcomes();
+    if (id !== f.id) return;
+    if (o.type === 'sent') {
+      base = o.availability;
+      if (!pending(f.id).length) draft = base.places.map((p) => ({ ...p }));
+      if (o.change.op === 'confirm') mode = 'idle';
+      draw();
+      say(notice('ok', t(o.change.op === 'save' ? 'beds.saved' : 'beds.confirmed')));
+    } else if (o.type === 'conflict') {
+      const lines = differences(base, o.conflict.current);
+      base = o.conflict.current;
+      draft = base.places.map((p) => ({ ...p }));
+      draw();
+      showConflict(lines.length ? h('ul', { class: 'changes' }, ...lines.map((l) => h('li', {}, l))) : null);
+    } else if (o.type === 'failed') {
+      if (!pending(f.id).length) draft = base.places.map((p) => ({ ...p }));
+      draw();
+      say(notice('error', o.error.status === 422 ? t('beds.inconsistent') : errorText(o.error)));
+    } else {
+      draw();
+      say(notice('info', t('outbox.queued')));
+    }
+  });
+  // a change of the numbers elsewhere (the stream): taken unless she is in the middle of her own
+  card.addEventListener('availability', (e) => {
+    const a = (e as CustomEvent<Availability>).detail;
+    // a hold moves `held` without a new version: compare the numbers too
+    if (
+      JSON.stringify([a.version, a.confirmedAt, a.acceptingNewGuests, a.places]) ===
+      JSON.stringify([base.version, base.confirmedAt, base.acceptingNewGuests, base.places])
+    )
+      return;
+    // her unsaved or queued numbers keep the version she made them on: her save then meets the
+    // conflict and she chooses, instead of a silent overwrite of what changed meanwhile
+    if (dirty() || pending(f.id).length > 0 || conflictOf(f.id) !== null) return;
+    base = a;
+    draft = base.places.map((p) => ({ ...p }));
+    draw();
+  });
   let mode: 'idle' | 'confirming' | 'pausing' = 'idle';
 
   // the same rule as the API's `free` (src/domain/free-places.ts), while the manager edits the numbers
@@ -140,43 +192,25 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
       const b = base.places.find((p) => p.kind === d.kind)!;
       return b.occupied !== d.occupied || b.outOfService !== d.outOfService;
     });
-    try {
-      base = await putJson<Availability>(`/facilities/${f.id}/availability`, {
-        version: base.version,
-        places: changed.map((d) => ({
-          kind: d.kind,
-          total: d.total,
-          occupied: d.occupied,
-          outOfService: d.outOfService,
-          ...(d.childCapacity ? { childCapacity: d.childCapacity } : {}),
-        })),
-      });
-      draft = base.places.map((p) => ({ ...p }));
-      draw();
-      say(notice('ok', t('beds.saved')));
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'version_conflict') {
-        const now = await get<Availability>(`/facilities/${f.id}/availability`);
-        const lines = differences(base, now);
-        base = now;
-        draft = base.places.map((p) => ({ ...p }));
-        draw();
-        say(notice('error', t('beds.conflict'), lines.length ? h('ul', { class: 'changes' }, ...lines.map((l) => h('li', {}, l))) : null));
-      } else if (e instanceof ApiError && e.status === 422) say(notice('error', t('beds.inconsistent')));
-      else say(notice('error', errorText(e)));
-    }
+    // through the phone's queue: sent at once when there is a network, kept until there is one
+    await submit({
+      facilityId: f.id,
+      op: 'save',
+      version: base.version,
+      places: changed.map((d) => ({
+        kind: d.kind,
+        total: d.total,
+        occupied: d.occupied,
+        outOfService: d.outOfService,
+        ...(d.childCapacity ? { childCapacity: d.childCapacity } : {}),
+      })),
+      mine: draft.map((p) => ({ ...p })),
+    });
   };
 
   const confirmStill = async () => {
-    try {
-      base = await post<Availability>(`/facilities/${f.id}/availability/confirm`);
-      draft = base.places.map((p) => ({ ...p }));
-      mode = 'idle';
-      draw();
-      say(notice('ok', t('beds.confirmed')));
-    } catch (e) {
-      say(notice('error', errorText(e)));
-    }
+    mode = 'idle';
+    await submit({ facilityId: f.id, op: 'confirm', version: base.version, mine: draft.map((p) => ({ ...p })) });
   };
 
   const intake = async (accepting: boolean, note?: string) => {
@@ -200,6 +234,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
     if (editable && dirty()) drafts.put(`beds-${f.id}`, { version: base.version, places: draft });
     else drafts.drop(`beds-${f.id}`);
     const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
+    put(waiting, pendingNote(pending(f.id).length));
     put(
       body,
       h('p', { class: 'meta' }, `${label('type', f.type)} · ${f.provinceCode} `, freshnessBadge(base.freshness, base.confirmedAt)),
@@ -289,6 +324,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
   }
   draw();
   if (kept && dirty()) say(notice('info', t('beds.draftRestored', { time: time(kept.savedAt.toISOString()) })));
+  showConflict();
   return card;
 }
 
@@ -565,8 +601,21 @@ async function myFacilities(): Promise<Facility[]> {
   return (await get<{ items: Facility[] }>('/facilities?limit=100')).items;
 }
 
+/** Her facilities, or without a network the numbers the phone kept (with when they were read). */
+async function boardFacilities(): Promise<{ facilities: Facility[]; keptAt: string | null }> {
+  try {
+    const facilities = await myFacilities();
+    remember(facilities);
+    return { facilities, keptAt: null };
+  } catch (e) {
+    const kept = recall();
+    if (!(e instanceof ApiError && e.status === 0) || !kept) throw e;
+    return { facilities: kept.facilities, keptAt: kept.at };
+  }
+}
+
 export const bedsPage: Page = async (root, _params, claims) => {
-  const facilities = await myFacilities();
+  const { facilities, keptAt } = await boardFacilities();
   const names = new Map(facilities.map((f) => [f.id, f.name ?? label('type', f.type)]));
   const inboxEl = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
   const boards = h('div', { class: 'facilities' }, ...facilities.map((f) => facilityCard(f, true)));
@@ -574,27 +623,53 @@ export const bedsPage: Page = async (root, _params, claims) => {
   put(
     root,
     h('h1', {}, t('beds.title')),
+    keptAt ? keptNote(keptAt) : null,
     facilities.length ? null : h('p', {}, t('beds.none')),
     boards,
     claims.role === 'shelter_manager' ? inboxEl : null,
+    claims.role === 'shelter_manager' ? pushControl() : null,
   );
   // something waits for her answer: the inbox comes first (on a phone, above the counters)
   const order = () => {
     if (inboxEl.querySelector('[data-group="pending"]')) boards.before(inboxEl);
     else boards.after(inboxEl);
   };
-  if (claims.role === 'shelter_manager') {
-    await inbox(inboxEl, names, undefined, reload);
-    order();
-  }
+  if (claims.role === 'shelter_manager')
+    await inbox(inboxEl, names, undefined, reload)
+      .then(order)
+      .catch((e) => {
+        // without a network the board still works; the inbox says it cannot be read
+        if (!(e instanceof ApiError && e.status === 0) && !isOffline()) throw e;
+        put(inboxEl, h('h2', { id: 'inbox-title' }, t('inbox.title')), notice('info', t('error.network')));
+      });
   const stopTick = tickCountdowns(root);
-  // new proposals arrive by e-mail and here: look again every half minute, but never over unsaved
-  // numbers or a half-written decision (a refresh that fails must not take her work away)
+  // new proposals and changed numbers come by the stream (polled every half minute only while it is down);
+  // the inbox is never redrawn over a half-written decision: what came meanwhile is read once she is done
   const unsaved = () => root.querySelector('[data-dirty="true"]') !== null;
-  const poll = window.setInterval(() => {
-    if (!unsaved()) void inbox(inboxEl, names, undefined, reload).then(order, () => undefined);
-  }, 30_000);
-  return () => (stopTick(), window.clearInterval(poll));
+  let inboxMissed = false;
+  const mine = new Set(facilities.map((f) => f.id));
+  const readInbox = coalesce(async () => {
+    if (unsaved()) {
+      inboxMissed = true;
+      return;
+    }
+    inboxMissed = false;
+    await inbox(inboxEl, names, undefined, reload).then(order);
+  });
+  const readBoard = (id: string) =>
+    get<Availability>(`/facilities/${id}/availability`).then((a) =>
+      root.querySelector(`[data-facility="${id}"]`)?.dispatchEvent(new CustomEvent('availability', { detail: a })),
+    );
+  const stopLive = follow({
+    onEvent: (e) => {
+      if (e.type === 'proposal' && mine.has(e.data.facilityId) && claims.role === 'shelter_manager') void readInbox();
+      if (e.type === 'availability' && mine.has(e.data.facilityId)) void readBoard(e.data.facilityId).catch(() => undefined);
+    },
+    resync: () => Promise.all([claims.role === 'shelter_manager' ? readInbox() : null, ...[...mine].map(readBoard)]),
+    fallbackMs: 30_000,
+  });
+  const catchUp = window.setInterval(() => inboxMissed && void readInbox(), 5000);
+  return () => (stopTick(), stopLive(), window.clearInterval(catchUp));
 };
 
 /** What a referring office asks before a call: services, step-free access, LGBT+-safe, and the 24 h on-call number where the API gives it. */

@@ -2,6 +2,8 @@ import { api, ApiError, get, post } from '../api.js';
 import { field, h, notice, put, select } from '../dom.js';
 import { dateTime, label, t } from '../i18n.js';
 import type { Page } from '../main.js';
+import { coalesce, follow } from '../live.js';
+import { pushControl } from '../push.js';
 import { errorText, go } from '../nav.js';
 import { type Draft, draftNotice, hasDraft, keepDraft } from '../drafts.js';
 import { checkForm, showApiProblems, summaryBox } from '../form-check.js';
@@ -21,7 +23,19 @@ import { facilityFacts, freshnessBadge, holdText, tickCountdowns } from './beds.
 
 /** One line per person: a transfer's request and the requests it follows (previousPlacementId → its placement's request). */
 export const deskPage: Page = async (root) => {
-  const { items } = await get<{ items: RequestSummary[] }>('/placement-requests?limit=200');
+  const listEl = h('div');
+  put(root, listEl, pushControl());
+  const draw = async () => {
+    const { items } = await get<{ items: RequestSummary[] }>('/placement-requests?limit=200');
+    await drawList(listEl, items);
+  };
+  await draw();
+  // a request's status changes with its proposals: the list follows the stream
+  const redraw = coalesce(draw);
+  return follow({ onEvent: (e) => e.type !== 'availability' && void redraw(), resync: redraw, fallbackMs: 30_000 });
+};
+
+async function drawList(root: HTMLElement, items: RequestSummary[]): Promise<void> {
   const followed = new Map<string, string>(); // earlier request id → the request that follows it
   await Promise.all(
     items
@@ -87,7 +101,7 @@ export const deskPage: Page = async (root) => {
         )
       : h('p', {}, t('desk.none')),
   );
-};
+}
 
 export const newRequestPage: Page = async (root, [after]) => {
   const regions = await get<Region[]>('/regions');
@@ -337,7 +351,7 @@ export const requestPage: Page = async (root, [id]) => {
     put(
       proposalsEl,
       h('h2', { id: 'proposals-title' }, t('request.proposals')),
-      h('p', { class: 'muted' }, t('request.live')),
+      h('p', { class: 'muted live-note' }, t('request.live')),
       ps.length
         ? h(
             'ul',
@@ -637,10 +651,16 @@ export const requestPage: Page = async (root, [id]) => {
   // back after an expired session with an edit half done: the form opens again, filled
   if (hasDraft(`edit-request-${id}`) && (request.status === 'open' || request.status === 'proposed')) await openEdit();
   const stopTick = tickCountdowns(root);
-  // live status: a facility may accept at any moment; not while she is editing, cancelling or choosing candidates
+  // live status: a facility may accept at any moment (the stream says when; polled only while it is down);
+  // not while she is editing, cancelling or choosing candidates: what came meanwhile is read once she is done
   let busy = false;
-  const poll = window.setInterval(async () => {
-    if (busy || asking !== 'idle' || candidatesEl.querySelector('input:checked')) return;
+  let missed = false;
+  const check = async () => {
+    if (busy || asking !== 'idle' || candidatesEl.querySelector('input:checked')) {
+      missed = true;
+      return;
+    }
+    missed = false;
     busy = true;
     try {
       const fresh = await get<PlacementRequest>(`/placement-requests/${id}`);
@@ -654,6 +674,14 @@ export const requestPage: Page = async (root, [id]) => {
     } finally {
       busy = false;
     }
-  }, 5000);
-  return () => (stopTick(), window.clearInterval(poll));
+  };
+  const stopLive = follow({
+    onEvent: (e) => {
+      if ((e.type === 'proposal' && e.data.requestId === id) || (e.type === 'request' && e.data.id === id)) void check();
+    },
+    resync: check,
+    fallbackMs: 5000,
+  });
+  const catchUp = window.setInterval(() => missed && void check(), 5000);
+  return () => (stopTick(), stopLive(), window.clearInterval(catchUp));
 };

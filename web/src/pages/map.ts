@@ -3,6 +3,7 @@ import { ApiError, get, post } from '../api.js';
 import { field, h, notice, put, s, select } from '../dom.js';
 import { dateTime, label, t } from '../i18n.js';
 import type { Page } from '../main.js';
+import { coalesce, follow } from '../live.js';
 import { errorText } from '../nav.js';
 import { draftNotice, keepDraft } from '../drafts.js';
 import { checkForm, showApiProblems, summaryBox } from '../form-check.js';
@@ -221,8 +222,9 @@ export const mapPage: Page = async (root) => {
   );
   put(root, h('h1', {}, t('map.title')), filters, out, detail);
   await draw();
-  const poll = window.setInterval(() => void draw().catch(() => undefined), 60_000);
-  return () => window.clearInterval(poll);
+  // free places change with every save and hold: the stream says when (polled only while it is down)
+  const redraw = coalesce(draw);
+  return follow({ onEvent: (e) => e.type === 'availability' && void redraw(), resync: redraw, fallbackMs: 60_000 });
 };
 
 export const searchPage: Page = async (root) => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../../database/transactions.repository.js';
 
-export type Claim = { fresh: true } | { fresh: false; resourceId: string | null; bodyHash: string };
+export type Claim = { fresh: true } | { fresh: false; resourceId: string | null; answer: unknown; bodyHash: string };
 
 @Injectable()
 export class IdempotencyRepository {
@@ -17,10 +17,10 @@ export class IdempotencyRepository {
     );
     if (inserted.length) return { fresh: true };
     const [row] = await tx.query(
-      `SELECT resource_id AS "resourceId", body_hash AS "bodyHash" FROM idempotency_key WHERE caller_sub = $1 AND scope = $2 AND key = $3`,
+      `SELECT resource_id AS "resourceId", answer, body_hash AS "bodyHash" FROM idempotency_key WHERE caller_sub = $1 AND scope = $2 AND key = $3`,
       [callerSub, scope, key],
     );
-    return { fresh: false, resourceId: row.resourceId, bodyHash: row.bodyHash };
+    return { fresh: false, resourceId: row.resourceId, answer: row.answer, bodyHash: row.bodyHash };
   }
 
   async complete(tx: Tx, callerSub: string, scope: string, key: string, resourceId: string): Promise<void> {
@@ -29,6 +29,16 @@ export class IdempotencyRepository {
       scope,
       key,
       resourceId,
+    ]);
+  }
+
+  /** For changes that create nothing (a save of the beds): the answer itself is what a retry gets. */
+  async completeWithAnswer(tx: Tx, callerSub: string, scope: string, key: string, answer: unknown): Promise<void> {
+    await tx.query(`UPDATE idempotency_key SET answer = $4 WHERE caller_sub = $1 AND scope = $2 AND key = $3`, [
+      callerSub,
+      scope,
+      key,
+      JSON.stringify(answer),
     ]);
   }
 }
