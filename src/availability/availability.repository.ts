@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SqlPart } from '../database/sql-parts.js';
 import type { Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../domain/types.js';
 import type { PlaceRecord } from '../facilities/facility.record.js';
@@ -132,6 +133,29 @@ export class AvailabilityRepository {
       details,
     ]);
     return row.ok === true;
+  }
+
+  /** releaseAtomically as the query of a unit of work's one statement (its row: ok). */
+  releasePart(holdId: string, reason: string, now: Date, actorSub: string, actorRole: string, details: object): SqlPart {
+    return { sql: `SELECT approdo_release($1, $2, $3, $4, $5, $6) AS ok`, params: [holdId, reason, now, actorSub, actorRole, details] };
+  }
+
+  /** Many releases as the query of one statement (its rows: ok, one a hold). */
+  releaseManyPart(holdIds: string[], reason: string, now: Date, actorSub: string, actorRole: string, details: object): SqlPart {
+    return {
+      sql: `SELECT approdo_release(h, $2, $3, $4, $5, $6) AS ok FROM unnest($1::uuid[]) h`,
+      params: [holdIds, reason, now, actorSub, actorRole, details],
+    };
+  }
+
+  /** Whether a hold is live, as a read of one statement. */
+  liveHoldPart(holdId: string): SqlPart {
+    return { sql: `SELECT id FROM place_hold WHERE id = $1 AND released_at IS NULL`, params: [holdId] };
+  }
+
+  /** extendHold as a write of one statement. */
+  extendHoldPart(holdId: string, expiresAt: Date): SqlPart {
+    return { sql: `UPDATE place_hold SET expires_at = $2 WHERE id = $1 AND released_at IS NULL`, params: [holdId, expiresAt] };
   }
 
   async findLiveHold(tx: Tx, holdId: string): Promise<HoldRow | null> {

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { conflict, ruleBroken } from '../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { SqlPart } from '../database/sql-parts.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../domain/types.js';
 import { AvailabilityEventsRepository, type AvailabilityEventType } from '../facilities/place-events.repository.js';
@@ -62,6 +63,27 @@ export class HoldsService {
     tx?: Tx,
   ): Promise<boolean> {
     return this.repo.releaseAtomically(this.tx.manager(tx), holdId, reason, this.clock.now(), actor.sub, actor.role, { reason });
+  }
+
+  /** `release` as the query of the caller's one write statement (it must be that statement's main query, see writesTogether). */
+  releasePart(actor: Actor, holdId: string, reason: 'declined' | 'withdrawn' | 'expired'): SqlPart {
+    return this.repo.releasePart(holdId, reason, this.clock.now(), actor.sub, actor.role, { reason });
+  }
+
+  /** Several releases by one actor as the query of the caller's one write statement. */
+  releaseManyPart(actor: Actor, holdIds: string[], reason: 'withdrawn'): SqlPart {
+    return this.repo.releaseManyPart(holdIds, reason, this.clock.now(), actor.sub, actor.role, { reason });
+  }
+
+  /** Whether a hold is live, as a read of the caller's one read statement (a row when it is). */
+  livePart(holdId: string): SqlPart {
+    return this.repo.liveHoldPart(holdId);
+  }
+
+  /** `extend` as a write of the caller's one statement, with the new expiry. */
+  extendPart(holdId: string, ttlHours = this.config.holdTtlHours): { part: SqlPart; expiresAt: Date } {
+    const expiresAt = new Date(this.clock.now().getTime() + ttlHours * 3_600_000);
+    return { part: this.repo.extendHoldPart(holdId, expiresAt), expiresAt };
   }
 
   /** Admission: the held place becomes occupied, in one step. */

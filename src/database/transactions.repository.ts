@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, type EntityTarget, type ObjectLiteral, type Repository } from 'typeorm';
 import { isRetryable } from './database-errors.js';
+import { readsTogether, type SqlPart, writesTogether } from './sql-parts.js';
 import { ambientManager, guardPool, withinTransaction } from './tx-context.js';
 
 export type Tx = EntityManager;
@@ -85,6 +86,19 @@ export class Transactions implements OnModuleInit {
   /** A TypeORM repository on `manager()`. */
   repository<E extends ObjectLiteral>(entity: EntityTarget<E>, tx?: Tx | null): Repository<E> {
     return this.manager(tx).getRepository(entity);
+  }
+
+  /** Reads of a unit of work in one statement (one round trip): each name gets its read's rows, as JSON. */
+  async readTogether<R extends object>(tx: Tx, reads: { [K in keyof R]: SqlPart }): Promise<R> {
+    const { sql, params } = readsTogether(reads as Record<string, SqlPart>);
+    const [row] = (await tx.query(sql, params)) as R[];
+    return row;
+  }
+
+  /** Writes of a unit of work in one statement (see writesTogether); answers `main`'s rows. */
+  async writeTogether<T = unknown>(tx: Tx, writes: (SqlPart | null)[], main?: SqlPart): Promise<T[]> {
+    const { sql, params } = writesTogether(writes, main);
+    return (await tx.query(sql, params)) as T[];
   }
 
   async ping(): Promise<void> {

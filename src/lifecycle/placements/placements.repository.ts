@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SqlPart } from '../../database/sql-parts.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { PlacementEntity } from './placement.entity.js';
 
@@ -17,6 +18,11 @@ export class PlacementsRepository {
 
   findById(id: string, tx?: Tx): Promise<PlacementEntity | null> {
     return (tx ? tx.getRepository(PlacementEntity) : this.repo).findOneBy({ id });
+  }
+
+  /** Where a placement is and whether it is active, as a read of one statement. */
+  wherePart(id: string): SqlPart {
+    return { sql: `SELECT status, facility_id AS "facilityId" FROM placement WHERE id = $1`, params: [id] };
   }
 
   lockById(tx: Tx, id: string): Promise<PlacementEntity | null> {

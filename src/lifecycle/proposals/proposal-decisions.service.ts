@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { requireAccess } from '../../auth/access.js';
+import { can, requireAccess, requireVisible } from '../../auth/access.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
@@ -14,12 +14,33 @@ import { RecipientsRepository } from '../../notifications/recipients.repository.
 import { PlacementRequestsRepository } from '../requests/placement-requests.repository.js';
 import { PlacementsRepository } from '../placements/placements.repository.js';
 import { PlacementsService } from '../placements/placements.service.js';
-import type { DeclineReason, ProposalEntity, ProposalStatus } from './proposal.entity.js';
+import { type DeclineReason, LIVE_PROPOSAL, type ProposalEntity, type ProposalStatus } from './proposal.entity.js';
+import { presentProposal } from './proposal.presenter.js';
 import { ProposalsRepository } from './proposals.repository.js';
 import { ProposalsService } from './proposals.service.js';
 import { ReportFactsService } from '../../reports/report-facts.service.js';
 
 type Decider = 'facility' | 'requester';
+
+/** `proposal.profile` is decided by role alone: asked before the case is read, so no case is given. */
+const ANY_CASE = { regionCode: '', facilityId: '' };
+
+/** What an acceptance reads in its one read statement (rows as JSON). */
+interface AcceptReads {
+  hosted: { tags: string[] }[];
+  others: {
+    id: string;
+    requestId: string;
+    facilityId: string;
+    placeKind: string;
+    holdId: string | null;
+    facilityEmail: string | null;
+    facilityRegionCode: string | null;
+    facilityType: string | null;
+  }[];
+  hold?: { id: string }[];
+  previous?: { status: string; facilityId: string }[];
+}
 
 /**
  * The lifecycle after an offer: accept (the first wins, the others are withdrawn in the same
@@ -46,44 +67,130 @@ export class ProposalDecisionsService {
     private readonly facts: ReportFactsService,
   ) {}
 
+  /**
+   * The first acceptance wins; the request's other live proposals are withdrawn with it. Three
+   * statements: the request, the proposal and the facility locked with what the answer needs; what
+   * the checks need (conflict tags, the hold, the other offers); every write.
+   */
   accept(p: Principal, id: string) {
-    return this.decide(p, id, 'facility', ['pending'], async (t, proposal) => {
-      await this.assertNoConflict(t, proposal);
+    return this.tx.run(async (t) => {
+      const showCase = can(p, 'proposal.profile', ANY_CASE);
+      const d = await this.repo.lockForDecision(t, id, showCase, true);
+      requireVisible(p, 'case.read', d && { regionCode: d.request.regionCode, facilityId: d.proposal.facilityId }, 'proposal');
+      const { proposal, request, facility } = d!;
+      this.assertMay(p, 'facility', request.regionCode, proposal, ['pending']);
+      // read under the facility lock: a person of the same network placed or offered there meanwhile is seen
+      const read = await this.tx.readTogether<AcceptReads>(t, {
+        hosted: this.matching.conflictTagsPart(request.conflictTags, proposal.requestId, proposal.facilityId),
+        others: this.repo.othersLivePart(proposal.requestId, id),
+        ...(proposal.holdId ? { hold: this.holds.livePart(proposal.holdId) } : {}),
+        ...(request.previousPlacementId ? { previous: this.placements.wherePart(request.previousPlacementId) } : {}),
+      });
+      this.assertNoConflictIn(read.previous?.[0], proposal.facilityId, read.hosted[0]?.tags ?? []);
+      if (!proposal.holdId || !read.hold?.length) throw conflict('hold_expired', 'the hold of this proposal has expired');
       const now = this.clock.now();
-      if (!proposal.holdId || !(await this.holds.expiries([proposal.holdId], t)).get(proposal.holdId)?.live)
-        throw conflict('hold_expired', 'the hold of this proposal has expired');
-      await this.repo.update(t, id, { status: 'accepted', decidedAt: now, decidedBySub: p.sub });
-      const request = await this.requests.findById(proposal.requestId, t);
       // the person now travels: the place stays held for a fresh TTL of the request's urgency
-      await this.holds.extend(proposal.holdId, t, request ? this.holds.ttlHoursFor(request.urgency) : undefined);
-      for (const other of await this.repo.findLiveForRequest(t, proposal.requestId)) {
-        if (other.id === id) continue;
-        await this.close(t, SYSTEM, other, 'withdrawn');
-        await this.tellFacility(t, 'proposal_withdrawn', other);
-      }
-      await this.audit.record(t, p, 'proposal.accept', 'proposal', id, { requestId: proposal.requestId });
-      await this.facts.accepted(t, proposal);
-      await this.tellRequester(t, 'proposal_accepted', proposal);
+      const extended = this.holds.extendPart(proposal.holdId, this.holds.ttlHoursFor(request.urgency));
+      const path = pagePath.proposal(id);
+      const others = read.others;
+      await this.tx.writeTogether(
+        t,
+        [
+          this.repo.acceptPart(id, now, p.sub),
+          extended.part,
+          ...others.flatMap((o) => [
+            this.repo.closePart(o.id, 'withdrawn', now, SYSTEM.sub, null, null),
+            this.facts.proposalClosedPart(
+              { ...request, facilityRegionCode: o.facilityRegionCode, facilityType: o.facilityType },
+              o,
+              'withdrawn',
+            ),
+          ]),
+          this.audit.part(p, 'proposal.accept', 'proposal', id, { requestId: proposal.requestId }),
+          this.facts.acceptedPart({ ...request, facilityRegionCode: facility.regionCode, facilityType: facility.type }, proposal),
+          this.notifications.part(
+            ...others.map((o) => ({
+              event: 'proposal_withdrawn' as const,
+              to: [o.facilityEmail],
+              reference: request.caseCode,
+              path: pagePath.proposal(o.id),
+            })),
+            { event: 'proposal_accepted', to: [request.requesterEmail], reference: request.caseCode, path },
+          ),
+          showCase && request.profile
+            ? this.audit.part(p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id })
+            : null,
+        ],
+        this.holds.releaseManyPart(
+          SYSTEM,
+          others.flatMap((o) => (o.holdId ? [o.holdId] : [])),
+          'withdrawn',
+        ),
+      );
+      const after = { ...proposal, status: 'accepted' as const, decidedAt: now, decidedBySub: p.sub };
+      return presentProposal(after, { expiresAt: extended.expiresAt, live: true }, showCase ? request : undefined);
     });
   }
 
   /** `note`: staff-to-staff, kept on the proposal; never mailed, logged or audited. */
   decline(p: Principal, id: string, reason: DeclineReason, note?: string) {
-    return this.decide(p, id, 'facility', ['pending'], async (t, proposal) => {
-      await this.close(t, p, proposal, 'declined', reason, note);
-      await this.reopenIfIdle(t, proposal.requestId);
-      await this.audit.record(t, p, 'proposal.decline', 'proposal', id, { requestId: proposal.requestId, reason });
-      await this.tellRequester(t, 'proposal_declined', proposal);
-    });
+    return this.closeInTwo(p, id, 'facility', 'declined', reason, note);
   }
 
   withdraw(p: Principal, id: string) {
-    return this.decide(p, id, 'requester', ['pending', 'accepted'], async (t, proposal) => {
-      await this.close(t, p, proposal, 'withdrawn');
-      await this.reopenIfIdle(t, proposal.requestId);
-      await this.audit.record(t, p, 'proposal.withdraw', 'proposal', id, { requestId: proposal.requestId });
-      await this.tellFacility(t, 'proposal_withdrawn', proposal);
+    return this.closeInTwo(p, id, 'requester', 'withdrawn');
+  }
+
+  /**
+   * Decline and withdraw in two statements: one locks the request and the proposal and reads what
+   * the checks and the answer need, one releases the hold and writes the proposal, the request's
+   * status, the audit rows, the report fact and the notice. The answer is built from them.
+   */
+  private closeInTwo(p: Principal, id: string, who: Decider, status: 'declined' | 'withdrawn', reason?: DeclineReason, note?: string) {
+    return this.tx.run(async (t) => {
+      // the facility's view carries the profile: read only for a caller the policy shows it to (by role alone)
+      const showCase = can(p, 'proposal.profile', ANY_CASE);
+      const d = await this.repo.lockForDecision(t, id, showCase);
+      requireVisible(p, 'case.read', d && { regionCode: d.request.regionCode, facilityId: d.proposal.facilityId }, 'proposal');
+      const { proposal, request, facility } = d!;
+      this.assertMay(p, who, request.regionCode, proposal, who === 'facility' ? ['pending'] : ['pending', 'accepted']);
+      const now = this.clock.now();
+      const path = pagePath.proposal(id);
+      await this.tx.writeTogether(
+        t,
+        [
+          this.repo.closePart(id, status, now, p.sub, reason ?? null, note ?? null),
+          this.requests.reopenIfIdlePart(proposal.requestId, [id], LIVE_PROPOSAL, now),
+          status === 'declined'
+            ? this.audit.part(p, 'proposal.decline', 'proposal', id, { requestId: proposal.requestId, reason })
+            : this.audit.part(p, 'proposal.withdraw', 'proposal', id, { requestId: proposal.requestId }),
+          this.facts.proposalClosedPart(
+            { ...request, facilityRegionCode: facility.regionCode, facilityType: facility.type },
+            proposal,
+            status,
+            reason,
+          ),
+          // declined: the requesting UOR is told; withdrawn: the facility stops keeping the place
+          status === 'declined'
+            ? this.notifications.part({ event: 'proposal_declined', to: [request.requesterEmail], reference: request.caseCode, path })
+            : this.notifications.part({ event: 'proposal_withdrawn', to: [facility.email], reference: request.caseCode, path }),
+          // the answer may carry the profile to the facility: audited as a read, in the committing transaction
+          showCase && request.profile
+            ? this.audit.part(p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id })
+            : null,
+        ],
+        proposal.holdId ? this.holds.releasePart(p, proposal.holdId, status) : undefined,
+      );
+      const after = { ...proposal, status, decidedAt: now, decidedBySub: p.sub, declineReason: reason ?? null, declineNote: note ?? null };
+      return presentProposal(after, undefined, showCase ? request : undefined);
     });
+  }
+
+  /** Who may decide, and from which states (the proposal read under its lock). */
+  private assertMay(p: Principal, who: Decider, regionCode: string, proposal: ProposalEntity, from: ProposalStatus[]) {
+    requireAccess(p, who === 'facility' ? 'proposal.decide' : 'proposal.withdraw', { regionCode, facilityId: proposal.facilityId });
+    if (!from.includes(proposal.status))
+      throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${proposal.status}`, { status: proposal.status });
   }
 
   /** The held place becomes occupied and a placement begins. */
@@ -156,12 +263,7 @@ export class ProposalDecisionsService {
     return this.tx.run(async (t) => {
       // the request row is locked first, then the proposal's: `proposal` is read under its lock
       const { proposal, request } = await this.proposals.lockVisible(p, id, t);
-      requireAccess(p, who === 'facility' ? 'proposal.decide' : 'proposal.withdraw', {
-        regionCode: request.regionCode,
-        facilityId: proposal.facilityId,
-      });
-      if (!from.includes(proposal.status))
-        throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${proposal.status}`, { status: proposal.status });
+      this.assertMay(p, who, request.regionCode, proposal, from);
       await work(t, proposal);
       // the answer may carry the profile to the facility: audited as a read, in the committing transaction
       return this.proposals.get(p, id, true, request);
@@ -172,12 +274,16 @@ export class ProposalDecisionsService {
   private async assertNoConflict(t: Tx, proposal: ProposalEntity) {
     await this.holds.lockFacility(t, proposal.facilityId);
     const request = await this.requests.findById(proposal.requestId, t);
-    // a transfer within her own house: her own tags are there, and do not count against her
     const previous = request?.previousPlacementId ? await this.placements.findById(request.previousPlacementId, t) : null;
-    if (previous?.status === 'active' && previous.facilityId === proposal.facilityId) return;
     const hosted = request
       ? ((await this.matching.conflictTags(request.conflictTags, proposal.requestId, t)).get(proposal.facilityId) ?? [])
       : [];
+    this.assertNoConflictIn(previous, proposal.facilityId, hosted);
+  }
+
+  private assertNoConflictIn(previous: { status: string; facilityId: string } | null | undefined, facilityId: string, hosted: string[]) {
+    // a transfer within her own house: her own tags are there, and do not count against her
+    if (previous?.status === 'active' && previous.facilityId === facilityId) return;
     if (hosted.length)
       throw ruleBroken('constraint_violated', 'the facility hosts or holds a place for a person of the same network', {
         reasons: ['conflict'],

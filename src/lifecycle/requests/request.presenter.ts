@@ -37,9 +37,12 @@ export function presentRequest(
   };
 }
 
+/** The request's fields a facility's view of a case shows. */
+export type CaseForFacility = Pick<PlacementRequestEntity, 'caseCode' | 'profile' | 'protectionLevel' | 'stage' | 'urgency'>;
+
 /** What a shelter manager needs to decide, nothing else: no origin, safety, tags, operator note or
  * nationality (kept for reports only). */
-export function presentCaseForFacility(r: PlacementRequestEntity) {
+export function presentCaseForFacility(r: CaseForFacility) {
   const { nationality: _forReportsOnly, ...person } = r.profile ?? ({} as NonNullable<PlacementRequestEntity['profile']>);
   return {
     caseCode: r.caseCode,
