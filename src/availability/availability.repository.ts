@@ -12,7 +12,7 @@ export interface HoldRow {
   expiresAt: Date;
 }
 
-interface PlaceRow {
+export interface PlaceRow {
   kind: PlaceKind;
   total: number;
   occupied: number;
@@ -21,7 +21,7 @@ interface PlaceRow {
   held: number;
 }
 
-const toPlace = (r: PlaceRow): PlaceRecord => ({
+export const toPlace = (r: PlaceRow): PlaceRecord => ({
   kind: r.kind,
   total: r.total,
   occupied: r.occupied,
@@ -148,9 +148,30 @@ export class AvailabilityRepository {
     };
   }
 
-  /** Whether a hold is live, as a read of one statement. */
+  /** A place kind's numbers with its live holds, as a read of one statement (after the caller locked the row). */
+  placePart(facilityId: string, kind: PlaceKind): SqlPart {
+    return {
+      sql: `SELECT p.kind, p.total, p.occupied, p.out_of_service, p.child_capacity,
+              (SELECT count(*)::int FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) AS held
+            FROM facility_place p WHERE p.facility_id = $1 AND p.kind = $2`,
+      params: [facilityId, kind],
+    };
+  }
+
+  /** addOccupied and the facility's version moved, as writes of one statement. */
+  occupiedParts(facilityId: string, kind: PlaceKind, delta: 1 | -1): SqlPart[] {
+    return [
+      { sql: `UPDATE facility_place SET occupied = occupied + $3 WHERE facility_id = $1 AND kind = $2`, params: [facilityId, kind, delta] },
+      {
+        sql: `UPDATE facility SET availability_version = availability_version + 1, updated_at = now() WHERE id = $1`,
+        params: [facilityId],
+      },
+    ];
+  }
+
+  /** Whether a hold is live, as a read of one statement (a row with its expiry when it is). */
   liveHoldPart(holdId: string): SqlPart {
-    return { sql: `SELECT id FROM place_hold WHERE id = $1 AND released_at IS NULL`, params: [holdId] };
+    return { sql: `SELECT id, expires_at AS "expiresAt" FROM place_hold WHERE id = $1 AND released_at IS NULL`, params: [holdId] };
   }
 
   /** extendHold as a write of one statement. */

@@ -7,7 +7,7 @@ import type { SqlPart } from '../database/sql-parts.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../domain/types.js';
 import { AvailabilityEventsRepository, type AvailabilityEventType } from '../facilities/place-events.repository.js';
-import { AvailabilityRepository, type HoldRow } from './availability.repository.js';
+import { AvailabilityRepository, type HoldRow, type PlaceRow, toPlace } from './availability.repository.js';
 import { deltaOf, numbersOf } from '../facilities/place-events.js';
 
 export type Actor = Pick<Principal, 'sub' | 'role'>;
@@ -125,6 +125,37 @@ export class HoldsService {
         details,
       );
     });
+  }
+
+  /** The place a discharge frees, as a read of the caller's one read statement, once the caller locked its row. */
+  placePart(facilityId: string, kind: PlaceKind): SqlPart {
+    return this.repo.placePart(facilityId, kind);
+  }
+
+  /**
+   * `discharge` in parts: on the place row as placePart read it (locked by the caller), the writes
+   * of the caller's one statement; refused (nothing_occupied) before any write, as `discharge`.
+   */
+  dischargeParts(actor: Actor, facilityId: string, kind: PlaceKind, read: PlaceRow[], details: Record<string, unknown>): SqlPart[] {
+    const place = read[0] ? toPlace(read[0]) : undefined;
+    if (!place || place.occupied < 1) throw ruleBroken('nothing_occupied', `no occupied ${kind} place to free`);
+    const before = numbersOf(place);
+    const after = { ...before, occupied: place.occupied - 1 };
+    return [
+      ...this.repo.occupiedParts(facilityId, kind, -1),
+      this.events.appendPart({
+        facilityId,
+        kind,
+        type: 'discharge',
+        actorSub: actor.sub,
+        actorRole: actor.role,
+        at: this.clock.now(),
+        delta: deltaOf(before, after),
+        after,
+        holdId: null,
+        details,
+      }),
+    ];
   }
 
   /** Row lock on the facility: serialises placement decisions that must see each other (conflict tags). */

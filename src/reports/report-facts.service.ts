@@ -96,6 +96,11 @@ export class ReportFactsService {
     if (r) await this.write(t, { event: 'discharge', ...atFacility(r, placement), reason });
   }
 
+  /** `discharged` as a part of the caller's one write statement (the case read by the caller). */
+  dischargedPart(r: CaseAtFacility, placement: ProposalForFacts, reason: string): SqlPart {
+    return this.part({ event: 'discharge', ...atFacility(r, placement), reason });
+  }
+
   /** A request cancelled before any admission; `excluded` is what a search would exclude now (when it finds nobody). */
   async closedUnplaced(t: Tx, requestId: string, reason: string | null): Promise<void> {
     const r = await this.repo.request(t, requestId);

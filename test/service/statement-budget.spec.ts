@@ -90,6 +90,40 @@ describe('statements per lifecycle call (service tier)', () => {
     expect(accept.work).toBeLessThanOrEqual(BUDGET);
   });
 
+  it('discharge: at most 4 statements besides BEGIN and COMMIT', async () => {
+    const f = await facility();
+    const r = await request();
+    const manager = principals.manager(f);
+    const { id } = await proposals().propose(uor, r, f);
+    await decisions().accept(manager, id);
+    const { placementId } = await decisions().admit(manager, id);
+    const today = s.clock.now().toISOString().slice(0, 10);
+    const discharge = await counted(() => s.get(PlacementsService).discharge(manager, placementId!, 'completed', today));
+    expect(discharge.result).toMatchObject({ status: 'discharged', dischargeReason: 'completed', dischargeDate: today });
+    expect(discharge.work).toBeLessThanOrEqual(BUDGET);
+  });
+
+  it('expire one proposal whose hold is past its TTL (the due holds read, then its own unit): at most 4 statements besides BEGIN and COMMIT', async () => {
+    const f = await facility();
+    const r = await request();
+    const { id } = await proposals().propose(uor, r, f);
+    const [{ expires_at }] = await s.sql<{ expires_at: Date }>(
+      `SELECT h.expires_at FROM proposal p JOIN place_hold h ON h.id = p.hold_id WHERE p.id = $1`,
+      [id],
+    );
+    const before = s.clock.now();
+    s.clock.set(new Date(expires_at.getTime() + 60_000));
+    try {
+      // every hold of this file's earlier tests is due too: one read of the due holds, then a unit per hold
+      const expire = await counted(() => decisions().expireDue());
+      expect(await s.sql(`SELECT status FROM proposal WHERE id = $1`, [id])).toEqual([{ status: 'expired' }]);
+      expect(expire.result).toBeGreaterThanOrEqual(1);
+      expect(expire.work).toBeLessThanOrEqual(1 + (BUDGET - 1) * expire.result);
+    } finally {
+      s.clock.set(before);
+    }
+  });
+
   it('propose with an Idempotency-Key, first and replayed: within the budget', async () => {
     const f = await facility();
     const r = await request();

@@ -6,6 +6,7 @@ import { type Actor, HoldsService } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
 import { conflict, DomainError } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
+import type { PlaceRow } from '../../availability/availability.repository.js';
 import { PlacementRequestsRepository } from '../requests/placement-requests.repository.js';
 import { assertDischargeDate, dayOf } from './discharge-date.js';
 import type { DischargeReason, PlacementEntity } from './placement.entity.js';
@@ -41,15 +42,30 @@ export class PlacementsService {
     return present(await this.findVisible(p, id));
   }
 
-  /** Frees the place and closes the request; a transfer is a new request linked to this placement. */
+  /**
+   * Frees the place and closes the request; a transfer is a new request linked to this placement.
+   * Three statements: the placement, its facility and its place row locked; the place's numbers
+   * read under that lock; every write. The answer is built from them.
+   */
   async discharge(p: Principal, id: string, reason: DischargeReason, date: string) {
     return this.tx.run(async (t) => {
-      await this.findVisible(p, id, t);
-      const placement = (await this.repo.lockById(t, id))!;
+      const d = await this.repo.lockForDischarge(t, id);
+      requireVisible(p, 'case.read', d && { regionCode: d.request.regionCode, facilityId: d.placement.facilityId }, 'placement');
+      const { placement, request, facility } = d!;
       if (placement.status !== 'active') throw conflict('already_discharged', 'the placement has already ended');
       assertDischargeDate(date, placement.admittedAt, this.clock.now());
-      await this.endLocked(t, p, placement, reason, date);
-      return this.get(p, id);
+      const now = this.clock.now();
+      const read = await this.tx.readTogether<{ place: PlaceRow[] }>(t, {
+        place: this.holds.placePart(placement.facilityId, placement.placeKind),
+      });
+      await this.tx.writeTogether(t, [
+        ...this.holds.dischargeParts(p, placement.facilityId, placement.placeKind, read.place, { reason, placementId: placement.id }),
+        this.repo.endPart(placement.id, now, date, reason),
+        this.requests.closePart(placement.requestId, now),
+        this.audit.part(p, 'placement.discharge', 'placement', placement.id, { reason }),
+        this.facts.dischargedPart({ ...request, facilityRegionCode: facility.regionCode, facilityType: facility.type }, placement, reason),
+      ]);
+      return present({ ...placement, status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
     });
   }
 

@@ -232,25 +232,43 @@ export class ProposalDecisionsService {
   async expireDue(batch = 100): Promise<number> {
     const due = await this.tx.run((t) => this.holds.findExpired(t, batch));
     let freed = 0;
-    for (const hold of due) {
-      freed += await this.tx.run(async (t) => {
-        const proposal = await this.repo.findByHoldId(t, hold.id);
-        if (!proposal) return (await this.holds.release(SYSTEM, hold.id, 'expired', t)) ? 1 : 0;
-        await this.requests.lockById(t, proposal.requestId);
-        const current = await this.repo.lockById(t, proposal.id);
-        if (!current || (current.status !== 'pending' && current.status !== 'accepted')) return 0;
-        const live = (await this.holds.expiries([hold.id], t)).get(hold.id);
-        if (!live?.live || live.expiresAt > this.clock.now()) return 0;
-        await this.close(t, SYSTEM, current, 'expired');
-        await this.reopenIfIdle(t, current.requestId);
-        await this.audit.record(t, SYSTEM, 'proposal.expire', 'proposal', current.id, { requestId: current.requestId });
-        await this.tellRequester(t, 'proposal_expired', current);
-        await this.tellFacility(t, 'proposal_expired', current);
-        return 1;
-      });
-    }
+    for (const hold of due) freed += await this.tx.run((t) => this.expireOne(t, hold.id));
     if (freed) this.logger.log(`expired ${freed} holds`);
     return freed;
+  }
+
+  /**
+   * One hold past its TTL, in three statements: its proposal's request and the proposal locked;
+   * the hold read again under those locks (an acceptance may have extended it meanwhile); every write.
+   */
+  private async expireOne(t: Tx, holdId: string): Promise<0 | 1> {
+    const d = await this.repo.lockForDecision(t, holdId, false, false, true);
+    if (!d) return (await this.holds.release(SYSTEM, holdId, 'expired', t)) ? 1 : 0;
+    const { proposal, request, facility } = d;
+    if (proposal.status !== 'pending' && proposal.status !== 'accepted') return 0;
+    const { hold } = await this.tx.readTogether<{ hold: { expiresAt: string }[] }>(t, { hold: this.holds.livePart(holdId) });
+    if (!hold.length || new Date(hold[0].expiresAt) > this.clock.now()) return 0;
+    const now = this.clock.now();
+    const notice = { reference: request.caseCode, path: pagePath.proposal(proposal.id) };
+    await this.tx.writeTogether(
+      t,
+      [
+        this.repo.closePart(proposal.id, 'expired', now, SYSTEM.sub, null, null),
+        this.requests.reopenIfIdlePart(proposal.requestId, [proposal.id], LIVE_PROPOSAL, now),
+        this.audit.part(SYSTEM, 'proposal.expire', 'proposal', proposal.id, { requestId: proposal.requestId }),
+        this.facts.proposalClosedPart(
+          { ...request, facilityRegionCode: facility.regionCode, facilityType: facility.type },
+          proposal,
+          'expired',
+        ),
+        this.notifications.part(
+          { event: 'proposal_expired', to: [request.requesterEmail], ...notice },
+          { event: 'proposal_expired', to: [facility.email], ...notice },
+        ),
+      ],
+      this.holds.releasePart(SYSTEM, holdId, 'expired'),
+    );
+    return 1;
   }
 
   private async decide(

@@ -78,7 +78,7 @@ export class ProposalsRepository {
    * when `profile` (the facility's view of the case); `facility`: the facility's row locked too,
    * after them (decisions that re-check conflict tags).
    */
-  async lockForDecision(tx: Tx, id: string, profile: boolean, facility = false): Promise<LockedDecision | null> {
+  async lockForDecision(tx: Tx, id: string, profile: boolean, facility = false, byHold = false): Promise<LockedDecision | null> {
     const [row] = await tx.query(
       `SELECT ${PROPOSAL_COLUMNS}, r.region_code AS "rRegionCode", r.case_code AS "rCaseCode", r.urgency AS "rUrgency",
               r.created_at AS "rCreatedAt", r.protection_level AS "rProtectionLevel", r.stage AS "rStage",
@@ -88,7 +88,7 @@ export class ProposalsRepository {
               h.expires_at AS "hExpiresAt", h.released_at IS NULL AS "hLive"
        FROM proposal p JOIN placement_request r ON r.id = p.request_id JOIN region rg ON rg.code = r.region_code
        ${facility ? 'JOIN' : 'LEFT JOIN'} facility f ON f.id = p.facility_id LEFT JOIN place_hold h ON h.id = p.hold_id
-       WHERE p.id = $1 FOR UPDATE OF r, p${facility ? ', f' : ''}`,
+       WHERE ${byHold ? 'p.hold_id' : 'p.id'} = $1 FOR UPDATE OF r, p${facility ? ', f' : ''}`,
       [id],
     );
     if (!row) return null;

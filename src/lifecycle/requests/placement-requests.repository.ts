@@ -62,6 +62,11 @@ export class PlacementRequestsRepository {
     return r ?? null;
   }
 
+  /** The request closed (its placement ended), as a write of a unit of work's one statement. */
+  closePart(id: string, now: Date): SqlPart {
+    return { sql: `UPDATE placement_request SET status = 'closed', closed_at = $2, updated_at = $2 WHERE id = $1`, params: [id, now] };
+  }
+
   /** A status change, as a write of a unit of work's one statement. */
   statusPart(id: string, status: RequestStatus, now: Date): SqlPart {
     return { sql: `UPDATE placement_request SET status = $2, updated_at = $3 WHERE id = $1`, params: [id, status, now] };
