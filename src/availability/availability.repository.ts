@@ -169,6 +169,14 @@ export class AvailabilityRepository {
     ];
   }
 
+  /** markReleased as a write of one statement (the caller saw the hold live under the locks that guard it). */
+  markReleasedPart(holdId: string, reason: string, at: Date): SqlPart {
+    return {
+      sql: `UPDATE place_hold SET released_at = $2, release_reason = $3 WHERE id = $1 AND released_at IS NULL`,
+      params: [holdId, at, reason],
+    };
+  }
+
   /** Whether a hold is live, as a read of one statement (a row with its expiry when it is). */
   liveHoldPart(holdId: string): SqlPart {
     return { sql: `SELECT id, expires_at AS "expiresAt" FROM place_hold WHERE id = $1 AND released_at IS NULL`, params: [holdId] };

@@ -140,19 +140,46 @@ export class HoldsService {
     const place = read[0] ? toPlace(read[0]) : undefined;
     if (!place || place.occupied < 1) throw ruleBroken('nothing_occupied', `no occupied ${kind} place to free`);
     const before = numbersOf(place);
-    const after = { ...before, occupied: place.occupied - 1 };
+    return this.bedParts(actor, 'discharge', facilityId, kind, -1, before, { ...before, occupied: place.occupied - 1 }, null, details);
+  }
+
+  /**
+   * `admit` in parts: the hold as livePart read it and its place as placePart read it, both under
+   * the caller's locks (the request's, the facility's, the place row's); the writes of its one statement.
+   */
+  admitParts(actor: Actor, holdId: string, facilityId: string, kind: PlaceKind, live: unknown[], read: PlaceRow[]): SqlPart[] {
+    if (!live.length) throw conflict('hold_not_live', 'the hold has expired or was released');
+    const before = numbersOf(read[0] ? toPlace(read[0]) : undefined);
+    const after = { ...before, occupied: before.occupied + 1, held: before.held - 1 };
     return [
-      ...this.repo.occupiedParts(facilityId, kind, -1),
+      this.repo.markReleasedPart(holdId, 'admitted', this.clock.now()),
+      ...this.bedParts(actor, 'admission', facilityId, kind, 1, before, after, holdId),
+    ];
+  }
+
+  private bedParts(
+    actor: Actor,
+    type: 'admission' | 'discharge',
+    facilityId: string,
+    kind: PlaceKind,
+    delta: 1 | -1,
+    before: ReturnType<typeof numbersOf>,
+    after: ReturnType<typeof numbersOf>,
+    holdId: string | null,
+    details?: Record<string, unknown>,
+  ): SqlPart[] {
+    return [
+      ...this.repo.occupiedParts(facilityId, kind, delta),
       this.events.appendPart({
         facilityId,
         kind,
-        type: 'discharge',
+        type,
         actorSub: actor.sub,
         actorRole: actor.role,
         at: this.clock.now(),
         delta: deltaOf(before, after),
         after,
-        holdId: null,
+        holdId,
         details,
       }),
     ];

@@ -78,17 +78,26 @@ export class ReportFactsService {
   async admitted(t: Tx, proposal: ProposalForFacts): Promise<void> {
     const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
     if (!r) return;
+    const from = r.previousPlacementId !== null ? await this.repo.placementRegion(t, r.previousPlacementId) : null;
+    await this.write(t, this.admittedFact(r, proposal, from));
+  }
+
+  /** `admitted` as a part of the caller's one write statement; `previousRegion`: where a transfer's previous placement is. */
+  admittedPart(r: CaseForFacts, proposal: ProposalForFacts, previousRegion: string | null): SqlPart {
+    return this.part(this.admittedFact(r, proposal, previousRegion));
+  }
+
+  private admittedFact(r: CaseForFacts, proposal: ProposalForFacts, previousRegion: string | null): Omit<Fact, 'at'> {
     const transfer = r.previousPlacementId !== null;
-    const from = transfer ? ((await this.repo.placementRegion(t, r.previousPlacementId!)) ?? r.regionCode) : r.regionCode;
-    await this.write(t, {
+    return {
       event: 'admission',
       ...atFacility(r, proposal),
       ...personDims(r.profile),
       referralChannel: r.referralChannel,
-      fromRegionCode: from,
+      fromRegionCode: transfer ? (previousRegion ?? r.regionCode) : r.regionCode,
       transfer,
       hours: hoursBetween(r.createdAt, this.clock.now()),
-    });
+    };
   }
 
   async discharged(t: Tx, placement: ProposalForFacts, reason: string): Promise<void> {

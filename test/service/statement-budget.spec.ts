@@ -90,13 +90,16 @@ describe('statements per lifecycle call (service tier)', () => {
     expect(accept.work).toBeLessThanOrEqual(BUDGET);
   });
 
-  it('discharge: at most 4 statements besides BEGIN and COMMIT', async () => {
+  it('admit and discharge: at most 4 statements each besides BEGIN and COMMIT', async () => {
     const f = await facility();
     const r = await request();
     const manager = principals.manager(f);
     const { id } = await proposals().propose(uor, r, f);
     await decisions().accept(manager, id);
-    const { placementId } = await decisions().admit(manager, id);
+    const admit = await counted(() => decisions().admit(manager, id));
+    expect(admit.result.status).toBe('admitted');
+    expect(admit.work).toBeLessThanOrEqual(BUDGET);
+    const { placementId } = admit.result;
     const today = s.clock.now().toISOString().slice(0, 10);
     const discharge = await counted(() => s.get(PlacementsService).discharge(manager, placementId!, 'completed', today));
     expect(discharge.result).toMatchObject({ status: 'discharged', dischargeReason: 'completed', dischargeDate: today });

@@ -67,6 +67,24 @@ export class PlacementsRepository {
     };
   }
 
+  /** As a write of a unit of work's one statement. */
+  insertPart(e: PlacementEntity): SqlPart {
+    return {
+      sql: `INSERT INTO placement (id, request_id, proposal_id, facility_id, place_kind, status, admitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      params: [e.id, e.requestId, e.proposalId, e.facilityId, e.placeKind, e.status, e.admittedAt],
+    };
+  }
+
+  /** A transfer's previous placement with its request's and facility's columns a discharge fact needs, as a read of one statement. */
+  transferFromPart(id: string): SqlPart {
+    return {
+      sql: `SELECT pl.id, pl.request_id AS "requestId", pl.facility_id AS "facilityId", pl.place_kind AS "placeKind", pl.status,
+                   r.region_code AS "regionCode", r.urgency, r.created_at AS "createdAt", f.region_code AS "facilityRegionCode", f.type AS "facilityType"
+            FROM placement pl JOIN placement_request r ON r.id = pl.request_id LEFT JOIN facility f ON f.id = pl.facility_id WHERE pl.id = $1`,
+      params: [id],
+    };
+  }
+
   /** A placement ended, as a write of a unit of work's one statement. */
   endPart(id: string, at: Date, date: string, reason: string): SqlPart {
     return {

@@ -1,29 +1,50 @@
 import { randomUUID } from 'node:crypto';
+import type { PlaceRow } from '../../availability/availability.repository.js';
+import type { PlaceKind } from '../../domain/types.js';
+import { dayOf } from '../placements/discharge-date.js';
 import { can, requireAccess, requireVisible } from '../../auth/access.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
-import { HoldsService, SYSTEM, type Actor } from '../../availability/holds.service.js';
+import { HoldsService, SYSTEM } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
 import { conflict, ruleBroken } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { MatchingService } from '../../matching/matching.service.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
-import { pagePath, type NotificationEvent } from '../../notifications/templates.js';
-import { RecipientsRepository } from '../../notifications/recipients.repository.js';
+import { pagePath } from '../../notifications/templates.js';
 import { PlacementRequestsRepository } from '../requests/placement-requests.repository.js';
 import { PlacementsRepository } from '../placements/placements.repository.js';
 import { PlacementsService } from '../placements/placements.service.js';
 import { type DeclineReason, LIVE_PROPOSAL, type ProposalEntity, type ProposalStatus } from './proposal.entity.js';
 import { presentProposal } from './proposal.presenter.js';
 import { ProposalsRepository } from './proposals.repository.js';
-import { ProposalsService } from './proposals.service.js';
 import { ReportFactsService } from '../../reports/report-facts.service.js';
 
 type Decider = 'facility' | 'requester';
 
 /** `proposal.profile` is decided by role alone: asked before the case is read, so no case is given. */
 const ANY_CASE = { regionCode: '', facilityId: '' };
+
+/** What an admission reads in its one read statement (rows as JSON). */
+interface AdmitReads {
+  hosted: { tags: string[] }[];
+  place: PlaceRow[];
+  hold: { id: string }[];
+  previous?: {
+    id: string;
+    requestId: string;
+    facilityId: string;
+    placeKind: PlaceKind;
+    status: string;
+    regionCode: string;
+    urgency: string;
+    createdAt: string;
+    facilityRegionCode: string | null;
+    facilityType: string | null;
+  }[];
+  previousPlace?: PlaceRow[];
+}
 
 /** What an acceptance reads in its one read statement (rows as JSON). */
 interface AcceptReads {
@@ -52,7 +73,6 @@ export class ProposalDecisionsService {
   private readonly logger = new Logger('Proposals');
 
   constructor(
-    private readonly proposals: ProposalsService,
     private readonly repo: ProposalsRepository,
     private readonly requests: PlacementRequestsRepository,
     private readonly placements: PlacementsRepository,
@@ -61,7 +81,6 @@ export class ProposalDecisionsService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly matching: MatchingService,
-    private readonly recipients: RecipientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly placementsService: PlacementsService,
     private readonly facts: ReportFactsService,
@@ -193,38 +212,88 @@ export class ProposalDecisionsService {
       throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${proposal.status}`, { status: proposal.status });
   }
 
-  /** The held place becomes occupied and a placement begins. */
+  /**
+   * The held place becomes occupied and a placement begins; a transfer's previous placement ends
+   * as `transferred` on the same day, in the same transaction. Three statements (four when the
+   * transfer stays in the same house: its bed then has its own write): every row locked; what the
+   * checks and the bed numbers need; every write.
+   */
   admit(p: Principal, id: string) {
-    return this.decide(p, id, 'facility', ['accepted'], async (t, proposal) => {
-      await this.assertNoConflict(t, proposal);
+    return this.tx.run(async (t) => {
+      const d = await this.repo.lockForAdmission(t, id);
+      requireVisible(p, 'case.read', d && { regionCode: d.request.regionCode, facilityId: d.proposal.facilityId }, 'proposal');
+      const { proposal, request, facility, previous: was } = d!;
+      this.assertMay(p, 'facility', request.regionCode, proposal, ['accepted']);
+      const read = await this.tx.readTogether<AdmitReads>(t, {
+        hosted: this.matching.conflictTagsPart(request.conflictTags, proposal.requestId, proposal.facilityId),
+        place: this.holds.placePart(proposal.facilityId, proposal.placeKind),
+        hold: this.holds.livePart(proposal.holdId!),
+        ...(request.previousPlacementId ? { previous: this.placements.transferFromPart(request.previousPlacementId) } : {}),
+        ...(was ? { previousPlace: this.holds.placePart(was.facilityId, was.placeKind as PlaceKind) } : {}),
+      });
+      const previous = read.previous?.[0];
+      this.assertNoConflictIn(previous, proposal.facilityId, read.hosted[0]?.tags ?? []);
       const now = this.clock.now();
-      await this.holds.admit(p, proposal.holdId!, t);
       const placementId = randomUUID();
-      await this.placements.insert(t, {
-        id: placementId,
-        requestId: proposal.requestId,
-        proposalId: id,
-        facilityId: proposal.facilityId,
-        placeKind: proposal.placeKind,
-        status: 'active',
-        admittedAt: now,
-        dischargedAt: null,
-        dischargeDate: null,
-        dischargeReason: null,
-      });
-      await this.repo.update(t, id, { status: 'admitted', placementId });
-      await this.requests.update(t, proposal.requestId, { status: 'placed', updatedAt: now });
+      const showCase = can(p, 'proposal.profile', ANY_CASE);
+      const bed = this.holds.admitParts(p, proposal.holdId!, proposal.facilityId, proposal.placeKind, read.hold, read.place);
       // a transfer: the previous placement ends as transferred in this very transaction (one bed for one person)
-      const request = await this.requests.findById(proposal.requestId, t);
-      const transferredFrom = request?.previousPlacementId
-        ? await this.placementsService.endForTransfer(t, p, request.previousPlacementId)
-        : null;
-      await this.audit.record(t, p, 'proposal.admit', 'proposal', id, {
-        requestId: proposal.requestId,
-        placementId,
-        ...(transferredFrom ? { transferredFrom } : {}),
-      });
-      await this.facts.admitted(t, proposal);
+      const transfer = previous?.status === 'active' ? previous : null;
+      const samePlace = transfer?.facilityId === proposal.facilityId && transfer.placeKind === proposal.placeKind;
+      // its bed as it is once this admission took the place (same house and kind: one more occupied, one less held)
+      const previousPlace = samePlace
+        ? [{ ...read.place[0], occupied: read.place[0].occupied + 1, held: read.place[0].held - 1 }]
+        : (read.previousPlace ?? []);
+      const ending = transfer
+        ? this.placementsService.endParts(
+            p,
+            transfer,
+            'transferred',
+            dayOf(now),
+            previousPlace,
+            { ...transfer, createdAt: new Date(transfer.createdAt) },
+            {
+              bedMayBeFree: true,
+            },
+          )
+        : [];
+      const admission = [
+        ...bed,
+        this.placements.insertPart({
+          id: placementId,
+          requestId: proposal.requestId,
+          proposalId: id,
+          facilityId: proposal.facilityId,
+          placeKind: proposal.placeKind,
+          status: 'active',
+          admittedAt: now,
+          dischargedAt: null,
+          dischargeDate: null,
+          dischargeReason: null,
+        }),
+        this.repo.admitPart(id, placementId),
+        this.requests.statusPart(proposal.requestId, 'placed', now),
+        this.audit.part(p, 'proposal.admit', 'proposal', id, {
+          requestId: proposal.requestId,
+          placementId,
+          ...(transfer ? { transferredFrom: transfer.id } : {}),
+        }),
+        this.facts.admittedPart(
+          { ...request, facilityRegionCode: facility.regionCode, facilityType: facility.type },
+          proposal,
+          previous?.facilityRegionCode ?? null,
+        ),
+        showCase && request.profile
+          ? this.audit.part(p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id })
+          : null,
+      ];
+      // one statement updates a row once: a transfer within the same house ends in a statement of its own
+      if (transfer && transfer.facilityId === proposal.facilityId) {
+        await this.tx.writeTogether(t, admission);
+        await this.tx.writeTogether(t, ending);
+      } else await this.tx.writeTogether(t, [...admission, ...ending]);
+      const after = { ...proposal, status: 'admitted' as const, placementId };
+      return presentProposal(after, undefined, showCase ? request : undefined);
     });
   }
 
@@ -271,34 +340,7 @@ export class ProposalDecisionsService {
     return 1;
   }
 
-  private async decide(
-    p: Principal,
-    id: string,
-    who: Decider,
-    from: ProposalStatus[],
-    work: (t: Tx, proposal: ProposalEntity) => Promise<void>,
-  ) {
-    return this.tx.run(async (t) => {
-      // the request row is locked first, then the proposal's: `proposal` is read under its lock
-      const { proposal, request } = await this.proposals.lockVisible(p, id, t);
-      this.assertMay(p, who, request.regionCode, proposal, from);
-      await work(t, proposal);
-      // the answer may carry the profile to the facility: audited as a read, in the committing transaction
-      return this.proposals.get(p, id, true, request);
-    });
-  }
-
-  /** The request's tags may have changed since the offer (PATCH): re-check under the facility lock. */
-  private async assertNoConflict(t: Tx, proposal: ProposalEntity) {
-    await this.holds.lockFacility(t, proposal.facilityId);
-    const request = await this.requests.findById(proposal.requestId, t);
-    const previous = request?.previousPlacementId ? await this.placements.findById(request.previousPlacementId, t) : null;
-    const hosted = request
-      ? ((await this.matching.conflictTags(request.conflictTags, proposal.requestId, t)).get(proposal.facilityId) ?? [])
-      : [];
-    this.assertNoConflictIn(previous, proposal.facilityId, hosted);
-  }
-
+  /** The request's tags may have changed since the offer (PATCH): re-checked under the facility lock. */
   private assertNoConflictIn(previous: { status: string; facilityId: string } | null | undefined, facilityId: string, hosted: string[]) {
     // a transfer within her own house: her own tags are there, and do not count against her
     if (previous?.status === 'active' && previous.facilityId === facilityId) return;
@@ -306,47 +348,5 @@ export class ProposalDecisionsService {
       throw ruleBroken('constraint_violated', 'the facility hosts or holds a place for a person of the same network', {
         reasons: ['conflict'],
       });
-  }
-
-  private async close(
-    t: Tx,
-    actor: Actor,
-    proposal: ProposalEntity,
-    status: 'declined' | 'withdrawn' | 'expired',
-    reason?: DeclineReason,
-    note?: string,
-  ) {
-    if (proposal.holdId) await this.holds.release(actor, proposal.holdId, status, t);
-    await this.repo.update(t, proposal.id, {
-      status,
-      decidedAt: this.clock.now(),
-      decidedBySub: actor.sub,
-      declineReason: reason ?? null,
-      declineNote: note ?? null,
-    });
-    await this.facts.proposalClosed(t, proposal, status, reason);
-  }
-
-  /** The facility a proposal was addressed to: case code and link only. */
-  private async tellFacility(t: Tx, event: NotificationEvent, proposal: ProposalEntity) {
-    const contact = await this.recipients.requestContact(t, proposal.requestId);
-    if (contact)
-      await this.notifications.notify(t, {
-        event,
-        to: [await this.recipients.facilityContact(t, proposal.facilityId)],
-        reference: contact.caseCode,
-        path: pagePath.proposal(proposal.id),
-      });
-  }
-
-  private async tellRequester(t: Tx, event: NotificationEvent, proposal: ProposalEntity) {
-    const contact = await this.recipients.requestContact(t, proposal.requestId);
-    if (contact)
-      await this.notifications.notify(t, { event, to: [contact.email], reference: contact.caseCode, path: pagePath.proposal(proposal.id) });
-  }
-
-  private async reopenIfIdle(t: Tx, requestId: string) {
-    if ((await this.repo.findLiveForRequest(t, requestId)).length === 0)
-      await this.requests.update(t, requestId, { status: 'open', updatedAt: this.clock.now() });
   }
 }

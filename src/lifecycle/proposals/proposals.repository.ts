@@ -35,9 +35,63 @@ export interface LockedDecision {
     requesterEmail: string | null;
     conflictTags: string[];
     previousPlacementId: string | null;
+    referralChannel: string | null;
   };
   facility: { email: string | null; regionCode: string | null; type: string | null };
   hold: { expiresAt: Date; live: boolean } | null;
+}
+
+/** The statement of lockForDecision (see there). */
+const decisionSql = (profile: boolean, facility: boolean, byHold: boolean) =>
+  `SELECT ${PROPOSAL_COLUMNS}, r.region_code AS "rRegionCode", r.case_code AS "rCaseCode", r.urgency AS "rUrgency",
+          r.created_at AS "rCreatedAt", r.protection_level AS "rProtectionLevel", r.stage AS "rStage",
+          ${profile ? 'r.profile' : 'NULL::jsonb'} AS "rProfile", coalesce(r.created_by_email, rg.uor_email) AS "rRequesterEmail",
+          r.conflict_tags AS "rConflictTags", r.previous_placement_id AS "rPreviousPlacementId", r.referral_channel AS "rReferralChannel",
+          f.contact_email AS "fEmail", f.region_code AS "fRegionCode", f.type AS "fType",
+          h.expires_at AS "hExpiresAt", h.released_at IS NULL AS "hLive"
+   FROM proposal p JOIN placement_request r ON r.id = p.request_id JOIN region rg ON rg.code = r.region_code
+   ${facility ? 'JOIN' : 'LEFT JOIN'} facility f ON f.id = p.facility_id LEFT JOIN place_hold h ON h.id = p.hold_id
+   WHERE ${byHold ? 'p.hold_id' : 'p.id'} = $1 FOR UPDATE OF r, p${facility ? ', f' : ''}`;
+
+function toDecision(row: Record<string, unknown>): LockedDecision {
+  const {
+    rRegionCode,
+    rCaseCode,
+    rUrgency,
+    rCreatedAt,
+    rProtectionLevel,
+    rStage,
+    rProfile,
+    rRequesterEmail,
+    rConflictTags,
+    rPreviousPlacementId,
+    rReferralChannel,
+    fEmail,
+    fRegionCode,
+    fType,
+    hExpiresAt,
+    hLive,
+    ...proposal
+  } = row as unknown as ProposalEntity & Record<string, never>;
+  return {
+    proposal,
+    request: {
+      id: proposal.requestId,
+      regionCode: rRegionCode,
+      caseCode: rCaseCode,
+      urgency: rUrgency,
+      createdAt: rCreatedAt,
+      protectionLevel: rProtectionLevel,
+      stage: rStage,
+      profile: rProfile,
+      requesterEmail: rRequesterEmail,
+      conflictTags: rConflictTags,
+      previousPlacementId: rPreviousPlacementId,
+      referralChannel: rReferralChannel,
+    },
+    facility: { email: fEmail, regionCode: fRegionCode, type: fType },
+    hold: hExpiresAt ? { expiresAt: hExpiresAt, live: hLive } : null,
+  };
 }
 
 @Injectable()
@@ -79,57 +133,51 @@ export class ProposalsRepository {
    * after them (decisions that re-check conflict tags).
    */
   async lockForDecision(tx: Tx, id: string, profile: boolean, facility = false, byHold = false): Promise<LockedDecision | null> {
+    const [row] = await tx.query(decisionSql(profile, facility, byHold), [id]);
+    return row ? toDecision(row) : null;
+  }
+
+  /**
+   * An admission's first statement: lockForDecision with the facility, then the row of the place
+   * kind it fills; for a transfer, then the previous placement, its facility and its place row
+   * (the order a discharge takes). Also where that previous placement is.
+   */
+  async lockForAdmission(
+    tx: Tx,
+    id: string,
+  ): Promise<(LockedDecision & { previous: { facilityId: string; placeKind: string } | null }) | null> {
+    const prev = `(SELECT x.facility_id, x.place_kind FROM placement x WHERE x.id = d."rPreviousPlacementId")`;
     const [row] = await tx.query(
-      `SELECT ${PROPOSAL_COLUMNS}, r.region_code AS "rRegionCode", r.case_code AS "rCaseCode", r.urgency AS "rUrgency",
-              r.created_at AS "rCreatedAt", r.protection_level AS "rProtectionLevel", r.stage AS "rStage",
-              ${profile ? 'r.profile' : 'NULL::jsonb'} AS "rProfile", coalesce(r.created_by_email, rg.uor_email) AS "rRequesterEmail",
-              r.conflict_tags AS "rConflictTags", r.previous_placement_id AS "rPreviousPlacementId",
-              f.contact_email AS "fEmail", f.region_code AS "fRegionCode", f.type AS "fType",
-              h.expires_at AS "hExpiresAt", h.released_at IS NULL AS "hLive"
-       FROM proposal p JOIN placement_request r ON r.id = p.request_id JOIN region rg ON rg.code = r.region_code
-       ${facility ? 'JOIN' : 'LEFT JOIN'} facility f ON f.id = p.facility_id LEFT JOIN place_hold h ON h.id = p.hold_id
-       WHERE ${byHold ? 'p.hold_id' : 'p.id'} = $1 FOR UPDATE OF r, p${facility ? ', f' : ''}`,
+      `WITH d AS (${decisionSql(true, true, false)})
+       SELECT d.*,
+              (SELECT true FROM facility_place x WHERE x.facility_id = d."facilityId" AND x.kind = d."placeKind" FOR UPDATE) AS "placeLocked",
+              (SELECT true FROM placement x WHERE x.id = d."rPreviousPlacementId" FOR UPDATE) AS "previousLocked",
+              (SELECT true FROM facility x WHERE x.id = (SELECT facility_id FROM ${prev} y) FOR UPDATE) AS "previousFacilityLocked",
+              (SELECT true FROM facility_place x WHERE (x.facility_id, x.kind) = (SELECT facility_id, place_kind FROM ${prev} y) FOR UPDATE) AS "previousPlaceLocked",
+              (SELECT facility_id FROM ${prev} y) AS "prevFacilityId", (SELECT place_kind FROM ${prev} y) AS "prevPlaceKind"
+       FROM d`,
       [id],
     );
     if (!row) return null;
     const {
-      rRegionCode,
-      rCaseCode,
-      rUrgency,
-      rCreatedAt,
-      rProtectionLevel,
-      rStage,
-      rProfile,
-      rRequesterEmail,
-      rConflictTags,
-      rPreviousPlacementId,
-      fEmail,
-      fRegionCode,
-      fType,
-      hExpiresAt,
-      hLive,
-      ...proposal
-    } = row as ProposalEntity & Record<string, never>;
+      placeLocked: _1,
+      previousLocked: _2,
+      previousFacilityLocked: _3,
+      previousPlaceLocked: _4,
+      prevFacilityId,
+      prevPlaceKind,
+      ...rest
+    } = row as Record<string, unknown>;
     return {
-      proposal,
-      request: {
-        id: proposal.requestId,
-        regionCode: rRegionCode,
-        caseCode: rCaseCode,
-        urgency: rUrgency,
-        createdAt: rCreatedAt,
-        protectionLevel: rProtectionLevel,
-        stage: rStage,
-        profile: rProfile,
-        requesterEmail: rRequesterEmail,
-        conflictTags: rConflictTags,
-        previousPlacementId: rPreviousPlacementId,
-      },
-      facility: { email: fEmail, regionCode: fRegionCode, type: fType },
-      hold: hExpiresAt ? { expiresAt: hExpiresAt, live: hLive } : null,
+      ...toDecision(rest),
+      previous: prevFacilityId ? { facilityId: prevFacilityId as string, placeKind: prevPlaceKind as string } : null,
     };
   }
 
+  /** An admission, as a write of a unit of work's one statement. */
+  admitPart(id: string, placementId: string): SqlPart {
+    return { sql: `UPDATE proposal SET status = 'admitted', placement_id = $2 WHERE id = $1`, params: [id, placementId] };
+  }
   /** A proposal closed (declined, withdrawn, expired), as a write of a unit of work's one statement. */
   closePart(id: string, status: ProposalStatus, at: Date, bySub: string, reason: DeclineReason | null, note: string | null): SqlPart {
     return {

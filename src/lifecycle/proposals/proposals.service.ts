@@ -206,17 +206,6 @@ export class ProposalsService {
     return this.visible(p, proposal, proposal ? await this.requestsRepo.findById(proposal.requestId, tx) : null);
   }
 
-  /**
-   * findVisible with the request row locked (decisions on one request are serialised on it): the
-   * lock's read is the visibility check, so the request is read once.
-   */
-  async lockVisible(p: Principal, id: string, t: Tx) {
-    // the request row first, found by the proposal's id, then the proposal's: the lock order of every decision
-    const request = await this.requestsRepo.lockByProposalId(t, id);
-    const proposal = request ? await this.repo.lockById(t, id) : null;
-    return this.visible(p, proposal, request);
-  }
-
   private visible(p: Principal, proposal: ProposalEntity | null, request: PlacementRequestEntity | null) {
     requireVisible(
       p,
