@@ -106,6 +106,36 @@ describe('statements per lifecycle call (service tier)', () => {
     expect(discharge.work).toBeLessThanOrEqual(BUDGET);
   });
 
+  it('a transfer within the same house: admitted within the budget, the previous placement ended, one bed for one person', async () => {
+    const f = await facility(2);
+    const manager = principals.manager(f);
+    const first = await proposals().propose(uor, await request(), f);
+    await decisions().accept(manager, first.id);
+    const { placementId } = await decisions().admit(manager, first.id);
+    const r = (await s.get(PlacementRequestsService).create(uor, aRequest({ previousPlacementId: placementId! }))).id as string;
+    const { id } = await proposals().propose(uor, r, f);
+    await decisions().accept(manager, id);
+    const admit = await counted(() => decisions().admit(manager, id));
+    expect(admit.result.status).toBe('admitted');
+    expect(admit.work).toBeLessThanOrEqual(BUDGET);
+    expect(await s.sql(`SELECT status, discharge_reason FROM placement WHERE id = $1`, [placementId])).toEqual([
+      { status: 'discharged', discharge_reason: 'transferred' },
+    ]);
+    expect(await s.sql(`SELECT occupied FROM facility_place WHERE facility_id = $1`, [f])).toEqual([{ occupied: 1 }]);
+    expect(await s.sql(`SELECT count(*)::int AS n FROM place_hold WHERE facility_id = $1 AND released_at IS NULL`, [f])).toEqual([
+      { n: 0 },
+    ]);
+    const events = await s.sql<{ type: string; after: { occupied: number; held: number } }>(
+      `SELECT type, after FROM availability_event WHERE facility_id = $1 AND type IN ('admission', 'discharge') ORDER BY id`,
+      [f],
+    );
+    expect(events.map((e) => [e.type, e.after.occupied, e.after.held])).toEqual([
+      ['admission', 1, 0],
+      ['admission', 2, 0],
+      ['discharge', 1, 0],
+    ]);
+  });
+
   it('expire one proposal whose hold is past its TTL (the due holds read, then its own unit): at most 4 statements besides BEGIN and COMMIT', async () => {
     const f = await facility();
     const r = await request();
