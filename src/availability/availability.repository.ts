@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SqlPart } from '../database/sql-parts.js';
-import type { Tx } from '../database/transactions.repository.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../domain/types.js';
 import type { PlaceRecord } from '../facilities/facility.record.js';
 
@@ -39,6 +39,8 @@ const HOLD_COLUMNS = `id, facility_id AS "facilityId", kind, reference_id AS "re
  */
 @Injectable()
 export class AvailabilityRepository {
+  constructor(private readonly db: Transactions) {}
+
   /** Locks the facility row: serialises manager saves (optimistic version check happens under it). */
   async lockFacilityVersion(tx: Tx, facilityId: string): Promise<{ version: number; regionCode: string } | null> {
     const rows = await tx.query(
@@ -102,15 +104,11 @@ export class AvailabilityRepository {
     tx: Tx,
     a: { facilityId: string; kind: PlaceKind; referenceId: string | null; now: Date; expiresAt: Date; actorSub: string; actorRole: string },
   ): Promise<{ holdId: string | null; outcome: 'held' | 'no_free_place' | 'no_kind' }> {
-    const [row] = await tx.query(`SELECT hold_id AS "holdId", outcome FROM approdo_hold($1, $2, $3, $4, $5, $6, $7)`, [
-      a.facilityId,
-      a.kind,
-      a.referenceId,
-      a.now,
-      a.expiresAt,
-      a.actorSub,
-      a.actorRole,
-    ]);
+    const [row] = await this.db.named<{ holdId: string | null; outcome: 'held' | 'no_free_place' | 'no_kind' }>(
+      tx,
+      `SELECT hold_id AS "holdId", outcome FROM approdo_hold($1, $2, $3, $4, $5, $6, $7)`,
+      [a.facilityId, a.kind, a.referenceId, a.now, a.expiresAt, a.actorSub, a.actorRole],
+    );
     return row;
   }
 

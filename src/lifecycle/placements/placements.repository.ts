@@ -38,7 +38,8 @@ export class PlacementsRepository {
     request: { regionCode: string; urgency: string; createdAt: Date };
     facility: { regionCode: string | null; type: string | null };
   } | null> {
-    const [row] = await tx.query(
+    const [row] = await this.db.named(
+      tx,
       `WITH pl AS (SELECT * FROM placement WHERE id = $1 FOR UPDATE)
        SELECT pl.id, pl.request_id AS "requestId", pl.proposal_id AS "proposalId", pl.facility_id AS "facilityId", pl.place_kind AS "placeKind",
               pl.status, pl.admitted_at AS "admittedAt", pl.discharged_at AS "dischargedAt", pl.discharge_date::text AS "dischargeDate",

@@ -133,7 +133,7 @@ export class ProposalsRepository {
    * after them (decisions that re-check conflict tags).
    */
   async lockForDecision(tx: Tx, id: string, profile: boolean, facility = false, byHold = false): Promise<LockedDecision | null> {
-    const [row] = await tx.query(decisionSql(profile, facility, byHold), [id]);
+    const [row] = await this.db.named(tx, decisionSql(profile, facility, byHold), [id]);
     return row ? toDecision(row) : null;
   }
 
@@ -147,7 +147,8 @@ export class ProposalsRepository {
     id: string,
   ): Promise<(LockedDecision & { previous: { facilityId: string; placeKind: string } | null }) | null> {
     const prev = `(SELECT x.facility_id, x.place_kind FROM placement x WHERE x.id = d."rPreviousPlacementId")`;
-    const [row] = await tx.query(
+    const [row] = await this.db.named(
+      tx,
       `WITH d AS (${decisionSql(true, true, false)})
        SELECT d.*,
               (SELECT true FROM facility_place x WHERE x.facility_id = d."facilityId" AND x.kind = d."placeKind" FOR UPDATE) AS "placeLocked",

@@ -54,7 +54,8 @@ export class PlacementRequestsRepository {
    * proposal and decision takes), only the columns proposing needs. Null when there is no request.
    */
   async lockForProposal(tx: Tx, requestId: string, facilityId: string): Promise<ProposableRequest | null> {
-    const [r] = (await tx.query(
+    const [r] = (await this.db.named(
+      tx,
       `WITH r AS (SELECT ${PROPOSABLE} FROM placement_request WHERE id = $1 FOR UPDATE)
        SELECT r.*, (SELECT true FROM facility f WHERE f.id = $2 AND r.id IS NOT NULL FOR UPDATE) AS "facilityLocked" FROM r`,
       [requestId, facilityId],
