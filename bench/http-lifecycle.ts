@@ -5,7 +5,6 @@ import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
-import { AuditService } from '../src/audit/audit.service.js';
 import type { Principal } from '../src/auth/principal.js';
 import { TokenService } from '../src/auth/token.service.js';
 import { HoldsService } from '../src/availability/holds.service.js';
