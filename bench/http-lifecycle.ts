@@ -5,23 +5,21 @@ import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
-import { AuditService } from '../src/audit/audit.service.js';
 import type { Principal } from '../src/auth/principal.js';
 import { TokenService } from '../src/auth/token.service.js';
 import { HoldsService } from '../src/availability/holds.service.js';
 import { createValidationPipe } from '../src/common/validation.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { FacilitiesService } from '../src/facilities/facilities.service.js';
-import { IdempotencyService } from '../src/common/idempotency/idempotency.service.js';
-import { MatchingService } from '../src/matching/matching.service.js';
-import { NotificationsService } from '../src/notifications/notifications.service.js';
-import { RecipientsRepository } from '../src/notifications/recipients.repository.js';
+import { Transactions } from '../src/database/transactions.repository.js';
+import { PlacementRequestsRepository } from '../src/lifecycle/requests/placement-requests.repository.js';
 import type { CreatePlacementRequestDto } from '../src/lifecycle/requests/dto/placement-request.dto.js';
 import { PlacementRequestsService } from '../src/lifecycle/requests/placement-requests.service.js';
 import { CreateProposalDto } from '../src/lifecycle/proposals/dto/proposal.dto.js';
 import { ProposalsRepository } from '../src/lifecycle/proposals/proposals.repository.js';
 import { ProposalsService } from '../src/lifecycle/proposals/proposals.service.js';
 import type { BenchContext } from './run.js';
+import { type CallRow, callsUnderConcurrency } from './http-lifecycle-calls.js';
 import { benchDatabase, withClient } from './support/database.js';
 import { httpClientProcess } from './support/http-client.js';
 import { benchFacility } from './support/fixtures.js';
@@ -32,9 +30,13 @@ import { postgresCpuSampler, postmasterPid } from './support/process-cpu.js';
 import { machine, table, writeDocsSection } from './support/report.js';
 import { fmt, type LatencySummary, machineCpuSampler, sleep, summarise } from './support/stats.js';
 
-/** Issue 16's targets. */
-const TARGET_RATIO_32 = 0.1; // pairs/s at 32 clients ≥ 10 % of pgbench -N tps
-const TARGET_P99_64 = 100; // propose p99 at 64 clients, ms
+/** Issue 25's targets (issue 16 asked for 10 % and 100 ms; 10 % stays the goal beyond). */
+const TARGET_RATIO_32 = 0.05; // pairs/s at 32 clients ≥ 5 % of pgbench -N tps
+const TARGET_P99_64 = 300; // propose p99 at 64 clients, ms
+const TARGET_STATEMENTS_PAIR = 12; // statements per propose + withdraw, BEGIN and COMMIT included
+const TARGET_CPU_PAIR_MS = 4; // the service's CPU per pair at 8 clients
+/** the per-call table: clients at once, calls each */
+const CALL_CLIENTS = 8;
 /** its section of docs/benchmarks.md */
 const SECTION = 'HTTP lifecycle (issue 16)';
 
@@ -44,6 +46,7 @@ const seconds = (name: string, fallback: number) => {
 };
 const WARMUP_S = seconds('BENCH_WARMUP_SECONDS', 2);
 const MEASURE_S = seconds('BENCH_SECONDS', 8);
+const CALLS_EACH = seconds('BENCH_CALLS_EACH', 20);
 /** serial pairs for the breakdown (one client, statements counted) */
 const PROFILE_PAIRS = seconds('BENCH_PROFILE_PAIRS', 150);
 /** BENCH_LEVELS=8 (or empty: the breakdown only, no pgbench, no last bed) for a quick look */
@@ -299,21 +302,17 @@ function instrument(app: Awaited<ReturnType<typeof createApp>>) {
       }
     };
   };
-  const matching = app.get(MatchingService);
-  wrap(matching, 'checkOne', 'catalogue check (MatchingService.checkOne → loadSnapshots of one facility)');
-  wrap(matching, 'conflictTags', 'conflict tags (MatchingService.conflictTags)');
-  wrap(app.get(AuditService), 'record', 'audit rows (AuditService.record)');
-  wrap(app.get(NotificationsService), 'notify', 'outbox insert (NotificationsService.notify)');
-  wrap(app.get(RecipientsRepository), 'facilityContact', 'recipient look-up (RecipientsRepository.facilityContact)');
-  wrap(app.get(HoldsService), 'hold', 'hold (HoldsService.hold)');
-  wrap(app.get(HoldsService), 'release', 'release (HoldsService.release)');
-  wrap(app.get(HoldsService), 'lockFacility', 'facility lock (HoldsService.lockFacility)');
-  wrap(app.get(IdempotencyService), 'once', 'idempotency wrapper incl. the offer (IdempotencyService.once)');
-  wrap(app.get(PlacementRequestsService), 'lockVisible', 'request lock (PlacementRequestsService.lockVisible)');
-  const proposals = app.get(ProposalsService);
-  wrap(proposals, 'get', 'read-back of the answer (ProposalsService.get)');
-  wrap(proposals, 'propose', 'whole propose unit of work (ProposalsService.propose)');
-  wrap(app.get(ProposalsRepository), 'findLiveForRequest', 'live proposals of the request (findLiveForRequest)');
+  const tx = app.get(Transactions);
+  wrap(app.get(PlacementRequestsRepository), 'lockForProposal', 'request and facility locked (lockForProposal, 1 statement)');
+  wrap(
+    app.get(ProposalsRepository),
+    'lockForDecision',
+    'request and proposal locked with what the answer needs (lockForDecision, 1 statement)',
+  );
+  wrap(tx, 'readTogether', "the checks' reads (Transactions.readTogether, 1 statement)");
+  wrap(app.get(HoldsService), 'hold', 'hold (HoldsService.hold → approdo_hold, 1 statement)');
+  wrap(tx, 'writeTogether', 'every write (Transactions.writeTogether, 1 statement)');
+  wrap(app.get(ProposalsService), 'propose', 'whole propose unit of work (ProposalsService.propose)');
   return {
     start: () => {
       statements = {};
@@ -637,8 +636,35 @@ function report(o: {
   levels: PairsResult[];
   last: LastBedResult;
   bd: Breakdown;
+  calls: CallRow[];
   leftover: { liveHolds: number; liveProposals: number };
 }): { stdout: string; docs: string } {
+  const callsTable = table([
+    [
+      `Call (${CALL_CLIENTS} clients at once)`,
+      'calls',
+      'statements per call (+ BEGIN, COMMIT)',
+      'calls/s',
+      'p50 / p99 (ms)',
+      'CPU per call: service / PostgreSQL (ms)',
+      'errors',
+      'machine busy',
+    ],
+    ...o.calls.map((c) => [
+      c.call,
+      c.calls,
+      `${fmt(c.statements, 1)} (${fmt(c.statementsAll, 1)})`,
+      fmt(c.callsPerSecond, 0),
+      c.latency.count ? `${fmt(c.latency.p50)} / ${fmt(c.latency.p99)}` : 'n/a',
+      `${fmt(c.serviceCpuMs, 2)} / ${fmt(c.postgresCpuMs, 2)}`,
+      c.errors ? `${c.errors} (first: ${c.firstError})` : '0',
+      pct(c.machineBusy),
+    ]),
+  ]);
+  const callOf = (name: string) => o.calls.find((c) => c.call === name);
+  const pairStatements = (callOf('propose')?.statementsAll ?? NaN) + (callOf('withdraw')?.statementsAll ?? NaN);
+  const at8 = o.levels.find((r) => r.clients === 8);
+  const callErrors = o.calls.reduce((s, c) => s + c.errors, 0);
   const ratio = (r: PairsResult) => {
     const b = o.pgbench.get(r.clients);
     return b ? r.pairsPerSecond / b.tps : NaN;
@@ -684,7 +710,7 @@ function report(o: {
     `; machine busy ${pct(l.machineBusy)}. Left at the end: ${o.leftover.liveHolds} live holds, ${o.leftover.liveProposals} live proposals (must be 0).`;
   const at32 = o.levels.find((r) => r.clients === 32);
   const at64 = o.levels.find((r) => r.clients === 64);
-  const totalErrors = o.levels.reduce((s, r) => s + r.errors, 0) + l.errors;
+  const totalErrors = o.levels.reduce((s, r) => s + r.errors, 0) + l.errors + callErrors;
   const p99at64 = Math.max(at64?.propose.p99 ?? NaN, l.attempts.p99);
   const targets = table([
     ['Target', 'Measured', 'Result'],
@@ -704,6 +730,16 @@ function report(o: {
       `propose p99 ≤ ${TARGET_P99_64} ms at 64 clients (pairs and last bed)`,
       `${fmt(at64?.propose.p99 ?? NaN)} ms (pairs), ${fmt(l.attempts.p99)} ms (last bed)`,
       yes(p99at64 <= TARGET_P99_64),
+    ],
+    [
+      `statements per pair ≤ ${TARGET_STATEMENTS_PAIR}, BEGIN and COMMIT included (per-call table)`,
+      fmt(pairStatements, 1),
+      yes(pairStatements <= TARGET_STATEMENTS_PAIR),
+    ],
+    [
+      `service CPU per pair ≤ ${TARGET_CPU_PAIR_MS} ms (pairs at 8 clients)`,
+      `${fmt(at8?.serviceCpuMsPerPair ?? NaN, 2)} ms`,
+      yes((at8?.serviceCpuMsPerPair ?? NaN) <= TARGET_CPU_PAIR_MS),
     ],
   ]);
   const bd = o.bd;
@@ -746,6 +782,10 @@ function report(o: {
     '',
     lastPara,
     '',
+    '### Every call under concurrency',
+    '',
+    callsTable,
+    '',
     '### Where a pair goes',
     '',
     breakdownText,
@@ -777,6 +817,13 @@ function report(o: {
     lastTable,
     '',
     lastPara,
+    '',
+    `**Every lifecycle call under concurrency.** ${CALL_CLIENTS} clients at once, ${CALLS_EACH} calls each, one kind of call per phase, on proposals the phases before prepared ` +
+      '(propose → accept → admit → discharge; propose → decline; propose → withdraw; a propose phase is measured once); each client its own facility and requests, ' +
+      'a UOR token for propose and withdraw, a manager token for the rest. Expiry is the job: one caller in the service process on holds set past their time (its statements include the one read of the due holds). ' +
+      'Statements counted as below, CPU as for the pairs, per call.',
+    '',
+    callsTable,
     '',
     "### Where a pair's time goes",
     '',
@@ -890,6 +937,21 @@ export default async function httpLifecycle(ctx: BenchContext): Promise<void> {
       };
   log(`  last bed: ${last.rounds} rounds, ${last.roundsWithOneWinner} with one winner, p99 ${fmt(last.attempts.p99)} ms`);
   ctx.signal.throwIfAborted();
+  log(`every call at ${CALL_CLIENTS} clients, ${CALLS_EACH} each`);
+  const calls = await callsUnderConcurrency({
+    app,
+    base,
+    dbUrl: db.url,
+    uor: UOR,
+    admin: ADMIN,
+    clients: CALL_CLIENTS,
+    perClient: CALLS_EACH,
+    probes,
+    cpu: () => cpuSampler(pgPid),
+    facility: benchFacility,
+    request,
+  });
+  ctx.signal.throwIfAborted();
   const bd = await breakdown(ctx.signal, http, app, probes, requestIds[n - 1], facilityIds[n - 1], db.url, pgPid);
 
   const leftover = await withClient(db.url, async (c) => ({
@@ -908,6 +970,7 @@ export default async function httpLifecycle(ctx: BenchContext): Promise<void> {
     levels,
     last,
     bd,
+    calls,
     leftover,
   });
   process.stdout.write(stdout);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SqlPart } from '../database/sql-parts.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { AuditLogEntity } from './audit.entity.js';
 
@@ -35,6 +36,14 @@ export class AuditRepository {
   async append(tx: Tx | null, e: AuditEntry, at: Date): Promise<void> {
     const target = tx ? tx.getRepository(AuditLogEntity) : this.repo;
     await target.insert({ ...e, objectId: e.objectId ?? null, outcome: e.outcome ?? 'ok', details: e.details ?? null, at });
+  }
+
+  /** The same row as `append`, as a part of a unit of work's one statement (see sql-parts). */
+  appendPart(e: AuditEntry, at: Date): SqlPart {
+    return {
+      sql: `INSERT INTO audit_log (at, actor_sub, actor_role, action, object_type, object_id, outcome, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      params: [at, e.actorSub, e.actorRole, e.action, e.objectType, e.objectId ?? null, e.outcome ?? 'ok', e.details ?? null],
+    };
   }
 
   /** Many entries at once (a bulk import), in chunks of one statement each. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
 import type { DenialRecorder } from '../auth/denials.js';
 import type { Principal } from '../auth/principal.js';
+import type { SqlPart } from '../database/sql-parts.js';
 import type { Tx } from '../database/transactions.repository.js';
 import { AuditFilter, AuditRepository } from './audit.repository.js';
 
@@ -27,6 +28,17 @@ export class AuditService implements DenialRecorder {
       { actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details, outcome },
       this.clock.now(),
     );
+  }
+
+  /** `record` as a part of the caller's one write statement. */
+  part(
+    who: Pick<Principal, 'sub' | 'role'>,
+    action: string,
+    objectType: string,
+    objectId: string,
+    details?: Record<string, unknown>,
+  ): SqlPart {
+    return this.repo.appendPart({ actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details }, this.clock.now());
   }
 
   /** A refusal by role or by the access policy: the route template and the code, outside any transaction. */

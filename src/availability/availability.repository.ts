@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../database/transactions.repository.js';
+import type { SqlPart } from '../database/sql-parts.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../domain/types.js';
 import type { PlaceRecord } from '../facilities/facility.record.js';
 
@@ -11,7 +12,7 @@ export interface HoldRow {
   expiresAt: Date;
 }
 
-interface PlaceRow {
+export interface PlaceRow {
   kind: PlaceKind;
   total: number;
   occupied: number;
@@ -20,7 +21,7 @@ interface PlaceRow {
   held: number;
 }
 
-const toPlace = (r: PlaceRow): PlaceRecord => ({
+export const toPlace = (r: PlaceRow): PlaceRecord => ({
   kind: r.kind,
   total: r.total,
   occupied: r.occupied,
@@ -38,6 +39,8 @@ const HOLD_COLUMNS = `id, facility_id AS "facilityId", kind, reference_id AS "re
  */
 @Injectable()
 export class AvailabilityRepository {
+  constructor(private readonly db: Transactions) {}
+
   /** Locks the facility row: serialises manager saves (optimistic version check happens under it). */
   async lockFacilityVersion(tx: Tx, facilityId: string): Promise<{ version: number; regionCode: string } | null> {
     const rows = await tx.query(
@@ -101,15 +104,11 @@ export class AvailabilityRepository {
     tx: Tx,
     a: { facilityId: string; kind: PlaceKind; referenceId: string | null; now: Date; expiresAt: Date; actorSub: string; actorRole: string },
   ): Promise<{ holdId: string | null; outcome: 'held' | 'no_free_place' | 'no_kind' }> {
-    const [row] = await tx.query(`SELECT hold_id AS "holdId", outcome FROM approdo_hold($1, $2, $3, $4, $5, $6, $7)`, [
-      a.facilityId,
-      a.kind,
-      a.referenceId,
-      a.now,
-      a.expiresAt,
-      a.actorSub,
-      a.actorRole,
-    ]);
+    const [row] = await this.db.named<{ holdId: string | null; outcome: 'held' | 'no_free_place' | 'no_kind' }>(
+      tx,
+      `SELECT hold_id AS "holdId", outcome FROM approdo_hold($1, $2, $3, $4, $5, $6, $7)`,
+      [a.facilityId, a.kind, a.referenceId, a.now, a.expiresAt, a.actorSub, a.actorRole],
+    );
     return row;
   }
 
@@ -132,6 +131,58 @@ export class AvailabilityRepository {
       details,
     ]);
     return row.ok === true;
+  }
+
+  /** releaseAtomically as the query of a unit of work's one statement (its row: ok). */
+  releasePart(holdId: string, reason: string, now: Date, actorSub: string, actorRole: string, details: object): SqlPart {
+    return { sql: `SELECT approdo_release($1, $2, $3, $4, $5, $6) AS ok`, params: [holdId, reason, now, actorSub, actorRole, details] };
+  }
+
+  /** Many releases as the query of one statement (its rows: ok, one a hold). */
+  releaseManyPart(holdIds: string[], reason: string, now: Date, actorSub: string, actorRole: string, details: object): SqlPart {
+    return {
+      sql: `SELECT approdo_release(h, $2, $3, $4, $5, $6) AS ok FROM unnest($1::uuid[]) h`,
+      params: [holdIds, reason, now, actorSub, actorRole, details],
+    };
+  }
+
+  /** A place kind's numbers with its live holds, as a read of one statement (after the caller locked the row). */
+  placePart(facilityId: string, kind: PlaceKind): SqlPart {
+    return {
+      sql: `SELECT p.kind, p.total, p.occupied, p.out_of_service, p.child_capacity,
+              (SELECT count(*)::int FROM place_hold h WHERE h.facility_id = p.facility_id AND h.kind = p.kind AND h.released_at IS NULL) AS held
+            FROM facility_place p WHERE p.facility_id = $1 AND p.kind = $2`,
+      params: [facilityId, kind],
+    };
+  }
+
+  /** addOccupied and the facility's version moved, as writes of one statement. */
+  occupiedParts(facilityId: string, kind: PlaceKind, delta: 1 | -1): SqlPart[] {
+    return [
+      { sql: `UPDATE facility_place SET occupied = occupied + $3 WHERE facility_id = $1 AND kind = $2`, params: [facilityId, kind, delta] },
+      {
+        sql: `UPDATE facility SET availability_version = availability_version + 1, updated_at = now() WHERE id = $1`,
+        params: [facilityId],
+      },
+    ];
+  }
+
+  /** markReleased as a write of one statement (the caller saw the hold live under the locks that guard it). */
+  markReleasedPart(holdId: string, reason: string, at: Date): SqlPart {
+    return {
+      sql: `UPDATE place_hold SET released_at = $2, release_reason = $3 WHERE id = $1 AND released_at IS NULL`,
+      params: [holdId, at, reason],
+    };
+  }
+
+  /** Whether a hold is live, as a read of one statement (a row with its expiry when it is). */
+  liveHoldPart(holdId: string): SqlPart {
+    return { sql: `SELECT id, expires_at AS "expiresAt" FROM place_hold WHERE id = $1 AND released_at IS NULL`, params: [holdId] };
+  }
+
+  /** extendHold as a write of one statement. */
+  extendHoldPart(holdId: string, expiresAt: Date): SqlPart {
+    return { sql: `UPDATE place_hold SET expires_at = $2 WHERE id = $1 AND released_at IS NULL`, params: [holdId, expiresAt] };
   }
 
   async findLiveHold(tx: Tx, holdId: string): Promise<HoldRow | null> {

@@ -3,10 +3,11 @@ import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { conflict, ruleBroken } from '../domain/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { SqlPart } from '../database/sql-parts.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../domain/types.js';
 import { AvailabilityEventsRepository, type AvailabilityEventType } from '../facilities/place-events.repository.js';
-import { AvailabilityRepository, type HoldRow } from './availability.repository.js';
+import { AvailabilityRepository, type HoldRow, type PlaceRow, toPlace } from './availability.repository.js';
 import { deltaOf, numbersOf } from '../facilities/place-events.js';
 
 export type Actor = Pick<Principal, 'sub' | 'role'>;
@@ -64,6 +65,27 @@ export class HoldsService {
     return this.repo.releaseAtomically(this.tx.manager(tx), holdId, reason, this.clock.now(), actor.sub, actor.role, { reason });
   }
 
+  /** `release` as the query of the caller's one write statement (it must be that statement's main query, see writesTogether). */
+  releasePart(actor: Actor, holdId: string, reason: 'declined' | 'withdrawn' | 'expired'): SqlPart {
+    return this.repo.releasePart(holdId, reason, this.clock.now(), actor.sub, actor.role, { reason });
+  }
+
+  /** Several releases by one actor as the query of the caller's one write statement. */
+  releaseManyPart(actor: Actor, holdIds: string[], reason: 'withdrawn'): SqlPart {
+    return this.repo.releaseManyPart(holdIds, reason, this.clock.now(), actor.sub, actor.role, { reason });
+  }
+
+  /** Whether a hold is live, as a read of the caller's one read statement (a row when it is). */
+  livePart(holdId: string): SqlPart {
+    return this.repo.liveHoldPart(holdId);
+  }
+
+  /** `extend` as a write of the caller's one statement, with the new expiry. */
+  extendPart(holdId: string, ttlHours = this.config.holdTtlHours): { part: SqlPart; expiresAt: Date } {
+    const expiresAt = new Date(this.clock.now().getTime() + ttlHours * 3_600_000);
+    return { part: this.repo.extendHoldPart(holdId, expiresAt), expiresAt };
+  }
+
   /** Admission: the held place becomes occupied, in one step. */
   admit(actor: Actor, holdId: string, tx?: Tx): Promise<HoldRow> {
     return this.inTx(tx, async (t) => {
@@ -103,6 +125,64 @@ export class HoldsService {
         details,
       );
     });
+  }
+
+  /** The place a discharge frees, as a read of the caller's one read statement, once the caller locked its row. */
+  placePart(facilityId: string, kind: PlaceKind): SqlPart {
+    return this.repo.placePart(facilityId, kind);
+  }
+
+  /**
+   * `discharge` in parts: on the place row as placePart read it (locked by the caller), the writes
+   * of the caller's one statement; refused (nothing_occupied) before any write, as `discharge`.
+   */
+  dischargeParts(actor: Actor, facilityId: string, kind: PlaceKind, read: PlaceRow[], details: Record<string, unknown>): SqlPart[] {
+    const place = read[0] ? toPlace(read[0]) : undefined;
+    if (!place || place.occupied < 1) throw ruleBroken('nothing_occupied', `no occupied ${kind} place to free`);
+    const before = numbersOf(place);
+    return this.bedParts(actor, 'discharge', facilityId, kind, -1, before, { ...before, occupied: place.occupied - 1 }, null, details);
+  }
+
+  /**
+   * `admit` in parts: the hold as livePart read it and its place as placePart read it, both under
+   * the caller's locks (the request's, the facility's, the place row's); the writes of its one statement.
+   */
+  admitParts(actor: Actor, holdId: string, facilityId: string, kind: PlaceKind, live: unknown[], read: PlaceRow[]): SqlPart[] {
+    if (!live.length) throw conflict('hold_not_live', 'the hold has expired or was released');
+    const before = numbersOf(read[0] ? toPlace(read[0]) : undefined);
+    const after = { ...before, occupied: before.occupied + 1, held: before.held - 1 };
+    return [
+      this.repo.markReleasedPart(holdId, 'admitted', this.clock.now()),
+      ...this.bedParts(actor, 'admission', facilityId, kind, 1, before, after, holdId),
+    ];
+  }
+
+  private bedParts(
+    actor: Actor,
+    type: 'admission' | 'discharge',
+    facilityId: string,
+    kind: PlaceKind,
+    delta: 1 | -1,
+    before: ReturnType<typeof numbersOf>,
+    after: ReturnType<typeof numbersOf>,
+    holdId: string | null,
+    details?: Record<string, unknown>,
+  ): SqlPart[] {
+    return [
+      ...this.repo.occupiedParts(facilityId, kind, delta),
+      this.events.appendPart({
+        facilityId,
+        kind,
+        type,
+        actorSub: actor.sub,
+        actorRole: actor.role,
+        at: this.clock.now(),
+        delta: deltaOf(before, after),
+        after,
+        holdId,
+        details,
+      }),
+    ];
   }
 
   /** Row lock on the facility: serialises placement decisions that must see each other (conflict tags). */

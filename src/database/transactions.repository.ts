@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, type EntityTarget, type ObjectLiteral, type Repository } from 'typeorm';
 import { isRetryable } from './database-errors.js';
+import { readsTogether, type SqlPart, writesTogether } from './sql-parts.js';
 import { ambientManager, guardPool, withinTransaction } from './tx-context.js';
 
 export type Tx = EntityManager;
@@ -13,6 +15,12 @@ type PgPool = Parameters<typeof guardPool>[0] & {
   _clients?: EventEmitter[];
   on: (event: 'connect', listener: (client: EventEmitter) => void) => unknown;
 };
+
+/** The parts of pg's Client a named statement uses. */
+type PgClient = { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> };
+
+/** Statement texts and their names (bounded: the texts are the code's own, a few per lifecycle call). */
+const names = new Map<string, string>();
 
 /** Deadlocks and serialisation failures roll the whole unit back; it is run again this many times in all. */
 const ATTEMPTS = 3;
@@ -85,6 +93,36 @@ export class Transactions implements OnModuleInit {
   /** A TypeORM repository on `manager()`. */
   repository<E extends ObjectLiteral>(entity: EntityTarget<E>, tx?: Tx | null): Repository<E> {
     return this.manager(tx).getRepository(entity);
+  }
+
+  /** Reads of a unit of work in one statement (one round trip): each name gets its read's rows, as JSON. */
+  async readTogether<R extends object>(tx: Tx, reads: { [K in keyof R]: SqlPart }): Promise<R> {
+    const { sql, params } = readsTogether(reads as Record<string, SqlPart>);
+    const [row] = await this.named<R>(tx, sql, params);
+    return row;
+  }
+
+  /** Writes of a unit of work in one statement (see writesTogether); answers `main`'s rows. */
+  writeTogether<T = unknown>(tx: Tx, writes: (SqlPart | null)[], main?: SqlPart): Promise<T[]> {
+    const { sql, params } = writesTogether(writes, main);
+    return this.named<T>(tx, sql, params);
+  }
+
+  /**
+   * A hot statement as a named prepared statement on the transaction's own connection: parsed and
+   * planned once per connection, not once per call. The name is the text's hash, so one text is
+   * one statement. Outside a transaction, a plain query. Answers the rows (also of UPDATE … RETURNING).
+   */
+  async named<T = Record<string, unknown>>(tx: Tx, sql: string, params: unknown[]): Promise<T[]> {
+    const runner = tx.queryRunner as unknown as { isTransactionActive?: boolean; connect(): Promise<PgClient> } | undefined;
+    if (!runner?.isTransactionActive) {
+      const r = (await tx.query(sql, params)) as T[] | [T[], number];
+      return (Array.isArray(r[0]) ? r[0] : r) as T[];
+    }
+    const client = await runner.connect();
+    let name = names.get(sql);
+    if (!name) names.set(sql, (name = 'a' + createHash('sha1').update(sql).digest('hex').slice(0, 20)));
+    return (await client.query({ name, text: sql, values: params })).rows as T[];
   }
 
   async ping(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SqlPart } from '../database/sql-parts.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { PlaceKind } from '../domain/types.js';
 import { AvailabilityEventEntity } from './place-event.entity.js';
@@ -52,6 +53,25 @@ export class AvailabilityEventsRepository {
         details: e.details ?? null,
       })),
     );
+  }
+
+  /** One event, as a write of a unit of work's one statement. */
+  appendPart(e: NewAvailabilityEvent): SqlPart {
+    return {
+      sql: `INSERT INTO availability_event (facility_id, kind, type, actor_sub, actor_role, at, delta, after, hold_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      params: [
+        e.facilityId,
+        e.kind ?? null,
+        e.type,
+        e.actorSub,
+        e.actorRole,
+        e.at,
+        e.delta ?? null,
+        e.after ?? null,
+        e.holdId ?? null,
+        e.details ?? null,
+      ],
+    };
   }
 
   /** Oldest first, keyset paging. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SqlPart } from '../database/sql-parts.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import type { FacilityType, Gender, LegalStatus, PlaceKind, ProtectionLevel, ExploitationType, Service, Support } from '../domain/types.js';
 
@@ -98,6 +99,19 @@ export class MatchingRepository {
   /** Every facility, or the given ones, on live numbers (in the ambient transaction, if any). */
   loadSnapshots(ids?: string[]): Promise<SnapshotRow[]> {
     return this.db.manager().query(`${snapshotSql(LIVE_HOLDS)} WHERE $1::uuid[] IS NULL OR f.id = ANY($1) ORDER BY f.id`, [ids ?? null]);
+  }
+
+  /** One facility on live numbers, as a read of a unit of work's one statement (see sql-parts). */
+  snapshotPart(facilityId: string): SqlPart {
+    return { sql: `${snapshotSql(LIVE_HOLDS)} WHERE f.id = $1`, params: [facilityId] };
+  }
+
+  /** conflictTags of one facility as a read of one statement: rows of `tags`, none when `tags` is empty. */
+  conflictTagsPart(tags: string[], exceptRequestId: string | null, facilityId: string): SqlPart {
+    return {
+      sql: `SELECT tags FROM (${CONFLICT_TAGS_SQL}) c WHERE c.facility_id = $3 AND cardinality($1::text[]) > 0`,
+      params: [tags, exceptRequestId, facilityId],
+    };
   }
 
   /** Runs `work` on one read-only REPEATABLE READ snapshot of the catalogue and the live state. */

@@ -10,7 +10,7 @@ import { canonical, canonicalAll } from './canonical.js';
 import { checkHardConstraints, type HardConstraintResult, rankPacked, withChildSexes } from '../cores/matching/index.js';
 import type { MatchProfileDto } from './dto/match-profile.dto.js';
 import { MatchingCatalogue } from './matching-catalogue.js';
-import { MatchingRepository } from './matching.repository.js';
+import { MatchingRepository, type SnapshotRow } from './matching.repository.js';
 import type { FacilitySnapshot, MatchRequest, MatchResult } from '../domain/types.js';
 import { toSnapshot } from './snapshot.mapper.js';
 import { ReportFactsService } from '../reports/report-facts.service.js';
@@ -81,6 +81,25 @@ export class MatchingService {
   async checkOne(req: MatchRequest, facilityId: string, conflictTags: string[]): Promise<HardConstraintResult | null> {
     const [snapshot] = await this.loadSnapshots([facilityId], () => conflictTags);
     return snapshot ? checkHardConstraints(req, snapshot) : null;
+  }
+
+  /** The reads checkOne needs, for a caller that sends them with its own in one statement (see sql-parts). */
+  checkParts(facilityId: string, tags: string[], exceptRequestId: string | null) {
+    return { snapshot: this.repo.snapshotPart(facilityId), conflictTags: this.repo.conflictTagsPart(tags, exceptRequestId, facilityId) };
+  }
+
+  /** conflictTags of one facility as a read of the caller's one statement (rows of `tags`). */
+  conflictTagsPart(tags: string[], exceptRequestId: string | null, facilityId: string) {
+    return this.repo.conflictTagsPart(tags, exceptRequestId, facilityId);
+  }
+
+  /** checkOne on what checkParts read (rows as JSON); null when the facility does not exist. */
+  checkRead(req: MatchRequest, read: { snapshot: SnapshotRow[]; conflictTags: { tags: string[] }[] }): HardConstraintResult | null {
+    const [row] = read.snapshot;
+    if (!row) return null;
+    const now = this.clock.now();
+    const freshness = freshnessOf(row.confirmedAt ? new Date(row.confirmedAt) : null, now, this.config.staleAfterHours);
+    return checkHardConstraints(req, toSnapshot(row, freshness, read.conflictTags[0]?.tags ?? []));
   }
 
   /** Snapshots as the core sees them, on live numbers (every facility when `ids` is undefined). */

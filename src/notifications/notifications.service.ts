@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { SqlPart } from '../database/sql-parts.js';
 import type { Tx } from '../database/transactions.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { type NotificationEvent, render } from './templates.js';
@@ -26,19 +27,27 @@ export class NotificationsService {
   ) {}
 
   async notify(tx: Tx, n: Notice): Promise<void> {
-    const mail = render(n.event, n.reference, `${this.config.publicBaseUrl}${n.path}`);
-    const recipients = [...new Set(n.to.filter((x): x is string => !!x))];
-    await this.outbox.enqueue(
-      tx,
-      recipients.map((recipient) => ({
-        id: randomUUID(),
-        event: n.event,
-        recipient,
-        subject: mail.subject,
-        bodyText: mail.text,
-        bodyHtml: mail.html,
-      })),
+    await this.outbox.enqueue(tx, this.rows(n), this.clock.now());
+  }
+
+  /** `notify` as a part of the caller's one write statement (null: nobody to tell). */
+  part(...notices: Notice[]): SqlPart | null {
+    return this.outbox.enqueuePart(
+      notices.flatMap((n) => this.rows(n)),
       this.clock.now(),
     );
+  }
+
+  private rows(n: Notice) {
+    const mail = render(n.event, n.reference, `${this.config.publicBaseUrl}${n.path}`);
+    const recipients = [...new Set(n.to.filter((x): x is string => !!x))];
+    return recipients.map((recipient) => ({
+      id: randomUUID(),
+      event: n.event,
+      recipient,
+      subject: mail.subject,
+      bodyText: mail.text,
+      bodyHtml: mail.html,
+    }));
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SqlPart } from '../database/sql-parts.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 
 export interface OutboxRow {
@@ -34,6 +35,21 @@ export class OutboxRepository {
         `INSERT INTO outbox (id, event, recipient, subject, body_text, body_html, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
         [r.id, r.event, r.recipient, r.subject, r.bodyText, r.bodyHtml, now],
       );
+  }
+
+  /** `enqueue` as a part of the caller's one write statement; null when there is nobody to tell. */
+  enqueuePart(rows: Pick<OutboxRow, 'id' | 'event' | 'recipient' | 'subject' | 'bodyText' | 'bodyHtml'>[], now: Date): SqlPart | null {
+    if (!rows.length) return null;
+    const params: unknown[] = [now];
+    const values = rows.map((r) => {
+      const at = params.length;
+      params.push(r.id, r.event, r.recipient, r.subject, r.bodyText, r.bodyHtml);
+      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $1, $1)`;
+    });
+    return {
+      sql: `INSERT INTO outbox (id, event, recipient, subject, body_text, body_html, next_attempt_at, created_at) VALUES ${values.join(', ')}`,
+      params,
+    };
   }
 
   /** Claims due messages with a lease; SKIP LOCKED lets several dispatchers share the queue. */

@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import type { SqlPart } from '../database/sql-parts.js';
 import type { Tx } from '../database/transactions.repository.js';
 
 /** Who to tell: a facility's contact, a request's UOR (its author, else the region's contact). */
 @Injectable()
 export class RecipientsRepository {
+  /** facilityAndRegionContacts as a read of a unit of work's one statement. */
+  facilityAndRegionContactsPart(facilityId: string): SqlPart {
+    return {
+      sql: `SELECT f.contact_email AS facility, f.region_code AS "regionCode", rg.uor_email AS uor FROM facility f JOIN region rg ON rg.code = f.region_code WHERE f.id = $1`,
+      params: [facilityId],
+    };
+  }
+
   async facilityContact(tx: Tx, facilityId: string): Promise<string | null> {
     const [r] = await tx.query(`SELECT contact_email AS email FROM facility WHERE id = $1`, [facilityId]);
     return r?.email ?? null;

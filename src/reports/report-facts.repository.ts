@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SqlPart } from '../database/sql-parts.js';
 import type { Tx } from '../database/transactions.repository.js';
 import type { PersonProfile } from '../domain/types.js';
 import type { Fact } from './report-facts.js';
@@ -47,12 +48,17 @@ const COLUMNS = [
 export class ReportFactsRepository {
   /** One row; its day is the day in Italy. */
   async insert(tx: Tx, fact: Fact): Promise<void> {
+    const { sql, params } = this.insertPart(fact);
+    await tx.query(sql, params);
+  }
+
+  /** `insert` as a part of a unit of work's one write statement (see sql-parts). */
+  insertPart(fact: Fact): SqlPart {
     const names = COLUMNS.map(([c]) => c);
-    const params = COLUMNS.map(([, get]) => get(fact));
-    await tx.query(
-      `INSERT INTO report_fact (${names.join(', ')}, day) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, ($2::timestamptz AT TIME ZONE 'Europe/Rome')::date)`,
-      params,
-    );
+    return {
+      sql: `INSERT INTO report_fact (${names.join(', ')}, day) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, ($2::timestamptz AT TIME ZONE 'Europe/Rome')::date)`,
+      params: COLUMNS.map(([, get]) => get(fact)),
+    };
   }
 
   async request(tx: Tx, id: string): Promise<RequestForFacts | null> {

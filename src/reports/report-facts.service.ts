@@ -1,8 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
+import type { SqlPart } from '../database/sql-parts.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { commonestExclusion, type Fact, hoursBetween, personDims } from './report-facts.js';
 import { ReportFactsRepository, type CaseForFacts } from './report-facts.repository.js';
+
+/** What a fact about a proposal needs of its case (a caller that read these itself passes them). */
+export type CaseAtFacility = Pick<
+  CaseForFacts,
+  'regionCode' | 'urgency' | 'createdAt' | 'facilityRegionCode' | 'facilityType' | 'proposals'
+>;
 
 /** The proposal fields a fact needs (ProposalEntity fits). */
 export interface ProposalForFacts {
@@ -32,47 +39,75 @@ export class ReportFactsService {
   /** After a proposal is written: the request's first one measures the time to a first proposal. */
   async proposed(t: Tx, proposal: ProposalForFacts): Promise<void> {
     const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId, true);
-    if (r?.proposals === 1)
-      await this.write(t, { event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
+    const part = r ? this.proposedPart(r, proposal) : null;
+    if (part) await t.query(part.sql, part.params);
+  }
+
+  /** `proposed` for a caller that read the case itself (`proposals`: counted with this one): its one write statement's part. */
+  proposedPart(r: CaseAtFacility, proposal: ProposalForFacts): SqlPart | null {
+    if (r.proposals !== 1) return null;
+    return this.part({ event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
   }
 
   async accepted(t: Tx, proposal: ProposalForFacts): Promise<void> {
     const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
-    if (r) await this.write(t, { event: 'acceptance', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
+    if (r) await this.write(t, this.acceptedFact(r, proposal));
+  }
+
+  /** `accepted` as a part of the caller's one write statement. */
+  acceptedPart(r: CaseAtFacility, proposal: ProposalForFacts): SqlPart {
+    return this.part(this.acceptedFact(r, proposal));
+  }
+
+  private acceptedFact(r: CaseAtFacility, proposal: ProposalForFacts): Omit<Fact, 'at'> {
+    return { event: 'acceptance', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) };
   }
 
   /** A proposal ends without admission: declined (with its reason), withdrawn or expired. */
-  async proposalClosed(
-    t: Tx,
-    proposal: ProposalForFacts,
-    status: 'declined' | 'withdrawn' | 'expired',
-    reason?: string | null,
-  ): Promise<void> {
+  async proposalClosed(t: Tx, proposal: ProposalForFacts, status: ClosedAs, reason?: string | null): Promise<void> {
     const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
-    const event = ({ declined: 'decline', withdrawn: 'withdrawal', expired: 'expiry' } as const)[status];
-    if (r) await this.write(t, { event, ...atFacility(r, proposal), reason: status === 'declined' ? (reason ?? null) : null });
+    if (r) await this.write(t, closedFact(r, proposal, status, reason));
+  }
+
+  /** `proposalClosed` as a part of the caller's one write statement (the case read by the caller). */
+  proposalClosedPart(r: CaseAtFacility, proposal: ProposalForFacts, status: ClosedAs, reason?: string | null): SqlPart {
+    return this.part(closedFact(r, proposal, status, reason));
   }
 
   /** Admission: the person's anonymous dimensions, where she comes from and goes, how long it took. */
   async admitted(t: Tx, proposal: ProposalForFacts): Promise<void> {
     const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
     if (!r) return;
+    const from = r.previousPlacementId !== null ? await this.repo.placementRegion(t, r.previousPlacementId) : null;
+    await this.write(t, this.admittedFact(r, proposal, from));
+  }
+
+  /** `admitted` as a part of the caller's one write statement; `previousRegion`: where a transfer's previous placement is. */
+  admittedPart(r: CaseForFacts, proposal: ProposalForFacts, previousRegion: string | null): SqlPart {
+    return this.part(this.admittedFact(r, proposal, previousRegion));
+  }
+
+  private admittedFact(r: CaseForFacts, proposal: ProposalForFacts, previousRegion: string | null): Omit<Fact, 'at'> {
     const transfer = r.previousPlacementId !== null;
-    const from = transfer ? ((await this.repo.placementRegion(t, r.previousPlacementId!)) ?? r.regionCode) : r.regionCode;
-    await this.write(t, {
+    return {
       event: 'admission',
       ...atFacility(r, proposal),
       ...personDims(r.profile),
       referralChannel: r.referralChannel,
-      fromRegionCode: from,
+      fromRegionCode: transfer ? (previousRegion ?? r.regionCode) : r.regionCode,
       transfer,
       hours: hoursBetween(r.createdAt, this.clock.now()),
-    });
+    };
   }
 
   async discharged(t: Tx, placement: ProposalForFacts, reason: string): Promise<void> {
     const r = await this.repo.requestAtFacility(t, placement.requestId, placement.facilityId);
     if (r) await this.write(t, { event: 'discharge', ...atFacility(r, placement), reason });
+  }
+
+  /** `discharged` as a part of the caller's one write statement (the case read by the caller). */
+  dischargedPart(r: CaseAtFacility, placement: ProposalForFacts, reason: string): SqlPart {
+    return this.part({ event: 'discharge', ...atFacility(r, placement), reason });
   }
 
   /** A request cancelled before any admission; `excluded` is what a search would exclude now (when it finds nobody). */
@@ -91,10 +126,22 @@ export class ReportFactsService {
   private write(t: Tx, fact: Omit<Fact, 'at'>): Promise<void> {
     return this.repo.insert(t, { ...fact, at: this.clock.now() });
   }
+
+  private part(fact: Omit<Fact, 'at'>): SqlPart {
+    return this.repo.insertPart({ ...fact, at: this.clock.now() });
+  }
 }
 
+type ClosedAs = 'declined' | 'withdrawn' | 'expired';
+
+const closedFact = (r: CaseAtFacility, p: ProposalForFacts, status: ClosedAs, reason?: string | null): Omit<Fact, 'at'> => ({
+  event: ({ declined: 'decline', withdrawn: 'withdrawal', expired: 'expiry' } as const)[status],
+  ...atFacility(r, p),
+  reason: status === 'declined' ? (reason ?? null) : null,
+});
+
 /** The dimensions of a fact about a proposal: the request's region and urgency, the facility's region and type. */
-const atFacility = (r: CaseForFacts, p: ProposalForFacts): Partial<Fact> => ({
+const atFacility = (r: CaseAtFacility, p: ProposalForFacts): Partial<Fact> => ({
   regionCode: r.regionCode,
   urgency: r.urgency,
   facilityId: p.facilityId,

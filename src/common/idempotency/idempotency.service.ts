@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../clock.js';
 import { invalidInput, ruleBroken } from '../../domain/errors.js';
+import type { SqlPart } from '../../database/sql-parts.js';
 import type { Tx } from '../../database/transactions.repository.js';
 import { type Claim, IdempotencyRepository } from './idempotency.repository.js';
 
@@ -46,12 +47,9 @@ export class IdempotencyService {
     create: () => Promise<string>,
   ): Promise<{ id: string; replayed: boolean }> {
     if (key === undefined) return { id: await create(), replayed: false };
-    const { claim, hash } = await this.claim(tx, p, scope, key, body);
-    if (!claim.fresh) {
-      if (claim.bodyHash !== hash) throw ruleBroken('idempotency_key_reused', 'this Idempotency-Key was used with another body');
-      if (!claim.resourceId) throw ruleBroken('idempotency_key_reused', 'the first call with this Idempotency-Key did not complete');
-      return { id: claim.resourceId, replayed: true };
-    }
+    const hash = this.hashOf(key, body);
+    const claim = await this.repo.claim(tx, p.sub, scope, key, hash, this.clock.now());
+    if (!claim.fresh) return { id: this.replayed(claim, hash), replayed: true };
     const id = await create();
     await this.repo.complete(tx, p.sub, scope, key, id);
     return { id, replayed: false };
@@ -64,7 +62,8 @@ export class IdempotencyService {
    */
   async answerOnce<T>(tx: Tx, p: Caller, scope: string, key: string | undefined, body: unknown, change: () => Promise<T>): Promise<T> {
     if (key === undefined) return change();
-    const { claim, hash } = await this.claim(tx, p, scope, key, body);
+    const hash = this.hashOf(key, body);
+    const claim: Claim = await this.repo.claim(tx, p.sub, scope, key, hash, this.clock.now());
     if (!claim.fresh) {
       if (claim.bodyHash !== hash || claim.answer === null)
         throw ruleBroken('idempotency_key_reused', 'this Idempotency-Key was used with another body');
@@ -75,10 +74,30 @@ export class IdempotencyService {
     return answer;
   }
 
-  private async claim(tx: Tx, p: Caller, scope: string, key: string, body: unknown): Promise<{ claim: Claim; hash: string }> {
+  /**
+   * `once` in parts, for a unit of work whose calls with one scope are serialised by a row lock it
+   * took before (a proposal's request): `lookup` is read after that lock with the unit's other
+   * reads; `decide` gives the id to replay, or null to create `id` and write `claimed` with it.
+   */
+  inParts(p: Caller, scope: string, key: string, body: unknown) {
+    const hash = this.hashOf(key, body);
+    return {
+      lookup: this.repo.findPart(p.sub, scope, key),
+      decide: (found: { resourceId: string | null; bodyHash: string }[]): string | null =>
+        found.length ? this.replayed(found[0], hash) : null,
+      claimed: (id: string): SqlPart => this.repo.claimedPart(p.sub, scope, key, hash, this.clock.now(), id),
+    };
+  }
+
+  private hashOf(key: string, body: unknown): string {
     if (!KEY.test(key))
       throw invalidInput('invalid_idempotency_key', 'Idempotency-Key must be 8-128 characters of letters, digits, _ . : -');
-    const hash = createHash('sha256').update(canonical(body)).digest('hex');
-    return { claim: await this.repo.claim(tx, p.sub, scope, key, hash, this.clock.now()), hash };
+    return createHash('sha256').update(canonical(body)).digest('hex');
+  }
+
+  private replayed(claim: { resourceId: string | null; bodyHash: string }, hash: string): string {
+    if (claim.bodyHash !== hash) throw ruleBroken('idempotency_key_reused', 'this Idempotency-Key was used with another body');
+    if (!claim.resourceId) throw ruleBroken('idempotency_key_reused', 'the first call with this Idempotency-Key did not complete');
+    return claim.resourceId;
   }
 }

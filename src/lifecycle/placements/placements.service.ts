@@ -6,11 +6,13 @@ import { type Actor, HoldsService } from '../../availability/holds.service.js';
 import { CLOCK, type Clock } from '../../common/clock.js';
 import { conflict, DomainError } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
+import type { PlaceRow } from '../../availability/availability.repository.js';
 import { PlacementRequestsRepository } from '../requests/placement-requests.repository.js';
-import { assertDischargeDate, dayOf } from './discharge-date.js';
+import { assertDischargeDate } from './discharge-date.js';
 import type { DischargeReason, PlacementEntity } from './placement.entity.js';
 import { PlacementsRepository } from './placements.repository.js';
-import { ReportFactsService } from '../../reports/report-facts.service.js';
+import { type CaseAtFacility, ReportFactsService } from '../../reports/report-facts.service.js';
+import type { SqlPart } from '../../database/sql-parts.js';
 
 const present = (x: PlacementEntity) => ({
   id: x.id,
@@ -41,51 +43,63 @@ export class PlacementsService {
     return present(await this.findVisible(p, id));
   }
 
-  /** Frees the place and closes the request; a transfer is a new request linked to this placement. */
+  /**
+   * Frees the place and closes the request; a transfer is a new request linked to this placement.
+   * Three statements: the placement, its facility and its place row locked; the place's numbers
+   * read under that lock; every write. The answer is built from them.
+   */
   async discharge(p: Principal, id: string, reason: DischargeReason, date: string) {
     return this.tx.run(async (t) => {
-      await this.findVisible(p, id, t);
-      const placement = (await this.repo.lockById(t, id))!;
+      const d = await this.repo.lockForDischarge(t, id);
+      requireVisible(p, 'case.read', d && { regionCode: d.request.regionCode, facilityId: d.placement.facilityId }, 'placement');
+      const { placement, request, facility } = d!;
       if (placement.status !== 'active') throw conflict('already_discharged', 'the placement has already ended');
       assertDischargeDate(date, placement.admittedAt, this.clock.now());
-      await this.endLocked(t, p, placement, reason, date);
-      return this.get(p, id);
+      const now = this.clock.now();
+      const read = await this.tx.readTogether<{ place: PlaceRow[] }>(t, {
+        place: this.holds.placePart(placement.facilityId, placement.placeKind),
+      });
+      await this.tx.writeTogether(t, [
+        ...this.holds.dischargeParts(p, placement.facilityId, placement.placeKind, read.place, { reason, placementId: placement.id }),
+        this.repo.endPart(placement.id, now, date, reason),
+        this.requests.closePart(placement.requestId, now),
+        this.audit.part(p, 'placement.discharge', 'placement', placement.id, { reason }),
+        this.facts.dischargedPart({ ...request, facilityRegionCode: facility.regionCode, facilityType: facility.type }, placement, reason),
+      ]);
+      return present({ ...placement, status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
     });
   }
 
   /**
-   * A transfer's admission: the person's previous placement (when still active) ends as
-   * `transferred` on the admission's day, inside the admission's transaction, so one person never
-   * holds two beds. Returns the id of the placement it ended, or null.
+   * The writes that end a placement whose row, facility row and place row the caller locked, on its
+   * place as read under those locks: the bed freed, the placement ended, the request closed, the
+   * audit row, the fact. A transfer's admission ends the previous placement with these in its own
+   * transaction (`bedMayBeFree`: the old house's manager may already have freed the bed by hand, the
+   * admission is not held up by it), so one person never holds two beds.
    */
-  async endForTransfer(t: Tx, actor: Actor, previousPlacementId: string): Promise<string | null> {
-    const previous = await this.repo.lockById(t, previousPlacementId);
-    if (!previous || previous.status !== 'active') return null;
-    // the old house's manager may already have freed the bed by hand: the admission is not held up by it
-    await this.endLocked(t, actor, previous, 'transferred', dayOf(this.clock.now()), { bedMayBeFree: true });
-    return previous.id;
-  }
-
-  /** Frees the place, ends the placement and closes its request; `placement` is locked by the caller. */
-  private async endLocked(
-    t: Tx,
+  endParts(
     actor: Actor,
-    placement: PlacementEntity,
+    placement: Pick<PlacementEntity, 'id' | 'requestId' | 'facilityId' | 'placeKind'>,
     reason: DischargeReason,
     date: string,
+    place: PlaceRow[],
+    factCase: CaseAtFacility,
     o: { bedMayBeFree?: boolean } = {},
-  ) {
+  ): SqlPart[] {
     const now = this.clock.now();
+    let bed: SqlPart[] = [];
     try {
-      await this.holds.discharge(actor, placement.facilityId, placement.placeKind, { reason, placementId: placement.id }, t);
+      bed = this.holds.dischargeParts(actor, placement.facilityId, placement.placeKind, place, { reason, placementId: placement.id });
     } catch (e) {
-      // refused before any write (see HoldsService.discharge): nothing to undo
       if (!(o.bedMayBeFree && e instanceof DomainError && e.code === 'nothing_occupied')) throw e;
     }
-    await this.repo.update(t, placement.id, { status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
-    await this.requests.update(t, placement.requestId, { status: 'closed', closedAt: now, updatedAt: now });
-    await this.audit.record(t, actor, 'placement.discharge', 'placement', placement.id, { reason });
-    await this.facts.discharged(t, placement, reason);
+    return [
+      ...bed,
+      this.repo.endPart(placement.id, now, date, reason),
+      this.requests.closePart(placement.requestId, now),
+      this.audit.part(actor, 'placement.discharge', 'placement', placement.id, { reason }),
+      this.facts.dischargedPart(factCase, placement, reason),
+    ];
   }
 
   /** Its facility's managers, the UOR of the request's region, admins; else 404. */

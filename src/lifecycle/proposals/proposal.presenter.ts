@@ -1,12 +1,7 @@
-import type { PlacementRequestEntity } from '../requests/placement-request.entity.js';
-import { presentCaseForFacility } from '../requests/request.presenter.js';
+import { type CaseForFacility, presentCaseForFacility } from '../requests/request.presenter.js';
 import type { ProposalEntity } from './proposal.entity.js';
 
-export function presentProposal(
-  p: ProposalEntity,
-  hold: { expiresAt: Date; live: boolean } | undefined,
-  forFacility?: PlacementRequestEntity,
-) {
+export function presentProposal(p: ProposalEntity, hold: { expiresAt: Date; live: boolean } | undefined, forFacility?: CaseForFacility) {
   return {
     id: p.id,
     requestId: p.requestId,

@@ -9,18 +9,32 @@ import { conflict, notFound, ruleBroken } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
 import { MatchingService } from '../../matching/matching.service.js';
-import { NotificationsService } from '../../notifications/notifications.service.js';
+import { type Notice, NotificationsService } from '../../notifications/notifications.service.js';
 import { RecipientsRepository } from '../../notifications/recipients.repository.js';
 import { pagePath } from '../../notifications/templates.js';
 import { PlacementRequestsRepository } from '../requests/placement-requests.repository.js';
 import { PlacementRequestsService } from '../requests/placement-requests.service.js';
 import type { PlaceKind } from '../../domain/types.js';
 import type { PlacementRequestEntity } from '../requests/placement-request.entity.js';
+import { type ProposableRequest } from '../requests/placement-requests.repository.js';
+import { PlacementsRepository } from '../placements/placements.repository.js';
+import type { SnapshotRow } from '../../matching/matching.repository.js';
 import type { ListProposalsQuery } from './dto/proposal.dto.js';
 import type { ProposalEntity } from './proposal.entity.js';
 import { presentProposal } from './proposal.presenter.js';
 import { ProposalsRepository } from './proposals.repository.js';
 import { ReportFactsService } from '../../reports/report-facts.service.js';
+
+/** What an offer reads in its one read statement (rows as JSON). */
+interface OfferReads {
+  snapshot: SnapshotRow[];
+  conflictTags: { tags: string[] }[];
+  live: { facilityId: string; status: string }[];
+  count: { n: number }[];
+  contacts: { facility: string | null; regionCode: string; uor: string | null }[];
+  previous?: { status: string; facilityId: string }[];
+  key?: { resourceId: string | null; bodyHash: string }[];
+}
 
 /** Offering a request to facilities (each offer holds a place) and reading offers as each role may. */
 @Injectable()
@@ -38,18 +52,25 @@ export class ProposalsService {
     private readonly recipients: RecipientsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly facts: ReportFactsService,
+    private readonly placementsRepo: PlacementsRepository,
   ) {}
 
   /** Holds a place of the needed kind: 409 no_free_place, 422 constraint_violated with every failing reason. */
   async propose(p: Principal, requestId: string, facilityId: string, idempotencyKey?: string) {
-    // the answer is read in the committing transaction: a committed hold is never answered as an error
+    // the answer is built in the committing transaction from what it wrote: a committed hold is never answered as an error
     return this.tx.run(async (t) => {
-      // the request lock serialises proposals and decisions of one request
-      const r = await this.requests.lockVisible(p, requestId, t);
-      const { id, replayed } = await this.idempotency.once(t, p, `proposals:${requestId}`, idempotencyKey, { facilityId }, () =>
-        this.proposeLocked(t, p, r, facilityId),
-      );
-      return { ...(await this.get(p, id, false, r)), replayed };
+      // statement 1: the request row locked (it serialises proposals and decisions of one request), then the facility's
+      const r = await this.requestsRepo.lockForProposal(t, requestId, facilityId);
+      requireVisible(p, 'request.read', r, 'placement request');
+      const once =
+        idempotencyKey === undefined ? undefined : this.idempotency.inParts(p, `proposals:${requestId}`, idempotencyKey, { facilityId });
+      const offer = await this.offer(t, p, r!, facilityId, undefined, once);
+      if ('replayedId' in offer) {
+        const known = await this.repo.findWithHold(t, offer.replayedId);
+        const { proposal } = this.visible(p, known, r! as PlacementRequestEntity);
+        return { ...presentProposal(proposal, known!.hold ?? undefined, can(p, 'proposal.profile', r!) ? r! : undefined), replayed: true };
+      }
+      return { ...presentProposal(offer.proposal, offer.hold, can(p, 'proposal.profile', r!) ? r! : undefined), replayed: false };
     });
   }
 
@@ -60,20 +81,47 @@ export class ProposalsService {
   async proposeLocked(
     t: Tx,
     p: Pick<Principal, 'sub' | 'role'>,
-    r: PlacementRequestEntity,
+    r: ProposableRequest,
     facilityId: string,
     kind?: PlaceKind,
   ): Promise<string> {
-    const requestId = r.id;
-    if (r.status !== 'open' && r.status !== 'proposed') throw conflict('request_not_open', `the request is ${r.status}`);
-    const live = await this.repo.findLiveForRequest(t, requestId);
-    if (live.some((x) => x.facilityId === facilityId))
-      throw conflict('already_proposed', 'this request is already offered to that facility');
-    if (live.some((x) => x.status === 'accepted')) throw conflict('already_accepted', 'another facility has already accepted this request');
     // under the facility lock, a concurrent proposal of the same network to this facility is seen
     await this.holds.lockFacility(t, facilityId);
-    const tags = (await this.matching.conflictTags(r.conflictTags, requestId, t)).get(facilityId) ?? [];
-    const check = await this.matching.checkOne(await this.requests.toMatchLive(r, t), facilityId, tags);
+    const offer = await this.offer(t, p, r, facilityId, kind);
+    return 'replayedId' in offer ? offer.replayedId : offer.proposal.id;
+  }
+
+  /**
+   * With the request and the facility locked: one statement reads what the checks need, TypeScript
+   * decides, one statement holds the place (approdo_hold), one writes the proposal, the request's
+   * status, the audit row, the report fact, the notices and the idempotency key.
+   */
+  private async offer(
+    t: Tx,
+    p: Pick<Principal, 'sub' | 'role'>,
+    r: ProposableRequest,
+    facilityId: string,
+    kind?: PlaceKind,
+    once?: ReturnType<IdempotencyService['inParts']>,
+  ): Promise<{ replayedId: string } | { proposal: ProposalEntity; hold: { expiresAt: Date; live: boolean } }> {
+    const requestId = r.id;
+    const ofRequest = this.repo.ofRequestParts(requestId);
+    // read after both locks: proposals of this request or to this facility that committed meanwhile are seen
+    const read = await this.tx.readTogether<OfferReads>(t, {
+      ...this.matching.checkParts(facilityId, r.conflictTags, requestId),
+      ...ofRequest,
+      contacts: this.recipients.facilityAndRegionContactsPart(facilityId),
+      ...(r.previousPlacementId ? { previous: this.placementsRepo.wherePart(r.previousPlacementId) } : {}),
+      ...(once ? { key: once.lookup } : {}),
+    });
+    const replayedId = once?.decide(read.key ?? []);
+    if (replayedId) return { replayedId };
+    if (r.status !== 'open' && r.status !== 'proposed') throw conflict('request_not_open', `the request is ${r.status}`);
+    if (read.live.some((x) => x.facilityId === facilityId))
+      throw conflict('already_proposed', 'this request is already offered to that facility');
+    if (read.live.some((x) => x.status === 'accepted'))
+      throw conflict('already_accepted', 'another facility has already accepted this request');
+    const check = this.matching.checkRead(this.requests.toMatch(r, this.requests.currentFacilityIn(read.previous?.[0])), read);
     if (!check) throw notFound('facility');
     if (!check.ok) {
       const hard = check.reasons.filter((x) => x !== 'no_free_place');
@@ -86,7 +134,8 @@ export class ProposalsService {
     const placeKind = kind ?? check.placeKind;
     const id = randomUUID();
     const hold = await this.holds.hold(p, facilityId, placeKind, id, t, this.holds.ttlHoursFor(r.urgency));
-    await this.repo.insert(t, {
+    const now = this.clock.now();
+    const proposal: ProposalEntity = {
       id,
       requestId,
       facilityId,
@@ -94,32 +143,33 @@ export class ProposalsService {
       status: 'pending',
       holdId: hold.id,
       createdBySub: p.sub,
-      createdAt: this.clock.now(),
+      createdAt: now,
       decidedBySub: null,
       decidedAt: null,
       declineReason: null,
       declineNote: null,
       placementId: null,
-    });
-    if (r.status === 'open') await this.requestsRepo.update(t, requestId, { status: 'proposed', updatedAt: this.clock.now() });
-    await this.audit.record(t, p, 'proposal.create', 'proposal', id, { requestId, facilityId });
-    await this.facts.proposed(t, { requestId, facilityId, placeKind });
-    const contacts = await this.recipients.facilityAndRegionContacts(t, facilityId);
-    await this.notifications.notify(t, {
-      event: 'proposal_created',
-      to: [contacts?.facility ?? null],
-      reference: r.caseCode,
-      path: pagePath.proposal(id),
-    });
+    };
+    const [facility] = read.snapshot;
+    const contacts = read.contacts[0];
+    const notices: Notice[] = [
+      { event: 'proposal_created', to: [contacts?.facility ?? null], reference: r.caseCode, path: pagePath.proposal(id) },
+    ];
     // into another region: that region's UOR is told (case code and facility only, never the profile)
     if (contacts && contacts.regionCode !== r.regionCode)
-      await this.notifications.notify(t, {
-        event: 'proposal_cross_region',
-        to: [contacts.uor],
-        reference: r.caseCode,
-        path: pagePath.facility(facilityId),
-      });
-    return id;
+      notices.push({ event: 'proposal_cross_region', to: [contacts.uor], reference: r.caseCode, path: pagePath.facility(facilityId) });
+    await this.tx.writeTogether(t, [
+      this.repo.insertPart(proposal),
+      r.status === 'open' ? this.requestsRepo.statusPart(requestId, 'proposed', now) : null,
+      this.audit.part(p, 'proposal.create', 'proposal', id, { requestId, facilityId }),
+      this.facts.proposedPart(
+        { ...r, facilityRegionCode: facility.regionCode, facilityType: facility.type, proposals: read.count[0].n + 1 },
+        proposal,
+      ),
+      this.notifications.part(...notices),
+      once ? once.claimed(id) : null,
+    ]);
+    return { proposal, hold: { expiresAt: hold.expiresAt, live: true } };
   }
 
   /**
@@ -154,17 +204,6 @@ export class ProposalsService {
   async findVisible(p: Principal, id: string, tx?: Tx) {
     const proposal = await this.repo.findById(id, tx);
     return this.visible(p, proposal, proposal ? await this.requestsRepo.findById(proposal.requestId, tx) : null);
-  }
-
-  /**
-   * findVisible with the request row locked (decisions on one request are serialised on it): the
-   * lock's read is the visibility check, so the request is read once.
-   */
-  async lockVisible(p: Principal, id: string, t: Tx) {
-    // the request row first, found by the proposal's id, then the proposal's: the lock order of every decision
-    const request = await this.requestsRepo.lockByProposalId(t, id);
-    const proposal = request ? await this.repo.lockById(t, id) : null;
-    return this.visible(p, proposal, request);
   }
 
   private visible(p: Principal, proposal: ProposalEntity | null, request: PlacementRequestEntity | null) {

@@ -1,7 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
+import type { SqlPart } from '../../database/sql-parts.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import { PlacementRequestEntity, type RequestStatus } from './placement-request.entity.js';
+
+/** What proposing reads of a request: the matching profile and what the answer, facts and notices show. */
+export type ProposableRequest = Pick<
+  PlacementRequestEntity,
+  | 'id'
+  | 'caseCode'
+  | 'regionCode'
+  | 'status'
+  | 'profile'
+  | 'protectionLevel'
+  | 'stage'
+  | 'originProvince'
+  | 'safety'
+  | 'preferences'
+  | 'conflictTags'
+  | 'urgency'
+  | 'previousPlacementId'
+  | 'createdAt'
+>;
+
+const PROPOSABLE = `id, case_code AS "caseCode", region_code AS "regionCode", status, profile, protection_level AS "protectionLevel", stage,
+  origin_province AS "originProvince", safety, preferences, conflict_tags AS "conflictTags", urgency,
+  previous_placement_id AS "previousPlacementId", created_at AS "createdAt"`;
 
 @Injectable()
 export class PlacementRequestsRepository {
@@ -23,6 +47,42 @@ export class PlacementRequestsRepository {
   /** Row lock: decisions on one request (accept, withdraw, cancel) are serialised on it. */
   lockById(tx: Tx, id: string): Promise<PlacementRequestEntity | null> {
     return tx.getRepository(PlacementRequestEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * A proposal's first statement: the request row locked, then the facility's (the order every
+   * proposal and decision takes), only the columns proposing needs. Null when there is no request.
+   */
+  async lockForProposal(tx: Tx, requestId: string, facilityId: string): Promise<ProposableRequest | null> {
+    const [r] = (await this.db.named(
+      tx,
+      `WITH r AS (SELECT ${PROPOSABLE} FROM placement_request WHERE id = $1 FOR UPDATE)
+       SELECT r.*, (SELECT true FROM facility f WHERE f.id = $2 AND r.id IS NOT NULL FOR UPDATE) AS "facilityLocked" FROM r`,
+      [requestId, facilityId],
+    )) as ProposableRequest[];
+    return r ?? null;
+  }
+
+  /** The request closed (its placement ended), as a write of a unit of work's one statement. */
+  closePart(id: string, now: Date): SqlPart {
+    return { sql: `UPDATE placement_request SET status = 'closed', closed_at = $2, updated_at = $2 WHERE id = $1`, params: [id, now] };
+  }
+
+  /** A status change, as a write of a unit of work's one statement. */
+  statusPart(id: string, status: RequestStatus, now: Date): SqlPart {
+    return { sql: `UPDATE placement_request SET status = $2, updated_at = $3 WHERE id = $1`, params: [id, status, now] };
+  }
+
+  /**
+   * The request back to open when it has no live proposal left but `closing` (closed in the same
+   * statement, which does not see its own changes), as a write of a unit of work's one statement.
+   */
+  reopenIfIdlePart(id: string, closing: string[], live: readonly string[], now: Date): SqlPart {
+    return {
+      sql: `UPDATE placement_request SET status = 'open', updated_at = $2 WHERE id = $1
+              AND NOT EXISTS (SELECT 1 FROM proposal WHERE request_id = $1 AND status = ANY($3) AND id <> ALL($4))`,
+      params: [id, now, live, closing],
+    };
   }
 
   /** The request a proposal belongs to, locked, in one statement (decisions lock the request before the proposal). */

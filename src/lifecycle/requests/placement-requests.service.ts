@@ -25,6 +25,12 @@ import { presentRequest } from './request.presenter.js';
 import { ReportFactsService } from '../../reports/report-facts.service.js';
 import { commonestExclusion } from '../../reports/report-facts.js';
 
+/** What matching reads of a request. */
+type MatchableRequest = Pick<
+  PlacementRequestEntity,
+  'profile' | 'protectionLevel' | 'stage' | 'originProvince' | 'safety' | 'preferences' | 'regionCode'
+>;
+
 @Injectable()
 export class PlacementRequestsService {
   constructor(
@@ -181,7 +187,7 @@ export class PlacementRequestsService {
   }
 
   /** The request as the core sees it (used by proposals to re-check one facility). */
-  toMatch(r: PlacementRequestEntity, currentFacilityId: string | null = null): MatchRequest {
+  toMatch(r: MatchableRequest, currentFacilityId: string | null = null): MatchRequest {
     return this.matching.toMatchRequest(this.profileOf(r), r.regionCode, currentFacilityId);
   }
 
@@ -193,7 +199,11 @@ export class PlacementRequestsService {
   /** A transfer's current facility: that of the previous placement while it is active, else null. */
   async currentFacilityOf(r: Pick<PlacementRequestEntity, 'previousPlacementId'>, tx?: Tx): Promise<string | null> {
     if (!r.previousPlacementId) return null;
-    const previous = await this.placements.findById(r.previousPlacementId, tx);
+    return this.currentFacilityIn(await this.placements.findById(r.previousPlacementId, tx));
+  }
+
+  /** currentFacilityOf on the previous placement as the caller read it. */
+  currentFacilityIn(previous: { status: string; facilityId: string } | null | undefined): string | null {
     return previous?.status === 'active' ? previous.facilityId : null;
   }
 
@@ -212,7 +222,7 @@ export class PlacementRequestsService {
     return r!;
   }
 
-  private profileOf(r: PlacementRequestEntity): MatchProfileDto {
+  private profileOf(r: MatchableRequest): MatchProfileDto {
     if (!r.profile) throw conflict('request_purged', 'the profile of this request was purged');
     return {
       person: r.profile,

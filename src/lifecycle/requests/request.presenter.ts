@@ -37,10 +37,13 @@ export function presentRequest(
   };
 }
 
+/** The request's fields a facility's view of a case shows. */
+export type CaseForFacility = Pick<PlacementRequestEntity, 'caseCode' | 'profile' | 'protectionLevel' | 'stage' | 'urgency' | 'regionCode'>;
+
 /** What a shelter manager needs to decide, nothing else: no origin, safety, tags, operator note or
  * nationality (kept for reports only). Once the house accepted, the sending office's region too (its
  * UOR's on-call number, for the arrival), as the UOR then learns the house's address. */
-export function presentCaseForFacility(r: PlacementRequestEntity, accepted = false) {
+export function presentCaseForFacility(r: CaseForFacility, accepted = false) {
   const { nationality: _forReportsOnly, ...person } = r.profile ?? ({} as NonNullable<PlacementRequestEntity['profile']>);
   return {
     caseCode: r.caseCode,
