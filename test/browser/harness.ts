@@ -92,7 +92,12 @@ export class Browser {
     const problems: Problems = { console: [], pageErrors: [], failed: [] };
     page.on('console', (m) => m.type() === 'error' && problems.console.push(m.text()));
     page.on('pageerror', (e) => problems.pageErrors.push(e.message));
-    page.on('requestfailed', (r) => problems.failed.push(`${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+    // a read the page was still doing when it navigated away (the live stream above all) is abandoned, not failed;
+    // an abandoned change, or any other failure, is a problem
+    page.on('requestfailed', (r) => {
+      if (r.method() === 'GET' && r.failure()?.errorText === 'net::ERR_ABORTED' && new URL(r.url()).pathname.startsWith('/api/v1/')) return;
+      problems.failed.push(`${r.method()} ${r.url()} ${r.failure()?.errorText}`);
+    });
     // scripts for the page are strings: this project's TypeScript has no DOM types
     await page.addInitScript({
       content:
@@ -107,6 +112,18 @@ export class Browser {
     await page.click(`[data-user="${user}"]`);
     await page.waitForURL((u) => u.pathname === '/' && !u.pathname.startsWith('/oidc'));
     await page.waitForSelector('main h1:not(:text("Accedi"))');
+  }
+
+  /**
+   * Waits until a script expression is true in the page. page.waitForFunction with a string evaluates
+   * it in a way the pages' CSP (no 'unsafe-eval') refuses; page.evaluate runs it through the driver.
+   */
+  async until(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!(await page.evaluate(expression))) {
+      if (Date.now() > end) throw new Error(`not true within ${timeoutMs} ms: ${expression}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** axe-core in the page (evaluated by the driver, so the page's CSP does not apply): serious and critical violations. */

@@ -35,7 +35,7 @@ async function historyAfter(id: string, afterId?: string): Promise<Json[]> {
 
 /** The page is controlled by the service worker (installed, activated and claimed). */
 async function controlled(page: Page): Promise<void> {
-  await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 });
+  await b.until(page, 'navigator.serviceWorker.controller !== null');
 }
 
 /** Goes offline and waits for the banner; returns how long it took to show (ms). */

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 async function controlled(page: Page): Promise<void> {
-  await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 });
+  await b.until(page, 'navigator.serviceWorker.controller !== null');
 }
 
 describe('push on the phone', () => {
@@ -54,7 +54,9 @@ describe('push on the phone', () => {
     const sent = Buffer.from((await page.evaluate('window.__applicationServerKey')) as string, 'base64');
     expect(sent.toString('base64url')).toBe(publicKey);
     const rows = await b.t.sql<Json>('SELECT owner_sub, endpoint, p256dh, auth FROM push_subscription WHERE endpoint = $1', [endpoint]);
-    expect(rows).toEqual([{ owner_sub: 'manager-liguria', endpoint, p256dh: keys.p256dh, auth: keys.auth }]);
+    // the subscription belongs to her: the member she is in the registry
+    const [me] = await b.t.sql<{ id: string }>(`SELECT id FROM member WHERE email = 'responsabile.liguria@example.org'`);
+    expect(rows).toEqual([{ owner_sub: me.id, endpoint, p256dh: keys.p256dh, auth: keys.auth }]);
 
     await control.locator('[data-act="push-off"]').click();
     await control.locator('[data-act="push-on"]').waitFor();
@@ -81,7 +83,7 @@ describe('push on the phone', () => {
     const push = (data: Json) =>
       cdp.send('ServiceWorker.deliverPushMessage', { origin: b.base, registrationId, data: JSON.stringify(data) });
     const shown = async (n: number) => {
-      await page.waitForFunction(`navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.length >= ${n})`);
+      await b.until(page, `navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.length >= ${n})`);
       return (await page.evaluate(
         'navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.map((n) => ({ title: n.title, body: n.body, link: n.data.link })))',
       )) as Json[];

@@ -24,7 +24,8 @@ function controllerRoutes(t: TestApp): Map<string, Set<string>> {
   for (const mod of t.app.get(ModulesContainer).values()) {
     for (const wrapper of mod.controllers.values()) {
       const ctrl = wrapper.metatype as { prototype: object } | null;
-      if (!ctrl) continue;
+      // the pages' sign-in (/auth) is browser navigation, left out of the API's document on purpose
+      if (!ctrl || Reflect.getMetadata('swagger/apiExcludeController', ctrl)) continue;
       const base = [Reflect.getMetadata('path', ctrl) ?? ''].flat()[0] as string;
       for (const name of Object.getOwnPropertyNames(ctrl.prototype)) {
         const handler = (ctrl.prototype as Record<string, unknown>)[name];

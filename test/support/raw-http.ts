@@ -66,7 +66,8 @@ export class RawClient {
         (res) => {
           const chunks: Buffer[] = [];
           // an event stream (GET /api/v1/events) never ends: its first chunk is the answer, then hang up
-          if (res.statusCode === 200 && /^text\/event-stream/.test(res.headers['content-type'] ?? ''))
+          // (a HEAD has no body at all: it ends like any other answer)
+          if (r.method !== 'HEAD' && res.statusCode === 200 && /^text\/event-stream/.test(res.headers['content-type'] ?? ''))
             return res.once('data', (c: Buffer) => {
               resolve({ status: 200, headers: res.headers, text: c.toString('utf8'), ms: performance.now() - started });
               req.destroy();
