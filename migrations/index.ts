@@ -12,6 +12,8 @@ import { ReportFacts1763900009000 } from './1763900009000-report-facts.js';
 import { ReportRollups1763900012000 } from './1763900012000-report-rollups.js';
 import { OneRuleEach1763900013000 } from './1763900013000-one-rule-each.js';
 import { ReportOrderedReads1763900014000 } from './1763900014000-report-ordered-reads.js';
+// issue 24: the summary's facts
+import { ReportSummaryFacts1763900018000 } from './1763900018000-report-summary-facts.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -29,4 +31,5 @@ export const MIGRATIONS = [
   ReportRollups1763900012000,
   OneRuleEach1763900013000,
   ReportOrderedReads1763900014000,
+  ReportSummaryFacts1763900018000,
 ];

@@ -41,6 +41,7 @@ const COLUMNS = [
   ['transfer', (f: Fact) => f.transfer ?? false],
   ['reason', (f: Fact) => f.reason ?? null],
   ['hours', (f: Fact) => f.hours ?? null],
+  ['stay_days', (f: Fact) => f.stayDays ?? null],
 ] as const;
 
 @Injectable()
@@ -78,6 +79,19 @@ export class ReportFactsRepository {
       [requestId, facilityId],
     )) as CaseForFacts[];
     return r ?? null;
+  }
+
+  /**
+   * Nights from the admission of a request's placement at a facility to its discharge date (or to
+   * `today` when the date is not written yet): both days in Italy. A request has one placement.
+   */
+  async stayDays(tx: Tx, requestId: string, facilityId: string, today: string): Promise<number | null> {
+    const [r] = (await tx.query(
+      `SELECT greatest(0, coalesce(discharge_date, $3::date) - (admitted_at AT TIME ZONE 'Europe/Rome')::date) AS days
+       FROM placement WHERE request_id = $1 AND facility_id = $2 ORDER BY admitted_at DESC LIMIT 1`,
+      [requestId, facilityId, today],
+    )) as { days: number }[];
+    return r ? Number(r.days) : null;
   }
 
   /** The region of the facility a placement is (or was) in: where a transfer comes from. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { todayInItaly } from './report-definitions.js';
 import { commonestExclusion, type Fact, hoursBetween, personDims } from './report-facts.js';
 import { ReportFactsRepository, type CaseForFacts } from './report-facts.repository.js';
 
@@ -29,10 +30,12 @@ export class ReportFactsService {
       await this.write(t, { event: 'request_created', regionCode: r.regionCode, urgency: r.urgency, referralChannel: r.referralChannel });
   }
 
-  /** After a proposal is written: the request's first one measures the time to a first proposal. */
+  /** After a proposal is written: every one is counted; the request's first one measures the time to a first proposal. */
   async proposed(t: Tx, proposal: ProposalForFacts): Promise<void> {
     const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId, true);
-    if (r?.proposals === 1)
+    if (!r) return;
+    await this.write(t, { event: 'proposal', ...atFacility(r, proposal) });
+    if (r.proposals === 1)
       await this.write(t, { event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
   }
 
@@ -70,9 +73,28 @@ export class ReportFactsService {
     });
   }
 
+  /**
+   * A placement ends: who leaves (the dimensions her admission counted, so that the people still
+   * placed are admissions minus discharges) and after how many nights.
+   */
   async discharged(t: Tx, placement: ProposalForFacts, reason: string): Promise<void> {
     const r = await this.repo.requestAtFacility(t, placement.requestId, placement.facilityId);
-    if (r) await this.write(t, { event: 'discharge', ...atFacility(r, placement), reason });
+    if (!r) return;
+    const { gender, ageBand, exploitation, children, childrenFemale, childrenMale } = personDims(r.profile);
+    const stayDays = await this.repo.stayDays(t, placement.requestId, placement.facilityId, todayInItaly(this.clock.now()));
+    await this.write(t, {
+      event: 'discharge',
+      ...atFacility(r, placement),
+      reason,
+      gender,
+      ageBand,
+      exploitation,
+      children,
+      childrenFemale,
+      childrenMale,
+      transfer: reason === 'transferred',
+      stayDays,
+    });
   }
 
   /** A request cancelled before any admission; `excluded` is what a search would exclude now (when it finds nobody). */
