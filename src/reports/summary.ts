@@ -127,7 +127,7 @@ export function summaryAnswer(
     transfers: single(raw.transfers, suppress),
     proposals: {
       made: single(count('proposal'), suppress),
-      declined: declinedByReason.totals.count ?? 0,
+      declined: declinedByReason.totals.count,
       expired: single(count('expiry'), suppress),
       declinedByReason,
     },

@@ -279,6 +279,64 @@ describe('reports: the monitoring sheet (summary)', () => {
     expect((await summary(national, { regionCode: '99' })).body.code).toBe('invalid_region');
   });
 
+  it('groupBy=month: the months add up to the report of the whole period', async () => {
+    const period = { from: '2026-01-10', to: '2026-04-01' };
+    const numeric = (row: Record<string, unknown>, skip: string[]) =>
+      Object.fromEntries(Object.entries(row).filter(([k, v]) => typeof v === 'number' && !skip.includes(k)));
+    /** monthly rows summed over the months, keyed by the other dimensions */
+    const summed = (a: { dimensions: string[]; rows: Record<string, unknown>[] }, skip: string[]) => {
+      const out = new Map<string, Record<string, number>>();
+      for (const r of a.rows) {
+        const key = JSON.stringify(a.dimensions.filter((d) => d !== 'month').map((d) => r[d]));
+        const acc = out.get(key) ?? {};
+        for (const [k, v] of Object.entries(numeric(r, skip))) acc[k] = (acc[k] ?? 0) + (v as number);
+        out.set(key, acc);
+      }
+      return out;
+    };
+    const cases: [Principal, string, Record<string, string>, string[]][] = [
+      [manager('F1'), 'people', {}, []],
+      [manager('F2'), 'people', { by: 'gender,ageBand' }, []],
+      [manager('F3'), 'flow', {}, []],
+      [national, 'occupancy', { by: 'regionCode,kind' }, ['utilisation', 'staleShare']],
+    ];
+    for (const [who, name, q, skip] of cases) {
+      const get = (extra: Record<string, string>) =>
+        ok(
+          t
+            .http()
+            .get(`/api/v1/reports/${name}`)
+            .query({ ...period, ...q, ...extra })
+            .set(as(who)),
+        );
+      const whole = await get({});
+      const monthly = await get({ groupBy: 'month' });
+      expect(monthly.dimensions).toEqual(['month', ...whole.dimensions]);
+      expect(new Set(monthly.rows.map((r: { month: string }) => r.month))).toEqual(
+        new Set(name === 'occupancy' ? ['2026-01', '2026-02', '2026-03', '2026-04'] : ['2026-02', '2026-03']),
+      );
+      expect(monthly.totals).toEqual(whole.totals);
+      const expected = new Map(
+        whole.rows.map((r: Record<string, unknown>) => [JSON.stringify(whole.dimensions.map((d: string) => r[d])), numeric(r, skip)]),
+      );
+      expect(summed(monthly, skip)).toEqual(expected);
+      expect(monthly.totals.admissions ?? monthly.totals.placed ?? monthly.totals.bedNightsAvailable).toBeGreaterThan(0);
+    }
+    const csv = await t
+      .http()
+      .get('/api/v1/reports/people')
+      .query({ ...period, by: 'gender', groupBy: 'month', format: 'csv' })
+      .set(as(manager('F1')));
+    expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('month,gender,admissions,accompanyingChildren,childrenFemale,childrenMale');
+    expect((await summaryOf('declines', { groupBy: 'month' })).body.code).toBe('unknown_dimension');
+  });
+  const summaryOf = (name: string, q: Record<string, string>) =>
+    t
+      .http()
+      .get(`/api/v1/reports/${name}`)
+      .query(q)
+      .set(as(national));
+
   it('after the retention purge, the same sheet', async () => {
     const before = [await ok(summary(national)), (await summary(national, { format: 'csv' })).text, await ok(summary(manager('F3')))];
     t.clock.advance((t.config.retentionDays + 1) * 24 * HOUR);
