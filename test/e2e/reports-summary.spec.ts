@@ -284,10 +284,10 @@ describe('reports: the monitoring sheet (summary)', () => {
     const numeric = (row: Record<string, unknown>, skip: string[]) =>
       Object.fromEntries(Object.entries(row).filter(([k, v]) => typeof v === 'number' && !skip.includes(k)));
     /** monthly rows summed over the months, keyed by the other dimensions */
-    const summed = (a: { dimensions: string[]; rows: Record<string, unknown>[] }, skip: string[]) => {
+    const summed = (a: Record<string, any>, skip: string[]) => {
       const out = new Map<string, Record<string, number>>();
       for (const r of a.rows) {
-        const key = JSON.stringify(a.dimensions.filter((d) => d !== 'month').map((d) => r[d]));
+        const key = JSON.stringify(a.dimensions.filter((d: string) => d !== 'month').map((d: string) => r[d]));
         const acc = out.get(key) ?? {};
         for (const [k, v] of Object.entries(numeric(r, skip))) acc[k] = (acc[k] ?? 0) + (v as number);
         out.set(key, acc);
@@ -327,15 +327,12 @@ describe('reports: the monitoring sheet (summary)', () => {
       .get('/api/v1/reports/people')
       .query({ ...period, by: 'gender', groupBy: 'month', format: 'csv' })
       .set(as(manager('F1')));
-    expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('month,gender,admissions,accompanyingChildren,childrenFemale,childrenMale');
+    expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
+      'month,gender,admissions,accompanyingChildren,childrenFemale,childrenMale',
+    );
     expect((await summaryOf('declines', { groupBy: 'month' })).body.code).toBe('unknown_dimension');
   });
-  const summaryOf = (name: string, q: Record<string, string>) =>
-    t
-      .http()
-      .get(`/api/v1/reports/${name}`)
-      .query(q)
-      .set(as(national));
+  const summaryOf = (name: string, q: Record<string, string>) => t.http().get(`/api/v1/reports/${name}`).query(q).set(as(national));
 
   it('after the retention purge, the same sheet', async () => {
     const before = [await ok(summary(national)), (await summary(national, { format: 'csv' })).text, await ok(summary(manager('F3')))];

@@ -49,7 +49,14 @@ function figure(caption: string, svg: SVGSVGElement, table: HTMLElement, extra?:
   const id = nextId('chart');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-labelledby', id);
-  return h('figure', { class: 'chart' }, h('figcaption', { id }, caption), svg, extra, table);
+  return h(
+    'figure',
+    { class: 'chart' },
+    h('figcaption', { id }, caption),
+    svg,
+    extra,
+    h('details', { class: 'chart-numbers' }, h('summary', {}, t('chart.numbers')), table),
+  );
 }
 
 /** A data table with its first column as row headers (kept in view when the table scrolls on a phone). */
@@ -79,16 +86,25 @@ export function dataTable(
 export function heatmap(o: {
   caption: string;
   columns: string[];
+  /** the columns' axis labels: a short month, and its year where the year changes */
+  axis: { label: string; year: string | null }[];
   rows: { label: string; values: (number | null)[] }[];
   text: (v: number | null) => string;
 }): HTMLElement {
-  const [labelW, cellW, cellH, top] = [118, 40, 22, 22];
+  const [labelW, cellW, cellH, top] = [172, 27, 20, 34];
   const width = labelW + cellW * o.columns.length;
   const height = top + cellH * o.rows.length;
   const svg = s(
     'svg',
     { class: 'chart-svg heatmap', viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'xMinYMin meet' },
-    ...o.columns.map((c, j) => s('text', { x: labelW + cellW * j + cellW / 2, y: 14, 'text-anchor': 'middle', class: 'axis' }, c)),
+    ...o.axis.map((a, j) =>
+      s(
+        'g',
+        {},
+        s('text', { x: labelW + cellW * j + cellW / 2, y: 28, 'text-anchor': 'middle', class: 'axis' }, a.label),
+        a.year ? s('text', { x: labelW + cellW * j + 1, y: 12, class: 'axis year' }, a.year) : null,
+      ),
+    ),
     ...o.rows.map((r, i) =>
       s(
         'g',
@@ -117,10 +133,17 @@ export function heatmap(o: {
 export function stackedBars(o: {
   caption: string;
   categories: string[];
+  /** short labels under the bars (default: the categories) */
+  axis?: string[];
   series: { name: string; fill: string; values: Shown[] }[];
   text: (v: Shown) => string;
+  /** a tick or a bar's total as text (default: the number) */
+  tick?: (v: number) => string;
   totalLabel: string;
+  /** no legend of series (a single one, named by the caption) */
+  single?: boolean;
 }): HTMLElement {
+  const tick = o.tick ?? ((v: number) => v.toLocaleString());
   const [left, top, barW, gap, plotH, bottom] = [36, 18, 30, 14, 180, 26];
   const height = (v: Shown) => (v === null ? 3 : v === '<3' ? 1.5 : v);
   const stacks = o.categories.map((_, j) => o.series.reduce((a, x) => a + height(x.values[j]), 0));
@@ -153,7 +176,7 @@ export function stackedBars(o: {
         'g',
         {},
         s('line', { x1: left, x2: width, y1: y(v), y2: y(v), class: 'grid' }),
-        s('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, v.toLocaleString()),
+        s('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, tick(v)),
       ),
     ),
     ...o.categories.map((c, j) => {
@@ -183,35 +206,40 @@ export function stackedBars(o: {
         {},
         ...parts,
         totals[j] !== null && totals[j]! > 0
-          ? s('text', { x: x + barW / 2, y: y(base) - 4, 'text-anchor': 'middle', class: 'value' }, totals[j]!.toLocaleString())
+          ? s('text', { x: x + barW / 2, y: y(base) - 4, 'text-anchor': 'middle', class: 'value' }, tick(totals[j]!))
           : null,
-        s('text', { x: x + barW / 2, y: top + plotH + 16, 'text-anchor': 'middle', class: 'axis' }, c),
+        s('text', { x: x + barW / 2, y: top + plotH + 16, 'text-anchor': 'middle', class: 'axis' }, o.axis?.[j] ?? c),
       );
     }),
   );
-  const legend = h(
-    'ul',
-    { class: 'legend' },
-    ...o.series.map((x) =>
-      h(
-        'li',
-        {},
-        s(
-          'svg',
-          { width: 14, height: 14, viewBox: '0 0 14 14', 'aria-hidden': 'true' },
-          s('rect', { width: 14, height: 14, fill: x.fill }),
+  const legend = o.single
+    ? null
+    : h(
+        'ul',
+        { class: 'legend' },
+        ...o.series.map((x) =>
+          h(
+            'li',
+            {},
+            s(
+              'svg',
+              { width: 14, height: 14, viewBox: '0 0 14 14', 'aria-hidden': 'true' },
+              s('rect', { width: 14, height: 14, fill: x.fill }),
+            ),
+            ` ${x.name}`,
+          ),
         ),
-        ` ${x.name}`,
-      ),
-    ),
-    h('li', { class: 'muted' }, t('chart.legend.suppressed')),
-  );
+        h('li', { class: 'muted' }, t('chart.legend.suppressed')),
+      );
   const table = dataTable(
     o.caption,
-    [t('chart.month'), ...o.series.map((x) => x.name), o.totalLabel],
+    [t('chart.month'), ...o.series.map((x) => x.name), ...(o.single ? [] : [o.totalLabel])],
     o.categories.map((c, j) => ({
       head: c,
-      cells: [...o.series.map((x) => o.text(x.values[j])), totals[j] === null ? t('report.hiddenMark') : totals[j]!.toLocaleString()],
+      cells: [
+        ...o.series.map((x) => o.text(x.values[j])),
+        ...(o.single ? [] : [totals[j] === null ? t('report.hiddenMark') : tick(totals[j]!)]),
+      ],
     })),
   );
   return figure(o.caption, svg, table, legend);

@@ -84,6 +84,8 @@ export function reportTable(a: ReportAnswer, names: Map<string, string>): HTMLEl
   );
 }
 
+/** 2026-03 → "mar": the axis of a chart whose caption gives the years. */
+const shortMonth = (ym: string) => monthName(ym).split(' ')[0].replace('.', '');
 const isoToday = () => new Date().toISOString().slice(0, 10);
 /** The twelve months ending with `to`'s: the first day of the first, and the months as YYYY-MM. */
 function twelveMonths(to: string): { from: string; months: string[] } {
@@ -98,8 +100,11 @@ function twelveMonths(to: string): { from: string; months: string[] } {
 /** The first screen's numbers: people hosted, bed use, requests closed without a place. */
 function headline(scope: string, from: string, to: string, summary: SummaryHead, occupancy: ReportAnswer): HTMLElement {
   const { carriedOver, newAdmissions } = summary.people.totals;
+  // a hidden or small part is never added into a total that would give it away
   const hosted =
-    typeof carriedOver === 'number' && typeof newAdmissions === 'number' ? num(carriedOver + newAdmissions) : countText(newAdmissions);
+    typeof carriedOver === 'number' && typeof newAdmissions === 'number'
+      ? num(carriedOver + newAdmissions)
+      : `${countText(carriedOver)} + ${countText(newAdmissions)}`;
   const use = occupancy.totals.utilisation;
   const tile = (key: string, value: string, sub: string) =>
     h(
@@ -159,22 +164,45 @@ export const reportsPage: Page = async (root, _params, claims) => {
     const shown = region.value ? [region.value] : own.map((r) => r.code);
     const use = (r: Record<string, Cell>) => (typeof r.utilisation === 'number' ? r.utilisation : null);
     const useText = (v: number | null) => (v === null ? t('chart.noData') : percent(v));
-    const heat = heatmap({
-      caption: t('chart.utilisation.caption', { from: monthName(months[0], true), to: monthName(months[11], true) }),
-      columns: months.map((m) => monthName(m)),
-      rows: shown.map((code) => ({
-        label: names.get(code) ?? code,
-        values: months.map((m) => {
-          const r = monthlyUse.rows.find((x) => x.month === m && x.regionCode === code);
-          return r ? use(r) : null;
-        }),
-      })),
-      text: useText,
-    });
+    const useOf = (code: string, m: string) => {
+      const r = monthlyUse.rows.find((x) => x.month === m && x.regionCode === code);
+      return r ? use(r) : null;
+    };
+    const utilisationCaption = t('chart.utilisation.caption', { from: monthName(months[0], true), to: monthName(months[11], true) });
+    // several regions: a heat map, a row each; one region: its months as bars, in percent
+    const heat =
+      shown.length > 1
+        ? heatmap({
+            caption: utilisationCaption,
+            columns: months.map((m) => monthName(m)),
+            axis: months.map((m, j) => ({ label: shortMonth(m), year: j === 0 || m.endsWith('-01') ? m.slice(0, 4) : null })),
+            rows: shown.map((code) => ({ label: names.get(code) ?? code, values: months.map((m) => useOf(code, m)) })),
+            text: useText,
+          })
+        : stackedBars({
+            caption: `${utilisationCaption} · ${names.get(shown[0]) ?? shown[0]}`,
+            categories: months.map((m) => monthName(m)),
+            axis: months.map(shortMonth),
+            series: [
+              {
+                name: columnText('occupancy', 'utilisation'),
+                fill: '#08519c',
+                values: months.map((m) => {
+                  const v = useOf(shown[0], m);
+                  return v === null ? 0 : Math.round(v * 100);
+                }),
+              },
+            ],
+            text: (v) => (typeof v === 'number' ? percent(v / 100) : countText(v)),
+            tick: (v) => percent(v / 100),
+            totalLabel: t('report.total'),
+            single: true,
+          });
     const genders = ['female', 'male', 'transgender'];
     const bars = stackedBars({
       caption: t('chart.admissions.caption', { from: monthName(months[0], true), to: monthName(months[11], true) }),
       categories: months.map((m) => monthName(m)),
+      axis: months.map(shortMonth),
       series: genders.map((g) => ({
         name: label('gender', g),
         fill: GENDER_FILL[g],
