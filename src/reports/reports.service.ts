@@ -87,18 +87,23 @@ export class ReportsService {
     if (q.name === 'occupancy') {
       // bed-nights are not people: no suppression; days after today are not counted
       const to = q.to < today ? q.to : today;
-      const read = (period: Period) => this.repo.occupancy(q.dims, period, scope, q.dims.includes('facilityId'));
-      const raw = q.from > to ? [] : q.monthly ? await this.monthly(q.from, to, dims, read) : await read({ from: q.from, to });
+      const perFacility = q.dims.includes('facilityId');
+      const raw =
+        q.from > to
+          ? []
+          : q.monthly
+            ? await this.monthly(q.from, to, dims, (ps) => this.repo.occupancyByPeriod(q.dims, ps, scope, perFacility))
+            : await this.repo.occupancy(q.dims, { from: q.from, to }, scope, perFacility);
       return { ...head, suppressed: false, ...occupancyTable(dims, raw) };
     }
     const name = q.name;
-    const read = (period: Period) => this.repo.facts(name, q.dims, period, scope);
+    const months = (ps: Period[]) => this.repo.factsByPeriod(name, q.dims, ps, scope);
     let raw: RawRow[];
-    if (!q.monthly) raw = await read({ from: q.from, to: q.to });
-    else if (name !== 'flow') raw = await this.monthly(q.from, q.to, dims, read);
+    if (!q.monthly) raw = await this.repo.facts(name, q.dims, { from: q.from, to: q.to }, scope);
+    else if (name !== 'flow') raw = await this.monthly(q.from, q.to, dims, months);
     else {
       // percentiles of the whole period are not sums of the months': the total from a read of the period (one dimension)
-      const rows = await this.monthly(q.from, q.to, dims, read);
+      const rows = await this.monthly(q.from, q.to, dims, months);
       const [total] = (await this.repo.facts(name, q.dims.slice(0, 1), { from: q.from, to: q.to }, scope)).filter((r) => r._total);
       raw = [...rows.filter((r) => !r._total), total];
     }
@@ -110,13 +115,14 @@ export class ReportsService {
    * of its own (its whole months from the roll-ups), its rows carrying `month`; the grand total the
    * sum of the months' (counts and bed-nights add up over disjoint periods).
    */
-  private async monthly(from: string, to: string, dims: string[], read: (p: Period) => Promise<RawRow[]>): Promise<RawRow[]> {
+  private async monthly(from: string, to: string, dims: string[], read: (ps: Period[]) => Promise<RawRow[][]>): Promise<RawRow[]> {
     const rows: RawRow[] = [];
     const totals: RawRow[] = [];
-    for (const m of monthsOf(from, to)) {
-      const raw = await read(m);
-      for (const r of raw) (r._total ? totals : rows).push(r._total ? r : ({ month: m.month, ...r } as unknown as RawRow));
-    }
+    const months = monthsOf(from, to);
+    const answers = await read(months);
+    months.forEach((m, i) => {
+      for (const r of answers[i]) (r._total ? totals : rows).push(r._total ? r : ({ month: m.month, ...r } as unknown as RawRow));
+    });
     const total = totals.length ? totalOf(totals, dims) : ({ _total: true } as RawRow);
     return [...rows, total];
   }

@@ -176,7 +176,8 @@ export const reportsPage: Page = async (root, _params, claims) => {
             caption: utilisationCaption,
             columns: months.map((m) => monthName(m)),
             axis: months.map((m, j) => ({ label: shortMonth(m), year: j === 0 || m.endsWith('-01') ? m.slice(0, 4) : null })),
-            rows: shown.map((code) => ({ label: names.get(code) ?? code, values: months.map((m) => useOf(code, m)) })),
+            // the Italian half of the bilingual names (Valle d'Aosta/Vallée d'Aoste): the axis is narrow
+            rows: shown.map((code) => ({ label: (names.get(code) ?? code).split('/')[0], values: months.map((m) => useOf(code, m)) })),
             text: useText,
           })
         : stackedBars({
