@@ -221,7 +221,12 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
     return 'json' in out ? out.json.people.rows.length : '';
   });
   await measure(
-    { name: 'occupancy', scope: 'all regions, by=regionCode&groupBy=month', label: 'year (12 months)', target: TARGET_MONTHLY_OCCUPANCY_MS },
+    {
+      name: 'occupancy',
+      scope: 'all regions, by=regionCode&groupBy=month',
+      label: 'year (12 months)',
+      target: TARGET_MONTHLY_OCCUPANCY_MS,
+    },
     async () => {
       const out = await reports.render(national, 'occupancy', { ...YEAR, by: 'regionCode', groupBy: 'month' });
       return 'json' in out ? out.json.rows.length : '';
