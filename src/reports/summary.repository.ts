@@ -40,46 +40,33 @@ export class SummaryRepository {
     const params: unknown[] = [period.from, period.to];
     const hosted: string[] = [];
     const anyRegion: string[] = [];
-    const requestRegion: string[] = [];
     if (scope.regions) {
       params.push(scope.regions);
       const r = `$${params.length}`;
       hosted.push(`facility_region_code = ANY(${r})`);
       anyRegion.push(`(region_code = ANY(${r}) OR facility_region_code = ANY(${r}))`);
-      requestRegion.push(`region_code = ANY(${r})`);
     }
     if (scope.facilities) {
       params.push(scope.facilities);
       const f = `facility_id = ANY($${params.length})`;
       hosted.push(f);
       anyRegion.push(f);
-      requestRegion.push(f);
     }
     const and = (w: string[]) => w.map((x) => ` AND ${x}`).join('');
-    const before = `day < $1::date`;
     const within = `day BETWEEN $1::date AND $2::date`;
-    const carried = (m: string) =>
-      `(coalesce(sum(${m}) FILTER (WHERE event = 'admission' AND ${before}), 0) - coalesce(sum(${m}) FILTER (WHERE event = 'discharge' AND ${before}), 0))::int`;
-    const fresh = (m: string) => `coalesce(sum(${m}) FILTER (WHERE event = 'admission' AND ${within} AND NOT transfer), 0)::int`;
-    const placements = `FROM report_fact WHERE event IN ('admission', 'discharge') AND day <= $2::date${and(hosted)}`;
     return this.tx.snapshot(async (m) => {
       await m.query(`SET LOCAL work_mem = '64MB'`);
-      const people = (await m.query(
-        `SELECT gender, CASE WHEN age_band = 'minor' THEN 'minor' WHEN age_band IS NOT NULL THEN 'adult' END AS age,
-                ${carried('1')} AS "carriedOver", ${fresh('1')} AS "newAdmissions",
-                ${carried('children_female')} AS "childrenFemaleCarried", ${carried('children_male')} AS "childrenMaleCarried",
-                ${carried('children')} AS "childrenCarried",
-                ${fresh('children_female')} AS "childrenFemaleNew", ${fresh('children_male')} AS "childrenMaleNew", ${fresh('children')} AS "childrenNew"
-         ${placements} GROUP BY 1, 2 ORDER BY 1, 2`,
+      // one pass over the placements: admissions and discharges before the period (who is still there),
+      // admissions within it (new, or a transfer), grouped small; people and exploitation summed below
+      const groups = (await m.query(
+        `SELECT gender, CASE WHEN age_band = 'minor' THEN 'minor' WHEN age_band IS NOT NULL THEN 'adult' END AS age, exploitation,
+                CASE WHEN day < $1::date THEN (CASE WHEN event = 'admission' THEN 'in' ELSE 'out' END)
+                     WHEN transfer THEN 'transfer' ELSE 'new' END AS bucket,
+                count(*)::int AS n, sum(children)::int AS children, sum(children_female)::int AS girls, sum(children_male)::int AS boys
+         FROM report_fact WHERE event IN ('admission', 'discharge') AND day <= $2::date AND (day < $1::date OR event = 'admission')${and(hosted)}
+         GROUP BY 1, 2, 3, 4`,
         params,
-      )) as SummaryRaw['people'];
-      const exploitation = (await m.query(
-        `SELECT x AS exploitation, ${carried('1')} AS "carriedOver", ${fresh('1')} AS "newAdmissions"
-         FROM (SELECT event, day, transfer, unnest(CASE WHEN cardinality(exploitation) = 0 THEN ARRAY['none'] ELSE exploitation END) AS x
-               ${placements}) f
-         GROUP BY 1 ORDER BY 1`,
-        params,
-      )) as SummaryRaw['exploitation'];
+      )) as PlacementGroup[];
       const exits = (await m.query(
         `SELECT CASE WHEN GROUPING(reason) = 0 THEN coalesce(reason, 'other') END AS reason, count(*)::int AS exits,
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY stay_days) AS median, count(stay_days)::int AS n
@@ -87,28 +74,78 @@ export class SummaryRepository {
          GROUP BY GROUPING SETS ((reason), ()) ORDER BY GROUPING(reason), 1`,
         params,
       )) as SummaryRaw['exits'];
-      const [moves] = (await m.query(
-        `SELECT count(*)::int AS n FROM report_fact WHERE event = 'admission' AND transfer AND ${within}${and(hosted)}`,
-        params,
-      )) as { n: number }[];
-      const proposals = (await m.query(
+      // requests closed unplaced have no facility: the region test is the request's, as requestRegion's
+      const events = (await m.query(
         `SELECT event, CASE WHEN event = 'decline' THEN coalesce(reason, 'other') END AS reason, count(*)::int AS n
-         FROM report_fact WHERE event IN ('proposal', 'decline', 'expiry') AND ${within}${and(anyRegion)}
+         FROM report_fact WHERE event IN ('proposal', 'decline', 'expiry', 'closed_unplaced') AND ${within}${and(anyRegion)}
          GROUP BY 1, 2 ORDER BY 1, 2`,
         params,
       )) as SummaryRaw['proposals'];
-      const [closed] = (await m.query(
-        `SELECT count(*)::int AS n FROM report_fact WHERE event = 'closed_unplaced' AND ${within}${and(requestRegion)}`,
-        params,
-      )) as { n: number }[];
       return {
-        people: people.map((r) => ({ ...r })),
-        exploitation,
+        ...fromPlacements(groups),
         exits: exits.map((e) => ({ ...e, median: e.median === null ? null : Number(e.median) })),
-        transfers: moves.n,
-        proposals,
-        requestsClosedUnplaced: closed.n,
+        proposals: events.filter((e) => e.event !== 'closed_unplaced'),
+        requestsClosedUnplaced: events.filter((e) => e.event === 'closed_unplaced').reduce((a, e) => a + e.n, 0),
       };
     });
   }
+}
+
+/** A group of placement facts: `in`/`out` admitted/discharged before the period, `new` and `transfer` admitted within it. */
+interface PlacementGroup {
+  gender: string | null;
+  age: 'adult' | 'minor' | null;
+  exploitation: string[];
+  bucket: 'in' | 'out' | 'new' | 'transfer';
+  n: number;
+  children: number;
+  girls: number;
+  boys: number;
+}
+
+/** People (by gender and age) and exploitation types carried over and new, and the transfers, from the groups. */
+function fromPlacements(groups: PlacementGroup[]): Pick<SummaryRaw, 'people' | 'exploitation' | 'transfers'> {
+  const people = new Map<string, SummaryRaw['people'][number]>();
+  const types = new Map<string, SummaryRaw['exploitation'][number]>();
+  let transfers = 0;
+  for (const g of groups) {
+    if (g.bucket === 'transfer') {
+      transfers += g.n;
+      continue;
+    }
+    const key = `${g.gender}|${g.age}`;
+    const p = people.get(key) ?? {
+      gender: g.gender,
+      age: g.age,
+      carriedOver: 0,
+      newAdmissions: 0,
+      childrenFemaleCarried: 0,
+      childrenMaleCarried: 0,
+      childrenCarried: 0,
+      childrenFemaleNew: 0,
+      childrenMaleNew: 0,
+      childrenNew: 0,
+    };
+    people.set(key, p);
+    const sign = g.bucket === 'out' ? -1 : 1;
+    if (g.bucket === 'new') {
+      p.newAdmissions += g.n;
+      p.childrenNew += g.children;
+      p.childrenFemaleNew += g.girls;
+      p.childrenMaleNew += g.boys;
+    } else {
+      p.carriedOver += sign * g.n;
+      p.childrenCarried += sign * g.children;
+      p.childrenFemaleCarried += sign * g.girls;
+      p.childrenMaleCarried += sign * g.boys;
+    }
+    for (const x of g.exploitation.length ? [...new Set(g.exploitation)] : ['none']) {
+      const t = types.get(x) ?? { exploitation: x, carriedOver: 0, newAdmissions: 0 };
+      types.set(x, t);
+      if (g.bucket === 'new') t.newAdmissions += g.n;
+      else t.carriedOver += sign * g.n;
+    }
+  }
+  const byKey = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  return { people: byKey(people), exploitation: byKey(types), transfers };
 }
