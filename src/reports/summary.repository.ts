@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../database/transactions.repository.js';
+import { wholeMonths } from './report-definitions.js';
 import type { Period, Scope } from './reports.repository.js';
 
 /** The counts of the monitoring sheet as the database gives them, before suppression. */
@@ -74,13 +75,29 @@ export class SummaryRepository {
          GROUP BY GROUPING SETS ((reason), ()) ORDER BY GROUPING(reason), 1`,
         params,
       )) as SummaryRaw['exits'];
-      // requests closed unplaced have no facility: the region test is the request's, as requestRegion's
-      const events = (await m.query(
-        `SELECT event, CASE WHEN event = 'decline' THEN coalesce(reason, 'other') END AS reason, count(*)::int AS n
-         FROM report_fact WHERE event IN ('proposal', 'decline', 'expiry', 'closed_unplaced') AND ${within}${and(anyRegion)}
-         GROUP BY 1, 2 ORDER BY 1, 2`,
-        params,
-      )) as SummaryRaw['proposals'];
+      // requests closed unplaced have no facility: the region test is the request's (anyRegion holds it)
+      const counted = `'proposal', 'expiry', 'closed_unplaced'`;
+      const decline = `CASE WHEN event = 'decline' THEN coalesce(reason, 'other') END`;
+      const months = wholeMonths(period.from, period.to);
+      // nationally, the whole months' proposals, expiries and closings come from the flow roll-up
+      // (migration 1763900012000 counts every event), the other days and the declines' reasons from the facts
+      const events = (await (!scope.regions && !scope.facilities && months
+        ? m.query(
+            `SELECT event, reason, sum(n)::int AS n FROM (
+               SELECT event, NULL::text AS reason, n FROM report_flow_month WHERE event IN (${counted}) AND month BETWEEN $3::date AND $4::date
+               UNION ALL
+               SELECT event, NULL, 1 FROM report_fact WHERE event IN (${counted}) AND ${within} AND (day < $3::date OR day > $4::date)
+               UNION ALL
+               SELECT event, ${decline}, 1 FROM report_fact WHERE event = 'decline' AND ${within}) f
+             GROUP BY 1, 2 ORDER BY 1, 2`,
+            [period.from, period.to, months.from, months.to],
+          )
+        : m.query(
+            `SELECT event, ${decline} AS reason, count(*)::int AS n
+             FROM report_fact WHERE event IN (${counted}, 'decline') AND ${within}${and(anyRegion)}
+             GROUP BY 1, 2 ORDER BY 1, 2`,
+            params,
+          ))) as SummaryRaw['proposals'];
       return {
         ...fromPlacements(groups),
         exits: exits.map((e) => ({ ...e, median: e.median === null ? null : Number(e.median) })),

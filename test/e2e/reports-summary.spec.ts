@@ -257,6 +257,15 @@ describe('reports: the monitoring sheet (summary)', () => {
     expect(f3.exits.totals).toEqual({ exits: 0 });
   });
 
+  it('proposals over whole months (the flow roll-up), part of a month (the facts) and both agree with the facts', async () => {
+    const made = async (from: string, who: Principal = national) => (await ok(summary(who, { from }))).proposals.made;
+    // five proposals on 10 February, seven in March
+    expect(await made('2026-02-01')).toBe(12);
+    expect(await made('2026-02-15')).toBe(7);
+    expect(await made('2026-02-10')).toBe(12);
+    expect(await made('2026-02-10', lig)).toBe(12);
+  });
+
   it('CSV: one figure a line, the same numbers', async () => {
     const res = await summary(national, { format: 'csv' });
     expect(res.status).toBe(200);
