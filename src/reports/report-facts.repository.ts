@@ -18,7 +18,16 @@ export interface CaseForFacts extends RequestForFacts {
   facilityType: string | null;
   /** how many proposals the request has had: counted only when asked (`countProposals`) */
   proposals?: number;
+  /** nights of its placement at the facility, to the discharge date (or `stayUntil`): only when asked */
+  stayDays?: number | null;
 }
+
+/**
+ * Nights from the admission of a request's placement at the facility ($2) to its discharge date
+ * (or $3, today, when the date is not written yet): both days in Italy. A request has one placement.
+ */
+const STAY_DAYS = `(SELECT greatest(0, coalesce(pl.discharge_date, $3::date) - (pl.admitted_at AT TIME ZONE 'Europe/Rome')::date)
+   FROM placement pl WHERE pl.request_id = r.id AND pl.facility_id = $2 ORDER BY pl.admitted_at DESC LIMIT 1)`;
 
 const COLUMNS = [
   ['event', (f: Fact) => f.event],
@@ -47,13 +56,15 @@ const COLUMNS = [
 @Injectable()
 export class ReportFactsRepository {
   /** One row; its day is the day in Italy. */
-  async insert(tx: Tx, fact: Fact): Promise<void> {
+  async insert(tx: Tx, ...facts: Fact[]): Promise<void> {
+    // several facts of one event in one statement: each event costs its transaction one round trip
     const names = COLUMNS.map(([c]) => c);
-    const params = COLUMNS.map(([, get]) => get(fact));
-    await tx.query(
-      `INSERT INTO report_fact (${names.join(', ')}, day) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, ($2::timestamptz AT TIME ZONE 'Europe/Rome')::date)`,
-      params,
-    );
+    const params = facts.flatMap((f) => COLUMNS.map(([, get]) => get(f)));
+    const rows = facts.map((_, k) => {
+      const at = (i: number) => `$${k * names.length + i + 1}`;
+      return `(${names.map((_, i) => at(i)).join(', ')}, (${at(1)}::timestamptz AT TIME ZONE 'Europe/Rome')::date)`;
+    });
+    await tx.query(`INSERT INTO report_fact (${names.join(', ')}, day) VALUES ${rows.join(', ')}`, params);
   }
 
   async request(tx: Tx, id: string): Promise<RequestForFacts | null> {
@@ -69,29 +80,23 @@ export class ReportFactsRepository {
    * A request and the facility of its proposal, in one statement (one round trip per fact); with
    * `countProposals`, also how many proposals the request has had (the first one is a fact of its own).
    */
-  async requestAtFacility(tx: Tx, requestId: string, facilityId: string, countProposals = false): Promise<CaseForFacts | null> {
+  async requestAtFacility(
+    tx: Tx,
+    requestId: string,
+    facilityId: string,
+    countProposals = false,
+    stayUntil?: string,
+  ): Promise<CaseForFacts | null> {
     const [r] = (await tx.query(
       `SELECT r.region_code AS "regionCode", r.urgency, r.created_at AS "createdAt", r.profile, r.referral_channel AS "referralChannel",
               r.previous_placement_id AS "previousPlacementId",
               f.region_code AS "facilityRegionCode", f.type AS "facilityType"
               ${countProposals ? `, (SELECT count(*)::int FROM proposal p WHERE p.request_id = r.id) AS proposals` : ''}
+              ${stayUntil ? `, ${STAY_DAYS} AS "stayDays"` : ''}
        FROM placement_request r LEFT JOIN facility f ON f.id = $2 WHERE r.id = $1`,
-      [requestId, facilityId],
+      stayUntil ? [requestId, facilityId, stayUntil] : [requestId, facilityId],
     )) as CaseForFacts[];
     return r ?? null;
-  }
-
-  /**
-   * Nights from the admission of a request's placement at a facility to its discharge date (or to
-   * `today` when the date is not written yet): both days in Italy. A request has one placement.
-   */
-  async stayDays(tx: Tx, requestId: string, facilityId: string, today: string): Promise<number | null> {
-    const [r] = (await tx.query(
-      `SELECT greatest(0, coalesce(discharge_date, $3::date) - (admitted_at AT TIME ZONE 'Europe/Rome')::date) AS days
-       FROM placement WHERE request_id = $1 AND facility_id = $2 ORDER BY admitted_at DESC LIMIT 1`,
-      [requestId, facilityId, today],
-    )) as { days: number }[];
-    return r ? Number(r.days) : null;
   }
 
   /** The region of the facility a placement is (or was) in: where a transfer comes from. */

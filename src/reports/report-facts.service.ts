@@ -34,9 +34,10 @@ export class ReportFactsService {
   async proposed(t: Tx, proposal: ProposalForFacts): Promise<void> {
     const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId, true);
     if (!r) return;
-    await this.write(t, { event: 'proposal', ...atFacility(r, proposal) });
+    const facts: Omit<Fact, 'at'>[] = [{ event: 'proposal', ...atFacility(r, proposal) }];
     if (r.proposals === 1)
-      await this.write(t, { event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
+      facts.push({ event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
+    await this.write(t, ...facts);
   }
 
   async accepted(t: Tx, proposal: ProposalForFacts): Promise<void> {
@@ -78,10 +79,10 @@ export class ReportFactsService {
    * placed are admissions minus discharges) and after how many nights.
    */
   async discharged(t: Tx, placement: ProposalForFacts, reason: string): Promise<void> {
-    const r = await this.repo.requestAtFacility(t, placement.requestId, placement.facilityId);
+    const r = await this.repo.requestAtFacility(t, placement.requestId, placement.facilityId, false, todayInItaly(this.clock.now()));
     if (!r) return;
     const { gender, ageBand, exploitation, children, childrenFemale, childrenMale } = personDims(r.profile);
-    const stayDays = await this.repo.stayDays(t, placement.requestId, placement.facilityId, todayInItaly(this.clock.now()));
+    const stayDays = r.stayDays === undefined || r.stayDays === null ? null : Number(r.stayDays);
     await this.write(t, {
       event: 'discharge',
       ...atFacility(r, placement),
@@ -110,8 +111,9 @@ export class ReportFactsService {
     );
   }
 
-  private write(t: Tx, fact: Omit<Fact, 'at'>): Promise<void> {
-    return this.repo.insert(t, { ...fact, at: this.clock.now() });
+  private write(t: Tx, ...facts: Omit<Fact, 'at'>[]): Promise<void> {
+    const at = this.clock.now();
+    return this.repo.insert(t, ...facts.map((f) => ({ ...f, at })));
   }
 }
 
