@@ -33,6 +33,10 @@ const RUNS = num('BENCH_RUNS', 10);
 const TARGET_YEAR_MS = 500;
 const TARGET_MONTH_MS = 100;
 const YEAR = { from: '2025-01-01', to: '2025-12-31' };
+/** the monitoring sheet for a year whose first quarter's people are carried over (the facts cover 2025) */
+const SUMMARY_YEAR = { from: '2025-04-01', to: '2026-03-31' };
+const TARGET_SUMMARY_MS = 500;
+const TARGET_MONTHLY_OCCUPANCY_MS = 300;
 const NOTES = `
 How the reports answer (migrations 1763900012000 and 1763900014000): whole months of the period come from monthly roll-ups
 kept by triggers in the transaction that writes the facts or bed changes (\`report_people_month\`, \`report_flow_month\`,
@@ -138,13 +142,14 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
     `CREATE TEMP TABLE gen_facility AS SELECT row_number() OVER (ORDER BY id)::int AS n, id, region_code, type FROM facility`,
   );
   await sql.query(`INSERT INTO report_fact (event, at, day, region_code, facility_region_code, from_region_code, facility_id, facility_type, kind, urgency,
-                     gender, age_band, exploitation, referral_channel, nationality, children, children_female, children_male, transfer, reason, hours)
+                     gender, age_band, exploitation, referral_channel, nationality, children, children_female, children_male, transfer, reason, hours, stay_days)
     SELECT e.event, r.at, (r.at AT TIME ZONE 'Europe/Rome')::date, r.region, f.region_code, CASE WHEN e.event = 'admission' THEN r.region END, f.id, f.type, 'adult', r.urgency,
            r.gender, r.age_band, r.exploitation, r.channel, r.nationality, r.children, r.children / 2, r.children - r.children / 2, r.transfer,
            CASE e.event WHEN 'decline' THEN (ARRAY['no_capacity','profile_not_suitable','safety','other'])[1 + floor(random() * 4)::int]
                         WHEN 'search_without_candidates' THEN (ARRAY['no_free_place','excluded_area','gender_not_accepted','too_far'])[1 + floor(random() * 4)::int]
                         WHEN 'closed_unplaced' THEN 'no_free_place' END,
-           CASE WHEN e.event IN ('first_proposal', 'acceptance', 'admission') THEN random() * 72 END
+           CASE WHEN e.event IN ('first_proposal', 'acceptance', 'admission') THEN random() * 72 END,
+           CASE WHEN e.event = 'discharge' THEN floor(random() * 200)::int END
     FROM (SELECT timestamptz '2025-01-01 00:00+00' + random() * interval '364 days' AS at,
                  lpad((1 + floor(random() * 20))::text, 2, '0') AS region,
                  (ARRAY['immediate','within_24h','planned'])[1 + floor(random() * 3)::int] AS urgency,
@@ -157,7 +162,7 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
                  1 + floor(random() * ${FACILITIES})::int AS fno, random() AS fate
           FROM generate_series(1, ${REQUESTS})) r
     JOIN gen_facility f ON f.n = r.fno
-    CROSS JOIN LATERAL (VALUES ('request_created', true), ('first_proposal', r.fate < 0.95), ('acceptance', r.fate < 0.8), ('admission', r.fate < 0.7),
+    CROSS JOIN LATERAL (VALUES ('request_created', true), ('first_proposal', r.fate < 0.95), ('proposal', r.fate < 0.95), ('proposal', r.fate > 0.4), ('acceptance', r.fate < 0.8), ('admission', r.fate < 0.7),
                                ('decline', r.fate > 0.4), ('expiry', r.fate > 0.9), ('withdrawal', r.fate > 0.85), ('discharge', r.fate < 0.6),
                                ('search_without_candidates', r.fate > 0.7), ('closed_unplaced', r.fate > 0.95)) AS e(event, happens)
     WHERE e.happens`);
@@ -210,6 +215,23 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
     await measure({ name, scope: 'all regions', label: 'year', target: TARGET_YEAR_MS }, inProcess(national, name, YEAR));
     await measure({ name, scope: 'all regions', label: 'month', target: TARGET_MONTH_MS }, inProcess(national, name, MONTH));
   }
+  // issue 24: the monitoring sheet for a year, and twelve months of occupancy by region (the reports page's heat map)
+  await measure({ name: 'summary', scope: 'all regions', label: 'Apr 2025–Mar 2026', target: TARGET_SUMMARY_MS }, async () => {
+    const out = await reports.summary(national, { ...SUMMARY_YEAR });
+    return 'json' in out ? out.json.people.rows.length : '';
+  });
+  await measure(
+    {
+      name: 'occupancy',
+      scope: 'all regions, by=regionCode&groupBy=month',
+      label: 'year (12 months)',
+      target: TARGET_MONTHLY_OCCUPANCY_MS,
+    },
+    async () => {
+      const out = await reports.render(national, 'occupancy', { ...YEAR, by: 'regionCode', groupBy: 'month' });
+      return 'json' in out ? out.json.rows.length : '';
+    },
+  );
   // the largest answer as a person gets it: through a socket, Fastify and Nest (token, validation,
   // serialisation of the JSON or the CSV), the body read whole by a client in another process
   const token = app.get(TokenService).sign(national);

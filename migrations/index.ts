@@ -13,11 +13,10 @@ import { ReportRollups1763900012000 } from './1763900012000-report-rollups.js';
 import { OneRuleEach1763900013000 } from './1763900013000-one-rule-each.js';
 import { ReportOrderedReads1763900014000 } from './1763900014000-report-ordered-reads.js';
 import { MembersSessions1763900015000 } from './1763900015000-members-sessions.js';
-// issue 23
 import { UorOnCallPhone1763900017000 } from './1763900017000-uor-on-call-phone.js';
-// issue 22: live events
 import { LiveEvents1763900016000 } from './1763900016000-live-events.js';
 import { Push1763900016100 } from './1763900016100-push.js';
+import { ReportSummaryFacts1763900018000 } from './1763900018000-report-summary-facts.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -36,8 +35,8 @@ export const MIGRATIONS = [
   OneRuleEach1763900013000,
   ReportOrderedReads1763900014000,
   MembersSessions1763900015000,
-  // issue 22
   LiveEvents1763900016000,
   Push1763900016100,
   UorOnCallPhone1763900017000,
+  ReportSummaryFacts1763900018000,
 ];

@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.js';
-import { band, dayNumber, parseReportQuery, ratio, todayInItaly, wholeMonths } from './report-definitions.js';
+import { band, dayNumber, monthsOf, parseReportQuery, ratio, todayInItaly, wholeMonths } from './report-definitions.js';
 
 const parse = (name: string, q: Record<string, unknown>, accept?: string, allowFacility = false) =>
   parseReportQuery(name, q, accept, '2026-11-30', () => allowFacility);
@@ -21,7 +21,13 @@ describe('parseReportQuery', () => {
       regionCode: null,
       format: 'json',
       dims: ['regionCode', 'gender', 'ageBand', 'exploitation', 'referralChannel', 'nationality'],
+      monthly: false,
     });
+  });
+  it('groupBy=month for occupancy, people and flow only', () => {
+    expect(parse('flow', { groupBy: 'month' }).monthly).toBe(true);
+    expect(codeOf(() => parse('declines', { groupBy: 'month' }))).toBe('unknown_dimension');
+    expect(codeOf(() => parse('people', { groupBy: 'week' }))).toBe('unknown_dimension');
   });
   it.each([
     ['format=csv', { format: 'csv' }, undefined, 'csv'],
@@ -57,6 +63,15 @@ describe('parseReportQuery', () => {
 });
 
 describe('helpers', () => {
+  it('monthsOf: the calendar months of a period, clamped to it', () => {
+    expect(monthsOf('2025-11-15', '2026-02-03')).toEqual([
+      { month: '2025-11', from: '2025-11-15', to: '2025-11-30' },
+      { month: '2025-12', from: '2025-12-01', to: '2025-12-31' },
+      { month: '2026-01', from: '2026-01-01', to: '2026-01-31' },
+      { month: '2026-02', from: '2026-02-01', to: '2026-02-03' },
+    ]);
+    expect(monthsOf('2024-02-01', '2024-02-29')).toEqual([{ month: '2024-02', from: '2024-02-01', to: '2024-02-29' }]);
+  });
   it.each([
     [null, null],
     [0, 'low'],

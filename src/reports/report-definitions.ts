@@ -28,7 +28,11 @@ export const OCCUPANCY_MEASURES = ['bedNightsAvailable', 'bedNightsOccupied', 'u
 /** The longest period a report covers, in days (a leap year). */
 export const MAX_PERIOD_DAYS = 366;
 const DAY = 86_400_000;
-const ALLOWED_PARAMS = new Set(['from', 'to', 'regionCode', 'format', 'by']);
+const ALLOWED_PARAMS = new Set(['from', 'to', 'regionCode', 'format', 'by', 'groupBy']);
+/** The reports that answer a row per month with `groupBy=month`. */
+export const MONTHLY: readonly ReportName[] = ['occupancy', 'people', 'flow'];
+/** The monitoring sheet (summary.ts): not a table of rows, so no `by` and no `groupBy`. */
+export const SUMMARY = 'summary';
 
 export interface ReportQuery {
   name: ReportName;
@@ -38,6 +42,20 @@ export interface ReportQuery {
   format: 'json' | 'csv';
   /** the row dimensions, in the report's order */
   dims: string[];
+  /** `groupBy=month`: a row per month and dimensions, each carrying `month` (YYYY-MM) */
+  monthly: boolean;
+}
+
+/** The summary's query: a period, a region, a format (400 as `parseReportQuery` for the same mistakes). */
+export function parseSummaryQuery(
+  q: Record<string, unknown>,
+  accept: string | undefined,
+  today: string,
+): Pick<ReportQuery, 'from' | 'to' | 'regionCode' | 'format'> {
+  for (const k of ['by', 'groupBy'])
+    if (q[k] !== undefined) throw invalidInput('unknown_parameter', `the summary takes no ${k}`, { field: k });
+  const { from, to, regionCode, format } = parseReportQuery('people', q, accept, today, () => false);
+  return { from, to, regionCode, format };
 }
 
 /** Days since the epoch of a YYYY-MM-DD date, or null when it is not a real date. */
@@ -54,6 +72,10 @@ export const dateOf = (n: number) => new Date(n * DAY).toISOString().slice(0, 10
 /** Today in Italy, where the network's days begin and end. */
 export const todayInItaly = (now: Date) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+
+/** Nights of a stay: from the day of the admission in Italy to the discharge date (YYYY-MM-DD), never negative. */
+export const nightsOfStay = (admittedAt: Date, dischargeDate: string): number =>
+  Math.max(0, Math.round((Date.parse(`${dischargeDate}T00:00:00Z`) - Date.parse(`${todayInItaly(admittedAt)}T00:00:00Z`)) / 86_400_000));
 
 /**
  * Validates a report query: 400 with `unknown_report`, `unknown_parameter`, `invalid_date`,
@@ -107,7 +129,10 @@ export function parseReportQuery(
       });
     dims = all.filter((d) => asked.includes(d));
   }
-  return { name: name as ReportName, from, to, regionCode, format, dims };
+  const groupBy = str('groupBy');
+  if (groupBy !== undefined && (groupBy !== 'month' || !MONTHLY.includes(name as ReportName)))
+    throw invalidInput('unknown_dimension', `groupBy: month, for ${MONTHLY.join(', ')}`, { field: 'groupBy' });
+  return { name: name as ReportName, from, to, regionCode, format, dims, monthly: groupBy === 'month' };
 }
 
 /** HUD's bed-utilisation band: low < 0.65 <= ok <= 1.05 < over. */
@@ -131,4 +156,18 @@ export function wholeMonths(from: string, to: string): { from: string; to: strin
   const first = from.endsWith('-01') ? from : dateOf(Date.UTC(fy, fm, 1) / DAY);
   const last = dateOf(Date.UTC(ty, tm, 1) / DAY - 1) === to ? to : dateOf(Date.UTC(ty, tm - 1, 1) / DAY - 1);
   return first <= last ? { from: first, to: last } : null;
+}
+
+/** The calendar months of [from, to], each clamped to the period: `month` YYYY-MM, its first and last day within it. */
+export function monthsOf(from: string, to: string): { month: string; from: string; to: string }[] {
+  const out: { month: string; from: string; to: string }[] = [];
+  let y = +from.slice(0, 4);
+  let m = +from.slice(5, 7);
+  for (;;) {
+    const first = dateOf(Date.UTC(y, m - 1, 1) / DAY);
+    const last = dateOf(Date.UTC(y, m, 1) / DAY - 1);
+    if (first > to) return out;
+    out.push({ month: first.slice(0, 7), from: first < from ? from : first, to: last > to ? to : last });
+    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
+  }
 }

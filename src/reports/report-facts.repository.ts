@@ -42,23 +42,26 @@ const COLUMNS = [
   ['transfer', (f: Fact) => f.transfer ?? false],
   ['reason', (f: Fact) => f.reason ?? null],
   ['hours', (f: Fact) => f.hours ?? null],
+  ['stay_days', (f: Fact) => f.stayDays ?? null],
 ] as const;
 
 @Injectable()
 export class ReportFactsRepository {
   /** One row; its day is the day in Italy. */
-  async insert(tx: Tx, fact: Fact): Promise<void> {
-    const { sql, params } = this.insertPart(fact);
+  async insert(tx: Tx, ...facts: Fact[]): Promise<void> {
+    const { sql, params } = this.insertPart(...facts);
     await tx.query(sql, params);
   }
 
-  /** `insert` as a part of a unit of work's one write statement (see sql-parts). */
-  insertPart(fact: Fact): SqlPart {
+  /** Several facts of one event in one statement, as a part of a unit of work's one write statement (see sql-parts). */
+  insertPart(...facts: Fact[]): SqlPart {
     const names = COLUMNS.map(([c]) => c);
-    return {
-      sql: `INSERT INTO report_fact (${names.join(', ')}, day) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, ($2::timestamptz AT TIME ZONE 'Europe/Rome')::date)`,
-      params: COLUMNS.map(([, get]) => get(fact)),
-    };
+    const params = facts.flatMap((f) => COLUMNS.map(([, get]) => get(f)));
+    const rows = facts.map((_, k) => {
+      const at = (i: number) => `$${k * names.length + i + 1}`;
+      return `(${names.map((_, i) => at(i)).join(', ')}, (${at(1)}::timestamptz AT TIME ZONE 'Europe/Rome')::date)`;
+    });
+    return { sql: `INSERT INTO report_fact (${names.join(', ')}, day) VALUES ${rows.join(', ')}`, params };
   }
 
   async request(tx: Tx, id: string): Promise<RequestForFacts | null> {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
 import type { SqlPart } from '../database/sql-parts.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { nightsOfStay } from './report-definitions.js';
 import { commonestExclusion, type Fact, hoursBetween, personDims } from './report-facts.js';
 import { ReportFactsRepository, type CaseForFacts } from './report-facts.repository.js';
 
@@ -10,6 +11,9 @@ export type CaseAtFacility = Pick<
   CaseForFacts,
   'regionCode' | 'urgency' | 'createdAt' | 'facilityRegionCode' | 'facilityType' | 'proposals'
 >;
+
+/** What a discharge fact needs besides the case: who leaves (her profile, null once erased) and when she came. */
+export type DischargeCase = CaseAtFacility & Pick<CaseForFacts, 'profile'> & { admittedAt: Date | string };
 
 /** The proposal fields a fact needs (ProposalEntity fits). */
 export interface ProposalForFacts {
@@ -36,7 +40,7 @@ export class ReportFactsService {
       await this.write(t, { event: 'request_created', regionCode: r.regionCode, urgency: r.urgency, referralChannel: r.referralChannel });
   }
 
-  /** After a proposal is written: the request's first one measures the time to a first proposal. */
+  /** After a proposal is written: every one is counted; the request's first one measures the time to a first proposal. */
   async proposed(t: Tx, proposal: ProposalForFacts): Promise<void> {
     const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId, true);
     const part = r ? this.proposedPart(r, proposal) : null;
@@ -44,9 +48,11 @@ export class ReportFactsService {
   }
 
   /** `proposed` for a caller that read the case itself (`proposals`: counted with this one): its one write statement's part. */
-  proposedPart(r: CaseAtFacility, proposal: ProposalForFacts): SqlPart | null {
-    if (r.proposals !== 1) return null;
-    return this.part({ event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
+  proposedPart(r: CaseAtFacility, proposal: ProposalForFacts): SqlPart {
+    const facts: Omit<Fact, 'at'>[] = [{ event: 'proposal', ...atFacility(r, proposal) }];
+    if (r.proposals === 1)
+      facts.push({ event: 'first_proposal', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
+    return this.part(...facts);
   }
 
   async accepted(t: Tx, proposal: ProposalForFacts): Promise<void> {
@@ -100,14 +106,26 @@ export class ReportFactsService {
     };
   }
 
-  async discharged(t: Tx, placement: ProposalForFacts, reason: string): Promise<void> {
-    const r = await this.repo.requestAtFacility(t, placement.requestId, placement.facilityId);
-    if (r) await this.write(t, { event: 'discharge', ...atFacility(r, placement), reason });
-  }
-
-  /** `discharged` as a part of the caller's one write statement (the case read by the caller). */
-  dischargedPart(r: CaseAtFacility, placement: ProposalForFacts, reason: string): SqlPart {
-    return this.part({ event: 'discharge', ...atFacility(r, placement), reason });
+  /**
+   * A placement ends, as a part of the caller's one write statement (the case read by the caller):
+   * who leaves (the dimensions her admission counted, so that the people still placed are
+   * admissions minus discharges) and after how many nights (from her admission to `date`).
+   */
+  dischargedPart(r: DischargeCase, placement: ProposalForFacts, reason: string, date: string): SqlPart {
+    const { gender, ageBand, exploitation, children, childrenFemale, childrenMale } = personDims(r.profile);
+    return this.part({
+      event: 'discharge',
+      ...atFacility(r, placement),
+      reason,
+      gender,
+      ageBand,
+      exploitation,
+      children,
+      childrenFemale,
+      childrenMale,
+      transfer: reason === 'transferred',
+      stayDays: nightsOfStay(new Date(r.admittedAt), date),
+    });
   }
 
   /** A request cancelled before any admission; `excluded` is what a search would exclude now (when it finds nobody). */
@@ -123,12 +141,14 @@ export class ReportFactsService {
     );
   }
 
-  private write(t: Tx, fact: Omit<Fact, 'at'>): Promise<void> {
-    return this.repo.insert(t, { ...fact, at: this.clock.now() });
+  private write(t: Tx, ...facts: Omit<Fact, 'at'>[]): Promise<void> {
+    const at = this.clock.now();
+    return this.repo.insert(t, ...facts.map((f) => ({ ...f, at })));
   }
 
-  private part(fact: Omit<Fact, 'at'>): SqlPart {
-    return this.repo.insertPart({ ...fact, at: this.clock.now() });
+  private part(...facts: Omit<Fact, 'at'>[]): SqlPart {
+    const at = this.clock.now();
+    return this.repo.insertPart(...facts.map((f) => ({ ...f, at })));
   }
 }
 

@@ -4,6 +4,7 @@ import type { PersonProfile } from '../domain/types.js';
 export const FACT_EVENTS = [
   'request_created',
   'first_proposal',
+  'proposal',
   'acceptance',
   'admission',
   'decline',
@@ -40,6 +41,8 @@ export interface Fact {
   transfer?: boolean;
   reason?: string | null;
   hours?: number | null;
+  /** discharge: nights from the admission to the discharge date */
+  stayDays?: number | null;
 }
 
 export function ageBand(age: number): AgeBand {

@@ -31,7 +31,9 @@ export function factTable(
   // in one pass with its keys in the answer's order (dimensions, counts, durations)
   const totals: Row = {};
   const byRegion = dims.includes('regionCode');
-  const groups = suppress ? body.map((r) => (byRegion ? String(r.regionCode) : '')) : [];
+  // each published total protects its own cells: a region's (the regionCode filter), a month's (a one-month period)
+  const byMonth = dims.includes('month');
+  const groups = suppress ? body.map((r) => `${byMonth ? String(r.month) : ''}|${byRegion ? String(r.regionCode) : ''}`) : [];
   const counts: Shown[][] = def.counts.map((m) => {
     const values = new Array<number>(n);
     for (let i = 0; i < n; i++) values[i] = num(body[i][m]);

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiP
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { REPORT_NAMES } from './report-definitions.js';
+import { MONTHLY, REPORT_NAMES, SUMMARY } from './report-definitions.js';
 import { ReportsService } from './reports.service.js';
 
 /** A report as JSON (documentation only: its rows carry the report's own dimensions and measures). */
@@ -33,15 +33,22 @@ export class ReportsController {
   @Get(':name')
   @Roles('national', 'admin', 'uor', 'shelter_manager')
   @ApiOperation({
-    summary: 'A report of anonymous counts: people, occupancy, flow, declines, unmet, movements',
+    summary: 'A report of anonymous counts: people, occupancy, flow, declines, unmet, movements, and the monitoring sheet (summary)',
     description:
-      'Scope: national and admin all regions, uor its region, shelter_manager its facilities. Counts of 1 or 2 show as "<3" where the scope spans several facilities; null hides a cell that would reveal one.',
+      'Scope: national and admin all regions, uor its region, shelter_manager its facilities. Counts of 1 or 2 show as "<3" where the scope spans several facilities; null hides a cell that would reveal one. ' +
+      "`summary` answers the programme's monitoring sheet (people carried over and newly admitted by gender and adult/minor, accompanying children by sex, exploitation types, exits by reason with median stay, transfers, proposals, requests closed unplaced) instead of rows.",
   })
-  @ApiParam({ name: 'name', enum: REPORT_NAMES })
+  @ApiParam({ name: 'name', enum: [...REPORT_NAMES, SUMMARY] })
   @ApiQuery({ name: 'from', required: false, example: '2026-01-01' })
   @ApiQuery({ name: 'to', required: false, example: '2026-12-31' })
   @ApiQuery({ name: 'regionCode', required: false, example: '07' })
   @ApiQuery({ name: 'by', required: false, description: 'row dimensions, comma-separated (default: all of the report)' })
+  @ApiQuery({
+    name: 'groupBy',
+    required: false,
+    enum: ['month'],
+    description: `a row per month (\`month\`: YYYY-MM), for ${MONTHLY.join(', ')}`,
+  })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ReportDto, description: 'JSON; with format=csv or Accept: text/csv, the same rows as CSV (UTF-8, header row)' })

@@ -5,12 +5,13 @@ import { ReportFactsService } from './report-facts.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
+import { SummaryRepository } from './summary.repository.js';
 
 /** Reports, and the anonymous facts they count (written by the lifecycle services through ReportFactsService). */
 @Module({
   imports: [RegionsModule],
   controllers: [ReportsController],
-  providers: [ReportFactsRepository, ReportFactsService, ReportsRepository, ReportsService],
+  providers: [ReportFactsRepository, ReportFactsService, ReportsRepository, ReportsService, SummaryRepository],
   exports: [ReportFactsService],
 })
 export class ReportsModule {}

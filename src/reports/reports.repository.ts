@@ -126,35 +126,46 @@ export class ReportsRepository {
    * percentiles in another. Both read one snapshot, with room to sort in memory.
    */
   async facts(report: FactReport, dims: string[], period: Period, scope: Scope, read: Reading = {}): Promise<RawRow[]> {
+    return this.read(() => this.factsIn(report, dims, period, scope, read));
+  }
+
+  /** The same for each period (`groupBy=month`), all in one snapshot: one transaction, not one per month. */
+  async factsByPeriod(report: FactReport, dims: string[], periods: Period[], scope: Scope): Promise<RawRow[][]> {
     return this.read(async () => {
-      const rows = await this.grouped(report, dims, period, scope, MEASURES[report].events, MEASURES[report].sql, {
-        rollup: read.rollups !== false,
-      });
-      if (report !== 'flow') return rows;
-      // ordered-set aggregates sort their input: only the events carrying a duration, apart from the counts
-      const dur = await this.grouped(
-        report,
-        ['event', ...dims],
-        period,
-        scope,
-        Object.keys(DURATIONS),
-        `percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90, count(*)::int AS n`,
-        { byEvent: true, durations: read.rollups !== false },
-      );
-      const key = (r: RawRow) => JSON.stringify([r._total, ...dims.map((d) => r[d])]);
-      const byKey = new Map(rows.map((r) => [key(r), r]));
-      for (const d of dur) {
-        const row = byKey.get(key(d));
-        const name = DURATIONS[d.event as string];
-        if (row)
-          Object.assign(row, {
-            [`${name}P50`]: d.p50,
-            [`${name}P90`]: d.p90,
-            [`${name}N`]: d.n,
-          });
-      }
-      return rows;
+      const out: RawRow[][] = [];
+      for (const p of periods) out.push(await this.factsIn(report, dims, p, scope, {}));
+      return out;
     });
+  }
+
+  private async factsIn(report: FactReport, dims: string[], period: Period, scope: Scope, read: Reading): Promise<RawRow[]> {
+    const rows = await this.grouped(report, dims, period, scope, MEASURES[report].events, MEASURES[report].sql, {
+      rollup: read.rollups !== false,
+    });
+    if (report !== 'flow') return rows;
+    // ordered-set aggregates sort their input: only the events carrying a duration, apart from the counts
+    const dur = await this.grouped(
+      report,
+      ['event', ...dims],
+      period,
+      scope,
+      Object.keys(DURATIONS),
+      `percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90, count(*)::int AS n`,
+      { byEvent: true, durations: read.rollups !== false },
+    );
+    const key = (r: RawRow) => JSON.stringify([r._total, ...dims.map((d) => r[d])]);
+    const byKey = new Map(rows.map((r) => [key(r), r]));
+    for (const d of dur) {
+      const row = byKey.get(key(d));
+      const name = DURATIONS[d.event as string];
+      if (row)
+        Object.assign(row, {
+          [`${name}P50`]: d.p50,
+          [`${name}P90`]: d.p90,
+          [`${name}N`]: d.n,
+        });
+    }
+    return rows;
   }
 
   /**
@@ -273,6 +284,19 @@ export class ReportsRepository {
    * Fresh bed-nights: beds in service of facilities confirmed that day.
    */
   async occupancy(dims: string[], period: Period, scope: Scope, perFacility: boolean, read: Reading = {}): Promise<RawRow[]> {
+    return this.read(() => this.occupancyIn(dims, period, scope, perFacility, read));
+  }
+
+  /** The same for each period (`groupBy=month`), all in one snapshot. */
+  async occupancyByPeriod(dims: string[], periods: Period[], scope: Scope, perFacility: boolean): Promise<RawRow[][]> {
+    return this.read(async () => {
+      const out: RawRow[][] = [];
+      for (const p of periods) out.push(await this.occupancyIn(dims, p, scope, perFacility, {}));
+      return out;
+    });
+  }
+
+  private async occupancyIn(dims: string[], period: Period, scope: Scope, perFacility: boolean, read: Reading): Promise<RawRow[]> {
     const params: unknown[] = [period.from, period.to];
     const where = ['day <= $2::date'];
     if (scope.regions) {
@@ -347,10 +371,8 @@ export class ReportsRepository {
       facilityId: 'facility_id',
     };
     const groups = dims.map((d) => column[d]).join(', ');
-    return this.read(
-      async () =>
-        (await this.tx.manager().query(
-          `WITH ch AS (${source})
+    return (await this.tx.manager().query(
+      `WITH ch AS (${source})
        SELECT ${dims.map((d) => `${column[d]}${d === 'facilityId' ? '::text' : ''} AS "${d}"`).join(', ')}, GROUPING(${groups}) > 0 AS "_total",
               sum(available)::bigint AS "bedNightsAvailable",
               sum(occupied)::bigint AS "bedNightsOccupied",
@@ -358,8 +380,7 @@ export class ReportsRepository {
        FROM ch GROUP BY GROUPING SETS ((${groups}), ())
        HAVING sum(available) <> 0 OR sum(occupied) <> 0 OR GROUPING(${groups}) > 0
        ORDER BY "_total", ${dims.map((_, i) => `${i + 1}`).join(', ')}`,
-          params,
-        )) as RawRow[],
-    );
+      params,
+    )) as RawRow[];
   }
 }

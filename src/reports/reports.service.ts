@@ -4,9 +4,11 @@ import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { invalidInput, DomainError } from '../domain/errors.js';
 import { RegionsService } from '../regions/regions.service.js';
-import { parseReportQuery, todayInItaly, type ReportQuery } from './report-definitions.js';
-import { factTable, jsonChunks, occupancyTable, toCsv, type Row } from './report-table.js';
-import { ReportsRepository, type Scope } from './reports.repository.js';
+import { monthsOf, parseReportQuery, parseSummaryQuery, SUMMARY, todayInItaly, type ReportQuery } from './report-definitions.js';
+import { factTable, jsonChunks, occupancyTable, toCsv, totalOf, type Row } from './report-table.js';
+import { ReportsRepository, type Period, type RawRow, type Scope } from './reports.repository.js';
+import { summaryAnswer, summaryCsv, type SummaryAnswer } from './summary.js';
+import { SummaryRepository } from './summary.repository.js';
 
 export interface ReportAnswer {
   report: string;
@@ -23,6 +25,7 @@ export interface ReportAnswer {
 export class ReportsService {
   constructor(
     private readonly repo: ReportsRepository,
+    private readonly summaries: SummaryRepository,
     private readonly regions: RegionsService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -34,6 +37,11 @@ export class ReportsService {
     query: Record<string, unknown>,
     accept?: string,
   ): Promise<{ contentType: string; chunks: Buffer[]; filename?: string }> {
+    if (name === SUMMARY) {
+      const out = await this.summary(p, query, accept);
+      if ('json' in out) return { contentType: 'application/json; charset=utf-8', chunks: [Buffer.from(JSON.stringify(out.json), 'utf8')] };
+      return { contentType: 'text/csv; charset=utf-8', chunks: out.csv, filename: out.filename };
+    }
     const out = await this.render(p, name, query, accept);
     if ('json' in out) return { contentType: 'application/json; charset=utf-8', chunks: jsonChunks(out.json) };
     return { contentType: 'text/csv; charset=utf-8', chunks: out.csv, filename: out.filename };
@@ -52,25 +60,71 @@ export class ReportsService {
     const answer = await this.answer(p, q, today);
     if (q.format === 'json') return { json: answer };
     return {
-      csv: toCsv(q.name, q.dims, answer.rows, answer.totals),
-      filename: `approdo-${q.name}-${q.from}-${q.to}${q.regionCode ? `-${q.regionCode}` : ''}.csv`,
+      csv: toCsv(q.name, answer.dimensions, answer.rows, answer.totals),
+      filename: `approdo-${q.name}${q.monthly ? '-monthly' : ''}-${q.from}-${q.to}${q.regionCode ? `-${q.regionCode}` : ''}.csv`,
     };
+  }
+
+  /** The monitoring sheet of the programme's final reports (summary.ts), same scopes and suppression. */
+  async summary(
+    p: Principal,
+    query: Record<string, unknown>,
+    accept?: string,
+  ): Promise<{ json: SummaryAnswer } | { csv: Buffer[]; filename: string }> {
+    const q = parseSummaryQuery(query, accept, todayInItaly(this.clock.now()));
+    if (q.regionCode) this.assertRegion(q.regionCode);
+    const raw = await this.summaries.summary({ from: q.from, to: q.to }, reportScope(p, q.regionCode));
+    const answer = summaryAnswer(q, raw, suppressedFor(p));
+    if (q.format === 'json') return { json: answer };
+    return { csv: summaryCsv(answer), filename: `approdo-summary-${q.from}-${q.to}${q.regionCode ? `-${q.regionCode}` : ''}.csv` };
   }
 
   private async answer(p: Principal, q: ReportQuery, today: string): Promise<ReportAnswer> {
     const scope = reportScope(p, q.regionCode);
-    // one facility's own numbers need no protection; a scope of several facilities does
-    const own = scopeOf(p).facilityIds;
-    const suppressed = !(own && own.length <= 1);
-    const head = { report: q.name, from: q.from, to: q.to, filters: { regionCode: q.regionCode }, dimensions: q.dims };
+    const suppressed = suppressedFor(p);
+    const dims = q.monthly ? ['month', ...q.dims] : q.dims;
+    const head = { report: q.name, from: q.from, to: q.to, filters: { regionCode: q.regionCode }, dimensions: dims };
     if (q.name === 'occupancy') {
       // bed-nights are not people: no suppression; days after today are not counted
       const to = q.to < today ? q.to : today;
-      const raw = q.from > to ? [] : await this.repo.occupancy(q.dims, { from: q.from, to }, scope, q.dims.includes('facilityId'));
-      return { ...head, suppressed: false, ...occupancyTable(q.dims, raw) };
+      const perFacility = q.dims.includes('facilityId');
+      const raw =
+        q.from > to
+          ? []
+          : q.monthly
+            ? await this.monthly(q.from, to, dims, (ps) => this.repo.occupancyByPeriod(q.dims, ps, scope, perFacility))
+            : await this.repo.occupancy(q.dims, { from: q.from, to }, scope, perFacility);
+      return { ...head, suppressed: false, ...occupancyTable(dims, raw) };
     }
-    const raw = await this.repo.facts(q.name, q.dims, { from: q.from, to: q.to }, scope);
-    return { ...head, suppressed, ...factTable(q.name, q.dims, raw, suppressed) };
+    const name = q.name;
+    const months = (ps: Period[]) => this.repo.factsByPeriod(name, q.dims, ps, scope);
+    let raw: RawRow[];
+    if (!q.monthly) raw = await this.repo.facts(name, q.dims, { from: q.from, to: q.to }, scope);
+    else if (name !== 'flow') raw = await this.monthly(q.from, q.to, dims, months);
+    else {
+      // percentiles of the whole period are not sums of the months': the total from a read of the period (one dimension)
+      const rows = await this.monthly(q.from, q.to, dims, months);
+      const [total] = (await this.repo.facts(name, q.dims.slice(0, 1), { from: q.from, to: q.to }, scope)).filter((r) => r._total);
+      raw = [...rows.filter((r) => !r._total), total];
+    }
+    return { ...head, suppressed, ...factTable(name, dims, raw, suppressed) };
+  }
+
+  /**
+   * A report month by month (`groupBy=month`): each calendar month of the period read as a period
+   * of its own (its whole months from the roll-ups), its rows carrying `month`; the grand total the
+   * sum of the months' (counts and bed-nights add up over disjoint periods).
+   */
+  private async monthly(from: string, to: string, dims: string[], read: (ps: Period[]) => Promise<RawRow[][]>): Promise<RawRow[]> {
+    const rows: RawRow[] = [];
+    const totals: RawRow[] = [];
+    const months = monthsOf(from, to);
+    const answers = await read(months);
+    months.forEach((m, i) => {
+      for (const r of answers[i]) (r._total ? totals : rows).push(r._total ? r : ({ month: m.month, ...r } as unknown as RawRow));
+    });
+    const total = totals.length ? totalOf(totals, dims) : ({ _total: true } as RawRow);
+    return [...rows, total];
   }
 
   private assertRegion(code: string) {
@@ -82,6 +136,12 @@ export class ReportsService {
       throw e;
     }
   }
+}
+
+/** One facility's own numbers need no protection; a scope of several facilities does. */
+function suppressedFor(p: Principal): boolean {
+  const own = scopeOf(p).facilityIds;
+  return !(own && own.length <= 1);
 }
 
 /** The caller's scope (the access policy's) narrowed by the `regionCode` filter; a filter never widens it. */

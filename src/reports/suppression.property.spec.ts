@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { protect, type Shown } from './suppression.js';
+import { summaryAnswer, SUMMARY_AGES, SUMMARY_GENDERS } from './summary.js';
+import type { SummaryRaw } from './summary.repository.js';
 
 /**
  * An attacker's solver, independent of the suppression code: from the published cells, the grand
@@ -105,5 +107,73 @@ describe('suppression (property)', () => {
   it('the solver finds a cell left alone with its total (the test can fail)', () => {
     const f = feasibleValues(['<3', 5], ['a', 'a'], new Map([['a', 7]]), 7, 10);
     expect([...f.get(0)!]).toEqual([2]);
+  });
+});
+
+/** Random raw counts of the monitoring sheet: people by gender and age, children, exploitation, exits, declines. */
+const summaryRaw = fc.record({
+  people: fc.array(fc.record({ carried: fc.integer({ min: 0, max: 6 }), fresh: fc.integer({ min: 0, max: 6 }) }), {
+    minLength: 6,
+    maxLength: 6,
+  }),
+  girls: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })),
+  boys: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })),
+  exploitation: fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 1, max: 6 })), { minLength: 1, maxLength: 5 }),
+  exits: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 5 }),
+  declines: fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 4 }),
+});
+
+describe('suppression of the monitoring sheet (property)', () => {
+  it('no hidden cell of any of its tables can be worked out from the published cells and total', () => {
+    fc.assert(
+      fc.property(summaryRaw, (g) => {
+        const keys = SUMMARY_GENDERS.flatMap((gender) => SUMMARY_AGES.map((age) => ({ gender, age })));
+        const raw: SummaryRaw = {
+          // the children all with the first group: the sheet sums them
+          people: keys.map((k, i) => ({
+            ...k,
+            carriedOver: g.people[i].carried,
+            newAdmissions: g.people[i].fresh,
+            childrenFemaleCarried: i ? 0 : g.girls[0],
+            childrenMaleCarried: i ? 0 : g.boys[0],
+            childrenCarried: i ? 0 : g.girls[0] + g.boys[0],
+            childrenFemaleNew: i ? 0 : g.girls[1],
+            childrenMaleNew: i ? 0 : g.boys[1],
+            childrenNew: i ? 0 : g.girls[1] + g.boys[1],
+          })),
+          exploitation: g.exploitation.map(([c, n], i) => ({ exploitation: `t${i}`, carriedOver: c, newAdmissions: n })),
+          exits: [...g.exits.map((n, i) => ({ reason: `r${i}`, exits: n, median: 10, n })), { reason: null, exits: 0, median: 10, n: 0 }],
+          transfers: 0,
+          proposals: g.declines.map((n, i) => ({ event: 'decline', reason: `d${i}`, n })),
+          requestsClosedUnplaced: 0,
+        };
+        const a = summaryAnswer({ from: '2026-01-01', to: '2026-01-31', regionCode: null }, raw, true);
+        const tables: [Shown[], number[], Shown][] = [
+          [a.people.rows.map((r) => r.carriedOver), g.people.map((p) => p.carried), a.people.totals.carriedOver],
+          [a.people.rows.map((r) => r.newAdmissions), g.people.map((p) => p.fresh), a.people.totals.newAdmissions],
+          [a.children.rows.map((r) => r.carriedOver), [g.girls[0], g.boys[0]], a.children.totals.carriedOver],
+          [a.children.rows.map((r) => r.newAdmissions), [g.girls[1], g.boys[1]], a.children.totals.newAdmissions],
+          [a.exploitation.rows.map((r) => r.carriedOver), g.exploitation.map(([c]) => c), a.exploitation.totals.carriedOver],
+          [a.exploitation.rows.map((r) => r.newAdmissions), g.exploitation.map(([, n]) => n), a.exploitation.totals.newAdmissions],
+          [a.exits.rows.map((r) => r.exits), g.exits, a.exits.totals.exits],
+          [a.proposals.declinedByReason.rows.map((r) => r.count), g.declines, a.proposals.declined],
+        ];
+        for (const [shown, values, total] of tables) {
+          expect(shown.length).toBe(values.length);
+          shown.forEach((s, i) => {
+            if (typeof s === 'number') expect(s).toBe(values[i]);
+            else expect(s === '<3' ? values[i] <= 2 && values[i] >= 1 : values[i] >= 3).toBe(true);
+          });
+          const grand = values.reduce((x, y) => x + y, 0);
+          const one = values.map(() => '');
+          const feasible = feasibleValues(shown, one, new Map([['', null]]), typeof total === 'number' ? total : null, grand + 3);
+          for (const [i, vs] of feasible)
+            if (vs.size < 2) throw new Error(`cell ${i} (${values[i]}) is determined: ${JSON.stringify({ values, shown, total })}`);
+        }
+        // a median over fewer than three stays is never shown
+        a.exits.rows.forEach((r, i) => expect(r.medianStayDays === null).toBe(g.exits[i] < 3));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

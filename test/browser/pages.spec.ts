@@ -451,12 +451,11 @@ describe('pages', () => {
       String(all.flow.totals.requests),
     );
     await accessible(page);
-    await b.shot(page, 'reports-desktop');
 
     // the region filter: Liguria only
     await page.selectOption('select[name="regionCode"]', '07');
     await page.click('[data-act="apply"]');
-    await page.locator('table[data-report="occupancy"] caption').waitFor();
+    await page.locator('table[data-report="occupancy"] caption').waitFor({ state: 'attached' });
     await page.waitForFunction(() => {
       const cells = (globalThis as any).document.querySelectorAll('table[data-report="occupancy"] tbody th[data-col="regionCode"]');
       return cells.length > 0 && [...cells].every((th: any) => th.textContent === 'Liguria');
@@ -484,7 +483,6 @@ describe('pages', () => {
     const uorFlow = (await uor().get(`/reports/flow?from=${from}&to=${to}&regionCode=07`)).body;
     expect(await phone.page.locator('table[data-report="flow"] tbody tr').count()).toBe(uorFlow.rows.length);
     await accessible(phone.page);
-    await b.shot(phone.page, 'reports-phone');
     clean(phone.problems);
     await phone.page.close();
   });

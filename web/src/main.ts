@@ -30,6 +30,12 @@ const ROUTES: Route[] = [
   { pattern: /^\/requests\/([0-9a-f-]{36})$/, roles: ['uor'], load: async () => (await import('./pages/desk.js')).requestPage },
   { pattern: /^\/map$/, roles: ['national', 'uor', 'admin'], load: async () => (await import('./pages/map.js')).mapPage },
   { pattern: /^\/reports$/, roles: ['national', 'uor', 'admin'], load: async () => (await import('./pages/reports.js')).reportsPage },
+  // issue 24: the printable monitoring sheet, its query (from, to, regionCode) after `?`
+  {
+    pattern: /^\/reports\/summary(?:\?(.*))?$/,
+    roles: ['national', 'uor', 'admin'],
+    load: async () => (await import('./pages/summary.js')).summaryPage,
+  },
   { pattern: /^\/search$/, roles: ['national', 'uor'], load: async () => (await import('./pages/map.js')).searchPage },
   { pattern: /^\/members$/, roles: ['admin', 'uor'], load: async () => (await import('./pages/members.js')).membersPage },
 ];

@@ -1,3 +1,4 @@
+import type { PersonProfile } from '../../domain/types.js';
 import { Injectable } from '@nestjs/common';
 import type { SqlPart } from '../../database/sql-parts.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
@@ -35,7 +36,7 @@ export class PlacementsRepository {
     id: string,
   ): Promise<{
     placement: PlacementEntity;
-    request: { regionCode: string; urgency: string; createdAt: Date };
+    request: { regionCode: string; urgency: string; createdAt: Date; profile: PersonProfile | null };
     facility: { regionCode: string | null; type: string | null };
   } | null> {
     const [row] = await this.db.named(
@@ -44,7 +45,8 @@ export class PlacementsRepository {
        SELECT pl.id, pl.request_id AS "requestId", pl.proposal_id AS "proposalId", pl.facility_id AS "facilityId", pl.place_kind AS "placeKind",
               pl.status, pl.admitted_at AS "admittedAt", pl.discharged_at AS "dischargedAt", pl.discharge_date::text AS "dischargeDate",
               pl.discharge_reason AS "dischargeReason",
-              r.region_code AS "rRegionCode", r.urgency AS "rUrgency", r.created_at AS "rCreatedAt", f.region_code AS "fRegionCode", f.type AS "fType",
+              r.region_code AS "rRegionCode", r.urgency AS "rUrgency", r.created_at AS "rCreatedAt", r.profile AS "rProfile",
+              f.region_code AS "fRegionCode", f.type AS "fType",
               (SELECT true FROM facility x WHERE x.id = pl.facility_id FOR UPDATE) AS "facilityLocked",
               (SELECT true FROM facility_place x WHERE x.facility_id = pl.facility_id AND x.kind = pl.place_kind FOR UPDATE) AS "placeLocked"
        FROM pl JOIN placement_request r ON r.id = pl.request_id LEFT JOIN facility f ON f.id = pl.facility_id`,
@@ -55,6 +57,7 @@ export class PlacementsRepository {
       rRegionCode,
       rUrgency,
       rCreatedAt,
+      rProfile,
       fRegionCode,
       fType,
       facilityLocked: _f,
@@ -63,7 +66,8 @@ export class PlacementsRepository {
     } = row as PlacementEntity & Record<string, never>;
     return {
       placement,
-      request: { regionCode: rRegionCode, urgency: rUrgency, createdAt: rCreatedAt },
+      // the profile: who leaves, for the report's discharge fact (null once erased)
+      request: { regionCode: rRegionCode, urgency: rUrgency, createdAt: rCreatedAt, profile: rProfile },
       facility: { regionCode: fRegionCode, type: fType },
     };
   }
@@ -80,6 +84,7 @@ export class PlacementsRepository {
   transferFromPart(id: string): SqlPart {
     return {
       sql: `SELECT pl.id, pl.request_id AS "requestId", pl.facility_id AS "facilityId", pl.place_kind AS "placeKind", pl.status,
+                   pl.admitted_at AS "admittedAt", r.profile,
                    r.region_code AS "regionCode", r.urgency, r.created_at AS "createdAt", f.region_code AS "facilityRegionCode", f.type AS "facilityType"
             FROM placement pl JOIN placement_request r ON r.id = pl.request_id LEFT JOIN facility f ON f.id = pl.facility_id WHERE pl.id = $1`,
       params: [id],

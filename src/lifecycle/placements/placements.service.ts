@@ -11,7 +11,7 @@ import { PlacementRequestsRepository } from '../requests/placement-requests.repo
 import { assertDischargeDate } from './discharge-date.js';
 import type { DischargeReason, PlacementEntity } from './placement.entity.js';
 import { PlacementsRepository } from './placements.repository.js';
-import { type CaseAtFacility, ReportFactsService } from '../../reports/report-facts.service.js';
+import { type DischargeCase, ReportFactsService } from '../../reports/report-facts.service.js';
 import type { SqlPart } from '../../database/sql-parts.js';
 
 const present = (x: PlacementEntity) => ({
@@ -64,7 +64,12 @@ export class PlacementsService {
         this.repo.endPart(placement.id, now, date, reason),
         this.requests.closePart(placement.requestId, now),
         this.audit.part(p, 'placement.discharge', 'placement', placement.id, { reason }),
-        this.facts.dischargedPart({ ...request, facilityRegionCode: facility.regionCode, facilityType: facility.type }, placement, reason),
+        this.facts.dischargedPart(
+          { ...request, facilityRegionCode: facility.regionCode, facilityType: facility.type, admittedAt: placement.admittedAt },
+          placement,
+          reason,
+          date,
+        ),
       ]);
       return present({ ...placement, status: 'discharged', dischargedAt: now, dischargeDate: date, dischargeReason: reason });
     });
@@ -83,7 +88,7 @@ export class PlacementsService {
     reason: DischargeReason,
     date: string,
     place: PlaceRow[],
-    factCase: CaseAtFacility,
+    factCase: DischargeCase,
     o: { bedMayBeFree?: boolean } = {},
   ): SqlPart[] {
     const now = this.clock.now();
@@ -98,7 +103,7 @@ export class PlacementsService {
       this.repo.endPart(placement.id, now, date, reason),
       this.requests.closePart(placement.requestId, now),
       this.audit.part(actor, 'placement.discharge', 'placement', placement.id, { reason }),
-      this.facts.dischargedPart(factCase, placement, reason),
+      this.facts.dischargedPart(factCase, placement, reason, date),
     ];
   }
 

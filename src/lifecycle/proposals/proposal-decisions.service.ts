@@ -1,3 +1,4 @@
+import type { PersonProfile } from '../../domain/types.js';
 import { randomUUID } from 'node:crypto';
 import type { PlaceRow } from '../../availability/availability.repository.js';
 import type { PlaceKind } from '../../domain/types.js';
@@ -40,6 +41,8 @@ interface AdmitReads {
     regionCode: string;
     urgency: string;
     createdAt: string;
+    admittedAt: string;
+    profile: PersonProfile | null;
     facilityRegionCode: string | null;
     facilityType: string | null;
   }[];

@@ -1,0 +1,23 @@
+/** The ids of @svg-maps/italy's regions (English names) and their ISTAT codes (a copy of the map page's until it imports this). */
+export const ISTAT_OF: Record<string, string> = {
+  piedmont: '01',
+  'aosta-valley': '02',
+  lombardy: '03',
+  'trentino-south-tyrol': '04',
+  veneto: '05',
+  'friuli-venezia-giulia': '06',
+  liguria: '07',
+  'emilia-romagna': '08',
+  tuscany: '09',
+  umbria: '10',
+  marche: '11',
+  lazio: '12',
+  abruzzo: '13',
+  molise: '14',
+  campania: '15',
+  apulia: '16',
+  basilicata: '17',
+  calabria: '18',
+  sicily: '19',
+  sardinia: '20',
+};
