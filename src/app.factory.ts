@@ -88,6 +88,17 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
   });
   // the pages for people (web/, built by npm run build), in tests too
   await serveWeb(app);
+  // with a serverFactory, Fastify closes the server only when it listened through Fastify itself:
+  // a server listened on directly (tests, tools) is closed here, so nothing is left listening
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', (instance, done) => {
+      const server = instance.server;
+      if (!server.listening) return done();
+      server.closeIdleConnections?.();
+      server.close(() => done());
+    });
   const dev = app.get(DevProvider);
   const raw = rawHandlers.get(app.getHttpAdapter() as unknown as FastifyAdapter);
   if (dev.enabled && raw) raw.oidc = (req, res) => dev.handle(req, res);

@@ -363,6 +363,10 @@ describe('the decision, read back by the office that proposed', () => {
       'Accettata, in attesa di ingresso',
     );
     await walk(desk.page, 'request accepted');
+    // the list of requests says the same, not "proposed"
+    await desk.page.goto(`${b.base}/#/desk`);
+    await desk.page.locator(`[data-request="${alone.id}"] .badge`).first().waitFor();
+    expect(await desk.page.locator(`[data-request="${alone.id}"] .badge`).first().textContent()).toBe('Accettata, in attesa di ingresso');
     clean(desk.problems);
     await desk.page.close();
 

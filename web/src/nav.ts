@@ -11,6 +11,8 @@ export function go(path: string): void {
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 0) return t('error.network');
+    // the session ended: the banner above offers to sign in again, and what she typed is kept
+    if (e.status === 401) return t('signin.sessionEnded');
     if (e.status === 404) return t('error.notFound');
     if (e.status === 403) return t('error.forbidden');
     // a code the pages explain in words (`error.code.discharge_date_in_future`), its details filled in

@@ -75,6 +75,8 @@ export interface RequestSummary {
   urgency: string;
   stage: string;
   previousPlacementId?: string | null;
+  /** a house accepted: waiting for the arrival */
+  acceptedProposalId?: string | null;
   createdAt: string;
 }
 export type Safety = MatchRequest['safety'];

@@ -108,6 +108,20 @@ export class PlacementRequestsRepository {
     });
   }
 
+  /** The accepted proposal (waiting for the arrival) of each of these requests that has one. */
+  async acceptedProposals(requestIds: string[]): Promise<Map<string, string>> {
+    if (!requestIds.length) return new Map();
+    const rows = (await this.db
+      .manager()
+      .query(`SELECT request_id AS "requestId", id FROM proposal WHERE request_id = ANY($1::uuid[]) AND status = 'accepted'`, [
+        requestIds,
+      ])) as {
+      requestId: string;
+      id: string;
+    }[];
+    return new Map(rows.map((r) => [r.requestId, r.id]));
+  }
+
   /** Open requests, oldest first: of a region (or every region), optionally only these ids. */
   findOpen(regionCode: string | undefined, ids: string[] | undefined): Promise<PlacementRequestEntity[]> {
     return this.repo.find({

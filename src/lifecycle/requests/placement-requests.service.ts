@@ -95,6 +95,7 @@ export class PlacementRequestsService {
 
   async list(p: Principal, q: ListRequestsQuery) {
     const rows = await this.repo.list({ regionCode: scopeOf(p).regionCode, status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+    const accepted = await this.repo.acceptedProposals(rows.map((r) => r.id));
     // a list carries no profile: reading one is a deliberate, audited act
     return {
       items: rows.map((r) => ({
@@ -105,6 +106,8 @@ export class PlacementRequestsService {
         stage: r.stage,
         // a transfer names the placement it follows: the pages show one person's requests as one line
         previousPlacementId: r.previousPlacementId,
+        // accepted by a house, waiting for her arrival: the list says so, not "proposed"
+        acceptedProposalId: accepted.get(r.id) ?? null,
         createdAt: r.createdAt.toISOString(),
       })),
     };

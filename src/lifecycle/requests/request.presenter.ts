@@ -26,6 +26,7 @@ export function presentRequest(
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     closedAt: r.closedAt?.toISOString() ?? null,
+    acceptedProposalId: proposals.find((p) => p.status === 'accepted')?.id ?? null,
     proposals: proposals.map((p) => ({
       id: p.id,
       facilityId: p.facilityId,

@@ -55,7 +55,10 @@ async function drawList(root: HTMLElement, items: RequestSummary[]): Promise<voi
   const line = (r: RequestSummary) => [
     h('a', { href: `#/requests/${r.id}`, class: 'req-link' }, r.caseCode),
     ' ',
-    h('span', { class: `badge badge-${r.status}` }, label('status', r.status)),
+    // a house accepted: she is on her way (the status is still "proposed" until the arrival)
+    r.acceptedProposalId
+      ? h('span', { class: 'badge badge-accepted', 'data-status': 'accepted' }, t('status.acceptedWaiting'))
+      : h('span', { class: `badge badge-${r.status}`, 'data-status': r.status }, label('status', r.status)),
   ];
   put(
     root,
@@ -293,6 +296,15 @@ export const requestPage: Page = async (root, [id]) => {
   const status = h('div', { 'aria-live': 'polite' });
   const proposalsEl = h('section', { 'aria-labelledby': 'proposals-title' });
   const candidatesEl = h('section', { 'aria-labelledby': 'candidates-title' });
+  // the result of "propose to the selected facilities", beside the button (the page's status line is far above)
+  const proposeStatus = h('div', { class: 'propose-status', 'aria-live': 'polite', tabindex: '-1' });
+  const showProposeResult = (...children: (HTMLElement | null)[]) => {
+    put(proposeStatus, ...children);
+    if (children.some(Boolean)) {
+      proposeStatus.focus({ preventScroll: true });
+      proposeStatus.scrollIntoView({ block: 'center' });
+    }
+  };
   const actionsEl = h('div', { class: 'request-actions' });
   const editEl = h('section', { class: 'edit', 'aria-label': t('request.edit') });
   let request = await get<PlacementRequest>(`/placement-requests/${id}`);
@@ -335,6 +347,7 @@ export const requestPage: Page = async (root, [id]) => {
   const withdraw = async (p: Proposal) => {
     try {
       await post(`/proposals/${p.id}/withdraw`);
+      put(proposeStatus);
       put(status, notice('ok', t('proposal.withdrawn')));
       await refresh();
     } catch (e) {
@@ -458,7 +471,7 @@ export const requestPage: Page = async (root, [id]) => {
       });
     const propose = async () => {
       const chosen = [...boxes.values()].filter((b) => b.checked).map((b) => b.value);
-      if (!chosen.length) return put(status, notice('error', t('request.selectOne')));
+      if (!chosen.length) return showProposeResult(notice('error', t('request.selectOne')));
       const errors: string[] = [];
       let n = 0;
       for (const facilityId of chosen) {
@@ -475,12 +488,27 @@ export const requestPage: Page = async (root, [id]) => {
           );
         }
       }
-      put(
-        status,
-        n ? notice('ok', t('request.proposed', { n })) : null,
+      put(status);
+      await refresh();
+      // she is at the bottom, by the button: the result (and a way up to the new cards) is shown where she is
+      showProposeResult(
+        n
+          ? notice(
+              'ok',
+              t('request.proposed', { n }),
+              ' ',
+              h(
+                'a',
+                {
+                  href: '#proposals-title',
+                  onclick: (e: Event) => (e.preventDefault(), proposalsEl.scrollIntoView({ block: 'start' })),
+                },
+                t('request.seeProposals'),
+              ),
+            )
+          : null,
         errors.length ? notice('error', ...errors.map((x) => h('span', { class: 'line' }, x))) : null,
       );
-      await refresh();
     };
     put(
       candidatesEl,
@@ -501,6 +529,7 @@ export const requestPage: Page = async (root, [id]) => {
     try {
       await post(`/placement-requests/${id}/cancel`);
       asking = 'idle';
+      put(proposeStatus);
       put(status, notice('ok', t('request.cancelled')));
       await refresh();
     } catch (e) {
@@ -646,6 +675,7 @@ export const requestPage: Page = async (root, [id]) => {
     status,
     proposalsEl,
     candidatesEl,
+    proposeStatus,
   );
   await redraw();
   // back after an expired session with an edit half done: the form opens again, filled

@@ -33,6 +33,13 @@ export class PlacementRequestDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'the proposal a house accepted: the request is "accepted, waiting for arrival" while its status is still proposed',
+  })
+  acceptedProposalId: string | null;
   @ApiProperty({ type: [RequestProposalDto] }) proposals: RequestProposalDto[];
   @ApiPropertyOptional({ description: 'on creation: true when an Idempotency-Key retry returned the first answer' }) replayed?: boolean;
 }
@@ -45,6 +52,13 @@ export class PlacementRequestSummaryDto {
   @ApiProperty({ enum: STAGES }) stage: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'a transfer: the placement it follows' })
   previousPlacementId: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'the proposal a house accepted: the request is "accepted, waiting for arrival" while its status is still proposed',
+  })
+  acceptedProposalId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
