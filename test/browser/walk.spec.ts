@@ -395,7 +395,7 @@ describe('the decision, read back by the office that proposed', () => {
     expect(await plus.isDisabled()).toBe(true);
     const why = await plus.getAttribute('aria-describedby');
     expect(await page.locator(`[id="${why}"]`).textContent()).toBe(
-      `Nessun posto libero: ${adult(full.body).held} riservati a proposte in attesa di risposta.`,
+      `Nessun posto libero: ${adult(full.body).held} riservati a proposte in attesa di risposta o di ingresso.`,
     );
     await walk(page, 'last bed held');
     clean(problems);

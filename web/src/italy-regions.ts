@@ -1,4 +1,4 @@
-/** The ids of @svg-maps/italy's regions (English names) and their ISTAT codes (a copy of the map page's until it imports this). */
+/** The ids of @svg-maps/italy's regions (English names) and their ISTAT codes: the map and the reports' map share them. */
 export const ISTAT_OF: Record<string, string> = {
   piedmont: '01',
   'aosta-valley': '02',

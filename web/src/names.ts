@@ -15,31 +15,91 @@ const LANGUAGES =
 
 const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase(currentLang()) + s.slice(1);
 const cache = new Map<string, [string, string][]>();
+const englishCache = new Map<string, Map<string, string>>();
 
-function named(type: 'region' | 'language', codes: string[]): [string, string][] {
+/** The name of a code in one language (Intl, then the pages' own words), or null when only the code is known. */
+function nameIn(names: Intl.DisplayNames, type: 'region' | 'language', c: string, own: boolean): string | null {
+  let n: string | undefined;
+  try {
+    n = names.of(c);
+  } catch {
+    n = undefined;
+  }
+  // a name the browser does not know (pcm in some ICU builds) comes from the pages' own words
+  if (!n && own) n = label(type, c);
+  return n && n.toLocaleLowerCase() !== c.toLocaleLowerCase() ? n : null;
+}
+
+/** Every code the browser (or the pages) can name: [code, name]; a code it cannot name is left out. */
+function allNamed(type: 'region' | 'language', codes: string[]): [string, string][] {
   const key = `${type}:${currentLang()}`;
   if (!cache.has(key)) {
     const names = new Intl.DisplayNames([currentLang()], { type, fallback: 'none' });
+    const english = currentLang() === 'en' ? null : new Intl.DisplayNames(['en'], { type, fallback: 'none' });
     cache.set(
       key,
       codes
-        // a name the browser does not know (pcm in some ICU builds) comes from the pages' own words
-        .map((c): [string, string] => [c, upperFirst(names.of(c) ?? label(type, c))])
+        .map((c): [string, string | null] => [c, nameIn(names, type, c, true) ?? (english && nameIn(english, type, c, false))])
+        .filter((x): x is [string, string] => x[1] !== null)
+        .map(([c, n]): [string, string] => [c, upperFirst(n)]),
+    );
+  }
+  return cache.get(key)!;
+}
+
+/** The list offered: sorted by name, one entry per name ("Akan" is both ak and tw: the first code is kept). */
+function named(type: 'region' | 'language', codes: string[]): [string, string][] {
+  const key = `offered:${type}:${currentLang()}`;
+  if (!cache.has(key)) {
+    const seen = new Set<string>();
+    cache.set(
+      key,
+      allNamed(type, codes)
+        .filter(([, n]) => {
+          const k = n.toLocaleLowerCase(currentLang());
+          if (seen.has(k)) return false;
+          seen.add(k);
+          return true;
+        })
         .sort((a, b) => a[1].localeCompare(b[1], currentLang(), { sensitivity: 'base' })),
     );
   }
   return cache.get(key)!;
 }
 
+/** The English names of the languages offered, for a person who types "English" or "Pidgin" on an Italian page. */
+function englishNames(): Map<string, string> {
+  const key = currentLang();
+  if (!englishCache.has(key)) {
+    const english = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+    const m = new Map<string, string>();
+    for (const [c] of languageOptions()) {
+      const n = nameIn(english, 'language', c, false) ?? (c === 'pcm' ? 'Nigerian Pidgin' : null);
+      if (n) m.set(c, n);
+    }
+    englishCache.set(key, m);
+  }
+  return englishCache.get(key)!;
+}
+
 /** [code, name] pairs sorted by name. */
 export const countryOptions = () => named('region', COUNTRIES);
 export const languageOptions = () => named('language', LANGUAGES);
-export const countryName = (code: string) => countryOptions().find(([c]) => c === code)?.[1] ?? code;
-export const languageName = (code: string) => languageOptions().find(([c]) => c === code)?.[1] ?? code;
+export const countryName = (code: string) => allNamed('region', COUNTRIES).find(([c]) => c === code)?.[1] ?? code;
+export const languageName = (code: string) => allNamed('language', LANGUAGES).find(([c]) => c === code)?.[1] ?? code;
 
-/** The language a person typed ("inglese", "English", "en"): its code, or null. */
+/** The language a person typed ("inglese", "English", "en", "pidgin"): its code, or null.
+ * A whole name in the page's language or in English, or a code; else a whole word of one name only. */
 export function languageCode(typed: string): string | null {
-  const x = typed.trim().toLocaleLowerCase(currentLang());
+  const lower = (s: string) => s.toLocaleLowerCase(currentLang());
+  const x = lower(typed.trim());
   if (!x) return null;
-  return languageOptions().find(([c, n]) => n.toLocaleLowerCase(currentLang()) === x || c === x)?.[0] ?? null;
+  const english = englishNames();
+  const named = languageOptions().map(([c, n]): [string, string[]] => [c, [n, english.get(c) ?? ''].filter(Boolean).map(lower)]);
+  const exact = named.find(([c, ns]) => c === x || ns.includes(x));
+  if (exact) return exact[0];
+  // "pidgin" → Pidgin nigeriano / Nigerian Pidgin: a whole word of one language's name alone
+  const words = (n: string) => n.split(/[\s()\-,]+/).filter(Boolean);
+  const some = named.filter(([, ns]) => ns.some((n) => words(n).includes(x)));
+  return x.length >= 3 && some.length === 1 ? some[0][0] : null;
 }

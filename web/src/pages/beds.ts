@@ -389,7 +389,13 @@ function caseSummary(p: Proposal, regions: Region[]): HTMLElement | null {
     'dl',
     { class: 'case' },
     h('dt', {}, t('proposal.case')),
-    h('dd', {}, t('proposal.person', { gender: label('gender', person.gender), age: person.age })),
+    h(
+      'dd',
+      {},
+      t('proposal.person', { gender: label('gender', person.gender), age: person.age }),
+      // under 18: said in words, never left to a number read in a hurry
+      person.age < 18 ? [' ', h('strong', { class: 'badge badge-minor', 'data-minor': '' }, t('proposal.minor'))] : null,
+    ),
     person.children.length
       ? h('dd', { 'data-children': '' }, `${t('proposal.childrenLabel')}: ${person.children.map(childWords).join('; ')}`)
       : h('dd', {}, t('proposal.noChildren')),

@@ -249,11 +249,25 @@ export function excludedSummary(excluded: Candidates['excluded']): HTMLElement |
     : null;
 }
 
-export function candidateItem(c: Candidate, choose?: HTMLInputElement, current = false): HTMLElement {
+/** What a candidate's card says beyond the search: the regions' names, and whether the house already declined this request. */
+export interface CandidateContext {
+  regionNames?: Map<string, string>;
+  /** the house declined this request: with its reason when the proposal says it ('' when it does not) */
+  declined?: string | null;
+}
+
+export function candidateItem(c: Candidate, choose?: HTMLInputElement, current = false, more: CandidateContext = {}): HTMLElement {
   const name = c.facilityName ?? `${label('type', c.type)} · ${c.provinceCode}`;
+  const region = more.regionNames?.get(c.regionCode) ?? c.regionCode;
+  const declined = more.declined ?? null;
   return h(
     'li',
-    { class: `card candidate${current ? ' current' : ''}`, 'data-facility': c.facilityId, 'data-current': current ? 'true' : null },
+    {
+      class: `card candidate${current ? ' current' : ''}${declined !== null ? ' declined-before' : ''}`,
+      'data-facility': c.facilityId,
+      'data-current': current ? 'true' : null,
+      'data-declined': declined !== null ? 'true' : null,
+    },
     h(
       'div',
       { class: 'cand-head' },
@@ -266,10 +280,18 @@ export function candidateItem(c: Candidate, choose?: HTMLInputElement, current =
     h(
       'p',
       { class: 'meta' },
-      `${label('type', c.type)} · ${c.provinceCode} (${c.regionCode}) · ${label('kind', c.placeKind)} · ${t('request.distance', { km: Math.round(c.distanceKm) })} `,
+      `${label('type', c.type)} · ${c.provinceCode} (${region}) · ${label('kind', c.placeKind)} · ${t('request.distance', { km: Math.round(c.distanceKm) })} `,
       freshnessBadge(c.freshness, null),
     ),
     current ? h('p', { class: 'help' }, t('request.currentHouse.help')) : null,
+    declined !== null
+      ? h(
+          'p',
+          { class: 'notice notice-info declined-before-note', 'data-declined-reason': declined || null },
+          h('strong', {}, t('request.declinedBefore')),
+          declined ? `: ${label('decline', declined)}` : null,
+        )
+      : null,
     breakdown(c),
   );
 }
@@ -296,6 +318,8 @@ export const requestPage: Page = async (root, [id]) => {
   const status = h('div', { 'aria-live': 'polite' });
   const proposalsEl = h('section', { 'aria-labelledby': 'proposals-title' });
   const candidatesEl = h('section', { 'aria-labelledby': 'candidates-title' });
+  // the regions' names for the candidates ("GE (Liguria)", not the ISTAT code)
+  const regionsRead = get<Region[]>('/regions').catch((): Region[] => []);
   // the result of "propose to the selected facilities", beside the button (the page's status line is far above)
   const proposeStatus = h('div', { class: 'propose-status', 'aria-live': 'polite', tabindex: '-1' });
   const showProposeResult = (...children: (HTMLElement | null)[]) => {
@@ -452,8 +476,16 @@ export const requestPage: Page = async (root, [id]) => {
   async function drawCandidates(): Promise<void> {
     // once a facility accepted, the search is over: no more candidates to offer
     if (!['open', 'proposed'].includes(request.status) || request.proposals.some((p) => p.status === 'accepted' || p.status === 'admitted'))
-      return put(candidatesEl);
-    const { candidates, excluded } = await get<Candidates>(`/placement-requests/${id}/candidates?limit=20`);
+      return put(candidatesEl, proposeStatus);
+    const [{ candidates, excluded }, regions] = await Promise.all([
+      get<Candidates>(`/placement-requests/${id}/candidates?limit=20`),
+      regionsRead,
+    ]);
+    const regionNames = new Map(regions.map((r) => [r.code, r.name]));
+    // a house that already declined this request: said on its card, and never ticked for her (she may still choose it)
+    const declinedBy = new Map<string, string>();
+    for (const p of request.proposals)
+      if (p.status === 'declined') declinedBy.set(p.facilityId, details.get(p.id)?.declineReason ?? declinedBy.get(p.facilityId) ?? '');
     const live = new Set(request.proposals.filter((p) => p.status === 'pending' || p.status === 'accepted').map((p) => p.facilityId));
     const boxes = new Map<string, HTMLInputElement>();
     const items = candidates
@@ -467,7 +499,7 @@ export const requestPage: Page = async (root, [id]) => {
         });
         if (c.facilityId !== currentHouse) boxes.set(c.facilityId, box);
         if (c.facilityName) names.set(c.facilityId, c.facilityName);
-        return candidateItem(c, box, c.facilityId === currentHouse);
+        return candidateItem(c, box, c.facilityId === currentHouse, { regionNames, declined: declinedBy.get(c.facilityId) ?? null });
       });
     const propose = async () => {
       const chosen = [...boxes.values()].filter((b) => b.checked).map((b) => b.value);
@@ -521,6 +553,7 @@ export const requestPage: Page = async (root, [id]) => {
             t('request.proposeSelected'),
           )
         : null,
+      proposeStatus,
       excludedSummary(excluded),
     );
   }
@@ -675,7 +708,6 @@ export const requestPage: Page = async (root, [id]) => {
     status,
     proposalsEl,
     candidatesEl,
-    proposeStatus,
   );
   await redraw();
   // back after an expired session with an edit half done: the form opens again, filled

@@ -10,30 +10,7 @@ import { checkForm, showApiProblems, summaryBox } from '../form-check.js';
 import { profileFields, profileProblems, readProfile } from '../profile-form.js';
 import { type Candidates, type Capacity, FACILITY_TYPES, PLACE_KINDS, type Region } from '../types.js';
 import { candidateItem, excludedSummary } from './desk.js';
-
-/** The map's region ids (@svg-maps/italy, English names) and their ISTAT codes. */
-export const ISTAT_OF: Record<string, string> = {
-  piedmont: '01',
-  'aosta-valley': '02',
-  lombardy: '03',
-  'trentino-south-tyrol': '04',
-  veneto: '05',
-  'friuli-venezia-giulia': '06',
-  liguria: '07',
-  'emilia-romagna': '08',
-  tuscany: '09',
-  umbria: '10',
-  marche: '11',
-  lazio: '12',
-  abruzzo: '13',
-  molise: '14',
-  campania: '15',
-  apulia: '16',
-  basilicata: '17',
-  calabria: '18',
-  sicily: '19',
-  sardinia: '20',
-};
+import { ISTAT_OF } from '../italy-regions.js';
 
 export interface RegionTotals {
   code: string;
@@ -229,6 +206,7 @@ export const mapPage: Page = async (root) => {
 
 export const searchPage: Page = async (root) => {
   const regions = await get<Region[]>('/regions');
+  const regionNames = new Map(regions.map((r) => [r.code, r.name]));
   const results = h('section', { 'aria-live': 'polite', 'aria-labelledby': 'results-title' });
   const summary = summaryBox();
   const form: HTMLFormElement = h(
@@ -246,7 +224,7 @@ export const searchPage: Page = async (root) => {
             results,
             h('h2', { id: 'results-title' }, t('search.results'), ` (${found.candidates.length})`),
             found.candidates.length
-              ? h('ul', { class: 'candidates' }, ...found.candidates.map((c) => candidateItem(c)))
+              ? h('ul', { class: 'candidates' }, ...found.candidates.map((c) => candidateItem(c, undefined, false, { regionNames })))
               : h('p', {}, t('search.none')),
             excludedSummary(found.excluded),
           );

@@ -3,6 +3,7 @@ import { checks, field, h, notice, put, select } from '../dom.js';
 import { dateTime, label, t } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText } from '../nav.js';
+import { checkForm, clearMarks, summaryBox } from '../form-check.js';
 import type { Facility, Region } from '../types.js';
 
 interface Member {
@@ -108,6 +109,9 @@ export const membersPage: Page = async (root, _params, claims) => {
   function edit(m: Member): void {
     const regionOf = facilities.find((f) => f.id === m.facilityIds[0])?.regionCode;
     const boxes = facilityChecks(regionOf, m.facilityIds);
+    // her errors beside the buttons, in the dialog, not at the top of the page
+    const said = h('div', { class: 'form-result', tabindex: '-1' });
+    const say = (n: HTMLElement) => (put(said, n), said.focus());
     const dialog = h(
       'form',
       {
@@ -115,14 +119,14 @@ export const membersPage: Page = async (root, _params, claims) => {
         onsubmit: async (e: Event) => {
           e.preventDefault();
           const ids = [...boxes.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
-          if (!ids.length) return put(status, notice('error', t('members.needFacility')));
+          if (!ids.length) return say(notice('error', t('members.needFacility')));
           try {
             await patch(`/members/${m.id}`, { facilityIds: ids });
             put(status, notice('ok', t('members.changed', { who: m.name ?? m.email })));
             dialog.remove();
             await refresh();
           } catch (err) {
-            put(status, notice('error', errorText(err)));
+            say(notice('error', errorText(err)));
           }
         },
       },
@@ -131,6 +135,7 @@ export const membersPage: Page = async (root, _params, claims) => {
       h('button', { type: 'submit', class: 'btn btn-primary' }, t('members.save')),
       ' ',
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => dialog.remove() }, t('members.cancel')),
+      said,
     );
     list.prepend(dialog);
     dialog.querySelector('input')?.focus();
@@ -145,7 +150,13 @@ export const membersPage: Page = async (root, _params, claims) => {
     (isAdmin ? ROLES : (['shelter_manager'] as const)).map((r) => [r, label('role', r)]),
     'shelter_manager',
   );
-  const region = select('regionCode', [['', t('members.pickRegion')], ...regions.map((r): [string, string] => [r.code, r.name])]);
+  // a UOR invites within her own region only: no other region is offered (the field is hidden for her too)
+  const region = select(
+    'regionCode',
+    claims.role === 'uor'
+      ? regions.filter((r) => r.code === claims.region).map((r): [string, string] => [r.code, r.name])
+      : [['', t('members.pickRegion')], ...regions.map((r): [string, string] => [r.code, r.name])],
+  );
   const regionField = field(t('members.region'), region);
   const facilitiesField = h('div', {});
   const showFor = () => {
@@ -158,16 +169,29 @@ export const membersPage: Page = async (root, _params, claims) => {
   role.addEventListener('change', showFor);
   region.addEventListener('change', showFor);
   showFor();
-  const invite = h(
+  // the form's own checks in words beside the fields (not the browser's bubbles, in the browser's language);
+  // the rest (no facility, already registered, refused) beside the button, where she is after a long list of facilities
+  const summary = summaryBox();
+  const result = h('div', { class: 'form-result', tabindex: '-1' });
+  const say = (n: HTMLElement) => {
+    put(result, n);
+    result.focus({ preventScroll: true });
+    result.scrollIntoView({ block: 'nearest' });
+  };
+  const invite: HTMLFormElement = h(
     'form',
     {
       class: 'card',
+      novalidate: true,
       'aria-labelledby': 'invite-title',
       onsubmit: async (e: Event) => {
         e.preventDefault();
+        put(result);
+        put(status);
+        if (!checkForm(invite, summary)) return;
         const facilityIds = [...facilitiesField.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
-        if (role.value === 'shelter_manager' && !facilityIds.length) return put(status, notice('error', t('members.needFacility')));
-        if (role.value === 'uor' && !region.value) return put(status, notice('error', t('members.needRegion')));
+        if (role.value === 'shelter_manager' && !facilityIds.length) return say(notice('error', t('members.needFacility')));
+        if (role.value === 'uor' && !region.value) return say(notice('error', t('members.needRegion')));
         try {
           await post('/members', {
             email: email.value.trim(),
@@ -177,17 +201,20 @@ export const membersPage: Page = async (root, _params, claims) => {
             ...(role.value === 'uor' ? { regionCode: region.value } : {}),
             ...(role.value === 'shelter_manager' ? { facilityIds } : {}),
           });
-          put(status, notice('ok', t('members.invited', { who: email.value.trim() })));
+          const who = email.value.trim();
           invite.reset();
+          clearMarks(invite, summary);
           showFor();
           await refresh();
+          say(notice('ok', t('members.invited', { who })));
         } catch (err) {
-          put(status, notice('error', err instanceof ApiError && err.code === 'member_exists' ? t('members.exists') : errorText(err)));
+          say(notice('error', err instanceof ApiError && err.code === 'member_exists' ? t('members.exists') : errorText(err)));
         }
       },
     },
     h('h2', { id: 'invite-title' }, t('members.inviteTitle')),
     h('p', { class: 'help' }, t(isAdmin ? 'members.inviteHelpAdmin' : 'members.inviteHelpUor')),
+    summary,
     field(t('members.email'), email),
     field(t('members.name'), name),
     field(t('members.fiscalCode'), fiscal, t('members.fiscalCodeHelp')),
@@ -195,6 +222,7 @@ export const membersPage: Page = async (root, _params, claims) => {
     regionField,
     facilitiesField,
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('members.invite')),
+    result,
   );
 
   put(root, h('h1', {}, t('members.title')), status, invite, h('h2', {}, t('members.listTitle')), list);
