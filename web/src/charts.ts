@@ -144,12 +144,14 @@ export function stackedBars(o: {
   single?: boolean;
 }): HTMLElement {
   const tick = o.tick ?? ((v: number) => v.toLocaleString());
-  const [left, top, barW, gap, plotH, bottom] = [36, 18, 30, 14, 180, 26];
   const height = (v: Shown) => (v === null ? 3 : v === '<3' ? 1.5 : v);
   const stacks = o.categories.map((_, j) => o.series.reduce((a, x) => a + height(x.values[j]), 0));
   const max = Math.max(4, ...stacks);
   const step = niceStep(max);
   const top1 = Math.ceil(max / step) * step;
+  // room on the left for the longest tick ("100 %" must not be cut to "0 %")
+  const longest = Math.max(...Array.from({ length: Math.floor(top1 / step) + 1 }, (_, i) => tick(i * step).length));
+  const [left, top, barW, gap, plotH, bottom] = [Math.max(36, 14 + longest * 10), 18, 30, 14, 180, 26];
   const y = (v: number) => top + plotH - (v / top1) * plotH;
   const width = left + o.categories.length * (barW + gap) + gap;
   const pid = nextId('hatch');

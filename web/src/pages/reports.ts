@@ -133,6 +133,8 @@ function headline(scope: string, from: string, to: string, summary: SummaryHead,
       ),
       tile('unplaced', countText(summary.requestsClosedUnplaced), t('report.kpi.unplacedSub', { made: countText(summary.proposals.made) })),
     ),
+    // people come from the arrivals recorded here, bed-nights from what the houses report: they differ where a house hosts guests not placed through Approdo
+    h('p', { class: 'help' }, t('report.kpi.note')),
   );
 }
 
