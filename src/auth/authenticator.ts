@@ -25,6 +25,9 @@ const header = (req: Req, name: string): string => {
   return typeof v === 'string' ? v : '';
 };
 
+/** The session's key in the database: the SHA-256 of the cookie's value (a copy of the table opens no session). */
+export const sessionIdHash = (cookieValue: string): Buffer => createHash('sha256').update(cookieValue, 'utf8').digest();
+
 export function sessionCookieOf(req: Req): string | undefined {
   const raw = header(req, 'cookie');
   if (!raw) return undefined;
@@ -86,7 +89,7 @@ export class Authenticator {
     }
     const cookie = sessionCookieOf(req);
     if (cookie) {
-      const found = await this.directory.sessionPrincipal(createHash('sha256').update(cookie, 'utf8').digest());
+      const found = await this.directory.sessionPrincipal(sessionIdHash(cookie));
       if (!found) throw unauthenticated('your session has ended: sign in again');
       return found;
     }

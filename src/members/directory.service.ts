@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sessionIdHash } from '../auth/authenticator.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { IdentityDirectory, ProviderIdentity, SessionPrincipal } from '../auth/identity.js';
 import { memberPrincipal, type Principal } from '../auth/principal.js';
@@ -9,8 +10,8 @@ import { Transactions } from '../database/transactions.repository.js';
 import { notAMember } from '../domain/errors.js';
 import { MembersRepository, type MemberRow } from './members.repository.js';
 
-/** The opaque id a browser holds; the database keeps only its hash. */
-export const hashOf = (cookieValue: string): Buffer => createHash('sha256').update(cookieValue, 'utf8').digest();
+/** The opaque id a browser holds; the database keeps only its hash (auth's one definition). */
+export const hashOf = sessionIdHash;
 export const newSecret = (): string => randomBytes(32).toString('base64url');
 
 /** The principal of a member (her scope as the access policy reads it). */

@@ -17,7 +17,7 @@ export interface RequestForFacts {
 export interface CaseForFacts extends RequestForFacts {
   facilityRegionCode: string | null;
   facilityType: string | null;
-  /** how many proposals the request has had: counted only when asked (`countProposals`) */
+  /** how many proposals the request has had, counting this one (read by the proposing caller) */
   proposals?: number;
 }
 
@@ -74,29 +74,17 @@ export class ReportFactsRepository {
   }
 
   /**
-   * A request and the facility of its proposal, in one statement (one round trip per fact); with
-   * `countProposals`, also how many proposals the request has had (the first one is a fact of its own).
+   * A request and the facility of its proposal, in one statement: what a proposal's end counts
+   * when its caller did not read the case itself (a cancelled request's live proposals).
    */
-  async requestAtFacility(tx: Tx, requestId: string, facilityId: string, countProposals = false): Promise<CaseForFacts | null> {
+  async requestAtFacility(tx: Tx, requestId: string, facilityId: string): Promise<CaseForFacts | null> {
     const [r] = (await tx.query(
       `SELECT r.region_code AS "regionCode", r.urgency, r.created_at AS "createdAt", r.profile, r.referral_channel AS "referralChannel",
               r.previous_placement_id AS "previousPlacementId",
               f.region_code AS "facilityRegionCode", f.type AS "facilityType"
-              ${countProposals ? `, (SELECT count(*)::int FROM proposal p WHERE p.request_id = r.id) AS proposals` : ''}
        FROM placement_request r LEFT JOIN facility f ON f.id = $2 WHERE r.id = $1`,
       [requestId, facilityId],
     )) as CaseForFacts[];
     return r ?? null;
-  }
-
-  /** The region of the facility a placement is (or was) in: where a transfer comes from. */
-  async placementRegion(tx: Tx, placementId: string): Promise<string | null> {
-    const [r] = (await tx.query(
-      `SELECT f.region_code AS "regionCode" FROM placement p JOIN facility f ON f.id = p.facility_id WHERE p.id = $1`,
-      [placementId],
-    )) as {
-      regionCode: string;
-    }[];
-    return r?.regionCode ?? null;
   }
 }

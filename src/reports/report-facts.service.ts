@@ -40,14 +40,7 @@ export class ReportFactsService {
       await this.write(t, { event: 'request_created', regionCode: r.regionCode, urgency: r.urgency, referralChannel: r.referralChannel });
   }
 
-  /** After a proposal is written: every one is counted; the request's first one measures the time to a first proposal. */
-  async proposed(t: Tx, proposal: ProposalForFacts): Promise<void> {
-    const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId, true);
-    const part = r ? this.proposedPart(r, proposal) : null;
-    if (part) await t.query(part.sql, part.params);
-  }
-
-  /** `proposed` for a caller that read the case itself (`proposals`: counted with this one): its one write statement's part. */
+  /** A proposal, for a caller that read the case itself (`proposals`: counted with this one): its one write statement's part. */
   proposedPart(r: CaseAtFacility, proposal: ProposalForFacts): SqlPart {
     const facts: Omit<Fact, 'at'>[] = [{ event: 'proposal', ...atFacility(r, proposal) }];
     if (r.proposals === 1)
@@ -55,18 +48,9 @@ export class ReportFactsService {
     return this.part(...facts);
   }
 
-  async accepted(t: Tx, proposal: ProposalForFacts): Promise<void> {
-    const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
-    if (r) await this.write(t, this.acceptedFact(r, proposal));
-  }
-
-  /** `accepted` as a part of the caller's one write statement. */
+  /** An acceptance, as a part of the caller's one write statement: it measures the time from the request. */
   acceptedPart(r: CaseAtFacility, proposal: ProposalForFacts): SqlPart {
-    return this.part(this.acceptedFact(r, proposal));
-  }
-
-  private acceptedFact(r: CaseAtFacility, proposal: ProposalForFacts): Omit<Fact, 'at'> {
-    return { event: 'acceptance', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) };
+    return this.part({ event: 'acceptance', ...atFacility(r, proposal), hours: hoursBetween(r.createdAt, this.clock.now()) });
   }
 
   /** A proposal ends without admission: declined (with its reason), withdrawn or expired. */
@@ -78,14 +62,6 @@ export class ReportFactsService {
   /** `proposalClosed` as a part of the caller's one write statement (the case read by the caller). */
   proposalClosedPart(r: CaseAtFacility, proposal: ProposalForFacts, status: ClosedAs, reason?: string | null): SqlPart {
     return this.part(closedFact(r, proposal, status, reason));
-  }
-
-  /** Admission: the person's anonymous dimensions, where she comes from and goes, how long it took. */
-  async admitted(t: Tx, proposal: ProposalForFacts): Promise<void> {
-    const r = await this.repo.requestAtFacility(t, proposal.requestId, proposal.facilityId);
-    if (!r) return;
-    const from = r.previousPlacementId !== null ? await this.repo.placementRegion(t, r.previousPlacementId) : null;
-    await this.write(t, this.admittedFact(r, proposal, from));
   }
 
   /** `admitted` as a part of the caller's one write statement; `previousRegion`: where a transfer's previous placement is. */
