@@ -3,6 +3,7 @@
  * NestJS 12 is ESM-only, so Jest runs in ESM mode (node --experimental-vm-modules). */
 import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 /** The browser tests (test/browser) need a Chromium: run when one is installed, required with REQUIRE_BROWSER=1. */
 function chromiumFound() {
@@ -31,6 +32,9 @@ const common = {
 };
 export default {
   testTimeout: 60000,
+  // Jest's default is one worker less than the cores: one on a 2-core machine. Each test file has its own
+  // database cloned from one template (test/support/databases.ts), so files run side by side safely.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

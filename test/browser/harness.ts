@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { chromium, type Browser as Chromium, type BrowserContext, type Page } fr
 import { DevProvider } from '../../src/demo/dev-provider.js';
 import { freePort } from '../support/cookie-browser.js';
 import { DemoService } from '../../src/demo/demo.service.js';
+import { underRunLock } from '../support/databases.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { findChromium } from './chromium.js';
 
@@ -21,6 +22,22 @@ export interface Problems {
   console: string[];
   pageErrors: string[];
   failed: string[];
+}
+
+/**
+ * The pages as npm run build makes them, where the service serves them from (dist/web), built once per
+ * test run: the build empties dist/web first, so a second worker must not rebuild it under a service
+ * that is serving it.
+ */
+async function buildPagesOnce(): Promise<void> {
+  const run = process.env.APPRODO_TEST_RUN ?? 'unnamed';
+  const marker = '.data/web-build-of-test-run';
+  await underRunLock(727002, () => {
+    if (existsSync(marker) && existsSync('dist/web/index.html') && readFileSync(marker, 'utf8') === run) return;
+    execFileSync(process.execPath, ['web/build.mjs'], { stdio: 'ignore' });
+    mkdirSync('.data', { recursive: true });
+    writeFileSync(marker, run);
+  });
 }
 
 /** The real service (real clock, demo network loaded) listening on a free port, and a headless Chromium. */
@@ -38,8 +55,7 @@ export class Browser {
   async start(): Promise<void> {
     const executablePath = findChromium();
     if (!executablePath) throw new Error('no Chromium: apt-get install -y chromium (or set CHROMIUM_PATH); .ci/run installs it');
-    // the pages as npm run build makes them, where the service serves them from
-    execFileSync(process.execPath, ['web/build.mjs'], { stdio: 'ignore' });
+    await buildPagesOnce();
     // the sign-in's redirect URIs and the embedded provider's issuer are built on the public base URL
     const port = await freePort();
     this.base = `http://127.0.0.1:${port}`;

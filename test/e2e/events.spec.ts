@@ -219,7 +219,7 @@ describe('GET /api/v1/events', () => {
     const s = await stream(one, colleague(5));
     await live(s);
     const cut = await one.sql<{ n: number }>(
-      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'approdo-events'`,
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'approdo-events'`,
     );
     expect(cut[0].n).toBeGreaterThanOrEqual(2);
     // committed while nobody listens

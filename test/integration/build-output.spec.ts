@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { builtService } from '../support/built-service.js';
 
-/** What ships: `npm run build`'s compiler settings, into a folder of our own, then read every file. */
+/** What ships: `npm run build`'s compiler settings (the run's one build, shared with the shutdown test), then read every file. */
 const root = process.cwd(); // jest runs from the project root
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
 const devDependencies = new Set(Object.keys(pkg.devDependencies));
@@ -22,20 +21,10 @@ describe('the build output (dist)', () => {
   let out: string;
   let files: string[];
 
-  beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), 'approdo-dist-'));
-    execFileSync(
-      process.execPath,
-      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out],
-      {
-        cwd: root,
-        stdio: 'pipe',
-      },
-    );
+  beforeAll(async () => {
+    out = await builtService();
     files = filesUnder(out);
   }, 180_000);
-
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('holds the service and no spec file', () => {
     expect(files.some((f) => f.endsWith(join('src', 'main.js')))).toBe(true);

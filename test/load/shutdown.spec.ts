@@ -1,5 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -7,6 +6,7 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { defaults } from '../../config/defaults.js';
 import { aFacility } from '../support/factories.js';
+import { builtService } from '../support/built-service.js';
 import { createTestDatabase } from '../support/databases.js';
 import { SseClient } from '../support/sse-client.js';
 
@@ -14,7 +14,6 @@ import { SseClient } from '../support/sse-client.js';
  * SIGTERM to the real service process (built as `npm start` builds it): it stops taking new
  * requests, lets the ones under way finish and commit, closes its pool and exits 0.
  */
-const BUILD = resolve(`.data/shutdown-build-${process.pid}`);
 const IN_FLIGHT = 8;
 
 const freePort = () =>
@@ -57,14 +56,11 @@ describe('graceful shutdown', () => {
     new Promise<number | null>((ok) => (child.exitCode !== null ? ok(child.exitCode) : child.once('exit', (code) => ok(code))));
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', BUILD], {
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
+    const build = await builtService();
     db = await createTestDatabase();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [resolve(BUILD, 'src/main.js')], {
+    child = spawn(process.execPath, [resolve(build, 'src/main.js')], {
       env: {
         ...process.env,
         NODE_ENV: 'test',
@@ -90,7 +86,6 @@ describe('graceful shutdown', () => {
   afterAll(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
     await db.drop();
-    rmSync(BUILD, { recursive: true, force: true });
   });
 
   it('finishes the writes under way, refuses new ones, and exits 0', async () => {

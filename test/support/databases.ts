@@ -27,17 +27,22 @@ async function admin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** Migrates the template once per run; the advisory lock makes the other test workers wait. */
-async function ensureTemplateMigrated(): Promise<void> {
+/**
+ * Migrates the template once per run and clones it, both under one advisory lock: with two Jest workers,
+ * a clone must never start while the other worker is connected to the template (CREATE DATABASE …
+ * TEMPLATE refuses a template in use). A migrated template is marked `datistemplate`, so later clones
+ * check the mark without connecting to it.
+ */
+async function cloneTemplate(name: string): Promise<void> {
   await admin(async (c) => {
     await c.query('SELECT pg_advisory_lock(727001)');
     try {
-      const templateUrl = withDatabase(serverUrl(), TEMPLATE_DB);
-      const t = new Client({ connectionString: templateUrl });
-      await t.connect();
-      const migrated = (await t.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS ok`)).rows[0].ok as boolean;
-      await t.end();
-      if (!migrated) await runMigrations(templateUrl);
+      const marked = (await c.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [TEMPLATE_DB])).rows[0]?.datistemplate;
+      if (!marked) {
+        await runMigrations(withDatabase(serverUrl(), TEMPLATE_DB));
+        await c.query(`ALTER DATABASE ${TEMPLATE_DB} WITH IS_TEMPLATE true`);
+      }
+      await c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
     } finally {
       await c.query('SELECT pg_advisory_unlock(727001)');
     }
@@ -46,14 +51,25 @@ async function ensureTemplateMigrated(): Promise<void> {
 
 /** A fresh, migrated database cloned from the template: each test file gets its own. */
 export async function createTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
-  await ensureTemplateMigrated();
   const name = `t_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  await cloneTemplate(name);
   return {
     name,
     url: withDatabase(serverUrl(), name),
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/** `work` while holding a lock of the whole test run (a PostgreSQL advisory lock): one worker at a time. */
+export async function underRunLock<T>(key: number, work: () => Promise<T> | T): Promise<T> {
+  return admin(async (c) => {
+    await c.query('SELECT pg_advisory_lock($1)', [key]);
+    try {
+      return await work();
+    } finally {
+      await c.query('SELECT pg_advisory_unlock($1)', [key]);
+    }
+  });
 }
 
 /** An empty database (for the migration round-trip). */

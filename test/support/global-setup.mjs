@@ -51,9 +51,14 @@ export default async function globalSetup() {
     serverUrl = server.url('postgres');
   }
   process.env.APPRODO_TEST_SERVER_URL = serverUrl;
+  // names this run for what its workers do once per run (the pages' build: test/browser/harness.ts)
+  process.env.APPRODO_TEST_RUN = `${process.pid}-${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
+    // a template left by an earlier run on DATABASE_URL's server is marked as one (test/support/databases.ts)
+    if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEMPLATE_DB])).rowCount)
+      await admin.query(`ALTER DATABASE ${TEMPLATE_DB} WITH IS_TEMPLATE false`);
     await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   } finally {
