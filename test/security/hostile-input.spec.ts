@@ -30,7 +30,9 @@ import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 const SEED = Number(process.env.HOSTILE_SEED ?? 20_261_123);
 const BATCH = 16;
 const RUNS = 640; // 640 × 16 = 10,240 requests
-const TIME_LIMIT_MS = 150_000;
+// a bound against a hang, not a speed check (every run must still pass): with two Jest workers on 2 cores this
+// file shares the machine with another, and alone under load it took 60 s for what a quiet machine does in less
+const TIME_LIMIT_MS = 270_000;
 
 // ---------------------------------------------------------------------------------------------
 // Defects found by this suite and reported, not yet fixed. A violation is tolerated only when the
