@@ -1,7 +1,6 @@
 /** Defaults of every setting; the environment overrides them (see src/config/app-config.ts and the README). */
 export const defaults = {
   port: 3000,
-  host: '0.0.0.0',
   publicBaseUrl: 'http://localhost:3000',
   embeddedPostgres: {
     dataDir: '.data/pg',

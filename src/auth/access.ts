@@ -129,6 +129,24 @@ const POLICY = {
       isAdmin(p) || (p.role === 'uor' && o.role === 'shelter_manager' && o.facilityRegions.some((r) => r === p.region)),
     refusal: 'member',
   },
+  /** a service member (a machine client that signs in only with API keys): administrators only */
+  'member.service': {
+    allows: (p: Principal, _o: MemberRef) => isAdmin(p),
+    refusal: 'only an administrator makes service members',
+  },
+  /** an API key for someone else: an administrator, for a service member only (a person makes her own) */
+  'apiKey.createFor': {
+    allows: (p: Principal, o: MemberRef & { service: boolean }) => isAdmin(p) && o.service,
+    refusal: 'an administrator makes API keys for service members only; people make their own',
+  },
+  /** see and revoke an API key: its member, an administrator, a UOR for the managers of her region's facilities */
+  'apiKey.revoke': {
+    allows: (p: Principal, o: MemberRef & { memberId: string }) =>
+      p.sub === o.memberId ||
+      isAdmin(p) ||
+      (p.role === 'uor' && o.role === 'shelter_manager' && o.facilityRegions.some((r) => r === p.region)),
+    refusal: 'API key',
+  },
 } as const;
 
 /** What a member check needs: her role and the regions of the facilities she manages (or would). */

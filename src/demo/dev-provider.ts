@@ -21,6 +21,14 @@ const ROLE_WORDS: Record<string, string> = {
   admin: 'Amministrazione',
 };
 
+/** The roles in the order people meet them, and each role's accounts in the demo's order (its first account first). */
+const ROLE_ORDER = ['uor', 'shelter_manager', 'national', 'admin'];
+export function accountsByRole<A extends { role: string }>(accounts: readonly A[]): { role: string; words: string; accounts: A[] }[] {
+  return ROLE_ORDER.map((role) => ({ role, words: ROLE_WORDS[role], accounts: accounts.filter((a) => a.role === role) })).filter(
+    (g) => g.accounts.length > 0,
+  );
+}
+
 /**
  * The embedded development OpenID Provider (oidc-provider) at /oidc, same origin, for `npm start`
  * without OIDC_ISSUER (never in production): its accounts are the demo users, with passwords made
@@ -171,13 +179,19 @@ export class DevProvider {
       error = '<p class="error" role="alert">Nome utente o password non corretti.</p>';
     }
     const action = `/oidc/interaction/${details.uid}/login`;
-    const demo = this.accounts
-      .filter((a) => ['manager-liguria', 'manager-umbria', 'uor-liguria', 'uor-toscana', 'national-helpline', 'admin'].includes(a.user))
+    const button = (a: DevAccount) =>
+      `<form method="post" action="${action}"><input type="hidden" name="username" value="${escapeHtml(a.user)}">` +
+      `<input type="hidden" name="password" value="${escapeHtml(a.password)}">` +
+      `<button type="submit" class="demo" data-user="${escapeHtml(a.user)}">${escapeHtml(a.user)} <small>${escapeHtml(a.email)}</small></button></form>`;
+    // every role's first account one tap away; the role's other accounts folded under it
+    const demo = accountsByRole(this.accounts)
       .map(
-        (a) =>
-          `<form method="post" action="${action}"><input type="hidden" name="username" value="${escapeHtml(a.user)}">` +
-          `<input type="hidden" name="password" value="${escapeHtml(a.password)}">` +
-          `<button type="submit" class="demo" data-user="${escapeHtml(a.user)}">${escapeHtml(a.user)} <small>${escapeHtml(ROLE_WORDS[a.role] ?? a.role)}</small></button></form>`,
+        (g) =>
+          `<section class="role" data-role="${g.role}"><h3>${escapeHtml(g.words)}</h3>${button(g.accounts[0])}` +
+          (g.accounts.length > 1
+            ? `<details><summary>Altri account: ${g.accounts.length - 1}</summary>${g.accounts.slice(1).map(button).join('')}</details>`
+            : '') +
+          `</section>`,
       )
       .join('');
     const body =
@@ -185,7 +199,7 @@ export class DevProvider {
       `<label for="username">Nome utente</label><input id="username" name="username" autocomplete="username" required autofocus>` +
       `<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>` +
       `<button type="submit">Accedi</button></form>` +
-      `<h2>Account dimostrativi</h2><p>Le password sono stampate all'avvio del servizio. Per provare, un tocco su un account:</p><div class="demos">${demo}</div>`;
+      `<h2>Account dimostrativi</h2><p>Le password sono stampate all'avvio del servizio. Per provare, un tocco sul primo account di un ruolo:</p><div class="demos">${demo}</div>`;
     res.writeHead(error ? 401 : 200, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
@@ -224,6 +238,8 @@ input{width:100%;box-sizing:border-box;font-size:1rem;padding:.65rem;border:1px 
 button{font-size:1rem;padding:.7rem 1rem;border-radius:.4rem;border:0;background:#0b5cad;color:#fff;margin-top:1rem;width:100%;cursor:pointer}
 .demos button{background:#fff;color:#0b5cad;border:1px solid #0b5cad;margin-top:.5rem;text-align:left}
 .demos small{color:#4a5563;display:block}
+.demos h3{font-size:1rem;margin:1.2rem 0 0}
+details summary{margin-top:.6rem;cursor:pointer;color:#0b5cad;padding:.4rem 0}
 button.secondary{background:#fff;color:#0b5cad;border:1px solid #0b5cad}
 .error{color:#a4121b;font-weight:600}
 </style></head><body><main><p class="note">Provider di identità di sviluppo di Approdo: in produzione si accede con il provider della rete.</p>

@@ -74,6 +74,11 @@ export class DirectoryService implements IdentityDirectory {
     return principalOf(member, via);
   }
 
+  async activeMember(id: string, via: 'local_token'): Promise<Principal | null> {
+    const m = await this.repo.findById(id);
+    return m?.status === 'active' ? principalOf(m, via) : null;
+  }
+
   /** A new session for a member who just signed in: a new random id every time. */
   async openSession(memberId: string, idToken: string | null): Promise<{ cookie: string; maxAgeSeconds: number }> {
     const cookie = newSecret();

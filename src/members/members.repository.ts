@@ -14,6 +14,8 @@ export interface MemberRow {
   regionCode: string | null;
   facilityIds: string[];
   status: MemberStatus;
+  /** a machine client: made active by an administrator, never bound to a person, in only through API keys */
+  service: boolean;
   /** the regions of the facilities in facilityIds (for the access policy) */
   facilityRegions: string[];
   bound: boolean;
@@ -31,6 +33,8 @@ export interface NewMember {
   regionCode: string | null;
   facilityIds: string[];
   invitedBy: string;
+  /** a service member: active at once, never invited (default false) */
+  service?: boolean;
 }
 
 export type MemberChange = Partial<Pick<NewMember, 'name' | 'fiscalCode' | 'role' | 'regionCode' | 'facilityIds'>> & {
@@ -38,7 +42,7 @@ export type MemberChange = Partial<Pick<NewMember, 'name' | 'fiscalCode' | 'role
 };
 
 const COLUMNS = `m.id, m.email, m.name, m.fiscal_code AS "fiscalCode", m.role, m.region_code AS "regionCode",
-  m.facility_ids::text[] AS "facilityIds", m.status, m.issuer IS NOT NULL AS bound,
+  m.facility_ids::text[] AS "facilityIds", m.status, m.service, m.issuer IS NOT NULL AS bound,
   m.created_at AS "createdAt", m.updated_at AS "updatedAt", m.last_sign_in_at AS "lastSignInAt",
   COALESCE((SELECT array_agg(DISTINCT f.region_code::text) FROM facility f WHERE f.id = ANY(m.facility_ids)), '{}') AS "facilityRegions"`;
 
@@ -66,9 +70,9 @@ export class MembersRepository {
 
   async insert(tx: Tx, m: NewMember, now: Date): Promise<void> {
     await this.q(
-      `INSERT INTO member (id, email, name, fiscal_code, role, region_code, facility_ids, status, invited_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], 'invited', $8, $9, $9)`,
-      [m.id, m.email, m.name, m.fiscalCode, m.role, m.regionCode, m.facilityIds, m.invitedBy, now],
+      `INSERT INTO member (id, email, name, fiscal_code, role, region_code, facility_ids, status, service, invited_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], CASE WHEN $10 THEN 'active' ELSE 'invited' END, $10, $8, $9, $9)`,
+      [m.id, m.email, m.name, m.fiscalCode, m.role, m.regionCode, m.facilityIds, m.invitedBy, now, m.service ?? false],
       tx,
     ).catch(duplicateMember);
   }
@@ -124,7 +128,7 @@ export class MembersRepository {
   /** Invited members (not yet bound) matching a verified e-mail or a fiscal code, locked for binding. */
   async lockInvited(tx: Tx, email: string | null, fiscalCode: string | null): Promise<{ id: string }[]> {
     return this.q<{ id: string }>(
-      `SELECT id FROM member WHERE status = 'invited' AND issuer IS NULL
+      `SELECT id FROM member WHERE status = 'invited' AND issuer IS NULL AND NOT service
          AND ((lower(email) = lower($1)) OR (fiscal_code = $2)) FOR UPDATE`,
       [email, fiscalCode],
       tx,

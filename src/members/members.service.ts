@@ -20,6 +20,7 @@ const present = (m: MemberRow): MemberDto => ({
   regionCode: m.regionCode,
   facilityIds: m.facilityIds,
   status: m.status,
+  service: m.service,
   bound: m.bound,
   lastSignInAt: m.lastSignInAt ? new Date(m.lastSignInAt).toISOString() : null,
   createdAt: new Date(m.createdAt).toISOString(),
@@ -45,9 +46,10 @@ export class MembersService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async invite(p: Principal, dto: InviteMemberDto): Promise<{ id: string; status: 'invited' }> {
+  async invite(p: Principal, dto: InviteMemberDto): Promise<{ id: string; status: 'invited' | 'active' }> {
     const shape = await this.checkShape({ role: dto.role, regionCode: dto.regionCode ?? null, facilityIds: dto.facilityIds ?? [] });
     requireAccess(p, 'member.manage', { role: shape.role, facilityRegions: shape.facilityRegions });
+    if (dto.service) return this.addService(p, dto, shape);
     const email = dto.email.trim().toLowerCase();
     const fiscalCode = dto.fiscalCode?.toUpperCase() ?? null;
     const id = randomUUID();
@@ -63,6 +65,25 @@ export class MembersService {
       await this.notifications.notify(tx, { event: 'member_invited', to: [email], reference: 'Approdo', path: '/auth/login?returnTo=%2F' });
     });
     return { id, status: 'invited' };
+  }
+
+  /** A service member (issue 34): active at once, no invitation e-mail (nobody signs in as a machine client). */
+  private async addService(p: Principal, dto: InviteMemberDto, shape: Shape): Promise<{ id: string; status: 'active' }> {
+    requireAccess(p, 'member.service', { role: shape.role, facilityRegions: [] });
+    const email = dto.email.trim().toLowerCase();
+    const id = randomUUID();
+    await this.db.run(async (tx) => {
+      await this.refuseTaken(tx, email, null, null);
+      const name = dto.name?.trim() || null;
+      await this.repo.insert(tx, { id, email, name, fiscalCode: null, ...shape, invitedBy: p.sub, service: true }, this.clock.now());
+      await this.audit.record(tx, p, 'member.invited', 'member', id, {
+        service: true,
+        role: shape.role,
+        regionCode: shape.regionCode,
+        facilities: shape.facilityIds,
+      });
+    });
+    return { id, status: 'active' };
   }
 
   async list(p: Principal): Promise<{ items: MemberDto[] }> {
@@ -122,7 +143,8 @@ export class MembersService {
     const m = await this.visible(p, id);
     requireAccess(p, 'member.manage', m);
     return this.db.run(async (tx) => {
-      await this.repo.update(tx, id, { status: m.bound ? 'active' : 'invited' }, this.clock.now());
+      // a service member is never bound to a person: she is active again, not invited (nobody may claim her)
+      await this.repo.update(tx, id, { status: m.bound || m.service ? 'active' : 'invited' }, this.clock.now());
       await this.audit.record(tx, p, 'member.enabled', 'member', id);
       return present((await this.repo.findById(id, tx))!);
     });

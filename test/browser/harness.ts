@@ -46,7 +46,7 @@ export class Browser {
     this.t = await startTestApp({ DEMO_DATA: 'true', PUBLIC_BASE_URL: this.base }, undefined, { realClock: true });
     const demo = this.t.app.get(DemoService);
     this.ids = await demo.loadIfEmpty();
-    this.tokens = new Map((await demo.users()).map((u) => [u.user, u.token]));
+    this.tokens = new Map(demo.tokensFor(this.ids).map((u) => [u.user, u.token]));
     this.passwords = new Map(this.t.app.get(DevProvider).accounts.map((a) => [a.user, a.password]));
     await this.t.app.listen({ port, host: '127.0.0.1' });
     if ((this.t.app.getHttpServer().address() as AddressInfo).port !== port) throw new Error('the service did not take its port');
@@ -109,6 +109,9 @@ export class Browser {
   /** Signs in as a person does: the service's sign-in, the provider's login page (a demo account's button), back at `path`. */
   async signIn(page: Page, user: string, path = '/'): Promise<void> {
     await page.goto(`${this.base}/auth/login?returnTo=${encodeURIComponent(path)}`);
+    // a role's first account is one tap away; the others are folded under it
+    const folded = page.locator(`details:has([data-user="${user}"]) > summary`);
+    if (await folded.count()) await folded.click();
     await page.click(`[data-user="${user}"]`);
     await page.waitForURL((u) => u.pathname === '/' && !u.pathname.startsWith('/oidc'));
     await page.waitForSelector('main h1:not(:text("Accedi"))');

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '../../auth/principal.js';
 import { OptionalNotNull } from '../../common/dto-helpers.js';
 
@@ -27,6 +27,13 @@ export class InviteMemberDto {
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
   facilityIds?: string[];
+  @ApiPropertyOptional({
+    description:
+      'a service member (a machine client: a region’s case system, a report job), administrators only: active at once, no invitation, never signs in; in only through the API keys an administrator makes for it',
+  })
+  @IsOptional()
+  @IsBoolean()
+  service?: boolean;
 }
 
 export class UpdateMemberDto {
@@ -54,6 +61,7 @@ export class MemberDto {
   @ApiProperty({ type: String, nullable: true }) regionCode: string | null;
   @ApiProperty({ type: [String] }) facilityIds: string[];
   @ApiProperty({ enum: ['invited', 'active', 'disabled'] }) status: string;
+  @ApiProperty({ description: 'a machine client, in only through API keys' }) service: boolean;
   @ApiProperty({ description: 'bound to an identity of the provider (she has signed in once)' }) bound: boolean;
   @ApiProperty({ type: String, nullable: true }) lastSignInAt: string | null;
   @ApiProperty() createdAt: string;
@@ -65,5 +73,5 @@ export class MemberListDto {
 
 export class InvitedDto {
   @ApiProperty() id: string;
-  @ApiProperty({ enum: ['invited'] }) status: 'invited';
+  @ApiProperty({ enum: ['invited', 'active'], description: 'active at once for a service member' }) status: 'invited' | 'active';
 }
