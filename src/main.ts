@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   if (dev.enabled && !config.demoData) await demo.seedMembers(ids);
   if (config.logFormat === 'pretty' && (dev.enabled || config.demoData)) {
     // a person at a terminal, in development: where to go and who to be (never in shipped JSON logs)
-    process.stdout.write(`\n${startNotes(config, dev, config.printDemoTokens && !config.production ? demo.tokensFor(ids) : null).join('\n')}\n\n`);
+    process.stdout.write(
+      `\n${startNotes(config, dev, config.printDemoTokens && !config.production ? demo.tokensFor(ids) : null).join('\n')}\n\n`,
+    );
   } else if (dev.enabled || config.demoData) log('demo accounts are printed with LOG_FORMAT=pretty');
   onStopSignal(async (signal) => {
     const log = new Logger('Shutdown');

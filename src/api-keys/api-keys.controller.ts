@@ -31,7 +31,8 @@ export class ApiKeysController {
   @Get()
   @Roles('admin', 'uor', 'shelter_manager', 'national')
   @ApiOperation({
-    summary: 'API keys not revoked: the caller’s own, and those of the members she looks after (all for an admin, her region’s managers for a UOR); never the key',
+    summary:
+      'API keys not revoked: the caller’s own, and those of the members she looks after (all for an admin, her region’s managers for a UOR); never the key',
   })
   @ApiOkResponse({ type: ApiKeyListDto })
   list(@CurrentUser() p: Principal, @Query() q: ListApiKeysQueryDto) {

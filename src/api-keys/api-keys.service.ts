@@ -58,7 +58,11 @@ export class ApiKeysService {
     await this.db.run(async (tx) => {
       if ((await this.repo.countUsable(tx, memberId, now)) >= MAX_KEYS)
         throw conflict('too_many_api_keys', `a member has at most ${MAX_KEYS} usable API keys: revoke one first`);
-      await this.repo.insert(tx, { id, memberId, name, prefix: apiKeyPrefix(key), hash: apiKeyHash(key), createdBy: p.sub, expiresAt }, now);
+      await this.repo.insert(
+        tx,
+        { id, memberId, name, prefix: apiKeyPrefix(key), hash: apiKeyHash(key), createdBy: p.sub, expiresAt },
+        now,
+      );
       await this.audit.record(tx, p, 'api_key.created', 'api_key', id, { memberId, expiresAt: expiresAt.toISOString() });
     });
     const made = await this.repo.findById(id);

@@ -222,8 +222,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   for (const a of algorithms)
     if (!['HS256', 'RS256'].includes(a)) problems.push(`JWT_ALGORITHMS may list HS256 and RS256 only (got "${a}")`);
   if (algorithms.includes('RS256') && !publicKey) problems.push('JWT_ALGORITHMS lists RS256: set JWT_PUBLIC_KEY');
-  if (localTokens && algorithms.includes('HS256') && !jwtSecret)
-    problems.push('JWT_ALGORITHMS lists HS256: set JWT_SECRET');
+  if (localTokens && algorithms.includes('HS256') && !jwtSecret) problems.push('JWT_ALGORITHMS lists HS256: set JWT_SECRET');
 
   const oidcIssuer = (env.OIDC_ISSUER || '').replace(/\/$/, '') || undefined;
   if (oidcIssuer && !/^https?:\/\/[^\s]+$/.test(oidcIssuer))

@@ -203,9 +203,7 @@ describe('real answers match the documented schemas (e2e)', () => {
     await check(http().post('/api/v1/members').set(admin).send({ email: 'OPENAPI.manager@example.org', role: 'national' })); // 409 member_exists
     // API keys (issue 34): a service member, a key made for it by an administrator, listed, used, revoked
     const service = (
-      await check(
-        http().post('/api/v1/members').set(admin).send({ email: 'openapi.service@example.org', role: 'national', service: true }),
-      )
+      await check(http().post('/api/v1/members').set(admin).send({ email: 'openapi.service@example.org', role: 'national', service: true }))
     ).body;
     const key = (await check(http().post('/api/v1/api-keys').set(admin).send({ name: 'Report job', memberId: service.id }))).body;
     await check(http().get('/api/v1/api-keys').set(admin));

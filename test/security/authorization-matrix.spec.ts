@@ -202,7 +202,13 @@ describe('authorization matrix', () => {
   async function apiKeyFor(caller: Caller, fx: Fixture, method: string): Promise<Record<string, string>> {
     const m = await memberFor(caller, fx);
     if (!keys.has(m.sub))
-      keys.set(m.sub, t.app.get(ApiKeysService).create({ ...m, via: 'session' }, { name: 'Matrice' }).then((k) => k.key));
+      keys.set(
+        m.sub,
+        t.app
+          .get(ApiKeysService)
+          .create({ ...m, via: 'session' }, { name: 'Matrice' })
+          .then((k) => k.key),
+      );
     const key = await keys.get(m.sub)!;
     return method === 'GET' ? { 'X-Api-Key': key } : bearer(key);
   }
