@@ -91,3 +91,26 @@ describe('the access policy on cases and scopes', () => {
     expect(scopeOf(admin)).toEqual({});
   });
 });
+
+describe('API keys (issue 34)', () => {
+  const keyOf = (memberId: string, role: Principal['role'], facilityRegions: string[] = []) => ({ memberId, role, facilityRegions });
+  it.each([
+    ['her own', managerOwn, keyOf(managerOwn.sub, 'shelter_manager', ['07']), true],
+    ['an administrator, anyone’s', admin, keyOf('someone', 'national'), true],
+    ['the UOR of a manager’s region', uorOwn, keyOf('m', 'shelter_manager', ['07']), true],
+    ['the UOR of a manager with houses in two regions, one hers', uorOther, keyOf('m', 'shelter_manager', ['07', '09']), true],
+    ['the UOR of another region', uorOther, keyOf('m', 'shelter_manager', ['07']), false],
+    ['a UOR, another UOR’s', uorOwn, keyOf('u', 'uor'), false],
+    ['a manager, another manager’s', managerOther, keyOf('m', 'shelter_manager', ['07']), false],
+    ['national, anyone else’s', national, keyOf('a', 'admin'), false],
+  ])('revoking: %s → %s', (_what, p, key, allowed) => expect(can(p, 'apiKey.revoke', key)).toBe(allowed));
+
+  it('a key for someone else: an administrator, for a service member only', () => {
+    const service = { memberId: 's', role: 'uor' as const, facilityRegions: [], service: true };
+    expect(can(admin, 'apiKey.createFor', service)).toBe(true);
+    expect(can(admin, 'apiKey.createFor', { ...service, service: false })).toBe(false);
+    for (const p of [uorOwn, managerOwn, national]) expect(can(p, 'apiKey.createFor', service)).toBe(false);
+    expect(can(admin, 'member.service', { role: 'uor', facilityRegions: [] })).toBe(true);
+    expect(can(uorOwn, 'member.service', { role: 'shelter_manager', facilityRegions: ['07'] })).toBe(false);
+  });
+});
