@@ -38,11 +38,20 @@ const ROUTES: Route[] = [
   },
   { pattern: /^\/search$/, roles: ['national', 'uor'], load: async () => (await import('./pages/map.js')).searchPage },
   { pattern: /^\/members$/, roles: ['admin', 'uor'], load: async () => (await import('./pages/members.js')).membersPage },
+  // issue 34: a manager's or the national network's own API keys (admin and UOR find theirs on the People page)
+  {
+    pattern: /^\/api-keys$/,
+    roles: ['shelter_manager', 'national', 'admin', 'uor'],
+    load: async () => (await import('./pages/api-keys.js')).apiKeysPage,
+  },
 ];
 
 const HOME: Record<Claims['role'], string> = { shelter_manager: '/beds', uor: '/desk', national: '/map', admin: '/map' };
 const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
-  shelter_manager: [['/beds', 'nav.beds']],
+  shelter_manager: [
+    ['/beds', 'nav.beds'],
+    ['/api-keys', 'nav.apiKeys'],
+  ],
   uor: [
     ['/desk', 'nav.desk'],
     ['/map', 'nav.map'],
@@ -54,6 +63,7 @@ const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
     ['/map', 'nav.map'],
     ['/search', 'nav.search'],
     ['/reports', 'nav.reports'],
+    ['/api-keys', 'nav.apiKeys'],
   ],
   admin: [
     ['/map', 'nav.map'],

@@ -5,6 +5,7 @@ import type { Page } from '../main.js';
 import { errorText } from '../nav.js';
 import { checkForm, clearMarks, summaryBox } from '../form-check.js';
 import type { Facility, Region } from '../types.js';
+import { apiKeysSection } from './api-keys.js';
 
 interface Member {
   id: string;
@@ -227,6 +228,8 @@ export const membersPage: Page = async (root, _params, claims) => {
 
   put(root, h('h1', {}, t('members.title')), status, invite, h('h2', {}, t('members.listTitle')), list);
   await refresh();
+  // issue 34: her API keys, and those of the people she looks after
+  root.append(await apiKeysSection(claims));
 };
 
 /** Every facility the caller may see (of one region for a UOR), page by page. */
