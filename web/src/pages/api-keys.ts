@@ -23,7 +23,9 @@ interface ApiKey {
  * copy button), and revokes it; an administrator or a UOR also sees and revokes the keys of the
  * people she looks after. A section of the People page, and a page of its own for the other roles.
  */
-export async function apiKeysSection(claims: Claims): Promise<HTMLElement> {
+export async function apiKeysSection(claims: Claims, standalone = false): Promise<HTMLElement> {
+  // on a page of its own the page's h1 says "API keys": the form is the new key, the lists are h2
+  const sub = standalone ? 'h2' : 'h3';
   const status = h('div', { 'aria-live': 'polite' });
   const mine = h('div', {});
   const others = h('div', {});
@@ -137,7 +139,7 @@ export async function apiKeysSection(claims: Claims): Promise<HTMLElement> {
         }
       },
     },
-    h('h2', { id: 'api-keys-title' }, t('apiKeys.title')),
+    h('h2', { id: 'api-keys-title' }, t(standalone ? 'apiKeys.new' : 'apiKeys.title')),
     h('p', { class: 'help' }, t('apiKeys.help')),
     summary,
     field(t('apiKeys.name'), name, t('apiKeys.nameHelp')),
@@ -151,9 +153,9 @@ export async function apiKeysSection(claims: Claims): Promise<HTMLElement> {
     { class: 'api-keys', 'aria-labelledby': 'api-keys-title' },
     form,
     status,
-    h('h3', {}, t('apiKeys.mine')),
+    h(sub, {}, t('apiKeys.mine')),
     mine,
-    managesOthers ? [h('h3', {}, t('apiKeys.others')), others] : null,
+    managesOthers ? [h(sub, {}, t('apiKeys.others')), others] : null,
   );
   await refresh();
   return section;
@@ -161,5 +163,5 @@ export async function apiKeysSection(claims: Claims): Promise<HTMLElement> {
 
 /** The keys alone, for the roles without the People page (shelter managers, the national network). */
 export const apiKeysPage: Page = async (root, _params, claims) => {
-  put(root, h('h1', {}, t('apiKeys.title')), await apiKeysSection(claims));
+  put(root, h('h1', {}, t('apiKeys.title')), await apiKeysSection(claims, true));
 };
