@@ -9,7 +9,7 @@
  *    a random one get the same 403; the walker checks it);
  *  - the object is visible to the caller but the role may not change it (a UOR sees the
  *    facilities of other regions, national sees every facility coarsely). Those cells say why with
- *    `visible(403, '…')`; README "Deviations" documents the choice.
+ *    `visible(403, '…')`; docs/architecture.md, "Deviations", documents the choice.
  *
  * Every cell is walked three times (authorization-matrix.spec.ts): with a local token carrying the
  * role's claims, signed in to the pages (a session of a member with that role and scope), and with an
