@@ -6,7 +6,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import type { Principal } from '../src/auth/principal.js';
-import { TokenService } from '../src/auth/token.service.js';
+import { benchApiKey } from './support/api-key.js';
 import { HoldsService } from '../src/availability/holds.service.js';
 import { createValidationPipe } from '../src/common/validation.js';
 import { loadConfig } from '../src/config/app-config.js';
@@ -913,7 +913,7 @@ export default async function httpLifecycle(ctx: BenchContext): Promise<void> {
   const pgPid = dataDirectory ? postmasterPid(dataDirectory) : null;
   log(pgPid ? `PostgreSQL postmaster pid ${pgPid}: its CPU time is read from /proc` : 'PostgreSQL processes not readable: no CPU split');
 
-  const http = httpClientProcess(base, { authorization: `Bearer ${app.get(TokenService).sign(UOR)}` });
+  const http = httpClientProcess(base, { authorization: `Bearer ${await benchApiKey(app, db.url, UOR)}` });
   ctx.onCleanup(http.close);
 
   const levels: PairsResult[] = [];
