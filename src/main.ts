@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { appLogger, createApp, listen } from './app.factory.js';
 import type { AppLogger } from './common/logging.js';
-import { ConfigError, loadConfig } from './config/app-config.js';
+import { ConfigError, loadConfig, startWarnings } from './config/app-config.js';
 import { prepareDatabase } from './database/resolve-database.js';
 import { DemoService } from './demo/demo.service.js';
 import { DevProvider } from './demo/dev-provider.js';
@@ -32,13 +32,7 @@ async function main(): Promise<void> {
   const log = (message: string, fields: Record<string, unknown> = {}) => logger!.log({ message, ...fields }, 'Boot');
   log(`Approdo is listening on ${base} (address ${config.host}:${config.port})`, { url: base, host: config.host });
   log(`OpenAPI: ${base}/api/docs (JSON: ${base}/api/docs-json)`);
-  if (config.production && config.localTokens)
-    logger.warn(
-      'LOCAL_TOKENS=true: tokens signed with JWT_SECRET are accepted for active members (their role from the registry). Meant for a migration: give machine clients API keys and turn it off.',
-      'Boot',
-    );
-  else if (config.production && (process.env.JWT_SECRET || process.env.JWT_PUBLIC_KEY))
-    log('JWT_SECRET/JWT_PUBLIC_KEY is set but LOCAL_TOKENS is not: tokens signed with it are refused (machine clients use API keys)');
+  for (const warning of startWarnings(config)) logger.warn({ message: warning }, 'Boot');
   const demo = app.get(DemoService);
   const ids = config.demoData ? await demo.loadIfEmpty() : new Map<string, string>();
   const dev = app.get(DevProvider);

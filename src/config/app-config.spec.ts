@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config.js';
+import { ConfigError, loadConfig, startWarnings } from './app-config.js';
 
 const base = { NODE_ENV: 'development' };
 
@@ -154,6 +154,16 @@ describe('loadConfig', () => {
       expect(loadConfig({ ...key, JWT_SECRET: 'x'.repeat(40) }).localTokens).toBe(false);
       expect(() => loadConfig({ ...key, LOCAL_TOKENS: 'maybe' })).toThrow(/LOCAL_TOKENS must be true or false/);
     });
+    it('warns at every start while LOCAL_TOKENS=true, and says a leftover secret opens nothing', () => {
+      const key = { ...prod, ADDRESS_ENCRYPTION_KEY: 'cd'.repeat(32) };
+      const on = { ...key, LOCAL_TOKENS: 'true', JWT_SECRET: 'x'.repeat(40) };
+      expect(startWarnings(loadConfig(on), on)).toEqual([expect.stringMatching(/^LOCAL_TOKENS=true: .*API keys/)]);
+      const leftover = { ...key, JWT_SECRET: 'x'.repeat(40) };
+      expect(startWarnings(loadConfig(leftover), leftover)).toEqual([expect.stringMatching(/refused/)]);
+      expect(startWarnings(loadConfig(key), key)).toEqual([]);
+      expect(startWarnings(loadConfig(base), base)).toEqual([]);
+    });
+
     it('refuses the development defaults', () => {
       const dev = loadConfig(base);
       expect(() =>

@@ -368,6 +368,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return config;
 }
 
+/** What the log must say at every start about a configuration that is valid but opens a side door (issue 34). */
+export function startWarnings(config: Pick<AppConfig, 'production' | 'localTokens'>, env: Env = process.env): string[] {
+  if (!config.production) return [];
+  if (config.localTokens)
+    return [
+      'LOCAL_TOKENS=true: tokens signed with JWT_SECRET (or JWT_PUBLIC_KEY) are accepted for active members, with their role from the members registry. Meant for a migration: give machine clients API keys and unset it.',
+    ];
+  if (env.JWT_SECRET || env.JWT_PUBLIC_KEY)
+    return ['JWT_SECRET/JWT_PUBLIC_KEY is set but LOCAL_TOKENS is not: tokens signed with it are refused (machine clients use API keys)'];
+  return [];
+}
+
 /**
  * Where `npm start` listens without HOST: on the embedded database it is a laptop's demo or pilot, so
  * only this machine (127.0.0.1); with DATABASE_URL it is a deployment (the Docker image sets HOST=0.0.0.0 anyway).
