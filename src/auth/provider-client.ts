@@ -170,13 +170,16 @@ export class ProviderClient {
     }
     const events = payload.events as Record<string, unknown> | undefined;
     const event = events && typeof events === 'object' && !Array.isArray(events) ? events[BACKCHANNEL_EVENT] : undefined;
-    if (!event || typeof event !== 'object' || Array.isArray(event)) throw logoutTokenRefused('the logout token lacks the back-channel logout event');
+    if (!event || typeof event !== 'object' || Array.isArray(event))
+      throw logoutTokenRefused('the logout token lacks the back-channel logout event');
     if (payload.nonce !== undefined) throw logoutTokenRefused('a logout token must not carry a nonce');
-    const text = (v: unknown) => (typeof v === 'string' && v.length >= 1 && v.length <= 255 && !/[\u0000-\u001f\u007f]/.test(v) ? v : undefined);
+    const text = (v: unknown) =>
+      typeof v === 'string' && v.length >= 1 && v.length <= 255 && !/[\u0000-\u001f\u007f]/.test(v) ? v : undefined;
     const sid = text(payload.sid);
     const sub = text(payload.sub);
     const jti = text(payload.jti);
-    if ((payload.sid !== undefined && !sid) || (payload.sub !== undefined && !sub)) throw logoutTokenRefused('sid and sub must be plain text');
+    if ((payload.sid !== undefined && !sid) || (payload.sub !== undefined && !sub))
+      throw logoutTokenRefused('sid and sub must be plain text');
     if (!sid && !sub) throw logoutTokenRefused('the logout token names neither sid nor sub');
     if (!jti) throw logoutTokenRefused('jti must be plain text');
     const usableUntil = new Date((payload.iat! + LOGOUT_TOKEN_MAX_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000);

@@ -71,8 +71,7 @@ export class DevProvider {
       ],
       // oidc-provider refuses to call loopback and private addresses (SSRF protection); the one call
       // this provider makes is to its own service's back-channel logout, on the same origin
-      fetch: (url, options) =>
-        globalThis.fetch(url, String(url) === backchannel ? { ...options, dispatcher: undefined } : options),
+      fetch: (url, options) => globalThis.fetch(url, String(url) === backchannel ? { ...options, dispatcher: undefined } : options),
       jwks: { keys: [jwk as never] },
       cookies: { keys: [randomBytes(32).toString('hex')] },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },

@@ -111,7 +111,8 @@ export class DirectoryService implements IdentityDirectory {
   async endProviderSessions(t: { issuer: string; jti: string; sid?: string; sub?: string; usableUntil: Date }): Promise<number> {
     const now = this.clock.now();
     return this.db.run(async (tx) => {
-      if (!(await this.repo.useLogoutJti(tx, t.issuer, t.jti, t.usableUntil, now))) throw logoutTokenRefused('the logout token was used already');
+      if (!(await this.repo.useLogoutJti(tx, t.issuer, t.jti, t.usableUntil, now)))
+        throw logoutTokenRefused('the logout token was used already');
       const members = await this.repo.endProviderSessions(tx, t.issuer, { sid: t.sid, sub: t.sub }, now);
       await this.audit.record(tx, IDENTITY_PROVIDER, 'auth.backchannel_logout', 'session', null, {
         by: t.sid && t.sub ? 'sid_and_sub' : t.sid ? 'sid' : 'sub',

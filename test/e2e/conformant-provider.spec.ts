@@ -107,7 +107,12 @@ async function invite(email: string, role: 'uor' | 'national' = 'uor') {
 }
 
 const member = async (id: string) =>
-  (await t.sql<{ status: string; issuer: string | null; subject: string | null }>('SELECT status, issuer, subject FROM member WHERE id = $1', [id]))[0];
+  (
+    await t.sql<{ status: string; issuer: string | null; subject: string | null }>(
+      'SELECT status, issuer, subject FROM member WHERE id = $1',
+      [id],
+    )
+  )[0];
 const sessionStatus = async (b: CookieBrowser) => (await b.request('GET', '/auth/session')).status;
 
 describe('a conformant provider with its defaults (oidc-provider in its own process)', () => {
