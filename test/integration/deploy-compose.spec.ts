@@ -47,14 +47,17 @@ const SECRETS: Record<string, string> = {
 
 /** Compose's interpolation of `${X}`, `${X:-default}`, `${X:?message}` and `$$` in one value. */
 function interpolate(value: string, env: Record<string, string>, missing: string[]): string {
-  return value.replace(/\$\$|\$\{([A-Z_][A-Z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g, (whole, name: string | undefined, op?: string, arg?: string) => {
-    if (whole === '$$') return '$';
-    const v = env[name!];
-    if (v !== undefined && v !== '') return v;
-    if (op === ':-') return arg ?? '';
-    missing.push(name!);
-    return '';
-  });
+  return value.replace(
+    /\$\$|\$\{([A-Z_][A-Z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g,
+    (whole, name: string | undefined, op?: string, arg?: string) => {
+      if (whole === '$$') return '$';
+      const v = env[name!];
+      if (v !== undefined && v !== '') return v;
+      if (op === ':-') return arg ?? '';
+      missing.push(name!);
+      return '';
+    },
+  );
 }
 function environmentOf(service: Service, env: Record<string, string>): { resolved: Record<string, string>; missing: string[] } {
   const missing: string[] = [];
@@ -165,7 +168,11 @@ describe('docker/compose.yaml, keycloak profile: a deploy that can sign in', () 
     const roles = realm.users.map((u) => roleOf.get(u.email));
     expect([...roles].sort()).toEqual(['admin', 'national', 'shelter_manager', 'uor']);
     for (const u of realm.users) {
-      expect({ user: u.username, emailVerified: u.emailVerified, enabled: u.enabled }).toEqual({ user: u.username, emailVerified: true, enabled: true });
+      expect({ user: u.username, emailVerified: u.emailVerified, enabled: u.enabled }).toEqual({
+        user: u.username,
+        emailVerified: true,
+        enabled: true,
+      });
       // a fixed id: the subject Approdo binds stays the same when Keycloak imports the realm again
       expect(u.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(u.credentials[0].value).toBe(SECRETS.DEMO_USER_PASSWORD);
