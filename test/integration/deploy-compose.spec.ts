@@ -180,7 +180,7 @@ describe('docker/compose.yaml, keycloak profile: a deploy that can sign in', () 
   });
 
   it('speaks no more of JWT_PUBLIC_KEY (the provider’s keys come from its JWKS)', () => {
-    for (const file of ['docker/compose.yaml', 'docker/README.md', 'docker/keycloak.env'])
+    for (const file of ['docker/compose.yaml', 'docker/README.md', 'docker/keycloak.env', 'docs/deploy.md', 'README.md'])
       expect({ file, mentions: read(file).includes('JWT_PUBLIC_KEY') }).toEqual({ file, mentions: false });
   });
 });
