@@ -72,7 +72,7 @@ let stop: (() => void) | void;
 const outcome = ((): SignInOutcome => {
   const q = new URLSearchParams(location.search);
   const v = q.get('signin');
-  if (location.search) history.replaceState(null, '', `/${location.hash}`);
+  if (q.has('signin') || q.has('state') || q.has('signedout')) history.replaceState(null, '', `/${location.hash}`);
   if (q.get('state') === 'signed_out') return 'signed_out';
   if (q.get('signedout') === 'approdo') return 'signed_out_local';
   return v === 'not_member' || v === 'failed' || v === 'unavailable' ? v : null;
