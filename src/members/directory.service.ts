@@ -106,21 +106,35 @@ export class DirectoryService implements IdentityDirectory {
 
   /**
    * A verified logout token from the provider (back-channel logout): its `jti` is taken (once), then
-   * the sessions it names end, in one transaction, audited. A replayed `jti` throws and ends nothing.
+   * the sessions it names end, in one transaction, audited. A replayed `jti` ends nothing: audited
+   * as denied, then refused (400 invalid_logout_token).
    */
   async endProviderSessions(t: { issuer: string; jti: string; sid?: string; sub?: string; usableUntil: Date }): Promise<number> {
     const now = this.clock.now();
-    return this.db.run(async (tx) => {
-      if (!(await this.repo.useLogoutJti(tx, t.issuer, t.jti, t.usableUntil, now)))
-        throw logoutTokenRefused('the logout token was used already');
+    const by = t.sid && t.sub ? 'sid_and_sub' : t.sid ? 'sid' : 'sub';
+    const ended = await this.db.run(async (tx) => {
+      if (!(await this.repo.useLogoutJti(tx, t.issuer, t.jti, t.usableUntil, now))) return null;
       const members = await this.repo.endProviderSessions(tx, t.issuer, { sid: t.sid, sub: t.sub }, now);
       await this.audit.record(tx, IDENTITY_PROVIDER, 'auth.backchannel_logout', 'session', null, {
-        by: t.sid && t.sub ? 'sid_and_sub' : t.sid ? 'sid' : 'sub',
+        by,
         ended: members.length,
         members: [...new Set(members)],
       });
       return members.length;
     });
+    if (ended === null) {
+      await this.audit.record(
+        null,
+        IDENTITY_PROVIDER,
+        'auth.backchannel_logout',
+        'session',
+        null,
+        { by, reason: 'replayed_jti' },
+        'denied',
+      );
+      throw logoutTokenRefused('the logout token was used already');
+    }
+    return ended;
   }
 
   saveFlow(cookie: string, f: { state: string; nonce: string; codeVerifier: string; returnTo: string }, ttlSeconds: number) {

@@ -171,7 +171,15 @@ describe('back-channel logout: hostile tokens answer 400 invalid_logout_token an
     await post({ logout_token: token }).expect(200);
     expect(await openSessions(id)).toBe(0);
     await t.app.get(DirectoryService).openSession(id, { idToken: null, sid: 'victim-sid' });
+    const denied = async () =>
+      (
+        await t.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_log WHERE action = 'auth.backchannel_logout' AND outcome = 'denied' AND details->>'reason' = 'replayed_jti'`,
+        )
+      )[0].n;
+    const before = await denied();
     await refused({ logout_token: token });
+    expect(await denied()).toBe(before + 1);
   });
 
   it('alg none, and an unsigned token with an empty signature', async () => {
