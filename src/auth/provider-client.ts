@@ -29,8 +29,6 @@ export interface LogoutToken {
   usableUntil: Date;
 }
 
-const stripUndefined = (o: JWTPayload) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-
 /**
  * The identity provider's client, in one place: discovery, the authorization-code flow with PKCE,
  * state and nonce (openid-client), RP-initiated logout, and provider bearer tokens verified against
@@ -109,9 +107,16 @@ export class ProviderClient {
     const { emailClaim, fiscalCodeClaim } = this.config.oidc;
     let merged: JWTPayload = claims;
     if ((claims[emailClaim] === undefined || claims[fiscalCodeClaim] === undefined) && config.serverMetadata().userinfo_endpoint) {
-      const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub!);
-      // who she is (iss, sub) stays the ID token's; UserInfo only fills in what the ID token lacks
-      merged = { ...info, ...stripUndefined(claims) } as JWTPayload;
+      const info = (await oidc.fetchUserInfo(config, tokens.access_token, claims.sub!)) as JWTPayload;
+      // who she is (iss, sub) stays the ID token's; UserInfo only fills in what the ID token lacks,
+      // an e-mail always with its own email_verified (never one source's flag on the other's address)
+      merged = { ...claims };
+      if (claims[emailClaim] === undefined) {
+        merged[emailClaim] = info[emailClaim];
+        merged.email_verified = info.email_verified;
+      }
+      if (claims[fiscalCodeClaim] === undefined) merged[fiscalCodeClaim] = info[fiscalCodeClaim];
+      if (claims.name === undefined) merged.name = info.name;
     }
     const sid = typeof claims.sid === 'string' && claims.sid.length <= 255 ? claims.sid : undefined;
     return { identity: this.identityOf(merged), idToken: tokens.id_token, sid };
