@@ -35,10 +35,9 @@ const profileEnv = Object.fromEntries(
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
 
-/** The secrets an operator puts in docker/.env (docker/README.md): values as she would make them. */
+/** The secrets an operator puts in docker/.env (docker/README.md): values as she would make them. No JWT_SECRET (issue 34). */
 const SECRETS: Record<string, string> = {
   POSTGRES_PASSWORD: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6',
-  JWT_SECRET: 'kTq0n3wP8zR5vY1xL7cB2mN9hJ4gF6dS0aQ3eW8rT5yU1iO7pZ2xC9vB4nM6kL0j',
   ADDRESS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   OIDC_CLIENT_SECRET: 'f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f',
   KEYCLOAK_ADMIN_PASSWORD: 'a-long-admin-password',

@@ -17,7 +17,9 @@ describe('inviting the first administrator from the command line (integration)',
     expect(member).toEqual({ email: 'admin@region.example.org', role: 'admin', status: 'invited' });
     const audit = await env.sql(`SELECT actor_sub, action FROM audit_log WHERE object_id = $1`, [made.id]);
     expect(audit).toEqual([{ actor_sub: 'cli', action: 'member.invited' }]);
-    expect(await env.sql(`SELECT recipient FROM outbox WHERE event = 'member_invited'`)).toEqual([{ recipient: 'admin@region.example.org' }]);
+    expect(await env.sql(`SELECT recipient FROM outbox WHERE event = 'member_invited'`)).toEqual([
+      { recipient: 'admin@region.example.org' },
+    ]);
     // the registry's own checks hold: no second member with that e-mail
     await expect(inviteFromCli(env.config, env.dbUrl, { email: 'admin@region.example.org', role: 'national' })).rejects.toMatchObject({
       code: 'member_exists',
