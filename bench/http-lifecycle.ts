@@ -26,7 +26,6 @@ import { runPairLoad, type PairLoadResult } from './support/pair-load.js';
 import { RollupFoldRepository } from '../src/reports/rollup-fold.repository.js';
 import { benchFacility } from './support/fixtures.js';
 import { log } from './support/log.js';
-import { breathe, timedLoop } from './support/loop.js';
 import { pgbenchSimpleUpdate, type PgbenchResult } from './support/pgbench.js';
 import { postgresCpuSampler, postmasterPid } from './support/process-cpu.js';
 import { machine, table, writeDocsSection } from './support/report.js';
@@ -151,7 +150,16 @@ async function pairs(
   let r: PairLoadResult;
   try {
     r = await runPairLoad(
-      { base: target.base, token: target.token, clients, requestIds, facilityIds, warmupS: WARMUP_S, measureS: MEASURE_S, maxErrors: MAX_ERRORS },
+      {
+        base: target.base,
+        token: target.token,
+        clients,
+        requestIds,
+        facilityIds,
+        warmupS: WARMUP_S,
+        measureS: MEASURE_S,
+        maxErrors: MAX_ERRORS,
+      },
       (p) => (p === 'measure' ? (cpu = cpuSampler(pgPid)) : (cpuTaken = cpu?.())),
       signal,
     );
@@ -393,7 +401,17 @@ async function floor(
     let cpu: ReturnType<typeof cpuSampler> | undefined;
     let taken: ReturnType<ReturnType<typeof cpuSampler>> | undefined;
     const r = await runPairLoad(
-      { base: http.base, token: http.token, clients: 1, requestIds: [], facilityIds: [], warmupS: 1, measureS: 3, maxErrors: 1, readPath: path },
+      {
+        base: http.base,
+        token: http.token,
+        clients: 1,
+        requestIds: [],
+        facilityIds: [],
+        warmupS: 1,
+        measureS: 3,
+        maxErrors: 1,
+        readPath: path,
+      },
       (p) => (p === 'measure' ? (cpu = cpuSampler(pgPid)) : (taken = cpu?.())),
       signal,
     );
@@ -443,7 +461,13 @@ function origin(url: string, fn: string): string {
 }
 
 /** Self time of the service's main thread over `pairs` serial pairs, by origin. */
-async function profilePairs(signal: AbortSignal, target: { base: string; token: string }, seconds: number, requestId: string, facilityId: string) {
+async function profilePairs(
+  signal: AbortSignal,
+  target: { base: string; token: string },
+  seconds: number,
+  requestId: string,
+  facilityId: string,
+) {
   const session = new Session();
   session.connect();
   try {
