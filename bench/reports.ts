@@ -11,7 +11,8 @@ import type { BenchContext } from './run.js';
 import { benchDatabase } from './support/database.js';
 import { httpClientProcess } from './support/http-client.js';
 import { log } from './support/log.js';
-import { bulkInsertFacilities, generateNetwork } from './support/network.js';
+import { bulkInsertFacilities } from './support/bulk-insert.js';
+import { generateNetwork } from './support/network.js';
 import { machine, table, writeDocsSection } from './support/report.js';
 import { fmt, summarise } from './support/stats.js';
 
