@@ -78,7 +78,7 @@ describe('the request form on a phone: safety that does not depend on typing', (
       false,
       false,
     ]);
-    expect(await area.locator('label.check').allTextContents()).toEqual([' Lo so: scelgo province o regioni', ' Non noto']);
+    expect(await area.locator('.choices label.check').allTextContents()).toEqual([' Lo so: scelgo province o regioni', ' Non noto']);
 
     const caseCode = `LIG-SAFE-${Date.now()}`;
     await page.fill('input[name="caseCode"]', caseCode);
