@@ -294,7 +294,7 @@ describe('pages', () => {
     await page.locator('.candidate').first().waitFor();
     const api = (await uor().get(`/placement-requests/${requestId}/candidates?limit=20`)).body;
     expect(await page.locator('.candidate').count()).toBe(api.candidates.length);
-    expect(await page.locator('.excluded li').count()).toBe(api.excluded.length);
+    expect(await page.locator('.excluded li[data-reason]').count()).toBe(api.excluded.length);
     const second = api.candidates.find((c: Json) => c.facilityId !== LEVANTE()).facilityId;
     await page.check(`.candidate[data-facility="${LEVANTE()}"] input[type="checkbox"]`);
     await page.check(`.candidate[data-facility="${second}"] input[type="checkbox"]`);

@@ -38,6 +38,8 @@ interface PickerOptions {
   /** the chips' words for a screen reader: "Rimuovi Genova" */
   removeLabel: (name: string) => string;
   chosenLabel: string;
+  /** a name picked from the datalist is added at once (its `change`); not where buttons are offered beside the entry */
+  addOnChange?: boolean;
 }
 
 /** A name typed (or picked from the list) and added with Enter or the button, kept as codes. */
@@ -100,7 +102,7 @@ export function chipPicker(o: PickerOptions): Picker {
     );
   }
   // a name picked from the list is added at once; a name typed is added with Enter or the button
-  entry.addEventListener('change', () => void add(true));
+  if (o.addOnChange !== false) entry.addEventListener('change', () => void add(true));
   entry.addEventListener('keydown', (e: KeyboardEvent) => {
     if (e.key === 'Enter') {
       e.preventDefault();
@@ -178,6 +180,8 @@ export function tagPicker(opts: { suggest: boolean }): Picker {
     unknown: t('check.conflictTags'),
     removeLabel: (name) => t('form.conflictTags.remove', { name }),
     chosenLabel: t('form.conflictTags.chosen'),
+    // a tap on an offered tag blurs the entry: its `change` must not add the half-typed text first
+    addOnChange: false,
   });
   const { entry } = picker;
   entry.removeAttribute('list');
