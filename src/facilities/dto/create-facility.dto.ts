@@ -1,4 +1,5 @@
 import { E164 } from '../../common/dto-helpers.js';
+import { NoPersonalData } from '../../common/personal-data.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -97,8 +98,8 @@ export class CreateFacilityDto {
   @IsOptional()
   @Matches(EXTERNAL_CODE)
   externalCode?: string;
-  @ApiProperty({ example: 'Casa Approdo Levante' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiProperty({ example: 'ATS InConTraRe' }) @IsString() @MinLength(1) @MaxLength(200) organization: string;
+  @ApiProperty({ example: 'Casa Approdo Levante' }) @IsString() @MinLength(1) @MaxLength(200) @NoPersonalData() name: string;
+  @ApiProperty({ example: 'ATS InConTraRe' }) @IsString() @MinLength(1) @MaxLength(200) @NoPersonalData() organization: string;
   @ApiProperty({ enum: FACILITY_TYPES, example: 'casa_di_fuga' }) @IsIn(FACILITY_TYPES) type: FacilityType;
   @ApiProperty({ example: 'GE', description: 'two-letter sigla; the region is derived from it' })
   @Matches(/^[A-Z]{2}$/)
@@ -127,7 +128,12 @@ export class CreateFacilityDto {
   @IsIn(SUPPORTS, { each: true })
   supports: Support[];
   @ApiProperty({ example: true }) @IsBoolean() secretAddress: boolean;
-  @ApiProperty({ example: 'Via del Faro 1, Genova (fittizio)' }) @IsString() @MinLength(1) @MaxLength(300) address: string;
+  @ApiProperty({ example: 'Via del Faro 1, Genova (fittizio)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  @NoPersonalData()
+  address: string;
   @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
   @ApiProperty({ example: 'casa.levante@example.org' }) @IsEmail() @MaxLength(254) contactEmail: string;
   @ApiPropertyOptional({
@@ -186,5 +192,5 @@ export class CreateFacilityDto {
   @Type(() => PlaceInputDto)
   places: PlaceInputDto[];
   @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean() acceptingNewGuests?: boolean;
-  @ApiPropertyOptional({ example: null }) @IsOptional() @IsString() @MaxLength(500) intakeNote?: string;
+  @ApiPropertyOptional({ example: null }) @IsOptional() @IsString() @MaxLength(500) @NoPersonalData() intakeNote?: string;
 }

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { NoPersonalData } from '../../common/personal-data.js';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -37,8 +38,8 @@ import { AcceptsDto, E164, LANGUAGE_CODE, LocationDto } from './create-facility.
 
 /** Descriptive fields only: place numbers change through the availability endpoints. */
 export class UpdateFacilityDto {
-  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) organization?: string;
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) @NoPersonalData() name?: string;
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) @NoPersonalData() organization?: string;
   @ApiPropertyOptional({ enum: FACILITY_TYPES }) @OptionalNotNull() @IsIn(FACILITY_TYPES) type?: FacilityType;
   @ApiPropertyOptional({ example: 'SP' }) @OptionalNotNull() @Matches(/^[A-Z]{2}$/) provinceCode?: string;
   @ApiPropertyOptional({ enum: PROTECTION_LEVELS }) @OptionalNotNull() @IsIn(PROTECTION_LEVELS) protectionLevel?: ProtectionLevel;
@@ -68,7 +69,7 @@ export class UpdateFacilityDto {
   @OptionalNotNull()
   @IsBoolean()
   secretAddress?: boolean;
-  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(300) address?: string;
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(300) @NoPersonalData() address?: string;
   @ApiPropertyOptional({ type: LocationDto })
   @OptionalNotNull()
   @IsObject()

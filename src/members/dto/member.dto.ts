@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoPersonalData } from '../../common/personal-data.js';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '../../auth/principal.js';
 import { OptionalNotNull } from '../../common/dto-helpers.js';
@@ -15,6 +16,7 @@ export class InviteMemberDto {
   @IsOptional()
   @IsString()
   @MaxLength(120)
+  @NoPersonalData()
   name?: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
   @ApiPropertyOptional({ example: '07', description: 'ISTAT region code: required for a uor' })
@@ -31,7 +33,7 @@ export class InviteMemberDto {
 
 export class UpdateMemberDto {
   @ApiPropertyOptional() @OptionalNotNull() @Matches(FISCAL_CODE) fiscalCode?: string;
-  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(120) name?: string;
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(120) @NoPersonalData() name?: string;
   @ApiPropertyOptional({ enum: ROLES }) @OptionalNotNull() @IsIn(ROLES) role?: Role;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'ISTAT region code (a uor); null for other roles' })
   @IsOptional()

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoPersonalData } from '../../../common/personal-data.js';
 import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ToInt } from '../../../common/dto-helpers.js';
 import { DISCHARGE_REASONS, type DischargeReason } from '../../placements/placement.entity.js';
@@ -18,6 +19,7 @@ export class DeclineDto {
   @IsOptional()
   @IsString()
   @MaxLength(DECLINE_NOTE_MAX)
+  @NoPersonalData()
   note?: string;
 }
 

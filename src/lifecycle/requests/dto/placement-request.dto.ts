@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoPersonalData } from '../../../common/personal-data.js';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
 import { OptionalNotNull, ToInt } from '../../../common/dto-helpers.js';
@@ -18,6 +19,7 @@ export const CASE_CODE = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$/;
 export class CreatePlacementRequestDto extends MatchProfileDto {
   @ApiProperty({ example: 'LIG-2026-0042', description: 'a pseudonym chosen by the UOR: never a name, document or phone number' })
   @Matches(CASE_CODE)
+  @NoPersonalData()
   caseCode: string;
   @ApiProperty({ enum: URGENCIES, example: 'immediate' }) @IsIn(URGENCIES) urgency: Urgency;
   @ApiPropertyOptional({ enum: REFERRAL_CHANNELS, example: 'helpline', description: 'who referred the person (reports count it)' })
@@ -28,6 +30,7 @@ export class CreatePlacementRequestDto extends MatchProfileDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @NoPersonalData()
   note?: string;
   @ApiPropertyOptional({ description: 'transfer to the next stage: the placement this request follows' })
   @IsOptional()
@@ -47,7 +50,7 @@ export class UpdatePlacementRequestDto {
   @Type(() => PreferencesDto)
   preferences?: PreferencesDto;
   @ApiPropertyOptional({ enum: URGENCIES }) @OptionalNotNull() @IsIn(URGENCIES) urgency?: Urgency;
-  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(500) note?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(500) @NoPersonalData() note?: string | null;
 }
 
 export class ListRequestsQuery {
