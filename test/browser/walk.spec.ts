@@ -341,6 +341,18 @@ describe('the decision, read back by the office that proposed', () => {
     expect((await manager().get(`/proposals/${toLevante.body.id}`)).body.status).toBe('pending');
     await walk(page, 'decline without a reason');
     await card.locator('select[name="reason"]').selectOption('group_composition');
+    // a note that names a person (her e-mail) is refused beside the note, what she typed kept, nothing written
+    const identifying = "scrivere all'assistente: mario.rossi@example.org";
+    await card.locator('textarea[name="note"]').fill(identifying);
+    await card.locator('[data-act="decline-confirm"]').click();
+    await card.locator('textarea[name="note"][aria-invalid="true"]').waitFor();
+    const noteError = (await card.locator('textarea[name="note"]').getAttribute('aria-describedby'))!.split(' ')[0];
+    expect(await page.locator(`[id="${noteError}"]`).textContent()).toBe(
+      'Non scrivere numeri di telefono, e-mail, codici fiscali, IBAN o numeri di documento: il caso è pseudonimo. Qui sembra esserci un indirizzo e-mail.',
+    );
+    expect(await card.locator('textarea[name="note"]').inputValue()).toBe(identifying);
+    expect((await manager().get(`/proposals/${toLevante.body.id}`)).body.status).toBe('pending');
+    await walk(page, 'decline note refused');
     await card.locator('textarea[name="note"]').fill('due ospiti della stessa rete');
     await card.locator('[data-act="decline-confirm"]').click();
     await page.locator('#inbox-msg', { hasText: 'Proposta rifiutata' }).waitFor();
@@ -404,7 +416,8 @@ describe('the decision, read back by the office that proposed', () => {
       `Nessun posto libero: ${adult(full.body).held} riservati a proposte in attesa di risposta o di ingresso.`,
     );
     await walk(page, 'last bed held');
-    clean(problems);
+    // the one refusal provoked on purpose: the decline note with an e-mail address (422)
+    clean({ ...problems, console: problems.console.filter((m) => !/status of 422/.test(m)) });
     await page.close();
   });
 });
