@@ -119,12 +119,10 @@ export const isFieldRefusal = (e: unknown): e is ApiError =>
   e instanceof ApiError && (e.code === 'validation_failed' || e.code === 'personal_data_in_text');
 
 /** What the free-text guard found, in words: the rule, then what it saw ("sembra un numero di telefono"). */
-export function personalDataText(problems: unknown): string {
+export function personalDataText(problems: unknown, rule: MessageKey = 'check.personalData'): string {
   const seen = Array.isArray(problems) ? problems.filter((p): p is string => typeof p === 'string') : [];
   const what = seen.map((p) => `personal.${p}`).filter(has);
-  return what.length
-    ? `${t('check.personalData')} ${t('check.personalDataSeen', { what: what.map((k) => t(k as MessageKey)).join(', ') })}`
-    : t('check.personalData');
+  return what.length ? `${t(rule)} ${t('check.personalDataSeen', { what: what.map((k) => t(k)).join(', ') })}` : t(rule);
 }
 
 /** A refusal of the API (isFieldRefusal), its fields put back on the form in words; what she typed stays. */
