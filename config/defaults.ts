@@ -1,4 +1,4 @@
-/** Defaults of every setting; the environment overrides them (see src/config/app-config.ts and the README). */
+/** Defaults of every setting; the environment overrides them (see src/config/app-config.ts and docs/configuration.md). */
 export const defaults = {
   port: 3000,
   host: '0.0.0.0',

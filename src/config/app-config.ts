@@ -29,7 +29,7 @@ export interface AppConfig {
     audience?: string;
     tokenTtl: string;
   };
-  /** sign-in of the pages and provider tokens (README "Sign-in") */
+  /** sign-in of the pages and provider tokens (docs/sign-in.md) */
   oidc: {
     /** undefined: the embedded development provider at /oidc (never in production) */
     issuer?: string;
