@@ -41,10 +41,10 @@ export class UpdateFacilityDto {
   @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) @NoPersonalData() name?: string;
   @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) @NoPersonalData() organization?: string;
   @ApiPropertyOptional({ enum: FACILITY_TYPES }) @OptionalNotNull() @IsIn(FACILITY_TYPES) type?: FacilityType;
-  @ApiPropertyOptional({ example: 'SP' }) @OptionalNotNull() @Matches(/^[A-Z]{2}$/) provinceCode?: string;
+  @ApiPropertyOptional({ pattern: /^[A-Z]{2}$/.source, example: 'SP' }) @OptionalNotNull() @Matches(/^[A-Z]{2}$/) provinceCode?: string;
   @ApiPropertyOptional({ enum: PROTECTION_LEVELS }) @OptionalNotNull() @IsIn(PROTECTION_LEVELS) protectionLevel?: ProtectionLevel;
   @ApiPropertyOptional({ type: AcceptsDto }) @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => AcceptsDto) accepts?: AcceptsDto;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ pattern: LANGUAGE_CODE.source })
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(40)
@@ -76,8 +76,8 @@ export class UpdateFacilityDto {
   @ValidateNested()
   @Type(() => LocationDto)
   location?: LocationDto;
-  @ApiPropertyOptional() @OptionalNotNull() @IsEmail() @MaxLength(254) contactEmail?: string;
-  @ApiPropertyOptional({ type: String, example: '+393331234567', nullable: true, description: 'null removes it' })
+  @ApiPropertyOptional({ format: 'email' }) @OptionalNotNull() @IsEmail() @MaxLength(254) contactEmail?: string;
+  @ApiPropertyOptional({ pattern: E164.source, type: String, example: '+393331234567', nullable: true, description: 'null removes it' })
   @IsOptional()
   @IsString()
   @Matches(E164, { message: 'onCallPhone must be an E.164 number, e.g. +393331234567' })

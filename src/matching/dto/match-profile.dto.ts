@@ -73,7 +73,7 @@ export class PersonDto {
   @Type(() => ChildDto)
   children: ChildDto[];
   @ApiProperty({ example: false }) @IsBoolean() pregnant: boolean;
-  @ApiProperty({ example: ['en', 'pcm'] })
+  @ApiProperty({ pattern: LANGUAGE_CODE.source, example: ['en', 'pcm'] })
   @IsArray()
   @ArrayMaxSize(10)
   @ArrayUnique()
@@ -100,7 +100,13 @@ export class PersonDto {
   @IsOptional()
   @IsIn(LEGAL_STATUSES)
   legalStatus?: LegalStatus | null;
-  @ApiPropertyOptional({ type: String, example: 'NG', nullable: true, description: 'ISO 3166-1 alpha-2; for reports only, never judged' })
+  @ApiPropertyOptional({
+    type: String,
+    pattern: /^[A-Z]{2}$/.source,
+    example: 'NG',
+    nullable: true,
+    description: 'ISO 3166-1 alpha-2; for reports only, never judged',
+  })
   @IsOptional()
   @Matches(/^[A-Z]{2}$/)
   @IsISO31661Alpha2()
@@ -112,7 +118,7 @@ export class PersonDto {
 }
 
 export class OriginDto {
-  @ApiProperty({ example: 'GE' }) @Matches(/^[A-Z]{2}$/) provinceCode: string;
+  @ApiProperty({ pattern: /^[A-Z]{2}$/.source, example: 'GE' }) @Matches(/^[A-Z]{2}$/) provinceCode: string;
 }
 
 /** Folds every tag (see foldConflictTag) before it is checked; anything but an array of strings is left to the validators. */
@@ -121,6 +127,7 @@ const foldTags = ({ value }: { value: unknown }) =>
 
 export class SafetyDto {
   @ApiPropertyOptional({
+    pattern: /^[A-Z]{2}$/.source,
     example: ['GE'],
     description:
       'where she was exploited or her network operates (0–10 province codes; empty or absent: not known). ' +
@@ -150,13 +157,13 @@ export class SafetyDto {
   @MaxLength(300)
   @NoPersonalData()
   allowExploitationAreaReason?: string;
-  @ApiProperty({ example: ['GE'] })
+  @ApiProperty({ pattern: /^[A-Z]{2}$/.source, example: ['GE'] })
   @IsArray()
   @ArrayMaxSize(110)
   @ArrayUnique()
   @Matches(/^[A-Z]{2}$/, { each: true })
   excludedProvinces: string[];
-  @ApiProperty({ example: [] })
+  @ApiProperty({ pattern: /^[0-9]{2}$/.source, example: [] })
   @IsArray()
   @ArrayMaxSize(20)
   @ArrayUnique()
@@ -192,7 +199,7 @@ export class PreferencesDto {
   @Min(1)
   @Max(2000)
   maxDistanceKm?: number;
-  @ApiPropertyOptional({ example: null }) @IsOptional() @Matches(/^[A-Z]{2}$/) nearProvinceCode?: string;
+  @ApiPropertyOptional({ pattern: /^[A-Z]{2}$/.source, example: null }) @IsOptional() @Matches(/^[A-Z]{2}$/) nearProvinceCode?: string;
   @ApiPropertyOptional({
     enum: SERVICES,
     isArray: true,

@@ -17,7 +17,11 @@ import {
 export const CASE_CODE = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$/;
 
 export class CreatePlacementRequestDto extends MatchProfileDto {
-  @ApiProperty({ example: 'LIG-2026-0042', description: 'a pseudonym chosen by the UOR: never a name, document or phone number' })
+  @ApiProperty({
+    pattern: CASE_CODE.source,
+    example: 'LIG-2026-0042',
+    description: 'a pseudonym chosen by the UOR: never a name, document or phone number',
+  })
   @Matches(CASE_CODE)
   @NoPersonalData()
   caseCode: string;
@@ -32,7 +36,7 @@ export class CreatePlacementRequestDto extends MatchProfileDto {
   @MaxLength(500)
   @NoPersonalData()
   note?: string;
-  @ApiPropertyOptional({ description: 'transfer to the next stage: the placement this request follows' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'transfer to the next stage: the placement this request follows' })
   @IsOptional()
   @IsUUID()
   previousPlacementId?: string;
