@@ -19,11 +19,11 @@ const JOINERS = new Set(['-', '_', '/']);
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/u;
 // omocodia: any digit may be written as one of LMNPQRSTUV
-const FISCAL_CODE = /(?<![\p{L}\p{N}])[A-Z]{6}[\dLMNPQRSTUV]{2}[ABCDEHLMPRST][\dLMNPQRSTUV]{2}[A-Z][\dLMNPQRSTUV]{3}[A-Z](?![\p{L}\p{N}])/giu;
+const FISCAL_CODE =
+  /(?<![\p{L}\p{N}])[A-Z]{6}[\dLMNPQRSTUV]{2}[ABCDEHLMPRST][\dLMNPQRSTUV]{2}[A-Z][\dLMNPQRSTUV]{3}[A-Z](?![\p{L}\p{N}])/giu;
 const IBAN = /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![\p{L}\p{N}])/giu;
 /** Passport and paper identity card (AA1234567), electronic identity card (CA12345AB), one letter and eight digits (many passports, residence permits). */
-const DOCUMENT =
-  /(?<![\p{L}\p{N}])(?:[A-Z]{2} ?\d{7}[A-Z]?|[A-Z] ?\d{8}|[A-Z]{2} ?\d{5} ?[A-Z]{2})(?![\p{L}\p{N}])/giu;
+const DOCUMENT = /(?<![\p{L}\p{N}])(?:[A-Z]{2} ?\d{7}[A-Z]?|[A-Z] ?\d{8}|[A-Z]{2} ?\d{5} ?[A-Z]{2})(?![\p{L}\p{N}])/giu;
 /** A maximal run of digits with single spaces, dots, dashes or slashes between them, maybe after a +. */
 const NUMBER_RUN = /\+? ?\d(?:[ .\-/]?\d)*/g;
 const DATE = /^(?:\d{1,2}[ ./-]\d{1,2}[ ./-]\d{2,4}|\d{4}[ ./-]\d{1,2}[ ./-]\d{1,2})$/;
