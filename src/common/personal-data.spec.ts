@@ -75,3 +75,13 @@ describe('findPersonalData', () => {
     }
   });
 });
+
+describe('findPersonalData on hostile input', () => {
+  // a quadratic scan of these would hold the event loop for minutes (the hostile-input fuzzer found it): jest's timeout fails it
+  it('reads megabytes of letters, digits and @ (what it reads is bounded)', () => {
+    expect(findPersonalData('é'.repeat(1_000_000))).toBeNull();
+    expect(findPersonalData('a'.repeat(500_000) + '@')).toBeNull();
+    expect(findPersonalData(`${'a.'.repeat(300_000)}@x`)).toBeNull();
+    expect(findPersonalData(`347 1234567 ${'1 '.repeat(500_000)}`)).toBe('phone_number');
+  });
+});

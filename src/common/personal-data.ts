@@ -73,11 +73,18 @@ function hasMatch(re: RegExp, text: string, accept: (m: string) => boolean = () 
 
 const digitCount = (s: string) => s.replace(/\D/g, '').length;
 
+/**
+ * Read at most this much of a text: every free-text field is far shorter (at most 500), so a longer
+ * one is refused for its length anyway, and hostile megabytes never reach the patterns.
+ */
+export const SCANNED_CHARS = 2_000;
+
 /** The first kind of personal data found in `text`, or null. */
 export function findPersonalData(text: string): PersonalDataKind | null {
   // NFKC: full-width digits and letters are read as the ones they look like
-  const t = text.normalize('NFKC');
-  if (EMAIL.test(t)) return 'email';
+  const t = text.slice(0, SCANNED_CHARS).normalize('NFKC');
+  // the e-mail pattern backtracks over long words: only where there is an @
+  if (t.includes('@') && EMAIL.test(t)) return 'email';
   if (hasMatch(IBAN, t, (m) => digitCount(m) >= 10 && m.replace(/ /g, '').length >= 15)) return 'iban';
   if (hasMatch(FISCAL_CODE, t, (m) => digitCount(m) >= 2)) return 'fiscal_code';
   if (hasMatch(DOCUMENT, t)) return 'document_number';

@@ -17,7 +17,7 @@ const request = (o: Record<string, unknown> = {}) => ({
   protectionLevel: 'high',
   stage: 'first_reception',
   origin: { provinceCode: 'GE' },
-  safety: { excludedProvinces: ['GE'], excludedRegions: [], minDistanceKm: 50, conflictTags: ['net-7'] },
+  safety: { exploitationProvinces: ['GE'], excludedProvinces: [], excludedRegions: [], minDistanceKm: 50, conflictTags: ['net-7'] },
   preferences: { crossRegion: true, maxDistanceKm: 400, nearProvinceCode: null },
   urgency: 'immediate',
   ...o,
