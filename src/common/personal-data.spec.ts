@@ -82,6 +82,7 @@ describe('findPersonalData on hostile input', () => {
     expect(findPersonalData('é'.repeat(1_000_000))).toBeNull();
     expect(findPersonalData('a'.repeat(500_000) + '@')).toBeNull();
     expect(findPersonalData(`${'a.'.repeat(300_000)}@x`)).toBeNull();
-    expect(findPersonalData(`347 1234567 ${'1 '.repeat(500_000)}`)).toBe('phone_number');
+    expect(findPersonalData('1 '.repeat(500_000))).toBeNull();
+    expect(findPersonalData(`347 1234567 ${'x '.repeat(500_000)}`)).toBe('phone_number');
   });
 });
