@@ -81,7 +81,10 @@ describe('placement lifecycle', () => {
       .set(as(t.token(uor)));
     expect(cands.status).toBe(200);
     expect(cands.body.candidates[0]).toMatchObject({ facilityId: fac.lucca, placeKind: 'mother_child' });
-    expect(cands.body.excluded).toEqual([{ reason: 'protection_too_low', count: 1 }]); // the flat, for a high-risk person
+    // the flat, for a high-risk person, named for "Perché le altre no"
+    expect(cands.body.excluded).toEqual([
+      { reason: 'protection_too_low', count: 1, facilities: [expect.objectContaining({ facilityId: fac.flat, regionCode: '07' })] },
+    ]);
 
     // at 2 a.m. nobody waits: offer three facilities at once
     const offered = await Promise.all(
