@@ -36,6 +36,8 @@ export const defaults = {
   db: {
     poolSize: 20,
     acquireTimeoutMs: 5000,
+    // a start waits this long for another instance's migrations (their advisory lock)
+    migrationLockTimeoutSeconds: 120,
   },
   bodyLimitBytes: 262144,
   shutdownTimeoutMs: 10000,
