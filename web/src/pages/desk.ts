@@ -608,8 +608,9 @@ export const requestPage: Page = async (root, [id]) => {
       await post(`/placement-requests/${id}/cancel`);
       asking = 'idle';
       put(proposeStatus);
-      put(status, notice('ok', t('request.cancelled')));
+      // said once the page shows it: the status badge reads "Annullata" when the notice appears
       await refresh();
+      put(status, notice('ok', t('request.cancelled')));
     } catch (e) {
       put(status, notice('error', errorText(e)));
     }
@@ -639,8 +640,8 @@ export const requestPage: Page = async (root, [id]) => {
             draft.clear();
             asking = 'idle';
             put(editEl);
-            put(status, notice('ok', t('request.edited')));
             await refresh();
+            put(status, notice('ok', t('request.edited')));
           } catch (err) {
             if (isFieldRefusal(err)) showApiProblems(form, summary, err.body);
             else {
