@@ -43,6 +43,7 @@ describe('safety that does not depend on typing (e2e)', () => {
   describe('one network typed two ways', () => {
     let house: { id: string; manager: Principal };
     let second: Body;
+    let placementId: string;
 
     beforeAll(async () => {
       house = await freshFacility(t, { name: 'Casa della Rete', provinceCode: 'GE' });
@@ -51,7 +52,9 @@ describe('safety that does not depend on typing (e2e)', () => {
       const proposal = await propose(liguria, first.id, house.id);
       expect(proposal.status).toBe(201);
       expect((await act(proposal.body.id, 'accept', house.manager)).status).toBe(200);
-      expect((await act(proposal.body.id, 'admit', house.manager)).status).toBe(200);
+      const admitted = await act(proposal.body.id, 'admit', house.manager);
+      expect(admitted.status).toBe(200);
+      placementId = admitted.body.placementId;
       // Tuscany, at 2 a.m., types the same network its own way
       second = await openRequest(toscana, { safety: { conflictTags: ['RETE-GE-77 '] }, preferences: { crossRegion: true } });
     });
@@ -99,6 +102,17 @@ describe('safety that does not depend on typing (e2e)', () => {
         expect({ bad, status: res.status, code: res.body.code }).toEqual({ bad, status: 400, code: 'validation_failed' });
         expect(res.body.fields.map((f: Body) => f.field)).toEqual(['safety.conflictTags']);
       }
+    });
+
+    it('a transfer keeps the same rules: her own tags never exclude her house, where she was exploited does', async () => {
+      const transfer = await openRequest(liguria, {
+        previousPlacementId: placementId,
+        safety: { conflictTags: ['RETE GE 77'], exploitationProvinces: ['GE'] },
+        preferences: { crossRegion: true },
+      });
+      const answer = await candidates(liguria, transfer.id);
+      expect(excludedUnder(answer, 'conflict')).not.toContain(house.id);
+      expect(excludedUnder(answer, 'exploitation_area')).toContain(house.id);
     });
 
     it('an edit folds the tags too', async () => {
@@ -203,6 +217,32 @@ describe('safety that does not depend on typing (e2e)', () => {
         answer.candidates.find((c) => c.facilityId === id)!.breakdown.find((b: Body) => b.criterion === 'proximity') as Body;
       expect(proximity(inGenova.id).points).toBe(proximity(inGenova.id).max);
       expect(proximity(inPisa.id).points).toBeLessThan(proximity(inPisa.id).max);
+    });
+
+    it('batch assignment keeps the same rules: never plans a house where she was exploited', async () => {
+      const men = { genders: ['male' as const], adults: true, minors: false, children: false };
+      const menGenova = await freshFacility(t, { name: 'Uomini Genova', provinceCode: 'GE', accepts: men });
+      const menSpezia = await freshFacility(t, { name: 'Uomini Spezia', provinceCode: 'SP', accepts: men });
+      const exploitedInGenova = await openRequest(liguria, {
+        person: { gender: 'male' },
+        origin: { provinceCode: 'GE' },
+        safety: { exploitationProvinces: ['GE'] },
+        preferences: { crossRegion: false },
+      });
+      const exploitedInBoth = await openRequest(liguria, {
+        person: { gender: 'male' },
+        safety: { exploitationProvinces: ['GE', 'SP'] },
+        preferences: { crossRegion: false },
+      });
+      const res = await t
+        .http()
+        .post('/api/v1/placement-requests/batch-assignment')
+        .set(as(liguria))
+        .send({ requestIds: [exploitedInGenova.id, exploitedInBoth.id], dryRun: true });
+      expect(res.status).toBe(200);
+      expect(res.body.plan.map((p: Body) => [p.requestId, p.facilityId])).toEqual([[exploitedInGenova.id, menSpezia.id]]);
+      expect(res.body.unplaced.map((u: Body) => u.requestId)).toEqual([exploitedInBoth.id]);
+      expect(res.body.plan.map((p: Body) => p.facilityId)).not.toContain(menGenova.id);
     });
 
     it('a single adult offered a mother-child unit sees it as a fallback', async () => {
