@@ -570,7 +570,8 @@ async function inbox(
   names: Map<string, string>,
   only?: string,
   changed: () => Promise<void> = async () => undefined,
-): Promise<void> {
+  hold: () => boolean = () => false,
+): Promise<boolean> {
   const { items } = await get<{ items: Proposal[] }>('/proposals?limit=200');
   const live = items.filter((p) => (only ? p.id === only : ['pending', 'accepted', 'admitted'].includes(p.status)));
   const detailed = await Promise.all(live.map((p) => get<Proposal>(`/proposals/${p.id}`)));
@@ -598,6 +599,8 @@ async function inbox(
         )
       : null;
   };
+  // she began a decision while this was read: it is not drawn over (the caller reads again later)
+  if (hold()) return false;
   put(
     el,
     h('h2', { id: 'inbox-title' }, t('inbox.title')),
@@ -607,6 +610,7 @@ async function inbox(
       ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh, regions))
       : [group('pending', 'inbox.pending'), group('accepted', 'inbox.accepted'), group('admitted', 'inbox.admitted')],
   );
+  return true;
 }
 
 async function myFacilities(): Promise<Facility[]> {
@@ -666,7 +670,8 @@ export const bedsPage: Page = async (root, _params, claims) => {
       return;
     }
     inboxMissed = false;
-    await inbox(inboxEl, names, undefined, reload).then(order);
+    if (await inbox(inboxEl, names, undefined, reload, unsaved)) order();
+    else inboxMissed = true;
   });
   const readBoard = (id: string) =>
     get<Availability>(`/facilities/${id}/availability`).then((a) =>
