@@ -122,6 +122,16 @@ describe('the request form on a phone: safety that does not depend on typing', (
     const entry = page.locator('[data-entry="exploitationProvinces"]');
     await entry.fill('genova');
     await entry.press('Enter');
+    // a whole region adds its provinces; one tap on a chip's × takes a province back
+    await entry.fill('liguria');
+    await page.click('[data-act="add-exploitationProvinces"]');
+    expect((await area.locator('.chip').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-code')))).sort()).toEqual([
+      'GE',
+      'IM',
+      'SP',
+      'SV',
+    ]);
+    for (const code of ['IM', 'SP', 'SV']) await area.locator(`.chip[data-code="${code}"] .chip-x`).click();
     await entry.fill('Lombardia');
     await entry.press('Enter');
     expect(await errorOf(page, '[data-entry="exploitationProvinces"]')).toMatch(/^Al massimo 10 province/);
