@@ -241,6 +241,9 @@ describe('safety that does not depend on typing (e2e)', () => {
         .send({ requestIds: [exploitedInGenova.id, exploitedInBoth.id], dryRun: true });
       expect(res.status).toBe(200);
       expect(res.body.plan.map((p: Body) => [p.requestId, p.facilityId])).toEqual([[exploitedInGenova.id, menSpezia.id]]);
+      // the plan says what the candidates say
+      expect(res.body.plan[0]).toMatchObject({ warnings: ['same_region_as_exploitation'], placeKindFallback: false });
+      expect(res.body.plan[0].exploitationDistanceKm).toBeGreaterThan(70);
       expect(res.body.unplaced.map((u: Body) => u.requestId)).toEqual([exploitedInBoth.id]);
       expect(res.body.plan.map((p: Body) => p.facilityId)).not.toContain(menGenova.id);
     });
