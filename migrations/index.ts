@@ -18,6 +18,7 @@ import { LiveEvents1763900016000 } from './1763900016000-live-events.js';
 import { Push1763900016100 } from './1763900016100-push.js';
 import { ReportSummaryFacts1763900018000 } from './1763900018000-report-summary-facts.js';
 import { FoldConflictTags1763900019000 } from './1763900019000-fold-conflict-tags.js';
+import { BackchannelLogout1763900021000 } from './1763900021000-backchannel-logout.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   UorOnCallPhone1763900017000,
   ReportSummaryFacts1763900018000,
   FoldConflictTags1763900019000,
+  BackchannelLogout1763900021000,
 ];

@@ -53,6 +53,7 @@ export class DevProvider {
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
     const jwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: randomBytes(6).toString('hex') };
     const byId = new Map(this.accounts.map((a) => [a.user, a]));
+    const backchannel = `${base}/auth/backchannel-logout`;
     const configuration: Configuration = {
       clients: [
         {
@@ -60,11 +61,17 @@ export class DevProvider {
           client_secret: this.config.oidc.clientSecret,
           redirect_uris: [`${base}/auth/callback`],
           post_logout_redirect_uris: [`${base}/`],
+          // signing out here (or at Approdo) ends Approdo's sessions of this provider session at once
+          backchannel_logout_uri: backchannel,
+          backchannel_logout_session_required: true,
           grant_types: ['authorization_code'],
           response_types: ['code'],
           token_endpoint_auth_method: 'client_secret_basic',
         },
       ],
+      // oidc-provider refuses to call loopback and private addresses (SSRF protection); the one call
+      // this provider makes is to its own service's back-channel logout, on the same origin
+      fetch: (url, options) => globalThis.fetch(url, String(url) === backchannel ? { ...options, dispatcher: undefined } : options),
       jwks: { keys: [jwk as never] },
       cookies: { keys: [randomBytes(32).toString('hex')] },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
@@ -88,21 +95,24 @@ export class DevProvider {
       },
       features: {
         devInteractions: { enabled: false },
+        backchannelLogout: { enabled: true },
         rpInitiatedLogout: {
           enabled: true,
-          // the provider's own pages, without the default's web fonts from another host
+          // "Esci" in Approdo means out of both: no second question (a shared night phone must not
+          // stay signed in at the provider because someone pressed Back instead of answering)
           logoutSource: (ctx, form) => {
             ctx.type = 'html';
+            const confirm = form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>');
             ctx.body = page(
-              'Uscire anche dal provider?',
-              `${form}<p>Sei uscita da Approdo. Vuoi chiudere anche la sessione del provider di identità su questo dispositivo?</p>` +
-                `<button type="submit" form="op.logoutForm" name="logout" value="yes" id="provider-logout">Sì, esci anche dal provider</button>` +
-                `<button type="submit" form="op.logoutForm" class="secondary">No, resta collegata</button>`,
+              'Uscita in corso',
+              `${confirm}<p>Stai uscendo da Approdo e dal servizio di accesso…</p>` +
+                `<noscript><button type="submit" form="op.logoutForm" id="provider-logout">Esci</button></noscript>` +
+                `<script>document.forms['op.logoutForm'].submit()</script>`,
             );
           },
           postLogoutSuccessSource: (ctx) => {
             ctx.type = 'html';
-            ctx.body = page('Sei uscita', '<p><a href="/">Torna ad Approdo</a></p>');
+            ctx.body = page('Sei uscita', '<p>Sei uscita da Approdo e dal servizio di accesso.</p><p><a href="/">Torna ad Approdo</a></p>');
           },
         },
       },

@@ -161,10 +161,14 @@ export class MembersRepository {
 
   // ---- sessions
 
-  async openSession(s: { idHash: Buffer; memberId: string; csrfToken: string; idToken: string | null; expiresAt: Date }, now: Date) {
+  async openSession(
+    s: { idHash: Buffer; memberId: string; csrfToken: string; idToken: string | null; providerSid: string | null; expiresAt: Date },
+    now: Date,
+  ) {
     await this.q(
-      `INSERT INTO web_session (id_hash, member_id, csrf_token, id_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6)`,
-      [s.idHash, s.memberId, s.csrfToken, s.idToken, now, s.expiresAt],
+      `INSERT INTO web_session (id_hash, member_id, csrf_token, id_token, provider_sid, created_at, last_seen_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
+      [s.idHash, s.memberId, s.csrfToken, s.idToken, s.providerSid, now, s.expiresAt],
     );
   }
 
@@ -196,6 +200,38 @@ export class MembersRepository {
 
   async endSessionsOf(tx: Tx, memberId: string, now: Date): Promise<void> {
     await this.q(`UPDATE web_session SET ended_at = $2 WHERE member_id = $1 AND ended_at IS NULL`, [memberId, now], tx);
+  }
+
+  /**
+   * A logout token's `jti`, used once per issuer: false when it was used already. Rows past their
+   * expiry (a token that old is refused anyway) go with each new one, so the table stays small.
+   */
+  async useLogoutJti(tx: Tx, issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
+    const rows = await this.q<{ jti: string }>(
+      `WITH gone AS (DELETE FROM logout_token_use WHERE expires_at < $4)
+       INSERT INTO logout_token_use (issuer, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING jti`,
+      [issuer, jti, expiresAt, now],
+      tx,
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Ends the open sessions a provider's logout token names: those opened with its `sid`, or every
+   * session of the member bound to its `sub` (both given: the `sid`'s sessions of that member only).
+   * Answers the members whose sessions ended.
+   */
+  async endProviderSessions(tx: Tx, issuer: string, by: { sid?: string; sub?: string }, now: Date): Promise<string[]> {
+    const rows = await this.q<{ memberId: string }>(
+      `UPDATE web_session s SET ended_at = $4
+       FROM member m
+       WHERE m.id = s.member_id AND m.issuer = $1 AND s.ended_at IS NULL
+         AND ($2::text IS NULL OR s.provider_sid = $2) AND ($3::text IS NULL OR m.subject = $3)
+       RETURNING s.member_id AS "memberId"`,
+      [issuer, by.sid ?? null, by.sub ?? null, now],
+      tx,
+    );
+    return rows.map((r) => r.memberId);
   }
 
   // ---- sign-in flows

@@ -69,17 +69,71 @@ describe('sign-in in a browser', () => {
     await accessible(page);
 
     await page.click('button:text("Esci")');
-    // signed out of Approdo and, through RP-initiated logout, asked by the provider to end its session too
-    await page.waitForSelector('#provider-logout');
-    expect((await page.context().cookies()).find((c) => c.name === 'approdo_session')).toBeUndefined();
-    await page.click('#provider-logout');
+    // signed out of Approdo and, through RP-initiated logout, of the provider too, without a second question
     await page.waitForSelector('h1:text("Accedi")');
+    await page.getByText('Sei uscita da Approdo e dal servizio di accesso').waitFor();
+    expect((await page.context().cookies()).find((c) => c.name === 'approdo_session')).toBeUndefined();
     // the provider forgot her too: signing in asks for the password again
     await page.click('#signin');
     await page.waitForSelector('form.login');
     const after = await b.t.http().get('/api/v1/capacity').set('cookie', `approdo_session=${session.value}`);
     expect(after.status).toBe(401);
     clean(problems, [401]);
+    await page.close();
+  });
+
+  it('at 390 px: "Esci", then Back shows nothing of what was on screen, and "Accedi" asks for the password again', async () => {
+    // a request of her region, so the desk shows something that must not come back
+    const caseCode = `LIG-BACK-${Date.now() % 100000}`;
+    const made = await b.t
+      .http()
+      .post('/api/v1/placement-requests')
+      .set('Authorization', `Bearer ${b.tokens.get('uor-liguria')}`)
+      .send({
+        caseCode,
+        person: { gender: 'female', age: 30, children: [], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [] },
+        protectionLevel: 'low',
+        stage: 'second_reception',
+        origin: { provinceCode: 'SP' },
+        safety: { excludedProvinces: [], excludedRegions: [], conflictTags: [] },
+        preferences: { crossRegion: false },
+        urgency: 'within_24h',
+      });
+    expect(made.status).toBe(201);
+    const { page, problems } = await b.page(PHONE);
+    await page.goto(`${b.base}/#/desk`);
+    await page.click('#signin');
+    await page.waitForSelector('form.login');
+    await page.fill('#username', 'uor-liguria');
+    await page.fill('#password', b.passwords.get('uor-liguria')!);
+    await page.click('form.login button[type="submit"]');
+    await page.waitForURL(`${b.base}/#/desk`);
+    await page.getByText(caseCode).first().waitFor();
+    await page.click('button:text("Esci")');
+    await page.getByText('Sei uscita da Approdo e dal servizio di accesso').waitFor();
+    expect(await page.locator('h1').first().textContent()).toBe('Accedi');
+    await accessible(page);
+    await b.shot(page, 'signed-out-phone');
+
+    // Back, and Back again: whatever page comes back (the signed-in page itself was replaced in the
+    // history by the sign-out), nothing of hers is on it once it has loaded
+    const shown = async () => (await page.locator('body').textContent()) ?? '';
+    for (let i = 0; i < 3; i++) {
+      await page.goBack({ waitUntil: 'load' }).catch(() => null);
+      if (new URL(page.url()).origin === b.base && !new URL(page.url()).pathname.startsWith('/oidc')) await page.waitForSelector('main h1');
+      expect(await shown()).not.toContain(caseCode);
+      expect(await page.locator('.who').count()).toBe(0);
+    }
+    // and her cookie opens nothing any more
+    expect((await page.context().cookies()).find((c) => c.name === 'approdo_session')).toBeUndefined();
+
+    // "Accedi": the provider asks for her password again (its session ended with Approdo's)
+    await page.goto(`${b.base}/`);
+    await page.click('#signin');
+    await page.waitForSelector('form.login #password');
+    expect(new URL(page.url()).pathname).toMatch(/^\/oidc\/interaction\//);
+    // Back reaches the provider's login page of the earlier sign-in, which has expired: 400 there is right
+    clean(problems, [400, 401]);
     await page.close();
   });
 

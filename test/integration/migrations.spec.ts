@@ -25,6 +25,8 @@ const APPLICATION_TABLES = [
   'region',
   'sign_in_flow',
   'web_session',
+  // back-channel logout: each logout token's jti once (issue 29)
+  'logout_token_use',
   // reports (issue 14)
   'report_bed_change',
   'report_bed_change_group',

@@ -78,6 +78,7 @@ describe('authorization matrix', () => {
     });
     const req = t.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path).set(headers);
     if (row.csv) return req.set('Content-Type', 'text/csv').send(row.csv());
+    if (row.form) return req.type('form').send(row.form());
     if (row.stream)
       return req.buffer(true).parse((res, done) => {
         // an event stream never ends: its status is the answer

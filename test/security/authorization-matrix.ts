@@ -54,6 +54,8 @@ export interface RouteRow {
   body?: (fx: Fixture, ctx: { today: string }) => object;
   /** a valid CSV body instead (sent as text/csv) */
   csv?: () => string;
+  /** a form body instead (sent as application/x-www-form-urlencoded) */
+  form?: () => Record<string, string>;
   /** an endless answer (text/event-stream): the walker reads its status and headers, then hangs up */
   stream?: true;
   cells: Record<Caller, Expectation>;
@@ -95,6 +97,9 @@ export const MATRIX: RouteRow[] = [
   { route: 'GET /auth/callback', cells: mapCallers(302) },
   { route: 'GET /auth/session', cells: mapCallers(401) },
   { route: 'POST /auth/logout', cells: mapCallers(200) },
+  // the provider's back-channel logout: no caller's credential counts, only a valid logout token of the
+  // provider (test/e2e/backchannel-logout.spec.ts signs real ones); this one is not, whoever sends it
+  { route: 'POST /auth/backchannel-logout', form: () => ({ logout_token: 'not.a.logout-token' }), cells: mapCallers(400) },
 
   // ---------------------------------------------------------------- reference data
   { route: 'GET /api/v1/regions', cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },

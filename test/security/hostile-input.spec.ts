@@ -491,6 +491,8 @@ interface RouteSpec {
   /** a valid body (the route validates it against a DTO); `n` varies it deterministically */
   body?: (n: number) => unknown;
   idempotency?: boolean;
+  /** the route reads a form (a provider's back-channel logout): hostile forms instead of JSON bodies */
+  form?: true;
   /** discovered in the OpenAPI document, not described here: generic input */
   generic?: boolean;
 }
@@ -670,6 +672,8 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
       pattern: '/api/v1/placements/:id/discharge',
       body: (n) => ({ reason: DISCHARGE_REASONS[n % DISCHARGE_REASONS.length], date: '2026-12-01' }),
     },
+    // the provider's back-channel logout (not in the OpenAPI document): no token made here is valid
+    { method: 'POST', pattern: '/auth/backchannel-logout', form: true },
     // no such routes
     { method: 'GET', pattern: '/api/v2/facilities' },
     { method: 'DELETE', pattern: '/api/v1/facilities/:id' },
@@ -864,6 +868,57 @@ function bodyArb(spec: RouteSpec): fc.Arbitrary<BodyPlan> {
   );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Forms: what a forged back-channel logout could carry. None of these is a valid logout token (the
+// service trusts only its provider's keys, and none is made here), so none may be accepted.
+// ---------------------------------------------------------------------------------------------
+const b64url = (o: unknown) => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)).toString('base64url');
+const EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
+const forgedLogoutToken = fc
+  .record({
+    header: fc.constantFrom<unknown>({ alg: 'none' }, { alg: 'RS256', kid: 'x' }, { alg: 'HS256', typ: 'logout+jwt' }, {}, '{', []),
+    claims: fc.constantFrom<unknown>(
+      { iss: 'https://evil.example.org', aud: 'approdo-pages', iat: 1, jti: 'j', events: EVENT, sub: 'admin' },
+      { iss: 'http://127.0.0.1:1/oidc', aud: ['approdo-pages'], jti: "' OR 1=1--", events: EVENT, sid: '\u0000' },
+      { events: EVENT, sid: 'x'.repeat(5000) },
+      '{"__proto__":{"sub":"admin"},"constructor":{"prototype":{"polluted":"yes"}},"events":{}}',
+      '[]',
+      'not json',
+    ),
+    signature: fc.constantFrom('', 'abc', 'A'.repeat(342), '%00', '..'),
+  })
+  .map(({ header, claims, signature }) => `${b64url(header)}.${b64url(claims)}.${signature}`);
+const formValue = fc.oneof(
+  { weight: 6, arbitrary: forgedLogoutToken },
+  { weight: 4, arbitrary: hostileString.map(pct) },
+  { weight: 1, arbitrary: fc.constantFrom('', 'a.b.c', 'x'.repeat(20_000), '%zz', '%00', '%ED%A0%80', '+', '%2B%2B') },
+);
+const FORM_KEYS = [
+  'logout_token',
+  'logout_token',
+  'logout_token',
+  '__proto__',
+  'logout_token[]',
+  'constructor[prototype][polluted]',
+  '',
+  'LOGOUT_TOKEN',
+];
+function formBodyArb(): fc.Arbitrary<BodyPlan> {
+  const pairs = fc.array(fc.tuple(fc.constantFrom(...FORM_KEYS), formValue), { minLength: 0, maxLength: 3 });
+  return fc.oneof(
+    {
+      weight: 8,
+      arbitrary: pairs.map((ps): BodyPlan => ({ text: ps.map(([k, v]) => `${pct(k)}=${v}`).join('&'), certain: true, tags: ['form'] })),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(...RAW_BODIES).map(([text]): BodyPlan => ({ text, certain: true, tags: ['raw'] })) },
+    { weight: 1, arbitrary: fc.constant<BodyPlan>({ certain: true, tags: ['noBody'] }) },
+  );
+}
+const formContentType = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8') },
+  { weight: 2, arbitrary: fc.constantFrom(...JSON_TYPES, ...OTHER_TYPES) },
+);
+
 const hasNul = (b: string | Buffer | undefined) =>
   b !== undefined && (Buffer.isBuffer(b) ? b.includes(0) : b.includes('\u0000') || /\\u0000/i.test(b));
 
@@ -900,8 +955,8 @@ function requestArb(specs: RouteSpec[], callers: Caller[], ids: string[]): fc.Ar
               { weight: 5, arbitrary: fc.constant<[string, string[]]>(['', []]) },
               { weight: 1, arbitrary: queryArb({ ...spec, query: {} }) },
             ),
-        body: bodyArb(spec),
-        contentType,
+        body: spec.form ? formBodyArb() : bodyArb(spec),
+        contentType: spec.form ? formContentType : contentType,
         method: fc.oneof(
           { weight: 19, arbitrary: fc.constant(spec.method) },
           { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') },
@@ -946,7 +1001,9 @@ function requestArb(specs: RouteSpec[], callers: Caller[], ids: string[]): fc.Ar
         if (lacksRequiredNested(`${spec.method} ${spec.pattern}`, headers['content-type'], body.text)) tags.push('missingNested');
         if (method !== spec.method) tags.push('wrongMethod');
         const jsonBody = JSON_TYPES.includes(ct);
-        const certain = method === spec.method && ((body.certain && jsonBody) || (spec.idempotency === true && keyInvalid));
+        // a form route's every body here is a forgery: certain, whatever its content type
+        const certain =
+          method === spec.method && ((body.certain && (jsonBody || spec.form === true)) || (spec.idempotency === true && keyInvalid));
         const r: HostileRequest = {
           route: `${spec.method} ${spec.pattern}`,
           caller: caller.label,
@@ -1275,6 +1332,8 @@ describe('hostile input: 10,000+ malformed and hostile requests on every route, 
     expect(statuses.get(0) ?? 0).toBe(0);
     // every route of the OpenAPI document was called (with its own method)
     expect(openApiRoutes.filter((r) => (perRoute.get(r) ?? 0) < 50)).toEqual([]);
+    // and so was the provider's back-channel logout, which the document leaves out
+    expect(perRoute.get('POST /auth/backchannel-logout') ?? 0).toBeGreaterThanOrEqual(50);
 
     // no prototype gained a property, and a fresh object of either realm inherits nothing new
     expect(prototypeSnapshot()).toEqual(prototypesBefore);

@@ -64,10 +64,17 @@ const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
 
 let stop: (() => void) | void;
 
-/** Why the last sign-in came back without a session, from `/?signin=…` (read once, then dropped from the address). */
+/**
+ * Why there is no session, from `/?signin=…` (the last sign-in), `/?state=signed_out` (back from the
+ * provider's sign-out) or `/?signedout=approdo` (a provider without one): read once, then dropped
+ * from the address.
+ */
 const outcome = ((): SignInOutcome => {
-  const v = new URLSearchParams(location.search).get('signin');
-  if (v) history.replaceState(null, '', `/${location.hash}`);
+  const q = new URLSearchParams(location.search);
+  const v = q.get('signin');
+  if (q.has('signin') || q.has('state') || q.has('signedout')) history.replaceState(null, '', `/${location.hash}`);
+  if (q.get('state') === 'signed_out') return 'signed_out';
+  if (q.get('signedout') === 'approdo') return 'signed_out_local';
   return v === 'not_member' || v === 'failed' || v === 'unavailable' ? v : null;
 })();
 
@@ -168,5 +175,12 @@ async function render(): Promise<void> {
 }
 
 window.addEventListener('hashchange', () => void render());
+// Back after "Esci" may restore this page from the back-forward cache as it was: show nothing of it
+// until the service says who (if anyone) is signed in now
+window.addEventListener('pageshow', (e) => {
+  if (!e.persisted) return;
+  document.getElementById('app')?.replaceChildren();
+  void session.load().then(() => render());
+});
 // who is signed in is asked once at start; a 401 later shows the banner above
 void session.load().then(() => render());

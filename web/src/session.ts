@@ -77,6 +77,9 @@ export const session = {
       // signed out here at least; the service ends the session at its idle time
     }
     session.clear();
-    location.assign(to);
+    // nothing of what was on screen stays in this document (nor in a back-forward cache snapshot of it),
+    // and replace(): Back does not return to the page she signed out of
+    document.getElementById('app')?.replaceChildren();
+    location.replace(to);
   },
 };
