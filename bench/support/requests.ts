@@ -126,6 +126,8 @@ export function generateRequests(count: number, seed: number): GeneratedRequest[
     }
     const excludedRegions = rng.chance(0.12) ? [origin.regionCode] : [];
     const minDistanceKm = rng.chance(0.3) ? rng.int(3, 30) * 10 : undefined;
+    // where she was exploited (issue 28): mostly where she is now, sometimes elsewhere, often not known
+    const exploitationProvinces = rng.chance(0.3) ? [origin.code] : rng.chance(0.1) ? [rng.weighted(PROVINCE_ENTRIES).code] : [];
     const conflictTags = rng.chance(0.45) ? [`net-${rng.int(1, 8)}`] : [];
     const crossRegion = rng.chance(0.7);
     const maxDistanceKm = rng.chance(0.35) ? rng.int(2, 16) * 50 : undefined;
@@ -142,7 +144,13 @@ export function generateRequests(count: number, seed: number): GeneratedRequest[
       protectionLevel,
       stage,
       origin: { provinceCode: origin.code },
-      safety: { excludedProvinces, excludedRegions, conflictTags, ...(minDistanceKm !== undefined ? { minDistanceKm } : {}) },
+      safety: {
+        exploitationProvinces,
+        excludedProvinces,
+        excludedRegions,
+        conflictTags,
+        ...(minDistanceKm !== undefined ? { minDistanceKm } : {}),
+      },
       preferences: {
         crossRegion,
         ...(maxDistanceKm !== undefined ? { maxDistanceKm } : {}),

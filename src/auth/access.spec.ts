@@ -1,5 +1,14 @@
 import type { Principal } from './principal.js';
-import { can, facilityAccess, requireAccess, requireVisible, scopeOf, seesAddress } from './access.js';
+import {
+  can,
+  conflictTagScope,
+  facilityAccess,
+  namesExcludedFacility,
+  requireAccess,
+  requireVisible,
+  scopeOf,
+  seesAddress,
+} from './access.js';
 
 const canEditFacility = (p: Principal, f: { id: string; regionCode: string }) => can(p, 'facility.edit', f);
 const canManageAvailability = (p: Principal, f: { id: string; regionCode: string }) => can(p, 'availability.manage', f);
@@ -112,5 +121,25 @@ describe('API keys (issue 34)', () => {
     for (const p of [uorOwn, managerOwn, national]) expect(can(p, 'apiKey.createFor', service)).toBe(false);
     expect(can(admin, 'member.service', { role: 'uor', facilityRegions: [] })).toBe(true);
     expect(can(uorOwn, 'member.service', { role: 'shelter_manager', facilityRegions: ['07'] })).toBe(false);
+  });
+});
+
+describe('issue 28: excluded houses named, conflict tags suggested', () => {
+  const house = { id: 'f-ge', regionCode: '07' };
+  const as = (role: Principal['role'], extra: Partial<Principal> = {}): Principal => ({ sub: role, role, facilities: [], ...extra });
+
+  it('names excluded houses to a UOR of any region and to an admin, never to the national view or another house', () => {
+    expect(namesExcludedFacility(as('uor', { region: '07' }), house)).toBe(true);
+    expect(namesExcludedFacility(as('uor', { region: '09' }), house)).toBe(true);
+    expect(namesExcludedFacility(as('admin'), house)).toBe(true);
+    expect(namesExcludedFacility(as('national'), house)).toBe(false);
+    expect(namesExcludedFacility(as('shelter_manager', { facilities: ['f-sp'] }), house)).toBe(false);
+  });
+
+  it('suggests tags from every region to UORs and admins, none to anyone else', () => {
+    expect(conflictTagScope(as('uor', { region: '09' }))).toEqual({});
+    expect(conflictTagScope(as('admin'))).toEqual({});
+    expect(conflictTagScope(as('national'))).toEqual({ facilityIds: [] });
+    expect(conflictTagScope(as('shelter_manager', { facilities: ['f-ge'] }))).toEqual({ facilityIds: [] });
   });
 });

@@ -211,3 +211,20 @@ export const seesCoarsePlans = (p: Principal) => p.role !== 'uor';
 
 /** Reports: national and admin report on the whole network; the others within their scope. */
 export const reportsNationally = (p: Principal) => p.role === 'national' || p.role === 'admin';
+
+/**
+ * "Perché le altre no": the facilities a caller may see named under an exclusion reason (name,
+ * region, province; never an address, contact or location): those she sees at least `limited`.
+ * National reads the network coarse, so counts only.
+ */
+export const namesExcludedFacility = (p: Principal, f: FacilityRef): boolean => {
+  const access = facilityAccess(p, f);
+  return access === 'full' || access === 'limited';
+};
+
+/**
+ * Conflict tags suggested as a UOR types (GET /conflict-tags, uor and admin): from every region,
+ * because a network crosses regions and the point is that two regions type it alike. Tags only,
+ * never where they are: a tag names no person, house or region.
+ */
+export const conflictTagScope = (p: Principal): Scope => (p.role === 'uor' || p.role === 'admin' ? {} : { facilityIds: [] });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser as Chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DevProvider } from '../../src/demo/dev-provider.js';
 import { freePort } from '../support/cookie-browser.js';
 import { DemoService } from '../../src/demo/demo.service.js';
@@ -138,12 +138,13 @@ export class Browser {
     return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   }
 
-  /** Screenshots for the README, only when SCREENSHOTS names a folder (e.g. docs/screenshots). */
-  async shot(page: Page, name: string): Promise<void> {
+  /** Screenshots for the README, only when SCREENSHOTS names a folder (e.g. docs/screenshots); a part of the page when `part` is given. */
+  async shot(page: Page, name: string, part?: Locator): Promise<void> {
     const dir = process.env.SCREENSHOTS;
     if (!dir) return;
     mkdirSync(resolve(dir), { recursive: true });
-    await page.screenshot({ path: resolve(dir, `${name}.png`), fullPage: true });
+    if (part) await part.screenshot({ path: resolve(dir, `${name}.png`) });
+    else await page.screenshot({ path: resolve(dir, `${name}.png`), fullPage: true });
   }
 
   api(token: string) {

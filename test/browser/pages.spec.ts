@@ -250,7 +250,10 @@ describe('pages', () => {
     }
     await page.check('input[name="exploitation"][value="sexual"]');
     await page.selectOption('select[name="origin"]', 'SV');
-    await page.fill('input[name="conflictTags"]', 'net-ui');
+    // where she was exploited is not known: an answer of its own
+    await page.check('input[name="exploitationKnown"][value="unknown"]');
+    await page.fill('[data-entry="conflictTags"]', 'net-ui');
+    await page.press('[data-entry="conflictTags"]', 'Enter');
     // the merged contract's fields: children with their sex, legal status, nationality, services, LGBT+-safe, referral channel
     await page.fill('input[name="children"]', '3 f, 10 M');
     await page.selectOption('select[name="legalStatus"]', 'art18_permit');
@@ -271,7 +274,7 @@ describe('pages', () => {
       caseCode,
       person: { age: 24, languages: ['en', 'pcm'], exploitation: ['sexual'] },
       origin: { provinceCode: 'SV' },
-      safety: { conflictTags: ['net-ui'] },
+      safety: { conflictTags: ['net-ui'], exploitationProvinces: [] },
     });
     expect({ person: stored.person, preferences: stored.preferences, referralChannel: stored.referralChannel }).toMatchObject({
       person: {
@@ -291,7 +294,7 @@ describe('pages', () => {
     await page.locator('.candidate').first().waitFor();
     const api = (await uor().get(`/placement-requests/${requestId}/candidates?limit=20`)).body;
     expect(await page.locator('.candidate').count()).toBe(api.candidates.length);
-    expect(await page.locator('.excluded li').count()).toBe(api.excluded.length);
+    expect(await page.locator('.excluded li[data-reason]').count()).toBe(api.excluded.length);
     const second = api.candidates.find((c: Json) => c.facilityId !== LEVANTE()).facilityId;
     await page.check(`.candidate[data-facility="${LEVANTE()}"] input[type="checkbox"]`);
     await page.check(`.candidate[data-facility="${second}"] input[type="checkbox"]`);
@@ -541,6 +544,7 @@ describe('pages', () => {
     await page.press('[data-lang-entry]', 'Enter');
     await page.check('input[name="exploitation"][value="sexual"]');
     await page.selectOption('select[name="origin"]', 'SV');
+    await page.check('input[name="exploitationKnown"][value="unknown"]');
     await page.click('button[type="submit"]');
     await page.waitForSelector('#results-title');
     const search = (

@@ -153,7 +153,15 @@ describe('real answers match the documented schemas (e2e)', () => {
         .set('Idempotency-Key', 'openapi-req-0001')
         .send(aRequest({ note: 'nota' })),
     );
-    const other = (await check(http().post('/api/v1/placement-requests').set(uor).send(aRequest()))).body;
+    const other = (
+      await check(
+        http()
+          .post('/api/v1/placement-requests')
+          .set(uor)
+          .send(aRequest({ safety: { exploitationProvinces: ['SV'], conflictTags: ['Rete GE 77'] } })),
+      )
+    ).body;
+    await check(http().get('/api/v1/conflict-tags').query({ prefix: 'rete' }).set(uor));
     const third = (await check(http().post('/api/v1/placement-requests').set(uor).send(aRequest()))).body;
     await check(http().get('/api/v1/placement-requests').set(uor));
     await check(http().patch(`/api/v1/placement-requests/${request.id}`).set(uor).send({ urgency: 'within_24h' }));

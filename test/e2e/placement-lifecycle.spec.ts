@@ -17,7 +17,7 @@ const request = (o: Record<string, unknown> = {}) => ({
   protectionLevel: 'high',
   stage: 'first_reception',
   origin: { provinceCode: 'GE' },
-  safety: { excludedProvinces: ['GE'], excludedRegions: [], minDistanceKm: 50, conflictTags: ['net-7'] },
+  safety: { exploitationProvinces: ['GE'], excludedProvinces: [], excludedRegions: [], minDistanceKm: 50, conflictTags: ['net-7'] },
   preferences: { crossRegion: true, maxDistanceKm: 400, nearProvinceCode: null },
   urgency: 'immediate',
   ...o,
@@ -81,7 +81,10 @@ describe('placement lifecycle', () => {
       .set(as(t.token(uor)));
     expect(cands.status).toBe(200);
     expect(cands.body.candidates[0]).toMatchObject({ facilityId: fac.lucca, placeKind: 'mother_child' });
-    expect(cands.body.excluded).toEqual([{ reason: 'protection_too_low', count: 1 }]); // the flat, for a high-risk person
+    // the flat, for a high-risk person, named for "Perché le altre no"
+    expect(cands.body.excluded).toEqual([
+      { reason: 'protection_too_low', count: 1, facilities: [expect.objectContaining({ facilityId: fac.flat, regionCode: '07' })] },
+    ]);
 
     // at 2 a.m. nobody waits: offer three facilities at once
     const offered = await Promise.all(

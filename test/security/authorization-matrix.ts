@@ -195,6 +195,12 @@ export const MATRIX: RouteRow[] = [
     },
   },
 
+  // ---------------------------------------------------------------- conflict tags (issue 28): tags only, from every region
+  {
+    route: 'GET /api/v1/conflict-tags',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+
   // ---------------------------------------------------------------- capacity and search
   {
     route: 'GET /api/v1/capacity',

@@ -614,7 +614,16 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
         ...aRequest({
           caseCode: `OST-${n}`,
           note: 'nota',
-          safety: { excludedProvinces: [], excludedRegions: [], minDistanceKm: 0, conflictTags: [] },
+          // issue 28: where she was exploited, an audited allowance, a tag typed as people type it
+          safety: {
+            exploitationProvinces: [['GE'], [], ['LU', 'PI']][n % 3],
+            allowExploitationArea: n % 2 === 0,
+            allowExploitationAreaReason: 'casa protetta, rete smantellata',
+            excludedProvinces: [],
+            excludedRegions: [],
+            minDistanceKm: 0,
+            conflictTags: [['Rete GE 77'], [], ['rete_ge.77', 'net-2']][n % 3],
+          },
           preferences: { crossRegion: true, maxDistanceKm: 900, nearProvinceCode: 'GE' },
         }),
       }),
@@ -625,6 +634,12 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
       body: (n) => ({ requestIds: [F.r1, F.r3], all: false, dryRun: true, timeLimitSeconds: 0.5 + (n % 3) }),
     },
     { method: 'GET', pattern: '/api/v1/placement-requests', query: { status: REQUEST_STATUSES, limit: LIMIT, offset: OFFSET } },
+    // issue 28: the tags in use, by a prefix folded like a tag
+    {
+      method: 'GET',
+      pattern: '/api/v1/conflict-tags',
+      query: { prefix: ['ret', 'RETE GE', 'rète_ge.', '', 'x'.repeat(80)], limit: ['1', '10', '50'] },
+    },
     { method: 'GET', pattern: '/api/v1/placement-requests/:id' },
     {
       method: 'PATCH',

@@ -1,3 +1,4 @@
+import { ApiError } from './api.js';
 import { h, put } from './dom.js';
 import { type MessageKey, t } from './i18n.js';
 
@@ -49,7 +50,10 @@ export function markField(c: Control, message: string | null): void {
   // after the label, before the control: read first, and seen above the phone's keyboard
   const err = h('p', { class: 'field-error', id }, message);
   const label = c.id ? c.form?.querySelector(`label[for="${c.id}"]`) : null;
-  if (label && label.parentElement === c.parentElement) label.after(err);
+  // a choice among radios is said once, under the group's legend (data-error-at)
+  const at = c.dataset.errorAt ? document.getElementById(c.dataset.errorAt) : null;
+  if (at) at.after(err);
+  else if (label && label.parentElement === c.parentElement) label.after(err);
   else c.before(err);
 }
 
@@ -110,16 +114,31 @@ export function controlFor(form: HTMLFormElement, path: string): Control | null 
   return null;
 }
 
-/** A 400 validation_failed of the API, its fields put back on the form in words. */
+/** The API's refusals that name the fields to fix: a 400 validation_failed, a 422 personal_data_in_text. */
+export const isFieldRefusal = (e: unknown): e is ApiError =>
+  e instanceof ApiError && (e.code === 'validation_failed' || e.code === 'personal_data_in_text');
+
+/** What the free-text guard found, in words: the rule, then what it saw ("sembra un numero di telefono"). */
+export function personalDataText(problems: unknown, rule: MessageKey = 'check.personalData'): string {
+  const seen = Array.isArray(problems) ? problems.filter((p): p is string => typeof p === 'string') : [];
+  const what = seen.map((p) => `personal.${p}`).filter(has);
+  return what.length ? `${t(rule)} ${t('check.personalDataSeen', { what: what.map((k) => t(k)).join(', ') })}` : t(rule);
+}
+
+/** A refusal of the API (isFieldRefusal), its fields put back on the form in words; what she typed stays. */
 export function showApiProblems(form: HTMLFormElement, summary: HTMLElement, body: Record<string, unknown> | null): void {
-  const fields = Array.isArray(body?.fields) ? (body.fields as { field?: string }[]).map((f) => f.field ?? '') : [];
+  const personal = body?.code === 'personal_data_in_text';
+  const listed = Array.isArray(body?.fields) ? (body.fields as { field?: string; problems?: unknown }[]) : [];
+  // a 422 names its first field alone, too
+  const fields = listed.length ? listed : typeof body?.field === 'string' ? [{ field: body.field }] : [];
   const problems: Problem[] = [];
   const loose: string[] = [];
-  for (const path of fields) {
+  for (const { field: path = '', problems: found } of fields) {
     const c = controlFor(form, path);
     const own = c ? `check.api.${c.dataset.name ?? c.name}` : '';
-    if (c && !problems.some(([x]) => x === c)) problems.push([c, has(own) ? t(own) : t('check.refused')]);
-    else if (!c) loose.push(t('check.refusedField', { field: path }));
+    const words = personal ? personalDataText(found) : has(own) ? t(own as MessageKey) : t('check.refused');
+    if (c && !problems.some(([x]) => x === c)) problems.push([c, words]);
+    else if (!c) loose.push(personal ? words : t('check.refusedField', { field: path }));
   }
   if (!problems.length && !loose.length) loose.push(t('check.refusedField', { field: String(body?.message ?? '') }));
   showProblems(form, summary, problems, loose);

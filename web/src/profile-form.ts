@@ -1,7 +1,9 @@
 import { checks, field, h, nextId, put, select } from './dom.js';
+import { areaProblems, exploitationArea, fillArea, readArea } from './exploitation-area.js';
 import { markField, type Problem } from './form-check.js';
 import { label, t } from './i18n.js';
 import { countryOptions, languageCode, languageName, languageOptions } from './names.js';
+import { chipPicker, placeNames, tagPicker } from './pickers.js';
 import {
   EXPLOITATION,
   GENDERS,
@@ -131,8 +133,9 @@ export function syncPickers(form: HTMLFormElement): void {
 
 /** The profile, safety and preference fields of a request (also a capacity search), with short help;
  * without the person's own fields (`person: false`) the constraints a request's edit may change. */
-export function profileFields(regions: Region[], opts: { person?: boolean } = {}): HTMLElement {
+export function profileFields(regions: Region[], opts: { person?: boolean; suggestTags?: boolean } = {}): HTMLElement {
   const person = opts.person !== false;
+  const names = placeNames(regions);
   const provinces: [string, string][] = regions
     .flatMap((r) => r.provinces.map((p) => [p.code, `${p.name} (${p.code})`] as [string, string]))
     .sort((a, b) => a[1].localeCompare(b[1]));
@@ -209,29 +212,60 @@ export function profileFields(regions: Region[], opts: { person?: boolean } = {}
             NEEDS.map((x) => [x, label('need', x)]),
           ),
           ...frame,
-          field(
+        )
+      : h('fieldset', {}, h('legend', {}, t('form.section.request')), ...frame),
+    // two questions, never one: where she is now (travel) and where she was exploited (safety)
+    h(
+      'fieldset',
+      { class: 'places' },
+      h('legend', {}, t('form.section.places')),
+      person
+        ? field(
             t('form.origin'),
             select('origin', [['', t('form.chooseProvince')], ...provinces], '', { required: true }),
             t('form.origin.help'),
-          ),
-        )
-      : h('fieldset', {}, h('legend', {}, t('form.section.request')), ...frame),
+          )
+        : null,
+      exploitationArea(regions),
+    ),
     h(
       'fieldset',
       {},
       h('legend', {}, t('form.section.safety')),
-      field(t('form.excludedProvinces'), input('excludedProvinces', 'text', { autocomplete: 'off' }), t('form.excludedProvinces.help')),
-      field(
-        t('form.excludedRegions'),
-        input('excludedRegions', 'text', { autocomplete: 'off', inputmode: 'numeric' }),
-        t('form.excludedRegions.help'),
-      ),
+      chipPicker({
+        name: 'excludedProvinces',
+        label: t('form.excludedProvinces'),
+        help: t('form.excludedProvinces.help'),
+        offered: names.provinceOptions(),
+        resolve: (typed) => {
+          const p = names.province(typed);
+          return p ? [p] : null;
+        },
+        nameOf: names.provinceName,
+        unknown: t('check.province'),
+        removeLabel: (name) => t('form.place.remove', { name }),
+        chosenLabel: t('form.excludedProvinces.chosen'),
+      }).el,
+      chipPicker({
+        name: 'excludedRegions',
+        label: t('form.excludedRegions'),
+        help: t('form.excludedRegions.help'),
+        offered: names.regionOptions(),
+        resolve: (typed) => {
+          const r = names.region(typed);
+          return r ? [r.code] : null;
+        },
+        nameOf: names.regionName,
+        unknown: t('check.region'),
+        removeLabel: (name) => t('form.place.remove', { name }),
+        chosenLabel: t('form.excludedRegions.chosen'),
+      }).el,
       field(
         t('form.minDistanceKm'),
         input('minDistanceKm', 'number', { min: 0, max: 2000, inputmode: 'numeric' }),
         t('form.minDistanceKm.help'),
       ),
-      field(t('form.conflictTags'), input('conflictTags', 'text', { autocomplete: 'off' }), t('form.conflictTags.help')),
+      tagPicker({ suggest: opts.suggestTags === true }).el,
     ),
     h(
       'fieldset',
@@ -261,20 +295,20 @@ export function profileFields(regions: Region[], opts: { person?: boolean } = {}
   );
 }
 
-/** What the browser cannot check by itself: children's ages, province and region codes, a language typed but not added. */
-export function profileProblems(form: HTMLFormElement, regions: Region[]): Problem[] {
+/** What the browser cannot check by itself: children's ages, the exploitation area answered, a name typed but not added. */
+export function profileProblems(form: HTMLFormElement): Problem[] {
   const out: Problem[] = [];
   const el = (name: string) => form.querySelector<HTMLInputElement>(`[name="${name}"]`);
   const children = el('children');
   if (children?.validity.valid && parseChildren(children.value).some((c) => !Number.isInteger(c.age) || c.age > 17))
     out.push([children, t('check.children')]);
-  const provinces = new Set(regions.flatMap((r) => r.provinces.map((p) => p.code)));
-  const excludedP = el('excludedProvinces');
-  const unknownP = excludedP ? list(excludedP.value).filter((x) => !provinces.has(x.toUpperCase())) : [];
-  if (excludedP && unknownP.length) out.push([excludedP, t('check.excludedProvinces', { codes: unknownP.join(', ') })]);
-  const excludedR = el('excludedRegions');
-  const unknownR = excludedR ? list(excludedR.value).filter((x) => !regions.some((r) => r.code === x)) : [];
-  if (excludedR && unknownR.length) out.push([excludedR, t('check.excludedRegions', { codes: unknownR.join(', ') })]);
+  out.push(...areaProblems(form));
+  // a place or a tag typed but not added: she meant it; if it names nothing, the picker's words stay beside it
+  for (const entry of form.querySelectorAll<HTMLInputElement>('[data-entry]:not([data-entry="exploitationProvinces"])')) {
+    if (entry.disabled || !entry.value.trim()) continue;
+    entry.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+    if (entry.value.trim()) out.push([entry, document.getElementById(`${entry.id}-err`)?.textContent ?? t('check.format')]);
+  }
   const entry = form.querySelector<HTMLInputElement>('[data-lang-entry]');
   if (entry && entry.value.trim()) {
     const code = languageCode(entry.value);
@@ -319,7 +353,8 @@ export function readConstraints(form: HTMLFormElement): Record<string, unknown> 
     protectionLevel: str('protectionLevel'),
     stage: str('stage'),
     safety: {
-      excludedProvinces: list(str('excludedProvinces')).map((x) => x.toUpperCase()),
+      ...readArea(d),
+      excludedProvinces: list(str('excludedProvinces')),
       excludedRegions: list(str('excludedRegions')),
       ...(minDistanceKm !== undefined ? { minDistanceKm } : {}),
       conflictTags: list(str('conflictTags')),
@@ -361,10 +396,11 @@ export function fillProfile(
   set('protectionLevel', r.protectionLevel);
   set('origin', r.origin.provinceCode);
   if (r.safety) {
-    set('excludedProvinces', r.safety.excludedProvinces.join(', '));
-    set('excludedRegions', r.safety.excludedRegions.join(', '));
+    set('excludedProvinces', r.safety.excludedProvinces.join(','));
+    set('excludedRegions', r.safety.excludedRegions.join(','));
     set('minDistanceKm', r.safety.minDistanceKm === undefined || r.safety.minDistanceKm === null ? '' : String(r.safety.minDistanceKm));
-    set('conflictTags', r.safety.conflictTags.join(', '));
+    set('conflictTags', r.safety.conflictTags.join(','));
+    fillArea(form, r.safety);
   }
   if (r.preferences) {
     tick('crossRegion', r.preferences.crossRegion ? ['on'] : []);

@@ -1,5 +1,3 @@
-import type { MatchRequest } from '../../src/domain/types.js';
-
 /** The API's shapes, as far as the pages read them (README "API in brief"). */
 export type Freshness = 'fresh' | 'stale' | 'unknown';
 export interface Place {
@@ -79,7 +77,16 @@ export interface RequestSummary {
   acceptedProposalId?: string | null;
   createdAt: string;
 }
-export type Safety = MatchRequest['safety'];
+export interface Safety {
+  /** where she was exploited or her network operates; [] is "non noto" */
+  exploitationProvinces?: string[];
+  allowExploitationArea?: boolean;
+  allowExploitationAreaReason?: string | null;
+  excludedProvinces: string[];
+  excludedRegions: string[];
+  minDistanceKm?: number | null;
+  conflictTags: string[];
+}
 export interface Preferences {
   crossRegion: boolean;
   maxDistanceKm?: number | null;
@@ -111,14 +118,28 @@ export interface Candidate {
   regionCode: string;
   provinceCode: string;
   placeKind: string;
+  /** from where she is now */
   distanceKm: number;
+  /** from the nearest exploitation province; null when none is given */
+  exploitationDistanceKm?: number | null;
+  /** `same_region_as_exploitation` */
+  warnings?: string[];
+  /** a single adult offered a mother-child place */
+  placeKindFallback?: boolean;
   freshness: Freshness;
   score: number;
   breakdown: ScoreLine[];
 }
+export interface ExcludedHouse {
+  facilityId: string;
+  facilityName?: string;
+  regionCode: string;
+  provinceCode: string;
+}
 export interface Candidates {
   candidates: Candidate[];
-  excluded: { reason: string; count: number }[];
+  /** `facilities` (up to 50 per reason) for the roles that may see which houses */
+  excluded: { reason: string; count: number; facilities?: ExcludedHouse[] }[];
 }
 export interface Region {
   code: string;

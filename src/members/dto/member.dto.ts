@@ -1,13 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { NoPersonalData } from '../../common/personal-data.js';
 import { ROLES, type Role } from '../../auth/principal.js';
 import { OptionalNotNull } from '../../common/dto-helpers.js';
 
 const FISCAL_CODE = /^[A-Za-z0-9]{11,16}$/;
 
 export class InviteMemberDto {
-  @ApiProperty({ example: 'responsabile.levante@example.org' }) @IsEmail() @MaxLength(254) email: string;
-  @ApiPropertyOptional({ example: 'RSSMRA80A41D969X', description: 'the Italian fiscal code, for SPID/CIE sign-in' })
+  @ApiProperty({ format: 'email', example: 'responsabile.levante@example.org' }) @IsEmail() @MaxLength(254) email: string;
+  @ApiPropertyOptional({
+    pattern: FISCAL_CODE.source,
+    example: 'RSSMRA80A41D969X',
+    description: 'the Italian fiscal code, for SPID/CIE sign-in',
+  })
   @IsOptional()
   @Matches(FISCAL_CODE)
   fiscalCode?: string;
@@ -15,13 +20,14 @@ export class InviteMemberDto {
   @IsOptional()
   @IsString()
   @MaxLength(120)
+  @NoPersonalData()
   name?: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
-  @ApiPropertyOptional({ example: '07', description: 'ISTAT region code: required for a uor' })
+  @ApiPropertyOptional({ pattern: /^[0-9]{2}$/.source, example: '07', description: 'ISTAT region code: required for a uor' })
   @IsOptional()
   @Matches(/^[0-9]{2}$/)
   regionCode?: string;
-  @ApiPropertyOptional({ type: [String], description: 'facility ids: required for a shelter_manager' })
+  @ApiPropertyOptional({ format: 'uuid', type: [String], description: 'facility ids: required for a shelter_manager' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -37,14 +43,19 @@ export class InviteMemberDto {
 }
 
 export class UpdateMemberDto {
-  @ApiPropertyOptional() @OptionalNotNull() @Matches(FISCAL_CODE) fiscalCode?: string;
-  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(120) name?: string;
+  @ApiPropertyOptional({ pattern: FISCAL_CODE.source }) @OptionalNotNull() @Matches(FISCAL_CODE) fiscalCode?: string;
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(120) @NoPersonalData() name?: string;
   @ApiPropertyOptional({ enum: ROLES }) @OptionalNotNull() @IsIn(ROLES) role?: Role;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'ISTAT region code (a uor); null for other roles' })
+  @ApiPropertyOptional({
+    type: String,
+    pattern: /^[0-9]{2}$/.source,
+    nullable: true,
+    description: 'ISTAT region code (a uor); null for other roles',
+  })
   @IsOptional()
   @Matches(/^[0-9]{2}$/)
   regionCode?: string | null;
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ format: 'uuid', type: [String] })
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)

@@ -8,7 +8,7 @@ import { choose, conflictOf, onOutcome, pending, recall, remember, submit } from
 import { type Child, field, h, notice, put, select } from '../dom.js';
 import { drafts } from '../drafts.js';
 import { ago, label, locale, t, time } from '../i18n.js';
-import { checkForm, summaryBox } from '../form-check.js';
+import { checkForm, isFieldRefusal, markField, personalDataText, showApiProblems, summaryBox } from '../form-check.js';
 import type { Page } from '../main.js';
 import { languageName } from '../names.js';
 import { phoneLink } from '../phone.js';
@@ -213,7 +213,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
     await submit({ facilityId: f.id, op: 'confirm', version: base.version, mine: draft.map((p) => ({ ...p })) });
   };
 
-  const intake = async (accepting: boolean, note?: string) => {
+  const intake = async (accepting: boolean, note?: string, noteEl?: HTMLTextAreaElement) => {
     try {
       base = await post<Availability>(`/facilities/${f.id}/availability/intake`, {
         acceptingNewGuests: accepting,
@@ -224,7 +224,11 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
       draw();
       say(notice('ok', t(accepting ? 'beds.resumedSaved' : 'beds.pausedSaved')));
     } catch (e) {
-      say(notice('error', errorText(e)));
+      // personal data in the note: said beside it, and what she typed stays
+      if (noteEl && e instanceof ApiError && e.code === 'personal_data_in_text') {
+        markField(noteEl, personalDataText((e.body?.fields as { problems?: unknown }[] | undefined)?.[0]?.problems));
+        noteEl.focus();
+      } else say(notice('error', errorText(e)));
     }
   };
 
@@ -313,7 +317,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
                 type: 'button',
                 class: 'btn btn-primary',
                 'data-act': 'pause-confirm',
-                onclick: () => void intake(false, note.value.trim() || undefined),
+                onclick: () => void intake(false, note.value.trim() || undefined, note),
               },
               t('beds.pauseConfirm'),
             ),
@@ -430,14 +434,16 @@ const today = () => new Date().toISOString().slice(0, 10);
 function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<void>, regions: Region[]): HTMLElement {
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
   const actions = h('div', { class: 'actions' });
-  const act = async (path: string, body: unknown, done: Parameters<typeof t>[0]) => {
+  const act = async (path: string, body: unknown, done: Parameters<typeof t>[0], on?: { form: HTMLFormElement; summary: HTMLElement }) => {
     try {
       await post(path, body);
       await refresh();
       // the card is redrawn by refresh; tell the person on the inbox's own line
       document.getElementById('inbox-msg')?.replaceChildren(notice('ok', t(done)));
     } catch (e) {
-      put(msg, notice('error', errorText(e)));
+      // a note refused (personal data): said beside it, the form and what she typed stay
+      if (on && isFieldRefusal(e)) showApiProblems(on.form, on.summary, e.body);
+      else put(msg, notice('error', errorText(e)));
     }
   };
   const declineForm = () => {
@@ -460,7 +466,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
         novalidate: true,
         onsubmit: (e: Event) => {
           e.preventDefault();
-          if (checkForm(form, summary)) void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined');
+          if (checkForm(form, summary)) void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined', { form, summary });
         },
       },
       summary,
@@ -564,7 +570,8 @@ async function inbox(
   names: Map<string, string>,
   only?: string,
   changed: () => Promise<void> = async () => undefined,
-): Promise<void> {
+  hold: () => boolean = () => false,
+): Promise<boolean> {
   const { items } = await get<{ items: Proposal[] }>('/proposals?limit=200');
   const live = items.filter((p) => (only ? p.id === only : ['pending', 'accepted', 'admitted'].includes(p.status)));
   const detailed = await Promise.all(live.map((p) => get<Proposal>(`/proposals/${p.id}`)));
@@ -592,6 +599,8 @@ async function inbox(
         )
       : null;
   };
+  // she began a decision while this was read: it is not drawn over (the caller reads again later)
+  if (hold()) return false;
   put(
     el,
     h('h2', { id: 'inbox-title' }, t('inbox.title')),
@@ -601,6 +610,7 @@ async function inbox(
       ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh, regions))
       : [group('pending', 'inbox.pending'), group('accepted', 'inbox.accepted'), group('admitted', 'inbox.admitted')],
   );
+  return true;
 }
 
 async function myFacilities(): Promise<Facility[]> {
@@ -660,7 +670,8 @@ export const bedsPage: Page = async (root, _params, claims) => {
       return;
     }
     inboxMissed = false;
-    await inbox(inboxEl, names, undefined, reload).then(order);
+    if (await inbox(inboxEl, names, undefined, reload, unsaved)) order();
+    else inboxMissed = true;
   });
   const readBoard = (id: string) =>
     get<Availability>(`/facilities/${id}/availability`).then((a) =>

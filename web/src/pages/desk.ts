@@ -6,8 +6,9 @@ import { coalesce, follow } from '../live.js';
 import { pushControl } from '../push.js';
 import { errorText, go } from '../nav.js';
 import { type Draft, draftNotice, hasDraft, keepDraft } from '../drafts.js';
-import { checkForm, showApiProblems, summaryBox } from '../form-check.js';
+import { checkForm, isFieldRefusal, showApiProblems, summaryBox } from '../form-check.js';
 import { fillProfile, profileFields, profileProblems, readConstraints, readProfile } from '../profile-form.js';
+import { placeNames } from '../pickers.js';
 import {
   type Candidates,
   type Candidate,
@@ -132,7 +133,7 @@ export const newRequestPage: Page = async (root, [after]) => {
       onsubmit: async (e: Event) => {
         e.preventDefault();
         put(status);
-        if (!checkForm(form, summary, profileProblems(form, regions))) return;
+        if (!checkForm(form, summary, profileProblems(form))) return;
         const body = {
           caseCode: caseCode.value.trim(),
           urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value,
@@ -147,8 +148,8 @@ export const newRequestPage: Page = async (root, [after]) => {
           draft.clear();
           go(`/requests/${created.id}`);
         } catch (err) {
-          // a 401 keeps the draft: she signs in again and comes back to this form, filled
-          if (err instanceof ApiError && err.code === 'validation_failed') showApiProblems(form, summary, err.body);
+          // a 401 keeps the draft: she signs in again and comes back to this form, filled; a refusal is said beside its field
+          if (isFieldRefusal(err)) showApiProblems(form, summary, err.body);
           else put(status, notice('error', errorText(err)));
         } finally {
           submit.disabled = false;
@@ -166,7 +167,7 @@ export const newRequestPage: Page = async (root, [after]) => {
       ),
     ),
     field(t('form.referralChannel'), referral, t('form.referralChannel.help')),
-    profileFields(regions),
+    profileFields(regions, { suggestTags: true }),
     field(t('form.note'), note, t('form.note.help')),
     status,
     submit,
@@ -234,16 +235,42 @@ function breakdown(c: Candidate): HTMLElement {
   );
 }
 
-export function excludedSummary(excluded: Candidates['excluded']): HTMLElement | null {
+/** "Perché le altre no": each reason with its count; where her role may see them, it opens to the houses it excludes. */
+export function excludedSummary(excluded: Candidates['excluded'], regionNames = new Map<string, string>()): HTMLElement | null {
+  const houses = (x: Candidates['excluded'][number]) =>
+    h(
+      'ul',
+      { class: 'excluded-houses' },
+      ...(x.facilities ?? []).map((f) =>
+        h(
+          'li',
+          { 'data-facility': f.facilityId },
+          `${f.facilityName ?? label('reason', x.reason)} · ${f.provinceCode} (${regionNames.get(f.regionCode) ?? f.regionCode})`,
+        ),
+      ),
+      x.count > (x.facilities ?? []).length
+        ? h('li', { class: 'muted' }, t('request.excludedMore', { n: x.count - x.facilities!.length }))
+        : null,
+    );
+  const opens = excluded.some((x) => x.facilities?.length);
   return excluded.length
     ? h(
         'section',
         { class: 'excluded', 'aria-labelledby': 'excluded-title' },
         h('h3', { id: 'excluded-title' }, t('request.excluded')),
+        opens ? h('p', { class: 'help' }, t('request.excludedHint')) : null,
         h(
           'ul',
           {},
-          ...excluded.map((x) => h('li', { 'data-reason': x.reason }, h('strong', {}, x.count), ` ${label('reason', x.reason)}`)),
+          ...excluded.map((x) =>
+            h(
+              'li',
+              { 'data-reason': x.reason },
+              x.facilities?.length
+                ? h('details', {}, h('summary', {}, h('strong', {}, x.count), ` ${label('reason', x.reason)}`), houses(x))
+                : [h('strong', {}, x.count), ` ${label('reason', x.reason)}`],
+            ),
+          ),
         ),
       )
     : null;
@@ -280,9 +307,27 @@ export function candidateItem(c: Candidate, choose?: HTMLInputElement, current =
     h(
       'p',
       { class: 'meta' },
-      `${label('type', c.type)} · ${c.provinceCode} (${region}) · ${label('kind', c.placeKind)} · ${t('request.distance', { km: Math.round(c.distanceKm) })} `,
+      `${label('type', c.type)} · ${c.provinceCode} (${region}) · ${label('kind', c.placeKind)} `,
       freshnessBadge(c.freshness, null),
     ),
+    h(
+      'p',
+      { class: 'distances' },
+      // the distance that matters for her safety first; where she is now counts for the journey
+      c.exploitationDistanceKm !== null && c.exploitationDistanceKm !== undefined
+        ? [
+            h(
+              'strong',
+              { 'data-exploitation-km': Math.round(c.exploitationDistanceKm) },
+              t('request.exploitationKm', { km: Math.round(c.exploitationDistanceKm) }),
+            ),
+            ' · ',
+          ]
+        : null,
+      t('request.distance', { km: Math.round(c.distanceKm) }),
+    ),
+    ...(c.warnings ?? []).map((w) => h('p', { class: 'notice notice-warn', 'data-warning': w }, label('warning', w))),
+    c.placeKindFallback ? h('p', { class: 'notice notice-info', 'data-fallback': 'mother_child' }, t('request.motherChildFallback')) : null,
     current ? h('p', { class: 'help' }, t('request.currentHouse.help')) : null,
     declined !== null
       ? h(
@@ -554,7 +599,7 @@ export const requestPage: Page = async (root, [id]) => {
           )
         : null,
       proposeStatus,
-      excludedSummary(excluded),
+      excludedSummary(excluded, regionNames),
     );
   }
 
@@ -563,8 +608,9 @@ export const requestPage: Page = async (root, [id]) => {
       await post(`/placement-requests/${id}/cancel`);
       asking = 'idle';
       put(proposeStatus);
-      put(status, notice('ok', t('request.cancelled')));
+      // said once the page shows it: the status badge reads "Annullata" when the notice appears
       await refresh();
+      put(status, notice('ok', t('request.cancelled')));
     } catch (e) {
       put(status, notice('error', errorText(e)));
     }
@@ -584,7 +630,7 @@ export const requestPage: Page = async (root, [id]) => {
         novalidate: true,
         onsubmit: async (e: Event) => {
           e.preventDefault();
-          if (!checkForm(form, summary, profileProblems(form, regions))) return;
+          if (!checkForm(form, summary, profileProblems(form))) return;
           try {
             request = await api<PlacementRequest>('PATCH', `/placement-requests/${id}`, {
               urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value,
@@ -594,10 +640,10 @@ export const requestPage: Page = async (root, [id]) => {
             draft.clear();
             asking = 'idle';
             put(editEl);
-            put(status, notice('ok', t('request.edited')));
             await refresh();
+            put(status, notice('ok', t('request.edited')));
           } catch (err) {
-            if (err instanceof ApiError && err.code === 'validation_failed') showApiProblems(form, summary, err.body);
+            if (isFieldRefusal(err)) showApiProblems(form, summary, err.body);
             else {
               put(summary, notice('error', errorText(err)));
               summary.hidden = false;
@@ -614,7 +660,7 @@ export const requestPage: Page = async (root, [id]) => {
           request.urgency,
         ),
       ),
-      profileFields(regions, { person: false }),
+      profileFields(regions, { person: false, suggestTags: true }),
       field(t('form.note'), note, t('form.note.help')),
       h(
         'div',
@@ -672,18 +718,33 @@ export const requestPage: Page = async (root, [id]) => {
     );
   }
 
-  const summaryLines = () => {
+  // where she is now and where she was exploited: two answers, said apart
+  const summaryLines = (places: ReturnType<typeof placeNames>) => {
     const [cls, text] = statusOf(request, placements);
+    const area = request.safety.exploitationProvinces ?? [];
     return [
       h('span', { class: `badge badge-${cls}`, 'data-request-status': cls }, text),
-      ` ${label('urgency', request.urgency)} · ${label('stage', request.stage)} · ${label('protection', request.protectionLevel)} · ${request.origin.provinceCode}`,
+      ` ${label('urgency', request.urgency)} · ${label('stage', request.stage)} · ${label('protection', request.protectionLevel)}`,
+      h(
+        'span',
+        { class: 'line', 'data-where-now': request.origin.provinceCode },
+        t('request.whereNow', { place: places.provinceName(request.origin.provinceCode) }),
+      ),
+      h(
+        'span',
+        { class: 'line', 'data-exploited': area.join(',') },
+        area.length ? t('request.exploitedIn', { places: area.map(places.provinceName).join(', ') }) : t('request.exploitedUnknown'),
+        request.safety.allowExploitationArea && request.safety.allowExploitationAreaReason
+          ? ` · ${t('request.exploitationAllowed', { reason: request.safety.allowExploitationAreaReason })}`
+          : null,
+      ),
     ];
   };
-  const summary = h('p', { class: 'meta request-summary' }, ...summaryLines());
+  const summary = h('p', { class: 'meta request-summary' });
 
   async function redraw(): Promise<void> {
     await readAround();
-    put(summary, ...summaryLines());
+    put(summary, ...summaryLines(placeNames(await regionsRead)));
     drawActions();
     await drawProposals();
     await drawCandidates();

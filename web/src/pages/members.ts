@@ -3,7 +3,7 @@ import { checks, field, h, notice, put, select } from '../dom.js';
 import { dateTime, label, t } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText } from '../nav.js';
-import { checkForm, clearMarks, summaryBox } from '../form-check.js';
+import { checkForm, clearMarks, personalDataText, showProblems, summaryBox } from '../form-check.js';
 import type { Facility, Region } from '../types.js';
 import { apiKeysSection } from './api-keys.js';
 
@@ -209,7 +209,11 @@ export const membersPage: Page = async (root, _params, claims) => {
           await refresh();
           say(notice('ok', t('members.invited', { who })));
         } catch (err) {
-          say(notice('error', err instanceof ApiError && err.code === 'member_exists' ? t('members.exists') : errorText(err)));
+          // a phone number or an address in the name: said beside the name, what she typed kept
+          if (err instanceof ApiError && err.code === 'personal_data_in_text' && err.body?.field === 'name') {
+            const fields = err.body.fields as { problems?: unknown }[] | undefined;
+            showProblems(invite, summary, [[name, personalDataText(fields?.[0]?.problems, 'check.personalDataName')]]);
+          } else say(notice('error', err instanceof ApiError && err.code === 'member_exists' ? t('members.exists') : errorText(err)));
         }
       },
     },
