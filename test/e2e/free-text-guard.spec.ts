@@ -78,6 +78,12 @@ describe('no personal data in free text, on every free-text field of the API (e2
           .get(`/api/v1/facilities/${house.id}/availability`)
           .set(bearer(t.token(admin)))
       ).body.version as number;
+    const [{ id: keyMakerId }] = await t.sql<{ id: string }>(
+      `INSERT INTO member (id, email, role, region_code, facility_ids, status, issuer, subject, invited_by, created_at, updated_at)
+       VALUES (gen_random_uuid(), 'k.' || gen_random_uuid() || '@example.org', 'uor', '07', '{}'::uuid[], 'active',
+               'https://id.example.org', gen_random_uuid()::text, 'test', now(), now()) RETURNING id`,
+    );
+    const keyMaker: Principal = { ...uor, sub: keyMakerId };
     const { caseCode: _c, urgency: _u, note: _n, referralChannel: _r, previousPlacementId: _p, ...profile } = aRequest();
 
     // a valid call of each operation whose body has free text
@@ -136,6 +142,13 @@ describe('no personal data in free text, on every free-text field of the API (e2
         url: `/api/v1/members/${member.body.id}`,
         as: admin,
         body: { name: 'Maria Bianchi' },
+      }),
+      // a key is made by an active member of the registry (issue 34)
+      'POST /api/v1/api-keys': async () => ({
+        method: 'post',
+        url: '/api/v1/api-keys',
+        as: keyMaker,
+        body: { name: 'Sistema casi Liguria' },
       }),
     } satisfies Record<string, () => Promise<Call>>);
   });

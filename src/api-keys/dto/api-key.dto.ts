@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoPersonalData } from '../../common/personal-data.js';
 import { IsDateString, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 
 export class CreateApiKeyDto {
@@ -8,12 +9,20 @@ export class CreateApiKeyDto {
   @MaxLength(80)
   // a label for people, shown in lists: no control characters
   @Matches(/^[^\u0000-\u001f\u007f]*\S[^\u0000-\u001f\u007f]*$/, { message: 'name must be printable text' })
+  @NoPersonalData()
   name: string;
-  @ApiPropertyOptional({ example: '2027-03-01T00:00:00Z', description: 'default: 90 days from now; at most a year from now' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2027-03-01T00:00:00Z',
+    description: 'default: 90 days from now; at most a year from now',
+  })
   @IsOptional()
   @IsDateString({ strict: true })
   expiresAt?: string;
-  @ApiPropertyOptional({ description: 'an administrator makes a key for a service member; anyone else makes her own (omit it)' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'an administrator makes a key for a service member; anyone else makes her own (omit it)',
+  })
   @IsOptional()
   @IsUUID('all')
   memberId?: string;
