@@ -1,6 +1,6 @@
 import italy from '@svg-maps/italy';
 import { type Child, h, nextId, s } from './dom.js';
-import { t } from './i18n.js';
+import { fmt, t } from './i18n.js';
 import { ISTAT_OF } from './italy-regions.js';
 
 /**
@@ -143,7 +143,7 @@ export function stackedBars(o: {
   /** no legend of series (a single one, named by the caption) */
   single?: boolean;
 }): HTMLElement {
-  const tick = o.tick ?? ((v: number) => v.toLocaleString());
+  const tick = o.tick ?? ((v: number) => fmt().number(v));
   const height = (v: Shown) => (v === null ? 3 : v === '<3' ? 1.5 : v);
   const stacks = o.categories.map((_, j) => o.series.reduce((a, x) => a + height(x.values[j]), 0));
   const max = Math.max(4, ...stacks);

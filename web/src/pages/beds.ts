@@ -7,7 +7,7 @@ import { pushControl } from '../push.js';
 import { choose, conflictOf, onOutcome, pending, recall, remember, submit } from '../outbox-queue.js';
 import { type Child, field, h, notice, put, select } from '../dom.js';
 import { drafts } from '../drafts.js';
-import { ago, label, locale, t, time } from '../i18n.js';
+import { ago, fmt, label, t, time, tn } from '../i18n.js';
 import { checkForm, summaryBox } from '../form-check.js';
 import type { Page } from '../main.js';
 import { languageName } from '../names.js';
@@ -146,7 +146,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
 
   // a greyed "+" says why: the last beds are held by proposals waiting for an answer, or all are taken
   const whyNoRoom = (p: (typeof draft)[number]) =>
-    editable && freeOf(p) <= 0 ? (p.held > 0 ? t('beds.noRoomHeld', { held: p.held }) : t('beds.noRoom')) : null;
+    editable && freeOf(p) <= 0 ? (p.held > 0 ? tn('beds.noRoomHeld', p.held) : t('beds.noRoom')) : null;
   const counter = (p: (typeof draft)[number], what: Counted) => {
     const id = `${f.id}-${p.kind}-${what}`;
     const kind = label('kind', p.kind);
@@ -338,13 +338,7 @@ export function holdText(until: string | null, now = Date.now()): string {
     s >= 3600
       ? t('proposal.left', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) })
       : t('proposal.leftMin', { m: Math.floor(s / 60), s: s % 60 });
-  const when = new Date(until).toLocaleString(locale(), {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  const when = fmt().dateTime(until);
   return t('proposal.heldUntil', { time: when, left });
 }
 

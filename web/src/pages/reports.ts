@@ -1,10 +1,10 @@
 import { download, get } from '../api.js';
 import { heatmap, italyMap, stackedBars, type Shown } from '../charts.js';
 import { type Child, field, h, notice, put, select } from '../dom.js';
-import { label, t } from '../i18n.js';
+import { label, t, tn } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText } from '../nav.js';
-import { type Cell, columnText, countText, dimText, monthName, num, percent, periodText } from '../report-format.js';
+import { type Cell, columnText, countText, dimText, monthName, percent, periodText, sumText } from '../report-format.js';
 import type { Facility, Region } from '../types.js';
 
 /** The six reports of README "Reports", in the order a reader meets them. */
@@ -101,10 +101,7 @@ function twelveMonths(to: string): { from: string; months: string[] } {
 function headline(scope: string, from: string, to: string, summary: SummaryHead, occupancy: ReportAnswer): HTMLElement {
   const { carriedOver, newAdmissions } = summary.people.totals;
   // a hidden or small part is never added into a total that would give it away
-  const hosted =
-    typeof carriedOver === 'number' && typeof newAdmissions === 'number'
-      ? num(carriedOver + newAdmissions)
-      : `${countText(carriedOver)} + ${countText(newAdmissions)}`;
+  const hosted = sumText([carriedOver, newAdmissions]);
   const use = occupancy.totals.utilisation;
   const tile = (key: string, value: string, sub: string) =>
     h(
@@ -122,7 +119,7 @@ function headline(scope: string, from: string, to: string, summary: SummaryHead,
     h(
       'div',
       { class: 'tiles' },
-      tile('hosted', hosted, t('report.kpi.hostedSub', { carried: countText(carriedOver), fresh: countText(newAdmissions) })),
+      tile('hosted', hosted, t('report.kpi.hostedSub', { carried: sumText([carriedOver]), fresh: sumText([newAdmissions]) })),
       tile(
         'utilisation',
         typeof use === 'number' ? percent(use) : '—',
@@ -271,7 +268,7 @@ export const reportsPage: Page = async (root, _params, claims) => {
             ? h(
                 'details',
                 { class: 'report-details' },
-                h('summary', {}, t('report.showTable', { rows: num(a.rows.length) })),
+                h('summary', {}, tn('report.showTable', a.rows.length)),
                 h(
                   'div',
                   { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label('report', a.report) },
