@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { formatFor, isIsoDay } from './format.js';
 
 const it_ = formatFor('it-IT', 'Europe/Rome');
