@@ -1,14 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '../../auth/principal.js';
 import { OptionalNotNull } from '../../common/dto-helpers.js';
 
 const FISCAL_CODE = /^[A-Za-z0-9]{11,16}$/;
 
+/** A fiscal code as people type it off a card ("frr gli 85m41 d969x"): spaces dropped and upper case, before it is checked. */
+export const FoldFiscalCode = () =>
+  Transform(({ value }) => (typeof value === 'string' ? value.replace(/\s+/g, '').toUpperCase() : value), { toClassOnly: true });
+
 export class InviteMemberDto {
   @ApiProperty({ example: 'responsabile.levante@example.org' }) @IsEmail() @MaxLength(254) email: string;
-  @ApiPropertyOptional({ example: 'RSSMRA80A41D969X', description: 'the Italian fiscal code, for SPID/CIE sign-in' })
+  @ApiPropertyOptional({
+    example: 'RSSMRA80A41D969X',
+    description: 'the Italian fiscal code, for SPID/CIE sign-in; spaces are dropped and letters upper-cased before it is checked',
+  })
   @IsOptional()
+  @FoldFiscalCode()
   @Matches(FISCAL_CODE)
   fiscalCode?: string;
   @ApiPropertyOptional({ example: 'Maria Rossi', description: 'how the pages greet her' })
@@ -30,7 +39,11 @@ export class InviteMemberDto {
 }
 
 export class UpdateMemberDto {
-  @ApiPropertyOptional() @OptionalNotNull() @Matches(FISCAL_CODE) fiscalCode?: string;
+  @ApiPropertyOptional({ description: 'spaces are dropped and letters upper-cased before it is checked' })
+  @OptionalNotNull()
+  @FoldFiscalCode()
+  @Matches(FISCAL_CODE)
+  fiscalCode?: string;
   @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(120) name?: string;
   @ApiPropertyOptional({ enum: ROLES }) @OptionalNotNull() @IsIn(ROLES) role?: Role;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'ISTAT region code (a uor); null for other roles' })
