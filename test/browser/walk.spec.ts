@@ -538,7 +538,7 @@ describe('the national map and search', () => {
     await walk(page, 'map on a phone, region open');
     await b.shot(page, 'map-region-phone');
 
-    await page.click('nav a:text("Ricerca per profilo")');
+    await b.nav(page, 'Ricerca per profilo');
     await page.waitForSelector('h1:text("Dove potrebbe andare?")');
     expect(await page.inputValue('select[name="origin"]')).toBe('');
     await page.click('form button[type="submit"]');

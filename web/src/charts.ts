@@ -97,11 +97,21 @@ export function heatmap(o: {
   const svg = s(
     'svg',
     { class: 'chart-svg heatmap', viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'xMinYMin meet' },
+    // on a phone every other month is labelled (the most recent always): twelve side by side ran together ("aprmaggiu")
     ...o.axis.map((a, j) =>
       s(
         'g',
         {},
-        s('text', { x: labelW + cellW * j + cellW / 2, y: 28, 'text-anchor': 'middle', class: 'axis' }, a.label),
+        s(
+          'text',
+          {
+            x: labelW + cellW * j + cellW / 2,
+            y: 28,
+            'text-anchor': 'middle',
+            class: `axis month${(o.axis.length - 1 - j) % 2 ? ' thin' : ''}`,
+          },
+          a.label,
+        ),
         a.year ? s('text', { x: labelW + cellW * j + 1, y: 12, class: 'axis year' }, a.year) : null,
       ),
     ),

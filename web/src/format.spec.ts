@@ -15,6 +15,7 @@ describe('format: Italian', () => {
   it('writes an instant with the day in words and the time of Rome', () => {
     expect(it_.dateTime('2026-12-07T13:05:00Z')).toBe('7 dicembre 2026 alle ore 14:05');
     expect(it_.time('2026-07-01T22:30:00Z')).toBe('00:30');
+    expect(it_.soon('2026-12-11T13:05:00Z')).toBe('ven 11 dic, 14:05');
   });
 
   it('writes decimals with a comma and thousands with a dot', () => {

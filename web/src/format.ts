@@ -20,6 +20,8 @@ export interface Format {
   dateTime(iso: string | Date): string;
   /** an instant → "14:05" */
   time(iso: string | Date): string;
+  /** an instant soon → "ven 11 dic, 14:05" (a countdown's end: the weekday matters more than the year) */
+  soon(iso: string | Date): string;
   /** 2026-03 → "marzo 2026" (`long`) or "mar 2026" */
   month(ym: string, long?: boolean): string;
   /** 2026-03 → "mar": a chart's axis, whose caption gives the year */
@@ -54,6 +56,14 @@ export function formatFor(locale: string, timeZone?: string): Format {
     timeZone,
   });
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone });
+  const soon = new Intl.DateTimeFormat(locale, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  });
   const monthLong = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
   const monthShort = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
   const monthOnly = new Intl.DateTimeFormat(locale, { month: 'short', timeZone: 'UTC' });
@@ -70,6 +80,7 @@ export function formatFor(locale: string, timeZone?: string): Format {
     day: (iso) => day.format(noon(iso.slice(0, 10))),
     dateTime: (iso) => dateTime.format(at(iso)),
     time: (iso) => time.format(at(iso)),
+    soon: (iso) => soon.format(at(iso)),
     month: (ym, long = false) => (long ? monthLong : monthShort).format(noon(`${ym.slice(0, 7)}-15`)),
     // "mar", "set", "Sept": without the abbreviation's full stop
     monthShort: (ym) => monthOnly.format(noon(`${ym.slice(0, 7)}-15`)).replace(/\.$/, ''),

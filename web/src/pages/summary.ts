@@ -5,6 +5,7 @@ import { h, notice, put } from '../dom.js';
 import { label, t, tn } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText } from '../nav.js';
+import { fileButton } from './reports.js';
 import { countText, countWords, dimText, num, periodText, sumText } from '../report-format.js';
 import type { Region } from '../types.js';
 
@@ -93,7 +94,9 @@ export const summaryPage: Page = async (root, params) => {
       { class: 'no-print actions' },
       h('a', { class: 'btn btn-outline', href: `#/reports` }, t('summary.back')),
       h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'print', onclick: () => window.print() }, t('summary.print')),
-      h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'csv', onclick: () => void csv() }, t('report.csv')),
+      fileButton(`/reports/summary?${q.toString()}&format=xlsx`, 'approdo-riepilogo.xlsx', 'xlsx', t('report.xlsx'), msg),
+      fileButton(`/reports/summary?${q.toString()}&format=csv-it`, 'approdo-riepilogo-it.csv', 'csv-it', t('report.csvIt'), msg),
+      h('button', { type: 'button', class: 'btn btn-ghost', 'data-act': 'csv', onclick: () => void csv() }, t('report.csv')),
     ),
     msg,
     h(
