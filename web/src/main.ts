@@ -101,11 +101,12 @@ function header(claims: Claims | null, path: string): HTMLElement {
       type: 'button',
       class: 'btn btn-ghost lang-btn',
       lang: other,
-      'aria-label': t('lang.switchLabel'),
       onclick: () => (setLang(other), void render()),
     },
+    // its name says what it does and holds what is shown ("English" wide, "EN" on a phone)
+    h('span', { class: 'sr-only' }, `${t('lang.switchLabel')}: `),
     h('span', { class: 'long' }, t('lang.switch')),
-    h('span', { class: 'short', 'aria-hidden': 'true' }, other.toUpperCase()),
+    h('span', { class: 'short' }, other.toUpperCase()),
   );
   const here = claims ? NAV[claims.role].find(([p]) => path.startsWith(p)) : undefined;
   const top = h('header', { class: 'top' });

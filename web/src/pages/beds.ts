@@ -430,6 +430,31 @@ const waiting = new Set<() => void>();
 const sendWaiting = () => [...waiting].forEach((send) => send());
 window.addEventListener('pagehide', sendWaiting);
 
+/** The last outcome shown on a card: kept there, and where it stood on the screen, when the inbox is redrawn soon after. */
+let lastOutcome: { id: string; text: string; at: number } | null = null;
+const OUTCOME_KEPT_MS = 20_000;
+
+function outcomeNotice(o: { id: string; text: string }): HTMLElement {
+  const said = notice('ok', o.text);
+  said.tabIndex = -1;
+  said.dataset.outcome = o.id;
+  return said;
+}
+/** Puts the outcome on its card (or on the inbox's line when the card is gone) and scrolls it to `y`. */
+function placeOutcome(o: { id: string; text: string }, y: number | null): HTMLElement {
+  const said = document.querySelector<HTMLElement>(`[data-outcome="${o.id}"]`) ?? outcomeNotice(o);
+  if (!said.isConnected)
+    (document.querySelector(`[data-proposal="${o.id}"] .msg`) ?? document.getElementById('inbox-msg'))?.replaceChildren(said);
+  if (y !== null) window.scrollBy(0, said.getBoundingClientRect().top - y);
+  return said;
+}
+/** A redraw (the stream said something changed) that keeps a fresh outcome in its place on the screen. */
+async function keepingOutcome(redraw: () => Promise<unknown>): Promise<void> {
+  const y = document.querySelector('[data-outcome]')?.getBoundingClientRect().top ?? null;
+  await redraw();
+  if (lastOutcome && Date.now() - lastOutcome.at < OUTCOME_KEPT_MS) placeOutcome(lastOutcome, y);
+}
+
 /** A proposal as its facility sees it, with the actions its state allows. */
 function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<void>, regions: Region[]): HTMLElement {
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
@@ -446,13 +471,8 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     try {
       await post(path, body);
       await refresh();
-      const said = notice('ok', t(done));
-      said.tabIndex = -1;
-      said.dataset.outcome = p.id;
-      const again = document.querySelector(`[data-proposal="${p.id}"] .msg`);
-      (again ?? document.getElementById('inbox-msg'))?.replaceChildren(said);
-      if (y !== null) window.scrollBy(0, said.getBoundingClientRect().top - y);
-      said.focus({ preventScroll: true });
+      lastOutcome = { id: p.id, text: t(done), at: Date.now() };
+      placeOutcome(lastOutcome, y).focus({ preventScroll: true });
     } catch (e) {
       // the card was not redrawn: its own line says why, under what she filled in
       restore?.();
@@ -747,8 +767,10 @@ export const bedsPage: Page = async (root, _params, claims) => {
     if (inboxEl.querySelector('[data-group="pending"]')) boards.before(inboxEl);
     else boards.after(inboxEl);
   };
+  // an acceptance, an admission or a discharge moves the beds, and may move the inbox above or below them
+  const changed = async () => (await reload(), order());
   if (claims.role === 'shelter_manager')
-    await inbox(inboxEl, names, undefined, reload)
+    await inbox(inboxEl, names, undefined, changed)
       .then(order)
       .catch((e) => {
         // without a network the board still works; the inbox says it cannot be read
@@ -767,7 +789,7 @@ export const bedsPage: Page = async (root, _params, claims) => {
       return;
     }
     inboxMissed = false;
-    await inbox(inboxEl, names, undefined, reload).then(order);
+    await keepingOutcome(() => inbox(inboxEl, names, undefined, changed).then(order));
   });
   const readBoard = (id: string) =>
     get<Availability>(`/facilities/${id}/availability`).then((a) => {
