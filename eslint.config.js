@@ -1,5 +1,5 @@
 // ESLint: type-aware rules that catch what tests miss (promises nobody awaits), and the
-// boundaries of the architecture (see README, "How it is built").
+// boundaries of the architecture (see docs/architecture.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -20,7 +20,7 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
-  // Boundaries (README, "How it is built"). The domain vocabulary imports nothing; the pure cores import
+  // Boundaries (docs/architecture.md). The domain vocabulary imports nothing; the pure cores import
   // only the domain, each other and their solver; common (cross-cutting) imports no feature.
   {
     files: ['src/domain/**/*.ts'],

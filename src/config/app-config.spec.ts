@@ -16,11 +16,19 @@ describe('loadConfig', () => {
   });
 
   it('reads the pool, the guard and the log level', () => {
-    expect(loadConfig(base).db).toEqual({ poolSize: 20, acquireTimeoutMs: 5000, txGuard: true });
-    expect(loadConfig({ ...base, DB_POOL_SIZE: '8', DB_POOL_ACQUIRE_TIMEOUT_MS: '250' }).db).toMatchObject({
+    expect(loadConfig(base).db).toEqual({ poolSize: 20, acquireTimeoutMs: 5000, txGuard: true, migrationLockTimeoutSeconds: 120 });
+    expect(
+      loadConfig({ ...base, DB_POOL_SIZE: '8', DB_POOL_ACQUIRE_TIMEOUT_MS: '250', MIGRATION_LOCK_TIMEOUT_SECONDS: '30' }).db,
+    ).toMatchObject({
       poolSize: 8,
       acquireTimeoutMs: 250,
+      migrationLockTimeoutSeconds: 30,
     });
+    // 0 would mean "wait for ever" to PostgreSQL: refused, like a word
+    for (const bad of ['0', '2m', '-5'])
+      expect(() => loadConfig({ ...base, MIGRATION_LOCK_TIMEOUT_SECONDS: bad })).toThrow(
+        /MIGRATION_LOCK_TIMEOUT_SECONDS must be an integer/,
+      );
     expect(loadConfig({ ...base, LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
     expect(loadConfig({ ...base, LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
   });

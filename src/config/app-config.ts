@@ -19,6 +19,8 @@ export interface AppConfig {
     acquireTimeoutMs: number;
     /** fail at once when code inside a transaction asks the pool for a second connection (on outside production) */
     txGuard: boolean;
+    /** how long a start waits for another instance's migrations (their lock) before it gives up */
+    migrationLockTimeoutSeconds: number;
   };
   demoData: boolean;
   jwt: {
@@ -29,7 +31,7 @@ export interface AppConfig {
     audience?: string;
     tokenTtl: string;
   };
-  /** sign-in of the pages and provider tokens (README "Sign-in") */
+  /** sign-in of the pages and provider tokens (docs/sign-in.md) */
   oidc: {
     /** undefined: the embedded development provider at /oidc (never in production) */
     issuer?: string;
@@ -247,6 +249,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       poolSize: int(env, 'DB_POOL_SIZE', defaults.db.poolSize, problems, 1, 500),
       acquireTimeoutMs: int(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', defaults.db.acquireTimeoutMs, problems, 100, 120_000),
       txGuard: bool(env, 'DB_TX_GUARD', !production, problems),
+      migrationLockTimeoutSeconds: int(
+        env,
+        'MIGRATION_LOCK_TIMEOUT_SECONDS',
+        defaults.db.migrationLockTimeoutSeconds,
+        problems,
+        1,
+        24 * 3600,
+      ),
     },
     // demo data only on the embedded database unless asked for
     demoData: bool(env, 'DEMO_DATA', !databaseUrl, problems),

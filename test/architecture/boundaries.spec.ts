@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 
 /**
- * The shape README "How it is built" describes, checked on the sources (ESLint checks the import
+ * The shape docs/architecture.md describes, checked on the sources (ESLint checks the import
  * rules of domain, cores and infrastructure; this checks what a lint rule cannot see).
  */
 const SRC = join(process.cwd(), 'src');
@@ -74,7 +74,7 @@ export function cycles(graph: Map<string, Set<string>>): string[][] {
   return out;
 }
 
-/** The layers of README "How it is built": a folder imports only folders of lower layers. */
+/** The layers of docs/architecture.md: a folder imports only folders of lower layers. */
 const LAYERS: string[][] = [
   ['domain'],
   ['config', 'cores'],

@@ -238,8 +238,8 @@ describe('the seeds’ practice (e2e)', () => {
       expect(fieldsOf(search.body)).toContain(field);
     });
 
-    it('accepts the README’s example request as written', async () => {
-      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    it('accepts the example request of docs/api.md as written', async () => {
+      const readme = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
       const section = readme.slice(readme.indexOf("## The seeds' practice"));
       const example = JSON.parse(section.slice(section.indexOf('```json') + 7, section.indexOf('```', section.indexOf('```json') + 7)));
       const res = await t

@@ -9,7 +9,7 @@
  *    a random one get the same 403; the walker checks it);
  *  - the object is visible to the caller but the role may not change it (a UOR sees the
  *    facilities of other regions, national sees every facility coarsely). Those cells say why with
- *    `visible(403, '…')`; README "Deviations" documents the choice.
+ *    `visible(403, '…')`; docs/architecture.md, "Deviations", documents the choice.
  *
  * Fixtures (test/support/security.ts): region 07 (Liguria) holds "the facility" with its manager,
  * another facility with another manager, a request with a pending proposal to the facility, an

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 const { Client } = pg;
 import { runMigrations } from '../../src/database/migrate.js';
+import { MIGRATIONS } from '../../migrations/index.js';
 
 export const TEMPLATE_DB = 'approdo_test_template';
 
@@ -27,21 +28,23 @@ async function admin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** Migrates the template once per run; the advisory lock makes the other test workers wait. */
+/**
+ * Migrates the template once per run, under the service's own migration lock: the workers that
+ * start together wait for the first and then find nothing pending (src/database/migrate.ts).
+ */
 async function ensureTemplateMigrated(): Promise<void> {
-  await admin(async (c) => {
-    await c.query('SELECT pg_advisory_lock(727001)');
-    try {
-      const templateUrl = withDatabase(serverUrl(), TEMPLATE_DB);
-      const t = new Client({ connectionString: templateUrl });
-      await t.connect();
-      const migrated = (await t.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS ok`)).rows[0].ok as boolean;
-      await t.end();
-      if (!migrated) await runMigrations(templateUrl);
-    } finally {
-      await c.query('SELECT pg_advisory_unlock(727001)');
-    }
-  });
+  const templateUrl = withDatabase(serverUrl(), TEMPLATE_DB);
+  const t = new Client({ connectionString: templateUrl });
+  await t.connect();
+  let applied = 0;
+  try {
+    // every migration recorded, not just the table: the table appears as soon as the first runner starts
+    if ((await t.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS ok`)).rows[0].ok)
+      applied = (await t.query(`SELECT count(*)::int AS n FROM schema_migrations`)).rows[0].n as number;
+  } finally {
+    await t.end();
+  }
+  if (applied < MIGRATIONS.length) await runMigrations(templateUrl);
 }
 
 /** A fresh, migrated database cloned from the template: each test file gets its own. */
