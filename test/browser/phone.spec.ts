@@ -225,7 +225,7 @@ describe('the night shift on a phone', () => {
     // every table header on the page, its charts' numbers opened: no word broken over two lines
     await page.locator('details.chart-numbers summary').first().click();
     expect(await brokenHeaderWords(page)).toEqual([]);
-    await b.shot(page, 'reports-phone');
+    await b.shot(page, 'reports-national-phone');
 
     // the files for people: a workbook and the Italian CSV
     const [xlsx] = await Promise.all([page.waitForEvent('download'), occupancy.locator('[data-act="xlsx"]').click()]);
@@ -247,7 +247,7 @@ describe('the night shift on a phone', () => {
     );
     const [sheet] = await Promise.all([page.waitForEvent('download'), page.locator('[data-act="xlsx"]').click()]);
     expect(sheet.suggestedFilename()).toMatch(/^approdo-riepilogo-.*\.xlsx$/);
-    await b.shot(page, 'summary-phone');
+    await b.shot(page, 'summary-sheet-phone');
     expect(await b.axe(page)).toEqual([]);
     clean(problems);
     await page.close();

@@ -19,6 +19,8 @@ export function assertDischargeDate(date: string, admittedAt: Date, now: Date): 
 
 /** Clocks of phones and servers differ by a little: "now" on her phone is not refused as the future. */
 const SKEW_MS = 2 * 60_000;
+/** People give times to the minute: an event is compared with the minute it happened in. */
+const minuteOf = (d: Date) => Math.floor(d.getTime() / 60_000) * 60_000;
 
 /** The instant of a wall-clock time in Italy (`2026-12-01`, `14:05`), summer time or not. */
 export function instantInItaly(date: string, time: string): Date {
@@ -53,7 +55,7 @@ export function dischargeInstant(date: string, time: string | undefined, admitte
   const at = instantInItaly(date, time);
   if (at.getTime() > now.getTime() + SKEW_MS)
     throw ruleBroken('discharge_time_in_future', `time: ${date} ${time} is after now`, { field: 'time' });
-  if (at.getTime() < admittedAt.getTime())
+  if (at.getTime() < minuteOf(admittedAt))
     throw ruleBroken('discharge_date_before_admission', `time: ${date} ${time} is before the admission`, {
       field: 'time',
       admitted: dayOf(admittedAt),
@@ -66,7 +68,7 @@ export function admissionInstant(at: string | undefined, acceptedAt: Date | null
   if (!at) return now;
   const when = new Date(at);
   if (when.getTime() > now.getTime() + SKEW_MS) throw ruleBroken('admission_time_in_future', `at: ${at} is after now`, { field: 'at' });
-  if (acceptedAt && when.getTime() < acceptedAt.getTime())
+  if (acceptedAt && when.getTime() < minuteOf(acceptedAt))
     throw ruleBroken('admission_time_before_acceptance', `at: ${at} is before the acceptance`, {
       field: 'at',
       accepted: dayOf(acceptedAt),
