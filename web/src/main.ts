@@ -148,7 +148,20 @@ function header(claims: Claims | null, path: string): HTMLElement {
             'ul',
             {},
             ...NAV[claims.role].map(([p, key]) =>
-              h('li', {}, h('a', { href: `#${p}`, 'aria-current': path.startsWith(p) ? 'page' : null }, t(key))),
+              h(
+                'li',
+                {},
+                h(
+                  'a',
+                  {
+                    href: `#${p}`,
+                    'aria-current': path.startsWith(p) ? 'page' : null,
+                    // the page she is on again: no route change redraws the header, so the menu closes here
+                    onclick: () => (top.classList.remove('open'), menuBtn?.setAttribute('aria-expanded', 'false')),
+                  },
+                  t(key),
+                ),
+              ),
             ),
           ),
           h('span', { class: 'who' }, t('signedInAs', { user: claims.name ?? claims.email ?? '' })),
