@@ -4,7 +4,7 @@ import { type Child, field, h, notice, put, select } from '../dom.js';
 import { fmt, label, t, tn } from '../i18n.js';
 import type { Page } from '../main.js';
 import { errorText } from '../nav.js';
-import { type Cell, columnText, countText, dimText, monthName, percent, periodText, sumText } from '../report-format.js';
+import { type Cell, columnText, countText, countWords, dimText, monthName, percent, periodText, sumText } from '../report-format.js';
 import type { Facility, Region } from '../types.js';
 
 /** The six reports of README "Reports", in the order a reader meets them. */
@@ -176,7 +176,7 @@ function headline(scope: string, from: string, to: string, summary: SummaryHead,
           available: countText(occupancy.totals.bedNightsAvailable),
         }),
       ),
-      tile('unplaced', countText(summary.requestsClosedUnplaced), t('report.kpi.unplacedSub', { made: countText(summary.proposals.made) })),
+      tile('unplaced', countText(summary.requestsClosedUnplaced), countWords([summary.proposals.made], 'report.kpi.unplacedSub')),
     ),
     // people come from the arrivals recorded here, bed-nights from what the houses report: they differ where a house hosts guests not placed through Approdo
     h('p', { class: 'help' }, t('report.kpi.note')),
