@@ -394,8 +394,12 @@ describe('the decision, read back by the office that proposed', () => {
     await plus.waitFor();
     expect(await plus.isDisabled()).toBe(true);
     const why = await plus.getAttribute('aria-describedby');
+    // the words agree with the number: "1 riservato a una proposta", "2 riservati a proposte"
+    const held = adult(full.body).held as number;
     expect(await page.locator(`[id="${why}"]`).textContent()).toBe(
-      `Nessun posto libero: ${adult(full.body).held} riservati a proposte in attesa di risposta o di ingresso.`,
+      held === 1
+        ? 'Nessun posto libero: 1 riservato a una proposta in attesa di risposta o di ingresso.'
+        : `Nessun posto libero: ${held} riservati a proposte in attesa di risposta o di ingresso.`,
     );
     await walk(page, 'last bed held');
     clean(problems);

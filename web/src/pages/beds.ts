@@ -687,7 +687,9 @@ async function inbox(
   names: Map<string, string>,
   only?: string,
   changed: () => Promise<void> = async () => undefined,
-): Promise<void> {
+  /** asked again once the reads are back: false when she began a decision meanwhile (nothing is drawn then) */
+  mayDraw: () => boolean = () => true,
+): Promise<boolean> {
   const { items } = await get<{ items: Proposal[] }>('/proposals?limit=200');
   const live = items.filter((p) => (only ? p.id === only : ['pending', 'accepted', 'admitted'].includes(p.status)));
   const detailed = await Promise.all(live.map((p) => get<Proposal>(`/proposals/${p.id}`)));
@@ -715,6 +717,7 @@ async function inbox(
         )
       : null;
   };
+  if (!mayDraw()) return false;
   put(
     el,
     h('h2', { id: 'inbox-title' }, t('inbox.title')),
@@ -724,6 +727,7 @@ async function inbox(
       ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh, regions))
       : [group('pending', 'inbox.pending'), group('accepted', 'inbox.accepted'), group('admitted', 'inbox.admitted')],
   );
+  return true;
 }
 
 async function myFacilities(): Promise<Facility[]> {
@@ -789,7 +793,10 @@ export const bedsPage: Page = async (root, _params, claims) => {
       return;
     }
     inboxMissed = false;
-    await keepingOutcome(() => inbox(inboxEl, names, undefined, changed).then(order));
+    // the reads take a moment: a decision she opened meanwhile is not drawn over (read again once she is done)
+    await keepingOutcome(() =>
+      inbox(inboxEl, names, undefined, changed, () => !unsaved()).then((drawn) => (drawn ? order() : (inboxMissed = true))),
+    );
   });
   const readBoard = (id: string) =>
     get<Availability>(`/facilities/${id}/availability`).then((a) => {
