@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/openapi.js';
 import { ProposalDto, ProposalListDto } from './dto/proposal.response.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
@@ -60,7 +60,9 @@ export class ProposalsController {
   @ApiOperation({ summary: 'Admission: the held place becomes occupied and a placement begins' })
   @ApiOkResponse({ type: ProposalDto })
   @ApiErrors({ 409: ['proposal_not_accepted', 'hold_not_live'], 422: ['admission_time_in_future', 'admission_time_before_acceptance'] })
-  admit(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: AdmitDto) {
+  // the body is optional: without it she arrived now
+  @ApiBody({ type: AdmitDto, required: false })
+  admit(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Body() dto?: AdmitDto) {
     return this.decisions.admit(p, id, dto?.at);
   }
 
