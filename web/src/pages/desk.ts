@@ -1,6 +1,6 @@
 import { api, ApiError, get, post } from '../api.js';
 import { field, h, notice, put, select } from '../dom.js';
-import { dateTime, label, t } from '../i18n.js';
+import { dateTime, fmt, label, t, tn } from '../i18n.js';
 import type { Page } from '../main.js';
 import { coalesce, follow } from '../live.js';
 import { pushControl } from '../push.js';
@@ -206,7 +206,7 @@ const NOTES: Record<string, string> = {
 export function scoreNote(note: string | undefined): string {
   if (!note) return '';
   const missing = /^(\d+) of (\d+) wanted missing$/.exec(note);
-  if (missing) return t('scoreNote.missing', { missing: missing[1], wanted: missing[2] });
+  if (missing) return tn('scoreNote.missing', Number(missing[1]), { wanted: fmt().number(Number(missing[2])) });
   return NOTES[note] ? label('scoreNote', NOTES[note]) : '';
 }
 
@@ -226,7 +226,7 @@ function breakdown(c: Candidate): HTMLElement {
             'tr',
             {},
             h('th', { scope: 'row' }, label('criterion', b.criterion)),
-            h('td', {}, `${b.points} / ${b.max}`),
+            h('td', { class: 'score-cell' }, fmt().ratio(b.points, b.max)),
             h('td', { class: 'muted' }, scoreNote(b.note)),
           ),
         ),
@@ -454,7 +454,7 @@ export const requestPage: Page = async (root, [id]) => {
                   left
                     ? pl.dischargeReason === 'transferred'
                       ? t('status.transferred')
-                      : t('status.left', { date: pl.dischargeDate ?? '' })
+                      : t('status.left', { date: pl.dischargeDate ? fmt().day(pl.dischargeDate) : '' })
                     : p.status === 'accepted'
                       ? t('status.acceptedWaiting')
                       : label('status', p.status),

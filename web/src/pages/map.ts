@@ -1,7 +1,7 @@
 import italy from '@svg-maps/italy';
 import { get, post } from '../api.js';
 import { field, h, notice, put, s, select } from '../dom.js';
-import { dateTime, label, t } from '../i18n.js';
+import { dateTime, label, t, tn } from '../i18n.js';
 import type { Page } from '../main.js';
 import { coalesce, follow } from '../live.js';
 import { errorText } from '../nav.js';
@@ -121,7 +121,7 @@ export const mapPage: Page = async (root) => {
                 nameOf.get(x.code) ?? x.code,
               ),
               // on a phone the last two columns fold into the region's cell
-              h('small', { class: 'phone-only muted' }, t('map.rowExtra', { facilities: x.facilities, notFresh: x.notFresh })),
+              h('small', { class: 'phone-only muted' }, `${tn('map.rowFacilities', x.facilities)} · ${tn('map.rowNotFresh', x.notFresh)}`),
             ),
             h('td', { 'data-col': 'free' }, x.free),
             h('td', {}, x.freeStale),
