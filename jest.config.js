@@ -36,7 +36,7 @@ export default {
   // database cloned from one template (test/support/databases.ts), so files run side by side safely.
   maxWorkers: Math.max(2, availableParallelism() - 1),
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/web/src/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'db',

@@ -55,7 +55,9 @@ function requests(r: () => number, n: number, families: boolean): AssignmentInpu
       },
       origin: { provinceCode: origin.code, regionCode: origin.regionCode, point: { lat: origin.lat, lon: origin.lon } },
       safety: {
-        excludedProvinces: [origin.code],
+        excludedProvinces: [],
+        // where she was exploited (issue 28): a province apart from where she is now
+        exploitationAreas: [{ provinceCode: origin.code, regionCode: origin.regionCode, point: { lat: origin.lat, lon: origin.lon } }],
         minDistanceKm: 30,
         conflictTags: r() < 0.2 ? [pick(r, ['net-1', 'net-2', 'net-3'])] : [],
       },

@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { createApp } from '../src/app.factory.js';
 import type { Principal } from '../src/auth/principal.js';
-import { TokenService } from '../src/auth/token.service.js';
+import { benchApiKey } from './support/api-key.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { EventHub } from '../src/events/event-hub.service.js';
 import { FacilitiesService } from '../src/facilities/facilities.service.js';
@@ -133,7 +133,7 @@ export default async function events(ctx: BenchContext): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const hub = app.get(EventHub);
-  const load = sseLoad(base, app.get(TokenService).sign(UOR));
+  const load = sseLoad(base, await benchApiKey(app, db.url, UOR));
   ctx.onCleanup(load.close);
 
   const perLevel = Math.min(MAX_COMMITS_PER_LEVEL, MEASURE_S * COMMITS_PER_SECOND);

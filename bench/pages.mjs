@@ -13,8 +13,6 @@ import { chromium } from 'playwright-core';
 const base = process.argv[2] ?? 'http://localhost:3000';
 const rounds = Number(process.argv[3] ?? 30);
 const executablePath = process.env.CHROMIUM_PATH ?? execSync('command -v chromium', { encoding: 'utf8' }).trim();
-const users = (await (await fetch(`${base}/api/v1/demo/users`)).json()).items;
-const token = users.find((u) => u.role === 'shelter_manager').token;
 
 const dir = mkdtempSync(join(tmpdir(), 'approdo-bench-'));
 const ctx = await chromium.launchPersistentContext(dir, {
@@ -34,7 +32,14 @@ const ctx = await chromium.launchPersistentContext(dir, {
 });
 try {
   const page = await ctx.newPage();
-  await page.addInitScript(`sessionStorage.setItem('approdo.token', ${JSON.stringify(token)})`);
+  // signed in as a person is: the embedded provider's login page, the demo manager's one-tap button
+  await page.goto(`${base}/auth/login?returnTo=${encodeURIComponent('/#/beds')}`);
+  await page.click('[data-user="manager-liguria"]');
+  await page.locator('[data-facility] [data-act="save"]').first().waitFor();
+  // a first visit: nothing cached but the session cookie
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.clearBrowserCache');
+  await page.goto('about:blank');
   const responses = [];
   page.on('response', (r) => responses.push(r));
   const started = Date.now();

@@ -11,7 +11,8 @@ import type { BenchContext } from './run.js';
 import { benchDatabase } from './support/database.js';
 import { httpClientProcess } from './support/http-client.js';
 import { log } from './support/log.js';
-import { bulkInsertFacilities, generateNetwork } from './support/network.js';
+import { bulkInsertFacilities } from './support/bulk-insert.js';
+import { generateNetwork } from './support/network.js';
 import { machine, table, writeDocsSection } from './support/report.js';
 import { fmt, summarise } from './support/stats.js';
 
@@ -166,9 +167,10 @@ export default async function reportsBench(ctx: BenchContext): Promise<void> {
                                ('decline', r.fate > 0.4), ('expiry', r.fate > 0.9), ('withdrawal', r.fate > 0.85), ('discharge', r.fate < 0.6),
                                ('search_without_candidates', r.fate > 0.7), ('closed_unplaced', r.fate > 0.95)) AS e(event, happens)
     WHERE e.happens`);
-  // what autovacuum does on a live server between a write and a report a day later
+  // what the fold job (every 10 s) and autovacuum do on a live server between a write and a report a day later
+  await sql.query('SELECT report_rollup_fold()');
   await sql.query(
-    'VACUUM ANALYZE report_fact, report_bed_change, report_bed_change_group, report_place_state, report_people_month, report_flow_month, report_duration, report_bed_change_month',
+    'VACUUM ANALYZE report_fact, report_bed_change, report_bed_change_group, report_place_state, report_people_month, report_flow_month, report_duration, report_bed_change_month, report_flow_delta, report_people_delta, report_bed_delta',
   );
   const counts = (
     await sql.query(`SELECT (SELECT count(*) FROM report_fact)::int AS facts, (SELECT count(*) FROM report_bed_change)::int AS changes,

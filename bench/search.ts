@@ -21,15 +21,10 @@ import { benchDatabase } from './support/database.js';
 import { httpClientThread } from './support/http-client.js';
 import { log } from './support/log.js';
 import { breathe, type Phase, timedLoop } from './support/loop.js';
-import {
-  bulkInsertFacilities,
-  generateNetwork,
-  generateRequests,
-  type GeneratedFacility,
-  networkStats,
-  type NetworkStats,
-  Rng,
-} from './support/network.js';
+import { generateNetwork, type GeneratedFacility, networkStats, type NetworkStats } from './support/network.js';
+import { bulkInsertFacilities } from './support/bulk-insert.js';
+import { generateRequests } from './support/requests.js';
+import { Rng } from './support/rng.js';
 import { postgresCpuSampler, postmasterPid } from './support/process-cpu.js';
 import { machine, table, writeDocsSection } from './support/report.js';
 import { fmt, type LatencySummary, summarise } from './support/stats.js';
@@ -451,7 +446,7 @@ function report(o: {
   ].join('\n');
 
   const docs = [
-    `Run of ${o.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${fmt(o.durationS, 0)} s in all. Source: \`bench/search.ts\` (generator in \`bench/support/network.ts\`).`,
+    `Run of ${o.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${fmt(o.durationS, 0)} s in all. Source: \`bench/search.ts\` (generators in \`bench/support/network.ts\`, \`requests.ts\`, \`bulk-insert.ts\`).`,
     '',
     `- Machine: ${machine()}.`,
     `- Database: ${o.dbDescribe}${o.external ? ', from DATABASE_URL' : ', embedded, non-persistent'}.`,

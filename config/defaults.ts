@@ -1,7 +1,6 @@
 /** Defaults of every setting; the environment overrides them (see src/config/app-config.ts and docs/configuration.md). */
 export const defaults = {
   port: 3000,
-  host: '0.0.0.0',
   publicBaseUrl: 'http://localhost:3000',
   embeddedPostgres: {
     dataDir: '.data/pg',
@@ -36,6 +35,8 @@ export const defaults = {
   db: {
     poolSize: 20,
     acquireTimeoutMs: 5000,
+    // a start waits this long for another instance's migrations (their advisory lock)
+    migrationLockTimeoutSeconds: 120,
   },
   bodyLimitBytes: 262144,
   shutdownTimeoutMs: 10000,

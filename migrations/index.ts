@@ -17,6 +17,11 @@ import { UorOnCallPhone1763900017000 } from './1763900017000-uor-on-call-phone.j
 import { LiveEvents1763900016000 } from './1763900016000-live-events.js';
 import { Push1763900016100 } from './1763900016100-push.js';
 import { ReportSummaryFacts1763900018000 } from './1763900018000-report-summary-facts.js';
+import { FoldConflictTags1763900019000 } from './1763900019000-fold-conflict-tags.js';
+import { ApiKeys1763900020000 } from './1763900020000-api-keys.js';
+import { BackchannelLogout1763900021000 } from './1763900021000-backchannel-logout.js';
+import { ReportRollupDeltas1763900022000 } from './1763900022000-report-rollup-deltas.js';
+import { TriggerCuts1763900022100 } from './1763900022100-trigger-cuts.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -39,4 +44,9 @@ export const MIGRATIONS = [
   Push1763900016100,
   UorOnCallPhone1763900017000,
   ReportSummaryFacts1763900018000,
+  FoldConflictTags1763900019000,
+  ApiKeys1763900020000,
+  BackchannelLogout1763900021000,
+  ReportRollupDeltas1763900022000,
+  TriggerCuts1763900022100,
 ];

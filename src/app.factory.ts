@@ -77,10 +77,13 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
     .setTitle('Approdo API')
     .setDescription(
       'Shelter capacity and placement matching for the Italian anti-trafficking network. ' +
-        'Authenticate with `Authorization: Bearer <JWT>`; errors are JSON `{statusCode, code, message}`.',
+        'Machine clients authenticate with an API key (`Authorization: Bearer apk_…` or `X-Api-Key: apk_…`, made at ' +
+        '`POST /api/v1/api-keys`) or a token of the identity provider (`Authorization: Bearer <JWT>`); the pages with a ' +
+        'session cookie. Errors are JSON `{statusCode, code, message}`.',
     )
     .setVersion('1')
     .addBearerAuth()
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'an API key, apk_…' }, 'api-key')
     .build();
   SwaggerModule.setup('api/docs', app, () => completeDocument(SwaggerModule.createDocument(app, doc, { extraModels: [ErrorDto] })), {
     jsonDocumentUrl: 'api/docs-json',
@@ -102,6 +105,11 @@ export async function configure(app: NestFastifyApplication, config: AppConfig, 
   const dev = app.get(DevProvider);
   const raw = rawHandlers.get(app.getHttpAdapter() as unknown as FastifyAdapter);
   if (dev.enabled && raw) raw.oidc = (req, res) => dev.handle(req, res);
+}
+
+/** Listens as `npm start` does: on config.host (127.0.0.1 on the embedded database unless HOST says otherwise). */
+export async function listen(app: NestFastifyApplication, config: Pick<AppConfig, 'port' | 'host'>): Promise<void> {
+  await app.listen({ port: config.port, host: config.host });
 }
 
 /** The one logger of the process: JSON lines or pretty text on stdout, at LOG_LEVEL. */

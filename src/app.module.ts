@@ -3,6 +3,9 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard.js';
 import { Authenticator } from './auth/authenticator.js';
 import { IDENTITY_DIRECTORY } from './auth/identity.js';
+import { API_KEY_DIRECTORY } from './auth/api-key.js';
+import { ApiKeyDirectoryService } from './api-keys/api-key-directory.service.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { DirectoryService } from './members/directory.service.js';
 import { MembersModule } from './members/members.module.js';
 import { SigninModule } from './signin/signin.module.js';
@@ -60,6 +63,8 @@ export class AppModule {
         // issue 22
         EventsModule,
         PushModule,
+        // issue 34
+        ApiKeysModule,
       ],
       // the guard needs auth's tokens and audit's denial recorder: wired here, so neither module imports the other
       providers: [
@@ -68,6 +73,7 @@ export class AppModule {
         // the guard's one way to a caller: tokens (auth) and the members registry (members)
         Authenticator,
         { provide: IDENTITY_DIRECTORY, useExisting: DirectoryService },
+        { provide: API_KEY_DIRECTORY, useExisting: ApiKeyDirectoryService },
       ],
     };
   }

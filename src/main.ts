@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { appLogger, createApp } from './app.factory.js';
+import { appLogger, createApp, listen } from './app.factory.js';
 import type { AppLogger } from './common/logging.js';
-import { ConfigError, loadConfig } from './config/app-config.js';
+import { ConfigError, loadConfig, startWarnings } from './config/app-config.js';
 import { prepareDatabase } from './database/resolve-database.js';
 import { DemoService } from './demo/demo.service.js';
 import { DevProvider } from './demo/dev-provider.js';
+import { startNotes } from './demo/start-notes.js';
 
 let logger: AppLogger | undefined;
 
@@ -26,33 +27,23 @@ async function main(): Promise<void> {
   Logger.overrideLogger(logger);
   const db = await prepareDatabase(config);
   const app = await createApp(config, db.url, logger);
-  await app.listen({ port: config.port, host: config.host });
+  await listen(app, config);
   const base = config.publicBaseUrl;
   const log = (message: string, fields: Record<string, unknown> = {}) => logger!.log({ message, ...fields }, 'Boot');
-  log(`Approdo is listening on ${base}`, { url: base });
-  log(`Pages: ${base}/ (Italian first; English with one tap)`);
+  log(`Approdo is listening on ${base} (address ${config.host}:${config.port})`, { url: base, host: config.host });
   log(`OpenAPI: ${base}/api/docs (JSON: ${base}/api/docs-json)`);
+  for (const warning of startWarnings(config)) logger.warn({ message: warning }, 'Boot');
   const demo = app.get(DemoService);
   const ids = config.demoData ? await demo.loadIfEmpty() : new Map<string, string>();
   const dev = app.get(DevProvider);
   // the embedded provider's accounts are the demo users: their members must exist to sign in
   if (dev.enabled && !config.demoData) await demo.seedMembers(ids);
   if (config.logFormat === 'pretty' && (dev.enabled || config.demoData)) {
-    // a person at a terminal, in development: how to sign in (never in shipped JSON logs)
-    const lines: string[] = [];
-    if (dev.enabled) {
-      lines.push(`Sign in: open ${base}/ and choose "Accedi" (development identity provider at ${base}/oidc)`);
-      lines.push('Demo accounts (user / password, made anew at each start):');
-      for (const a of dev.accounts) lines.push(`  ${a.role.padEnd(16)} ${a.user.padEnd(26)} ${a.password}`);
-    } else lines.push(`Sign in: open ${base}/ (identity provider ${config.oidc.issuer})`);
-    if (config.demoData) {
-      lines.push('', 'Demo tokens for the API (Authorization: Bearer <token>), valid 30 days:');
-      for (const t of demo.tokensFor(ids)) lines.push(`  ${t.role.padEnd(16)} ${t.user.padEnd(26)} ${t.token}`);
-      lines.push(`Try: curl -H "Authorization: Bearer <token>" ${base}/api/v1/facilities`);
-    }
-    process.stdout.write(`\n${lines.join('\n')}\n\n`);
-  } else if (dev.enabled || config.demoData)
-    log('demo accounts and tokens are printed with LOG_FORMAT=pretty; tokens are also made with npm run token');
+    // a person at a terminal, in development: where to go and who to be (never in shipped JSON logs)
+    process.stdout.write(
+      `\n${startNotes(config, dev, config.printDemoTokens && !config.production ? demo.tokensFor(ids) : null).join('\n')}\n\n`,
+    );
+  } else if (dev.enabled || config.demoData) log('demo accounts are printed with LOG_FORMAT=pretty');
   onStopSignal(async (signal) => {
     const log = new Logger('Shutdown');
     log.log(`${signal}: no new connections; finishing the requests under way`);

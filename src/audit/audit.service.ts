@@ -6,6 +6,12 @@ import type { SqlPart } from '../database/sql-parts.js';
 import type { Tx } from '../database/transactions.repository.js';
 import { AuditFilter, AuditRepository } from './audit.repository.js';
 
+/** A caller who came with an API key: every row of her request names the key (its id, never the key). */
+const withKey = (who: Pick<Principal, 'sub' | 'role'>, details?: Record<string, unknown>) => {
+  const apiKeyId = (who as Principal).apiKeyId;
+  return apiKeyId ? { ...details, apiKeyId } : details;
+};
+
 /** Records who read or changed what. Details hold ids and codes, never personal data or addresses. */
 @Injectable()
 export class AuditService implements DenialRecorder {
@@ -25,7 +31,7 @@ export class AuditService implements DenialRecorder {
   ): Promise<void> {
     return this.repo.append(
       tx,
-      { actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details, outcome },
+      { actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details: withKey(who, details), outcome },
       this.clock.now(),
     );
   }
@@ -38,7 +44,10 @@ export class AuditService implements DenialRecorder {
     objectId: string,
     details?: Record<string, unknown>,
   ): SqlPart {
-    return this.repo.appendPart({ actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details }, this.clock.now());
+    return this.repo.appendPart(
+      { actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details: withKey(who, details) },
+      this.clock.now(),
+    );
   }
 
   /** A refusal by role or by the access policy: the route template and the code, outside any transaction. */
@@ -50,7 +59,7 @@ export class AuditService implements DenialRecorder {
   recordMany(tx: Tx, who: Pick<Principal, 'sub' | 'role'>, action: string, objectType: string, objectIds: string[]): Promise<void> {
     return this.repo.appendMany(
       tx,
-      objectIds.map((objectId) => ({ actorSub: who.sub, actorRole: who.role, action, objectType, objectId })),
+      objectIds.map((objectId) => ({ actorSub: who.sub, actorRole: who.role, action, objectType, objectId, details: withKey(who) })),
       this.clock.now(),
     );
   }

@@ -1,5 +1,14 @@
 import type { Principal } from './principal.js';
-import { can, facilityAccess, requireAccess, requireVisible, scopeOf, seesAddress } from './access.js';
+import {
+  can,
+  conflictTagScope,
+  facilityAccess,
+  namesExcludedFacility,
+  requireAccess,
+  requireVisible,
+  scopeOf,
+  seesAddress,
+} from './access.js';
 
 const canEditFacility = (p: Principal, f: { id: string; regionCode: string }) => can(p, 'facility.edit', f);
 const canManageAvailability = (p: Principal, f: { id: string; regionCode: string }) => can(p, 'availability.manage', f);
@@ -89,5 +98,48 @@ describe('the access policy on cases and scopes', () => {
     expect(scopeOf(managerOwn)).toEqual({ facilityIds: [F.id] });
     expect(scopeOf(national)).toEqual({});
     expect(scopeOf(admin)).toEqual({});
+  });
+});
+
+describe('API keys (issue 34)', () => {
+  const keyOf = (memberId: string, role: Principal['role'], facilityRegions: string[] = []) => ({ memberId, role, facilityRegions });
+  it.each([
+    ['her own', managerOwn, keyOf(managerOwn.sub, 'shelter_manager', ['07']), true],
+    ['an administrator, anyone’s', admin, keyOf('someone', 'national'), true],
+    ['the UOR of a manager’s region', uorOwn, keyOf('m', 'shelter_manager', ['07']), true],
+    ['the UOR of a manager with houses in two regions, one hers', uorOther, keyOf('m', 'shelter_manager', ['07', '09']), true],
+    ['the UOR of another region', uorOther, keyOf('m', 'shelter_manager', ['07']), false],
+    ['a UOR, another UOR’s', uorOwn, keyOf('u', 'uor'), false],
+    ['a manager, another manager’s', managerOther, keyOf('m', 'shelter_manager', ['07']), false],
+    ['national, anyone else’s', national, keyOf('a', 'admin'), false],
+  ])('revoking: %s → %s', (_what, p, key, allowed) => expect(can(p, 'apiKey.revoke', key)).toBe(allowed));
+
+  it('a key for someone else: an administrator, for a service member only', () => {
+    const service = { memberId: 's', role: 'uor' as const, facilityRegions: [], service: true };
+    expect(can(admin, 'apiKey.createFor', service)).toBe(true);
+    expect(can(admin, 'apiKey.createFor', { ...service, service: false })).toBe(false);
+    for (const p of [uorOwn, managerOwn, national]) expect(can(p, 'apiKey.createFor', service)).toBe(false);
+    expect(can(admin, 'member.service', { role: 'uor', facilityRegions: [] })).toBe(true);
+    expect(can(uorOwn, 'member.service', { role: 'shelter_manager', facilityRegions: ['07'] })).toBe(false);
+  });
+});
+
+describe('issue 28: excluded houses named, conflict tags suggested', () => {
+  const house = { id: 'f-ge', regionCode: '07' };
+  const as = (role: Principal['role'], extra: Partial<Principal> = {}): Principal => ({ sub: role, role, facilities: [], ...extra });
+
+  it('names excluded houses to a UOR of any region and to an admin, never to the national view or another house', () => {
+    expect(namesExcludedFacility(as('uor', { region: '07' }), house)).toBe(true);
+    expect(namesExcludedFacility(as('uor', { region: '09' }), house)).toBe(true);
+    expect(namesExcludedFacility(as('admin'), house)).toBe(true);
+    expect(namesExcludedFacility(as('national'), house)).toBe(false);
+    expect(namesExcludedFacility(as('shelter_manager', { facilities: ['f-sp'] }), house)).toBe(false);
+  });
+
+  it('suggests tags from every region to UORs and admins, none to anyone else', () => {
+    expect(conflictTagScope(as('uor', { region: '09' }))).toEqual({});
+    expect(conflictTagScope(as('admin'))).toEqual({});
+    expect(conflictTagScope(as('national'))).toEqual({ facilityIds: [] });
+    expect(conflictTagScope(as('shelter_manager', { facilities: ['f-ge'] }))).toEqual({ facilityIds: [] });
   });
 });

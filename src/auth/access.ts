@@ -129,6 +129,24 @@ const POLICY = {
       isAdmin(p) || (p.role === 'uor' && o.role === 'shelter_manager' && o.facilityRegions.some((r) => r === p.region)),
     refusal: 'member',
   },
+  /** a service member (a machine client that signs in only with API keys): administrators only */
+  'member.service': {
+    allows: (p: Principal, _o: MemberRef) => isAdmin(p),
+    refusal: 'only an administrator makes service members',
+  },
+  /** an API key for someone else: an administrator, for a service member only (a person makes her own) */
+  'apiKey.createFor': {
+    allows: (p: Principal, o: MemberRef & { service: boolean }) => isAdmin(p) && o.service,
+    refusal: 'an administrator makes API keys for service members only; people make their own',
+  },
+  /** see and revoke an API key: its member, an administrator, a UOR for the managers of her region's facilities */
+  'apiKey.revoke': {
+    allows: (p: Principal, o: MemberRef & { memberId: string }) =>
+      p.sub === o.memberId ||
+      isAdmin(p) ||
+      (p.role === 'uor' && o.role === 'shelter_manager' && o.facilityRegions.some((r) => r === p.region)),
+    refusal: 'API key',
+  },
 } as const;
 
 /** What a member check needs: her role and the regions of the facilities she manages (or would). */
@@ -193,3 +211,20 @@ export const seesCoarsePlans = (p: Principal) => p.role !== 'uor';
 
 /** Reports: national and admin report on the whole network; the others within their scope. */
 export const reportsNationally = (p: Principal) => p.role === 'national' || p.role === 'admin';
+
+/**
+ * "Perché le altre no": the facilities a caller may see named under an exclusion reason (name,
+ * region, province; never an address, contact or location): those she sees at least `limited`.
+ * National reads the network coarse, so counts only.
+ */
+export const namesExcludedFacility = (p: Principal, f: FacilityRef): boolean => {
+  const access = facilityAccess(p, f);
+  return access === 'full' || access === 'limited';
+};
+
+/**
+ * Conflict tags suggested as a UOR types (GET /conflict-tags, uor and admin): from every region,
+ * because a network crosses regions and the point is that two regions type it alike. Tags only,
+ * never where they are: a tag names no person, house or region.
+ */
+export const conflictTagScope = (p: Principal): Scope => (p.role === 'uor' || p.role === 'admin' ? {} : { facilityIds: [] });

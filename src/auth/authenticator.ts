@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { parseCookie } from 'cookie';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { csrfFailed, unauthenticated } from '../domain/errors.js';
+import { API_KEY_DIRECTORY, API_KEY_PREFIX, API_KEY_SHAPE, apiKeyHash, type ApiKeyDirectory } from './api-key.js';
 import { IDENTITY_DIRECTORY, type IdentityDirectory } from './identity.js';
 import type { Principal } from './principal.js';
 import { ProviderClient } from './provider-client.js';
@@ -11,6 +12,7 @@ import { TokenService } from './token.service.js';
 /** The pages' session cookie: an opaque random id (the database keeps its hash). */
 export const SESSION_COOKIE = 'approdo_session';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Caller {
   principal: Principal;
@@ -50,10 +52,11 @@ export function requireCsrf(req: Req, csrfToken: string, publicBaseUrl: string):
 }
 
 /**
- * Turns a request into the caller, the same way for every kind of credential: a local token
- * (JWT_SECRET: CLI, tests, development; role claims), a provider token (its JWKS; the members
- * registry gives the role) or a page session cookie (the members registry). Remembered per
- * request, so the rate limit and the guard ask once.
+ * Turns a request into the caller, the same way for every kind of credential: an API key (its
+ * member in the registry), a provider token (its JWKS; the members registry gives the role), a page
+ * session cookie (the members registry) or a local token (JWT_SECRET: CLI, tests, development, where
+ * its role claims hold; in production only with LOCAL_TOKENS=true, and then the registry's role).
+ * Remembered per request, so the rate limit and the guard ask once.
  */
 @Injectable()
 export class Authenticator {
@@ -63,6 +66,7 @@ export class Authenticator {
     private readonly tokens: TokenService,
     private readonly provider: ProviderClient,
     @Inject(IDENTITY_DIRECTORY) private readonly directory: IdentityDirectory,
+    @Inject(API_KEY_DIRECTORY) private readonly apiKeys: ApiKeyDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -77,6 +81,11 @@ export class Authenticator {
 
   private async resolve(req: Req): Promise<Caller> {
     const auth = header(req, 'authorization');
+    const xApiKey = header(req, 'x-api-key');
+    if (xApiKey || auth.startsWith(`Bearer ${API_KEY_PREFIX}`)) {
+      if (xApiKey && auth) throw unauthenticated('send one credential: Authorization or X-Api-Key, not both');
+      return { principal: await this.apiKey(xApiKey || auth.slice('Bearer '.length)) };
+    }
     if (auth) {
       const match = /^Bearer ([A-Za-z0-9_\-.]{1,8192})$/.exec(auth);
       if (!match) throw unauthenticated();
@@ -85,7 +94,7 @@ export class Authenticator {
         const identity = await this.provider.verifyBearer(token);
         return { principal: await this.directory.memberPrincipal(identity, 'provider_token') };
       }
-      return { principal: { ...this.tokens.verifyFor(req, token), via: 'local_token' } };
+      return { principal: await this.localToken(req, token) };
     }
     const cookie = sessionCookieOf(req);
     if (cookie) {
@@ -94,6 +103,23 @@ export class Authenticator {
       return found;
     }
     throw unauthenticated();
+  }
+
+  /** Never echoed, never logged: a wrong key gets the same words whatever is wrong with it. */
+  private async apiKey(key: string): Promise<Principal> {
+    const principal = API_KEY_SHAPE.test(key) ? await this.apiKeys.principalOf(apiKeyHash(key)) : null;
+    if (!principal) throw unauthenticated('the API key is unknown, revoked or expired');
+    return principal;
+  }
+
+  private async localToken(req: Req, token: string): Promise<Principal> {
+    if (!this.config.localTokens) throw unauthenticated('this service does not accept its own tokens here: use an API key');
+    const claimed = this.tokens.verifyFor(req, token);
+    if (!this.config.production) return { ...claimed, via: 'local_token' };
+    // in production a local token says who, never what she may do: an active member, her role from the registry
+    const member = UUID.test(claimed.sub) ? await this.directory.activeMember(claimed.sub, 'local_token') : null;
+    if (!member) throw unauthenticated('the token’s subject is not an active member');
+    return member;
   }
 
   requireCsrf(req: Req, caller: Caller): void {

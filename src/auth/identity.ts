@@ -28,5 +28,7 @@ export interface IdentityDirectory {
   sessionPrincipal(idHash: Buffer): Promise<SessionPrincipal | null>;
   /** The active member bound to this identity (binding an invited one at first sight); throws not_a_member. */
   memberPrincipal(identity: ProviderIdentity, via: 'provider_token' | 'session'): Promise<Principal>;
+  /** An active member by id, her role and scope from the registry (a local token's subject in production); null otherwise. */
+  activeMember(id: string, via: 'local_token'): Promise<Principal | null>;
 }
 export const IDENTITY_DIRECTORY = Symbol('IDENTITY_DIRECTORY');

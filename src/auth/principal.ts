@@ -10,8 +10,10 @@ export interface Principal {
   /** facility ids, for shelter_manager */
   facilities: string[];
   email?: string;
-  /** how the caller was recognised: a local token (role claims), a provider token or a page session (the members registry) */
-  via?: 'local_token' | 'provider_token' | 'session';
+  /** how the caller was recognised: a local token (role claims outside production), a provider token, a page session or an API key (the members registry) */
+  via?: 'local_token' | 'provider_token' | 'session' | 'api_key';
+  /** the API key she came with: every audit row of her request names it */
+  apiKeyId?: string;
 }
 
 /** What a role is scoped by: a uor by its region, a shelter_manager by its facilities, the others by nothing. */

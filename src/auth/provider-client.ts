@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { providerUnavailable, unauthenticated } from '../domain/errors.js';
+import { logoutTokenRefused, providerUnavailable, unauthenticated } from '../domain/errors.js';
 import type { ProviderIdentity } from './identity.js';
 
 /** An authorization-code flow under way: kept server-side, bound to the browser by a cookie. */
@@ -14,6 +14,20 @@ export interface FlowSecrets {
 
 const ALGORITHMS = ['RS256', 'PS256', 'ES256'];
 const CLOCK_SKEW_SECONDS = 60;
+/** A logout token is sent at once by the provider: one issued longer ago than this is refused. */
+const LOGOUT_TOKEN_MAX_AGE_SECONDS = 120;
+/** What the provider hands back to the post-logout page (`/?state=signed_out`): out of both. */
+export const SIGNED_OUT_STATE = 'signed_out';
+const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/** A verified logout token: whose sessions to end, and its `jti` (used once). */
+export interface LogoutToken {
+  issuer: string;
+  jti: string;
+  sid?: string;
+  sub?: string;
+  usableUntil: Date;
+}
 
 /**
  * The identity provider's client, in one place: discovery, the authorization-code flow with PKCE,
@@ -74,8 +88,13 @@ export class ProviderClient {
     return { url: url.href, secrets };
   }
 
-  /** Ends the flow: the code is exchanged and the ID token checked (issuer, audience, nonce, expiry). */
-  async finish(callbackUrl: URL, secrets: FlowSecrets): Promise<{ identity: ProviderIdentity; idToken?: string }> {
+  /**
+   * Ends the flow: the code is exchanged and the ID token checked (issuer, audience, nonce, expiry).
+   * A conformant provider may give the claims asked for by scope only from UserInfo (OpenID Connect
+   * Core 5.4): when the ID token lacks the e-mail or the fiscal code, UserInfo is asked with the
+   * access token of this exchange, its `sub` checked against the ID token's (openid-client does).
+   */
+  async finish(callbackUrl: URL, secrets: FlowSecrets): Promise<{ identity: ProviderIdentity; idToken?: string; sid?: string }> {
     const { config } = await this.discover();
     const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
       pkceCodeVerifier: secrets.codeVerifier,
@@ -83,12 +102,31 @@ export class ProviderClient {
       expectedNonce: secrets.nonce,
       idTokenExpected: true,
     });
-    const claims = tokens.claims();
+    const claims = tokens.claims() as JWTPayload | undefined;
     if (!claims) throw unauthenticated('the provider returned no ID token');
-    return { identity: this.identityOf(claims as JWTPayload), idToken: tokens.id_token };
+    const { emailClaim, fiscalCodeClaim } = this.config.oidc;
+    let merged: JWTPayload = claims;
+    if ((claims[emailClaim] === undefined || claims[fiscalCodeClaim] === undefined) && config.serverMetadata().userinfo_endpoint) {
+      const info = (await oidc.fetchUserInfo(config, tokens.access_token, claims.sub!)) as JWTPayload;
+      // who she is (iss, sub) stays the ID token's; UserInfo only fills in what the ID token lacks,
+      // an e-mail always with its own email_verified (never one source's flag on the other's address)
+      merged = { ...claims };
+      if (claims[emailClaim] === undefined) {
+        merged[emailClaim] = info[emailClaim];
+        merged.email_verified = info.email_verified;
+      }
+      if (claims[fiscalCodeClaim] === undefined) merged[fiscalCodeClaim] = info[fiscalCodeClaim];
+      if (claims.name === undefined) merged.name = info.name;
+    }
+    const sid = typeof claims.sid === 'string' && claims.sid.length <= 255 ? claims.sid : undefined;
+    return { identity: this.identityOf(merged), idToken: tokens.id_token, sid };
   }
 
-  /** The provider's end-session URL (RP-initiated logout), when it offers one. */
+  /**
+   * The provider's end-session URL (RP-initiated logout), when it offers one. The ID token as hint
+   * lets the provider end its session without asking whom; `state` comes back on the post-logout
+   * redirect, so the page can say she is out of the provider too.
+   */
   async endSessionUrl(idToken: string | null): Promise<string | null> {
     try {
       const { config } = await this.discover();
@@ -96,12 +134,61 @@ export class ProviderClient {
       return oidc.buildEndSessionUrl(config, {
         post_logout_redirect_uri: `${this.config.publicBaseUrl}/`,
         client_id: this.config.oidc.clientId,
+        state: SIGNED_OUT_STATE,
         ...(idToken ? { id_token_hint: idToken } : {}),
       }).href;
     } catch {
       // signing out of Approdo never waits for the provider
       return null;
     }
+  }
+
+  /**
+   * A back-channel logout token (OpenID Connect Back-Channel Logout 1.0, section 2.6), verified: the
+   * provider's signature (its JWKS), `iss`, `aud` = this client, `iat` recent (and `exp` when given),
+   * a `jti`, the back-channel event, no `nonce` (an ID token is not a logout token), and `sid` and/or
+   * `sub`. Anything else is refused with 400 `invalid_logout_token`; whether its `jti` was used
+   * already is the caller's to check. `usableUntil`: after it, a token of this `iat` is refused anyway.
+   */
+  async verifyLogoutToken(token: unknown): Promise<LogoutToken> {
+    if (typeof token !== 'string' || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token) || token.length > 16384)
+      throw logoutTokenRefused('logout_token must be a signed JWT');
+    // another issuer's token is refused before the provider is asked for anything
+    if (!this.issued(token)) throw logoutTokenRefused('the logout token is not from the configured provider');
+    const { config, jwks } = await this.discover();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer: config.serverMetadata().issuer,
+        audience: this.config.oidc.clientId,
+        algorithms: ALGORITHMS,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        maxTokenAge: LOGOUT_TOKEN_MAX_AGE_SECONDS,
+        requiredClaims: ['iat', 'jti'],
+      }));
+    } catch (e) {
+      if (!(e instanceof errors.JOSEError) || ['ERR_JOSE_GENERIC', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID'].includes(e.code)) {
+        this.logger.warn(`the provider's key set could not be fetched: ${(e as Error).message}`);
+        throw providerUnavailable();
+      }
+      throw logoutTokenRefused(`the logout token is invalid: ${e.code}`);
+    }
+    const events = payload.events as Record<string, unknown> | undefined;
+    const event = events && typeof events === 'object' && !Array.isArray(events) ? events[BACKCHANNEL_EVENT] : undefined;
+    if (!event || typeof event !== 'object' || Array.isArray(event))
+      throw logoutTokenRefused('the logout token lacks the back-channel logout event');
+    if (payload.nonce !== undefined) throw logoutTokenRefused('a logout token must not carry a nonce');
+    const text = (v: unknown) =>
+      typeof v === 'string' && v.length >= 1 && v.length <= 255 && !/[\u0000-\u001f\u007f]/.test(v) ? v : undefined;
+    const sid = text(payload.sid);
+    const sub = text(payload.sub);
+    const jti = text(payload.jti);
+    if ((payload.sid !== undefined && !sid) || (payload.sub !== undefined && !sub))
+      throw logoutTokenRefused('sid and sub must be plain text');
+    if (!sid && !sub) throw logoutTokenRefused('the logout token names neither sid nor sub');
+    if (!jti) throw logoutTokenRefused('jti must be plain text');
+    const usableUntil = new Date((payload.iat! + LOGOUT_TOKEN_MAX_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000);
+    return { issuer: payload.iss!, jti, sid, sub, usableUntil };
   }
 
   /** Whether a bearer token claims to come from the provider (unverified: it only picks the verification path). */

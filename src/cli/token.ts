@@ -20,7 +20,13 @@ if (role === 'uor' && !region) {
   process.stderr.write('a uor token needs --region (ISTAT code, e.g. 07)\n');
   process.exit(2);
 }
-const tokens = new TokenService(loadConfig());
+const config = loadConfig();
+if (!config.localTokens) {
+  process.stderr.write('this service does not accept its own tokens (production without LOCAL_TOKENS=true): make an API key instead\n');
+  process.exit(2);
+}
+// in production (LOCAL_TOKENS=true) only the subject counts: --sub must be an active member's id, her role comes from the registry
+const tokens = new TokenService(config);
 process.stdout.write(
   tokens.sign(
     {

@@ -27,4 +27,15 @@ describe('bodyKind', () => {
     ['application/json', 2, true, 'json'],
     ['text/plain', 2, true, 'unsupported'],
   ] as const)('%s, %d bytes, csv route %s → %s', (type, length, csv, expected) => expect(bodyKind(type, length, csv)).toBe(expected));
+
+  it.each([
+    ['application/x-www-form-urlencoded', 2, true, 'form'],
+    ['application/x-www-form-urlencoded', 0, true, 'empty'],
+    ['application/x-www-form-urlencoded', 2, false, 'unsupported'],
+    ['application/json', 2, true, 'json'],
+    ['text/csv', 2, true, 'unsupported'],
+    ['multipart/form-data', 2, true, 'unsupported'],
+  ] as const)('%s, %d bytes, form route %s → %s', (type, length, form, expected) =>
+    expect(bodyKind(type, length, false, form)).toBe(expected),
+  );
 });

@@ -24,7 +24,16 @@ export class ErrorDto {
   })
   code: string;
   @ApiProperty({ example: 'invalid input: name' }) message: string;
-  @ApiPropertyOptional({ type: [FieldProblemDto], description: 'validation_failed only' }) fields?: FieldProblemDto[];
+  @ApiPropertyOptional({
+    type: [FieldProblemDto],
+    description: 'validation_failed, and personal_data_in_text (problems: phone_number, email, fiscal_code, iban, document_number)',
+  })
+  fields?: FieldProblemDto[];
+  @ApiPropertyOptional({
+    example: 'note',
+    description: 'the (first) field at fault, where one is: personal_data_in_text, unknown_province, …',
+  })
+  field?: string;
 }
 
 /** Codes any operation may answer, by status, whatever it does. */
@@ -38,6 +47,8 @@ const COMMON: Record<number, { codes: string[]; when: (op: Operation) => boolean
   404: { codes: ['not_found'], when: (op) => (op.parameters ?? []).some((p) => p.in === 'path') },
   413: { codes: ['payload_too_large'], when: (op) => !!op.requestBody },
   415: { codes: ['unsupported_media_type'], when: (op) => !!op.requestBody },
+  // free text never identifies a person (NoPersonalData): any body may carry free text
+  422: { codes: ['personal_data_in_text'], when: (op) => !!op.requestBody },
   429: { codes: ['too_many_requests'], when: () => true },
   500: { codes: ['internal_error'], when: () => true },
   503: { codes: ['service_busy', 'database_unavailable'], when: () => true },

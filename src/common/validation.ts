@@ -1,5 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from '../domain/errors.js';
+import { NO_PERSONAL_DATA } from './personal-data.js';
 
 export interface FieldProblem {
   field: string;
@@ -7,6 +8,26 @@ export interface FieldProblem {
 }
 
 /** class-validator errors as one entry per field path ("places.0.total"). */
+/** Fields holding personal data (see NoPersonalData), with the kind found; the value is never named. */
+export function personalDataIn(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const found = e.constraints?.[NO_PERSONAL_DATA];
+    return [...(found ? [{ field, problems: [found] }] : []), ...personalDataIn(e.children ?? [], field)];
+  });
+}
+
+/** 422 personal_data_in_text: whatever else is wrong, a field that identifies a person is answered as such. */
+export const personalDataInText = (fields: FieldProblem[]) =>
+  new DomainError(
+    'rule_broken',
+    'personal_data_in_text',
+    `free text may not identify a person (phone numbers, e-mail addresses, fiscal codes, IBANs, document numbers): ${fields
+      .map((f) => f.field)
+      .join(', ')}`,
+    { field: fields[0].field, fields },
+  );
+
 export function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
@@ -25,6 +46,8 @@ export function createValidationPipe(): ValidationPipe {
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
+      const personal = personalDataIn(errors);
+      if (personal.length) return personalDataInText(personal);
       const fields = flatten(errors);
       return new DomainError('invalid_input', 'validation_failed', `invalid input: ${fields.map((f) => f.field).join(', ')}`, { fields });
     },

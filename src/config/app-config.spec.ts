@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config.js';
+import { ConfigError, loadConfig, startWarnings } from './app-config.js';
 
 const base = { NODE_ENV: 'development' };
 
@@ -16,11 +16,19 @@ describe('loadConfig', () => {
   });
 
   it('reads the pool, the guard and the log level', () => {
-    expect(loadConfig(base).db).toEqual({ poolSize: 20, acquireTimeoutMs: 5000, txGuard: true });
-    expect(loadConfig({ ...base, DB_POOL_SIZE: '8', DB_POOL_ACQUIRE_TIMEOUT_MS: '250' }).db).toMatchObject({
+    expect(loadConfig(base).db).toEqual({ poolSize: 20, acquireTimeoutMs: 5000, txGuard: true, migrationLockTimeoutSeconds: 120 });
+    expect(
+      loadConfig({ ...base, DB_POOL_SIZE: '8', DB_POOL_ACQUIRE_TIMEOUT_MS: '250', MIGRATION_LOCK_TIMEOUT_SECONDS: '30' }).db,
+    ).toMatchObject({
       poolSize: 8,
       acquireTimeoutMs: 250,
+      migrationLockTimeoutSeconds: 30,
     });
+    // 0 would mean "wait for ever" to PostgreSQL: refused, like a word
+    for (const bad of ['0', '2m', '-5'])
+      expect(() => loadConfig({ ...base, MIGRATION_LOCK_TIMEOUT_SECONDS: bad })).toThrow(
+        /MIGRATION_LOCK_TIMEOUT_SECONDS must be an integer/,
+      );
     expect(loadConfig({ ...base, LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
     expect(loadConfig({ ...base, LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
   });
@@ -118,6 +126,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, PUBLIC_BASE_URL: 'approdo.example.org' })).toThrow(/PUBLIC_BASE_URL/);
   });
 
+  it('listens on 127.0.0.1 on the embedded database, on 0.0.0.0 with DATABASE_URL, on HOST when given', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'postgres://u:p@db/x' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'development', HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'development', HOST: '192.0.2.2', DATABASE_URL: 'postgres://u:p@db/x' }).host).toBe('192.0.2.2');
+  });
+
+  it('accepts local tokens outside production; prints demo tokens only when asked', () => {
+    expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ localTokens: true, printDemoTokens: false });
+    expect(loadConfig({ NODE_ENV: 'test' }).localTokens).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', LOCAL_TOKENS: 'false' }).localTokens).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development', PRINT_DEMO_TOKENS: 'true' }).printDemoTokens).toBe(true);
+  });
+
   describe('in production', () => {
     const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/x' };
     it('refuses to start without secrets, listing every problem', () => {
@@ -126,9 +148,30 @@ describe('loadConfig', () => {
         throw new Error('expected a ConfigError');
       } catch (e) {
         expect(e).toBeInstanceOf(ConfigError);
-        expect((e as ConfigError).problems.join(' ')).toMatch(/JWT_SECRET.*ADDRESS_ENCRYPTION_KEY/);
+        expect((e as ConfigError).problems.join(' ')).toMatch(/ADDRESS_ENCRYPTION_KEY/);
       }
     });
+
+    it('needs no JWT_SECRET: local tokens are off unless LOCAL_TOKENS=true, which then needs the secret', () => {
+      const key = { ...prod, ADDRESS_ENCRYPTION_KEY: 'cd'.repeat(32) };
+      const c = loadConfig(key);
+      expect({ localTokens: c.localTokens, secret: c.jwt.secret }).toEqual({ localTokens: false, secret: undefined });
+      expect(() => loadConfig({ ...key, LOCAL_TOKENS: 'true' })).toThrow(/LOCAL_TOKENS=true in production needs JWT_SECRET/);
+      expect(loadConfig({ ...key, LOCAL_TOKENS: 'true', JWT_SECRET: 'x'.repeat(40) }).localTokens).toBe(true);
+      // a leftover secret opens nothing by itself
+      expect(loadConfig({ ...key, JWT_SECRET: 'x'.repeat(40) }).localTokens).toBe(false);
+      expect(() => loadConfig({ ...key, LOCAL_TOKENS: 'maybe' })).toThrow(/LOCAL_TOKENS must be true or false/);
+    });
+    it('warns at every start while LOCAL_TOKENS=true, and says a leftover secret opens nothing', () => {
+      const key = { ...prod, ADDRESS_ENCRYPTION_KEY: 'cd'.repeat(32) };
+      const on = { ...key, LOCAL_TOKENS: 'true', JWT_SECRET: 'x'.repeat(40) };
+      expect(startWarnings(loadConfig(on), on)).toEqual([expect.stringMatching(/^LOCAL_TOKENS=true: .*API keys/)]);
+      const leftover = { ...key, JWT_SECRET: 'x'.repeat(40) };
+      expect(startWarnings(loadConfig(leftover), leftover)).toEqual([expect.stringMatching(/refused/)]);
+      expect(startWarnings(loadConfig(key), key)).toEqual([]);
+      expect(startWarnings(loadConfig(base), base)).toEqual([]);
+    });
+
     it('refuses the development defaults', () => {
       const dev = loadConfig(base);
       expect(() =>

@@ -7,6 +7,7 @@ export interface AppConfig {
   nodeEnv: string;
   production: boolean;
   port: number;
+  /** the address to listen on: 127.0.0.1 on the embedded database (a laptop's demo), 0.0.0.0 with DATABASE_URL (HOST overrides) */
   host: string;
   publicBaseUrl: string;
   /** undefined: start the embedded PostgreSQL */
@@ -19,8 +20,18 @@ export interface AppConfig {
     acquireTimeoutMs: number;
     /** fail at once when code inside a transaction asks the pool for a second connection (on outside production) */
     txGuard: boolean;
+    /** how long a start waits for another instance's migrations (their lock) before it gives up */
+    migrationLockTimeoutSeconds: number;
   };
   demoData: boolean;
+  /** print a 30-day API token per demo user at start (development only; `npm run token` mints one too) */
+  printDemoTokens: boolean;
+  /**
+   * tokens signed with JWT_SECRET (or JWT_PUBLIC_KEY): on outside production, where their role claims
+   * hold; in production only with LOCAL_TOKENS=true, and then only for active members, the role read
+   * from the registry (never the claims)
+   */
+  localTokens: boolean;
   jwt: {
     secret?: string;
     publicKey?: string;
@@ -191,6 +202,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// URL');
 
+  const localTokens = bool(env, 'LOCAL_TOKENS', !production, problems);
   const jwtSecret = env.JWT_SECRET || (production ? undefined : defaults.jwt.devSecret);
   const publicKey = env.JWT_PUBLIC_KEY || undefined;
   for (const o of (env.CORS_ORIGINS ?? '').split(',').filter((x) => x.trim()))
@@ -198,7 +210,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       problems.push(`CORS_ORIGINS must list origins like https://approdo.example.org (got "${o.trim()}")`);
   if (env.SMTP_URL && !/^smtps?:\/\/[^/]+/.test(env.SMTP_URL)) problems.push('SMTP_URL must look like smtp://user:pass@host:587');
   if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
-  if (production && !env.JWT_SECRET && !publicKey) problems.push('JWT_SECRET (or JWT_PUBLIC_KEY) is required when NODE_ENV=production');
+  // the shared secret is no way in to production unless asked for (machine clients use API keys)
+  if (production && localTokens && !env.JWT_SECRET && !publicKey)
+    problems.push('LOCAL_TOKENS=true in production needs JWT_SECRET (or JWT_PUBLIC_KEY)');
   if (production && env.JWT_SECRET === defaults.jwt.devSecret)
     problems.push('JWT_SECRET must not be the development default in production');
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
@@ -210,7 +224,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   for (const a of algorithms)
     if (!['HS256', 'RS256'].includes(a)) problems.push(`JWT_ALGORITHMS may list HS256 and RS256 only (got "${a}")`);
   if (algorithms.includes('RS256') && !publicKey) problems.push('JWT_ALGORITHMS lists RS256: set JWT_PUBLIC_KEY');
-  if (algorithms.includes('HS256') && !jwtSecret) problems.push('JWT_ALGORITHMS lists HS256: set JWT_SECRET');
+  if (localTokens && algorithms.includes('HS256') && !jwtSecret) problems.push('JWT_ALGORITHMS lists HS256: set JWT_SECRET');
 
   const oidcIssuer = (env.OIDC_ISSUER || '').replace(/\/$/, '') || undefined;
   if (oidcIssuer && !/^https?:\/\/[^\s]+$/.test(oidcIssuer))
@@ -236,7 +250,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     production,
     port: int(env, 'PORT', defaults.port, problems, 0, 65535),
-    host: env.HOST || defaults.host,
+    host: env.HOST || defaultHost(databaseUrl),
     publicBaseUrl,
     databaseUrl,
     embeddedPostgres: {
@@ -247,9 +261,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
       poolSize: int(env, 'DB_POOL_SIZE', defaults.db.poolSize, problems, 1, 500),
       acquireTimeoutMs: int(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', defaults.db.acquireTimeoutMs, problems, 100, 120_000),
       txGuard: bool(env, 'DB_TX_GUARD', !production, problems),
+      migrationLockTimeoutSeconds: int(
+        env,
+        'MIGRATION_LOCK_TIMEOUT_SECONDS',
+        defaults.db.migrationLockTimeoutSeconds,
+        problems,
+        1,
+        24 * 3600,
+      ),
     },
     // demo data only on the embedded database unless asked for
     demoData: bool(env, 'DEMO_DATA', !databaseUrl, problems),
+    printDemoTokens: bool(env, 'PRINT_DEMO_TOKENS', false, problems),
+    localTokens,
     jwt: {
       secret: jwtSecret,
       publicKey,
@@ -352,6 +376,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (production && env.VAPID_PUBLIC_KEY && !env.VAPID_SUBJECT) problems.push('VAPID_SUBJECT is required with VAPID keys in production');
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** What the log must say at every start about a configuration that is valid but opens a side door (issue 34). */
+export function startWarnings(config: Pick<AppConfig, 'production' | 'localTokens'>, env: Env = process.env): string[] {
+  if (!config.production) return [];
+  if (config.localTokens)
+    return [
+      'LOCAL_TOKENS=true: tokens signed with JWT_SECRET (or JWT_PUBLIC_KEY) are accepted for active members, with their role from the members registry. Meant for a migration: give machine clients API keys and unset it.',
+    ];
+  if (env.JWT_SECRET || env.JWT_PUBLIC_KEY)
+    return ['JWT_SECRET/JWT_PUBLIC_KEY is set but LOCAL_TOKENS is not: tokens signed with it are refused (machine clients use API keys)'];
+  return [];
+}
+
+/**
+ * Where `npm start` listens without HOST: on the embedded database it is a laptop's demo or pilot, so
+ * only this machine (127.0.0.1); with DATABASE_URL it is a deployment (the Docker image sets HOST=0.0.0.0 anyway).
+ */
+export function defaultHost(databaseUrl: string | undefined): string {
+  return databaseUrl ? '0.0.0.0' : '127.0.0.1';
 }
 
 /** Why a PEM cannot verify the identity provider's RS256 tokens, or undefined when it can. */

@@ -1331,10 +1331,11 @@ export const DEMO_FACILITIES: DemoFacility[] = [
 ];
 
 export const DEMO_USERS: DemoUser[] = [
+  // the demo's story starts in Liguria (its manager's houses, its requests): her UOR comes first, as on the login page
+  { role: 'uor', sub: 'uor-liguria', email: 'uor.liguria@example.org', region: '07' },
   { role: 'uor', sub: 'uor-piemonte', email: 'uor.piemonte@example.org', region: '01' },
   { role: 'uor', sub: 'uor-lombardia', email: 'uor.lombardia@example.org', region: '03' },
   { role: 'uor', sub: 'uor-veneto', email: 'uor.veneto@example.org', region: '05' },
-  { role: 'uor', sub: 'uor-liguria', email: 'uor.liguria@example.org', region: '07' },
   { role: 'uor', sub: 'uor-emilia-romagna', email: 'uor.emilia-romagna@example.org', region: '08' },
   { role: 'uor', sub: 'uor-toscana', email: 'uor.toscana@example.org', region: '09' },
   { role: 'uor', sub: 'uor-lazio', email: 'uor.lazio@example.org', region: '12' },

@@ -4,12 +4,10 @@ import { Module } from '@nestjs/common';
 import { RegionsModule } from '../regions/regions.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { FacilitiesModule } from '../facilities/facilities.module.js';
-import { DemoController } from './demo.controller.js';
 import { DemoService } from './demo.service.js';
 
 @Module({
   imports: [RegionsModule, AuthModule, FacilitiesModule, MembersModule],
-  controllers: [DemoController],
   providers: [DemoService, DevProvider],
   exports: [DemoService, DevProvider],
 })

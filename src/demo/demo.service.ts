@@ -11,7 +11,7 @@ import { DEMO_FACILITIES, DEMO_USERS } from './demo-network.data.js';
 
 const LOADER: Principal = { sub: 'demo-loader', role: 'admin', facilities: [] };
 
-/** Loads the fictional demo network once (into an empty database) and mints a token per demo user. */
+/** Loads the fictional demo network once (into an empty database); mints a token per demo user on request. */
 @Injectable()
 export class DemoService {
   private readonly logger = new Logger('Demo');
@@ -78,12 +78,7 @@ export class DemoService {
     return ids;
   }
 
-  /** What the sign-in page lists: each demo user with a token, only where demo data is on (never in production). */
-  async users(): Promise<{ user: string; role: string; region: string | null; token: string }[]> {
-    const ids = await this.existingIds();
-    return this.tokensFor(ids).map((t) => ({ ...t, region: DEMO_USERS.find((u) => u.sub === t.user)?.region ?? null }));
-  }
-
+  /** A 30-day local token per demo user, printed at start only when asked (PRINT_DEMO_TOKENS=true; never in production). */
   tokensFor(ids: Map<string, string>): { user: string; role: string; token: string }[] {
     return DEMO_USERS.map((u) => ({
       user: u.sub,

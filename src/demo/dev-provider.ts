@@ -21,6 +21,14 @@ const ROLE_WORDS: Record<string, string> = {
   admin: 'Amministrazione',
 };
 
+/** The roles in the order people meet them, and each role's accounts in the demo's order (its first account first). */
+const ROLE_ORDER = ['uor', 'shelter_manager', 'national', 'admin'];
+export function accountsByRole<A extends { role: string }>(accounts: readonly A[]): { role: string; words: string; accounts: A[] }[] {
+  return ROLE_ORDER.map((role) => ({ role, words: ROLE_WORDS[role], accounts: accounts.filter((a) => a.role === role) })).filter(
+    (g) => g.accounts.length > 0,
+  );
+}
+
 /**
  * The embedded development OpenID Provider (oidc-provider) at /oidc, same origin, for `npm start`
  * without OIDC_ISSUER (never in production): its accounts are the demo users, with passwords made
@@ -53,6 +61,7 @@ export class DevProvider {
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
     const jwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: randomBytes(6).toString('hex') };
     const byId = new Map(this.accounts.map((a) => [a.user, a]));
+    const backchannel = `${base}/auth/backchannel-logout`;
     const configuration: Configuration = {
       clients: [
         {
@@ -60,11 +69,17 @@ export class DevProvider {
           client_secret: this.config.oidc.clientSecret,
           redirect_uris: [`${base}/auth/callback`],
           post_logout_redirect_uris: [`${base}/`],
+          // signing out here (or at Approdo) ends Approdo's sessions of this provider session at once
+          backchannel_logout_uri: backchannel,
+          backchannel_logout_session_required: true,
           grant_types: ['authorization_code'],
           response_types: ['code'],
           token_endpoint_auth_method: 'client_secret_basic',
         },
       ],
+      // oidc-provider refuses to call loopback and private addresses (SSRF protection); the one call
+      // this provider makes is to its own service's back-channel logout, on the same origin
+      fetch: (url, options) => globalThis.fetch(url, String(url) === backchannel ? { ...options, dispatcher: undefined } : options),
       jwks: { keys: [jwk as never] },
       cookies: { keys: [randomBytes(32).toString('hex')] },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
@@ -88,21 +103,24 @@ export class DevProvider {
       },
       features: {
         devInteractions: { enabled: false },
+        backchannelLogout: { enabled: true },
         rpInitiatedLogout: {
           enabled: true,
-          // the provider's own pages, without the default's web fonts from another host
+          // "Esci" in Approdo means out of both: no second question (a shared night phone must not
+          // stay signed in at the provider because someone pressed Back instead of answering)
           logoutSource: (ctx, form) => {
             ctx.type = 'html';
+            const confirm = form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>');
             ctx.body = page(
-              'Uscire anche dal provider?',
-              `${form}<p>Sei uscita da Approdo. Vuoi chiudere anche la sessione del provider di identità su questo dispositivo?</p>` +
-                `<button type="submit" form="op.logoutForm" name="logout" value="yes" id="provider-logout">Sì, esci anche dal provider</button>` +
-                `<button type="submit" form="op.logoutForm" class="secondary">No, resta collegata</button>`,
+              'Uscita in corso',
+              `${confirm}<p>Stai uscendo da Approdo e dal servizio di accesso…</p>` +
+                `<noscript><button type="submit" form="op.logoutForm" id="provider-logout">Esci</button></noscript>` +
+                `<script>document.forms['op.logoutForm'].submit()</script>`,
             );
           },
           postLogoutSuccessSource: (ctx) => {
             ctx.type = 'html';
-            ctx.body = page('Sei uscita', '<p><a href="/">Torna ad Approdo</a></p>');
+            ctx.body = page('Sei uscita', '<p>Sei uscita da Approdo e dal servizio di accesso.</p><p><a href="/">Torna ad Approdo</a></p>');
           },
         },
       },
@@ -171,13 +189,19 @@ export class DevProvider {
       error = '<p class="error" role="alert">Nome utente o password non corretti.</p>';
     }
     const action = `/oidc/interaction/${details.uid}/login`;
-    const demo = this.accounts
-      .filter((a) => ['manager-liguria', 'manager-umbria', 'uor-liguria', 'uor-toscana', 'national-helpline', 'admin'].includes(a.user))
+    const button = (a: DevAccount) =>
+      `<form method="post" action="${action}"><input type="hidden" name="username" value="${escapeHtml(a.user)}">` +
+      `<input type="hidden" name="password" value="${escapeHtml(a.password)}">` +
+      `<button type="submit" class="demo" data-user="${escapeHtml(a.user)}">${escapeHtml(a.user)} <small>${escapeHtml(a.email)}</small></button></form>`;
+    // every role's first account one tap away; the role's other accounts folded under it
+    const demo = accountsByRole(this.accounts)
       .map(
-        (a) =>
-          `<form method="post" action="${action}"><input type="hidden" name="username" value="${escapeHtml(a.user)}">` +
-          `<input type="hidden" name="password" value="${escapeHtml(a.password)}">` +
-          `<button type="submit" class="demo" data-user="${escapeHtml(a.user)}">${escapeHtml(a.user)} <small>${escapeHtml(ROLE_WORDS[a.role] ?? a.role)}</small></button></form>`,
+        (g) =>
+          `<section class="role" data-role="${g.role}"><h3>${escapeHtml(g.words)}</h3>${button(g.accounts[0])}` +
+          (g.accounts.length > 1
+            ? `<details><summary>Altri account: ${g.accounts.length - 1}</summary>${g.accounts.slice(1).map(button).join('')}</details>`
+            : '') +
+          `</section>`,
       )
       .join('');
     const body =
@@ -185,7 +209,7 @@ export class DevProvider {
       `<label for="username">Nome utente</label><input id="username" name="username" autocomplete="username" required autofocus>` +
       `<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>` +
       `<button type="submit">Accedi</button></form>` +
-      `<h2>Account dimostrativi</h2><p>Le password sono stampate all'avvio del servizio. Per provare, un tocco su un account:</p><div class="demos">${demo}</div>`;
+      `<h2>Account dimostrativi</h2><p>Le password sono stampate all'avvio del servizio. Per provare, un tocco sul primo account di un ruolo:</p><div class="demos">${demo}</div>`;
     res.writeHead(error ? 401 : 200, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
@@ -224,6 +248,8 @@ input{width:100%;box-sizing:border-box;font-size:1rem;padding:.65rem;border:1px 
 button{font-size:1rem;padding:.7rem 1rem;border-radius:.4rem;border:0;background:#0b5cad;color:#fff;margin-top:1rem;width:100%;cursor:pointer}
 .demos button{background:#fff;color:#0b5cad;border:1px solid #0b5cad;margin-top:.5rem;text-align:left}
 .demos small{color:#4a5563;display:block}
+.demos h3{font-size:1rem;margin:1.2rem 0 0}
+details summary{margin-top:.6rem;cursor:pointer;color:#0b5cad;padding:.4rem 0}
 button.secondary{background:#fff;color:#0b5cad;border:1px solid #0b5cad}
 .error{color:#a4121b;font-weight:600}
 </style></head><body><main><p class="note">Provider di identità di sviluppo di Approdo: in produzione si accede con il provider della rete.</p>

@@ -51,3 +51,5 @@ export const providerUnavailable = () =>
   new DomainError('unavailable', 'identity_provider_unavailable', 'the identity provider cannot be reached; try again shortly', {
     retryAfterSeconds: 30,
   });
+/** A back-channel logout token that is not a valid, fresh, unused logout token of the provider: nothing is ended. */
+export const logoutTokenRefused = (message: string) => new DomainError('invalid_input', 'invalid_logout_token', message);

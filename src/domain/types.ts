@@ -56,6 +56,8 @@ export type Freshness = 'fresh' | 'stale' | 'unknown';
  * safety first (an unsafe place is never "just full"), then geography, then fit, then capacity. */
 export const EXCLUSION_REASONS = [
   'conflict',
+  /** in a province where she was exploited or her network operates */
+  'exploitation_area',
   'excluded_area',
   'too_close',
   'out_of_region',
@@ -75,6 +77,13 @@ export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 export interface GeoPoint {
   lat: number;
   lon: number;
+}
+
+/** A province where she was exploited, as the core measures from it. */
+export interface ExploitationArea {
+  provinceCode: string;
+  regionCode: string;
+  point: GeoPoint;
 }
 
 export interface PersonProfile {
@@ -105,8 +114,14 @@ export interface MatchRequest {
   safety: {
     excludedProvinces: string[];
     excludedRegions: string[];
+    /** measured from the nearest exploitation area; from the origin only when there is none */
     minDistanceKm?: number | null;
+    /** canonical (see foldConflictTag) */
     conflictTags: string[];
+    /** where she was exploited or her network operates, resolved to points (none: not known) */
+    exploitationAreas?: ExploitationArea[];
+    /** the operator lifted exploitation_area (audited, with her reason); too_close still holds */
+    allowExploitationArea?: boolean;
   };
   preferences: {
     crossRegion: boolean;
@@ -180,10 +195,20 @@ export interface BreakdownItem {
   note?: string;
 }
 
+/** Signs on a candidate that passes every hard constraint but deserves a second look. */
+export const CANDIDATE_WARNINGS = ['same_region_as_exploitation'] as const;
+export type CandidateWarning = (typeof CANDIDATE_WARNINGS)[number];
+
 export interface Candidate {
   facilityId: string;
   placeKind: PlaceKind;
+  /** from the origin (where she is now) */
   distanceKm: number;
+  /** from the nearest exploitation area; null when none is given */
+  exploitationDistanceKm: number | null;
+  warnings: CandidateWarning[];
+  /** a single adult offered a mother-child unit: only when no adult bed is free there */
+  placeKindFallback: boolean;
   freshness: Freshness;
   score: number;
   breakdown: BreakdownItem[];
@@ -191,5 +216,6 @@ export interface Candidate {
 
 export interface MatchResult {
   candidates: Candidate[];
-  excluded: { reason: ExclusionReason; count: number }[];
+  /** facilityIds (in the order judged) only when asked for (RankOptions.listExcluded) */
+  excluded: { reason: ExclusionReason; count: number; facilityIds?: string[] }[];
 }

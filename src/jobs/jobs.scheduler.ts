@@ -23,6 +23,12 @@ export class JobsScheduler {
     return this.guard('push-dispatch', 5 * SECOND, () => this.jobs.dispatchPush());
   }
 
+  // reports read the pending deltas too: the fold only keeps what they read short
+  @Interval('report-rollup-fold', 10 * SECOND)
+  foldReportRollups() {
+    return this.guard('report-rollup-fold', 10 * SECOND, () => this.jobs.foldReportRollups());
+  }
+
   @Interval('hold-expiry', MINUTE)
   expire() {
     return this.guard('hold-expiry', MINUTE, () => this.jobs.expireHolds());

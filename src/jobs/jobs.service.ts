@@ -13,6 +13,7 @@ import { JobRunsRepository } from './job-runs.repository.js';
 import { EventsService } from '../events/events.service.js';
 import { PushDispatcher } from '../push/push-dispatcher.service.js';
 import { RemindersRepository } from './reminders.repository.js';
+import { RollupFoldRepository } from '../reports/rollup-fold.repository.js';
 
 const HOUR = 3_600_000;
 
@@ -31,6 +32,7 @@ export class JobsService {
     private readonly tx: Transactions,
     private readonly events: EventsService,
     private readonly push: PushDispatcher,
+    private readonly rollups: RollupFoldRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -56,6 +58,11 @@ export class JobsService {
   /** Web pushes queued by the proposal trigger (issue 22). */
   dispatchPush() {
     return this.push.dispatchDue();
+  }
+
+  /** The report roll-ups' pending deltas into their rows (reports are exact either way; this keeps their reads short). */
+  foldReportRollups(): Promise<number> {
+    return this.rollups.fold();
   }
 
   expireHolds() {

@@ -8,6 +8,7 @@ import { AvailabilityModule } from '../availability/availability.module.js';
 import { MatchingModule } from '../matching/matching.module.js';
 import { PlacementRequestEntity } from './requests/placement-request.entity.js';
 import { PlacementRequestsController } from './requests/placement-requests.controller.js';
+import { ConflictTagsController } from './requests/conflict-tags.controller.js';
 import { PlacementRequestsRepository } from './requests/placement-requests.repository.js';
 import { PlacementRequestsService } from './requests/placement-requests.service.js';
 import { ProposalDecisionsService } from './proposals/proposal-decisions.service.js';
@@ -35,7 +36,7 @@ import { ReportsModule } from '../reports/reports.module.js';
     ReportsModule,
   ],
   // Fastify's router prefers the static /placement-requests/batch-assignment to /placement-requests/:id, whatever the order
-  controllers: [PlacementRequestsController, BatchAssignmentController, ProposalsController, PlacementsController],
+  controllers: [PlacementRequestsController, BatchAssignmentController, ProposalsController, PlacementsController, ConflictTagsController],
   providers: [
     PlacementRequestsRepository,
     PlacementRequestsService,

@@ -13,6 +13,7 @@ import { MatchingCatalogue } from './matching-catalogue.js';
 import { MatchingRepository, type SnapshotRow } from './matching.repository.js';
 import type { FacilitySnapshot, MatchRequest, MatchResult } from '../domain/types.js';
 import { toSnapshot } from './snapshot.mapper.js';
+import { foldConflictTags } from '../domain/conflict-tags.js';
 import { ReportFactsService } from '../reports/report-facts.service.js';
 
 /** Glue between the database and the pure core: resolves places to points, loads snapshots, ranks. */
@@ -32,7 +33,12 @@ export class MatchingService {
     const origin = this.regions.province(dto.origin.provinceCode, 'origin.provinceCode');
     dto.safety.excludedProvinces.forEach((c) => this.regions.province(c, 'safety.excludedProvinces'));
     dto.safety.excludedRegions.forEach((c) => this.regions.assertRegion(c, 'safety.excludedRegions'));
-    const near = dto.preferences.nearProvinceCode ? this.regions.centroid(dto.preferences.nearProvinceCode) : null;
+    const exploitationAreas = (dto.safety.exploitationProvinces ?? []).map((c) => {
+      const p = this.regions.province(c, 'safety.exploitationProvinces');
+      return { provinceCode: canonical(p.code), regionCode: canonical(p.regionCode), point: { lat: p.lat, lon: p.lon } };
+    });
+    // travel is from where she is now: proximity defaults to her origin
+    const near = this.regions.centroid(dto.preferences.nearProvinceCode ?? origin.code);
     // codes pooled like the catalogue's, so the rules compare them by identity (see canonical)
     return {
       person: { ...withChildSexes(dto.person), gender: canonical(dto.person.gender) },
@@ -45,6 +51,10 @@ export class MatchingService {
         excludedProvinces: canonicalAll(dto.safety.excludedProvinces),
         excludedRegions: canonicalAll(dto.safety.excludedRegions),
         minDistanceKm: dto.safety.minDistanceKm ?? null,
+        // stored before the tags were folded, or typed by a client: compared in the one canonical form
+        conflictTags: foldConflictTags(dto.safety.conflictTags),
+        exploitationAreas,
+        allowExploitationArea: dto.safety.allowExploitationArea === true,
       },
       preferences: {
         crossRegion: dto.preferences.crossRegion,
@@ -65,11 +75,16 @@ export class MatchingService {
     req: MatchRequest,
     limit: number,
     requestId: string | null = null,
-  ): Promise<{ result: MatchResult; snapshots: Map<string, FacilitySnapshot> }> {
+    opts: { listExcluded?: boolean } = {},
+  ): Promise<{ result: MatchResult; snapshots: Map<string, FacilitySnapshot>; facility: (id: string) => FacilitySnapshot | undefined }> {
     const network = await this.catalogue.network(req.safety.conflictTags, requestId);
-    const result = rankPacked(req, network.packed, this.config.matching.weights, { limit, replaced: network.replaced });
+    const result = rankPacked(req, network.packed, this.config.matching.weights, {
+      limit,
+      replaced: network.replaced,
+      listExcluded: opts.listExcluded,
+    });
     const snapshots = new Map(result.candidates.map((c) => [c.facilityId, network.snapshot(c.facilityId)!]));
-    return { result, snapshots };
+    return { result, snapshots, facility: (id) => network.snapshot(id) };
   }
 
   /** Who each facility hosts or holds, by conflict tag (see MatchingRepository.conflictTags). */

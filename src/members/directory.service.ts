@@ -2,17 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { sessionIdHash } from '../auth/authenticator.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { IdentityDirectory, ProviderIdentity, SessionPrincipal } from '../auth/identity.js';
-import { memberPrincipal, type Principal } from '../auth/principal.js';
+import { memberPrincipal, type Principal, type Role } from '../auth/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Transactions } from '../database/transactions.repository.js';
-import { notAMember } from '../domain/errors.js';
+import { logoutTokenRefused, notAMember } from '../domain/errors.js';
 import { MembersRepository, type MemberRow } from './members.repository.js';
 
 /** The opaque id a browser holds; the database keeps only its hash (auth's one definition). */
 export const hashOf = sessionIdHash;
 export const newSecret = (): string => randomBytes(32).toString('base64url');
+/** Who acts in the audit when the identity provider ends sessions (back-channel logout). */
+const IDENTITY_PROVIDER = { sub: 'identity-provider', role: 'none' as Role };
 
 /** The principal of a member (her scope as the access policy reads it). */
 export const principalOf = (m: MemberRow, via: Principal['via']): Principal => memberPrincipal(m, via);
@@ -74,13 +76,28 @@ export class DirectoryService implements IdentityDirectory {
     return principalOf(member, via);
   }
 
+  async activeMember(id: string, via: 'local_token'): Promise<Principal | null> {
+    const m = await this.repo.findById(id);
+    return m?.status === 'active' ? principalOf(m, via) : null;
+  }
+
   /** A new session for a member who just signed in: a new random id every time. */
-  async openSession(memberId: string, idToken: string | null): Promise<{ cookie: string; maxAgeSeconds: number }> {
+  async openSession(
+    memberId: string,
+    provider: { idToken: string | null; sid: string | null } | null,
+  ): Promise<{ cookie: string; maxAgeSeconds: number }> {
     const cookie = newSecret();
     const now = this.clock.now();
     const maxAgeSeconds = this.config.session.maxHours * 3600;
     await this.repo.openSession(
-      { idHash: hashOf(cookie), memberId, csrfToken: newSecret(), idToken, expiresAt: new Date(now.getTime() + maxAgeSeconds * 1000) },
+      {
+        idHash: hashOf(cookie),
+        memberId,
+        csrfToken: newSecret(),
+        idToken: provider?.idToken ?? null,
+        providerSid: provider?.sid ?? null,
+        expiresAt: new Date(now.getTime() + maxAgeSeconds * 1000),
+      },
       now,
     );
     await this.repo.touchSignIn(memberId, now);
@@ -90,6 +107,39 @@ export class DirectoryService implements IdentityDirectory {
   /** Ends the session of this cookie: answers the ID token for the provider's logout, when there was one. */
   endSession(cookie: string) {
     return this.repo.endSession(hashOf(cookie), this.clock.now());
+  }
+
+  /**
+   * A verified logout token from the provider (back-channel logout): its `jti` is taken (once), then
+   * the sessions it names end, in one transaction, audited. A replayed `jti` ends nothing: audited
+   * as denied, then refused (400 invalid_logout_token).
+   */
+  async endProviderSessions(t: { issuer: string; jti: string; sid?: string; sub?: string; usableUntil: Date }): Promise<number> {
+    const now = this.clock.now();
+    const by = t.sid && t.sub ? 'sid_and_sub' : t.sid ? 'sid' : 'sub';
+    const ended = await this.db.run(async (tx) => {
+      if (!(await this.repo.useLogoutJti(tx, t.issuer, t.jti, t.usableUntil, now))) return null;
+      const members = await this.repo.endProviderSessions(tx, t.issuer, { sid: t.sid, sub: t.sub }, now);
+      await this.audit.record(tx, IDENTITY_PROVIDER, 'auth.backchannel_logout', 'session', null, {
+        by,
+        ended: members.length,
+        members: [...new Set(members)],
+      });
+      return members.length;
+    });
+    if (ended === null) {
+      await this.audit.record(
+        null,
+        IDENTITY_PROVIDER,
+        'auth.backchannel_logout',
+        'session',
+        null,
+        { by, reason: 'replayed_jti' },
+        'denied',
+      );
+      throw logoutTokenRefused('the logout token was used already');
+    }
+    return ended;
   }
 
   saveFlow(cookie: string, f: { state: string; nonce: string; codeVerifier: string; returnTo: string }, ttlSeconds: number) {

@@ -14,6 +14,8 @@ export interface MemberRow {
   regionCode: string | null;
   facilityIds: string[];
   status: MemberStatus;
+  /** a machine client: made active by an administrator, never bound to a person, in only through API keys */
+  service: boolean;
   /** the regions of the facilities in facilityIds (for the access policy) */
   facilityRegions: string[];
   bound: boolean;
@@ -31,6 +33,8 @@ export interface NewMember {
   regionCode: string | null;
   facilityIds: string[];
   invitedBy: string;
+  /** a service member: active at once, never invited (default false) */
+  service?: boolean;
 }
 
 export type MemberChange = Partial<Pick<NewMember, 'name' | 'fiscalCode' | 'role' | 'regionCode' | 'facilityIds'>> & {
@@ -38,7 +42,7 @@ export type MemberChange = Partial<Pick<NewMember, 'name' | 'fiscalCode' | 'role
 };
 
 const COLUMNS = `m.id, m.email, m.name, m.fiscal_code AS "fiscalCode", m.role, m.region_code AS "regionCode",
-  m.facility_ids::text[] AS "facilityIds", m.status, m.issuer IS NOT NULL AS bound,
+  m.facility_ids::text[] AS "facilityIds", m.status, m.service, m.issuer IS NOT NULL AS bound,
   m.created_at AS "createdAt", m.updated_at AS "updatedAt", m.last_sign_in_at AS "lastSignInAt",
   COALESCE((SELECT array_agg(DISTINCT f.region_code::text) FROM facility f WHERE f.id = ANY(m.facility_ids)), '{}') AS "facilityRegions"`;
 
@@ -66,9 +70,9 @@ export class MembersRepository {
 
   async insert(tx: Tx, m: NewMember, now: Date): Promise<void> {
     await this.q(
-      `INSERT INTO member (id, email, name, fiscal_code, role, region_code, facility_ids, status, invited_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], 'invited', $8, $9, $9)`,
-      [m.id, m.email, m.name, m.fiscalCode, m.role, m.regionCode, m.facilityIds, m.invitedBy, now],
+      `INSERT INTO member (id, email, name, fiscal_code, role, region_code, facility_ids, status, service, invited_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], CASE WHEN $10 THEN 'active' ELSE 'invited' END, $10, $8, $9, $9)`,
+      [m.id, m.email, m.name, m.fiscalCode, m.role, m.regionCode, m.facilityIds, m.invitedBy, now, m.service ?? false],
       tx,
     ).catch(duplicateMember);
   }
@@ -124,7 +128,7 @@ export class MembersRepository {
   /** Invited members (not yet bound) matching a verified e-mail or a fiscal code, locked for binding. */
   async lockInvited(tx: Tx, email: string | null, fiscalCode: string | null): Promise<{ id: string }[]> {
     return this.q<{ id: string }>(
-      `SELECT id FROM member WHERE status = 'invited' AND issuer IS NULL
+      `SELECT id FROM member WHERE status = 'invited' AND issuer IS NULL AND NOT service
          AND ((lower(email) = lower($1)) OR (fiscal_code = $2)) FOR UPDATE`,
       [email, fiscalCode],
       tx,
@@ -144,9 +148,9 @@ export class MembersRepository {
   }
 
   /** The region of each facility id that exists (a member's facilities decide who may manage her). */
-  async facilityRegions(ids: string[], tx?: Tx): Promise<{ id: string; regionCode: string }[]> {
+  async facilityRegions(ids: string[], tx?: Tx): Promise<{ id: string; regionCode: string; name: string }[]> {
     if (!ids.length) return [];
-    return this.q(`SELECT id, region_code AS "regionCode" FROM facility WHERE id = ANY($1::uuid[])`, [ids], tx);
+    return this.q(`SELECT id, region_code AS "regionCode", name FROM facility WHERE id = ANY($1::uuid[]) ORDER BY name`, [ids], tx);
   }
 
   /** Demo members (development only): invited, so the first sign-in binds them; those already there are left alone. */
@@ -161,10 +165,14 @@ export class MembersRepository {
 
   // ---- sessions
 
-  async openSession(s: { idHash: Buffer; memberId: string; csrfToken: string; idToken: string | null; expiresAt: Date }, now: Date) {
+  async openSession(
+    s: { idHash: Buffer; memberId: string; csrfToken: string; idToken: string | null; providerSid: string | null; expiresAt: Date },
+    now: Date,
+  ) {
     await this.q(
-      `INSERT INTO web_session (id_hash, member_id, csrf_token, id_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6)`,
-      [s.idHash, s.memberId, s.csrfToken, s.idToken, now, s.expiresAt],
+      `INSERT INTO web_session (id_hash, member_id, csrf_token, id_token, provider_sid, created_at, last_seen_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
+      [s.idHash, s.memberId, s.csrfToken, s.idToken, s.providerSid, now, s.expiresAt],
     );
   }
 
@@ -196,6 +204,38 @@ export class MembersRepository {
 
   async endSessionsOf(tx: Tx, memberId: string, now: Date): Promise<void> {
     await this.q(`UPDATE web_session SET ended_at = $2 WHERE member_id = $1 AND ended_at IS NULL`, [memberId, now], tx);
+  }
+
+  /**
+   * A logout token's `jti`, used once per issuer: false when it was used already. Rows past their
+   * expiry (a token that old is refused anyway) go with each new one, so the table stays small.
+   */
+  async useLogoutJti(tx: Tx, issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
+    const rows = await this.q<{ jti: string }>(
+      `WITH gone AS (DELETE FROM logout_token_use WHERE expires_at < $4)
+       INSERT INTO logout_token_use (issuer, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING jti`,
+      [issuer, jti, expiresAt, now],
+      tx,
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Ends the open sessions a provider's logout token names: those opened with its `sid`, or every
+   * session of the member bound to its `sub` (both given: the `sid`'s sessions of that member only).
+   * Answers the members whose sessions ended.
+   */
+  async endProviderSessions(tx: Tx, issuer: string, by: { sid?: string; sub?: string }, now: Date): Promise<string[]> {
+    const rows = await this.q<{ memberId: string }>(
+      `UPDATE web_session s SET ended_at = $4
+       FROM member m
+       WHERE m.id = s.member_id AND m.issuer = $1 AND s.ended_at IS NULL
+         AND ($2::text IS NULL OR s.provider_sid = $2) AND ($3::text IS NULL OR m.subject = $3)
+       RETURNING s.member_id AS "memberId"`,
+      [issuer, by.sid ?? null, by.sub ?? null, now],
+      tx,
+    );
+    return rows.map((r) => r.memberId);
   }
 
   // ---- sign-in flows

@@ -7,6 +7,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { conflict, forbidden, invalidInput, ruleBroken } from '../domain/errors.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import type { Invitation } from '../notifications/templates.js';
 import { REGIONS } from '../regions/regions.data.js';
 import type { InviteMemberDto, MemberDto, UpdateMemberDto } from './dto/member.dto.js';
 import { MembersRepository, type MemberChange, type MemberRow } from './members.repository.js';
@@ -20,6 +21,7 @@ const present = (m: MemberRow): MemberDto => ({
   regionCode: m.regionCode,
   facilityIds: m.facilityIds,
   status: m.status,
+  service: m.service,
   bound: m.bound,
   lastSignInAt: m.lastSignInAt ? new Date(m.lastSignInAt).toISOString() : null,
   createdAt: new Date(m.createdAt).toISOString(),
@@ -30,6 +32,24 @@ interface Shape {
   regionCode: string | null;
   facilityIds: string[];
 }
+
+/** The roles as the invitation names them (the pages' words). */
+const ROLE_WORDS: Record<Role, { it: string; en: string }> = {
+  uor: { it: 'Unità operativa regionale', en: 'regional operating unit' },
+  shelter_manager: { it: 'responsabile di struttura', en: 'shelter manager' },
+  national: { it: 'referente della rete nazionale', en: 'national network officer' },
+  admin: { it: 'amministratrice', en: 'administrator' },
+};
+/** The inviter's office: with its article when it stands alone ("l’amministrazione…"), without beside her name. */
+const OFFICE: Record<Role, (region: string) => [string, string, string]> = {
+  uor: (r) => ['l’', `Unità operativa regionale della regione ${r}`, `the regional operating unit of ${r}`],
+  admin: () => ['l’', 'amministrazione di Approdo', 'the Approdo administration'],
+  national: () => ['la ', 'rete nazionale', 'the national network'],
+  shelter_manager: () => ['la ', 'rete nazionale', 'the national network'],
+};
+const regionName = (code: string | null | undefined) => REGIONS.find((r) => r.code === code)?.name.split('/')[0] ?? null;
+/** "A, B e C" / "A, B and C". */
+const joined = (xs: string[], and: string) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} ${and} ${xs.at(-1)}`);
 
 /**
  * The members registry: who may do what in Approdo. Invitations go out through the outbox; every
@@ -45,9 +65,11 @@ export class MembersService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async invite(p: Principal, dto: InviteMemberDto): Promise<{ id: string; status: 'invited' }> {
+  async invite(p: Principal, dto: InviteMemberDto): Promise<{ id: string; status: 'invited' | 'active' }> {
     const shape = await this.checkShape({ role: dto.role, regionCode: dto.regionCode ?? null, facilityIds: dto.facilityIds ?? [] });
     requireAccess(p, 'member.manage', { role: shape.role, facilityRegions: shape.facilityRegions });
+    if (dto.service) return this.addService(p, dto, shape);
+    const invitation = await this.invitation(p, shape);
     const email = dto.email.trim().toLowerCase();
     const fiscalCode = dto.fiscalCode?.toUpperCase() ?? null;
     const id = randomUUID();
@@ -60,9 +82,34 @@ export class MembersService {
         facilities: shape.facilityIds,
       });
       // the link starts the sign-in; the invitation is bound by her verified e-mail or fiscal code
-      await this.notifications.notify(tx, { event: 'member_invited', to: [email], reference: 'Approdo', path: '/auth/login?returnTo=%2F' });
+      await this.notifications.notify(tx, {
+        event: 'member_invited',
+        to: [email],
+        reference: '',
+        path: '/auth/login?returnTo=%2F',
+        invitation: { ...invitation, spid: fiscalCode !== null },
+      });
     });
     return { id, status: 'invited' };
+  }
+
+  /** A service member (issue 34): active at once, no invitation e-mail (nobody signs in as a machine client). */
+  private async addService(p: Principal, dto: InviteMemberDto, shape: Shape): Promise<{ id: string; status: 'active' }> {
+    requireAccess(p, 'member.service', { role: shape.role, facilityRegions: [] });
+    const email = dto.email.trim().toLowerCase();
+    const id = randomUUID();
+    await this.db.run(async (tx) => {
+      await this.refuseTaken(tx, email, null, null);
+      const name = dto.name?.trim() || null;
+      await this.repo.insert(tx, { id, email, name, fiscalCode: null, ...shape, invitedBy: p.sub, service: true }, this.clock.now());
+      await this.audit.record(tx, p, 'member.invited', 'member', id, {
+        service: true,
+        role: shape.role,
+        regionCode: shape.regionCode,
+        facilities: shape.facilityIds,
+      });
+    });
+    return { id, status: 'active' };
   }
 
   async list(p: Principal): Promise<{ items: MemberDto[] }> {
@@ -122,10 +169,31 @@ export class MembersService {
     const m = await this.visible(p, id);
     requireAccess(p, 'member.manage', m);
     return this.db.run(async (tx) => {
-      await this.repo.update(tx, id, { status: m.bound ? 'active' : 'invited' }, this.clock.now());
+      // a service member is never bound to a person: she is active again, not invited (nobody may claim her)
+      await this.repo.update(tx, id, { status: m.bound || m.service ? 'active' : 'invited' }, this.clock.now());
       await this.audit.record(tx, p, 'member.enabled', 'member', id);
       return present((await this.repo.findById(id, tx))!);
     });
+  }
+
+  /** Who invites (her name as a member, or her office), as what, for which houses or region: the invitation's words. */
+  private async invitation(p: Principal, shape: Shape & { facilityNames: string[] }): Promise<Omit<Invitation, 'spid'>> {
+    // a member signed in through the pages has her member id as `sub`; a local token's `sub` is any text
+    const me = /^[0-9a-f-]{36}$/i.test(p.sub) ? await this.repo.findById(p.sub) : null;
+    const [article, office, officeEn] = OFFICE[p.role](regionName(p.region) ?? '');
+    const who = me?.name?.trim();
+    const cap = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
+    const by0 = who ? { it: `${who} (${office})`, en: `${who} (${officeEn})` } : { it: cap(`${article}${office}`), en: cap(officeEn) };
+    const region = regionName(shape.regionCode);
+    const where = shape.facilityNames.length
+      ? {
+          it: `per ${joined(shape.facilityNames, 'e')}`,
+          en: `for ${joined(shape.facilityNames, 'and')}`,
+        }
+      : region
+        ? { it: `per la regione ${region}`, en: `for ${region}` }
+        : null;
+    return { by: by0, role: ROLE_WORDS[shape.role], where };
   }
 
   private async visible(p: Principal, id: string): Promise<MemberRow> {
@@ -135,7 +203,7 @@ export class MembersService {
   }
 
   /** The role's own needs: a UOR has a region, a manager existing facilities, nobody else either. */
-  private async checkShape(s: Shape): Promise<Shape & { facilityRegions: string[] }> {
+  private async checkShape(s: Shape): Promise<Shape & { facilityRegions: string[]; facilityNames: string[] }> {
     const needs = scopeNeeds(s.role);
     if (needs.region && !s.regionCode)
       throw invalidInput('validation_failed', 'a uor needs regionCode', {
@@ -150,7 +218,13 @@ export class MembersService {
     const facilityIds = needs.facilities ? [...new Set(s.facilityIds)] : [];
     const found = await this.repo.facilityRegions(facilityIds);
     if (found.length !== facilityIds.length) throw ruleBroken('unknown_facility', 'a facility of facilityIds does not exist');
-    return { role: s.role, regionCode, facilityIds, facilityRegions: [...new Set(found.map((f) => f.regionCode))] };
+    return {
+      role: s.role,
+      regionCode,
+      facilityIds,
+      facilityRegions: [...new Set(found.map((f) => f.regionCode))],
+      facilityNames: found.map((f) => f.name),
+    };
   }
 
   private async refuseTaken(tx: Tx, email: string | null, fiscalCode: string | null, exceptId: string | null): Promise<void> {

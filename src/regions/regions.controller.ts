@@ -10,13 +10,20 @@ import { ROLES } from '../auth/principal.js';
 import { RegionsService } from './regions.service.js';
 
 export class RegionContactDto {
-  @ApiProperty({ type: String, example: 'uor.liguria@example.org', nullable: true, description: 'where stale-availability escalations go' })
+  @ApiProperty({
+    format: 'email',
+    type: String,
+    example: 'uor.liguria@example.org',
+    nullable: true,
+    description: 'where stale-availability escalations go',
+  })
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
   uorEmail: string | null;
   @ApiPropertyOptional({
     type: String,
+    pattern: E164.source,
     example: '+390101234567',
     nullable: true,
     description: "the UOR's on-call office number (E.164), shown to the houses deciding its proposals; absent: unchanged",

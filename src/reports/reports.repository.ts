@@ -75,7 +75,9 @@ const MEASURES: Record<FactReport, { events: string[]; sql: string }> = {
 };
 
 /**
- * Monthly roll-ups of the facts (migration 1763900012000): the columns a report reads, named as in
+ * Monthly roll-ups of the facts (migration 1763900012000), read through the views that add their
+ * pending deltas (migration 1763900022000: several rows per key, summed like the facts' rows, so a
+ * report is exact to the last commit whether or not the fold job has run): the columns a report reads, named as in
  * report_fact. They carry no facility, so they answer only the unrestricted scope (national).
  * `stored`: dimensions the roll-up also keeps as a column (migration 1763900014000), indexed in
  * the report's order, which a period of whole months groups by. `indexed`: that index's columns, as
@@ -85,7 +87,7 @@ const ROLLUPS: Partial<
   Record<FactReport, { table: string; event: string; columns: string[]; stored?: Record<string, string>; indexed?: string[] }>
 > = {
   people: {
-    table: 'report_people_month',
+    table: 'report_people_now',
     event: `'admission'::text`,
     stored: { exploitation: 'exploitation_key' },
     indexed: ['facility_region_code', 'gender', 'age_band', 'exploitation_key', 'referral_channel', 'nationality'],
@@ -101,7 +103,7 @@ const ROLLUPS: Partial<
       'children_male',
     ],
   },
-  flow: { table: 'report_flow_month', event: 'event', columns: ['region_code', 'urgency'] },
+  flow: { table: 'report_flow_now', event: 'event', columns: ['region_code', 'urgency'] },
 };
 
 /** Narrow copies of the duration facts (migration 1763900012000), unrestricted scope only as the roll-ups. */
@@ -197,10 +199,13 @@ export class ReportsRepository {
       where.push(`facility_id = ANY($${params.length})`);
     }
     let from = `(SELECT *, 1 AS n FROM report_fact WHERE ${where.join(' AND ')}) f`;
+    let having = '';
     const rollup = ROLLUPS[report];
     const months = wholeMonths(period.from, period.to);
     const unrestricted = !scope.regions && !scope.facilities;
     const order = dims.map((_, i) => `${i + 1} NULLS LAST`).join(', ');
+    const groups = dims.map(column).join(', ');
+    const totalFlag = opts.byEvent ? `GROUPING(${dims.slice(1).map(column).join(', ')}) > 0` : `GROUPING(${groups}) > 0`;
     // the table itself, not a subquery: under grouping sets a subquery's rows are sorted again, never read in index order
     if (opts.durations && unrestricted) from = `${DURATION_TABLE} WHERE ${where.join(' AND ')}`;
     else if (opts.rollup && rollup && months && unrestricted) {
@@ -210,17 +215,17 @@ export class ReportsRepository {
       const [m1, m2] = [`$${params.length - 1}::date`, `$${params.length}::date`];
       const inMonths = `${rollup.event} = ANY($1) AND month BETWEEN ${m1} AND ${m2}`;
       const names = rollup.columns.join(', ');
+      // a deletion of facts leaves a pending delta of -n beside its +n: a group of no facts sums to 0 (as from the facts: no row)
+      having = `HAVING sum(n) <> 0 OR ${totalFlag}`;
       from = `(SELECT ${rollup.event} AS event, ${names}, n FROM ${rollup.table} WHERE ${inMonths}
                 UNION ALL
                 SELECT event, ${names}, 1 AS n FROM report_fact WHERE ${where.join(' AND ')} AND (day < ${m1} OR day > ${m2})) f`;
     }
-    const groups = dims.map(column).join(', ');
     const sets = opts.byEvent ? `(${groups}), (event)` : `(${groups}), ()`;
-    const totalFlag = opts.byEvent ? `GROUPING(${dims.slice(1).map(column).join(', ')}) > 0` : `GROUPING(${groups}) > 0`;
     return (await this.tx.manager().query(
       `SELECT ${cols.join(', ')}, ${totalFlag} AS "_total", ${measures}
        FROM ${from}
-       GROUP BY GROUPING SETS (${sets})
+       GROUP BY GROUPING SETS (${sets}) ${having}
        ORDER BY "_total", ${order}`,
       params,
     )) as RawRow[];
@@ -252,7 +257,7 @@ export class ReportsRepository {
     const rows = (await this.tx.manager().query(
       `SELECT ${stored.map((c, i) => `${c} AS "${dims[i]}"`).join(', ')}, false AS "_total", ${measures}
        FROM ${rollup.table} WHERE ${where}
-       GROUP BY ${stored.join(', ')}
+       GROUP BY ${stored.join(', ')} HAVING sum(n) <> 0
        ORDER BY ${order}`,
       params,
     )) as RawRow[];
@@ -283,6 +288,16 @@ export class ReportsRepository {
    * the changes up to that day, so each change counts for the days from it (or from `from`) to `to`.
    * Fresh bed-nights: beds in service of facilities confirmed that day.
    */
+  /** The names of facilities a report's rows name (the spreadsheets for people say which house, as the page does). */
+  async facilityNames(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = (await this.tx.manager().query(`SELECT id, name FROM facility WHERE id = ANY($1::uuid[])`, [ids])) as {
+      id: string;
+      name: string;
+    }[];
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   async occupancy(dims: string[], period: Period, scope: Scope, perFacility: boolean, read: Reading = {}): Promise<RawRow[]> {
     return this.read(() => this.occupancyIn(dims, period, scope, perFacility, read));
   }
@@ -327,7 +342,7 @@ export class ReportsRepository {
         // months ended before the period: each change counts for every night of it
         parts.push(
           part(
-            'report_bed_change_month',
+            'report_bed_change_month_now',
             [`month < date_trunc('month', $1::date)::date`],
             (c) => `${c}::bigint * ($2::date - $1::date + 1)`,
             () => 'NULL::bigint',
@@ -340,7 +355,7 @@ export class ReportsRepository {
           // whole months within it: a change on day d counts for (to - d + 1) nights, so a month's for (to + 1) * sum(d) - sum(d * day)
           parts.push(
             part(
-              'report_bed_change_month',
+              'report_bed_change_month_now',
               [`month BETWEEN ${m1} AND ${m2}`],
               (c) => `${c}::bigint * ($2::date - ${EPOCH} + 1) - w${c.slice(1)}`,
               (k) => `fresh_available_${k}::bigint`,
@@ -352,7 +367,7 @@ export class ReportsRepository {
       // the days of the months begun before it or ending after it, one by one
       parts.push(
         part(
-          'report_bed_change_group',
+          'report_bed_change_group_now',
           days,
           (c) => `${c}::bigint * ${NIGHTS}`,
           (k) => `CASE WHEN day >= $1::date THEN fresh_available_${k}::bigint END`,

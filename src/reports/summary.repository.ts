@@ -84,12 +84,12 @@ export class SummaryRepository {
       const events = (await (!scope.regions && !scope.facilities && months
         ? m.query(
             `SELECT event, reason, sum(n)::int AS n FROM (
-               SELECT event, NULL::text AS reason, n FROM report_flow_month WHERE event IN (${counted}) AND month BETWEEN $3::date AND $4::date
+               SELECT event, NULL::text AS reason, n FROM report_flow_now WHERE event IN (${counted}) AND month BETWEEN $3::date AND $4::date
                UNION ALL
                SELECT event, NULL, 1 FROM report_fact WHERE event IN (${counted}) AND ${within} AND (day < $3::date OR day > $4::date)
                UNION ALL
                SELECT event, ${decline}, 1 FROM report_fact WHERE event = 'decline' AND ${within}) f
-             GROUP BY 1, 2 ORDER BY 1, 2`,
+             GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2`,
             [period.from, period.to, months.from, months.to],
           )
         : m.query(

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseCookie } from 'cookie';
 import { Public } from '../auth/auth.decorators.js';
+import { AcceptsForm } from '../common/body-parsers.js';
 import { sessionCookieOf } from '../auth/authenticator.js';
 import { unauthenticated } from '../domain/errors.js';
 import { SigninService } from './signin.service.js';
@@ -38,6 +39,16 @@ export class SigninController {
   async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const out = await this.signin.logout(req, sessionCookieOf(req));
     return reply.header('set-cookie', out.setCookies).header('cache-control', 'no-store').send({ redirectTo: out.redirectTo });
+  }
+
+  /** OpenID Connect Back-Channel Logout 1.0: the provider POSTs `logout_token` (form-encoded); 200 once its sessions ended. */
+  @Post('backchannel-logout')
+  @Public()
+  @AcceptsForm()
+  @HttpCode(200)
+  async backchannelLogout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('cache-control', 'no-store');
+    await this.signin.backchannelLogout(req.body);
   }
 
   @Get('session')

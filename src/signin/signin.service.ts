@@ -4,7 +4,7 @@ import { ProviderClient } from '../auth/provider-client.js';
 import type { Principal, Role } from '../auth/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, logoutTokenRefused } from '../domain/errors.js';
 import { DirectoryService, hashOf, newSecret } from '../members/directory.service.js';
 
 /** How long a browser may take at the provider's login page. */
@@ -56,9 +56,9 @@ export class SigninService {
     const clearFlow = this.cookie('approdo_signin', '', '/auth', 0);
     const flow = flowCookie ? await this.directory.takeFlow(flowCookie) : null;
     if (!flow) return this.failed('no_flow', clearFlow);
-    let identity, idToken;
+    let identity, idToken, sid;
     try {
-      ({ identity, idToken } = await this.provider.finish(new URL(requestUrl, this.config.publicBaseUrl), flow));
+      ({ identity, idToken, sid } = await this.provider.finish(new URL(requestUrl, this.config.publicBaseUrl), flow));
     } catch (e) {
       this.logger.warn(`a sign-in was refused: ${(e as { code?: string }).code ?? (e as Error).name}`);
       return this.failed('provider_answer', clearFlow);
@@ -79,7 +79,7 @@ export class SigninService {
       );
       return { redirect: '/?signin=not_member', setCookies: [clearFlow] };
     }
-    const session = await this.directory.openSession(principal.sub, idToken ?? null);
+    const session = await this.directory.openSession(principal.sub, { idToken: idToken ?? null, sid: sid ?? null });
     await this.audit.record(null, principal, 'auth.sign_in', 'session', null, { via: 'provider' });
     return {
       redirect: flow.returnTo,
@@ -92,7 +92,11 @@ export class SigninService {
     return { redirect: '/?signin=failed', setCookies: [clearFlow] };
   }
 
-  /** Ends this browser's session (and the provider's, where it offers RP-initiated logout). */
+  /**
+   * Ends this browser's session and sends her on to end the provider's too (RP-initiated logout with
+   * the ID token as hint), so "Accedi" on a shared phone asks for a password again. Without an
+   * end-session endpoint she comes back to `/?signedout=approdo` (out of Approdo only, and told so).
+   */
   async logout(req: Req, sessionCookie: string | undefined): Promise<{ redirectTo: string; setCookies: string[] }> {
     const clear = this.cookie('approdo_session', '', '/', 0);
     if (!sessionCookie) return { redirectTo: '/', setCookies: [clear] };
@@ -101,9 +105,28 @@ export class SigninService {
     if (!open) return { redirectTo: '/', setCookies: [clear] };
     requireCsrf(req, open.csrfToken, this.config.publicBaseUrl);
     const ended = await this.directory.endSession(sessionCookie);
-    await this.audit.record(null, open.principal, 'auth.sign_out', 'session', null);
     const providerLogout = await this.provider.endSessionUrl(ended?.idToken ?? null);
-    return { redirectTo: providerLogout ?? '/', setCookies: [clear] };
+    await this.audit.record(null, open.principal, 'auth.sign_out', 'session', null, { provider: providerLogout ? 'ended' : 'not_offered' });
+    return { redirectTo: providerLogout ?? '/?signedout=approdo', setCookies: [clear] };
+  }
+
+  /**
+   * Back-channel logout: the provider says a session of hers there ended (signed out, disabled, expired
+   * at the provider). The token is verified, then its sessions here end at once; a bad or replayed
+   * token ends nothing (400 invalid_logout_token).
+   */
+  async backchannelLogout(body: unknown): Promise<void> {
+    const values = body instanceof URLSearchParams ? body.getAll('logout_token') : [];
+    if (values.length !== 1) throw logoutTokenRefused('send one logout_token, form-encoded');
+    let token;
+    try {
+      token = await this.provider.verifyLogoutToken(values[0]);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'invalid_logout_token') this.logger.warn(`a logout token was refused: ${e.message}`);
+      throw e;
+    }
+    const ended = await this.directory.endProviderSessions(token);
+    this.logger.log(`back-channel logout: ${ended} session(s) ended`);
   }
 
   /** What the pages know of the person signed in: who, what she may do, the CSRF token, when it ends. */

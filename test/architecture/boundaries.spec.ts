@@ -82,7 +82,7 @@ const LAYERS: string[][] = [
   ['common'],
   ['auth'],
   ['audit', 'regions', 'notifications', 'events'],
-  ['facilities', 'reports', 'push'],
+  ['facilities', 'reports', 'push', 'api-keys'],
   ['availability', 'matching', 'members'],
   ['lifecycle', 'capacity', 'signin'],
   ['jobs', 'metrics', 'health', 'demo', 'cli', 'web'],

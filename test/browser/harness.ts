@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser as Chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DevProvider } from '../../src/demo/dev-provider.js';
 import { freePort } from '../support/cookie-browser.js';
 import { DemoService } from '../../src/demo/demo.service.js';
@@ -62,7 +62,7 @@ export class Browser {
     this.t = await startTestApp({ DEMO_DATA: 'true', PUBLIC_BASE_URL: this.base }, undefined, { realClock: true });
     const demo = this.t.app.get(DemoService);
     this.ids = await demo.loadIfEmpty();
-    this.tokens = new Map((await demo.users()).map((u) => [u.user, u.token]));
+    this.tokens = new Map(demo.tokensFor(this.ids).map((u) => [u.user, u.token]));
     this.passwords = new Map(this.t.app.get(DevProvider).accounts.map((a) => [a.user, a.password]));
     await this.t.app.listen({ port, host: '127.0.0.1' });
     if ((this.t.app.getHttpServer().address() as AddressInfo).port !== port) throw new Error('the service did not take its port');
@@ -125,9 +125,19 @@ export class Browser {
   /** Signs in as a person does: the service's sign-in, the provider's login page (a demo account's button), back at `path`. */
   async signIn(page: Page, user: string, path = '/'): Promise<void> {
     await page.goto(`${this.base}/auth/login?returnTo=${encodeURIComponent(path)}`);
+    // a role's first account is one tap away; the others are folded under it
+    const folded = page.locator(`details:has([data-user="${user}"]) > summary`);
+    if (await folded.count()) await folded.click();
     await page.click(`[data-user="${user}"]`);
     await page.waitForURL((u) => u.pathname === '/' && !u.pathname.startsWith('/oidc'));
     await page.waitForSelector('main h1:not(:text("Accedi"))');
+  }
+
+  /** Follows a header link as a person does: on a phone the links are behind "Menu" (issue 30). */
+  async nav(page: Page, name: string): Promise<void> {
+    const menu = page.locator('header [data-act="menu"]');
+    if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+    await page.click(`nav a:text("${name}")`);
   }
 
   /**
@@ -151,12 +161,13 @@ export class Browser {
     return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   }
 
-  /** Screenshots for the README, only when SCREENSHOTS names a folder (e.g. docs/screenshots). */
-  async shot(page: Page, name: string): Promise<void> {
+  /** Screenshots for the README, only when SCREENSHOTS names a folder (e.g. docs/screenshots); a part of the page when `part` is given. */
+  async shot(page: Page, name: string, part?: Locator): Promise<void> {
     const dir = process.env.SCREENSHOTS;
     if (!dir) return;
     mkdirSync(resolve(dir), { recursive: true });
-    await page.screenshot({ path: resolve(dir, `${name}.png`), fullPage: true });
+    if (part) await part.screenshot({ path: resolve(dir, `${name}.png`) });
+    else await page.screenshot({ path: resolve(dir, `${name}.png`), fullPage: true });
   }
 
   api(token: string) {

@@ -86,6 +86,7 @@ describe('pages', () => {
   });
 
   it('manager: from an e-mail link, changes a bed, confirms, accepts and admits; the API and the national map agree', async () => {
+    // an arrival and three discharges wait out their few seconds of undo each
     const requestId = await openRequest();
     const proposal = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
     expect(proposal.status).toBe(201);
@@ -128,7 +129,9 @@ describe('pages', () => {
     expect((await manager().get(`/proposals/${proposal.body.id}`)).body.status).toBe('accepted');
     await accessible(page);
     await b.shot(page, 'beds-phone');
+    // the arrival is confirmed in the page, with its day and time, then sent once the undo time is over
     await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="admit"]`).click();
+    await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="admit-confirm"]`).click();
     await page.locator(`[data-proposal="${proposal.body.id}"][data-status="admitted"]`).waitFor();
     const admitted = (await manager().get(`/proposals/${proposal.body.id}`)).body;
     expect(admitted).toMatchObject({ status: 'admitted', placementId: expect.any(String) });
@@ -180,6 +183,8 @@ describe('pages', () => {
     await leaving.locator('input[name="date"]').fill('2020-01-15');
     await leaving.locator('[data-act="discharge-confirm"]').click();
     await leaving.locator('.notice-error', { hasText: "non può essere prima dell'ingresso" }).waitFor();
+    // the day in the message in words, as Italians write it ("7 dicembre 2026"), never 2026-12-07
+    expect(await leaving.locator('.notice-error').textContent()).toMatch(/\(\d{1,2} [a-z]+ \d{4}\)/);
     expect((await manager().get(`/placements/${admitted.placementId}`)).body.status).toBe('active');
     const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     await leaving.locator('input[name="date"]').fill(tomorrow);
@@ -200,7 +205,7 @@ describe('pages', () => {
     await b.shot(page, 'beds-desktop');
     clean(problems, [422]);
     await page.close();
-  });
+  }, 150_000);
 
   it('manager: a version conflict reloads the numbers and says what changed; nothing of the stale save is written', async () => {
     const { page, problems } = await b.page(PHONE);
@@ -250,7 +255,10 @@ describe('pages', () => {
     }
     await page.check('input[name="exploitation"][value="sexual"]');
     await page.selectOption('select[name="origin"]', 'SV');
-    await page.fill('input[name="conflictTags"]', 'net-ui');
+    // where she was exploited is not known: an answer of its own
+    await page.check('input[name="exploitationKnown"][value="unknown"]');
+    await page.fill('[data-entry="conflictTags"]', 'net-ui');
+    await page.press('[data-entry="conflictTags"]', 'Enter');
     // the merged contract's fields: children with their sex, legal status, nationality, services, LGBT+-safe, referral channel
     await page.fill('input[name="children"]', '3 f, 10 M');
     await page.selectOption('select[name="legalStatus"]', 'art18_permit');
@@ -271,7 +279,7 @@ describe('pages', () => {
       caseCode,
       person: { age: 24, languages: ['en', 'pcm'], exploitation: ['sexual'] },
       origin: { provinceCode: 'SV' },
-      safety: { conflictTags: ['net-ui'] },
+      safety: { conflictTags: ['net-ui'], exploitationProvinces: [] },
     });
     expect({ person: stored.person, preferences: stored.preferences, referralChannel: stored.referralChannel }).toMatchObject({
       person: {
@@ -291,7 +299,7 @@ describe('pages', () => {
     await page.locator('.candidate').first().waitFor();
     const api = (await uor().get(`/placement-requests/${requestId}/candidates?limit=20`)).body;
     expect(await page.locator('.candidate').count()).toBe(api.candidates.length);
-    expect(await page.locator('.excluded li').count()).toBe(api.excluded.length);
+    expect(await page.locator('.excluded li[data-reason]').count()).toBe(api.excluded.length);
     const second = api.candidates.find((c: Json) => c.facilityId !== LEVANTE()).facilityId;
     await page.check(`.candidate[data-facility="${LEVANTE()}"] input[type="checkbox"]`);
     await page.check(`.candidate[data-facility="${second}"] input[type="checkbox"]`);
@@ -534,13 +542,14 @@ describe('pages', () => {
     await page.setViewportSize(PHONE);
     await b.shot(page, 'map-phone');
 
-    await page.click('nav a:text("Ricerca per profilo")');
+    await b.nav(page, 'Ricerca per profilo');
     await page.waitForSelector('h1:text("Dove potrebbe andare?")');
     await page.fill('input[name="age"]', '24');
     await page.fill('[data-lang-entry]', 'Inglese');
     await page.press('[data-lang-entry]', 'Enter');
     await page.check('input[name="exploitation"][value="sexual"]');
     await page.selectOption('select[name="origin"]', 'SV');
+    await page.check('input[name="exploitationKnown"][value="unknown"]');
     await page.click('button[type="submit"]');
     await page.waitForSelector('#results-title');
     const search = (

@@ -15,7 +15,8 @@ const profile = (o: Record<string, unknown> = {}) => ({
   protectionLevel: 'high',
   stage: 'first_reception',
   origin: { provinceCode: 'GE' },
-  safety: { excludedProvinces: ['GE'], excludedRegions: [], minDistanceKm: 50, conflictTags: [] },
+  // she was exploited in Genova, where she is now too (issue 28: two questions, asked apart)
+  safety: { exploitationProvinces: ['GE'], excludedProvinces: [], excludedRegions: [], minDistanceKm: 50, conflictTags: [] },
   preferences: { crossRegion: true, maxDistanceKm: 400 },
   ...o,
 });
@@ -37,7 +38,7 @@ describe('POST /api/v1/capacity/search', () => {
     ];
     await make('lucca', { name: 'Segreta Lucca', provinceCode: 'LU', secretAddress: true, languages: ['it', 'en', 'pcm'], places: mc });
     await make('firenze', { provinceCode: 'FI', type: 'high_intensity_community', languages: ['it'], places: mc });
-    await make('genova', { provinceCode: 'GE', places: mc }); // excluded area
+    await make('genova', { provinceCode: 'GE', places: mc }); // where she was exploited
     await make('spezia', { provinceCode: 'SP', languages: ['it'], places: mc }); // about 80 km from Genova: passes minDistanceKm 50
     await make('small', {
       provinceCode: 'PI',
@@ -74,7 +75,7 @@ describe('POST /api/v1/capacity/search', () => {
       expect(c).not.toHaveProperty('name');
     }
     const excluded = Object.fromEntries(res.body.excluded.map((e: { reason: string; count: number }) => [e.reason, e.count]));
-    expect(excluded).toMatchObject({ excluded_area: 1, too_far: 1, children_not_accepted: 1, gender_not_accepted: 1 });
+    expect(excluded).toMatchObject({ exploitation_area: 1, too_far: 1, children_not_accepted: 1, gender_not_accepted: 1 });
     expect(JSON.stringify(res.body)).not.toContain('Segreta');
   });
 

@@ -78,6 +78,10 @@ describe('proposal rules (e2e)', () => {
       ['gender_not_accepted', { accepts: maleOnly }, {}],
       ['excluded_area', { provinceCode: 'SP' }, { safety: { excludedProvinces: ['SP'] } }],
       ['excluded_area', { provinceCode: 'LU' }, { safety: { excludedRegions: ['09'] } }],
+      // where she was exploited (issue 28), apart from where she is now (origin GE)
+      ['exploitation_area', { provinceCode: 'SP' }, { safety: { exploitationProvinces: ['SP'] } }],
+      ['too_close', { provinceCode: 'SV' }, { safety: { exploitationProvinces: ['GE'], minDistanceKm: 50 } }],
+      // nothing known of where she was exploited: from where she is now
       ['too_close', { provinceCode: 'GE' }, { safety: { minDistanceKm: 50 } }],
       ['too_far', { provinceCode: 'BS' }, { preferences: { maxDistanceKm: 50 } }],
       ['out_of_region', { provinceCode: 'LU' }, { preferences: { crossRegion: false } }],
@@ -212,7 +216,7 @@ describe('proposal rules (e2e)', () => {
       const r = await openRequest({ safety: { conflictTags: [tag(), net] } });
       const c = await candidates(r.id);
       expect(c.candidates.map((x) => x.facilityId)).not.toContain(f.id);
-      expect(c.excluded).toContainEqual({ reason: 'conflict', count: 1 });
+      expect(c.excluded).toContainEqual({ reason: 'conflict', count: 1, facilities: [expect.objectContaining({ facilityId: f.id })] });
       const before = await holdRows(f.id); // the admitted person's (spent) hold
       const res = await propose(r.id, f.id);
       expect(res.status).toBe(422);
@@ -243,7 +247,7 @@ describe('proposal rules (e2e)', () => {
       const r = await openRequest({ safety: { conflictTags: [net] } });
       let c = await candidates(r.id);
       expect(c.candidates.map((x) => x.facilityId)).not.toContain(f.id);
-      expect(c.excluded).toContainEqual({ reason: 'conflict', count: 1 });
+      expect(c.excluded).toContainEqual({ reason: 'conflict', count: 1, facilities: [expect.objectContaining({ facilityId: f.id })] });
       let res = await propose(r.id, f.id);
       expect(res.status).toBe(422);
       expect(res.body.reasons).toEqual(['conflict']);

@@ -134,6 +134,40 @@ describe('the session cookie', () => {
     expect((await thief.request('GET', '/auth/session')).status).toBe(401);
   });
 
+  it('"Esci" ends the embedded provider’s session too, without a second question, and its back-channel logout ends her other session', async () => {
+    const { b } = await signedIn('uor-toscana');
+    const first = b.session!;
+    // a second sign-in in the same browser: the provider's session is still open, so no password
+    const again = await b.follow('GET', '/auth/login?returnTo=/');
+    expect(again.url).toBe(`${base}/`);
+    expect(b.session).not.toBe(first);
+    const earlier = new CookieBrowser(base);
+    earlier.jar.set('approdo_session', { value: first, path: '/', raw: '' });
+    expect((await earlier.request('GET', '/auth/session')).status).toBe(200);
+
+    const { body } = await sessionOf(b);
+    const out = await b.request('POST', '/auth/logout', { headers: { origin: base, 'x-csrf-token': body.csrfToken } });
+    const { redirectTo } = (await out.json()) as { redirectTo: string };
+    expect(new URL(redirectTo).searchParams.get('id_token_hint')).toMatch(/^eyJ/);
+    // the provider's page submits itself, already saying yes: there is no "stay signed in" to press
+    const page = await b.request('GET', redirectTo);
+    const html = await page.text();
+    expect(html).not.toMatch(/resta collegata|stay signed in/i);
+    const form = /<form id="op.logoutForm" method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(html)!;
+    expect(form[2]).toMatch(/name="logout" value="yes"/);
+    const fields = Object.fromEntries([...form[2].matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const end = await b.follow('POST', form[1], {
+      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(end.url).toBe(`${base}/?state=signed_out`);
+    // the provider told Approdo (back-channel): the earlier session of that provider session is over too
+    expect((await earlier.request('GET', '/auth/session')).status).toBe(401);
+    // and "Accedi" asks for the password again
+    const login = await b.follow('GET', '/auth/login?returnTo=/');
+    expect(await login.res.text()).toMatch(/type="password"/);
+  });
+
   it('sign-out by cookie without the CSRF token is refused', async () => {
     const { b } = await signedIn('national-helpline');
     const out = await b.request('POST', '/auth/logout', { headers: { origin: 'https://evil.example.org' } });

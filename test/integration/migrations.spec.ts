@@ -25,6 +25,8 @@ const APPLICATION_TABLES = [
   'region',
   'sign_in_flow',
   'web_session',
+  // back-channel logout: each logout token's jti once (issue 29)
+  'logout_token_use',
   // reports (issue 14)
   'report_bed_change',
   'report_bed_change_group',
@@ -35,6 +37,14 @@ const APPLICATION_TABLES = [
   'report_duration',
   'report_flow_month',
   'report_people_month',
+  // the roll-ups' deltas and the views reading them with the roll-ups (migration 1763900022000)
+  'report_bed_change_group_now',
+  'report_bed_change_month_now',
+  'report_bed_delta',
+  'report_flow_delta',
+  'report_flow_now',
+  'report_people_delta',
+  'report_people_now',
   // live events (migration 1763900016000)
   'live_event',
   'live_event_horizon',

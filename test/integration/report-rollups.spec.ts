@@ -1,10 +1,12 @@
 import type { QueryRunner } from 'typeorm';
 import { ReportRollups1763900012000 } from '../../migrations/1763900012000-report-rollups.js';
 import { ReportOrderedReads1763900014000 } from '../../migrations/1763900014000-report-ordered-reads.js';
+import { ReportRollupDeltas1763900022000 } from '../../migrations/1763900022000-report-rollup-deltas.js';
 import { FACT_EVENTS } from '../../src/reports/report-facts.js';
 import { REPORTS } from '../../src/reports/report-definitions.js';
 import { ReportsRepository, type Period, type Scope } from '../../src/reports/reports.repository.js';
 import { ReportsService } from '../../src/reports/reports.service.js';
+import { RollupFoldRepository } from '../../src/reports/rollup-fold.repository.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -38,6 +40,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 describe('report roll-ups (integration)', () => {
   let t: TestApp;
   let repo: ReportsRepository;
+  let fold: RollupFoldRepository;
   const facilities: { id: string; kinds: string[] }[] = [];
 
   /** `n` random facts in statements of 1 to 25 rows; returns nothing, the database is the record. */
@@ -114,7 +117,7 @@ describe('report roll-ups (integration)', () => {
     }
   };
 
-  /** What the triggers keep, and the same summed again from the facts and day rows. */
+  /** What the triggers keep (with and without their pending deltas), and the same summed again from the facts and day rows. */
   const rollupState = async () => {
     const bedCols = KINDS.flatMap((k) => [
       `d_available_${k}`,
@@ -127,17 +130,30 @@ describe('report roll-ups (integration)', () => {
       c.startsWith('w_') ? `sum(d${c.slice(1)}::bigint * (day - DATE '2000-01-01'))::bigint` : `sum(${c})::int`;
     const peopleKey = 'facility_region_code, gender, age_band, exploitation, referral_channel, nationality';
     const q = (sql: string) => t.sql(sql).then((rows) => JSON.stringify(rows));
+    /** `table` as it stands (folded), or (`now`) with its pending deltas summed in per key, rows summing to nothing left out */
+    const keptOf = async (now: boolean) => ({
+      people: await q(
+        now
+          ? `SELECT month, ${peopleKey}, exploitation_key, sum(n)::int AS n, sum(children)::int AS children, sum(children_female)::int AS children_female,
+                    sum(children_male)::int AS children_male FROM report_people_now GROUP BY month, ${peopleKey}, exploitation_key HAVING sum(n) <> 0
+             ORDER BY month, ${peopleKey}`
+          : `SELECT month, ${peopleKey}, exploitation_key, n, children, children_female, children_male FROM report_people_month ORDER BY month, ${peopleKey}`,
+      ),
+      flow: await q(
+        now
+          ? `SELECT month, event, region_code, urgency, sum(n)::int AS n FROM report_flow_now GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4`
+          : `SELECT month, event, region_code, urgency, n FROM report_flow_month ORDER BY 1, 2, 3, 4`,
+      ),
+      durations: await q(`SELECT fact_id, day, event, region_code, urgency, hours FROM report_duration ORDER BY fact_id`),
+      beds: await q(
+        now
+          ? `SELECT month, region_code, facility_type, ${bedCols.map((c) => `sum(${c})::bigint AS ${c}`).join(', ')} FROM report_bed_change_month_now GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
+          : `SELECT month, region_code, facility_type, ${bedCols.map((c) => `${c}::bigint AS ${c}`).join(', ')} FROM report_bed_change_month ORDER BY 1, 2, 3`,
+      ),
+    });
     return {
-      kept: {
-        people: await q(
-          `SELECT month, ${peopleKey}, exploitation_key, n, children, children_female, children_male FROM report_people_month ORDER BY month, ${peopleKey}`,
-        ),
-        flow: await q(`SELECT month, event, region_code, urgency, n FROM report_flow_month ORDER BY 1, 2, 3, 4`),
-        durations: await q(`SELECT fact_id, day, event, region_code, urgency, hours FROM report_duration ORDER BY fact_id`),
-        beds: await q(
-          `SELECT month, region_code, facility_type, ${bedCols.map((c) => `${c}::bigint AS ${c}`).join(', ')} FROM report_bed_change_month ORDER BY 1, 2, 3`,
-        ),
-      },
+      kept: await keptOf(true),
+      folded: await keptOf(false),
       summed: {
         // the stored key as reports show the dimension: 'none' for no type, else the types joined by '+'
         people: await q(`SELECT date_trunc('month', day)::date AS month, ${peopleKey},
@@ -152,7 +168,7 @@ describe('report roll-ups (integration)', () => {
           `SELECT id AS fact_id, day, event, region_code, urgency, hours FROM report_fact WHERE event IN ('first_proposal', 'acceptance', 'admission') ORDER BY id`,
         ),
         beds: await q(`SELECT date_trunc('month', day)::date AS month, region_code, facility_type, ${bedCols.map((c) => `${sumOf(c)}::bigint AS ${c}`).join(', ')}
-                       FROM report_bed_change_group GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
+                       FROM report_bed_change_group_now GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
       },
     };
   };
@@ -217,6 +233,7 @@ describe('report roll-ups (integration)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     repo = t.app.get(ReportsRepository);
+    fold = t.app.get(RollupFoldRepository);
     const admin = bearer(t.token(principals.admin()));
     for (const o of [
       {
@@ -251,15 +268,25 @@ describe('report roll-ups (integration)', () => {
       await t.sql(`DELETE FROM report_fact WHERE id IN (SELECT id FROM report_fact ORDER BY md5(id::text || $1) LIMIT 15)`, [String(seed)]);
       await t.sql(`DELETE FROM report_fact WHERE id = (SELECT max(id) FROM report_fact WHERE event = 'admission')`);
 
+      // pending deltas read with the roll-ups (the fold job has not run)
+      expect((await fold.pending()).rows).toBeGreaterThan(0);
       const state = await rollupState();
       expect(state.kept).toEqual(state.summed);
       // not vacuous: whole months of facts and of bed changes are rolled up
       expect(JSON.parse(state.kept.people).length).toBeGreaterThan(10);
       expect(JSON.parse(state.kept.beds).length).toBeGreaterThan(3);
-
       const { differences, answered } = await compare(periods(seed));
       expect(differences).toEqual([]);
       expect(answered).toBeGreaterThan(50);
+
+      // folded (twice at once: each delta counts once): the roll-up rows alone hold the sums, the answers are the same
+      const moved = await Promise.all([fold.fold(), fold.fold()]);
+      expect(moved[0] + moved[1]).toBeGreaterThan(0);
+      expect(await fold.pending()).toEqual({ rows: 0, oldestS: 0 });
+      const after = await rollupState();
+      expect(after.folded).toEqual(after.summed);
+      expect(after.kept).toEqual(after.summed);
+      expect((await compare(periods(seed))).differences).toEqual([]);
     },
   );
 
@@ -270,8 +297,8 @@ describe('report roll-ups (integration)', () => {
     const before = await Promise.all(ps.map((p) => repo.facts('people', [...REPORTS.people.dims], p, NATIONAL)));
     const bedsBefore = await Promise.all(ps.map((p) => repo.occupancy(['regionCode', 'facilityType', 'kind'], p, NATIONAL, false)));
 
-    // the roll-ups and what migration 1763900014000 added to them (its stored key, its indexes)
-    const migrations = [new ReportRollups1763900012000(), new ReportOrderedReads1763900014000()];
+    // the roll-ups and what migrations 1763900014000 (its stored key, its indexes) and 1763900022000 (the deltas) added to them
+    const migrations = [new ReportRollups1763900012000(), new ReportOrderedReads1763900014000(), new ReportRollupDeltas1763900022000()];
     const runner = { query: (sql: string) => t.sql(sql) } as unknown as QueryRunner;
     for (const m of [...migrations].reverse()) await m.down(runner);
     // written while the roll-ups do not exist: only the backfill can count them
@@ -283,6 +310,8 @@ describe('report roll-ups (integration)', () => {
 
     const state = await rollupState();
     expect(state.kept).toEqual(state.summed);
+    // the down of migration 1763900022000 folded what was pending: the roll-up rows alone hold the backfill
+    expect(state.folded).toEqual(state.summed);
     const after = await Promise.all(ps.map((p) => repo.facts('people', [...REPORTS.people.dims], p, NATIONAL)));
     expect(after).toEqual(raw);
     // the facts written meanwhile count: the answers changed
@@ -295,9 +324,11 @@ describe('report roll-ups (integration)', () => {
 
   it('a TRUNCATE of the facts empties the fact roll-ups with them', async () => {
     await insertFacts(23, 30);
+    await fold.fold();
+    await insertFacts(29, 30);
     await t.sql(`TRUNCATE report_fact`);
     const [n] = await t.sql<{ people: number; flow: number; durations: number }>(
-      `SELECT (SELECT count(*) FROM report_people_month)::int AS people, (SELECT count(*) FROM report_flow_month)::int AS flow, (SELECT count(*) FROM report_duration)::int AS durations`,
+      `SELECT (SELECT count(*) FROM report_people_now)::int AS people, (SELECT count(*) FROM report_flow_now)::int AS flow, (SELECT count(*) FROM report_duration)::int AS durations`,
     );
     expect(n).toEqual({ people: 0, flow: 0, durations: 0 });
   });

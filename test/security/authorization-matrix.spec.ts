@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { ApiKeysService } from '../../src/api-keys/api-keys.service.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { DirectoryService } from '../../src/members/directory.service.js';
 import {
@@ -13,7 +13,18 @@ import {
   type Fixture,
 } from '../support/security.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { CALLERS, type Caller, type Expectation, MATRIX, type RouteRow, statusOf, TOKENLESS, UNCHECKED } from './authorization-matrix.js';
+import {
+  CALLERS,
+  type Caller,
+  type Expectation,
+  expectationOf,
+  MATRIX,
+  type Pass,
+  type RouteRow,
+  statusOf,
+  TOKENLESS,
+  UNCHECKED,
+} from './authorization-matrix.js';
 
 type Json = Record<string, any>;
 
@@ -24,14 +35,14 @@ interface Cell {
   expected: Expectation;
 }
 
-const CELLS: Cell[] = MATRIX.flatMap((row) =>
-  (Object.keys(CALLERS) as Caller[]).map((caller) => ({
-    row,
-    caller,
-    expected: row.cells[caller],
-    name: `${row.route} as ${CALLERS[caller]} → ${statusOf(row.cells[caller])}`,
-  })),
-);
+const cellsOf = (pass: Pass): Cell[] =>
+  MATRIX.flatMap((row) =>
+    (Object.keys(CALLERS) as Caller[]).map((caller) => {
+      const expected = expectationOf(row, caller, pass);
+      return { row, caller, expected, name: `${row.route} as ${CALLERS[caller]} → ${statusOf(expected)}` };
+    }),
+  );
+const CELLS = cellsOf('localToken');
 
 const FORGED = new Set<Caller>(['expired', 'algNone', 'badSignature', 'hs512', 'rs256']);
 
@@ -78,6 +89,7 @@ describe('authorization matrix', () => {
     });
     const req = t.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path).set(headers);
     if (row.csv) return req.set('Content-Type', 'text/csv').send(row.csv());
+    if (row.form) return req.type('form').send(row.form());
     if (row.stream)
       return req.buffer(true).parse((res, done) => {
         // an event stream never ends: its status is the answer
@@ -161,33 +173,53 @@ describe('authorization matrix', () => {
     });
   });
 
-  /**
-   * The same principal signed in to the pages: a member of the registry with the same role and
-   * scope, and a session cookie (changes carry the Origin and the CSRF token, as the pages send them).
-   */
-  const sessions = new Map<string, Record<string, string>>();
-  async function cookieFor(caller: Caller, fx: Fixture): Promise<Record<string, string>> {
+  /** The same principal as a member of the registry (same role and scope, active), one per scope. */
+  const members = new Map<string, Promise<Principal>>();
+  function memberFor(caller: Caller, fx: Fixture): Promise<Principal> {
     const p = principalFor(caller, fx);
     const key = `${p.role}|${p.region ?? ''}|${p.facilities.join(',')}`;
-    if (!sessions.has(key)) {
-      const id = randomUUID();
-      await t.sql(
-        `INSERT INTO member (id, email, role, region_code, facility_ids, status, issuer, subject, invited_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5::uuid[], 'active', 'https://id.example.org', $6, 'matrix', now(), now())`,
-        [id, `matrix.${id}@example.org`, p.role, p.region ?? null, p.facilities, `subject-${id}`],
+    if (!members.has(key)) members.set(key, world.activeMember(p));
+    return members.get(key)!;
+  }
+
+  /** Signed in to the pages: a session cookie (changes carry the Origin and the CSRF token, as the pages send them). */
+  const sessions = new Map<string, Promise<Record<string, string>>>();
+  async function cookieFor(caller: Caller, fx: Fixture): Promise<Record<string, string>> {
+    const m = await memberFor(caller, fx);
+    if (!sessions.has(m.sub))
+      sessions.set(
+        m.sub,
+        (async () => {
+          const { cookie } = await t.app.get(DirectoryService).openSession(m.sub, null);
+          const [{ csrf_token }] = await t.sql<{ csrf_token: string }>(`SELECT csrf_token FROM web_session WHERE member_id = $1`, [m.sub]);
+          return { cookie: `approdo_session=${cookie}`, origin: t.config.publicBaseUrl, 'x-csrf-token': csrf_token };
+        })(),
       );
-      const { cookie } = await t.app.get(DirectoryService).openSession(id, null);
-      const [{ csrf_token }] = await t.sql<{ csrf_token: string }>(`SELECT csrf_token FROM web_session WHERE member_id = $1`, [id]);
-      sessions.set(key, { cookie: `approdo_session=${cookie}`, origin: t.config.publicBaseUrl, 'x-csrf-token': csrf_token });
-    }
-    return sessions.get(key)!;
+    return sessions.get(m.sub)!;
+  }
+
+  /** With an API key of that member: `X-Api-Key` on reads, `Authorization: Bearer` on changes (both are accepted). */
+  const keys = new Map<string, Promise<string>>();
+  async function apiKeyFor(caller: Caller, fx: Fixture, method: string): Promise<Record<string, string>> {
+    const m = await memberFor(caller, fx);
+    if (!keys.has(m.sub))
+      keys.set(
+        m.sub,
+        t.app
+          .get(ApiKeysService)
+          .create({ ...m, via: 'session' }, { name: 'Matrice' })
+          .then((k) => k.key),
+      );
+    const key = await keys.get(m.sub)!;
+    return method === 'GET' ? { 'X-Api-Key': key } : bearer(key);
   }
 
   // the sign-in's own routes are about the cookie itself (signin.spec.ts): a session reads /auth/session, and signing out ends it;
   // a push subscription belongs to the sub that made it (the fixture's token): a member's own is walked in test/browser/push.spec.ts
-  const SESSION_CELLS = CELLS.filter(
-    (c) => !TOKENLESS.includes(c.caller) && !c.row.route.includes(' /auth/') && c.row.route !== 'DELETE /api/v1/push-subscriptions/:id',
-  );
+  const memberCells = (pass: Pass) =>
+    cellsOf(pass).filter(
+      (c) => !TOKENLESS.includes(c.caller) && !c.row.route.includes(' /auth/') && c.row.route !== 'DELETE /api/v1/push-subscriptions/:id',
+    );
 
   describe('every cell', () => {
     test.each(CELLS.map((c) => [c.name, c] as const))('%s', async (_name, cell) => {
@@ -197,9 +229,16 @@ describe('authorization matrix', () => {
   });
 
   describe('every cell, the caller signed in to the pages (session cookie, principal from the members registry)', () => {
-    test.each(SESSION_CELLS.map((c) => [c.name, c] as const))('%s', async (_name, cell) => {
+    test.each(memberCells('session').map((c) => [c.name, c] as const))('%s', async (_name, cell) => {
       const fx = await world.fixture(cell.row.fixture ?? 'none');
       await checkCell(cell, fx, await cookieFor(cell.caller, fx));
+    });
+  });
+
+  describe('every cell, the caller a machine client with an API key of a member of that role and scope', () => {
+    test.each(memberCells('apiKey').map((c) => [c.name, c] as const))('%s', async (_name, cell) => {
+      const fx = await world.fixture(cell.row.fixture ?? 'none');
+      await checkCell(cell, fx, await apiKeyFor(cell.caller, fx, cell.row.route.split(' ')[0]));
     });
   });
 

@@ -11,6 +11,10 @@
  *    facilities of other regions, national sees every facility coarsely). Those cells say why with
  *    `visible(403, '…')`; docs/architecture.md, "Deviations", documents the choice.
  *
+ * Every cell is walked three times (authorization-matrix.spec.ts): with a local token carrying the
+ * role's claims, signed in to the pages (a session of a member with that role and scope), and with an
+ * API key of such a member. Where a pass must differ, the row says so in `byPass`.
+ *
  * Fixtures (test/support/security.ts): region 07 (Liguria) holds "the facility" with its manager,
  * another facility with another manager, a request with a pending proposal to the facility, an
  * admitted placement there. A UOR "own region" is 07, "other region" is 09. Routes that change
@@ -54,10 +58,21 @@ export interface RouteRow {
   body?: (fx: Fixture, ctx: { today: string }) => object;
   /** a valid CSV body instead (sent as text/csv) */
   csv?: () => string;
+  /** a form body instead (sent as application/x-www-form-urlencoded) */
+  form?: () => Record<string, string>;
   /** an endless answer (text/event-stream): the walker reads its status and headers, then hangs up */
   stream?: true;
   cells: Record<Caller, Expectation>;
+  /** where one pass differs from `cells` (see Pass) */
+  byPass?: Partial<Record<Pass, Partial<Record<Caller, Expectation>>>>;
 }
+
+/**
+ * How the role's callers come: a local token with role claims (its subject is no member of the
+ * registry), a page session, or an API key (both of a member with the same role and scope).
+ */
+export type Pass = 'localToken' | 'session' | 'apiKey';
+export const expectationOf = (row: RouteRow, caller: Caller, pass: Pass): Expectation => row.byPass?.[pass]?.[caller] ?? row.cells[caller];
 
 /** Every protected route answers 401 to a caller without a valid token, whoever the token claims to be. */
 const NO_VALID_TOKEN = { anonymous: 401, expired: 401, algNone: 401, badSignature: 401, hs512: 401, rs256: 401 } as const;
@@ -65,6 +80,8 @@ const NO_VALID_TOKEN = { anonymous: 401, expired: 401, algNone: 401, badSignatur
 const EVERYONE = { ...mapCallers(200) };
 /** Every role may use the route and sees the object (or there is none). */
 const EVERY_ROLE = { admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 200, managerOther: 200, national: 200 } as const;
+/** Every role refused. */
+const NO_ROLE = { admin: 403, uorOwn: 403, uorOther: 403, managerOwn: 403, managerOther: 403, national: 403 } as const;
 /** Only the administrator. */
 const ADMIN_ONLY = { admin: 200, uorOwn: 403, uorOther: 403, managerOwn: 403, managerOther: 403, national: 403 } as const;
 
@@ -87,14 +104,15 @@ export const MATRIX: RouteRow[] = [
   { route: 'GET /metrics', cells: mapCallers(404) },
   { route: 'GET /api/docs-json', cells: EVERYONE },
   { route: 'GET /api/docs-yaml', cells: EVERYONE },
-  // the sign-in page's demo users: only with the demo network on (never in tests, never in production)
-  { route: 'GET /api/v1/demo/users', cells: mapCallers(404) },
   // the pages' sign-in: browser navigations (redirects) whatever comes along; the session is read from
   // the cookie only, so a bearer token is no session (test/e2e/signin.spec.ts walks the flow itself)
   { route: 'GET /auth/login', cells: mapCallers(302) },
   { route: 'GET /auth/callback', cells: mapCallers(302) },
   { route: 'GET /auth/session', cells: mapCallers(401) },
   { route: 'POST /auth/logout', cells: mapCallers(200) },
+  // the provider's back-channel logout: no caller's credential counts, only a valid logout token of the
+  // provider (test/e2e/backchannel-logout.spec.ts signs real ones); this one is not, whoever sends it
+  { route: 'POST /auth/backchannel-logout', form: () => ({ logout_token: 'not.a.logout-token' }), cells: mapCallers(400) },
 
   // ---------------------------------------------------------------- reference data
   { route: 'GET /api/v1/regions', cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
@@ -177,6 +195,12 @@ export const MATRIX: RouteRow[] = [
     },
   },
 
+  // ---------------------------------------------------------------- conflict tags (issue 28): tags only, from every region
+  {
+    route: 'GET /api/v1/conflict-tags',
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 200, managerOwn: 403, managerOther: 403, national: 403 },
+  },
+
   // ---------------------------------------------------------------- capacity and search
   {
     route: 'GET /api/v1/capacity',
@@ -211,6 +235,23 @@ export const MATRIX: RouteRow[] = [
     fixture: 'pushSubscription',
     // a phone's subscription is its owner's (the UOR of region 07 here): to anyone else it does not exist
     cells: { ...NO_VALID_TOKEN, admin: 404, uorOwn: 200, uorOther: 404, managerOwn: 404, managerOther: 404, national: 404 },
+  },
+
+  // ---------------------------------------------------------------- API keys (issue 34)
+  {
+    route: 'POST /api/v1/api-keys',
+    body: () => ({ name: 'Sistema casi' }),
+    // every member makes her own keys; a local token's subject is no member (403 not_a_member), and a key makes no keys
+    cells: { ...NO_VALID_TOKEN, admin: 201, uorOwn: 201, uorOther: 201, managerOwn: 201, managerOther: 201, national: 201 },
+    byPass: { localToken: NO_ROLE, apiKey: NO_ROLE },
+  },
+  // her own keys and those of the members she looks after
+  { route: 'GET /api/v1/api-keys', cells: { ...NO_VALID_TOKEN, ...EVERY_ROLE } },
+  {
+    route: 'DELETE /api/v1/api-keys/:id',
+    fixture: 'apiKey',
+    // a key of a manager of the facility (region 07): her region's UOR and an administrator revoke it, to anyone else it does not exist
+    cells: { ...NO_VALID_TOKEN, admin: 200, uorOwn: 200, uorOther: 404, managerOwn: 404, managerOther: 404, national: 404 },
   },
 
   // ---------------------------------------------------------------- audit and outbox

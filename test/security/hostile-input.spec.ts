@@ -6,6 +6,7 @@ import { EXPLOITATION_TYPES, FACILITY_TYPES, GENDERS, PLACE_KINDS, PROTECTION_LE
 import { REQUEST_STATUSES, URGENCIES } from '../../src/lifecycle/requests/placement-request.entity.js';
 import { DISCHARGE_REASONS } from '../../src/lifecycle/placements/placement.entity.js';
 import { DECLINE_REASONS, PROPOSAL_STATUSES } from '../../src/lifecycle/proposals/proposal.entity.js';
+import { ApiKeysService } from '../../src/api-keys/api-keys.service.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { BAD_IDS, hasNoMarker, leaksIn, NUMERIC_STRINGS, SQL_FRAGMENTS, UNICODE_TRICKS } from '../support/hostile-values.js';
 import { pct, RawClient, type RawResponse } from '../support/raw-http.js';
@@ -493,6 +494,8 @@ interface RouteSpec {
   /** a valid body (the route validates it against a DTO); `n` varies it deterministically */
   body?: (n: number) => unknown;
   idempotency?: boolean;
+  /** the route reads a form (a provider's back-channel logout): hostile forms instead of JSON bodies */
+  form?: true;
   /** discovered in the OpenAPI document, not described here: generic input */
   generic?: boolean;
 }
@@ -613,7 +616,16 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
         ...aRequest({
           caseCode: `OST-${n}`,
           note: 'nota',
-          safety: { excludedProvinces: [], excludedRegions: [], minDistanceKm: 0, conflictTags: [] },
+          // issue 28: where she was exploited, an audited allowance, a tag typed as people type it
+          safety: {
+            exploitationProvinces: [['GE'], [], ['LU', 'PI']][n % 3],
+            allowExploitationArea: n % 2 === 0,
+            allowExploitationAreaReason: 'casa protetta, rete smantellata',
+            excludedProvinces: [],
+            excludedRegions: [],
+            minDistanceKm: 0,
+            conflictTags: [['Rete GE 77'], [], ['rete_ge.77', 'net-2']][n % 3],
+          },
           preferences: { crossRegion: true, maxDistanceKm: 900, nearProvinceCode: 'GE' },
         }),
       }),
@@ -624,6 +636,12 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
       body: (n) => ({ requestIds: [F.r1, F.r3], all: false, dryRun: true, timeLimitSeconds: 0.5 + (n % 3) }),
     },
     { method: 'GET', pattern: '/api/v1/placement-requests', query: { status: REQUEST_STATUSES, limit: LIMIT, offset: OFFSET } },
+    // issue 28: the tags in use, by a prefix folded like a tag
+    {
+      method: 'GET',
+      pattern: '/api/v1/conflict-tags',
+      query: { prefix: ['ret', 'RETE GE', 'rète_ge.', '', 'x'.repeat(80)], limit: ['1', '10', '50'] },
+    },
     { method: 'GET', pattern: '/api/v1/placement-requests/:id' },
     {
       method: 'PATCH',
@@ -657,6 +675,8 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
       pattern: '/api/v1/placements/:id/discharge',
       body: (n) => ({ reason: DISCHARGE_REASONS[n % DISCHARGE_REASONS.length], date: '2026-12-01' }),
     },
+    // the provider's back-channel logout (not in the OpenAPI document): no token made here is valid
+    { method: 'POST', pattern: '/auth/backchannel-logout', form: true },
     // no such routes
     { method: 'GET', pattern: '/api/v2/facilities' },
     { method: 'DELETE', pattern: '/api/v1/facilities/:id' },
@@ -676,6 +696,8 @@ interface Caller {
   /** role: a valid token of a role; garbage: not a valid token; claims: validly signed, hostile claims */
   group: 'role' | 'garbage' | 'claims';
   authorization?: string;
+  /** an X-Api-Key header (issue 34) */
+  apiKey?: string;
   tags: string[];
 }
 
@@ -851,6 +873,57 @@ function bodyArb(spec: RouteSpec): fc.Arbitrary<BodyPlan> {
   );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Forms: what a forged back-channel logout could carry. None of these is a valid logout token (the
+// service trusts only its provider's keys, and none is made here), so none may be accepted.
+// ---------------------------------------------------------------------------------------------
+const b64url = (o: unknown) => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)).toString('base64url');
+const EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
+const forgedLogoutToken = fc
+  .record({
+    header: fc.constantFrom<unknown>({ alg: 'none' }, { alg: 'RS256', kid: 'x' }, { alg: 'HS256', typ: 'logout+jwt' }, {}, '{', []),
+    claims: fc.constantFrom<unknown>(
+      { iss: 'https://evil.example.org', aud: 'approdo-pages', iat: 1, jti: 'j', events: EVENT, sub: 'admin' },
+      { iss: 'http://127.0.0.1:1/oidc', aud: ['approdo-pages'], jti: "' OR 1=1--", events: EVENT, sid: '\u0000' },
+      { events: EVENT, sid: 'x'.repeat(5000) },
+      '{"__proto__":{"sub":"admin"},"constructor":{"prototype":{"polluted":"yes"}},"events":{}}',
+      '[]',
+      'not json',
+    ),
+    signature: fc.constantFrom('', 'abc', 'A'.repeat(342), '%00', '..'),
+  })
+  .map(({ header, claims, signature }) => `${b64url(header)}.${b64url(claims)}.${signature}`);
+const formValue = fc.oneof(
+  { weight: 6, arbitrary: forgedLogoutToken },
+  { weight: 4, arbitrary: hostileString.map(pct) },
+  { weight: 1, arbitrary: fc.constantFrom('', 'a.b.c', 'x'.repeat(20_000), '%zz', '%00', '%ED%A0%80', '+', '%2B%2B') },
+);
+const FORM_KEYS = [
+  'logout_token',
+  'logout_token',
+  'logout_token',
+  '__proto__',
+  'logout_token[]',
+  'constructor[prototype][polluted]',
+  '',
+  'LOGOUT_TOKEN',
+];
+function formBodyArb(): fc.Arbitrary<BodyPlan> {
+  const pairs = fc.array(fc.tuple(fc.constantFrom(...FORM_KEYS), formValue), { minLength: 0, maxLength: 3 });
+  return fc.oneof(
+    {
+      weight: 8,
+      arbitrary: pairs.map((ps): BodyPlan => ({ text: ps.map(([k, v]) => `${pct(k)}=${v}`).join('&'), certain: true, tags: ['form'] })),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(...RAW_BODIES).map(([text]): BodyPlan => ({ text, certain: true, tags: ['raw'] })) },
+    { weight: 1, arbitrary: fc.constant<BodyPlan>({ certain: true, tags: ['noBody'] }) },
+  );
+}
+const formContentType = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8') },
+  { weight: 2, arbitrary: fc.constantFrom(...JSON_TYPES, ...OTHER_TYPES) },
+);
+
 const hasNul = (b: string | Buffer | undefined) =>
   b !== undefined && (Buffer.isBuffer(b) ? b.includes(0) : b.includes('\u0000') || /\\u0000/i.test(b));
 
@@ -887,8 +960,8 @@ function requestArb(specs: RouteSpec[], callers: Caller[], ids: string[]): fc.Ar
               { weight: 5, arbitrary: fc.constant<[string, string[]]>(['', []]) },
               { weight: 1, arbitrary: queryArb({ ...spec, query: {} }) },
             ),
-        body: bodyArb(spec),
-        contentType,
+        body: spec.form ? formBodyArb() : bodyArb(spec),
+        contentType: spec.form ? formContentType : contentType,
         method: fc.oneof(
           { weight: 19, arbitrary: fc.constant(spec.method) },
           { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') },
@@ -923,6 +996,7 @@ function requestArb(specs: RouteSpec[], callers: Caller[], ids: string[]): fc.Ar
         });
         const headers: Record<string, string> = { ...extraHeaders[0] };
         if (caller.authorization !== undefined) headers.authorization = caller.authorization;
+        if (caller.apiKey !== undefined) headers['x-api-key'] = caller.apiKey;
         if (body.text !== undefined && ct !== '') headers['content-type'] = ct;
         const keyInvalid = idempotencyKey !== undefined && !/^[A-Za-z0-9_.:-]{8,128}$/.test(idempotencyKey);
         if (spec.idempotency && idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
@@ -933,7 +1007,9 @@ function requestArb(specs: RouteSpec[], callers: Caller[], ids: string[]): fc.Ar
         if (lacksRequiredNested(`${spec.method} ${spec.pattern}`, headers['content-type'], body.text)) tags.push('missingNested');
         if (method !== spec.method) tags.push('wrongMethod');
         const jsonBody = JSON_TYPES.includes(ct);
-        const certain = method === spec.method && ((body.certain && jsonBody) || (spec.idempotency === true && keyInvalid));
+        // a form route's every body here is a forgery: certain, whatever its content type
+        const certain =
+          method === spec.method && ((body.certain && (jsonBody || spec.form === true)) || (spec.idempotency === true && keyInvalid));
         const r: HostileRequest = {
           route: `${spec.method} ${spec.pattern}`,
           caller: caller.label,
@@ -1046,6 +1122,63 @@ describe('hostile input: 10,000+ malformed and hostile requests on every route, 
     await t?.close();
   });
 
+  /** A key of an active member with this role and scope (revoked at once when asked). */
+  async function keyOf(p: Omit<Principal, 'sub'>, revoked = false): Promise<string> {
+    const [{ id }] = await t.sql<{ id: string }>(
+      `INSERT INTO member (id, email, role, region_code, facility_ids, status, issuer, subject, invited_by, created_at, updated_at)
+       VALUES (gen_random_uuid(), 'k.' || gen_random_uuid() || '@example.org', $1, $2, $3::uuid[], 'active', 'https://id.example.org',
+               gen_random_uuid()::text, 'test', now(), now()) RETURNING id`,
+      [p.role, p.region ?? null, p.facilities],
+    );
+    const keys = t.app.get(ApiKeysService);
+    const made = await keys.create({ ...p, sub: id, via: 'session' }, { name: 'fuzz' });
+    if (revoked) await keys.revoke({ ...p, sub: id }, made.id);
+    return made.key;
+  }
+
+  it('malformed, truncated, oversized, unknown and revoked API keys: 400, 401 or 431, never 5xx, never echoed', async () => {
+    const good = await keyOf({ role: 'admin', facilities: [] });
+    const revoked = await keyOf({ role: 'admin', facilities: [] }, true);
+    const variants = [
+      good.slice(0, -1),
+      good.slice(0, 20),
+      `${good}x`,
+      'apk_',
+      'apk',
+      `apk_${'A'.repeat(43)}`,
+      `apk_${'A'.repeat(9000)}`,
+      `apk_${'A'.repeat(20_000)}`,
+      `apk_${good.slice(4).replace(/[A-Za-z]/, '.')}`,
+      `apk_${good.slice(4, 46)}=`,
+      `APK_${good.slice(4)}`,
+      `${good} ${good}`,
+      `${good},${good}`,
+      good.replace('apk_', 'apk-'),
+      revoked,
+      "apk_'; DROP TABLE api_key;--",
+      `apk_${'%00'.repeat(14)}`,
+    ];
+    const answers: { how: string; key: string; status: number; text: string }[] = [];
+    for (const key of variants)
+      for (const [how, headers] of [
+        ['bearer', { authorization: `Bearer ${key}` }],
+        ['x-api-key', { 'x-api-key': key }],
+      ] as [string, Record<string, string>][])
+        for (const path of ['/api/v1/regions', '/api/v1/api-keys', `/api/v1/facilities/${F.fGE}`]) {
+          const a = await client.send({ method: 'GET', path, headers, fresh: key.length > 8000 });
+          answers.push({ how, key: key.slice(0, 30), status: a.status, text: a.text });
+        }
+    const bad = answers.filter((a) => ![400, 401, 431].includes(a.status));
+    expect(bad.map(({ how, key, status }) => ({ how, key, status }))).toEqual([]);
+    for (const a of answers) {
+      expect(a.text).not.toContain(good.slice(4));
+      expect(JSON.parse(a.text)).toMatchObject({ statusCode: a.status, code: expect.stringMatching(/^[a-z_]+$/) });
+    }
+    // the control: the good key gets in on both headers
+    for (const headers of [{ authorization: `Bearer ${good}` }, { 'x-api-key': good }] as Record<string, string>[])
+      expect((await client.send({ method: 'GET', path: '/api/v1/regions', headers })).status).toBe(200);
+  });
+
   it('never answers 5xx, always answers the error shape, never leaks, never accepts what is certainly malformed, never pollutes prototypes', async () => {
     const secret = t.config.jwt.secret!;
     const sign = (claims: object) => jwt.sign(claims, secret, { expiresIn: '2h' });
@@ -1054,6 +1187,13 @@ describe('hostile input: 10,000+ malformed and hostile requests on every route, 
     const managerGE: Principal = { ...principals.manager(F.fGE), sub: 'manager-ge' };
     const inOneHour = Math.floor(Date.now() / 1000) + 3600;
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    // API keys (issue 34): real ones of members, and malformed, truncated, oversized, unknown and revoked ones
+    const keys = {
+      uor: await keyOf({ role: 'uor', region: '07', facilities: [] }),
+      manager: await keyOf({ role: 'shelter_manager', facilities: [F.fGE] }),
+      revoked: await keyOf({ role: 'admin', facilities: [] }, true),
+    };
+    const body43 = keys.uor.slice(4);
     const callers: Caller[] = [
       // the roles
       { label: 'admin', group: 'role', authorization: `Bearer ${adminToken}`, tags: [] },
@@ -1062,6 +1202,23 @@ describe('hostile input: 10,000+ malformed and hostile requests on every route, 
       { label: 'manager of GE', group: 'role', authorization: `Bearer ${tokenOf(managerGE)}`, tags: [] },
       { label: 'national', group: 'role', authorization: `Bearer ${tokenOf(principals.national())}`, tags: [] },
       { label: 'anonymous', group: 'role', tags: [] },
+      { label: 'uor 07 by API key (Bearer)', group: 'role', authorization: `Bearer ${keys.uor}`, tags: [] },
+      { label: 'manager of GE by X-Api-Key', group: 'role', apiKey: keys.manager, tags: [] },
+      // API keys that must never get in (401), whatever route
+      { label: 'truncated API key', group: 'garbage', authorization: `Bearer ${keys.uor.slice(0, -1)}`, tags: [] },
+      { label: 'API key one character long', group: 'garbage', apiKey: `${keys.uor}A`, tags: [] },
+      { label: 'API key prefix only', group: 'garbage', apiKey: 'apk_', tags: [] },
+      { label: 'oversized API key', group: 'garbage', authorization: `Bearer apk_${'A'.repeat(8000)}`, tags: [] },
+      { label: 'oversized X-Api-Key', group: 'garbage', apiKey: `apk_${'A'.repeat(12_000)}`, tags: [] },
+      { label: 'API key of other characters', group: 'garbage', apiKey: `apk_${'!$%&'.repeat(11).slice(0, 43)}`, tags: [] },
+      { label: 'API key upper-case prefix', group: 'garbage', apiKey: `APK_${body43}`, tags: [] },
+      { label: 'API key with spaces', group: 'garbage', apiKey: ` ${keys.uor} `, tags: [] },
+      { label: 'API key, SQL', group: 'garbage', apiKey: "apk_' OR 1=1--", tags: [] },
+      { label: 'API key latin1', group: 'garbage', apiKey: `apk_${'\u00e9'.repeat(43)}`, tags: [] },
+      { label: 'unknown API key', group: 'garbage', authorization: `Bearer apk_${body43.split('').reverse().join('')}`, tags: [] },
+      { label: 'revoked API key', group: 'garbage', apiKey: keys.revoked, tags: [] },
+      { label: 'API key and token at once', group: 'garbage', authorization: `Bearer ${adminToken}`, apiKey: keys.uor, tags: [] },
+      { label: 'two API keys', group: 'garbage', apiKey: `${keys.uor}, ${keys.manager}`, tags: [] },
       // garbage
       { label: 'garbage token', group: 'garbage', authorization: 'Bearer garbage', tags: [] },
       { label: 'three dots', group: 'garbage', authorization: 'Bearer a.b.c', tags: [] },
@@ -1262,6 +1419,8 @@ describe('hostile input: 10,000+ malformed and hostile requests on every route, 
     expect(statuses.get(0) ?? 0).toBe(0);
     // every route of the OpenAPI document was called (with its own method)
     expect(openApiRoutes.filter((r) => (perRoute.get(r) ?? 0) < 50)).toEqual([]);
+    // and so was the provider's back-channel logout, which the document leaves out
+    expect(perRoute.get('POST /auth/backchannel-logout') ?? 0).toBeGreaterThanOrEqual(50);
 
     // no prototype gained a property, and a fresh object of either realm inherits nothing new
     expect(prototypeSnapshot()).toEqual(prototypesBefore);

@@ -124,6 +124,9 @@ export const arbRequest: fc.Arbitrary<MatchRequest> = fc.record({
     excludedRegions: mostly([], fc.subarray(['07', '03', '09', '12'], { maxLength: 1 })),
     minDistanceKm: mostly(null, fc.integer({ min: 0, max: 300 })),
     conflictTags: mostly([], fc.subarray(TAGS, { maxLength: 1 })),
+    // where she was exploited (issue 28): none (not known) most of the time
+    exploitationAreas: mostly([], fc.subarray([...PROVINCES], { minLength: 1, maxLength: 2 })),
+    allowExploitationArea: mostly(false, fc.constant(true)),
   }),
   preferences: fc.record({
     crossRegion: mostly(true, fc.boolean()),

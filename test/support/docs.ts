@@ -56,11 +56,16 @@ export function variablesReadBy(source: string): Set<string> {
   return new Set(patterns.flatMap((p) => [...source.matchAll(p)].map((m) => m[1])));
 }
 
-/** The variables docs/configuration.md documents: the `NAME`s in the first cell of its tables' rows. */
+/**
+ * The variables docs/configuration.md documents for the service: the `NAME`s in the first cell of its tables'
+ * rows, except under a heading that says "Deploy only" (compose's and Node's own variables, which src/ never reads).
+ */
 export function documentedVariables(markdown: string): Set<string> {
   const names = new Set<string>();
+  let deployOnly = false;
   for (const line of markdown.split('\n')) {
-    if (!line.startsWith('|')) continue;
+    if (/^#{1,6} /.test(line)) deployOnly = /deploy only/i.test(line);
+    if (deployOnly || !line.startsWith('|')) continue;
     const first = line.split('|')[1] ?? '';
     for (const m of first.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) names.add(m[1]);
   }

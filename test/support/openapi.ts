@@ -48,3 +48,43 @@ export function documentedSchema(doc: Json, op: Json, status: number): Json | un
   if (!schema) return undefined;
   return { ...(toJsonSchema(schema) as Json), components: { schemas: toJsonSchema(doc.components?.schemas ?? {}) } };
 }
+
+/** The schema `node` points at ($ref resolved, a lone allOf unwrapped). */
+function resolve(doc: Json, node: Json | undefined): Json | undefined {
+  let n = node;
+  for (let i = 0; n && i < 10; i++) {
+    if (n.$ref) n = doc.components?.schemas?.[String(n.$ref).split('/').pop()!];
+    else if (Array.isArray(n.allOf) && n.allOf.length === 1 && !n.properties) n = n.allOf[0];
+    else break;
+  }
+  return n;
+}
+
+/** A string that says nothing of its shape: no enum, format or pattern. */
+const isFreeText = (s: Json | undefined) => s?.type === 'string' && !s.enum && !s.format && !s.pattern;
+
+/**
+ * The free-text fields of a request body schema, as dotted paths ("safety.allowExploitationAreaReason");
+ * an array of free text counts as its field. Nested objects and arrays of objects are walked.
+ */
+export function freeTextFields(doc: Json, schema: Json | undefined, prefix = ''): string[] {
+  const s = resolve(doc, schema);
+  if (!s) return [];
+  const props = { ...(s.properties ?? {}), ...Object.assign({}, ...(s.allOf ?? []).map((a: Json) => resolve(doc, a)?.properties ?? {})) };
+  return Object.entries(props as Record<string, Json>).flatMap(([name, raw]) => {
+    const path = prefix ? `${prefix}.${name}` : name;
+    const p = resolve(doc, raw)!;
+    if (isFreeText(p)) return [path];
+    if (p.type === 'array') {
+      const items = resolve(doc, p.items);
+      if (isFreeText(items)) return [path];
+      if (items?.type === 'object' || items?.properties) return freeTextFields(doc, items, `${path}.0`);
+      return [];
+    }
+    if (p.type === 'object' || p.properties || p.allOf) return freeTextFields(doc, p, path);
+    return [];
+  });
+}
+
+/** The JSON request body schema of an operation, if any. */
+export const requestBodySchema = (op: Json): Json | undefined => op.requestBody?.content?.['application/json']?.schema;

@@ -8,6 +8,7 @@ import type { AppConfig } from '../../src/config/app-config.js';
 import { aFacility, aRequest, principals } from './factories.js';
 import { bearer, type TestApp } from './test-app.js';
 import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { ApiKeysService } from '../../src/api-keys/api-keys.service.js';
 
 type Json = Record<string, any>;
 
@@ -143,6 +144,7 @@ export const FIXTURE_KINDS = {
   member: 'shared', // a shelter manager of the facility, in the members registry
   freshMember: 'fresh',
   pushSubscription: 'fresh', // a phone subscribed by the UOR of region 07 (issue 22)
+  apiKey: 'fresh', // an API key of a shelter manager of the facility, an active member (issue 34)
 } as const;
 export type FixtureKind = keyof typeof FIXTURE_KINDS;
 
@@ -246,6 +248,11 @@ export class SecurityWorld {
         );
         return fx({ id });
       }
+      case 'apiKey': {
+        const owner = await this.activeMember(this.managerOf(this.facilityId));
+        const key = await this.t.app.get(ApiKeysService).create({ ...owner, via: 'session' }, { name: 'Gestionale casa' });
+        return fx({ id: key.id });
+      }
       case 'pushSubscription': {
         const [row] = await this.t.sql<{ id: string }>(
           `INSERT INTO push_subscription (owner_sub, role, region_code, endpoint, p256dh, auth) VALUES ($1, 'uor', '07', $2, 'k', 'a') RETURNING id`,
@@ -254,6 +261,17 @@ export class SecurityWorld {
         return fx({ id: row.id });
       }
     }
+  }
+
+  /** A member of the registry with the principal's role and scope, active (as if she had signed in once): her principal. */
+  async activeMember(p: Principal): Promise<Principal> {
+    const id = randomUUID();
+    await this.t.sql(
+      `INSERT INTO member (id, email, role, region_code, facility_ids, status, issuer, subject, invited_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5::uuid[], 'active', 'https://id.example.org', $6, 'matrix', now(), now())`,
+      [id, `matrix.${id}@example.org`, p.role, p.region ?? null, p.facilities, `subject-${id}`],
+    );
+    return { ...p, sub: id, email: `matrix.${id}@example.org` };
   }
 
   private as(p: Principal) {

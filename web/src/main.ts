@@ -1,14 +1,12 @@
-import { ApiError, whenUnauthorized } from './api.js';
-import { forgetDrafts } from './drafts.js';
-import { h, notice, put } from './dom.js';
-import { currentLang, setLang, t } from './i18n.js';
-import { errorText, go } from './nav.js';
+import { ApiError, whenUnauthorized } from './core/api.js';
+import { forgetDrafts } from './forms/drafts.js';
+import { h, notice, put } from './core/dom.js';
+import { currentLang, setLang, t } from './words/i18n.js';
+import { errorText, go } from './core/nav.js';
 import type { SignInOutcome } from './pages/sign-in.js';
-import { type Claims, session } from './session.js';
-import './pwa.js';
-
-/** A page draws into `root`; it may return a function that stops its timers when the person leaves. */
-export type Page = (root: HTMLElement, params: string[], claims: Claims) => Promise<void | (() => void)>;
+import { type Claims, session } from './core/session.js';
+import './live/pwa.js';
+import type { Page } from './core/page.js';
 
 interface Route {
   pattern: RegExp;
@@ -38,11 +36,20 @@ const ROUTES: Route[] = [
   },
   { pattern: /^\/search$/, roles: ['national', 'uor'], load: async () => (await import('./pages/map.js')).searchPage },
   { pattern: /^\/members$/, roles: ['admin', 'uor'], load: async () => (await import('./pages/members.js')).membersPage },
+  // issue 34: a manager's or the national network's own API keys (admin and UOR find theirs on the People page)
+  {
+    pattern: /^\/api-keys$/,
+    roles: ['shelter_manager', 'national', 'admin', 'uor'],
+    load: async () => (await import('./pages/api-keys.js')).apiKeysPage,
+  },
 ];
 
 const HOME: Record<Claims['role'], string> = { shelter_manager: '/beds', uor: '/desk', national: '/map', admin: '/map' };
 const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
-  shelter_manager: [['/beds', 'nav.beds']],
+  shelter_manager: [
+    ['/beds', 'nav.beds'],
+    ['/api-keys', 'nav.apiKeys'],
+  ],
   uor: [
     ['/desk', 'nav.desk'],
     ['/map', 'nav.map'],
@@ -54,6 +61,7 @@ const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
     ['/map', 'nav.map'],
     ['/search', 'nav.search'],
     ['/reports', 'nav.reports'],
+    ['/api-keys', 'nav.apiKeys'],
   ],
   admin: [
     ['/map', 'nav.map'],
@@ -64,10 +72,17 @@ const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
 
 let stop: (() => void) | void;
 
-/** Why the last sign-in came back without a session, from `/?signin=…` (read once, then dropped from the address). */
+/**
+ * Why there is no session, from `/?signin=…` (the last sign-in), `/?state=signed_out` (back from the
+ * provider's sign-out) or `/?signedout=approdo` (a provider without one): read once, then dropped
+ * from the address.
+ */
 const outcome = ((): SignInOutcome => {
-  const v = new URLSearchParams(location.search).get('signin');
-  if (v) history.replaceState(null, '', `/${location.hash}`);
+  const q = new URLSearchParams(location.search);
+  const v = q.get('signin');
+  if (q.has('signin') || q.has('state') || q.has('signedout')) history.replaceState(null, '', `/${location.hash}`);
+  if (q.get('state') === 'signed_out') return 'signed_out';
+  if (q.get('signedout') === 'approdo') return 'signed_out_local';
   return v === 'not_member' || v === 'failed' || v === 'unavailable' ? v : null;
 })();
 
@@ -88,38 +103,80 @@ whenUnauthorized(() => {
   document.getElementById('app')?.prepend(banner);
 });
 
+/**
+ * The header: on a phone (≤ 600 px) one row, the brand, the current page's name and a "Menu"
+ * button that opens the links (three rows of links and the user line took 30 % of the screen);
+ * wider, the links in a row under the brand.
+ */
 function header(claims: Claims | null, path: string): HTMLElement {
+  const other = currentLang() === 'it' ? 'en' : 'it';
   const langBtn = h(
     'button',
     {
       type: 'button',
-      class: 'btn btn-ghost',
-      lang: currentLang() === 'it' ? 'en' : 'it',
-      'aria-label': t('lang.switchLabel'),
-      onclick: () => (setLang(currentLang() === 'it' ? 'en' : 'it'), void render()),
+      class: 'btn btn-ghost lang-btn',
+      lang: other,
+      onclick: () => (setLang(other), void render()),
     },
-    t('lang.switch'),
+    // its name says what it does and holds what is shown ("English" wide, "EN" on a phone)
+    h('span', { class: 'sr-only' }, `${t('lang.switchLabel')}: `),
+    h('span', { class: 'long' }, t('lang.switch')),
+    h('span', { class: 'short' }, other.toUpperCase()),
   );
-  return h(
-    'header',
-    { class: 'top' },
+  const here = claims ? NAV[claims.role].find(([p]) => path.startsWith(p)) : undefined;
+  const top = h('header', { class: 'top' });
+  const menuBtn = claims
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-ghost menu-btn',
+          'data-act': 'menu',
+          'aria-expanded': 'false',
+          'aria-controls': 'site-nav',
+          onclick: () => {
+            const open = !top.classList.contains('open');
+            top.classList.toggle('open', open);
+            menuBtn!.setAttribute('aria-expanded', String(open));
+          },
+        },
+        t('nav.menu'),
+      )
+    : null;
+  put(
+    top,
     h(
       'div',
       { class: 'bar' },
       h('a', { class: 'brand', href: claims ? `#${HOME[claims.role]}` : '#/sign-in' }, t('app.name')),
       h('span', { class: 'tagline' }, t('app.tagline')),
+      here ? h('span', { class: 'here', 'aria-hidden': 'true' }, t(here[1])) : null,
       h('span', { class: 'spacer' }),
+      menuBtn,
       langBtn,
     ),
     claims
       ? h(
           'nav',
-          { 'aria-label': t('nav.label') },
+          { id: 'site-nav', 'aria-label': t('nav.label') },
           h(
             'ul',
             {},
             ...NAV[claims.role].map(([p, key]) =>
-              h('li', {}, h('a', { href: `#${p}`, 'aria-current': path.startsWith(p) ? 'page' : null }, t(key))),
+              h(
+                'li',
+                {},
+                h(
+                  'a',
+                  {
+                    href: `#${p}`,
+                    'aria-current': path.startsWith(p) ? 'page' : null,
+                    // the page she is on again: no route change redraws the header, so the menu closes here
+                    onclick: () => (top.classList.remove('open'), menuBtn?.setAttribute('aria-expanded', 'false')),
+                  },
+                  t(key),
+                ),
+              ),
             ),
           ),
           h('span', { class: 'who' }, t('signedInAs', { user: claims.name ?? claims.email ?? '' })),
@@ -127,9 +184,11 @@ function header(claims: Claims | null, path: string): HTMLElement {
         )
       : null,
   );
+  return top;
 }
 
-async function render(): Promise<void> {
+/** `moved`: a route change (not the language switch): focus goes to the new page's heading, not back to the top of the header. */
+async function render(moved = false): Promise<void> {
   if (stop) stop();
   stop = undefined;
   document.documentElement.lang = currentLang();
@@ -165,8 +224,21 @@ async function render(): Promise<void> {
   }
   const h1 = main.querySelector('h1');
   document.title = `${h1?.textContent ?? ''} · ${t('app.name')}`;
+  if (moved) {
+    // a keyboard or screen-reader user lands on what changed, not on the header's nine stops again
+    const target = h1 ?? main;
+    target.setAttribute('tabindex', '-1');
+    target.focus();
+  }
 }
 
-window.addEventListener('hashchange', () => void render());
+window.addEventListener('hashchange', () => void render(true));
+// Back after "Esci" may restore this page from the back-forward cache as it was: show nothing of it
+// until the service says who (if anyone) is signed in now
+window.addEventListener('pageshow', (e) => {
+  if (!e.persisted) return;
+  document.getElementById('app')?.replaceChildren();
+  void session.load().then(() => render());
+});
 // who is signed in is asked once at start; a 401 later shows the banner above
 void session.load().then(() => render());

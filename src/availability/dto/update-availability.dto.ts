@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoPersonalData } from '../../common/personal-data.js';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -44,10 +45,15 @@ export class UpdateAvailabilityDto {
   @IsOptional()
   @IsBoolean()
   acceptingNewGuests?: boolean;
-  @ApiPropertyOptional({ example: 'crisi in struttura fino a lunedì' }) @IsOptional() @IsString() @MaxLength(500) intakeNote?: string;
+  @ApiPropertyOptional({ example: 'crisi in struttura fino a lunedì' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @NoPersonalData()
+  intakeNote?: string;
 }
 
 export class IntakeDto {
   @ApiProperty({ example: false }) @IsBoolean() acceptingNewGuests: boolean;
-  @ApiPropertyOptional({ example: 'crisi in struttura' }) @IsOptional() @IsString() @MaxLength(500) note?: string;
+  @ApiPropertyOptional({ example: 'crisi in struttura' }) @IsOptional() @IsString() @MaxLength(500) @NoPersonalData() note?: string;
 }

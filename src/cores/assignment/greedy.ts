@@ -28,6 +28,10 @@ export function greedyState(problem: Problem): PlanState {
         facilityId: f.id,
         placeKind: o.placeKind,
         distanceKm: round1(o.distanceKm),
+        // not part of the order: compareCandidates reads score, freshness, distance and id only
+        exploitationDistanceKm: null,
+        warnings: [],
+        placeKindFallback: false,
         freshness: f.freshness,
         score: o.score,
         breakdown: o.breakdown,

@@ -1,4 +1,4 @@
-import { EXCLUSION_REASONS, ExclusionReason, FacilitySnapshot, MatchRequest, PlaceKind } from '../../domain/types.js';
+import { EXCLUSION_REASONS, ExclusionReason, FacilitySnapshot, GeoPoint, MatchRequest, PlaceKind } from '../../domain/types.js';
 import { haversineKm } from './geo.js';
 import { placeFor, unitTakesChildren } from './place-kind.js';
 import { factsOf, protectionRank, RequestFacts } from './request-facts.js';
@@ -18,12 +18,21 @@ export function primaryReason(reasons: readonly ExclusionReason[]): ExclusionRea
 export const boyTooOld = (q: RequestFacts, f: FacilitySnapshot): boolean =>
   f.accepts.boysUpToAge != null && q.oldestBoy > f.accepts.boysUpToAge;
 
+/** Distance from the nearest of `from` (the exploitation areas, or the origin): what too_close measures. */
+export function nearestKm(from: readonly GeoPoint[], f: FacilitySnapshot): number {
+  let km = Number.POSITIVE_INFINITY;
+  for (const p of from) km = Math.min(km, haversineKm(f.point, p));
+  return km;
+}
+
 /** Every hard constraint: true when the facility FAILS it. `km` is the facility's distance from the origin. */
 const RULE_OF: Record<ExclusionReason, (q: RequestFacts, f: FacilitySnapshot, km: number) => boolean> = {
   // a transfer: the person's own tags are in her current house, and must not shut her out of it
   conflict: (q, f) => f.id !== q.currentFacilityId && f.conflictTags.some((t) => q.conflictTags.has(t)),
+  exploitation_area: (q, f) => q.exploitationProvinces.has(f.provinceCode),
   excluded_area: (q, f) => q.excludedProvinces.has(f.provinceCode) || q.excludedRegions.has(f.regionCode),
-  too_close: (q, _f, km) => q.minDistanceKm !== null && km < q.minDistanceKm,
+  // from where she was exploited, not from where she is now (the origin only when that is not known)
+  too_close: (q, f) => q.minDistanceKm !== null && nearestKm(q.tooCloseFrom, f) < q.minDistanceKm,
   out_of_region: (q, f) => !q.req.preferences.crossRegion && f.regionCode !== q.req.regionCode,
   too_far: (q, _f, km) => q.maxDistanceKm !== null && km > q.maxDistanceKm,
   gender_not_accepted: (q, f) => !f.accepts.genders.includes(q.req.person.gender),

@@ -6,7 +6,7 @@ export { factsOf, requiredSupports, withChildSexes } from './request-facts.js';
 export type { RequestFacts } from './request-facts.js';
 export type { HardConstraintResult } from './hard-constraints.js';
 export { CRITERIA, PROXIMITY_RANGE_KM, STAGE_FIT, round2, scoreCandidate, scoreWith } from './scoring.js';
-export { compareCandidates, rankCandidates } from './rank.js';
+export { compareCandidates, exploitationSigns, rankCandidates } from './rank.js';
 export type { RankOptions } from './rank.js';
 export { packNetwork, rankPacked } from './packed-network.js';
 export type { PackedNetwork } from './packed-network.js';

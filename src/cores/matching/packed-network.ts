@@ -152,13 +152,20 @@ function packRequest(q: RequestFacts, net: PackedNetwork) {
   for (const code of q.excludedProvinces) if (net.provinceIndex.has(code)) excludedProvince[net.provinceIndex.get(code)!] = 1;
   const excludedRegion = new Uint8Array(net.regionIndex.size);
   for (const code of q.excludedRegions) if (net.regionIndex.has(code)) excludedRegion[net.regionIndex.get(code)!] = 1;
+  const exploitationProvince = new Uint8Array(net.provinceIndex.size);
+  for (const code of q.exploitationProvinces) if (net.provinceIndex.has(code)) exploitationProvince[net.provinceIndex.get(code)!] = 1;
   return {
     excludedProvince,
     excludedRegion,
+    exploitationProvince,
+    /** where too_close measures from, with the cosines of their latitudes */
+    tooCloseLat: Float64Array.from(q.tooCloseFrom, (p) => p.lat),
+    tooCloseLon: Float64Array.from(q.tooCloseFrom, (p) => p.lon),
+    tooCloseCos: Float64Array.from(q.tooCloseFrom, (p) => cosLat(p.lat)),
     /** -1: no facility is in the requester's region */
     region: net.regionIndex.get(q.req.regionCode) ?? -1,
-    /** whether any rule needs the distance from the origin */
-    distances: q.minDistanceKm !== null || q.maxDistanceKm !== null,
+    /** whether too_far needs the distance from the origin */
+    distances: q.maxDistanceKm !== null,
     originCos: cosLat(q.req.origin.point.lat),
     gender: gender << GENDER_SHIFT,
     needs,
@@ -177,10 +184,16 @@ const PASSES = -1;
 /** firstFailureOf for facility i, read from the arrays; the rules in the same precedence order. */
 function packedFailure(q: RequestFacts, r: PackedRequest, net: PackedNetwork, i: number): number {
   const flags = net.flags[i];
+  if (r.exploitationProvince[net.province[i]]) return R.exploitation_area;
   if (r.excludedProvince[net.province[i]] || r.excludedRegion[net.region[i]]) return R.excluded_area;
+  if (q.minDistanceKm !== null) {
+    let near = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < r.tooCloseLat.length; k++)
+      near = Math.min(near, greatCircleKmCos(net.lat[i], net.lon[i], net.cosLat[i], r.tooCloseLat[k], r.tooCloseLon[k], r.tooCloseCos[k]));
+    if (near < q.minDistanceKm) return R.too_close;
+  }
   const o = q.req.origin.point;
   const km = r.distances ? greatCircleKmCos(net.lat[i], net.lon[i], net.cosLat[i], o.lat, o.lon, r.originCos) : Number.NaN;
-  if (q.minDistanceKm !== null && km < q.minDistanceKm) return R.too_close;
   if (!q.req.preferences.crossRegion && net.region[i] !== r.region) return R.out_of_region;
   if (q.maxDistanceKm !== null && km > q.maxDistanceKm) return R.too_far;
   if (!(flags & r.gender)) return R.gender_not_accepted;
@@ -216,23 +229,31 @@ export function rankPacked(
 ): MatchResult {
   const q = factsOf(req);
   const r = packRequest(q, net);
-  const tally = new Tally(q, weights, opts.limit);
+  const tally = new Tally(q, weights, opts.limit, opts.listExcluded);
   const n = net.facilities.length;
   const plain = new Uint8Array(n);
   for (const i of opts.replaced?.keys() ?? []) plain[i] = 1;
   const counts = new Int32Array(EXCLUSION_REASONS.length);
+  // the excluded by index, only when they are to be named (in the order judged, as rankCandidates names them)
+  const reasonOf = opts.listExcluded ? new Int8Array(n).fill(PASSES) : null;
   for (let i = 0; i < n; i++) {
+    let reason: number;
     if (r !== null && !plain[i] && !(net.flags[i] & PLAIN)) {
-      const reason = packedFailure(q, r, net, i);
+      reason = packedFailure(q, r, net, i);
       if (reason === PASSES) tally.admit(net.facilities[i]);
-      else counts[reason]++;
     } else {
       const f = opts.replaced?.get(i) ?? net.facilities[i];
-      const reason = firstFailureOf(q, f);
-      if (reason === null) tally.admit(f);
-      else counts[R[reason]]++;
+      const failure = firstFailureOf(q, f);
+      reason = failure === null ? PASSES : R[failure];
+      if (failure === null) tally.admit(f);
+    }
+    if (reason !== PASSES) {
+      counts[reason]++;
+      if (reasonOf) reasonOf[i] = reason;
     }
   }
-  counts.forEach((count, k) => count && tally.exclude(EXCLUSION_REASONS[k], count));
+  if (reasonOf) {
+    for (let i = 0; i < n; i++) if (reasonOf[i] !== PASSES) tally.exclude(EXCLUSION_REASONS[reasonOf[i]], 1, net.facilities[i].id);
+  } else counts.forEach((count, k) => count && tally.exclude(EXCLUSION_REASONS[k], count));
   return tally.result();
 }

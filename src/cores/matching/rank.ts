@@ -1,5 +1,6 @@
 import {
   Candidate,
+  CandidateWarning,
   EXCLUSION_REASONS,
   ExclusionReason,
   FacilitySnapshot,
@@ -7,9 +8,10 @@ import {
   MatchingWeights,
   MatchRequest,
   MatchResult,
+  PlaceKind,
 } from '../../domain/types.js';
 import { haversineKm } from './geo.js';
-import { firstFailureOf } from './hard-constraints.js';
+import { firstFailureOf, nearestKm } from './hard-constraints.js';
 import { placeFor } from './place-kind.js';
 import { factsOf, RequestFacts } from './request-facts.js';
 import { scoreOf, scoreWith } from './scoring.js';
@@ -34,6 +36,8 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
 export interface RankOptions {
   /** keep only the best `limit` candidates; excluded counts are unaffected */
   limit?: number;
+  /** also name the facilities excluded under each reason ("Perché le altre no") */
+  listExcluded?: boolean;
 }
 
 export function rankCandidates(
@@ -43,14 +47,39 @@ export function rankCandidates(
   opts: RankOptions = {},
 ): MatchResult {
   const q = factsOf(req);
-  const tally = new Tally(q, weights, opts.limit);
+  const tally = new Tally(q, weights, opts.limit, opts.listExcluded);
   for (const f of facilities) {
     // the first failing rule is the primary reason (the rules run in precedence order)
     const reason = firstFailureOf(q, f);
     if (reason === null) tally.admit(f);
-    else tally.exclude(reason);
+    else tally.exclude(reason, 1, f.id);
   }
   return tally.result();
+}
+
+/**
+ * What an operator must see about a candidate that passes: how far it is from where she was
+ * exploited, whether it lies in the same region (a warning, not an exclusion), and whether a
+ * single adult would take a mother-child unit there (a fallback: only when no adult bed is free).
+ */
+export function exploitationSigns(
+  q: RequestFacts,
+  f: FacilitySnapshot,
+  placeKind: PlaceKind,
+): Pick<Candidate, 'exploitationDistanceKm' | 'warnings' | 'placeKindFallback'> {
+  const warnings: CandidateWarning[] = q.exploitationRegions.has(f.regionCode) ? ['same_region_as_exploitation'] : [];
+  return {
+    exploitationDistanceKm: q.exploitationAreas.length
+      ? round1(
+          nearestKm(
+            q.exploitationAreas.map((a) => a.point),
+            f,
+          ),
+        )
+      : null,
+    warnings,
+    placeKindFallback: placeKind !== q.placeKinds[0],
+  };
 }
 
 interface Ranked {
@@ -65,6 +94,7 @@ interface Ranked {
  */
 export class Tally {
   private readonly counts = new Map<ExclusionReason, number>();
+  private readonly named = new Map<ExclusionReason, string[]>();
   /** sorted best first */
   private readonly best: Ranked[] = [];
   private readonly keep: number;
@@ -73,13 +103,20 @@ export class Tally {
     private readonly q: RequestFacts,
     private readonly weights: MatchingWeights,
     limit?: number,
+    private readonly listExcluded = false,
   ) {
     // as Array.prototype.slice reads an end: fractions truncated, NaN as 0
     this.keep = limit == null ? Number.POSITIVE_INFINITY : Math.max(0, Math.trunc(limit) || 0);
   }
 
-  exclude(reason: ExclusionReason, count = 1): void {
+  /** `facilityId`: the one excluded facility counted, named when the excluded are listed. */
+  exclude(reason: ExclusionReason, count = 1, facilityId?: string): void {
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + count);
+    if (this.listExcluded && facilityId !== undefined) {
+      const ids = this.named.get(reason);
+      if (ids) ids.push(facilityId);
+      else this.named.set(reason, [facilityId]);
+    }
   }
 
   /** A facility that passes every hard constraint. */
@@ -89,6 +126,7 @@ export class Tally {
       facilityId: f.id,
       placeKind,
       distanceKm: round1(haversineKm(f.point, this.q.req.origin.point)),
+      ...exploitationSigns(this.q, f, placeKind),
       freshness: f.freshness,
       score: scoreOf(this.q, f, placeKind, this.weights),
       breakdown: [],
@@ -113,7 +151,7 @@ export class Tally {
       breakdown: scoreWith(this.q, facility, candidate.placeKind, this.weights).breakdown,
     }));
     const excluded = [...this.counts.entries()]
-      .map(([reason, count]) => ({ reason, count }))
+      .map(([reason, count]) => (this.listExcluded ? { reason, count, facilityIds: this.named.get(reason) ?? [] } : { reason, count }))
       .sort((a, b) => b.count - a.count || EXCLUSION_REASONS.indexOf(a.reason) - EXCLUSION_REASONS.indexOf(b.reason));
     return { candidates, excluded };
   }

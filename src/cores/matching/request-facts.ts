@@ -1,5 +1,7 @@
 import {
+  ExploitationArea,
   ExploitationType,
+  GeoPoint,
   LegalStatus,
   MatchRequest,
   PersonProfile,
@@ -35,6 +37,13 @@ export interface RequestFacts {
   readonly excludedRegions: ReadonlySet<string>;
   /** null when not set (0 means not set too) */
   readonly minDistanceKm: number | null;
+  /** where minDistanceKm is measured from: the exploitation areas, or the origin when none is given */
+  readonly tooCloseFrom: readonly GeoPoint[];
+  /** provinces of the exploitation areas (exploitation_area), empty when allowed */
+  readonly exploitationProvinces: ReadonlySet<string>;
+  /** regions of the exploitation areas (the same_region_as_exploitation warning) */
+  readonly exploitationRegions: ReadonlySet<string>;
+  readonly exploitationAreas: readonly ExploitationArea[];
   readonly maxDistanceKm: number | null;
   readonly minor: boolean;
   /** how many children come with the person (0: none) */
@@ -78,8 +87,13 @@ export function wantedServices(req: MatchRequest): (Service | 'lgbt_safe')[] {
 
 export function factsOf(req: MatchRequest): RequestFacts {
   const { person, safety, preferences } = req;
+  const areas = safety.exploitationAreas ?? [];
   return {
     req,
+    tooCloseFrom: areas.length ? areas.map((a) => a.point) : [req.origin.point],
+    exploitationProvinces: new Set(safety.allowExploitationArea ? [] : areas.map((a) => a.provinceCode)),
+    exploitationRegions: new Set(areas.map((a) => a.regionCode)),
+    exploitationAreas: areas,
     conflictTags: new Set(safety.conflictTags),
     excludedProvinces: new Set(safety.excludedProvinces),
     excludedRegions: new Set(safety.excludedRegions),

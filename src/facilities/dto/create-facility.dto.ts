@@ -1,4 +1,5 @@
 import { E164 } from '../../common/dto-helpers.js';
+import { NoPersonalData } from '../../common/personal-data.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -93,14 +94,18 @@ export class PlaceInputDto {
 export const EXTERNAL_CODE = /^[A-Za-z0-9._/-]{1,64}$/;
 
 export class CreateFacilityDto {
-  @ApiPropertyOptional({ example: 'LIG-CF-001', description: "the region's own code (CSV import key), unique within the region" })
+  @ApiPropertyOptional({
+    pattern: EXTERNAL_CODE.source,
+    example: 'LIG-CF-001',
+    description: "the region's own code (CSV import key), unique within the region",
+  })
   @IsOptional()
   @Matches(EXTERNAL_CODE)
   externalCode?: string;
-  @ApiProperty({ example: 'Casa Approdo Levante' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiProperty({ example: 'ATS InConTraRe' }) @IsString() @MinLength(1) @MaxLength(200) organization: string;
+  @ApiProperty({ example: 'Casa Approdo Levante' }) @IsString() @MinLength(1) @MaxLength(200) @NoPersonalData() name: string;
+  @ApiProperty({ example: 'ATS InConTraRe' }) @IsString() @MinLength(1) @MaxLength(200) @NoPersonalData() organization: string;
   @ApiProperty({ enum: FACILITY_TYPES, example: 'casa_di_fuga' }) @IsIn(FACILITY_TYPES) type: FacilityType;
-  @ApiProperty({ example: 'GE', description: 'two-letter sigla; the region is derived from it' })
+  @ApiProperty({ pattern: /^[A-Z]{2}$/.source, example: 'GE', description: 'two-letter sigla; the region is derived from it' })
   @Matches(/^[A-Z]{2}$/)
   provinceCode: string;
   @ApiPropertyOptional({ enum: PROTECTION_LEVELS, description: 'defaults by type' })
@@ -108,7 +113,7 @@ export class CreateFacilityDto {
   @IsIn(PROTECTION_LEVELS)
   protectionLevel?: ProtectionLevel;
   @ApiProperty({ type: AcceptsDto }) @IsObject() @ValidateNested() @Type(() => AcceptsDto) accepts: AcceptsDto;
-  @ApiProperty({ example: ['it', 'en', 'pcm'] })
+  @ApiProperty({ pattern: LANGUAGE_CODE.source, example: ['it', 'en', 'pcm'] })
   @IsArray()
   @ArrayMaxSize(40)
   @ArrayUnique()
@@ -127,11 +132,17 @@ export class CreateFacilityDto {
   @IsIn(SUPPORTS, { each: true })
   supports: Support[];
   @ApiProperty({ example: true }) @IsBoolean() secretAddress: boolean;
-  @ApiProperty({ example: 'Via del Faro 1, Genova (fittizio)' }) @IsString() @MinLength(1) @MaxLength(300) address: string;
+  @ApiProperty({ example: 'Via del Faro 1, Genova (fittizio)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  @NoPersonalData()
+  address: string;
   @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
-  @ApiProperty({ example: 'casa.levante@example.org' }) @IsEmail() @MaxLength(254) contactEmail: string;
+  @ApiProperty({ format: 'email', example: 'casa.levante@example.org' }) @IsEmail() @MaxLength(254) contactEmail: string;
   @ApiPropertyOptional({
     type: String,
+    pattern: E164.source,
     example: '+393331234567',
     nullable: true,
     description: 'the 24 h on-call number (reperibilità), E.164; shown like contactEmail',
@@ -186,5 +197,5 @@ export class CreateFacilityDto {
   @Type(() => PlaceInputDto)
   places: PlaceInputDto[];
   @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean() acceptingNewGuests?: boolean;
-  @ApiPropertyOptional({ example: null }) @IsOptional() @IsString() @MaxLength(500) intakeNote?: string;
+  @ApiPropertyOptional({ example: null }) @IsOptional() @IsString() @MaxLength(500) @NoPersonalData() intakeNote?: string;
 }

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { NoPersonalData } from '../../common/personal-data.js';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -37,13 +38,13 @@ import { AcceptsDto, E164, LANGUAGE_CODE, LocationDto } from './create-facility.
 
 /** Descriptive fields only: place numbers change through the availability endpoints. */
 export class UpdateFacilityDto {
-  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) organization?: string;
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) @NoPersonalData() name?: string;
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) @NoPersonalData() organization?: string;
   @ApiPropertyOptional({ enum: FACILITY_TYPES }) @OptionalNotNull() @IsIn(FACILITY_TYPES) type?: FacilityType;
-  @ApiPropertyOptional({ example: 'SP' }) @OptionalNotNull() @Matches(/^[A-Z]{2}$/) provinceCode?: string;
+  @ApiPropertyOptional({ pattern: /^[A-Z]{2}$/.source, example: 'SP' }) @OptionalNotNull() @Matches(/^[A-Z]{2}$/) provinceCode?: string;
   @ApiPropertyOptional({ enum: PROTECTION_LEVELS }) @OptionalNotNull() @IsIn(PROTECTION_LEVELS) protectionLevel?: ProtectionLevel;
   @ApiPropertyOptional({ type: AcceptsDto }) @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => AcceptsDto) accepts?: AcceptsDto;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ pattern: LANGUAGE_CODE.source })
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(40)
@@ -68,15 +69,15 @@ export class UpdateFacilityDto {
   @OptionalNotNull()
   @IsBoolean()
   secretAddress?: boolean;
-  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(300) address?: string;
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(300) @NoPersonalData() address?: string;
   @ApiPropertyOptional({ type: LocationDto })
   @OptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => LocationDto)
   location?: LocationDto;
-  @ApiPropertyOptional() @OptionalNotNull() @IsEmail() @MaxLength(254) contactEmail?: string;
-  @ApiPropertyOptional({ type: String, example: '+393331234567', nullable: true, description: 'null removes it' })
+  @ApiPropertyOptional({ format: 'email' }) @OptionalNotNull() @IsEmail() @MaxLength(254) contactEmail?: string;
+  @ApiPropertyOptional({ pattern: E164.source, type: String, example: '+393331234567', nullable: true, description: 'null removes it' })
   @IsOptional()
   @IsString()
   @Matches(E164, { message: 'onCallPhone must be an E.164 number, e.g. +393331234567' })

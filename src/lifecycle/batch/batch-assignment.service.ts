@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { homeRegion, seesCoarsePlans } from '../../auth/access.js';
 import { loadSolver, solveAssignment, type AssignmentResult } from '../../cores/assignment/index.js';
+import { exploitationSigns, factsOf } from '../../cores/matching/index.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
 import { invalidInput, conflict, DomainError, notFound } from '../../domain/errors.js';
@@ -48,10 +49,12 @@ export class BatchAssignmentService implements OnApplicationBootstrap {
     }
     const tags = await this.matching.conflictTags(null, null);
     const facilities = await this.matching.loadSnapshots(undefined, (id) => tags.get(id) ?? []);
+    const requests = await Promise.all(
+      open.map(async (r) => ({ id: r.id, arrival: r.createdAt.getTime(), match: await this.requests.toMatchLive(r) })),
+    );
+    const matchOf = new Map(requests.map((r) => [r.id, r.match]));
     const result = await solveAssignment({
-      requests: await Promise.all(
-        open.map(async (r) => ({ id: r.id, arrival: r.createdAt.getTime(), match: await this.requests.toMatchLive(r) })),
-      ),
+      requests,
       facilities,
       weights: this.config.matching.weights,
       timeLimitSeconds: dto.timeLimitSeconds,
@@ -79,6 +82,8 @@ export class BatchAssignmentService implements OnApplicationBootstrap {
           type: f.type,
           regionCode: f.regionCode,
           provinceCode: f.provinceCode,
+          // as the candidates say it: distance from where she was exploited, same-region warning, fallback place
+          ...exploitationSigns(factsOf(matchOf.get(x.requestId)!), f, x.placeKind),
           ...(coarse ? {} : { facilityName: f.name }),
         };
       }),

@@ -22,9 +22,13 @@ export const REFERRAL_CHANNELS = [
 export type ReferralChannel = (typeof REFERRAL_CHANNELS)[number];
 
 export interface Safety {
+  exploitationProvinces?: string[];
+  allowExploitationArea?: boolean;
+  allowExploitationAreaReason?: string;
   excludedProvinces: string[];
   excludedRegions: string[];
   minDistanceKm?: number | null;
+  /** canonical (see foldConflictTag) */
   conflictTags: string[];
 }
 export interface Preferences {

@@ -130,4 +130,22 @@ export class PlacementRequestsRepository {
       take: 500,
     });
   }
+
+  /**
+   * Conflict tags in use (open or proposed requests, pending or accepted proposals, active
+   * placements), starting with `prefix`, in order: tags only, never where they are.
+   */
+  async conflictTagsInUse(prefix: string, limit: number): Promise<string[]> {
+    const rows: { tag: string }[] = await this.db.manager().query(
+      `SELECT DISTINCT tag FROM (
+          SELECT unnest(conflict_tags) AS tag FROM placement_request WHERE status IN ('open', 'proposed')
+          UNION ALL
+          SELECT unnest(r.conflict_tags) FROM proposal p JOIN placement_request r ON r.id = p.request_id WHERE p.status IN ('pending', 'accepted')
+          UNION ALL
+          SELECT unnest(r.conflict_tags) FROM placement pl JOIN placement_request r ON r.id = pl.request_id WHERE pl.status = 'active'
+        ) t WHERE starts_with(tag, $1) ORDER BY tag LIMIT $2`,
+      [prefix, limit],
+    );
+    return rows.map((r) => r.tag);
+  }
 }

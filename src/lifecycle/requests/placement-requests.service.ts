@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { requireVisible, scopeOf } from '../../auth/access.js';
+import { conflictTagScope, namesExcludedFacility, requireVisible, scopeOf } from '../../auth/access.js';
+import { foldConflictTag, foldConflictTags } from '../../domain/conflict-tags.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
@@ -14,12 +15,12 @@ import { MatchingService } from '../../matching/matching.service.js';
 import { pagePath } from '../../notifications/templates.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
 import { RecipientsRepository } from '../../notifications/recipients.repository.js';
-import { withChildSexes } from '../../cores/matching/index.js';
-import type { MatchRequest } from '../../domain/types.js';
+import { haversineKm, withChildSexes } from '../../cores/matching/index.js';
+import type { FacilitySnapshot, GeoPoint, MatchRequest } from '../../domain/types.js';
 import { PlacementsRepository } from '../placements/placements.repository.js';
 import { ProposalsRepository } from '../proposals/proposals.repository.js';
 import type { CreatePlacementRequestDto, ListRequestsQuery, UpdatePlacementRequestDto } from './dto/placement-request.dto.js';
-import type { PlacementRequestEntity } from './placement-request.entity.js';
+import type { PlacementRequestEntity, Safety } from './placement-request.entity.js';
 import { PlacementRequestsRepository } from './placement-requests.repository.js';
 import { presentRequest } from './request.presenter.js';
 import { ReportFactsService } from '../../reports/report-facts.service.js';
@@ -30,6 +31,28 @@ type MatchableRequest = Pick<
   PlacementRequestEntity,
   'profile' | 'protectionLevel' | 'stage' | 'originProvince' | 'safety' | 'preferences' | 'regionCode'
 >;
+
+/** How many houses "Perché le altre no" names under one reason (the count is always whole). */
+export const EXCLUDED_NAMED_MAX = 50;
+
+/** Safety as stored and answered: tags in their one canonical form, without a reason nobody needs. */
+function canonicalSafety(safety: Safety): Safety {
+  const out: Safety = { ...safety, conflictTags: foldConflictTags(safety.conflictTags ?? []) };
+  if (!out.allowExploitationArea) delete out.allowExploitationAreaReason;
+  return out;
+}
+
+/** The excluded houses the caller may see named (the access policy decides), nearest to her origin first, at most EXCLUDED_NAMED_MAX. */
+function namedExcluded(p: Principal, ids: string[], facility: (id: string) => FacilitySnapshot | undefined, origin: GeoPoint) {
+  return ids
+    .map((id) => facility(id))
+    .filter((f): f is FacilitySnapshot => !!f && namesExcludedFacility(p, f))
+    .map((f) => ({ f, km: haversineKm(f.point, origin) }))
+    .sort((a, b) => a.km - b.km || (a.f.id < b.f.id ? -1 : 1))
+    .slice(0, EXCLUDED_NAMED_MAX)
+    .map(({ f }) => f)
+    .map((f) => ({ facilityId: f.id, facilityName: f.name, regionCode: f.regionCode, provinceCode: f.provinceCode }));
+}
 
 @Injectable()
 export class PlacementRequestsService {
@@ -67,9 +90,9 @@ export class PlacementRequestsService {
           protectionLevel: dto.protectionLevel,
           stage: dto.stage,
           originProvince: dto.origin.provinceCode,
-          safety: dto.safety,
+          safety: canonicalSafety(dto.safety),
           preferences: dto.preferences,
-          conflictTags: dto.safety.conflictTags,
+          conflictTags: foldConflictTags(dto.safety.conflictTags),
           urgency: dto.urgency,
           referralChannel: dto.referralChannel ?? null,
           previousPlacementId: dto.previousPlacementId ?? null,
@@ -81,6 +104,7 @@ export class PlacementRequestsService {
           purgedAt: null,
         });
         await this.audit.record(t, p, 'request.create', 'placement_request', id);
+        await this.auditExploitationArea(t, p, id, dto.safety);
         await this.facts.requestCreated(t, id);
         return id;
       });
@@ -117,7 +141,7 @@ export class PlacementRequestsService {
     return this.tx.run(async (t) => {
       const r = await this.lockVisible(p, id, t);
       if (r.status === 'closed' || r.status === 'cancelled') throw conflict('request_closed', `the request is ${r.status}`);
-      const safety = dto.safety ?? r.safety;
+      const safety = canonicalSafety(dto.safety ?? r.safety);
       const patch: Partial<PlacementRequestEntity> = { updatedAt: this.clock.now() };
       if (dto.protectionLevel) patch.protectionLevel = dto.protectionLevel;
       if (dto.stage) patch.stage = dto.stage;
@@ -129,6 +153,7 @@ export class PlacementRequestsService {
       await this.repo.update(t, id, patch);
       // which constraints changed, never their values
       await this.audit.record(t, p, 'request.update_constraints', 'placement_request', id, { fields: Object.keys(dto) });
+      if (dto.safety) await this.auditExploitationArea(t, p, id, dto.safety);
       return this.view(p, id, true);
     });
   }
@@ -155,10 +180,29 @@ export class PlacementRequestsService {
     });
   }
 
+  /** Conflict tags in use starting with `prefix` (folded like a tag), from every region: tags only. */
+  async conflictTagsInUse(p: Principal, prefix: string, limit: number): Promise<{ tags: string[] }> {
+    const folded = foldConflictTag(prefix);
+    if (conflictTagScope(p).facilityIds || !/^[a-z0-9-]*$/.test(folded)) return { tags: [] };
+    return { tags: await this.repo.conflictTagsInUse(folded, limit) };
+  }
+
+  /** Lifting exploitation_area is audited with the operator's reason (free text, guarded: never personal data). */
+  private async auditExploitationArea(t: Tx, p: Principal, id: string, safety: Safety) {
+    if (safety.allowExploitationArea)
+      await this.audit.record(t, p, 'request.allow_exploitation_area', 'placement_request', id, {
+        reason: safety.allowExploitationAreaReason,
+        provinces: safety.exploitationProvinces ?? [],
+      });
+  }
+
   async candidates(p: Principal, id: string, limit?: number) {
     const r = await this.findVisible(p, id);
     if (!r.profile) throw conflict('request_purged', 'the profile of this request was purged');
-    const { result, snapshots } = await this.matching.rank(await this.toMatchLive(r), limit ?? this.config.matching.defaultLimit, r.id);
+    const req = await this.toMatchLive(r);
+    const { result, snapshots, facility } = await this.matching.rank(req, limit ?? this.config.matching.defaultLimit, r.id, {
+      listExcluded: true,
+    });
     if (!result.candidates.length) await this.facts.searchWithoutCandidates(r.regionCode, r.urgency, result.excluded);
     return {
       requestId: r.id,
@@ -172,12 +216,19 @@ export class PlacementRequestsService {
           provinceCode: f.provinceCode,
           placeKind: c.placeKind,
           distanceKm: c.distanceKm,
+          exploitationDistanceKm: c.exploitationDistanceKm,
+          warnings: c.warnings,
+          placeKindFallback: c.placeKindFallback,
           freshness: c.freshness,
           score: c.score,
           breakdown: c.breakdown,
         };
       }),
-      excluded: result.excluded,
+      excluded: result.excluded.map(({ reason, count, facilityIds }) => ({
+        reason,
+        count,
+        facilities: namedExcluded(p, facilityIds ?? [], facility, req.origin.point),
+      })),
     };
   }
 

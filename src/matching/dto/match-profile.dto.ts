@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -15,7 +15,14 @@ import {
   Min,
   ValidateNested,
   IsObject,
+  IsString,
+  Length,
+  MaxLength,
+  MinLength,
+  ValidateIf,
 } from 'class-validator';
+import { NoPersonalData } from '../../common/personal-data.js';
+import { CANONICAL_CONFLICT_TAG, CONFLICT_TAG_MAX, CONFLICT_TAG_MIN, foldConflictTags } from '../../domain/conflict-tags.js';
 import { LANGUAGE_CODE } from '../../facilities/dto/create-facility.dto.js';
 import {
   CHILD_SEXES,
@@ -66,7 +73,7 @@ export class PersonDto {
   @Type(() => ChildDto)
   children: ChildDto[];
   @ApiProperty({ example: false }) @IsBoolean() pregnant: boolean;
-  @ApiProperty({ example: ['en', 'pcm'] })
+  @ApiProperty({ pattern: LANGUAGE_CODE.source, example: ['en', 'pcm'] })
   @IsArray()
   @ArrayMaxSize(10)
   @ArrayUnique()
@@ -93,7 +100,13 @@ export class PersonDto {
   @IsOptional()
   @IsIn(LEGAL_STATUSES)
   legalStatus?: LegalStatus | null;
-  @ApiPropertyOptional({ type: String, example: 'NG', nullable: true, description: 'ISO 3166-1 alpha-2; for reports only, never judged' })
+  @ApiPropertyOptional({
+    type: String,
+    pattern: /^[A-Z]{2}$/.source,
+    example: 'NG',
+    nullable: true,
+    description: 'ISO 3166-1 alpha-2; for reports only, never judged',
+  })
   @IsOptional()
   @Matches(/^[A-Z]{2}$/)
   @IsISO31661Alpha2()
@@ -105,33 +118,76 @@ export class PersonDto {
 }
 
 export class OriginDto {
-  @ApiProperty({ example: 'GE' }) @Matches(/^[A-Z]{2}$/) provinceCode: string;
+  @ApiProperty({ pattern: /^[A-Z]{2}$/.source, example: 'GE' }) @Matches(/^[A-Z]{2}$/) provinceCode: string;
 }
 
+/** Folds every tag (see foldConflictTag) before it is checked; anything but an array of strings is left to the validators. */
+const foldTags = ({ value }: { value: unknown }) =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string') ? foldConflictTags(value as string[]) : value;
+
 export class SafetyDto {
-  @ApiProperty({ example: ['GE'] })
+  @ApiPropertyOptional({
+    pattern: /^[A-Z]{2}$/.source,
+    example: ['GE'],
+    description:
+      'where she was exploited or her network operates (0–10 province codes; empty or absent: not known). ' +
+      'A facility there is excluded (exploitation_area) unless allowExploitationArea; minDistanceKm is measured from the nearest of them',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @Matches(/^[A-Z]{2}$/, { each: true })
+  exploitationProvinces?: string[];
+  @ApiPropertyOptional({
+    example: false,
+    description: 'lifts exploitation_area (never too_close): needs allowExploitationAreaReason, audited with it',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowExploitationArea?: boolean;
+  @ApiPropertyOptional({
+    example: 'la rete è stata smantellata, la casa è protetta',
+    maxLength: 300,
+    description: "the operator's reason for allowExploitationArea (required with it); audited",
+  })
+  @ValidateIf((o: SafetyDto) => o.allowExploitationArea === true || o.allowExploitationAreaReason != null)
+  @IsString()
+  @MinLength(3)
+  @MaxLength(300)
+  @NoPersonalData()
+  allowExploitationAreaReason?: string;
+  @ApiProperty({ pattern: /^[A-Z]{2}$/.source, example: ['GE'] })
   @IsArray()
   @ArrayMaxSize(110)
   @ArrayUnique()
   @Matches(/^[A-Z]{2}$/, { each: true })
   excludedProvinces: string[];
-  @ApiProperty({ example: [] })
+  @ApiProperty({ pattern: /^[0-9]{2}$/.source, example: [] })
   @IsArray()
   @ArrayMaxSize(20)
   @ArrayUnique()
   @Matches(/^[0-9]{2}$/, { each: true })
   excludedRegions: string[];
-  @ApiPropertyOptional({ example: 50 })
+  @ApiPropertyOptional({ example: 50, description: 'km from the nearest exploitation province (from the origin only when none is given)' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(2000)
   minDistanceKm?: number;
-  @ApiProperty({ example: ['net-7'], description: 'pseudonymous tags of the exploitation network' })
+  @ApiProperty({
+    example: ['rete-ge-77'],
+    description:
+      'pseudonymous tags of the exploitation network, folded to one canonical form (NFKC, accents dropped, lower case, ' +
+      'separators one dash: "Rete GE 77" is rete-ge-77); 2–40 characters of a-z, 0-9 and - after folding',
+  })
+  @Transform(foldTags)
   @IsArray()
   @ArrayMaxSize(20)
-  @ArrayUnique()
-  @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { each: true })
+  @IsString({ each: true })
+  @Length(CONFLICT_TAG_MIN, CONFLICT_TAG_MAX, { each: true, message: 'each conflict tag must have 2–40 characters after folding' })
+  @Matches(CANONICAL_CONFLICT_TAG, { each: true, message: 'each conflict tag must be letters a-z, digits and dashes after folding' })
+  @NoPersonalData()
   conflictTags: string[];
 }
 
@@ -143,7 +199,7 @@ export class PreferencesDto {
   @Min(1)
   @Max(2000)
   maxDistanceKm?: number;
-  @ApiPropertyOptional({ example: null }) @IsOptional() @Matches(/^[A-Z]{2}$/) nearProvinceCode?: string;
+  @ApiPropertyOptional({ pattern: /^[A-Z]{2}$/.source, example: null }) @IsOptional() @Matches(/^[A-Z]{2}$/) nearProvinceCode?: string;
   @ApiPropertyOptional({
     enum: SERVICES,
     isArray: true,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { FACILITY_TYPES, PLACE_KINDS } from '../../domain/types.js';
+import { CANDIDATE_WARNINGS, EXCLUSION_REASONS, FACILITY_TYPES, PLACE_KINDS } from '../../domain/types.js';
 
 export class BreakdownItemDto {
   @ApiProperty({ example: 'language' }) criterion: string;
@@ -8,16 +8,44 @@ export class BreakdownItemDto {
   @ApiPropertyOptional() note?: string;
 }
 
+/** An excluded house as "Perché le altre no" names it: never an address, contact or location. */
+export class ExcludedFacilityDto {
+  @ApiProperty({ format: 'uuid' }) facilityId: string;
+  @ApiProperty() facilityName: string;
+  @ApiProperty({ example: '07' }) regionCode: string;
+  @ApiProperty({ example: 'GE' }) provinceCode: string;
+}
+
 export class ExcludedCountDto {
-  @ApiProperty({ example: 'protection_too_low' }) reason: string;
-  @ApiProperty() count: number;
+  @ApiProperty({ enum: EXCLUSION_REASONS, example: 'protection_too_low' }) reason: string;
+  @ApiProperty({ description: 'every facility excluded for this reason' }) count: number;
+  @ApiPropertyOptional({
+    type: [ExcludedFacilityDto],
+    description:
+      'the houses under this reason the caller may see named (uor, admin), nearest to the origin first, at most 50; absent on coarse answers',
+  })
+  facilities?: ExcludedFacilityDto[];
+}
+
+/** What a candidate says about where she was exploited and the place kind (shared by the candidates and the search). */
+export class ExploitationSignsDto {
+  @ApiProperty({ type: Number, nullable: true, description: 'km from the nearest exploitation province; null when none is given' })
+  exploitationDistanceKm: number | null;
+  @ApiProperty({
+    enum: CANDIDATE_WARNINGS,
+    isArray: true,
+    description: 'same_region_as_exploitation: the house is in a region where she was exploited',
+  })
+  warnings: string[];
+  @ApiProperty({ description: 'a single adult offered a mother-child unit: only if no single place is free' })
+  placeKindFallback: boolean;
 }
 
 /** A coarse candidate: no name, address or contact. */
-export class SearchCandidateDto {
+export class SearchCandidateDto extends ExploitationSignsDto {
   @ApiProperty({ format: 'uuid' }) facilityId: string;
   @ApiProperty({ enum: PLACE_KINDS }) placeKind: string;
-  @ApiProperty() distanceKm: number;
+  @ApiProperty({ description: 'km from the origin (where she is now)' }) distanceKm: number;
   @ApiProperty({ enum: ['fresh', 'stale', 'unknown'] }) freshness: string;
   @ApiProperty({ description: 'out of 100' }) score: number;
   @ApiProperty({ type: [BreakdownItemDto] }) breakdown: BreakdownItemDto[];

@@ -4,6 +4,7 @@ import { IsDefined, IsInt, IsOptional, IsString, IsUrl, Matches, MaxLength, Vali
 
 export class PushKeysDto {
   @ApiProperty({
+    pattern: /^[A-Za-z0-9_-]{86,88}={0,2}$/.source,
     description: "the browser's P-256 public key, base64url (65 bytes)",
     example: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
   })
@@ -11,7 +12,11 @@ export class PushKeysDto {
   @Matches(/^[A-Za-z0-9_-]{86,88}={0,2}$/, { message: 'keys.p256dh must be a base64url P-256 public key' })
   p256dh: string;
 
-  @ApiProperty({ description: "the browser's authentication secret, base64url (16 bytes)", example: 'tBHItJI5svbpez7KI4CCXg' })
+  @ApiProperty({
+    pattern: /^[A-Za-z0-9_-]{22}={0,2}$/.source,
+    description: "the browser's authentication secret, base64url (16 bytes)",
+    example: 'tBHItJI5svbpez7KI4CCXg',
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{22}={0,2}$/, { message: 'keys.auth must be a base64url 16-byte secret' })
   auth: string;
@@ -19,7 +24,7 @@ export class PushKeysDto {
 
 /** What PushSubscription.toJSON() gives in the browser (expirationTime is ignored). */
 export class CreatePushSubscriptionDto {
-  @ApiProperty({ example: 'https://fcm.googleapis.com/fcm/send/…' })
+  @ApiProperty({ format: 'uri', example: 'https://fcm.googleapis.com/fcm/send/…' })
   @IsString()
   @MaxLength(2048)
   @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false, allow_underscores: true })

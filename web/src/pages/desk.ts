@@ -1,16 +1,16 @@
-import { api, ApiError, get, post } from '../api.js';
-import { field, h, notice, put, select } from '../dom.js';
-import { dateTime, label, t } from '../i18n.js';
-import type { Page } from '../main.js';
-import { coalesce, follow } from '../live.js';
-import { pushControl } from '../push.js';
-import { errorText, go } from '../nav.js';
-import { type Draft, draftNotice, hasDraft, keepDraft } from '../drafts.js';
-import { checkForm, showApiProblems, summaryBox } from '../form-check.js';
-import { fillProfile, profileFields, profileProblems, readConstraints, readProfile } from '../profile-form.js';
+import { api, ApiError, get, post } from '../core/api.js';
+import { field, h, notice, put, select } from '../core/dom.js';
+import { dateTime, fmt, label, t } from '../words/i18n.js';
+import type { Page } from '../core/page.js';
+import { coalesce, follow } from '../live/live.js';
+import { pushControl } from '../live/push.js';
+import { errorText, go } from '../core/nav.js';
+import { type Draft, draftNotice, hasDraft, keepDraft } from '../forms/drafts.js';
+import { checkForm, isFieldRefusal, showApiProblems, summaryBox } from '../forms/form-check.js';
+import { fillProfile, profileFields, profileProblems, readConstraints, readProfile } from '../forms/profile-form.js';
+import { placeNames } from '../forms/pickers.js';
 import {
   type Candidates,
-  type Candidate,
   type Facility,
   type PlacementRequest,
   type Proposal,
@@ -18,8 +18,9 @@ import {
   type RequestSummary,
   REFERRAL_CHANNELS,
   URGENCIES,
-} from '../types.js';
-import { facilityFacts, freshnessBadge, holdText, tickCountdowns } from './beds.js';
+} from '../core/types.js';
+import { facilityFacts, holdText, tickCountdowns } from '../shared/facility-facts.js';
+import { candidateItem, excludedSummary } from '../shared/candidates.js';
 
 /** One line per person: a transfer's request and the requests it follows (previousPlacementId → its placement's request). */
 export const deskPage: Page = async (root) => {
@@ -132,7 +133,7 @@ export const newRequestPage: Page = async (root, [after]) => {
       onsubmit: async (e: Event) => {
         e.preventDefault();
         put(status);
-        if (!checkForm(form, summary, profileProblems(form, regions))) return;
+        if (!checkForm(form, summary, profileProblems(form))) return;
         const body = {
           caseCode: caseCode.value.trim(),
           urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value,
@@ -147,8 +148,8 @@ export const newRequestPage: Page = async (root, [after]) => {
           draft.clear();
           go(`/requests/${created.id}`);
         } catch (err) {
-          // a 401 keeps the draft: she signs in again and comes back to this form, filled
-          if (err instanceof ApiError && err.code === 'validation_failed') showApiProblems(form, summary, err.body);
+          // a 401 keeps the draft: she signs in again and comes back to this form, filled; a refusal is said beside its field
+          if (isFieldRefusal(err)) showApiProblems(form, summary, err.body);
           else put(status, notice('error', errorText(err)));
         } finally {
           submit.disabled = false;
@@ -166,7 +167,7 @@ export const newRequestPage: Page = async (root, [after]) => {
       ),
     ),
     field(t('form.referralChannel'), referral, t('form.referralChannel.help')),
-    profileFields(regions),
+    profileFields(regions, { suggestTags: true }),
     field(t('form.note'), note, t('form.note.help')),
     status,
     submit,
@@ -187,114 +188,6 @@ export const newRequestPage: Page = async (root, [after]) => {
     form,
   );
 };
-
-// the API's score notes are English words for developers: the page says them in its own language
-const NOTES: Record<string, string> = {
-  'no language given': 'no_language',
-  'italian only': 'italian_only',
-  'no shared language': 'no_shared_language',
-  'no exploitation type given': 'no_exploitation',
-  'not requested': 'not_requested',
-  'below required': 'below_required',
-  'more protection than required': 'more_protection',
-  pregnant: 'pregnant',
-  'single adult in a mother-child unit': 'single_in_mother_child',
-  'call first': 'call_first',
-  stale: 'stale',
-};
-export function scoreNote(note: string | undefined): string {
-  if (!note) return '';
-  const missing = /^(\d+) of (\d+) wanted missing$/.exec(note);
-  if (missing) return t('scoreNote.missing', { missing: missing[1], wanted: missing[2] });
-  return NOTES[note] ? label('scoreNote', NOTES[note]) : '';
-}
-
-function breakdown(c: Candidate): HTMLElement {
-  return h(
-    'details',
-    { class: 'breakdown' },
-    h('summary', {}, t('request.breakdown')),
-    h(
-      'table',
-      {},
-      h(
-        'tbody',
-        {},
-        ...c.breakdown.map((b) =>
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'row' }, label('criterion', b.criterion)),
-            h('td', {}, `${b.points} / ${b.max}`),
-            h('td', { class: 'muted' }, scoreNote(b.note)),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-export function excludedSummary(excluded: Candidates['excluded']): HTMLElement | null {
-  return excluded.length
-    ? h(
-        'section',
-        { class: 'excluded', 'aria-labelledby': 'excluded-title' },
-        h('h3', { id: 'excluded-title' }, t('request.excluded')),
-        h(
-          'ul',
-          {},
-          ...excluded.map((x) => h('li', { 'data-reason': x.reason }, h('strong', {}, x.count), ` ${label('reason', x.reason)}`)),
-        ),
-      )
-    : null;
-}
-
-/** What a candidate's card says beyond the search: the regions' names, and whether the house already declined this request. */
-export interface CandidateContext {
-  regionNames?: Map<string, string>;
-  /** the house declined this request: with its reason when the proposal says it ('' when it does not) */
-  declined?: string | null;
-}
-
-export function candidateItem(c: Candidate, choose?: HTMLInputElement, current = false, more: CandidateContext = {}): HTMLElement {
-  const name = c.facilityName ?? `${label('type', c.type)} · ${c.provinceCode}`;
-  const region = more.regionNames?.get(c.regionCode) ?? c.regionCode;
-  const declined = more.declined ?? null;
-  return h(
-    'li',
-    {
-      class: `card candidate${current ? ' current' : ''}${declined !== null ? ' declined-before' : ''}`,
-      'data-facility': c.facilityId,
-      'data-current': current ? 'true' : null,
-      'data-declined': declined !== null ? 'true' : null,
-    },
-    h(
-      'div',
-      { class: 'cand-head' },
-      choose && !current
-        ? h('label', { class: 'check big' }, choose, h('span', { class: 'cand-name' }, name))
-        : h('span', { class: 'cand-name' }, name),
-      current ? h('span', { class: 'badge badge-current' }, t('request.currentHouse')) : null,
-      h('span', { class: 'score' }, t('request.score', { score: Math.round(c.score) })),
-    ),
-    h(
-      'p',
-      { class: 'meta' },
-      `${label('type', c.type)} · ${c.provinceCode} (${region}) · ${label('kind', c.placeKind)} · ${t('request.distance', { km: Math.round(c.distanceKm) })} `,
-      freshnessBadge(c.freshness, null),
-    ),
-    current ? h('p', { class: 'help' }, t('request.currentHouse.help')) : null,
-    declined !== null
-      ? h(
-          'p',
-          { class: 'notice notice-info declined-before-note', 'data-declined-reason': declined || null },
-          h('strong', {}, t('request.declinedBefore')),
-          declined ? `: ${label('decline', declined)}` : null,
-        )
-      : null,
-    breakdown(c),
-  );
-}
 
 interface PlacementView {
   id: string;
@@ -409,7 +302,7 @@ export const requestPage: Page = async (root, [id]) => {
                   left
                     ? pl.dischargeReason === 'transferred'
                       ? t('status.transferred')
-                      : t('status.left', { date: pl.dischargeDate ?? '' })
+                      : t('status.left', { date: pl.dischargeDate ? fmt().day(pl.dischargeDate) : '' })
                     : p.status === 'accepted'
                       ? t('status.acceptedWaiting')
                       : label('status', p.status),
@@ -554,7 +447,7 @@ export const requestPage: Page = async (root, [id]) => {
           )
         : null,
       proposeStatus,
-      excludedSummary(excluded),
+      excludedSummary(excluded, regionNames),
     );
   }
 
@@ -563,8 +456,9 @@ export const requestPage: Page = async (root, [id]) => {
       await post(`/placement-requests/${id}/cancel`);
       asking = 'idle';
       put(proposeStatus);
-      put(status, notice('ok', t('request.cancelled')));
+      // said once the page shows it: the status badge reads "Annullata" when the notice appears
       await refresh();
+      put(status, notice('ok', t('request.cancelled')));
     } catch (e) {
       put(status, notice('error', errorText(e)));
     }
@@ -584,7 +478,7 @@ export const requestPage: Page = async (root, [id]) => {
         novalidate: true,
         onsubmit: async (e: Event) => {
           e.preventDefault();
-          if (!checkForm(form, summary, profileProblems(form, regions))) return;
+          if (!checkForm(form, summary, profileProblems(form))) return;
           try {
             request = await api<PlacementRequest>('PATCH', `/placement-requests/${id}`, {
               urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value,
@@ -594,10 +488,10 @@ export const requestPage: Page = async (root, [id]) => {
             draft.clear();
             asking = 'idle';
             put(editEl);
-            put(status, notice('ok', t('request.edited')));
             await refresh();
+            put(status, notice('ok', t('request.edited')));
           } catch (err) {
-            if (err instanceof ApiError && err.code === 'validation_failed') showApiProblems(form, summary, err.body);
+            if (isFieldRefusal(err)) showApiProblems(form, summary, err.body);
             else {
               put(summary, notice('error', errorText(err)));
               summary.hidden = false;
@@ -614,7 +508,7 @@ export const requestPage: Page = async (root, [id]) => {
           request.urgency,
         ),
       ),
-      profileFields(regions, { person: false }),
+      profileFields(regions, { person: false, suggestTags: true }),
       field(t('form.note'), note, t('form.note.help')),
       h(
         'div',
@@ -672,18 +566,33 @@ export const requestPage: Page = async (root, [id]) => {
     );
   }
 
-  const summaryLines = () => {
+  // where she is now and where she was exploited: two answers, said apart
+  const summaryLines = (places: ReturnType<typeof placeNames>) => {
     const [cls, text] = statusOf(request, placements);
+    const area = request.safety.exploitationProvinces ?? [];
     return [
       h('span', { class: `badge badge-${cls}`, 'data-request-status': cls }, text),
-      ` ${label('urgency', request.urgency)} · ${label('stage', request.stage)} · ${label('protection', request.protectionLevel)} · ${request.origin.provinceCode}`,
+      ` ${label('urgency', request.urgency)} · ${label('stage', request.stage)} · ${label('protection', request.protectionLevel)}`,
+      h(
+        'span',
+        { class: 'line', 'data-where-now': request.origin.provinceCode },
+        t('request.whereNow', { place: places.provinceName(request.origin.provinceCode) }),
+      ),
+      h(
+        'span',
+        { class: 'line', 'data-exploited': area.join(',') },
+        area.length ? t('request.exploitedIn', { places: area.map(places.provinceName).join(', ') }) : t('request.exploitedUnknown'),
+        request.safety.allowExploitationArea && request.safety.allowExploitationAreaReason
+          ? ` · ${t('request.exploitationAllowed', { reason: request.safety.allowExploitationAreaReason })}`
+          : null,
+      ),
     ];
   };
-  const summary = h('p', { class: 'meta request-summary' }, ...summaryLines());
+  const summary = h('p', { class: 'meta request-summary' });
 
   async function redraw(): Promise<void> {
     await readAround();
-    put(summary, ...summaryLines());
+    put(summary, ...summaryLines(placeNames(await regionsRead)));
     drawActions();
     await drawProposals();
     await drawCandidates();

@@ -1,16 +1,16 @@
 import italy from '@svg-maps/italy';
-import { ApiError, get, post } from '../api.js';
-import { field, h, notice, put, s, select } from '../dom.js';
-import { dateTime, label, t } from '../i18n.js';
-import type { Page } from '../main.js';
-import { coalesce, follow } from '../live.js';
-import { errorText } from '../nav.js';
-import { draftNotice, keepDraft } from '../drafts.js';
-import { checkForm, showApiProblems, summaryBox } from '../form-check.js';
-import { profileFields, profileProblems, readProfile } from '../profile-form.js';
-import { type Candidates, type Capacity, FACILITY_TYPES, PLACE_KINDS, type Region } from '../types.js';
-import { candidateItem, excludedSummary } from './desk.js';
-import { ISTAT_OF } from '../italy-regions.js';
+import { get, post } from '../core/api.js';
+import { field, h, notice, put, s, select } from '../core/dom.js';
+import { dateTime, label, t, tn } from '../words/i18n.js';
+import type { Page } from '../core/page.js';
+import { coalesce, follow } from '../live/live.js';
+import { errorText } from '../core/nav.js';
+import { draftNotice, keepDraft } from '../forms/drafts.js';
+import { checkForm, isFieldRefusal, showApiProblems, summaryBox } from '../forms/form-check.js';
+import { profileFields, profileProblems, readProfile } from '../forms/profile-form.js';
+import { type Candidates, type Capacity, FACILITY_TYPES, PLACE_KINDS, type Region } from '../core/types.js';
+import { candidateItem, excludedSummary } from '../shared/candidates.js';
+import { ISTAT_OF } from '../words/italy-regions.js';
 
 export interface RegionTotals {
   code: string;
@@ -121,7 +121,7 @@ export const mapPage: Page = async (root) => {
                 nameOf.get(x.code) ?? x.code,
               ),
               // on a phone the last two columns fold into the region's cell
-              h('small', { class: 'phone-only muted' }, t('map.rowExtra', { facilities: x.facilities, notFresh: x.notFresh })),
+              h('small', { class: 'phone-only muted' }, `${tn('map.rowFacilities', x.facilities)} · ${tn('map.rowNotFresh', x.notFresh)}`),
             ),
             h('td', { 'data-col': 'free' }, x.free),
             h('td', {}, x.freeStale),
@@ -204,7 +204,7 @@ export const mapPage: Page = async (root) => {
   return follow({ onEvent: (e) => e.type === 'availability' && void redraw(), resync: redraw, fallbackMs: 60_000 });
 };
 
-export const searchPage: Page = async (root) => {
+export const searchPage: Page = async (root, _params, claims) => {
   const regions = await get<Region[]>('/regions');
   const regionNames = new Map(regions.map((r) => [r.code, r.name]));
   const results = h('section', { 'aria-live': 'polite', 'aria-labelledby': 'results-title' });
@@ -216,7 +216,7 @@ export const searchPage: Page = async (root) => {
       novalidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
-        if (!checkForm(form, summary, profileProblems(form, regions))) return;
+        if (!checkForm(form, summary, profileProblems(form))) return;
         try {
           const found = await post<Candidates>('/capacity/search', { ...readProfile(form), limit: 20 });
           draft.clear();
@@ -226,16 +226,17 @@ export const searchPage: Page = async (root) => {
             found.candidates.length
               ? h('ul', { class: 'candidates' }, ...found.candidates.map((c) => candidateItem(c, undefined, false, { regionNames })))
               : h('p', {}, t('search.none')),
-            excludedSummary(found.excluded),
+            excludedSummary(found.excluded, regionNames),
           );
         } catch (err) {
-          if (err instanceof ApiError && err.code === 'validation_failed') showApiProblems(form, summary, err.body);
+          if (isFieldRefusal(err)) showApiProblems(form, summary, err.body);
           else put(results, notice('error', errorText(err)));
         }
       },
     },
     summary,
-    profileFields(regions),
+    // the tags in use are offered to a UOR only (the API's rule): the helpline types its own
+    profileFields(regions, { suggestTags: claims.role === 'uor' }),
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('search.submit')),
   );
   const draft = keepDraft(form, 'search');

@@ -1,9 +1,13 @@
-import { h, notice, put } from '../dom.js';
-import { t } from '../i18n.js';
-import { session } from '../session.js';
+import { h, notice, put } from '../core/dom.js';
+import { t } from '../words/i18n.js';
+import { session } from '../core/session.js';
 
-/** Why the last sign-in came back without a session (the service's /auth/callback says it in `?signin=`). */
-export type SignInOutcome = 'not_member' | 'failed' | 'unavailable' | null;
+/**
+ * Why the page shows no session: the last sign-in came back without one (the service's /auth/callback
+ * says it in `?signin=`), or she has just signed out (of the provider too: `?state=signed_out` from
+ * its post-logout redirect; of Approdo only: `?signedout=approdo`).
+ */
+export type SignInOutcome = 'not_member' | 'failed' | 'unavailable' | 'signed_out' | 'signed_out_local' | null;
 
 /**
  * Sign-in: one button to the network's identity provider (the service runs the flow and keeps the
@@ -29,6 +33,8 @@ export async function signInPage(root: HTMLElement, opts: { expired: boolean; ou
   put(
     root,
     h('h1', {}, t('signin.title')),
+    opts.outcome === 'signed_out' ? notice('ok', t('signout.done')) : null,
+    opts.outcome === 'signed_out_local' ? notice('info', t('signout.doneLocal')) : null,
     opts.expired ? notice('error', t('signin.expired')) : null,
     opts.outcome === 'failed' ? notice('error', t('signin.failed')) : null,
     opts.outcome === 'unavailable' ? notice('error', t('signin.unavailable')) : null,

@@ -5,6 +5,7 @@ export class BatchAssignmentDto {
   @ApiPropertyOptional({
     description: 'open requests to plan; omit and set `all` to plan every open request in your scope',
     type: [String],
+    format: 'uuid',
   })
   @IsOptional()
   @IsArray()

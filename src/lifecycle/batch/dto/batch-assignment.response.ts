@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BreakdownItemDto } from '../../../matching/dto/search.response.js';
+import { BreakdownItemDto, ExploitationSignsDto } from '../../../matching/dto/search.response.js';
 import { FACILITY_TYPES, PLACE_KINDS } from '../../../domain/types.js';
 
 class ObjectiveDto {
@@ -7,7 +7,7 @@ class ObjectiveDto {
   @ApiProperty({ description: 'sum of scores, rounded to cents' }) totalScore: number;
 }
 
-class PlannedDto {
+class PlannedDto extends ExploitationSignsDto {
   @ApiProperty({ format: 'uuid' }) requestId: string;
   @ApiProperty({ format: 'uuid' }) facilityId: string;
   @ApiProperty({ enum: PLACE_KINDS }) placeKind: string;

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoPersonalData } from '../../../common/personal-data.js';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
 import { OptionalNotNull, ToInt } from '../../../common/dto-helpers.js';
@@ -16,8 +17,13 @@ import {
 export const CASE_CODE = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$/;
 
 export class CreatePlacementRequestDto extends MatchProfileDto {
-  @ApiProperty({ example: 'LIG-2026-0042', description: 'a pseudonym chosen by the UOR: never a name, document or phone number' })
+  @ApiProperty({
+    pattern: CASE_CODE.source,
+    example: 'LIG-2026-0042',
+    description: 'a pseudonym chosen by the UOR: never a name, document or phone number',
+  })
   @Matches(CASE_CODE)
+  @NoPersonalData()
   caseCode: string;
   @ApiProperty({ enum: URGENCIES, example: 'immediate' }) @IsIn(URGENCIES) urgency: Urgency;
   @ApiPropertyOptional({ enum: REFERRAL_CHANNELS, example: 'helpline', description: 'who referred the person (reports count it)' })
@@ -28,8 +34,9 @@ export class CreatePlacementRequestDto extends MatchProfileDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @NoPersonalData()
   note?: string;
-  @ApiPropertyOptional({ description: 'transfer to the next stage: the placement this request follows' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'transfer to the next stage: the placement this request follows' })
   @IsOptional()
   @IsUUID()
   previousPlacementId?: string;
@@ -47,7 +54,7 @@ export class UpdatePlacementRequestDto {
   @Type(() => PreferencesDto)
   preferences?: PreferencesDto;
   @ApiPropertyOptional({ enum: URGENCIES }) @OptionalNotNull() @IsIn(URGENCIES) urgency?: Urgency;
-  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(500) note?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(500) @NoPersonalData() note?: string | null;
 }
 
 export class ListRequestsQuery {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BreakdownItemDto, ExcludedCountDto } from '../../../matching/dto/search.response.js';
+import { BreakdownItemDto, ExcludedCountDto, ExploitationSignsDto } from '../../../matching/dto/search.response.js';
 import { OriginDto, PersonDto, PreferencesDto, SafetyDto } from '../../../matching/dto/match-profile.dto.js';
 import { FACILITY_TYPES, PLACE_KINDS, PROTECTION_LEVELS, STAGES } from '../../../domain/types.js';
 import { PROPOSAL_STATUSES } from '../../proposals/proposal.entity.js';
@@ -66,7 +66,7 @@ export class PlacementRequestListDto {
   @ApiProperty({ type: [PlacementRequestSummaryDto] }) items: PlacementRequestSummaryDto[];
 }
 
-export class CandidateDto {
+export class CandidateDto extends ExploitationSignsDto {
   @ApiProperty({ format: 'uuid' }) facilityId: string;
   @ApiProperty() facilityName: string;
   @ApiProperty({ enum: FACILITY_TYPES }) type: string;
@@ -82,6 +82,9 @@ export class CandidateDto {
 export class CandidatesDto {
   @ApiProperty({ format: 'uuid' }) requestId: string;
   @ApiProperty({ type: [CandidateDto] }) candidates: CandidateDto[];
-  @ApiProperty({ type: [ExcludedCountDto], description: 'facilities left out, counted by reason (never named)' })
+  @ApiProperty({
+    type: [ExcludedCountDto],
+    description: 'facilities left out, counted by reason, with the houses the caller may see named',
+  })
   excluded: ExcludedCountDto[];
 }
