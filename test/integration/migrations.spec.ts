@@ -7,6 +7,8 @@ import { createEmptyDatabase } from '../support/databases.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 const APPLICATION_TABLES = [
+  // API keys for machine clients, as rows (issue 34)
+  'api_key',
   'availability_event',
   'audit_log',
   'catalog_version',

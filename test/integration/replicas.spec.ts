@@ -21,7 +21,24 @@ const MAIL_DIR = mkdtempSync(join(tmpdir(), 'approdo-replicas-mail-'));
 const NAMES = MIGRATIONS.map((m) => m.name);
 const LAST = NAMES[NAMES.length - 1];
 const JWT_SECRET = randomBytes(32).toString('hex');
-const ADMIN = `Bearer ${jwt.sign({ role: 'admin' }, JWT_SECRET, { algorithm: 'HS256', subject: 'replicas-admin', expiresIn: '1h' })}`;
+// in production a local token is believed only with LOCAL_TOKENS=true, and only for an active member (issue 34)
+const ADMIN_ID = '7e57ad00-0000-4000-8000-000000000033';
+const ADMIN = `Bearer ${jwt.sign({ role: 'admin' }, JWT_SECRET, { algorithm: 'HS256', subject: ADMIN_ID, expiresIn: '1h' })}`;
+
+/** The admin the requests act as, a member of the registry (after the migrations made its table). */
+async function addAdmin(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(
+      `INSERT INTO member (id, email, role, status, facility_ids, issuer, subject, invited_by, created_at, updated_at)
+       VALUES ($1, 'replicas-admin@example.org', 'admin', 'active', '{}'::uuid[], 'https://id.example.org', 'replicas-admin', 'test', now(), now())`,
+      [ADMIN_ID],
+    );
+  } finally {
+    await c.end();
+  }
+}
 const NONE_PENDING = /^migrations: none pending( \(waited (\d+) ms for another instance\))?$/;
 
 const freePort = () =>
@@ -58,6 +75,7 @@ async function start(url: string, env: Record<string, string> = {}, script = 'sr
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'log',
       JWT_SECRET,
+      LOCAL_TOKENS: 'true',
       ADDRESS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       MAIL_DIR,
       DB_POOL_SIZE: '4',
@@ -164,6 +182,7 @@ describe('replicas started together (the built service, integration)', () => {
   it('a new migration pending while an instance serves: two new instances apply it once, the serving one keeps answering', async () => {
     const db = await createEmptyDatabase();
     await runMigrations(db.url);
+    await addAdmin(db.url);
     const old = await start(db.url);
     let fresh: Instance[] = [];
     try {

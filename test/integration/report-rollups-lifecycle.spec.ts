@@ -216,7 +216,10 @@ describe('report roll-ups through a random lifecycle (integration)', () => {
       fc.asyncProperty(fc.array(ops, { minLength: 15, maxLength: 40 }), async (seq) => {
         // two requests first, so that every run has something to propose for
         const first: Op = { op: 'request', urgency: 'immediate', gender: 'female', age: 24, children: 0 };
-        for (const s of [first, { ...first, urgency: 'planned' as const, children: 1 }, ...seq]) {
+        // and one admission each run (a random sequence may hold none): the first request offered to every house, accepted, admitted
+        const admitted: Op[] = [0, 1, 2].map((f): Op => ({ op: 'propose', r: 0, f }));
+        admitted.push({ op: 'accept', p: 0 }, { op: 'admit', p: 0 });
+        for (const s of [first, { ...first, urgency: 'planned' as const, children: 1 }, ...admitted, ...seq]) {
           await step(s);
           steps++;
           if (s.op === 'fold') folded++;
