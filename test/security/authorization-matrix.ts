@@ -110,6 +110,8 @@ export const MATRIX: RouteRow[] = [
   { route: 'GET /auth/callback', cells: mapCallers(302) },
   { route: 'GET /auth/session', cells: mapCallers(401) },
   { route: 'POST /auth/logout', cells: mapCallers(200) },
+  // RP-initiated logout's hop: only its own one-minute cookie counts; without it, the signed-out page
+  { route: 'GET /auth/logout/provider', cells: mapCallers(303) },
   // the provider's back-channel logout: no caller's credential counts, only a valid logout token of the
   // provider (test/e2e/backchannel-logout.spec.ts signs real ones); this one is not, whoever sends it
   { route: 'POST /auth/backchannel-logout', form: () => ({ logout_token: 'not.a.logout-token' }), cells: mapCallers(400) },
