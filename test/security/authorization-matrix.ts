@@ -243,7 +243,7 @@ export const MATRIX: RouteRow[] = [
   {
     route: 'POST /api/v1/api-keys',
     body: () => ({ name: 'Sistema casi' }),
-    // every member makes her own keys; a local token's subject is no member (403 not_a_member), and a key makes no keys
+    // every member signed in to the pages makes her own keys; a token or a key makes none (403 session_required)
     cells: { ...NO_VALID_TOKEN, admin: 201, uorOwn: 201, uorOther: 201, managerOwn: 201, managerOther: 201, national: 201 },
     byPass: { localToken: NO_ROLE, apiKey: NO_ROLE },
   },
