@@ -10,7 +10,10 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(process.argv[2] ?? 'dist/web');
-rmSync(out, { recursive: true, force: true });
+// the last build's files go; `messages` stays: tsc emits web/messages/*.json there for the server,
+// whose spreadsheets for people use the pages' words (src/reports/office-export.ts)
+mkdirSync(out, { recursive: true });
+for (const name of readdirSync(out)) if (name !== 'messages') rmSync(join(out, name), { recursive: true, force: true });
 mkdirSync(join(out, 'assets'), { recursive: true });
 
 const result = await build({
@@ -48,7 +51,7 @@ const shell = [
 const digest = createHash('sha256');
 for (const url of shell) digest.update(url === '/' ? readFileSync(join(out, 'index.html')) : url);
 await build({
-  entryPoints: [join(here, 'src/sw.ts')],
+  entryPoints: [join(here, 'src/live/sw.ts')],
   bundle: true,
   format: 'iife',
   minify: true,

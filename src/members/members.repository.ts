@@ -148,9 +148,9 @@ export class MembersRepository {
   }
 
   /** The region of each facility id that exists (a member's facilities decide who may manage her). */
-  async facilityRegions(ids: string[], tx?: Tx): Promise<{ id: string; regionCode: string }[]> {
+  async facilityRegions(ids: string[], tx?: Tx): Promise<{ id: string; regionCode: string; name: string }[]> {
     if (!ids.length) return [];
-    return this.q(`SELECT id, region_code AS "regionCode" FROM facility WHERE id = ANY($1::uuid[])`, [ids], tx);
+    return this.q(`SELECT id, region_code AS "regionCode", name FROM facility WHERE id = ANY($1::uuid[]) ORDER BY name`, [ids], tx);
   }
 
   /** Demo members (development only): invited, so the first sign-in binds them; those already there are left alone. */

@@ -8,6 +8,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
 import { conflict, forbidden, invalidInput, ruleBroken } from '../domain/errors.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import type { Invitation } from '../notifications/templates.js';
 import { REGIONS } from '../regions/regions.data.js';
 import type { InviteMemberDto, MemberDto, UpdateMemberDto } from './dto/member.dto.js';
 import { MembersRepository, type MemberChange, type MemberRow } from './members.repository.js';
@@ -33,6 +34,24 @@ interface Shape {
   facilityIds: string[];
 }
 
+/** The roles as the invitation names them (the pages' words). */
+const ROLE_WORDS: Record<Role, { it: string; en: string }> = {
+  uor: { it: 'Unità operativa regionale', en: 'regional operating unit' },
+  shelter_manager: { it: 'responsabile di struttura', en: 'shelter manager' },
+  national: { it: 'referente della rete nazionale', en: 'national network officer' },
+  admin: { it: 'amministratrice', en: 'administrator' },
+};
+/** The inviter's office: with its article when it stands alone ("l’amministrazione…"), without beside her name. */
+const OFFICE: Record<Role, (region: string) => [string, string, string]> = {
+  uor: (r) => ['l’', `Unità operativa regionale della regione ${r}`, `the regional operating unit of ${r}`],
+  admin: () => ['l’', 'amministrazione di Approdo', 'the Approdo administration'],
+  national: () => ['la ', 'rete nazionale', 'the national network'],
+  shelter_manager: () => ['la ', 'rete nazionale', 'the national network'],
+};
+const regionName = (code: string | null | undefined) => REGIONS.find((r) => r.code === code)?.name.split('/')[0] ?? null;
+/** "A, B e C" / "A, B and C". */
+const joined = (xs: string[], and: string) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} ${and} ${xs.at(-1)}`);
+
 /**
  * The members registry: who may do what in Approdo. Invitations go out through the outbox; every
  * change is audited in its own transaction; disabling ends her sessions at once.
@@ -52,6 +71,7 @@ export class MembersService {
     const shape = await this.checkShape({ role: dto.role, regionCode: dto.regionCode ?? null, facilityIds: dto.facilityIds ?? [] });
     requireAccess(p, 'member.manage', { role: shape.role, facilityRegions: shape.facilityRegions });
     if (dto.service) return this.addService(p, dto, shape);
+    const invitation = await this.invitation(p, shape);
     const email = dto.email.trim().toLowerCase();
     const fiscalCode = dto.fiscalCode?.toUpperCase() ?? null;
     const id = randomUUID();
@@ -64,7 +84,13 @@ export class MembersService {
         facilities: shape.facilityIds,
       });
       // the link starts the sign-in; the invitation is bound by her verified e-mail or fiscal code
-      await this.notifications.notify(tx, { event: 'member_invited', to: [email], reference: 'Approdo', path: '/auth/login?returnTo=%2F' });
+      await this.notifications.notify(tx, {
+        event: 'member_invited',
+        to: [email],
+        reference: '',
+        path: '/auth/login?returnTo=%2F',
+        invitation: { ...invitation, spid: fiscalCode !== null },
+      });
     });
     return { id, status: 'invited' };
   }
@@ -156,6 +182,26 @@ export class MembersService {
     });
   }
 
+  /** Who invites (her name as a member, or her office), as what, for which houses or region: the invitation's words. */
+  private async invitation(p: Principal, shape: Shape & { facilityNames: string[] }): Promise<Omit<Invitation, 'spid'>> {
+    // a member signed in through the pages has her member id as `sub`; a local token's `sub` is any text
+    const me = /^[0-9a-f-]{36}$/i.test(p.sub) ? await this.repo.findById(p.sub) : null;
+    const [article, office, officeEn] = OFFICE[p.role](regionName(p.region) ?? '');
+    const who = me?.name?.trim();
+    const cap = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
+    const by0 = who ? { it: `${who} (${office})`, en: `${who} (${officeEn})` } : { it: cap(`${article}${office}`), en: cap(officeEn) };
+    const region = regionName(shape.regionCode);
+    const where = shape.facilityNames.length
+      ? {
+          it: `per ${joined(shape.facilityNames, 'e')}`,
+          en: `for ${joined(shape.facilityNames, 'and')}`,
+        }
+      : region
+        ? { it: `per la regione ${region}`, en: `for ${region}` }
+        : null;
+    return { by: by0, role: ROLE_WORDS[shape.role], where };
+  }
+
   private async visible(p: Principal, id: string): Promise<MemberRow> {
     const m = await this.repo.findById(id);
     requireVisible(p, 'member.read', m, 'member');
@@ -163,7 +209,7 @@ export class MembersService {
   }
 
   /** The role's own needs: a UOR has a region, a manager existing facilities, nobody else either. */
-  private async checkShape(s: Shape): Promise<Shape & { facilityRegions: string[] }> {
+  private async checkShape(s: Shape): Promise<Shape & { facilityRegions: string[]; facilityNames: string[] }> {
     const needs = scopeNeeds(s.role);
     if (needs.region && !s.regionCode)
       throw invalidInput('validation_failed', 'a uor needs regionCode', {
@@ -178,7 +224,13 @@ export class MembersService {
     const facilityIds = needs.facilities ? [...new Set(s.facilityIds)] : [];
     const found = await this.repo.facilityRegions(facilityIds);
     if (found.length !== facilityIds.length) throw ruleBroken('unknown_facility', 'a facility of facilityIds does not exist');
-    return { role: s.role, regionCode, facilityIds, facilityRegions: [...new Set(found.map((f) => f.regionCode))] };
+    return {
+      role: s.role,
+      regionCode,
+      facilityIds,
+      facilityRegions: [...new Set(found.map((f) => f.regionCode))],
+      facilityNames: found.map((f) => f.name),
+    };
   }
 
   private async refuseTaken(tx: Tx, email: string | null, fiscalCode: string | null, exceptId: string | null): Promise<void> {

@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { SqlPart } from '../database/sql-parts.js';
 import type { Tx } from '../database/transactions.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
-import { type NotificationEvent, render } from './templates.js';
+import { type Invitation, type NotificationEvent, render } from './templates.js';
 
 export interface Notice {
   event: NotificationEvent;
@@ -15,6 +15,8 @@ export interface Notice {
   reference: string;
   /** path under the public base URL */
   path: string;
+  /** an invitation: who invited her, as what, where */
+  invitation?: Invitation;
 }
 
 /** Writes notices to the outbox inside the caller's transaction; nothing is sent here. */
@@ -39,7 +41,7 @@ export class NotificationsService {
   }
 
   private rows(n: Notice) {
-    const mail = render(n.event, n.reference, `${this.config.publicBaseUrl}${n.path}`);
+    const mail = render(n.event, n.reference, `${this.config.publicBaseUrl}${n.path}`, n.invitation);
     const recipients = [...new Set(n.to.filter((x): x is string => !!x))];
     return recipients.map((recipient) => ({
       id: randomUUID(),

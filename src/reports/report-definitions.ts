@@ -114,7 +114,8 @@ export function parseReportQuery(
   if (regionCode !== null && !/^\d{2}$/.test(regionCode))
     throw invalidInput('invalid_region', 'regionCode: a two-digit ISTAT code', { field: 'regionCode' });
   const format = str('format') ?? (accept && /\btext\/csv\b/i.test(accept) ? 'csv' : 'json');
-  if (format !== 'json' && format !== 'csv') throw invalidInput('unknown_format', 'format: json or csv', { field: 'format' });
+  // the spreadsheets for people (xlsx, csv-it) are made from the JSON answer: reports.service.ts `download`
+  if (format !== 'json' && format !== 'csv') throw invalidInput('unknown_format', 'format: json, csv, csv-it or xlsx', { field: 'format' });
   const all = report.dims as readonly string[];
   const by = str('by');
   let dims: string[];

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { MONTHLY, REPORT_NAMES, SUMMARY } from './report-definitions.js';
-import { ReportsService } from './reports.service.js';
+import { ReportsService, XLSX_TYPE } from './reports.service.js';
 
 /** A report as JSON (documentation only: its rows carry the report's own dimensions and measures). */
 class ReportDto {
@@ -49,9 +49,20 @@ export class ReportsController {
     enum: ['month'],
     description: `a row per month (\`month\`: YYYY-MM), for ${MONTHLY.join(', ')}`,
   })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ReportDto, description: 'JSON; with format=csv or Accept: text/csv, the same rows as CSV (UTF-8, header row)' })
+  @ApiQuery({
+    name: 'format',
+    required: false,
+    enum: ['json', 'csv', 'csv-it', 'xlsx'],
+    description:
+      '`csv`: the machine CSV (commas, codes); `xlsx`: a workbook for people, one sheet per table, Italian headers and labels, "<3" and "x" as on the page; `csv-it`: the same as a `;`-separated CSV (UTF-8 with BOM, decimal commas) that Excel with Italian settings opens',
+  })
+  @ApiProduces('application/json', 'text/csv', XLSX_TYPE)
+  @ApiOkResponse({
+    type: ReportDto,
+    description:
+      'JSON; with format=csv or Accept: text/csv, the same rows as CSV (UTF-8, header row); with format=xlsx or Accept: ' +
+      `${XLSX_TYPE}, a workbook; with format=csv-it, the Italian CSV for people`,
+  })
   async get(
     @CurrentUser() p: Principal,
     @Param('name') name: string,

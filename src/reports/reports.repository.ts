@@ -288,6 +288,16 @@ export class ReportsRepository {
    * the changes up to that day, so each change counts for the days from it (or from `from`) to `to`.
    * Fresh bed-nights: beds in service of facilities confirmed that day.
    */
+  /** The names of facilities a report's rows name (the spreadsheets for people say which house, as the page does). */
+  async facilityNames(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = (await this.tx.manager().query(`SELECT id, name FROM facility WHERE id = ANY($1::uuid[])`, [ids])) as {
+      id: string;
+      name: string;
+    }[];
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   async occupancy(dims: string[], period: Period, scope: Scope, perFacility: boolean, read: Reading = {}): Promise<RawRow[]> {
     return this.read(() => this.occupancyIn(dims, period, scope, perFacility, read));
   }

@@ -5,6 +5,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { invalidInput, DomainError } from '../domain/errors.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { monthsOf, parseReportQuery, parseSummaryQuery, SUMMARY, todayInItaly, type ReportQuery } from './report-definitions.js';
+import { csvItDocument, notesOf, reportTable, summaryTables, xlsxDocument, type OfficeTable } from './office-export.js';
 import { factTable, jsonChunks, occupancyTable, toCsv, totalOf, type Row } from './report-table.js';
 import { ReportsRepository, type Period, type RawRow, type Scope } from './reports.repository.js';
 import { summaryAnswer, summaryCsv, type SummaryAnswer } from './summary.js';
@@ -37,6 +38,8 @@ export class ReportsService {
     query: Record<string, unknown>,
     accept?: string,
   ): Promise<{ contentType: string; chunks: Buffer[]; filename?: string }> {
+    const office = officeFormat(query, accept);
+    if (office) return this.forPeople(p, name, query, office);
     if (name === SUMMARY) {
       const out = await this.summary(p, query, accept);
       if ('json' in out) return { contentType: 'application/json; charset=utf-8', chunks: [Buffer.from(JSON.stringify(out.json), 'utf8')] };
@@ -45,6 +48,41 @@ export class ReportsService {
     const out = await this.render(p, name, query, accept);
     if ('json' in out) return { contentType: 'application/json; charset=utf-8', chunks: jsonChunks(out.json) };
     return { contentType: 'text/csv; charset=utf-8', chunks: out.csv, filename: out.filename };
+  }
+
+  /**
+   * A report or the monitoring sheet as people open it (office-export.ts): a workbook, one sheet per
+   * table, or a `;`-separated CSV with Italian words; made from the JSON answer, so the same scope,
+   * suppression and validation.
+   */
+  private async forPeople(
+    p: Principal,
+    name: string,
+    query: Record<string, unknown>,
+    format: 'xlsx' | 'csv-it',
+  ): Promise<{ contentType: string; chunks: Buffer[]; filename: string }> {
+    const { format: _format, ...rest } = query;
+    let tables: OfficeTable[];
+    let head: { from: string; to: string; regionCode: string | null; suppressed: boolean; file: string };
+    if (name === SUMMARY) {
+      const out = await this.summary(p, rest);
+      if (!('json' in out)) throw new Error('the summary answers JSON without a format');
+      const s = out.json;
+      tables = summaryTables(s);
+      head = { from: s.from, to: s.to, regionCode: s.filters.regionCode, suppressed: s.suppressed, file: 'riepilogo' };
+    } else {
+      const out = await this.render(p, name, rest);
+      if (!('json' in out)) throw new Error('a report answers JSON without a format');
+      const a = out.json;
+      const ids = a.dimensions.includes('facilityId') ? [...new Set(a.rows.map((r) => r.facilityId as string).filter(Boolean))] : [];
+      tables = [reportTable(a.report as ReportQuery['name'], a, await this.repo.facilityNames(ids))];
+      head = { from: a.from, to: a.to, regionCode: a.filters.regionCode, suppressed: a.suppressed, file: a.report };
+    }
+    const notes = notesOf(head.from, head.to, head.regionCode, head.suppressed);
+    const filename = `approdo-${head.file}-${head.from}-${head.to}${head.regionCode ? `-${head.regionCode}` : ''}`;
+    return format === 'xlsx'
+      ? { contentType: XLSX_TYPE, chunks: [await xlsxDocument(tables, notes)], filename: `${filename}.xlsx` }
+      : { contentType: 'text/csv; charset=utf-8', chunks: csvItDocument(tables, notes), filename: `${filename}-it.csv` };
   }
 
   /** The report in JSON, or as the chunks of a CSV file (UTF-8 with a byte-order mark) with its name. */
@@ -136,6 +174,15 @@ export class ReportsService {
       throw e;
     }
   }
+}
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** `format=xlsx` or `format=csv-it`, or a spreadsheet asked for by Accept: the files for people. */
+function officeFormat(query: Record<string, unknown>, accept?: string): 'xlsx' | 'csv-it' | null {
+  if (query.format === 'xlsx' || query.format === 'csv-it') return query.format;
+  if (query.format === undefined && accept?.includes(XLSX_TYPE)) return 'xlsx';
+  return null;
 }
 
 /** One facility's own numbers need no protection; a scope of several facilities does. */

@@ -117,6 +117,13 @@ export class Browser {
     await page.waitForSelector('main h1:not(:text("Accedi"))');
   }
 
+  /** Follows a header link as a person does: on a phone the links are behind "Menu" (issue 30). */
+  async nav(page: Page, name: string): Promise<void> {
+    const menu = page.locator('header [data-act="menu"]');
+    if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+    await page.click(`nav a:text("${name}")`);
+  }
+
   /**
    * Waits until a script expression is true in the page. page.waitForFunction with a string evaluates
    * it in a way the pages' CSP (no 'unsafe-eval') refuses; page.evaluate runs it through the driver.

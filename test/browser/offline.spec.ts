@@ -110,6 +110,9 @@ describe('installable and offline', () => {
     // the reload keeps the time the network went, not the time of the reload
     expect(await banner.textContent()).toMatch(/Sei offline dalle/);
     await online(page);
+    // back online: the first fresh numbers (the stream's re-read) take the note away, without a reload
+    await page.locator('.stale-note').waitFor({ state: 'detached', timeout: 20_000 });
+    expect(await card.locator('[data-kind="adult"] [data-field="occupied"] output').textContent()).toBe(shown);
     expect(problems.pageErrors).toEqual([]);
     await page.close();
   });

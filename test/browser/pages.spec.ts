@@ -86,6 +86,7 @@ describe('pages', () => {
   });
 
   it('manager: from an e-mail link, changes a bed, confirms, accepts and admits; the API and the national map agree', async () => {
+    // an arrival and three discharges wait out their few seconds of undo each
     const requestId = await openRequest();
     const proposal = await uor().post(`/placement-requests/${requestId}/proposals`, { facilityId: GOLFO() });
     expect(proposal.status).toBe(201);
@@ -128,7 +129,9 @@ describe('pages', () => {
     expect((await manager().get(`/proposals/${proposal.body.id}`)).body.status).toBe('accepted');
     await accessible(page);
     await b.shot(page, 'beds-phone');
+    // the arrival is confirmed in the page, with its day and time, then sent once the undo time is over
     await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="admit"]`).click();
+    await page.locator(`[data-proposal="${proposal.body.id}"] [data-act="admit-confirm"]`).click();
     await page.locator(`[data-proposal="${proposal.body.id}"][data-status="admitted"]`).waitFor();
     const admitted = (await manager().get(`/proposals/${proposal.body.id}`)).body;
     expect(admitted).toMatchObject({ status: 'admitted', placementId: expect.any(String) });
@@ -180,6 +183,8 @@ describe('pages', () => {
     await leaving.locator('input[name="date"]').fill('2020-01-15');
     await leaving.locator('[data-act="discharge-confirm"]').click();
     await leaving.locator('.notice-error', { hasText: "non può essere prima dell'ingresso" }).waitFor();
+    // the day in the message in words, as Italians write it ("7 dicembre 2026"), never 2026-12-07
+    expect(await leaving.locator('.notice-error').textContent()).toMatch(/\(\d{1,2} [a-z]+ \d{4}\)/);
     expect((await manager().get(`/placements/${admitted.placementId}`)).body.status).toBe('active');
     const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     await leaving.locator('input[name="date"]').fill(tomorrow);
@@ -200,7 +205,7 @@ describe('pages', () => {
     await b.shot(page, 'beds-desktop');
     clean(problems, [422]);
     await page.close();
-  });
+  }, 150_000);
 
   it('manager: a version conflict reloads the numbers and says what changed; nothing of the stale save is written', async () => {
     const { page, problems } = await b.page(PHONE);
@@ -537,7 +542,7 @@ describe('pages', () => {
     await page.setViewportSize(PHONE);
     await b.shot(page, 'map-phone');
 
-    await page.click('nav a:text("Ricerca per profilo")');
+    await b.nav(page, 'Ricerca per profilo');
     await page.waitForSelector('h1:text("Dove potrebbe andare?")');
     await page.fill('input[name="age"]', '24');
     await page.fill('[data-lang-entry]', 'Inglese');

@@ -64,10 +64,11 @@ describe('sign-in in a browser', () => {
     expect(readable).not.toMatch(/eyJ[A-Za-z0-9_-]+\./); // no JWT anywhere the page can read
 
     // the pages work on the cookie: the region's requests list loads
-    await page.click('nav a:text("Richieste")');
+    await b.nav(page, 'Richieste');
     await page.waitForSelector('main h1');
     await accessible(page);
 
+    await page.click('header [data-act="menu"]');
     await page.click('button:text("Esci")');
     // signed out of Approdo and, through RP-initiated logout, of the provider too, without a second question
     await page.waitForSelector('h1:text("Accedi")');

@@ -412,8 +412,12 @@ describe('the decision, read back by the office that proposed', () => {
     await plus.waitFor();
     expect(await plus.isDisabled()).toBe(true);
     const why = await plus.getAttribute('aria-describedby');
+    // the words agree with the number: "1 riservato a una proposta", "2 riservati a proposte"
+    const held = adult(full.body).held as number;
     expect(await page.locator(`[id="${why}"]`).textContent()).toBe(
-      `Nessun posto libero: ${adult(full.body).held} riservati a proposte in attesa di risposta o di ingresso.`,
+      held === 1
+        ? 'Nessun posto libero: 1 riservato a una proposta in attesa di risposta o di ingresso.'
+        : `Nessun posto libero: ${held} riservati a proposte in attesa di risposta o di ingresso.`,
     );
     await walk(page, 'last bed held');
     // the one refusal provoked on purpose: the decline note with an e-mail address (422)
@@ -562,7 +566,7 @@ describe('the national map and search', () => {
     await walk(page, 'map on a phone, region open');
     await b.shot(page, 'map-region-phone');
 
-    await page.click('nav a:text("Ricerca per profilo")');
+    await b.nav(page, 'Ricerca per profilo');
     await page.waitForSelector('h1:text("Dove potrebbe andare?")');
     expect(await page.inputValue('select[name="origin"]')).toBe('');
     await page.click('form button[type="submit"]');

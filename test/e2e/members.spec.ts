@@ -90,6 +90,34 @@ describe('inviting', () => {
     expect(await t.sql(`SELECT 1 FROM outbox WHERE lower(recipient) = lower($1)`, [email])).toHaveLength(1);
   });
 
+  it('a fiscal code typed with spaces and lower case is folded before it is checked; the invitation says who, as what, where and how', async () => {
+    const email = anEmail('folded');
+    const digits = String(Math.floor(Math.random() * 90) + 10);
+    const res = await invite(
+      { email, role: 'shelter_manager', facilityIds: [ge1, ge2], fiscalCode: ` frr gli 85m${digits} d969x ` },
+      uorLiguria,
+    );
+    expect(res.status).toBe(201);
+    expect((await get(res.body.id)).body.fiscalCode).toBe(`FRRGLI85M${digits}D969X`);
+    const bad = await invite({ email: anEmail(), role: 'national', fiscalCode: 'frr gli 85' });
+    expect({ status: bad.status, code: bad.body.code }).toEqual({ status: 400, code: 'validation_failed' });
+
+    const [mail] = await t.sql<{ subject: string; body_text: string }>(`SELECT subject, body_text FROM outbox WHERE recipient = $1`, [
+      email.toLowerCase(),
+    ]);
+    const names = (await t.sql<{ name: string }>(`SELECT name FROM facility WHERE id = ANY($1::uuid[]) ORDER BY name`, [[ge1, ge2]])).map(
+      (f) => f.name,
+    );
+    expect(mail.subject).toBe('[Approdo] Sei invitata ad accedere');
+    expect(mail.body_text).toContain(
+      `L’Unità operativa regionale della regione Liguria ti ha invitata ad Approdo come responsabile di struttura per ${names[0]} e ${names[1]}.`,
+    );
+    expect(mail.body_text).toMatch(/oppure con SPID o CIE\./);
+    expect(mail.body_text).toContain(`${t.config.publicBaseUrl}/auth/login`);
+    // her fiscal code is for the sign-in, never in a mail
+    expect(mail.body_text).not.toContain(`FRRGLI85M${digits}D969X`);
+  });
+
   it('the same fiscal code twice is 409 member_exists', async () => {
     const fiscalCode = `RSSMRA80A41D${String(Math.floor(Math.random() * 900) + 100)}X`;
     expect((await invite({ email: anEmail(), role: 'national', fiscalCode })).status).toBe(201);

@@ -308,6 +308,66 @@ describe('placement lifecycle', () => {
     expect(events.map((e) => e.type)).toEqual(['hold', 'release']);
   });
 
+  it('records when she arrived and when she left, as the page confirms them; a time in the future or before the acceptance is refused and nothing is written', async () => {
+    const id = (
+      await t
+        .http()
+        .post('/api/v1/placement-requests')
+        .set(as(t.token(uor)))
+        .send(request({ caseCode: 'LIG-2026-0061' }))
+    ).body.id;
+    const p = (
+      await t
+        .http()
+        .post(`/api/v1/placement-requests/${id}/proposals`)
+        .set(as(t.token(uor)))
+        .send({ facilityId: fac.spezia })
+    ).body;
+    const manager = as(managerOf('spezia'));
+    const accepted = await t.http().post(`/api/v1/proposals/${p.id}/accept`).set(manager);
+    expect(accepted.status).toBe(200);
+    const acceptedAt = t.clock.now();
+    t.clock.advance(3 * 3_600_000);
+    const admit = (body: object) => t.http().post(`/api/v1/proposals/${p.id}/admit`).set(manager).send(body);
+
+    const future = await admit({ at: new Date(t.clock.now().getTime() + 3_600_000).toISOString() });
+    expect({ status: future.status, code: future.body.code }).toEqual({ status: 422, code: 'admission_time_in_future' });
+    const before = await admit({ at: new Date(acceptedAt.getTime() - 60_000).toISOString() });
+    expect({ status: before.status, code: before.body.code, accepted: before.body.accepted }).toEqual({
+      status: 422,
+      code: 'admission_time_before_acceptance',
+      accepted: dayOf(acceptedAt),
+    });
+    expect((await t.http().get(`/api/v1/proposals/${p.id}`).set(manager)).body.status).toBe('accepted');
+    expect(await free('spezia')).toMatchObject({ held: 1, occupied: 0 });
+    const bad = await admit({ at: 'yesterday evening' });
+    expect({ status: bad.status, code: bad.body.code }).toEqual({ status: 400, code: 'validation_failed' });
+
+    // she came an hour after the acceptance; it is recorded two hours later
+    const arrived = new Date(acceptedAt.getTime() + 3_600_000);
+    const admitted = await admit({ at: arrived.toISOString() });
+    expect(admitted.status).toBe(200);
+    const placement = async () => (await t.http().get(`/api/v1/placements/${admitted.body.placementId}`).set(manager)).body;
+    expect((await placement()).admittedAt).toBe(arrived.toISOString());
+
+    const discharge = (body: object) => t.http().post(`/api/v1/placements/${admitted.body.placementId}/discharge`).set(manager).send(body);
+    const today = dayOf(t.clock.now());
+    const laterToday = new Date(t.clock.now().getTime() + 2 * 3_600_000);
+    const hhmm = (d: Date) => d.toLocaleTimeString('it-IT', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Rome' });
+    if (dayOf(laterToday) === today) {
+      const tooLate = await discharge({ reason: 'completed', date: today, time: hhmm(laterToday) });
+      expect({ status: tooLate.status, code: tooLate.body.code }).toEqual({ status: 422, code: 'discharge_time_in_future' });
+    }
+    const badTime = await discharge({ reason: 'completed', date: today, time: '25:00' });
+    expect(badTime.status).toBe(400);
+    expect((await placement()).status).toBe('active');
+    // she left half an hour ago, by the Italian clock
+    const left = new Date(Math.floor((t.clock.now().getTime() - 30 * 60_000) / 60_000) * 60_000);
+    const done = await discharge({ reason: 'completed', date: dayOf(left), time: hhmm(left) });
+    expect(done.status).toBe(200);
+    expect(await placement()).toMatchObject({ status: 'discharged', dischargeDate: dayOf(left), dischargedAt: left.toISOString() });
+  });
+
   it('withdraws an accepted proposal on the UOR side and frees the place', async () => {
     const id = (
       await t

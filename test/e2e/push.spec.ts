@@ -158,7 +158,7 @@ describe('web push', () => {
       read('manager')
         .slice(before.manager)
         .map((p) => p.title),
-    ).toEqual(['Nuova proposta di inserimento', 'Proposta ritirata: il posto non è più riservato']);
+    ).toEqual(['Nuova proposta di inserimento', 'Proposta ritirata, il posto non è più riservato']);
     expect(read('uor')).toHaveLength(before.uor);
 
     // an immediate request holds for 6 h: warned 2 h before, then expired; both sides are told
@@ -174,11 +174,11 @@ describe('web push', () => {
     expect(about('manager').map((p) => [p.title, p.link])).toEqual([
       ['Nuova proposta di inserimento', `/#/proposals/${b.proposal.id}`],
       ['La riserva del posto sta per scadere', `/#/proposals/${b.proposal.id}`],
-      ['Proposta scaduta: il posto non è più riservato', `/#/proposals/${b.proposal.id}`],
+      ['Proposta scaduta, il posto non è più riservato', `/#/proposals/${b.proposal.id}`],
     ]);
     expect(about('uor').map((p) => [p.title, p.link])).toEqual([
       ['La riserva del posto sta per scadere', `/#/requests/${b.req.id}`],
-      ['Proposta scaduta: il posto non è più riservato', `/#/requests/${b.req.id}`],
+      ['Proposta scaduta, il posto non è più riservato', `/#/requests/${b.req.id}`],
     ]);
   });
 

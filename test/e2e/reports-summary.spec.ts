@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { ProposalDecisionsService } from '../../src/lifecycle/proposals/proposal-decisions.service.js';
 import type { Principal } from '../../src/auth/principal.js';
@@ -280,6 +281,101 @@ describe('reports: the monitoring sheet (summary)', () => {
     expect(lines).toContain('people,total,,carriedOver,4');
     expect(lines).toContain('exits,total,,medianStayDays,28');
     expect(lines).toContain('proposals,made,,count,7');
+  });
+
+  /** A file of the API as bytes (supertest parses only text by default). */
+  const bytes = (path: string, q: Record<string, string>, who: Principal = national) =>
+    t
+      .http()
+      .get(path)
+      .query(q)
+      .set(as(who))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+
+  it('xlsx: the monitoring sheet as a workbook Italian offices open, a sheet per table, Italian headers, "<3" and "x" as on the page', async () => {
+    const res = await bytes('/api/v1/reports/summary', { from: '2026-03-01', to: '2026-03-31', format: 'xlsx' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(res.headers['content-disposition']).toContain('approdo-riepilogo-2026-03-01-2026-03-31.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as never);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'In continuità',
+      'Nuove prese in carico',
+      'Figli al seguito',
+      'Sfruttamento',
+      'Uscite',
+      'Proposte e richieste',
+      'Note',
+    ]);
+    const carried = wb.getWorksheet('In continuità')!;
+    expect(String(carried.getCell('A1').value)).toMatch(
+      /^Accoglienze in continuità per genere ed età · Dal 1 marzo 2026 al 31 marzo 2026$/,
+    );
+    expect(carried.getRow(2).values).toEqual([undefined, 'Genere', 'Maggiorenni', 'Minorenni']);
+    // the API's "people,female,adult,carriedOver,<3": on the sheet as on the page
+    const woman = carried.getRows(3, 5)!.find((r) => r.getCell(1).value === 'Donna')!;
+    expect(woman.getCell(2).value).toBe('<3');
+    const total = carried.getRows(3, 6)!.find((r) => r.getCell(1).value === 'Totale')!;
+    expect(total.getCell(2).value).toBe(4);
+    const fresh = wb.getWorksheet('Nuove prese in carico')!;
+    expect(
+      fresh
+        .getRows(3, 6)!
+        .find((r) => r.getCell(1).value === 'Totale')!
+        .getCell(2).value,
+    ).toBe('x');
+    const proposals = wb.getWorksheet('Proposte e richieste')!;
+    expect(
+      proposals
+        .getRows(3, 10)!
+        .find((r) => r.getCell(1).value === 'Proposte di inserimento')!
+        .getCell(2).value,
+    ).toBe(7);
+    const notes = wb.getWorksheet('Note')!;
+    expect(notes.getCell('B1').value).toBe('Dal 1 marzo 2026 al 31 marzo 2026');
+
+    // a report: its one table, headers and labels in Italian, numbers as numbers
+    const people = await bytes('/api/v1/reports/people', { from: '2026-03-01', to: '2026-03-31', by: 'gender', format: 'xlsx' });
+    expect(people.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(people.body as never);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['Persone accolte', 'Note']);
+    const sheet = book.getWorksheet('Persone accolte')!;
+    expect(sheet.getRow(2).values).toEqual([undefined, 'Genere', 'Ingressi', 'Figli al seguito', 'Figlie', 'Figli maschi']);
+    const labels = sheet.getRows(3, sheet.rowCount - 2)!.map((r) => r.getCell(1).value);
+    expect(labels).toEqual(expect.arrayContaining(['Donna', 'Persona transgender', 'Totale']));
+    for (const code of ['female', 'male', 'transgender', 'unknown']) expect(labels).not.toContain(code);
+  });
+
+  it('csv-it: the CSV for people, ";"-separated, UTF-8 with a byte-order mark, Italian headers and labels, decimal commas', async () => {
+    const res = await bytes('/api/v1/reports/people', { from: '2026-03-01', to: '2026-03-31', by: 'gender', format: 'csv-it' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toContain('approdo-people-2026-03-01-2026-03-31-it.csv');
+    const body = res.body as Buffer;
+    expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = body.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('Genere;Ingressi;Figli al seguito;Figlie;Figli maschi');
+    expect(lines.some((l) => /^Donna;/.test(l))).toBe(true);
+    expect(lines.find((l) => l.startsWith('Totale;'))).toMatch(/^Totale;(\d+|x);/);
+    expect(lines).toContain('Periodo;Dal 1 marzo 2026 al 31 marzo 2026');
+    // the machine CSV is as it was
+    const machine = await summaryOf('people', { from: '2026-03-01', to: '2026-03-31', by: 'gender', format: 'csv' });
+    expect(machine.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('gender,admissions,accompanyingChildren,childrenFemale,childrenMale');
+    // utilisation with a decimal comma and a percent sign
+    const use = await bytes('/api/v1/reports/occupancy', { from: '2026-03-01', to: '2026-03-31', by: 'regionCode', format: 'csv-it' });
+    const useLines = (use.body as Buffer).subarray(3).toString('utf8').split('\r\n');
+    expect(useLines[0]).toBe('Regione;Notti-letto disponibili;Notti-letto occupate;Utilizzo;Fascia;Quota non confermata');
+    expect(useLines.find((l) => l.startsWith('Liguria;'))).toMatch(
+      /^Liguria;\d+;\d+;\d+(,\d)?%;(basso|adeguato|oltre la capienza);\d+(,\d)?%$/,
+    );
+    expect((await summaryOf('people', { format: 'ods' })).body.code).toBe('unknown_format');
   });
 
   it('bad input: 400 with a code', async () => {

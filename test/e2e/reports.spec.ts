@@ -520,7 +520,7 @@ describe('reports', () => {
     ['region that does not exist', 'people', { regionCode: '99' }, 'invalid_region'],
     ['region not a code', 'people', { regionCode: 'LIG' }, 'invalid_region'],
     ['unknown parameter', 'people', { caseCode: 'x' }, 'unknown_parameter'],
-    ['unknown format', 'people', { format: 'xlsx' }, 'unknown_format'],
+    ['unknown format', 'people', { format: 'ods' }, 'unknown_format'],
   ])('bad input: %s (%s) -> 400', async (_, name, q, code) => {
     const res = await report(admin, name, q as Record<string, string>);
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code });

@@ -1,14 +1,12 @@
-import { ApiError, whenUnauthorized } from './api.js';
-import { forgetDrafts } from './drafts.js';
-import { h, notice, put } from './dom.js';
-import { currentLang, setLang, t } from './i18n.js';
-import { errorText, go } from './nav.js';
+import { ApiError, whenUnauthorized } from './core/api.js';
+import { forgetDrafts } from './forms/drafts.js';
+import { h, notice, put } from './core/dom.js';
+import { currentLang, setLang, t } from './words/i18n.js';
+import { errorText, go } from './core/nav.js';
 import type { SignInOutcome } from './pages/sign-in.js';
-import { type Claims, session } from './session.js';
-import './pwa.js';
-
-/** A page draws into `root`; it may return a function that stops its timers when the person leaves. */
-export type Page = (root: HTMLElement, params: string[], claims: Claims) => Promise<void | (() => void)>;
+import { type Claims, session } from './core/session.js';
+import './live/pwa.js';
+import type { Page } from './core/page.js';
 
 interface Route {
   pattern: RegExp;
@@ -105,38 +103,80 @@ whenUnauthorized(() => {
   document.getElementById('app')?.prepend(banner);
 });
 
+/**
+ * The header: on a phone (≤ 600 px) one row, the brand, the current page's name and a "Menu"
+ * button that opens the links (three rows of links and the user line took 30 % of the screen);
+ * wider, the links in a row under the brand.
+ */
 function header(claims: Claims | null, path: string): HTMLElement {
+  const other = currentLang() === 'it' ? 'en' : 'it';
   const langBtn = h(
     'button',
     {
       type: 'button',
-      class: 'btn btn-ghost',
-      lang: currentLang() === 'it' ? 'en' : 'it',
-      'aria-label': t('lang.switchLabel'),
-      onclick: () => (setLang(currentLang() === 'it' ? 'en' : 'it'), void render()),
+      class: 'btn btn-ghost lang-btn',
+      lang: other,
+      onclick: () => (setLang(other), void render()),
     },
-    t('lang.switch'),
+    // its name says what it does and holds what is shown ("English" wide, "EN" on a phone)
+    h('span', { class: 'sr-only' }, `${t('lang.switchLabel')}: `),
+    h('span', { class: 'long' }, t('lang.switch')),
+    h('span', { class: 'short' }, other.toUpperCase()),
   );
-  return h(
-    'header',
-    { class: 'top' },
+  const here = claims ? NAV[claims.role].find(([p]) => path.startsWith(p)) : undefined;
+  const top = h('header', { class: 'top' });
+  const menuBtn = claims
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-ghost menu-btn',
+          'data-act': 'menu',
+          'aria-expanded': 'false',
+          'aria-controls': 'site-nav',
+          onclick: () => {
+            const open = !top.classList.contains('open');
+            top.classList.toggle('open', open);
+            menuBtn!.setAttribute('aria-expanded', String(open));
+          },
+        },
+        t('nav.menu'),
+      )
+    : null;
+  put(
+    top,
     h(
       'div',
       { class: 'bar' },
       h('a', { class: 'brand', href: claims ? `#${HOME[claims.role]}` : '#/sign-in' }, t('app.name')),
       h('span', { class: 'tagline' }, t('app.tagline')),
+      here ? h('span', { class: 'here', 'aria-hidden': 'true' }, t(here[1])) : null,
       h('span', { class: 'spacer' }),
+      menuBtn,
       langBtn,
     ),
     claims
       ? h(
           'nav',
-          { 'aria-label': t('nav.label') },
+          { id: 'site-nav', 'aria-label': t('nav.label') },
           h(
             'ul',
             {},
             ...NAV[claims.role].map(([p, key]) =>
-              h('li', {}, h('a', { href: `#${p}`, 'aria-current': path.startsWith(p) ? 'page' : null }, t(key))),
+              h(
+                'li',
+                {},
+                h(
+                  'a',
+                  {
+                    href: `#${p}`,
+                    'aria-current': path.startsWith(p) ? 'page' : null,
+                    // the page she is on again: no route change redraws the header, so the menu closes here
+                    onclick: () => (top.classList.remove('open'), menuBtn?.setAttribute('aria-expanded', 'false')),
+                  },
+                  t(key),
+                ),
+              ),
             ),
           ),
           h('span', { class: 'who' }, t('signedInAs', { user: claims.name ?? claims.email ?? '' })),
@@ -144,9 +184,11 @@ function header(claims: Claims | null, path: string): HTMLElement {
         )
       : null,
   );
+  return top;
 }
 
-async function render(): Promise<void> {
+/** `moved`: a route change (not the language switch): focus goes to the new page's heading, not back to the top of the header. */
+async function render(moved = false): Promise<void> {
   if (stop) stop();
   stop = undefined;
   document.documentElement.lang = currentLang();
@@ -182,9 +224,15 @@ async function render(): Promise<void> {
   }
   const h1 = main.querySelector('h1');
   document.title = `${h1?.textContent ?? ''} · ${t('app.name')}`;
+  if (moved) {
+    // a keyboard or screen-reader user lands on what changed, not on the header's nine stops again
+    const target = h1 ?? main;
+    target.setAttribute('tabindex', '-1');
+    target.focus();
+  }
 }
 
-window.addEventListener('hashchange', () => void render());
+window.addEventListener('hashchange', () => void render(true));
 // Back after "Esci" may restore this page from the back-forward cache as it was: show nothing of it
 // until the service says who (if anyone) is signed in now
 window.addEventListener('pageshow', (e) => {

@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
-import { assertDischargeDate, dayOf } from './discharge-date.js';
+import { assertDischargeDate, dayOf, instantInItaly } from './discharge-date.js';
 
 describe('dayOf (Italian calendar day)', () => {
   it.each([
@@ -39,4 +39,14 @@ describe('assertDischargeDate', () => {
   it('judges today in Italy: at 00:30 in Rome the new day may be used', () => {
     expect(() => assertDischargeDate('2026-12-01', admitted, new Date('2026-11-30T23:30:00Z'))).not.toThrow();
   });
+});
+
+describe('instantInItaly', () => {
+  it.each([
+    ['2026-12-07', '14:05', '2026-12-07T13:05:00.000Z'],
+    ['2026-07-01', '00:30', '2026-06-30T22:30:00.000Z'],
+    // the night summer time ends (25 October 2026): 01:30 is before the change
+    ['2026-10-25', '04:00', '2026-10-25T03:00:00.000Z'],
+    ['2026-03-29', '12:00', '2026-03-29T10:00:00.000Z'],
+  ])('%s %s in Rome is %s', (date, time, iso) => expect(instantInItaly(date, time).toISOString()).toBe(iso));
 });

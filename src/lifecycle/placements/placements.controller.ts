@@ -27,8 +27,11 @@ export class PlacementsController {
   @Roles('shelter_manager', 'uor', 'admin')
   @ApiOperation({ summary: 'Discharge (completed, transferred, left, assisted_return, other): frees the place, closes the request' })
   @ApiOkResponse({ type: PlacementDto })
-  @ApiErrors({ 409: ['already_discharged'], 422: ['nothing_occupied'] })
+  @ApiErrors({
+    409: ['already_discharged'],
+    422: ['nothing_occupied', 'discharge_date_in_future', 'discharge_date_before_admission', 'discharge_time_in_future'],
+  })
   discharge(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DischargeDto) {
-    return this.placements.discharge(p, id, dto.reason, dto.date);
+    return this.placements.discharge(p, id, dto.reason, dto.date, dto.time);
   }
 }

@@ -8,7 +8,7 @@ import { conflict, DomainError } from '../../domain/errors.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import type { PlaceRow } from '../../availability/availability.repository.js';
 import { PlacementRequestsRepository } from '../requests/placement-requests.repository.js';
-import { assertDischargeDate } from './discharge-date.js';
+import { assertDischargeDate, dischargeInstant } from './discharge-date.js';
 import type { DischargeReason, PlacementEntity } from './placement.entity.js';
 import { PlacementsRepository } from './placements.repository.js';
 import { type DischargeCase, ReportFactsService } from '../../reports/report-facts.service.js';
@@ -48,14 +48,14 @@ export class PlacementsService {
    * Three statements: the placement, its facility and its place row locked; the place's numbers
    * read under that lock; every write. The answer is built from them.
    */
-  async discharge(p: Principal, id: string, reason: DischargeReason, date: string) {
+  async discharge(p: Principal, id: string, reason: DischargeReason, date: string, time?: string) {
     return this.tx.run(async (t) => {
       const d = await this.repo.lockForDischarge(t, id);
       requireVisible(p, 'case.read', d && { regionCode: d.request.regionCode, facilityId: d.placement.facilityId }, 'placement');
       const { placement, request, facility } = d!;
       if (placement.status !== 'active') throw conflict('already_discharged', 'the placement has already ended');
       assertDischargeDate(date, placement.admittedAt, this.clock.now());
-      const now = this.clock.now();
+      const now = dischargeInstant(date, time, placement.admittedAt, this.clock.now());
       const read = await this.tx.readTogether<{ place: PlaceRow[] }>(t, {
         place: this.holds.placePart(placement.facilityId, placement.placeKind),
       });

@@ -2,7 +2,7 @@ import type { PersonProfile } from '../../domain/types.js';
 import { randomUUID } from 'node:crypto';
 import type { PlaceRow } from '../../availability/availability.repository.js';
 import type { PlaceKind } from '../../domain/types.js';
-import { dayOf } from '../placements/discharge-date.js';
+import { admissionInstant, dayOf } from '../placements/discharge-date.js';
 import { can, requireAccess, requireVisible } from '../../auth/access.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
@@ -221,7 +221,7 @@ export class ProposalDecisionsService {
    * transfer stays in the same house: its bed then has its own write): every row locked; what the
    * checks and the bed numbers need; every write.
    */
-  admit(p: Principal, id: string) {
+  admit(p: Principal, id: string, at?: string) {
     return this.tx.run(async (t) => {
       const d = await this.repo.lockForAdmission(t, id);
       requireVisible(p, 'case.read', d && { regionCode: d.request.regionCode, facilityId: d.proposal.facilityId }, 'proposal');
@@ -236,7 +236,8 @@ export class ProposalDecisionsService {
       });
       const previous = read.previous?.[0];
       this.assertNoConflictIn(previous, proposal.facilityId, read.hosted[0]?.tags ?? []);
-      const now = this.clock.now();
+      // she may have arrived a little before it is recorded: the placement begins when she came
+      const now = admissionInstant(at, proposal.decidedAt ? new Date(proposal.decidedAt) : null, this.clock.now());
       const placementId = randomUUID();
       const showCase = can(p, 'proposal.profile', ANY_CASE);
       const bed = this.holds.admitParts(p, proposal.holdId!, proposal.facilityId, proposal.placeKind, read.hold, read.place);

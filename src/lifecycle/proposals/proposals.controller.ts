@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/openapi.js';
 import { ProposalDto, ProposalListDto } from './dto/proposal.response.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { UuidParam } from '../../common/id-param.js';
-import { DeclineDto, ListProposalsQuery } from './dto/proposal.dto.js';
+import { AdmitDto, DeclineDto, ListProposalsQuery } from './dto/proposal.dto.js';
 import { ProposalDecisionsService } from './proposal-decisions.service.js';
 import { ProposalsService } from './proposals.service.js';
 
@@ -59,9 +59,11 @@ export class ProposalsController {
   @Roles('shelter_manager', 'admin')
   @ApiOperation({ summary: 'Admission: the held place becomes occupied and a placement begins' })
   @ApiOkResponse({ type: ProposalDto })
-  @ApiErrors({ 409: ['proposal_not_accepted', 'hold_not_live'] })
-  admit(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string) {
-    return this.decisions.admit(p, id);
+  @ApiErrors({ 409: ['proposal_not_accepted', 'hold_not_live'], 422: ['admission_time_in_future', 'admission_time_before_acceptance'] })
+  // the body is optional: without it she arrived now
+  @ApiBody({ type: AdmitDto, required: false })
+  admit(@CurrentUser() p: Principal, @Param('id', UuidParam) id: string, @Body() dto?: AdmitDto) {
+    return this.decisions.admit(p, id, dto?.at);
   }
 
   @Post(':id/withdraw')

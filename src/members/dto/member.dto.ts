@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { NoPersonalData } from '../../common/personal-data.js';
 import { ROLES, type Role } from '../../auth/principal.js';
@@ -6,14 +7,19 @@ import { OptionalNotNull } from '../../common/dto-helpers.js';
 
 const FISCAL_CODE = /^[A-Za-z0-9]{11,16}$/;
 
+/** A fiscal code as people type it off a card ("frr gli 85m41 d969x"): spaces dropped and upper case, before it is checked. */
+export const FoldFiscalCode = () =>
+  Transform(({ value }) => (typeof value === 'string' ? value.replace(/\s+/g, '').toUpperCase() : value), { toClassOnly: true });
+
 export class InviteMemberDto {
   @ApiProperty({ format: 'email', example: 'responsabile.levante@example.org' }) @IsEmail() @MaxLength(254) email: string;
   @ApiPropertyOptional({
     pattern: FISCAL_CODE.source,
     example: 'RSSMRA80A41D969X',
-    description: 'the Italian fiscal code, for SPID/CIE sign-in',
+    description: 'the Italian fiscal code, for SPID/CIE sign-in; spaces are dropped and letters upper-cased before it is checked',
   })
   @IsOptional()
+  @FoldFiscalCode()
   @Matches(FISCAL_CODE)
   fiscalCode?: string;
   @ApiPropertyOptional({ example: 'Maria Rossi', description: 'how the pages greet her' })
@@ -43,7 +49,11 @@ export class InviteMemberDto {
 }
 
 export class UpdateMemberDto {
-  @ApiPropertyOptional({ pattern: FISCAL_CODE.source }) @OptionalNotNull() @Matches(FISCAL_CODE) fiscalCode?: string;
+  @ApiPropertyOptional({ pattern: FISCAL_CODE.source, description: 'spaces are dropped and letters upper-cased before it is checked' })
+  @OptionalNotNull()
+  @FoldFiscalCode()
+  @Matches(FISCAL_CODE)
+  fiscalCode?: string;
   @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(120) @NoPersonalData() name?: string;
   @ApiPropertyOptional({ enum: ROLES }) @OptionalNotNull() @IsIn(ROLES) role?: Role;
   @ApiPropertyOptional({

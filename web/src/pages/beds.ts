@@ -1,41 +1,32 @@
 import { freeOf } from '../../../src/domain/free-places.js';
-import { ApiError, get, post } from '../api.js';
-import { conflictBox, keptNote, pendingNote } from '../board-sync.js';
-import { coalesce, follow } from '../live.js';
-import { isOffline } from '../offline.js';
-import { pushControl } from '../push.js';
-import { choose, conflictOf, onOutcome, pending, recall, remember, submit } from '../outbox-queue.js';
-import { type Child, field, h, notice, put, select } from '../dom.js';
-import { drafts } from '../drafts.js';
-import { ago, label, locale, t, time } from '../i18n.js';
-import { checkForm, isFieldRefusal, markField, personalDataText, showApiProblems, summaryBox } from '../form-check.js';
-import type { Page } from '../main.js';
-import { languageName } from '../names.js';
-import { phoneLink } from '../phone.js';
-import { errorText, go } from '../nav.js';
+import { ApiError, get, post } from '../core/api.js';
+import { conflictBox, keptNote, pendingNote } from '../live/board-sync.js';
+import { coalesce, follow } from '../live/live.js';
+import { isOffline } from '../live/offline.js';
+import { pushControl } from '../live/push.js';
+import { choose, conflictOf, onOutcome, pending, recall, remember, submit } from '../live/outbox-queue.js';
+import { type Child, field, h, notice, put, select } from '../core/dom.js';
+import { drafts } from '../forms/drafts.js';
+import { fmt, label, t, time, tn } from '../words/i18n.js';
+import { checkForm, isFieldRefusal, markField, personalDataText, showApiProblems, summaryBox } from '../forms/form-check.js';
+import type { Page } from '../core/page.js';
+import { facilityFacts, freshnessBadge, holdText, tickCountdowns } from '../shared/facility-facts.js';
+import { languageName } from '../words/names.js';
+import { phoneLink } from '../words/phone.js';
+import { errorText, go } from '../core/nav.js';
 import {
   DECLINE_NOTE_MAX,
   DECLINE_REASONS,
   DISCHARGE_REASONS,
   type Availability,
   type Facility,
-  type Freshness,
   type Proposal,
   type Region,
-} from '../types.js';
+} from '../core/types.js';
 
 type Counted = 'occupied' | 'outOfService';
 const COUNTED: Counted[] = ['occupied', 'outOfService'];
 const WHAT: Record<Counted, Parameters<typeof t>[0]> = { occupied: 'beds.occupied', outOfService: 'beds.outOfService' };
-
-export function freshnessBadge(freshness: Freshness, confirmedAt: string | null): HTMLElement {
-  return h(
-    'span',
-    { class: 'fresh' },
-    h('span', { class: `badge badge-${freshness}` }, label('fresh', freshness)),
-    confirmedAt ? h('span', { class: 'muted' }, ` ${t('fresh.confirmed', { when: ago(confirmedAt) })}`) : null,
-  );
-}
 
 const fromFacility = (f: Facility): Availability => ({
   facilityId: f.id,
@@ -146,7 +137,7 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
 
   // a greyed "+" says why: the last beds are held by proposals waiting for an answer, or all are taken
   const whyNoRoom = (p: (typeof draft)[number]) =>
-    editable && freeOf(p) <= 0 ? (p.held > 0 ? t('beds.noRoomHeld', { held: p.held }) : t('beds.noRoom')) : null;
+    editable && freeOf(p) <= 0 ? (p.held > 0 ? tn('beds.noRoomHeld', p.held) : t('beds.noRoom')) : null;
   const counter = (p: (typeof draft)[number], what: Counted) => {
     const id = `${f.id}-${p.kind}-${what}`;
     const kind = label('kind', p.kind);
@@ -332,34 +323,6 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
   return card;
 }
 
-/** "Place held until 14:05 (5 h 3 min left)", kept ticking by the page's timer. */
-export function holdText(until: string | null, now = Date.now()): string {
-  if (!until) return '';
-  const ms = new Date(until).getTime() - now;
-  if (ms <= 0) return t('proposal.expiredHold');
-  const s = Math.floor(ms / 1000);
-  const left =
-    s >= 3600
-      ? t('proposal.left', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) })
-      : t('proposal.leftMin', { m: Math.floor(s / 60), s: s % 60 });
-  const when = new Date(until).toLocaleString(locale(), {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-  return t('proposal.heldUntil', { time: when, left });
-}
-
-/** Updates every countdown on the page once a second; returns the stopper. */
-export function tickCountdowns(root: HTMLElement): () => void {
-  const tick = () =>
-    root.querySelectorAll<HTMLElement>('[data-hold-until]').forEach((el) => (el.textContent = holdText(el.dataset.holdUntil ?? null)));
-  const timer = window.setInterval(tick, 1000);
-  return () => window.clearInterval(timer);
-}
-
 // read once a page load: the regions' UOR on-call numbers for the case summaries
 let regionsRead: Promise<Region[]> | null = null;
 const regionsOf = () => (regionsRead ??= get<Region[]>('/regions').catch(() => ((regionsRead = null), [])));
@@ -428,24 +391,125 @@ export function childWords(c: { age: number; sex?: string }): string {
   return c.sex === 'female' ? t('child.female', { age }) : c.sex === 'male' ? t('child.male', { age }) : age;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+const pad = (n: number) => String(n).padStart(2, '0');
+/** The phone's own calendar day and time ("2026-12-07", "14:05"): what she reads on the wall clock. */
+const localDay = (d = new Date()) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const localTime = (d = new Date()) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+
+/** Seconds an arrival or a discharge waits before it is sent: time to take back a wrong tap. */
+export const UNDO_SECONDS = 6;
+/** The recordings waiting out their undo time: sent at once if she leaves the page or closes the tab. */
+const waiting = new Set<() => void>();
+const sendWaiting = () => [...waiting].forEach((send) => send());
+window.addEventListener('pagehide', sendWaiting);
+
+/** The last outcome shown on a card: kept there, and where it stood on the screen, when the inbox is redrawn soon after. */
+let lastOutcome: { id: string; text: string; at: number } | null = null;
+const OUTCOME_KEPT_MS = 20_000;
+
+function outcomeNotice(o: { id: string; text: string }): HTMLElement {
+  const said = notice('ok', o.text);
+  said.tabIndex = -1;
+  said.dataset.outcome = o.id;
+  return said;
+}
+/** Puts the outcome on its card (or on the inbox's line when the card is gone) and scrolls it to `y`. */
+function placeOutcome(o: { id: string; text: string }, y: number | null): HTMLElement {
+  const said = document.querySelector<HTMLElement>(`[data-outcome="${o.id}"]`) ?? outcomeNotice(o);
+  if (!said.isConnected)
+    (document.querySelector(`[data-proposal="${o.id}"] .msg`) ?? document.getElementById('inbox-msg'))?.replaceChildren(said);
+  if (y !== null) window.scrollBy(0, said.getBoundingClientRect().top - y);
+  return said;
+}
+/** A redraw (the stream said something changed) that keeps a fresh outcome in its place on the screen. */
+async function keepingOutcome(redraw: () => Promise<unknown>): Promise<void> {
+  const y = document.querySelector('[data-outcome]')?.getBoundingClientRect().top ?? null;
+  await redraw();
+  if (lastOutcome && Date.now() - lastOutcome.at < OUTCOME_KEPT_MS) placeOutcome(lastOutcome, y);
+}
 
 /** A proposal as its facility sees it, with the actions its state allows. */
 function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<void>, regions: Region[]): HTMLElement {
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
   const actions = h('div', { class: 'actions' });
-  const act = async (path: string, body: unknown, done: Parameters<typeof t>[0], on?: { form: HTMLFormElement; summary: HTMLElement }) => {
+  // the form she confirmed, while its undo time runs: back as she filled it after "Annulla" or a refusal
+  let restore: (() => void) | null = null;
+  /**
+   * The outcome where she tapped: the inbox is redrawn (the card moves to another group, or goes),
+   * the outcome is shown on the card where it is now (or on the inbox's line when it is gone), and
+   * the page scrolls so that it stands where her finger was.
+   */
+  const act = async (
+    path: string,
+    body: unknown,
+    done: Parameters<typeof t>[0],
+    tapped: Element | null,
+    on?: { form: HTMLFormElement; summary: HTMLElement },
+  ) => {
+    const y = tapped?.getBoundingClientRect().top ?? null;
     try {
       await post(path, body);
       await refresh();
-      // the card is redrawn by refresh; tell the person on the inbox's own line
-      document.getElementById('inbox-msg')?.replaceChildren(notice('ok', t(done)));
+      lastOutcome = { id: p.id, text: t(done), at: Date.now() };
+      placeOutcome(lastOutcome, y).focus({ preventScroll: true });
     } catch (e) {
+      // the card was not redrawn: its own line says why, under what she filled in
+      restore?.();
+      restore = null;
       // a note refused (personal data): said beside it, the form and what she typed stay
       if (on && isFieldRefusal(e)) showApiProblems(on.form, on.summary, e.body);
       else put(msg, notice('error', errorText(e)));
     }
   };
+  /**
+   * An arrival or a discharge, confirmed in the page: sent only once the undo time is over (there
+   * is no reversal in the API), or at once if she leaves the page. "Annulla" sends nothing.
+   */
+  const later = (what: 'proposal.admitPending' | 'proposal.dischargePending', when: string, send: () => Promise<void>) => {
+    let left = UNDO_SECONDS;
+    const line = h('p', { 'data-undo-left': left }, t(what, { when, s: left }));
+    const go = () => {
+      window.clearInterval(timer);
+      waiting.delete(go);
+      void send();
+    };
+    const timer = window.setInterval(() => {
+      left -= 1;
+      if (left <= 0) return go();
+      line.dataset.undoLeft = String(left);
+      line.textContent = t(what, { when, s: left });
+    }, 1000);
+    waiting.add(go);
+    actions.dataset.dirty = 'true';
+    const kept = [...actions.childNodes];
+    restore = () => actions.replaceChildren(...kept);
+    const undo = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-outline',
+        'data-act': 'undo',
+        onclick: () => {
+          window.clearInterval(timer);
+          waiting.delete(go);
+          restore?.();
+          restore = null;
+          put(msg, notice('info', t('proposal.undone')));
+        },
+      },
+      t('proposal.undo'),
+    );
+    put(msg);
+    put(actions, h('div', { class: 'notice notice-info undo', role: 'status', 'data-undo': '' }, line, undo));
+    undo.focus({ preventScroll: true });
+  };
+  /** A day and a time she can change, now by default; `max` today. */
+  const whenFields = (dayLabel: Parameters<typeof t>[0], timeLabel: Parameters<typeof t>[0]) => {
+    const date = h('input', { type: 'date', name: 'date', value: localDay(), max: localDay(), required: true });
+    const time = h('input', { type: 'time', name: 'time', value: localTime(), required: true });
+    return { date, time, fields: h('div', { class: 'when' }, field(t(dayLabel), date), field(t(timeLabel), time)) };
+  };
+  const inFuture = (date: string, time: string) => new Date(`${date}T${time}`).getTime() > Date.now() + 60_000;
   const declineForm = () => {
     // no reason chosen for her: an empty first choice, required
     const reason = select(
@@ -466,7 +530,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
         novalidate: true,
         onsubmit: (e: Event) => {
           e.preventDefault();
-          if (checkForm(form, summary)) void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined', { form, summary });
+          if (checkForm(form, summary)) void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined', form, { form, summary });
         },
       },
       summary,
@@ -479,29 +543,75 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     put(actions, form);
     reason.focus();
   };
+  const admitForm = () => {
+    const { date, time, fields } = whenFields('proposal.admitDate', 'proposal.admitTime');
+    actions.dataset.dirty = 'true';
+    put(msg);
+    put(
+      actions,
+      h(
+        'div',
+        { class: 'ask', role: 'group', 'aria-label': t('proposal.admit') },
+        h('p', {}, t('proposal.admitAsk')),
+        fields,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-primary',
+            'data-act': 'admit-confirm',
+            onclick: () => {
+              if (!date.value || !time.value || inFuture(date.value, time.value))
+                return put(msg, notice('error', t('proposal.whenInFuture')));
+              const at = new Date(`${date.value}T${time.value}`);
+              later('proposal.admitPending', fmt().dateTime(at), () =>
+                act(`/proposals/${p.id}/admit`, { at: at.toISOString() }, 'proposal.admitted', actions),
+              );
+            },
+          },
+          t('proposal.admitConfirm'),
+        ),
+        h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')),
+      ),
+    );
+    date.focus();
+  };
   const dischargeForm = () => {
     const reason = select(
       'reason',
       DISCHARGE_REASONS.map((r) => [r, label('discharge', r)]),
     );
-    const date = h('input', { type: 'date', name: 'date', value: today(), max: today(), required: true });
+    const { date, time, fields } = whenFields('proposal.dischargeDate', 'proposal.dischargeTime');
     actions.dataset.dirty = 'true';
+    put(msg);
     put(
       actions,
-      field(t('proposal.dischargeReason'), reason),
-      field(t('proposal.dischargeDate'), date),
       h(
-        'button',
-        {
-          type: 'button',
-          class: 'btn btn-danger',
-          'data-act': 'discharge-confirm',
-          onclick: () =>
-            void act(`/placements/${p.placementId}/discharge`, { reason: reason.value, date: date.value }, 'proposal.discharged'),
-        },
-        t('proposal.dischargeConfirm'),
+        'div',
+        { class: 'ask', role: 'group', 'aria-label': t('proposal.discharge') },
+        field(t('proposal.dischargeReason'), reason),
+        fields,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-danger',
+            'data-act': 'discharge-confirm',
+            onclick: () => {
+              // a day after today is the API's to refuse in words (with today's date); a time later today is caught here
+              if (date.value && time.value && date.value === localDay() && inFuture(date.value, time.value))
+                return put(msg, notice('error', t('proposal.whenInFuture')));
+              const body = { reason: reason.value, date: date.value, ...(time.value ? { time: time.value } : {}) };
+              const when = time.value ? fmt().dateTime(new Date(`${date.value}T${time.value}`)) : fmt().day(date.value);
+              later('proposal.dischargePending', when, () =>
+                act(`/placements/${p.placementId}/discharge`, body, 'proposal.discharged', actions),
+              );
+            },
+          },
+          t('proposal.dischargeConfirm'),
+        ),
+        h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')),
       ),
-      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')),
     );
   };
   function drawActions(): void {
@@ -515,26 +625,14 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
             type: 'button',
             class: 'btn btn-primary',
             'data-act': 'accept',
-            onclick: () => void act(`/proposals/${p.id}/accept`, undefined, 'proposal.accepted'),
+            onclick: (e: Event) => void act(`/proposals/${p.id}/accept`, undefined, 'proposal.accepted', e.currentTarget as Element),
           },
           t('proposal.accept'),
         ),
         h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'decline', onclick: declineForm }, t('proposal.decline')),
       );
     else if (p.status === 'accepted')
-      put(
-        actions,
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'btn btn-primary',
-            'data-act': 'admit',
-            onclick: () => void act(`/proposals/${p.id}/admit`, undefined, 'proposal.admitted'),
-          },
-          t('proposal.admit'),
-        ),
-      );
+      put(actions, h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'admit', onclick: admitForm }, t('proposal.admit')));
     else if (p.status === 'admitted' && p.placementId)
       put(
         actions,
@@ -570,7 +668,8 @@ async function inbox(
   names: Map<string, string>,
   only?: string,
   changed: () => Promise<void> = async () => undefined,
-  hold: () => boolean = () => false,
+  /** asked again once the reads are back: false when she began a decision meanwhile (nothing is drawn then) */
+  mayDraw: () => boolean = () => true,
 ): Promise<boolean> {
   const { items } = await get<{ items: Proposal[] }>('/proposals?limit=200');
   const live = items.filter((p) => (only ? p.id === only : ['pending', 'accepted', 'admitted'].includes(p.status)));
@@ -599,8 +698,7 @@ async function inbox(
         )
       : null;
   };
-  // she began a decision while this was read: it is not drawn over (the caller reads again later)
-  if (hold()) return false;
+  if (!mayDraw()) return false;
   put(
     el,
     h('h2', { id: 'inbox-title' }, t('inbox.title')),
@@ -635,11 +733,15 @@ export const bedsPage: Page = async (root, _params, claims) => {
   const names = new Map(facilities.map((f) => [f.id, f.name ?? label('type', f.type)]));
   const inboxEl = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
   const boards = h('div', { class: 'facilities' }, ...facilities.map((f) => facilityCard(f, true)));
-  const reload = async () => put(boards, ...(await myFacilities()).map((f) => facilityCard(f, true)));
+  // "numbers read at 16:17, kept on this phone": only until fresh numbers arrive (the stream, a read, a save)
+  const staleNote = keptAt ? keptNote(keptAt) : null;
+  const fresh = () => staleNote?.remove();
+  const reload = async () => (put(boards, ...(await myFacilities()).map((f) => facilityCard(f, true))), fresh());
+  const stopSent = onOutcome((_, o) => o.type === 'sent' && fresh());
   put(
     root,
     h('h1', {}, t('beds.title')),
-    keptAt ? keptNote(keptAt) : null,
+    staleNote,
     facilities.length ? null : h('p', {}, t('beds.none')),
     boards,
     claims.role === 'shelter_manager' ? inboxEl : null,
@@ -650,8 +752,10 @@ export const bedsPage: Page = async (root, _params, claims) => {
     if (inboxEl.querySelector('[data-group="pending"]')) boards.before(inboxEl);
     else boards.after(inboxEl);
   };
+  // an acceptance, an admission or a discharge moves the beds, and may move the inbox above or below them
+  const changed = async () => (await reload(), order());
   if (claims.role === 'shelter_manager')
-    await inbox(inboxEl, names, undefined, reload)
+    await inbox(inboxEl, names, undefined, changed)
       .then(order)
       .catch((e) => {
         // without a network the board still works; the inbox says it cannot be read
@@ -670,13 +774,16 @@ export const bedsPage: Page = async (root, _params, claims) => {
       return;
     }
     inboxMissed = false;
-    if (await inbox(inboxEl, names, undefined, reload, unsaved)) order();
-    else inboxMissed = true;
+    // the reads take a moment: a decision she opened meanwhile is not drawn over (read again once she is done)
+    await keepingOutcome(() =>
+      inbox(inboxEl, names, undefined, changed, () => !unsaved()).then((drawn) => (drawn ? order() : (inboxMissed = true))),
+    );
   });
   const readBoard = (id: string) =>
-    get<Availability>(`/facilities/${id}/availability`).then((a) =>
-      root.querySelector(`[data-facility="${id}"]`)?.dispatchEvent(new CustomEvent('availability', { detail: a })),
-    );
+    get<Availability>(`/facilities/${id}/availability`).then((a) => {
+      fresh();
+      root.querySelector(`[data-facility="${id}"]`)?.dispatchEvent(new CustomEvent('availability', { detail: a }));
+    });
   const stopLive = follow({
     onEvent: (e) => {
       if (e.type === 'proposal' && mine.has(e.data.facilityId) && claims.role === 'shelter_manager') void readInbox();
@@ -686,29 +793,8 @@ export const bedsPage: Page = async (root, _params, claims) => {
     fallbackMs: 30_000,
   });
   const catchUp = window.setInterval(() => inboxMissed && void readInbox(), 5000);
-  return () => (stopTick(), stopLive(), window.clearInterval(catchUp));
+  return () => (sendWaiting(), stopTick(), stopLive(), stopSent(), window.clearInterval(catchUp));
 };
-
-/** What a referring office asks before a call: services, step-free access, LGBT+-safe, and the 24 h on-call number where the API gives it. */
-export function facilityFacts(f: Facility): HTMLElement {
-  const yesNo = (v: boolean | undefined) => (v === undefined ? '—' : t(v ? 'facility.yes' : 'facility.no'));
-  return h(
-    'dl',
-    { class: 'facts', 'data-facts': f.id },
-    f.onCallPhone
-      ? [
-          h('dt', {}, t('facility.onCall')),
-          h('dd', {}, phoneLink(f.onCallPhone, { 'data-oncall': '' }), ' ', h('small', { class: 'help' }, t('facility.onCall.help'))),
-        ]
-      : null,
-    h('dt', {}, t('facility.services')),
-    h('dd', {}, f.services?.length ? f.services.map((x) => label('service', x)).join(', ') : '—'),
-    h('dt', {}, t('facility.wheelchair')),
-    h('dd', { 'data-wheelchair': '' }, yesNo(f.wheelchairAccessible)),
-    h('dt', {}, t('facility.lgbtSafe')),
-    h('dd', { 'data-lgbt': '' }, yesNo(f.lgbtSafe)),
-  );
-}
 
 /** The page of one facility (e-mail links about its availability): its board for its managers, read-only for others. */
 export const facilityPage: Page = async (root, [id], claims) => {
@@ -732,5 +818,6 @@ export const proposalPage: Page = async (root, [id], claims) => {
   const el = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
   put(root, h('h1', {}, t('proposal.title', { code: p.case?.caseCode ?? '' })), h('p', {}, h('a', { href: '#/beds' }, t('nav.beds'))), el);
   await inbox(el, names, id);
-  return tickCountdowns(root);
+  const stopTick = tickCountdowns(root);
+  return () => (sendWaiting(), stopTick());
 };

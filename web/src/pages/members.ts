@@ -1,11 +1,11 @@
-import { ApiError, get, patch, post } from '../api.js';
-import { checks, field, h, notice, put, select } from '../dom.js';
-import { dateTime, label, t } from '../i18n.js';
-import type { Page } from '../main.js';
-import { errorText } from '../nav.js';
-import { checkForm, clearMarks, personalDataText, showProblems, summaryBox } from '../form-check.js';
-import type { Facility, Region } from '../types.js';
-import { apiKeysSection } from './api-keys.js';
+import { ApiError, get, patch, post } from '../core/api.js';
+import { checks, field, h, notice, put, select } from '../core/dom.js';
+import { dateTime, label, t } from '../words/i18n.js';
+import type { Page } from '../core/page.js';
+import { errorText } from '../core/nav.js';
+import { checkForm, clearMarks, personalDataText, showProblems, summaryBox } from '../forms/form-check.js';
+import type { Facility, Region } from '../core/types.js';
+import { apiKeysSection } from '../shared/api-keys-section.js';
 
 interface Member {
   id: string;
@@ -84,7 +84,16 @@ export const membersPage: Page = async (root, _params, claims) => {
                   { class: 'actions' },
                   m.status === 'disabled'
                     ? h('button', { type: 'button', class: 'btn btn-outline', onclick: () => void act(m, 'enable') }, t('members.enable'))
-                    : h('button', { type: 'button', class: 'btn btn-danger', onclick: () => void act(m, 'disable') }, t('members.disable')),
+                    : h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'btn btn-danger',
+                          'data-act': 'disable',
+                          onclick: (e: Event) => askDisable(m, e.currentTarget as HTMLElement),
+                        },
+                        t('members.disable'),
+                      ),
                   m.role === 'shelter_manager'
                     ? h('button', { type: 'button', class: 'btn btn-outline', onclick: () => edit(m) }, t('members.change'))
                     : null,
@@ -95,8 +104,27 @@ export const membersPage: Page = async (root, _params, claims) => {
     );
   }
 
+  /** "Disattiva" asks in the page, on her card (not the browser's confirm(), in the browser's language). */
+  function askDisable(m: Member, button: HTMLElement): void {
+    const row = button.closest('.actions');
+    if (!row || row.nextElementSibling?.matches('[data-ask="disable"]')) return;
+    const no = h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => (ask.remove(), button.focus()) }, t('members.cancel'));
+    const ask = h(
+      'div',
+      { class: 'ask', role: 'group', 'aria-label': t('members.disable'), 'data-ask': 'disable' },
+      h('p', {}, t('members.confirmDisable', { who: m.name ?? m.email })),
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-danger', 'data-act': 'disable-confirm', onclick: () => void act(m, 'disable') },
+        t('members.disableYes'),
+      ),
+      no,
+    );
+    row.after(ask);
+    no.focus();
+  }
+
   async function act(m: Member, what: 'disable' | 'enable'): Promise<void> {
-    if (what === 'disable' && !confirm(t('members.confirmDisable', { who: m.name ?? m.email }))) return;
     try {
       await post(`/members/${m.id}/${what}`);
       put(status, notice('ok', t(what === 'disable' ? 'members.disabled' : 'members.enabled', { who: m.name ?? m.email })));
@@ -145,7 +173,15 @@ export const membersPage: Page = async (root, _params, claims) => {
   // the invitation: a UOR invites shelter managers only, so she is not asked for a role
   const email = h('input', { type: 'email', name: 'email', required: true, autocomplete: 'off', maxlength: 254 });
   const name = h('input', { name: 'name', maxlength: 120, autocomplete: 'off' });
-  const fiscal = h('input', { name: 'fiscalCode', maxlength: 16, pattern: '[A-Za-z0-9]{11,16}', autocomplete: 'off' });
+  // typed as people read it off a card ("frr gli 85m41 d969x"): spaces and case folded before it is checked, never cut
+  const fiscal = h('input', {
+    name: 'fiscalCode',
+    maxlength: 24,
+    pattern: '[A-Za-z0-9]{11,16}',
+    autocomplete: 'off',
+    autocapitalize: 'characters',
+  });
+  fiscal.addEventListener('change', () => (fiscal.value = foldFiscalCode(fiscal.value)));
   const role = select(
     'role',
     (isAdmin ? ROLES : (['shelter_manager'] as const)).map((r) => [r, label('role', r)]),
@@ -189,6 +225,7 @@ export const membersPage: Page = async (root, _params, claims) => {
         e.preventDefault();
         put(result);
         put(status);
+        fiscal.value = foldFiscalCode(fiscal.value);
         if (!checkForm(invite, summary)) return;
         const facilityIds = [...facilitiesField.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
         if (role.value === 'shelter_manager' && !facilityIds.length) return say(notice('error', t('members.needFacility')));
@@ -197,7 +234,7 @@ export const membersPage: Page = async (root, _params, claims) => {
           await post('/members', {
             email: email.value.trim(),
             ...(name.value.trim() ? { name: name.value.trim() } : {}),
-            ...(fiscal.value.trim() ? { fiscalCode: fiscal.value.trim().toUpperCase() } : {}),
+            ...(foldFiscalCode(fiscal.value) ? { fiscalCode: foldFiscalCode(fiscal.value) } : {}),
             role: role.value,
             ...(role.value === 'uor' ? { regionCode: region.value } : {}),
             ...(role.value === 'shelter_manager' ? { facilityIds } : {}),
@@ -235,6 +272,9 @@ export const membersPage: Page = async (root, _params, claims) => {
   // issue 34: her API keys, and those of the people she looks after
   root.append(await apiKeysSection(claims));
 };
+
+/** A fiscal code as the registry writes it: no spaces, upper case ("frr gli 85m41 d969x" → "FRRGLI85M41D969X"). */
+export const foldFiscalCode = (v: string) => v.replace(/\s+/g, '').toUpperCase();
 
 /** Every facility the caller may see (of one region for a UOR), page by page. */
 async function allFacilities(regionCode?: string): Promise<Facility[]> {

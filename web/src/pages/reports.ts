@@ -1,11 +1,12 @@
-import { download, get } from '../api.js';
-import { heatmap, italyMap, stackedBars, type Shown } from '../charts.js';
-import { type Child, field, h, notice, put, select } from '../dom.js';
-import { label, t } from '../i18n.js';
-import type { Page } from '../main.js';
-import { errorText } from '../nav.js';
-import { type Cell, columnText, countText, dimText, monthName, num, percent, periodText } from '../report-format.js';
-import type { Facility, Region } from '../types.js';
+import { download, get } from '../core/api.js';
+import { dataTable, heatmap, italyMap, stackedBars, type Shown } from '../shared/charts.js';
+import { type Child, field, h, notice, put, select } from '../core/dom.js';
+import { fmt, label, t, tn } from '../words/i18n.js';
+import type { Page } from '../core/page.js';
+import { fileButton } from '../shared/file-button.js';
+import { errorText } from '../core/nav.js';
+import { type Cell, columnText, countText, countWords, dimText, monthName, percent, periodText, sumText } from '../words/report-format.js';
+import type { Facility, Region } from '../core/types.js';
 
 /** The six reports of README "Reports", in the order a reader meets them. */
 export const REPORTS = ['people', 'occupancy', 'flow', 'declines', 'unmet', 'movements'] as const;
@@ -84,8 +85,39 @@ export function reportTable(a: ReportAnswer, names: Map<string, string>): HTMLEl
   );
 }
 
+/**
+ * The utilisation report on a phone: a short table first, one line per region (or per type of
+ * house within one region), bed-nights added up (they are not people: nothing to protect); the
+ * full table, tens of cards, on demand under it.
+ */
+function useSummary(a: ReportAnswer, names: Map<string, string>): HTMLElement | null {
+  const by = a.dimensions.find((d) => d !== 'facilityId' && new Set(a.rows.map((r) => r[d])).size > 1) ?? a.dimensions[0];
+  if (!by || a.rows.length < 6) return null;
+  const sums = new Map<string, { available: number; occupied: number }>();
+  for (const r of a.rows) {
+    const key = (r[by] as string | null) ?? '';
+    const x = sums.get(key) ?? { available: 0, occupied: 0 };
+    x.available += typeof r.bedNightsAvailable === 'number' ? r.bedNightsAvailable : 0;
+    x.occupied += typeof r.bedNightsOccupied === 'number' ? r.bedNightsOccupied : 0;
+    sums.set(key, x);
+  }
+  const rows = [...sums.entries()]
+    .map(([key, x]) => ({ head: dimText(by, key || null, names, a.report), use: x.available ? x.occupied / x.available : null }))
+    .sort((p, q) => p.head.localeCompare(q.head));
+  const what = columnText(a.report, by);
+  return h(
+    'div',
+    { class: 'use-summary', 'data-use-summary': by },
+    dataTable(
+      t('report.useSummary', { what: what.toLowerCase() }),
+      [what, columnText('occupancy', 'utilisation')],
+      rows.map((r) => ({ head: r.head, cells: [r.use === null ? '—' : percent(r.use)] })),
+    ),
+  );
+}
+
 /** 2026-03 → "mar": the axis of a chart whose caption gives the years. */
-const shortMonth = (ym: string) => monthName(ym).split(' ')[0].replace('.', '');
+const shortMonth = (ym: string) => fmt().monthShort(ym);
 const isoToday = () => new Date().toISOString().slice(0, 10);
 /** The twelve months ending with `to`'s: the first day of the first, and the months as YYYY-MM. */
 function twelveMonths(to: string): { from: string; months: string[] } {
@@ -101,10 +133,7 @@ function twelveMonths(to: string): { from: string; months: string[] } {
 function headline(scope: string, from: string, to: string, summary: SummaryHead, occupancy: ReportAnswer): HTMLElement {
   const { carriedOver, newAdmissions } = summary.people.totals;
   // a hidden or small part is never added into a total that would give it away
-  const hosted =
-    typeof carriedOver === 'number' && typeof newAdmissions === 'number'
-      ? num(carriedOver + newAdmissions)
-      : `${countText(carriedOver)} + ${countText(newAdmissions)}`;
+  const hosted = sumText([carriedOver, newAdmissions]);
   const use = occupancy.totals.utilisation;
   const tile = (key: string, value: string, sub: string) =>
     h(
@@ -122,7 +151,7 @@ function headline(scope: string, from: string, to: string, summary: SummaryHead,
     h(
       'div',
       { class: 'tiles' },
-      tile('hosted', hosted, t('report.kpi.hostedSub', { carried: countText(carriedOver), fresh: countText(newAdmissions) })),
+      tile('hosted', hosted, t('report.kpi.hostedSub', { carried: sumText([carriedOver]), fresh: sumText([newAdmissions]) })),
       tile(
         'utilisation',
         typeof use === 'number' ? percent(use) : '—',
@@ -131,7 +160,7 @@ function headline(scope: string, from: string, to: string, summary: SummaryHead,
           available: countText(occupancy.totals.bedNightsAvailable),
         }),
       ),
-      tile('unplaced', countText(summary.requestsClosedUnplaced), t('report.kpi.unplacedSub', { made: countText(summary.proposals.made) })),
+      tile('unplaced', countText(summary.requestsClosedUnplaced), countWords([summary.proposals.made], 'report.kpi.unplacedSub')),
     ),
     // people come from the arrivals recorded here, bed-nights from what the houses report: they differ where a house hosts guests not placed through Approdo
     h('p', { class: 'help' }, t('report.kpi.note')),
@@ -267,11 +296,12 @@ export const reportsPage: Page = async (root, _params, claims) => {
               put(msg, notice('error', errorText(e)));
             }
           };
+          const short = a.report === 'occupancy' ? useSummary(a, names) : null;
           const body: Child = a.rows.length
             ? h(
                 'details',
                 { class: 'report-details' },
-                h('summary', {}, t('report.showTable', { rows: num(a.rows.length) })),
+                h('summary', {}, short ? tn('report.showAllRows', a.rows.length) : tn('report.showTable', a.rows.length)),
                 h(
                   'div',
                   { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label('report', a.report) },
@@ -284,8 +314,15 @@ export const reportsPage: Page = async (root, _params, claims) => {
             { class: 'card report-card', 'data-report': a.report, 'aria-labelledby': `rep-${a.report}` },
             h('h3', { id: `rep-${a.report}` }, label('report', a.report)),
             h('p', { class: 'help' }, label('report.about', a.report)),
+            short,
             body,
-            h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'csv', onclick: () => void csv() }, t('report.csv')),
+            h(
+              'div',
+              { class: 'actions downloads' },
+              fileButton(query(a.report, { format: 'xlsx' }), `approdo-${a.report}.xlsx`, 'xlsx', t('report.xlsx'), msg),
+              fileButton(query(a.report, { format: 'csv-it' }), `approdo-${a.report}-it.csv`, 'csv-it', t('report.csvIt'), msg),
+              h('button', { type: 'button', class: 'btn btn-ghost', 'data-act': 'csv', onclick: () => void csv() }, t('report.csv')),
+            ),
             msg,
           );
         }),

@@ -1,12 +1,13 @@
-import { download, get } from '../api.js';
-import type { Shown } from '../charts.js';
-import { dataTable } from '../charts.js';
-import { h, notice, put } from '../dom.js';
-import { label, t } from '../i18n.js';
-import type { Page } from '../main.js';
-import { errorText } from '../nav.js';
-import { countText, dimText, num, periodText } from '../report-format.js';
-import type { Region } from '../types.js';
+import { download, get } from '../core/api.js';
+import type { Shown } from '../shared/charts.js';
+import { dataTable } from '../shared/charts.js';
+import { h, notice, put } from '../core/dom.js';
+import { label, t, tn } from '../words/i18n.js';
+import type { Page } from '../core/page.js';
+import { errorText } from '../core/nav.js';
+import { fileButton } from '../shared/file-button.js';
+import { countText, countWords, dimText, num, periodText, sumText } from '../words/report-format.js';
+import type { Region } from '../core/types.js';
 
 type Measures = { carriedOver: Shown; newAdmissions: Shown };
 interface Summary {
@@ -31,7 +32,7 @@ const c = (v: Shown) => countText(v);
 /** A sum of shown counts, or the hidden mark when one of them is not a number (never worked out from the others). */
 const sum = (vs: Shown[]) =>
   vs.every((v) => typeof v === 'number') ? num(vs.reduce<number>((a, v) => a + (v as number), 0)) : t('report.hiddenMark');
-const days = (v: number | null) => (v === null ? '—' : t('summary.days', { n: num(v, 1) }));
+const days = (v: number | null) => (v === null ? '—' : tn('summary.days', v));
 
 /** People by gender (rows) and adult / minor (columns) for one measure, with the row totals where every cell is shown. */
 function peopleTable(caption: string, s: Summary, m: keyof Measures): HTMLElement {
@@ -74,10 +75,16 @@ export const summaryPage: Page = async (root, params) => {
   };
   const line = (key: string, value: string) =>
     h('div', { class: 'sheet-line', 'data-figure': key }, h('dt', {}, t(`summary.${key}` as never)), h('dd', {}, value));
-  const childrenText = (m: keyof Measures) => {
+  // in words that agree ("1 persona", "1 o 2 figli al seguito"), never "<3 persone + <3 minori"
+  const peopleAndChildren = (m: keyof Measures) => {
     const girls = s.children.rows.find((r) => r.sex === 'female')?.[m] ?? 0;
     const boys = s.children.rows.find((r) => r.sex === 'male')?.[m] ?? 0;
-    return t('summary.childrenOf', { n: c(s.children.totals[m]), girls: c(girls), boys: c(boys) });
+    return t('summary.peopleAndChildren', {
+      people: countWords([s.people.totals[m]], 'summary.people'),
+      children: countWords([s.children.totals[m]], 'summary.children'),
+      girls: sumText([girls]),
+      boys: sumText([boys]),
+    });
   };
   const section = (title: string, ...body: (HTMLElement | null)[]) => h('section', { class: 'sheet-section' }, h('h2', {}, title), ...body);
   put(
@@ -87,7 +94,9 @@ export const summaryPage: Page = async (root, params) => {
       { class: 'no-print actions' },
       h('a', { class: 'btn btn-outline', href: `#/reports` }, t('summary.back')),
       h('button', { type: 'button', class: 'btn btn-primary', 'data-act': 'print', onclick: () => window.print() }, t('summary.print')),
-      h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'csv', onclick: () => void csv() }, t('report.csv')),
+      fileButton(`/reports/summary?${q.toString()}&format=xlsx`, 'approdo-riepilogo.xlsx', 'xlsx', t('report.xlsx'), msg),
+      fileButton(`/reports/summary?${q.toString()}&format=csv-it`, 'approdo-riepilogo-it.csv', 'csv-it', t('report.csvIt'), msg),
+      h('button', { type: 'button', class: 'btn btn-ghost', 'data-act': 'csv', onclick: () => void csv() }, t('report.csv')),
     ),
     msg,
     h(
@@ -103,20 +112,12 @@ export const summaryPage: Page = async (root, params) => {
       ),
       section(
         t('summary.carriedOver'),
-        h(
-          'p',
-          { class: 'sheet-total' },
-          t('summary.peopleAndChildren', { n: c(s.people.totals.carriedOver), children: childrenText('carriedOver') }),
-        ),
+        h('p', { class: 'sheet-total' }, peopleAndChildren('carriedOver')),
         peopleTable(t('summary.carriedOverTable'), s, 'carriedOver'),
       ),
       section(
         t('summary.newAdmissions'),
-        h(
-          'p',
-          { class: 'sheet-total' },
-          t('summary.peopleAndChildren', { n: c(s.people.totals.newAdmissions), children: childrenText('newAdmissions') }),
-        ),
+        h('p', { class: 'sheet-total' }, peopleAndChildren('newAdmissions')),
         peopleTable(t('summary.newAdmissionsTable'), s, 'newAdmissions'),
       ),
       section(

@@ -1,5 +1,5 @@
 import { ApiError } from './api.js';
-import { type MessageKey, t } from './i18n.js';
+import { type MessageKey, readable, t } from '../words/i18n.js';
 
 /** Moves to a page route (after `#`); the same route again redraws it. */
 export function go(path: string): void {
@@ -20,9 +20,12 @@ export function errorText(e: unknown): string {
     if (t(key) !== key)
       return t(
         key,
-        Object.fromEntries(
-          Object.entries(e.body ?? {}).filter(
-            (kv): kv is [string, string | number] => typeof kv[1] === 'string' || typeof kv[1] === 'number',
+        // a day in words ("7 dicembre 2026", not 2026-12-07), as everywhere else in the pages
+        readable(
+          Object.fromEntries(
+            Object.entries(e.body ?? {}).filter(
+              (kv): kv is [string, string | number] => typeof kv[1] === 'string' || typeof kv[1] === 'number',
+            ),
           ),
         ),
       );

@@ -1,7 +1,7 @@
 import italy from '@svg-maps/italy';
-import { type Child, h, nextId, s } from './dom.js';
-import { t } from './i18n.js';
-import { ISTAT_OF } from './italy-regions.js';
+import { type Child, h, nextId, s } from '../core/dom.js';
+import { fmt, t } from '../words/i18n.js';
+import { ISTAT_OF } from '../words/italy-regions.js';
 
 /**
  * Three small SVG charts of our own (see README "Reports"): a heat map (rows × months), stacked
@@ -97,11 +97,21 @@ export function heatmap(o: {
   const svg = s(
     'svg',
     { class: 'chart-svg heatmap', viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'xMinYMin meet' },
+    // on a phone every other month is labelled (the most recent always): twelve side by side ran together ("aprmaggiu")
     ...o.axis.map((a, j) =>
       s(
         'g',
         {},
-        s('text', { x: labelW + cellW * j + cellW / 2, y: 28, 'text-anchor': 'middle', class: 'axis' }, a.label),
+        s(
+          'text',
+          {
+            x: labelW + cellW * j + cellW / 2,
+            y: 28,
+            'text-anchor': 'middle',
+            class: `axis month${(o.axis.length - 1 - j) % 2 ? ' thin' : ''}`,
+          },
+          a.label,
+        ),
         a.year ? s('text', { x: labelW + cellW * j + 1, y: 12, class: 'axis year' }, a.year) : null,
       ),
     ),
@@ -143,7 +153,7 @@ export function stackedBars(o: {
   /** no legend of series (a single one, named by the caption) */
   single?: boolean;
 }): HTMLElement {
-  const tick = o.tick ?? ((v: number) => v.toLocaleString());
+  const tick = o.tick ?? ((v: number) => fmt().number(v));
   const height = (v: Shown) => (v === null ? 3 : v === '<3' ? 1.5 : v);
   const stacks = o.categories.map((_, j) => o.series.reduce((a, x) => a + height(x.values[j]), 0));
   const max = Math.max(4, ...stacks);

@@ -1,5 +1,6 @@
-import en from '../messages/en.json';
-import it from '../messages/it.json';
+import en from '../../messages/en.json';
+import it from '../../messages/it.json';
+import { type Format, formatFor, isIsoDay, type PluralForms } from './format.js';
 
 export type Lang = 'it' | 'en';
 export type MessageKey = keyof typeof it;
@@ -29,8 +30,30 @@ export function label(prefix: string, code: string): string {
   return key in MESSAGES.it ? t(key) : code;
 }
 
-export const dateTime = (iso: string) => new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' });
-export const time = (iso: string) => new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+/** The page language's formatter (format.ts): numbers, days, times, plurals. */
+export const fmt = (): Format => formatFor(locale());
+export const dateTime = (iso: string) => fmt().dateTime(iso);
+export const time = (iso: string) => fmt().time(iso);
+
+/**
+ * A message whose words agree with `n` ("1 riga", "2 righe"): the keys `key.one`, `key.other`
+ * (and any other plural category of the language), `{n}` the number as the language writes it.
+ */
+export function tn(key: string, n: number, vars: Record<string, string | number> = {}): string {
+  const forms: Record<string, string> = {};
+  for (const m of [MESSAGES[lang], MESSAGES.it] as Record<string, string>[])
+    for (const c of ['zero', 'one', 'two', 'few', 'many', 'other'])
+      if (!(c in forms) && m[`${key}.${c}`] !== undefined) forms[c] = m[`${key}.${c}`];
+  if (!forms.other) return key;
+  return fmt().plural(n, forms as PluralForms, vars);
+}
+
+/** A message's values as people read them: a calendar day in words ("7 dicembre 2026"), a number with the language's separators. */
+export function readable(vars: Record<string, string | number>): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => [k, isIsoDay(v) ? fmt().day(v) : typeof v === 'number' ? fmt().number(v, 1) : v]),
+  );
+}
 
 /** "3 hours ago", "in 2 days". */
 export function ago(iso: string, now = Date.now()): string {

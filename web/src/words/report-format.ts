@@ -1,4 +1,4 @@
-import { label, locale, t } from './i18n.js';
+import { fmt, label, locale, t, tn } from './i18n.js';
 
 /**
  * How the reports' codes and numbers read in the page's language (the reports page, the printable
@@ -8,15 +8,13 @@ import { label, locale, t } from './i18n.js';
 export type Percentiles = { p50: number | null; p90: number | null };
 export type Cell = number | string | null | Percentiles;
 
-export const num = (v: number, digits = 0) => v.toLocaleString(locale(), { maximumFractionDigits: digits });
-export const percent = (v: number) => v.toLocaleString(locale(), { style: 'percent', maximumFractionDigits: 0 });
-
-/** 2026-03-01 → "1 marzo 2026" (noon UTC: the same day in every time zone). */
-export const longDate = (iso: string) =>
-  new Date(`${iso}T12:00:00Z`).toLocaleDateString(locale(), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-/** 2026-03 → "mar 2026" (a chart's axis) or "marzo 2026" (`long`). */
-export const monthName = (ym: string, long = false) =>
-  new Date(`${ym}-15T12:00:00Z`).toLocaleDateString(locale(), { month: long ? 'long' : 'short', year: 'numeric', timeZone: 'UTC' });
+// the formatting itself is format.ts's (one module for every page); these names are the reports' own
+export const num = (v: number, digits = 0) => fmt().number(v, digits);
+export const percent = (v: number) => fmt().percent(v);
+/** 2026-03-01 → "1 marzo 2026". */
+export const longDate = (iso: string) => fmt().day(iso);
+/** 2026-03 → "mar 2026" or "marzo 2026" (`long`). */
+export const monthName = (ym: string, long = false) => fmt().month(ym, long);
 
 export const periodText = (from: string, to: string) => t('report.period', { from: longDate(from), to: longDate(to) });
 
@@ -30,6 +28,35 @@ export function countText(v: Cell, measure = ''): string {
   return num(v, 1);
 }
 const band = (v: string) => label('report.band', v);
+
+/**
+ * Shown counts added up in plain words, never "0 + <3": the sum when every part is a number,
+ * "1 o 2" or "da 6 a 7" when some are "<3" (each is 1 or 2, so the sum's range says no more than
+ * the parts), "nascosto" when a part is hidden (a sum would give it away).
+ */
+export function sumText(values: Cell[]): string {
+  if (values.some((v) => v === null || typeof v === 'object')) return t('report.hiddenWord');
+  const few = values.filter((v) => v === '<3').length;
+  const known = values.reduce<number>((a, v) => a + (typeof v === 'number' ? v : 0), 0);
+  if (!few) return num(known);
+  const [lo, hi] = [known + few, known + 2 * few];
+  return lo === 1 && hi === 2 ? t('report.fewWords') : t('report.range', { lo: num(lo), hi: num(hi) });
+}
+
+/**
+ * A count with its noun agreeing ("1 persona", "1 o 2 persone", "da 6 a 7 persone"): the messages
+ * `key.one` / `key.other` (plural forms) and `key.hidden` (a hidden count).
+ */
+export function countWords(values: Cell[], key: string): string {
+  const text = sumText(values);
+  if (values.some((v) => v === null || typeof v === 'object')) return t(`${key}.hidden` as never);
+  if (values.every((v) => typeof v === 'number'))
+    return tn(
+      key,
+      values.reduce<number>((a, v) => a + (v as number), 0),
+    );
+  return tn(key, 2, { n: text });
+}
 
 let nations: Intl.DisplayNames | null = null;
 /** NG → "Nigeria" in the page's language. */
