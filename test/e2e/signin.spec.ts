@@ -185,6 +185,21 @@ describe('the session cookie', () => {
     expect(await login.res.text()).toMatch(/type="password"/);
   });
 
+  it('the provider hop takes only a JWT-shaped hint cookie: anything else lands on the signed-out page, never at the provider', async () => {
+    for (const value of ['', 'not-a-jwt', 'a.b', `${'x'.repeat(4000)}.y.z`, 'a.b.c%0d%0aLocation:%20https://evil.example.org', '"a.b.c"']) {
+      const res = await fetch(`${base}/auth/logout/provider`, { redirect: 'manual', headers: { cookie: `approdo_logout=${value}` } });
+      expect({ value, status: res.status, location: res.headers.get('location') }).toEqual({
+        value,
+        status: 303,
+        location: '/?signedout=approdo',
+      });
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.getSetCookie()).toEqual([
+        expect.stringMatching(/^approdo_logout=; Path=\/auth\/logout\/provider; Max-Age=0; HttpOnly; SameSite=Lax$/),
+      ]);
+    }
+  });
+
   it('sign-out by cookie without the CSRF token is refused', async () => {
     const { b } = await signedIn('national-helpline');
     const out = await b.request('POST', '/auth/logout', { headers: { origin: 'https://evil.example.org' } });
