@@ -130,6 +130,16 @@ export class ApiKeysRepository {
     );
   }
 
+  /** Revokes every key of hers not revoked yet (expired ones too: nothing may bring them back); answers their ids. */
+  async revokeAllOf(tx: Tx, memberId: string, by: string, now: Date): Promise<string[]> {
+    const rows = await this.q<{ id: string }>(
+      `UPDATE api_key SET revoked_at = $2, revoked_by = $3 WHERE member_id = $1 AND revoked_at IS NULL RETURNING id`,
+      [memberId, now, by],
+      tx,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Revokes a key once: false when it already was. */
   async revoke(tx: Tx, id: string, by: string, now: Date): Promise<boolean> {
     const rows = await this.q<{ id: string }>(

@@ -5,8 +5,8 @@ import { apiKeyHash, apiKeyPrefix, newApiKey } from '../auth/api-key.js';
 import type { Principal } from '../auth/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { Transactions } from '../database/transactions.repository.js';
-import { conflict, forbidden, invalidInput, notAMember, notFound } from '../domain/errors.js';
+import { Transactions, type Tx } from '../database/transactions.repository.js';
+import { conflict, invalidInput, notAMember, notFound, signInRequired } from '../domain/errors.js';
 import type { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
 import { ApiKeysRepository, type ApiKeyRow, type KeyOwner } from './api-keys.repository.js';
 
@@ -47,8 +47,9 @@ export class ApiKeysService {
   ) {}
 
   async create(p: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    // a leaked key must not outlive its revocation through keys it made
-    if (p.via === 'api_key') throw forbidden('an API key cannot make API keys: sign in to make one');
+    // a key lives up to a year: it is made only by someone signed in to the pages, never from a credential
+    // that is short-lived (a provider's or local token) or one that must not outlive its revocation (a key)
+    if (p.via !== 'session') throw signInRequired('API keys are made only from a signed-in page session: sign in to make one');
     const now = this.clock.now();
     const expiresAt = this.expiry(dto.expiresAt, now);
     const memberId = await this.ownerFor(p, dto.memberId);
@@ -63,7 +64,11 @@ export class ApiKeysService {
         { id, memberId, name, prefix: apiKeyPrefix(key), hash: apiKeyHash(key), createdBy: p.sub, expiresAt },
         now,
       );
-      await this.audit.record(tx, p, 'api_key.created', 'api_key', id, { memberId, expiresAt: expiresAt.toISOString() });
+      await this.audit.record(tx, p, 'api_key.created', 'api_key', id, {
+        memberId,
+        expiresAt: expiresAt.toISOString(),
+        via: p.via,
+      });
     });
     const made = await this.repo.findById(id);
     return { ...present(made!), key };
@@ -84,6 +89,16 @@ export class ApiKeysService {
       await this.audit.record(tx, p, 'api_key.revoked', 'api_key', id, { memberId: k!.memberId });
     });
     return present((await this.repo.findById(id))!);
+  }
+
+  /**
+   * Every key of a member being disabled, revoked in the caller's transaction (the disable's): enabling
+   * her again must not bring back keys made for a membership that was ended. Each audited with its id.
+   */
+  async revokeAllOf(tx: Tx, p: Principal, memberId: string, now: Date): Promise<number> {
+    const ids = await this.repo.revokeAllOf(tx, memberId, p.sub, now);
+    for (const id of ids) await this.audit.record(tx, p, 'api_key.revoked', 'api_key', id, { memberId, reason: 'member_disabled' });
+    return ids.length;
   }
 
   /** Default 90 days; given, in the future and at most a year away. */

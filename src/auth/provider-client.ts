@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { logoutTokenRefused, providerUnavailable, unauthenticated } from '../domain/errors.js';
@@ -222,6 +222,15 @@ export class ProviderClient {
       }
       throw unauthenticated('the token is invalid or expired');
     }
+    // an ID token (its aud is the client id, the default OIDC_AUDIENCE) or a logout token is no access
+    // token: Approdo always sends a nonce, so every ID token it is given carries one; a logout token
+    // carries the back-channel event and may be typed logout+jwt
+    if (
+      payload.nonce !== undefined ||
+      payload.events !== undefined ||
+      /^(application\/)?logout\+jwt$/i.test(String(decodeProtectedHeader(token).typ ?? ''))
+    )
+      throw unauthenticated('an ID or logout token is not an access token');
     return this.identityOf(payload);
   }
 

@@ -77,8 +77,8 @@ export async function harden(
 }
 
 /**
- * Rate-limit key: a verified caller of the API by its `sub` (a member, however many tokens and
- * sessions she holds), a page session elsewhere by its cookie's hash, anyone else by client
+ * Rate-limit key: a verified caller of the API by its `sub` (a member, however many tokens, API keys
+ * and sessions she holds, by `Authorization` or `X-Api-Key`), a page session elsewhere by its cookie's hash, anyone else by client
  * address (so a flood of random tokens or cookies counts against the address sending it).
  */
 export async function limitKey(
@@ -86,8 +86,10 @@ export async function limitKey(
   subjectOf: (req: object) => Promise<string | undefined>,
 ): Promise<string> {
   const cookie = typeof req.headers.cookie === 'string' ? /(?:^|;\s*)approdo_session=([A-Za-z0-9_-]{43})/.exec(req.headers.cookie) : null;
-  // an API call is counted against the member (the guard needs her anyway, and asks once per request)
-  if (typeof req.headers.authorization === 'string' || (cookie && req.url?.startsWith('/api/'))) {
+  // an API call is counted against the member (the guard needs her anyway, and asks once per request);
+  // an X-Api-Key is her credential as a bearer is, so a key's client does not spend its address's minute
+  const credential = typeof req.headers.authorization === 'string' || typeof req.headers['x-api-key'] === 'string';
+  if (credential || (cookie && req.url?.startsWith('/api/'))) {
     const sub = await subjectOf(req);
     if (sub !== undefined) return `sub:${sub}`;
   }

@@ -126,9 +126,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, PUBLIC_BASE_URL: 'approdo.example.org' })).toThrow(/PUBLIC_BASE_URL/);
   });
 
-  it('listens on 127.0.0.1 on the embedded database, on 0.0.0.0 with DATABASE_URL, on HOST when given', () => {
+  it('listens on 127.0.0.1 outside production (with DATABASE_URL too), on 0.0.0.0 in production, on HOST when given', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).host).toBe('127.0.0.1');
-    expect(loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'postgres://u:p@db/x' }).host).toBe('0.0.0.0');
+    // a development database is no deployment: local tokens with the default secret are trusted here
+    expect(loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'postgres://u:p@db/x' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@db/x' }).host).toBe('127.0.0.1');
     expect(loadConfig({ NODE_ENV: 'development', HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
     expect(loadConfig({ NODE_ENV: 'development', HOST: '192.0.2.2', DATABASE_URL: 'postgres://u:p@db/x' }).host).toBe('192.0.2.2');
   });
@@ -150,6 +152,12 @@ describe('loadConfig', () => {
         expect(e).toBeInstanceOf(ConfigError);
         expect((e as ConfigError).problems.join(' ')).toMatch(/ADDRESS_ENCRYPTION_KEY/);
       }
+    });
+
+    it('listens on every interface without HOST (behind its proxy); HOST still decides when given', () => {
+      const key = { ...prod, ADDRESS_ENCRYPTION_KEY: 'cd'.repeat(32) };
+      expect(loadConfig(key).host).toBe('0.0.0.0');
+      expect(loadConfig({ ...key, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
     });
 
     it('needs no JWT_SECRET: local tokens are off unless LOCAL_TOKENS=true, which then needs the secret', () => {

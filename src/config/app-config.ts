@@ -7,7 +7,7 @@ export interface AppConfig {
   nodeEnv: string;
   production: boolean;
   port: number;
-  /** the address to listen on: 127.0.0.1 on the embedded database (a laptop's demo), 0.0.0.0 with DATABASE_URL (HOST overrides) */
+  /** the address to listen on: 0.0.0.0 in production, 127.0.0.1 otherwise (local tokens keep their claims there); HOST overrides */
   host: string;
   publicBaseUrl: string;
   /** undefined: start the embedded PostgreSQL */
@@ -250,7 +250,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     production,
     port: int(env, 'PORT', defaults.port, problems, 0, 65535),
-    host: env.HOST || defaultHost(databaseUrl),
+    host: env.HOST || defaultHost(production),
     publicBaseUrl,
     databaseUrl,
     embeddedPostgres: {
@@ -391,11 +391,12 @@ export function startWarnings(config: Pick<AppConfig, 'production' | 'localToken
 }
 
 /**
- * Where `npm start` listens without HOST: on the embedded database it is a laptop's demo or pilot, so
- * only this machine (127.0.0.1); with DATABASE_URL it is a deployment (the Docker image sets HOST=0.0.0.0 anyway).
+ * Where the service listens without HOST: outside production only this machine (127.0.0.1), whatever the
+ * database, since there local tokens keep their role claims and JWT_SECRET may be the public default;
+ * in production every interface (the Docker image sets HOST=0.0.0.0 anyway).
  */
-export function defaultHost(databaseUrl: string | undefined): string {
-  return databaseUrl ? '0.0.0.0' : '127.0.0.1';
+export function defaultHost(production: boolean): string {
+  return production ? '0.0.0.0' : '127.0.0.1';
 }
 
 /** Why a PEM cannot verify the identity provider's RS256 tokens, or undefined when it can. */

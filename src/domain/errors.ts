@@ -27,6 +27,8 @@ export class DomainError extends Error {
 
 export const notFound = (what = 'resource') => new DomainError('not_found', 'not_found', `${what} not found`);
 export const forbidden = (message = 'this role may not do that') => new DomainError('forbidden', 'forbidden', message);
+/** API keys outlive the credential that makes them: only a page session (signed in at the provider, CSRF-checked) may make one. */
+export const signInRequired = (message: string) => new DomainError('forbidden', 'session_required', message);
 export const unauthenticated = (message = 'a valid bearer token is required') =>
   new DomainError('unauthenticated', 'unauthorized', message);
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>

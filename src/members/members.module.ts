@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { DirectoryService } from './directory.service.js';
@@ -8,7 +9,7 @@ import { MembersService } from './members.service.js';
 
 /** Members and the pages' sessions. The guard reaches DirectoryService through auth's IDENTITY_DIRECTORY (wired by the app module). */
 @Module({
-  imports: [AuditModule, NotificationsModule],
+  imports: [ApiKeysModule, AuditModule, NotificationsModule],
   controllers: [MembersController],
   providers: [MembersRepository, MembersService, DirectoryService],
   exports: [DirectoryService, MembersService, MembersRepository],

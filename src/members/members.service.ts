@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { memberListScope, requireAccess, requireVisible } from '../auth/access.js';
 import { scopeNeeds, type Principal, type Role } from '../auth/principal.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { Transactions, type Tx } from '../database/transactions.repository.js';
@@ -62,6 +63,7 @@ export class MembersService {
     private readonly db: Transactions,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
+    private readonly apiKeys: ApiKeysService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -151,7 +153,10 @@ export class MembersService {
     });
   }
 
-  /** Disabled at once: her open sessions end in the same transaction, and no token of hers is honoured. */
+  /**
+   * Disabled at once: her open sessions end and her API keys are revoked in the same transaction, and
+   * no token of hers is honoured. Enabled again, she makes new keys; the old ones stay revoked.
+   */
   async disable(p: Principal, id: string): Promise<MemberDto> {
     const m = await this.visible(p, id);
     requireAccess(p, 'member.manage', m);
@@ -160,7 +165,8 @@ export class MembersService {
       const now = this.clock.now();
       await this.repo.update(tx, id, { status: 'disabled' }, now);
       await this.repo.endSessionsOf(tx, id, now);
-      await this.audit.record(tx, p, 'member.disabled', 'member', id);
+      const keysRevoked = await this.apiKeys.revokeAllOf(tx, p, id, now);
+      await this.audit.record(tx, p, 'member.disabled', 'member', id, { keysRevoked });
       return present((await this.repo.findById(id, tx))!);
     });
   }

@@ -6,7 +6,7 @@ import { Public } from '../auth/auth.decorators.js';
 import { AcceptsForm } from '../common/body-parsers.js';
 import { sessionCookieOf } from '../auth/authenticator.js';
 import { unauthenticated } from '../domain/errors.js';
-import { SigninService } from './signin.service.js';
+import { LOGOUT_COOKIE, SigninService } from './signin.service.js';
 
 const flowCookieOf = (req: FastifyRequest): string | undefined => {
   const v = req.headers.cookie ? parseCookie(req.headers.cookie).approdo_signin : undefined;
@@ -39,6 +39,20 @@ export class SigninController {
   async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const out = await this.signin.logout(req, sessionCookieOf(req));
     return reply.header('set-cookie', out.setCookies).header('cache-control', 'no-store').send({ redirectTo: out.redirectTo });
+  }
+
+  /** RP-initiated logout's hop: the ID token comes from its own HttpOnly cookie, never from the page's JavaScript. */
+  @Get('logout/provider')
+  @Public()
+  async providerLogout(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const token = req.headers.cookie ? parseCookie(req.headers.cookie)[LOGOUT_COOKIE] : undefined;
+    const out = await this.signin.providerLogout(token);
+    // the provider's URL carries the ID token: no cache keeps it, no Referer repeats it
+    return reply
+      .header('set-cookie', out.setCookies)
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .redirect(out.redirect, 303);
   }
 
   /** OpenID Connect Back-Channel Logout 1.0: the provider POSTs `logout_token` (form-encoded); 200 once its sessions ended. */

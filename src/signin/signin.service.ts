@@ -18,6 +18,17 @@ export function safeReturnTo(raw: unknown): string {
 
 type Outcome = { redirect: string; setCookies: string[] };
 
+/** Where the pages go after "Esci" when the provider offers an end-session; its cookie is scoped to it. */
+export const PROVIDER_LOGOUT_PATH = '/auth/logout/provider';
+export const LOGOUT_COOKIE = 'approdo_logout';
+/** Long enough for the page to navigate there, no longer. */
+const LOGOUT_COOKIE_SECONDS = 60;
+/** Out of Approdo only (the provider has no end-session, or nothing to hint with). */
+const SIGNED_OUT_HERE = '/?signedout=approdo';
+/** A compact JWS, and small enough for a cookie. */
+const ID_TOKEN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const ID_TOKEN_MAX = 3800;
+
 /**
  * The pages' sign-in as a backend-for-frontend: the authorization-code flow runs here, the browser
  * gets only an opaque session cookie, and the page's JavaScript never sees a token.
@@ -94,8 +105,10 @@ export class SigninService {
 
   /**
    * Ends this browser's session and sends her on to end the provider's too (RP-initiated logout with
-   * the ID token as hint), so "Accedi" on a shared phone asks for a password again. Without an
-   * end-session endpoint she comes back to `/?signedout=approdo` (out of Approdo only, and told so).
+   * the ID token as hint), so "Accedi" on a shared phone asks for a password again. The pages'
+   * JavaScript never sees the ID token: it is handed to `GET /auth/logout/provider` in a cookie of
+   * its own (HttpOnly, that path only, a minute at most), and the answer names only that route.
+   * Without an end-session endpoint she comes back to `/?signedout=approdo` (out of Approdo only, and told so).
    */
   async logout(req: Req, sessionCookie: string | undefined): Promise<{ redirectTo: string; setCookies: string[] }> {
     const clear = this.cookie('approdo_session', '', '/', 0);
@@ -105,9 +118,24 @@ export class SigninService {
     if (!open) return { redirectTo: '/', setCookies: [clear] };
     requireCsrf(req, open.csrfToken, this.config.publicBaseUrl);
     const ended = await this.directory.endSession(sessionCookie);
-    const providerLogout = await this.provider.endSessionUrl(ended?.idToken ?? null);
-    await this.audit.record(null, open.principal, 'auth.sign_out', 'session', null, { provider: providerLogout ? 'ended' : 'not_offered' });
-    return { redirectTo: providerLogout ?? '/?signedout=approdo', setCookies: [clear] };
+    const offered = (await this.provider.endSessionUrl(null)) !== null;
+    await this.audit.record(null, open.principal, 'auth.sign_out', 'session', null, { provider: offered ? 'ended' : 'not_offered' });
+    if (!offered) return { redirectTo: SIGNED_OUT_HERE, setCookies: [clear] };
+    const hint = ended?.idToken && ended.idToken.length <= ID_TOKEN_MAX && ID_TOKEN.test(ended.idToken) ? ended.idToken : undefined;
+    const setCookies = hint ? [clear, this.cookie(LOGOUT_COOKIE, hint, PROVIDER_LOGOUT_PATH, LOGOUT_COOKIE_SECONDS)] : [clear];
+    return { redirectTo: PROVIDER_LOGOUT_PATH, setCookies };
+  }
+
+  /**
+   * The browser's next step after "Esci": the ID token the logout left in its one-minute cookie goes
+   * to the provider's end-session URL as `id_token_hint` (the cookie is cleared on the way). Without
+   * the cookie, or when the provider offers no end-session, she lands on the signed-out page.
+   */
+  async providerLogout(logoutCookie: string | undefined): Promise<Outcome> {
+    const clear = this.cookie(LOGOUT_COOKIE, '', PROVIDER_LOGOUT_PATH, 0);
+    const hint = logoutCookie && logoutCookie.length <= ID_TOKEN_MAX && ID_TOKEN.test(logoutCookie) ? logoutCookie : undefined;
+    const url = hint ? await this.provider.endSessionUrl(hint) : null;
+    return { redirect: url ?? SIGNED_OUT_HERE, setCookies: [clear] };
   }
 
   /**

@@ -74,6 +74,8 @@ describe('sign-in in a browser', () => {
     await page.waitForSelector('h1:text("Accedi")');
     await page.getByText('Sei uscita da Approdo e dal servizio di accesso').waitFor();
     expect((await page.context().cookies()).find((c) => c.name === 'approdo_session')).toBeUndefined();
+    // nor is the ID token left behind: the provider hop's one-minute cookie was cleared on the way
+    expect((await page.context().cookies()).find((c) => c.name === 'approdo_logout')).toBeUndefined();
     // the provider forgot her too: signing in asks for the password again
     await page.click('#signin');
     await page.waitForSelector('form.login');
@@ -110,6 +112,8 @@ describe('sign-in in a browser', () => {
     await page.click('form.login button[type="submit"]');
     await page.waitForURL(`${b.base}/#/desk`);
     await page.getByText(caseCode).first().waitFor();
+    // on a phone "Esci" is in the header's menu
+    await page.click('header [data-act="menu"]');
     await page.click('button:text("Esci")');
     await page.getByText('Sei uscita da Approdo e dal servizio di accesso').waitFor();
     expect(await page.locator('h1').first().textContent()).toBe('Accedi');
@@ -127,6 +131,8 @@ describe('sign-in in a browser', () => {
     }
     // and her cookie opens nothing any more
     expect((await page.context().cookies()).find((c) => c.name === 'approdo_session')).toBeUndefined();
+    // nor is the ID token left behind: the provider hop's one-minute cookie was cleared on the way
+    expect((await page.context().cookies()).find((c) => c.name === 'approdo_logout')).toBeUndefined();
 
     // "Accedi": the provider asks for her password again (its session ended with Approdo's)
     await page.goto(`${b.base}/`);

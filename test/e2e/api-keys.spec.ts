@@ -229,16 +229,21 @@ describe('API keys (e2e)', () => {
     expect((await t.http().get('/api/v1/regions').set(bearer(farKey.key))).status).toBe(401);
   });
 
-  it('a key makes no keys; a local token’s subject is no member; only an administrator makes a key for a service member', async () => {
+  it('only a page session makes keys (not a key, not a token, even of an active member); only an administrator makes one for a service member', async () => {
     const k = await makeKey(admin);
-    const byKey = await t.http().post('/api/v1/api-keys').set(bearer(k.key)).send({ name: 'figlia' });
-    expect({ status: byKey.status, code: byKey.body.code }).toEqual({ status: 403, code: 'forbidden' });
-    const byToken = await t
-      .http()
-      .post('/api/v1/api-keys')
-      .set(bearer(t.token(principals.admin())))
-      .send({ name: 'x' });
-    expect({ status: byToken.status, code: byToken.body.code }).toEqual({ status: 403, code: 'not_a_member' });
+    const keysBefore = (await t.sql(`SELECT 1 FROM api_key`)).length;
+    const refused = async (headers: Record<string, string>) => {
+      const res = await t.http().post('/api/v1/api-keys').set(headers).send({ name: 'figlia' });
+      return { status: res.status, code: res.body.code };
+    };
+    const sessionRequired = { status: 403, code: 'session_required' };
+    expect(await refused(bearer(k.key))).toEqual(sessionRequired);
+    expect(await refused({ 'X-Api-Key': k.key })).toEqual(sessionRequired);
+    expect(await refused(bearer(t.token(principals.admin())))).toEqual(sessionRequired);
+    // a short-lived token of an active member (her sub, her role) becomes no year-long key
+    expect(await refused(bearer(t.token({ sub: uor.sub, role: 'uor', region: '07', facilities: [] })))).toEqual(sessionRequired);
+    expect(await refused(bearer(t.token({ sub: admin.sub, role: 'admin', facilities: [] })))).toEqual(sessionRequired);
+    expect((await t.sql(`SELECT 1 FROM api_key`)).length).toBe(keysBefore);
 
     // a service member: only an administrator makes one; active at once, no invitation e-mail
     const body = { email: 'sistema.casi@example.org', name: 'Sistema casi Liguria', role: 'uor', regionCode: '07', service: true };
@@ -266,11 +271,44 @@ describe('API keys (e2e)', () => {
       .set(headersOf(admin))
       .send({ name: 'x', memberId: '00000000-0000-4000-8000-000000000000' });
     expect(nobody.status).toBe(404);
-    // disabled, then enabled again: active (never "invited", which a person with that e-mail could claim)
+    // disabled, then enabled again: active (never "invited", which a person with that e-mail could claim),
+    // and its keys stay revoked: disabling revoked them, enabling brings none back
     await t.http().post(`/api/v1/members/${service.body.id}/disable`).set(headersOf(admin));
     expect((await t.http().get('/api/v1/regions').set(bearer(forService.key))).status).toBe(401);
     expect((await t.http().post(`/api/v1/members/${service.body.id}/enable`).set(headersOf(admin))).body.status).toBe('active');
-    expect((await t.http().get('/api/v1/regions').set(bearer(forService.key))).status).toBe(200);
+    for (const h of [bearer(forService.key), { 'X-Api-Key': forService.key }])
+      expect((await t.http().get('/api/v1/regions').set(h)).status).toBe(401);
+    const [row] = await t.sql<{ revoked_at: Date | null; revoked_by: string | null }>(
+      `SELECT revoked_at, revoked_by FROM api_key WHERE id = $1`,
+      [forService.id],
+    );
+    expect(row.revoked_at).not.toBeNull();
+    const audit = await t.sql<{ actor_sub: string; details: Json }>(
+      `SELECT actor_sub, details FROM audit_log WHERE action = 'api_key.revoked' AND object_id = $1`,
+      [forService.id],
+    );
+    expect(audit).toEqual([{ actor_sub: admin.sub, details: { memberId: service.body.id, reason: 'member_disabled' } }]);
+    // a new key, made from a session again, works
+    const fresh = await makeKey(admin, { name: 'Sistema casi, di nuovo', memberId: service.body.id });
+    expect((await t.http().get('/api/v1/regions').set(bearer(fresh.key))).status).toBe(200);
+  });
+
+  it('disabling a member revokes her keys, audited; enabled again, the old key still answers 401', async () => {
+    const person = await member({ role: 'shelter_manager', facilities: [facilityId] });
+    const k = await makeKey(person);
+    expect((await t.http().get('/api/v1/regions').set(bearer(k.key))).status).toBe(200);
+    expect((await t.http().post(`/api/v1/members/${person.sub}/disable`).set(headersOf(admin))).status).toBe(200);
+    // bound to her provider identity, she is active again at once
+    expect((await t.http().post(`/api/v1/members/${person.sub}/enable`).set(headersOf(admin))).body.status).toBe('active');
+    for (const h of [bearer(k.key), { 'X-Api-Key': k.key }]) expect((await t.http().get('/api/v1/regions').set(h)).status).toBe(401);
+    const audit = await t.sql<{ action: string; actor_sub: string; details: Json | null }>(
+      `SELECT action, actor_sub, details FROM audit_log WHERE (action = 'api_key.revoked' AND object_id = $1) OR (action = 'member.disabled' AND object_id = $2) ORDER BY id`,
+      [k.id, person.sub],
+    );
+    expect(audit).toEqual([
+      { action: 'api_key.revoked', actor_sub: admin.sub, details: { memberId: person.sub, reason: 'member_disabled' } },
+      { action: 'member.disabled', actor_sub: admin.sub, details: { keysRevoked: 1 } },
+    ]);
   });
 
   it('at most 20 usable keys per member', async () => {
@@ -300,6 +338,7 @@ describe('API keys (e2e)', () => {
         ['api_key.revoked', uor.sub, uor.sub],
       ]),
     );
+    expect(audit.find((a) => a.objectId === k.id && a.action === 'api_key.created')!.details).toMatchObject({ via: 'session' });
     // what she did with the key names the key
     const inviteRow = audit.find((a) => a.action === 'member.invited' && a.objectId === invited.body.id);
     expect(inviteRow).toMatchObject({ actor: { sub: uor.sub, role: 'uor' }, details: { apiKeyId: k.id } });

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { DirectoryService } from '../../src/members/directory.service.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -107,6 +107,22 @@ describe('back-channel logout: a valid logout token', () => {
       [id],
     );
     expect(audit).toEqual({ details: { by: 'sid', ended: 1, members: [id] }, outcome: 'ok' });
+  });
+
+  it('the same token twice at once (a provider retrying): one 200, one 400, her sessions ended once, one ending audited', async () => {
+    const sub = `sub-${randomUUID()}`;
+    const id = await memberWithSessions(sub, ['sid-twice', 'sid-twice']);
+    const token = await logoutToken({ sub, sid: 'sid-twice' });
+    const answers = await Promise.all([post({ logout_token: token }), post({ logout_token: token })]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 400]);
+    expect(answers.find((r) => r.status === 400)!.body.code).toBe('invalid_logout_token');
+    expect(await openSessions(id)).toBe(0);
+    const audit = await t.sql<{ details: Record<string, unknown> }>(
+      `SELECT details FROM audit_log WHERE action = 'auth.backchannel_logout' AND outcome = 'ok' AND details->'members' ? $1`,
+      [id],
+    );
+    expect(audit).toEqual([{ details: { by: 'sid_and_sub', ended: 2, members: [id] } }]);
+    expect(await t.sql(`SELECT 1 FROM logout_token_use WHERE jti = $1`, [decodeJwt(token).jti])).toHaveLength(1);
   });
 
   it('by sub ends every session of the member bound to that subject, and no one else’s', async () => {

@@ -136,6 +136,9 @@ describe('a conformant provider with its defaults (oidc-provider in its own proc
     // the provider's session id is kept, for its back-channel logout
     expect(row.provider_sid).toBe(idToken.sid);
     expect(typeof row.provider_sid).toBe('string');
+    // her ID token (its aud is the client id, the default OIDC_AUDIENCE) is no API credential
+    const asBearer = await t.http().get('/api/v1/capacity').set(bearer(row.id_token));
+    expect({ status: asBearer.status, code: asBearer.body.code }).toEqual({ status: 401, code: 'unauthorized' });
   });
 
   it('a stranger the provider knows gets the non-member page, and nothing opens', async () => {
@@ -177,8 +180,12 @@ describe('a conformant provider with its defaults (oidc-provider in its own proc
     const { csrfToken } = (await (await b.request('GET', '/auth/session')).json()) as { csrfToken: string };
     const out = await b.request('POST', '/auth/logout', { headers: { origin: base, 'x-csrf-token': csrfToken } });
     expect(out.status).toBe(200);
-    const { redirectTo } = (await out.json()) as { redirectTo: string };
+    expect(await out.json()).toEqual({ redirectTo: '/auth/logout/provider' });
+    const hop = await b.request('GET', '/auth/logout/provider');
+    expect(hop.status).toBe(303);
+    const redirectTo = hop.headers.get('location')!;
     const endUrl = new URL(redirectTo);
+    expect(endUrl.searchParams.get('post_logout_redirect_uri')).toBe(`${base}/`);
     expect(endUrl.origin + endUrl.pathname).toBe(`${issuer}/session/end`);
     expect(decodeJwt(endUrl.searchParams.get('id_token_hint')!).sub).toBe(email);
     expect(await sessionStatus(b)).toBe(401);

@@ -3,6 +3,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { freshFacility } from '../support/fixtures.js';
 import { freeTextFields, operationsOf, requestBodySchema, type Json } from '../support/openapi.js';
+import { pageSessionHeaders } from '../support/page-session.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 type Body = Record<string, any>;
@@ -10,6 +11,8 @@ interface Call {
   method: 'post' | 'put' | 'patch';
   url: string;
   as: Principal;
+  /** instead of a token of `as`: the headers of her page session (API keys are made only from one) */
+  headers?: Record<string, string>;
   body: Body;
 }
 
@@ -84,6 +87,7 @@ describe('no personal data in free text, on every free-text field of the API (e2
                'https://id.example.org', gen_random_uuid()::text, 'test', now(), now()) RETURNING id`,
     );
     const keyMaker: Principal = { ...uor, sub: keyMakerId };
+    const keyMakerSession = await pageSessionHeaders(t, keyMakerId);
     const { caseCode: _c, urgency: _u, note: _n, referralChannel: _r, previousPlacementId: _p, ...profile } = aRequest();
 
     // a valid call of each operation whose body has free text
@@ -143,11 +147,12 @@ describe('no personal data in free text, on every free-text field of the API (e2
         as: admin,
         body: { name: 'Maria Bianchi' },
       }),
-      // a key is made by an active member of the registry (issue 34)
+      // a key is made by an active member of the registry, signed in to the pages (issue 34)
       'POST /api/v1/api-keys': async () => ({
         method: 'post',
         url: '/api/v1/api-keys',
         as: keyMaker,
+        headers: keyMakerSession,
         body: { name: 'Sistema casi Liguria' },
       }),
     } satisfies Record<string, () => Promise<Call>>);
@@ -157,7 +162,7 @@ describe('no personal data in free text, on every free-text field of the API (e2
   const send = (c: Call) => {
     const http = t.http();
     const req = c.method === 'post' ? http.post(c.url) : c.method === 'put' ? http.put(c.url) : http.patch(c.url);
-    return req.set(bearer(t.token(c.as))).send(c.body);
+    return req.set(c.headers ?? bearer(t.token(c.as))).send(c.body);
   };
 
   /** Every (operation, free-text field) of the document. */

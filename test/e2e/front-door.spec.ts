@@ -5,6 +5,7 @@ import { ApiKeysService } from '../../src/api-keys/api-keys.service.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { aFacility, principals } from '../support/factories.js';
+import { pageSessionHeaders } from '../support/page-session.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -99,19 +100,48 @@ describe('production with LOCAL_TOKENS=true (e2e)', () => {
     const claims09 = bearer(t.token({ sub: uor, role: 'uor', region: '09', facilities: [] }));
     expect((await t.http().get(`/api/v1/facilities/${ge}/availability/history`).set(claims09)).status).toBe(200);
     expect((await t.http().get(`/api/v1/facilities/${fi}/availability/history`).set(claims09)).status).toBe(403);
-    const keys = await t
+    // her token claiming admin lists what a UOR of Liguria may see: her own keys and those of the
+    // managers of her region's facilities, not the keys of Tuscany's manager nor an administrator's
+    const keys = t.app.get(ApiKeysService);
+    const keyOf = async (p: Omit<Principal, 'sub'>, sub?: string) => {
+      const id = sub ?? (await activeMember(t, p));
+      return (await keys.create({ ...p, sub: id, via: 'session' }, { name: 'Gestionale' })).id;
+    };
+    const own = await keyOf({ role: 'uor', region: '07', facilities: [] }, uor);
+    const geManager = await keyOf({ role: 'shelter_manager', facilities: [ge] });
+    const fiManager = await keyOf({ role: 'shelter_manager', facilities: [fi] });
+    const adminKey = await keyOf({ role: 'admin', facilities: [] }, admin);
+    const listed = await t
       .http()
       .get('/api/v1/api-keys')
       .set(bearer(t.token({ sub: uor, role: 'admin', facilities: [] })));
-    expect(keys.status).toBe(200);
-    // and the same member's own key, made with her token (a person's credential), works as her
+    expect(listed.status).toBe(200);
+    const ids = (listed.body.items as { id: string }[]).map((k) => k.id);
+    expect(ids.sort()).toEqual([own, geManager].sort());
+    expect(ids).not.toContain(fiManager);
+    expect(ids).not.toContain(adminKey);
+  });
+
+  it('a member’s token makes no API key (a short-lived credential must not become a year-long one); her page session does', async () => {
+    const national = await activeMember(t, { role: 'national', facilities: [] });
+    for (const role of ['national', 'admin'] as const) {
+      const byToken = await t
+        .http()
+        .post('/api/v1/api-keys')
+        .set(bearer(t.token({ sub: national, role, facilities: [] })))
+        .send({ name: 'Report' });
+      expect({ status: byToken.status, code: byToken.body.code }).toEqual({ status: 403, code: 'session_required' });
+    }
+    expect(await t.sql(`SELECT 1 FROM api_key WHERE member_id = $1`, [national])).toEqual([]);
     const made = await t
       .http()
       .post('/api/v1/api-keys')
-      .set(bearer(t.token({ sub: national, role: 'national', facilities: [] })))
+      .set(await pageSessionHeaders(t, national))
       .send({ name: 'Report' });
     expect(made.status).toBe(201);
+    // and it acts as her: a national, whom the audit refuses
     expect((await t.http().get('/api/v1/audit').set(bearer(made.body.key))).status).toBe(403);
+    expect((await t.http().get('/api/v1/capacity').set(bearer(made.body.key))).status).toBe(200);
   });
 });
 

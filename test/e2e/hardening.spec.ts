@@ -1,3 +1,4 @@
+import { ApiKeysService } from '../../src/api-keys/api-keys.service.js';
 import { TokenService } from '../../src/auth/token.service.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
@@ -93,6 +94,25 @@ describe('HTTP hardening', () => {
     const limited = await t.http().get('/api/v1/regions').set(bearer(first));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('counts an API key sent as X-Api-Key by its member, as a bearer: not against the address', async () => {
+    const [{ id }] = await t.sql<{ id: string }>(
+      `INSERT INTO member (id, email, role, status, issuer, subject, invited_by, created_at, updated_at)
+       VALUES (gen_random_uuid(), 'rate.' || gen_random_uuid() || '@example.org', 'national', 'active', 'https://id.example.org',
+               gen_random_uuid()::text, 'test', now(), now()) RETURNING id`,
+    );
+    const { key } = await t.app
+      .get(ApiKeysService)
+      .create({ sub: id, role: 'national', facilities: [], via: 'session' }, { name: 'Report' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await t.http().get('/api/v1/regions').set({ 'X-Api-Key': key })).status);
+    expect(statuses).toEqual(Array(20).fill(200));
+    // her minute is used, whichever header carries the key
+    expect((await t.http().get('/api/v1/regions').set({ 'X-Api-Key': key })).status).toBe(429);
+    expect((await t.http().get('/api/v1/regions').set(bearer(key))).status).toBe(429);
+    // and the address it came from is not: a caller without credentials still gets her 401
+    expect((await t.http().get('/api/v1/regions')).status).toBe(401);
   });
 
   it('counts made-up tokens by the address that sends them', async () => {

@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { Response } from 'supertest';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { documentedSchema, type Json, operationsOf, templateOf } from '../support/openapi.js';
+import { pageSessionHeaders } from '../support/page-session.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -213,7 +214,15 @@ describe('real answers match the documented schemas (e2e)', () => {
     const service = (
       await check(http().post('/api/v1/members').set(admin).send({ email: 'openapi.service@example.org', role: 'national', service: true }))
     ).body;
-    const key = (await check(http().post('/api/v1/api-keys').set(admin).send({ name: 'Report job', memberId: service.id }))).body;
+    // keys are made from a page session only: an administrator of the registry, signed in
+    const [{ id: adminMember }] = await t.sql<{ id: string }>(
+      `INSERT INTO member (id, email, role, status, issuer, subject, invited_by, created_at, updated_at)
+       VALUES (gen_random_uuid(), 'openapi.admin@example.org', 'admin', 'active', 'https://id.example.org', gen_random_uuid()::text, 'test', now(), now())
+       RETURNING id`,
+    );
+    const adminSession = await pageSessionHeaders(t, adminMember);
+    await check(http().post('/api/v1/api-keys').set(admin).send({ name: 'Report job', memberId: service.id })); // 403: a token makes no keys
+    const key = (await check(http().post('/api/v1/api-keys').set(adminSession).send({ name: 'Report job', memberId: service.id }))).body;
     await check(http().get('/api/v1/api-keys').set(admin));
     await check(http().get('/api/v1/regions').set({ 'X-Api-Key': key.key }));
     await check(http().post('/api/v1/api-keys').set(bearer(key.key)).send({ name: 'from a key' })); // 403: a key makes no keys

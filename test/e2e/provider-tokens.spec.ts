@@ -240,6 +240,26 @@ describe('provider bearer tokens: the signature and the claims', () => {
     expect((await capacity(await tokenOf(claims, { exp: now() - 30 }))).status).toBe(200);
   });
 
+  it('refuses an ID token or a logout token as a bearer, for the same audience; the access token passes', async () => {
+    const m = await invite();
+    const claims = person(m.email);
+    // Approdo always sends a nonce, so every ID token it is given carries one
+    expect((await capacity(await tokenOf({ ...claims, nonce: 'n-0S6_WzA2Mj' }))).status).toBe(401);
+    const events = { 'http://schemas.openid.net/event/backchannel-logout': {} };
+    expect((await capacity(await tokenOf({ ...claims, events, jti: randomUUID() }))).status).toBe(401);
+    const typed = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: rsa.kid, typ: 'logout+jwt' })
+      .setIssuer(issuer)
+      .setAudience('approdo-api')
+      .setIssuedAt(now() - 10)
+      .setExpirationTime(now() + 300)
+      .sign(rsa.privateKey);
+    expect((await capacity(typed)).status).toBe(401);
+    // nothing bound her on the way
+    expect((await memberRow(m.id)).status).toBe('invited');
+    expect((await capacity(await tokenOf(claims))).status).toBe(200);
+  });
+
   it('refuses a token without an expiry', async () => {
     const m = await invite();
     const endless = await new SignJWT(person(m.email))

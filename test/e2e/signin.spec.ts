@@ -127,7 +127,22 @@ describe('the session cookie', () => {
     const { body } = await sessionOf(b);
     const out = await b.request('POST', '/auth/logout', { headers: { origin: base, 'x-csrf-token': body.csrfToken } });
     expect(out.status).toBe(200);
-    expect(((await out.json()) as { redirectTo: string }).redirectTo).toMatch(new RegExp(`^${base}/oidc/session/end\\?`));
+    // the page's JavaScript gets a route of this site, never the ID token
+    const answer = await out.text();
+    expect(JSON.parse(answer)).toEqual({ redirectTo: '/auth/logout/provider' });
+    expect(answer).not.toMatch(/eyJ/);
+    const hintCookie = out.headers.getSetCookie().find((c) => c.startsWith('approdo_logout='))!;
+    expect(hintCookie).toMatch(/^approdo_logout=eyJ[^;]+; Path=\/auth\/logout\/provider; Max-Age=60; HttpOnly; SameSite=Lax$/);
+    const hop = await b.request('GET', '/auth/logout/provider');
+    expect(hop.status).toBe(303);
+    const endUrl = new URL(hop.headers.get('location')!);
+    expect(endUrl.origin + endUrl.pathname).toBe(`${base}/oidc/session/end`);
+    expect(endUrl.searchParams.get('id_token_hint')).toBe(/^approdo_logout=([^;]+)/.exec(hintCookie)![1]);
+    expect(endUrl.searchParams.get('post_logout_redirect_uri')).toBe(`${base}/`);
+    // the cookie is cleared on the way: a second hop has nothing to hint with
+    expect(b.jar.has('approdo_logout')).toBe(false);
+    const again = await b.request('GET', '/auth/logout/provider');
+    expect({ status: again.status, location: again.headers.get('location') }).toEqual({ status: 303, location: '/?signedout=approdo' });
     const thief = new CookieBrowser(base);
     thief.jar.set('approdo_session', { value: stolen, path: '/', raw: '' });
     expect((await thief.request('GET', '/api/v1/capacity')).status).toBe(401);
@@ -147,7 +162,9 @@ describe('the session cookie', () => {
 
     const { body } = await sessionOf(b);
     const out = await b.request('POST', '/auth/logout', { headers: { origin: base, 'x-csrf-token': body.csrfToken } });
-    const { redirectTo } = (await out.json()) as { redirectTo: string };
+    expect(await out.json()).toEqual({ redirectTo: '/auth/logout/provider' });
+    const hop = await b.request('GET', '/auth/logout/provider');
+    const redirectTo = hop.headers.get('location')!;
     expect(new URL(redirectTo).searchParams.get('id_token_hint')).toMatch(/^eyJ/);
     // the provider's page submits itself, already saying yes: there is no "stay signed in" to press
     const page = await b.request('GET', redirectTo);
@@ -166,6 +183,21 @@ describe('the session cookie', () => {
     // and "Accedi" asks for the password again
     const login = await b.follow('GET', '/auth/login?returnTo=/');
     expect(await login.res.text()).toMatch(/type="password"/);
+  });
+
+  it('the provider hop takes only a JWT-shaped hint cookie: anything else lands on the signed-out page, never at the provider', async () => {
+    for (const value of ['', 'not-a-jwt', 'a.b', `${'x'.repeat(4000)}.y.z`, 'a.b.c%0d%0aLocation:%20https://evil.example.org', '"a.b.c"']) {
+      const res = await fetch(`${base}/auth/logout/provider`, { redirect: 'manual', headers: { cookie: `approdo_logout=${value}` } });
+      expect({ value, status: res.status, location: res.headers.get('location') }).toEqual({
+        value,
+        status: 303,
+        location: '/?signedout=approdo',
+      });
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.getSetCookie()).toEqual([
+        expect.stringMatching(/^approdo_logout=; Path=\/auth\/logout\/provider; Max-Age=0; HttpOnly; SameSite=Lax$/),
+      ]);
+    }
   });
 
   it('sign-out by cookie without the CSRF token is refused', async () => {

@@ -66,6 +66,11 @@ function environmentOf(service: Service, env: Record<string, string>): { resolve
   return { resolved, missing };
 }
 
+/** A service's published ports, as Compose interpolates them. */
+function portsOf(service: Service, env: Record<string, string>): string[] {
+  return (service.ports ?? []).map((p) => interpolate(p, env, []));
+}
+
 const env = { ...profileEnv, ...SECRETS };
 const app = environmentOf(compose.services.app, env);
 const keycloak = environmentOf(compose.services.keycloak, env);
@@ -158,8 +163,25 @@ describe('docker/compose.yaml, keycloak profile: a deploy that can sign in', () 
     const backchannel = new URL(client.attributes['backchannel.logout.url']);
     expect(backchannel.pathname).toBe(signinRoute('backchannelLogout'));
     expect(backchannel.hostname).toBe('app');
-    expect(compose.services.app.ports).toContain(`${backchannel.port}:${backchannel.port}`);
+    expect(portsOf(compose.services.app, env).map((p) => p.split(':').at(-1))).toContain(backchannel.port);
     expect(client.attributes['backchannel.logout.session.required']).toBe('true');
+  });
+
+  it('publishes the app and the TLS proxy on this machine only: behind the proxy the app trusts X-Forwarded-*', () => {
+    expect(app.resolved.TRUST_PROXY).toBe('true');
+    const published = [...portsOf(compose.services.app, env), ...portsOf(compose.services.proxy, env)];
+    expect(published.length).toBeGreaterThanOrEqual(3);
+    // HOST:CONTAINER alone (or 0.0.0.0:…) would be every interface of the machine
+    expect(published.filter((p) => !p.startsWith('127.0.0.1:'))).toEqual([]);
+    // without the profile (no proxy, TRUST_PROXY false), the app is the deployment's front: every interface
+    const plain = {
+      ...SECRETS,
+      OIDC_ISSUER: 'https://id.example.org/realms/approdo',
+      OIDC_CLIENT_ID: 'approdo',
+      SMTP_URL: 'smtp://relay:587',
+    };
+    expect(environmentOf(compose.services.app, plain).resolved.TRUST_PROXY).toBe('false');
+    expect(portsOf(compose.services.app, plain)).toEqual(['0.0.0.0:3000:3000']);
   });
 
   it('has one demo user per role, each with the e-mail of the member the demo network invites for that role', () => {

@@ -110,6 +110,8 @@ export const MATRIX: RouteRow[] = [
   { route: 'GET /auth/callback', cells: mapCallers(302) },
   { route: 'GET /auth/session', cells: mapCallers(401) },
   { route: 'POST /auth/logout', cells: mapCallers(200) },
+  // RP-initiated logout's hop: only its own one-minute cookie counts; without it, the signed-out page
+  { route: 'GET /auth/logout/provider', cells: mapCallers(303) },
   // the provider's back-channel logout: no caller's credential counts, only a valid logout token of the
   // provider (test/e2e/backchannel-logout.spec.ts signs real ones); this one is not, whoever sends it
   { route: 'POST /auth/backchannel-logout', form: () => ({ logout_token: 'not.a.logout-token' }), cells: mapCallers(400) },
@@ -241,7 +243,7 @@ export const MATRIX: RouteRow[] = [
   {
     route: 'POST /api/v1/api-keys',
     body: () => ({ name: 'Sistema casi' }),
-    // every member makes her own keys; a local token's subject is no member (403 not_a_member), and a key makes no keys
+    // every member signed in to the pages makes her own keys; a token or a key makes none (403 session_required)
     cells: { ...NO_VALID_TOKEN, admin: 201, uorOwn: 201, uorOther: 201, managerOwn: 201, managerOther: 201, national: 201 },
     byPass: { localToken: NO_ROLE, apiKey: NO_ROLE },
   },

@@ -677,6 +677,8 @@ function routeSpecs(F: Fixtures): RouteSpec[] {
     },
     // the provider's back-channel logout (not in the OpenAPI document): no token made here is valid
     { method: 'POST', pattern: '/auth/backchannel-logout', form: true },
+    // RP-initiated logout's hop (not in the document either): hostile cookies and queries, a redirect to the signed-out page
+    { method: 'GET', pattern: '/auth/logout/provider' },
     // no such routes
     { method: 'GET', pattern: '/api/v2/facilities' },
     { method: 'DELETE', pattern: '/api/v1/facilities/:id' },
@@ -1421,6 +1423,7 @@ describe('hostile input: 10,000+ malformed and hostile requests on every route, 
     expect(openApiRoutes.filter((r) => (perRoute.get(r) ?? 0) < 50)).toEqual([]);
     // and so was the provider's back-channel logout, which the document leaves out
     expect(perRoute.get('POST /auth/backchannel-logout') ?? 0).toBeGreaterThanOrEqual(50);
+    expect(perRoute.get('GET /auth/logout/provider') ?? 0).toBeGreaterThanOrEqual(50);
 
     // no prototype gained a property, and a fresh object of either realm inherits nothing new
     expect(prototypeSnapshot()).toEqual(prototypesBefore);

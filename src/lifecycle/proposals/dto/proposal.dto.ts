@@ -40,6 +40,7 @@ export class DischargeDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a calendar day, YYYY-MM-DD' })
   date: string;
   @ApiPropertyOptional({
+    pattern: /^([01]\d|2[0-3]):[0-5]\d$/.source,
     example: '14:05',
     description: 'the time she left, on the Italian wall clock (default: now): not in the future, not before the admission',
   })
@@ -51,6 +52,7 @@ export class DischargeDto {
 /** An admission: when she arrived, if not now (recorded after the fact, or confirmed in the page). */
 export class AdmitDto {
   @ApiPropertyOptional({
+    format: 'date-time',
     example: '2026-12-07T13:05:00.000Z',
     description: 'when she arrived (ISO 8601 with offset; default: now): not in the future, not before the acceptance',
   })
