@@ -27,7 +27,9 @@ export class DomainError extends Error {
 
 export const notFound = (what = 'resource') => new DomainError('not_found', 'not_found', `${what} not found`);
 export const forbidden = (message = 'this role may not do that') => new DomainError('forbidden', 'forbidden', message);
-export const unauthenticated = (message = 'a valid bearer token is required') =>
+export const unauthenticated = (
+  message = 'a credential is required: Authorization: Bearer <token>, an API key as Authorization: Bearer apk_… or X-Api-Key: apk_…, or a session',
+) =>
   new DomainError('unauthenticated', 'unauthorized', message);
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError('conflict', code, message, details);
@@ -43,6 +45,9 @@ export const notAMember = () =>
     'not_a_member',
     'you are signed in, but not an active member of Approdo: ask your administrator to invite you',
   );
+/** A session ended because her membership was disabled: she is told so, not that it expired (401, she must sign in again). */
+export const memberDisabled = () =>
+  new DomainError('unauthenticated', 'member_disabled', 'your membership of Approdo was disabled: ask whoever manages your network’s members');
 /** A cookie-authenticated change without a same-origin Origin and the session's X-CSRF-Token. */
 export const csrfFailed = () =>
   new DomainError('forbidden', 'csrf_failed', 'the request lacks a same-origin Origin or a valid X-CSRF-Token');

@@ -76,6 +76,14 @@ export class DirectoryService implements IdentityDirectory {
     return principalOf(member, via);
   }
 
+  sessionMemberDisabled(idHash: Buffer): Promise<boolean> {
+    return this.repo.sessionMemberDisabled(idHash);
+  }
+
+  async identityDisabled(identity: ProviderIdentity): Promise<boolean> {
+    return (await this.repo.findByBinding(identity.issuer, identity.subject))?.status === 'disabled';
+  }
+
   async activeMember(id: string, via: 'local_token'): Promise<Principal | null> {
     const m = await this.repo.findById(id);
     return m?.status === 'active' ? principalOf(m, via) : null;

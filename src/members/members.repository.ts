@@ -193,6 +193,15 @@ export class MembersRepository {
     return row ?? null;
   }
 
+  /** Whether the member of this session (open or ended) is disabled now. */
+  async sessionMemberDisabled(idHash: Buffer): Promise<boolean> {
+    const rows = await this.q<{ one: number }>(
+      `SELECT 1 AS one FROM web_session s JOIN member m ON m.id = s.member_id WHERE s.id_hash = $1 AND m.status = 'disabled'`,
+      [idHash],
+    );
+    return rows.length > 0;
+  }
+
   /** Ends one session; answers its ID token (for the provider's logout), when it was open. */
   async endSession(idHash: Buffer, now: Date): Promise<{ memberId: string; idToken: string | null } | null> {
     const [row] = await this.q<{ memberId: string; idToken: string | null }>(

@@ -1,8 +1,8 @@
-import { ApiError, whenUnauthorized } from './api.js';
+import { whenUnauthorized } from './api.js';
 import { forgetDrafts } from './drafts.js';
 import { h, notice, put } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
-import { errorText, go } from './nav.js';
+import { errorText, go, sessionEndedText } from './nav.js';
 import type { SignInOutcome } from './pages/sign-in.js';
 import { type Claims, session } from './session.js';
 import './pwa.js';
@@ -85,22 +85,28 @@ const outcome = ((): SignInOutcome => {
   if (q.has('signin') || q.has('state') || q.has('signedout')) history.replaceState(null, '', `/${location.hash}`);
   if (q.get('state') === 'signed_out') return 'signed_out';
   if (q.get('signedout') === 'approdo') return 'signed_out_local';
-  return v === 'not_member' || v === 'failed' || v === 'unavailable' ? v : null;
+  return v === 'not_member' || v === 'disabled' || v === 'failed' || v === 'unavailable' ? v : null;
 })();
 
 const currentPath = () => location.hash.replace(/^#/, '') || '/';
 
 /**
  * A 401 while she works: the page stays as it is (nothing she typed is thrown away) and a banner
- * offers to sign in again, coming back to this same page.
+ * offers to sign in again, coming back to this same page. Disabled, she is told so, and the button
+ * lets another person sign in on this phone (the provider asks who again).
  */
-whenUnauthorized(() => {
+whenUnauthorized((code) => {
   if (document.getElementById('session-ended')) return;
+  const disabled = code === 'member_disabled';
   const banner = h(
     'div',
     { id: 'session-ended', class: 'session-ended', role: 'alert' },
-    h('span', {}, t('signin.sessionEnded')),
-    h('a', { class: 'btn btn-primary', href: session.signInUrl(currentPath()) }, t('signin.again')),
+    h('span', {}, sessionEndedText(code)),
+    h(
+      'a',
+      { class: 'btn btn-primary', href: session.signInUrl(disabled ? '/' : currentPath(), disabled) },
+      t(disabled ? 'signin.otherAccount' : 'signin.again'),
+    ),
   );
   document.getElementById('app')?.prepend(banner);
 });
@@ -221,7 +227,7 @@ async function render(moved = false): Promise<void> {
     const page = await route.load();
     stop = await page(main, params, claims);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) return;
+    // a page whose load failed says why (the banner above holds the button), never "Caricamento…" for ever
     put(main, notice('error', errorText(e)));
   }
   const h1 = main.querySelector('h1');
