@@ -135,6 +135,16 @@ export class MembersRepository {
     );
   }
 
+  /** Whether a disabled invitation, never bound, matches this verified e-mail or fiscal code (as lockInvited matches). */
+  async unboundDisabled(email: string | null, fiscalCode: string | null): Promise<boolean> {
+    const rows = await this.q<{ one: number }>(
+      `SELECT 1 AS one FROM member WHERE status = 'disabled' AND issuer IS NULL AND NOT service
+         AND ((lower(email) = lower($1)) OR (fiscal_code = $2)) LIMIT 1`,
+      [email, fiscalCode],
+    );
+    return rows.length > 0;
+  }
+
   async bind(tx: Tx, id: string, issuer: string, subject: string, now: Date): Promise<void> {
     await this.q(
       `UPDATE member SET issuer = $2, subject = $3, status = 'active', updated_at = $4, last_sign_in_at = $4 WHERE id = $1`,
