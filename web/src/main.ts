@@ -1,4 +1,4 @@
-import { whenUnauthorized } from './api.js';
+import { ApiError, whenUnauthorized } from './api.js';
 import { forgetDrafts } from './drafts.js';
 import { h, notice, put } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
@@ -95,18 +95,21 @@ const currentPath = () => location.hash.replace(/^#/, '') || '/';
  * offers to sign in again, coming back to this same page. Disabled, she is told so, and the button
  * lets another person sign in on this phone (the provider asks who again).
  */
+const signInAgain = (code: string) => {
+  const disabled = code === 'member_disabled';
+  return h(
+    'a',
+    { class: 'btn btn-primary', href: session.signInUrl(disabled ? '/' : currentPath(), disabled) },
+    t(disabled ? 'signin.otherAccount' : 'signin.again'),
+  );
+};
 whenUnauthorized((code) => {
   if (document.getElementById('session-ended')) return;
-  const disabled = code === 'member_disabled';
   const banner = h(
     'div',
     { id: 'session-ended', class: 'session-ended', role: 'alert' },
     h('span', {}, sessionEndedText(code)),
-    h(
-      'a',
-      { class: 'btn btn-primary', href: session.signInUrl(disabled ? '/' : currentPath(), disabled) },
-      t(disabled ? 'signin.otherAccount' : 'signin.again'),
-    ),
+    signInAgain(code),
   );
   document.getElementById('app')?.prepend(banner);
 });
@@ -227,8 +230,12 @@ async function render(moved = false): Promise<void> {
     const page = await route.load();
     stop = await page(main, params, claims);
   } catch (e) {
-    // a page whose load failed says why (the banner above holds the button), never "Caricamento…" for ever
-    put(main, notice('error', errorText(e)));
+    // a page whose load failed says why, never "Caricamento…" for ever; refused for her session, the
+    // page itself says it with the button (nothing typed on it to keep, so no banner above it)
+    if (e instanceof ApiError && e.status === 401) {
+      document.getElementById('session-ended')?.remove();
+      put(main, notice('error', errorText(e)), h('p', {}, signInAgain(e.code)));
+    } else put(main, notice('error', errorText(e)));
   }
   const h1 = main.querySelector('h1');
   document.title = `${h1?.textContent ?? ''} · ${t('app.name')}`;
