@@ -49,7 +49,9 @@ describe('the start log (issue 30 point 8)', () => {
   it('warns that the demo login page signs anyone in as any account, admin included, before opening it to a room', () => {
     const lines = startNotes(config, { enabled: true, accounts }, null);
     const at = lines.findIndex((l) => l.includes('HOST=0.0.0.0'));
-    expect(lines.slice(at + 1, at + 3).join(' ')).toMatch(/anyone in as any demo account with one tap, admin included.*only to people who may be admins/);
+    expect(lines.slice(at + 1, at + 3).join(' ')).toMatch(
+      /anyone in as any demo account with one tap, admin included.*only to people who may be admins/,
+    );
     // with a real provider there is no such page to warn about
     expect(startNotes(config, { enabled: false, accounts: [] }, null).join('\n')).not.toMatch(/one tap/);
   });

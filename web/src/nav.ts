@@ -15,7 +15,9 @@ export function unsavedInput(): boolean {
   return Array.from(fields).some((f) =>
     f instanceof HTMLSelectElement
       ? // a single select with no default shows its first option
-        Array.from(f.options).some((o, i) => o.selected !== (o.defaultSelected || (!f.multiple && i === 0 && !Array.from(f.options).some((d) => d.defaultSelected))))
+        Array.from(f.options).some(
+          (o, i) => o.selected !== (o.defaultSelected || (!f.multiple && i === 0 && !Array.from(f.options).some((d) => d.defaultSelected))),
+        )
       : f instanceof HTMLInputElement && (f.type === 'checkbox' || f.type === 'radio')
         ? f.checked !== f.defaultChecked
         : f.value !== f.defaultValue,

@@ -28,7 +28,12 @@ export async function signInPage(root: HTMLElement, opts: { expired: boolean; ou
         ...(disabled ? [h('p', {}, t('signin.disabled'))] : [h('p', {}, t('signin.notMember')), h('p', {}, t('signin.notMemberWho'))]),
         h(
           'button',
-          { type: 'button', class: 'btn btn-outline', id: 'signin-other', onclick: () => location.assign(session.signInUrl(opts.returnTo, true)) },
+          {
+            type: 'button',
+            class: 'btn btn-outline',
+            id: 'signin-other',
+            onclick: () => location.assign(session.signInUrl(opts.returnTo, true)),
+          },
           t('signin.otherAccount'),
         ),
         h('p', { class: 'help' }, t('signin.otherAccountHelp')),
