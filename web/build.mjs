@@ -51,7 +51,7 @@ const shell = [
 const digest = createHash('sha256');
 for (const url of shell) digest.update(url === '/' ? readFileSync(join(out, 'index.html')) : url);
 await build({
-  entryPoints: [join(here, 'src/sw.ts')],
+  entryPoints: [join(here, 'src/live/sw.ts')],
   bundle: true,
   format: 'iife',
   minify: true,

@@ -37,12 +37,12 @@ let nations: Intl.DisplayNames | null = null;
 export const dayWords = (iso: string) => DAY.format(new Date(`${iso}T12:00:00Z`));
 export const periodWords = (from: string, to: string) => fill('report.period', { from: dayWords(from), to: dayWords(to) });
 
-/** A column's header as the page says it (web/src/report-format.ts `columnText`). */
+/** A column's header as the page says it (web/src/words/report-format.ts `columnText`). */
 export function columnWords(report: string, col: string): string {
   return WORDS[`report.col.${report}.${col}`] ?? WORDS[`report.col.${col}`] ?? col;
 }
 
-/** A dimension's value as the page says it (web/src/report-format.ts `dimText`). */
+/** A dimension's value as the page says it (web/src/words/report-format.ts `dimText`). */
 export function valueWords(dim: string, v: string | null, report: string, facilities: Map<string, string>): string {
   if (v === null) return word('report.unknown', '');
   const label = (prefix: string) => word(`${prefix}.${v}`, v);

@@ -1,14 +1,12 @@
-import { ApiError, whenUnauthorized } from './api.js';
-import { forgetDrafts } from './drafts.js';
-import { h, notice, put } from './dom.js';
-import { currentLang, setLang, t } from './i18n.js';
-import { errorText, go, sessionEndedText } from './nav.js';
+import { ApiError, whenUnauthorized } from './core/api.js';
+import { forgetDrafts } from './forms/drafts.js';
+import { h, notice, put } from './core/dom.js';
+import { currentLang, setLang, t } from './words/i18n.js';
+import { errorText, go, sessionEndedText } from './core/nav.js';
 import type { SignInOutcome } from './pages/sign-in.js';
-import { type Claims, session } from './session.js';
-import './pwa.js';
-
-/** A page draws into `root`; it may return a function that stops its timers when the person leaves. */
-export type Page = (root: HTMLElement, params: string[], claims: Claims) => Promise<void | (() => void)>;
+import { type Claims, session } from './core/session.js';
+import './live/pwa.js';
+import type { Page } from './core/page.js';
 
 interface Route {
   pattern: RegExp;

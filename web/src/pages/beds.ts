@@ -1,41 +1,32 @@
 import { freeOf } from '../../../src/domain/free-places.js';
-import { ApiError, get, post } from '../api.js';
-import { conflictBox, keptNote, pendingNote } from '../board-sync.js';
-import { coalesce, follow } from '../live.js';
-import { isOffline } from '../offline.js';
-import { pushControl } from '../push.js';
-import { choose, conflictOf, onOutcome, pending, recall, remember, submit } from '../outbox-queue.js';
-import { type Child, field, h, notice, put, select } from '../dom.js';
-import { drafts } from '../drafts.js';
-import { ago, fmt, label, t, time, tn } from '../i18n.js';
-import { checkForm, isFieldRefusal, markField, personalDataText, showApiProblems, summaryBox } from '../form-check.js';
-import type { Page } from '../main.js';
-import { languageName } from '../names.js';
-import { phoneLink } from '../phone.js';
-import { errorText, go } from '../nav.js';
+import { ApiError, get, post } from '../core/api.js';
+import { conflictBox, keptNote, pendingNote } from '../live/board-sync.js';
+import { coalesce, follow } from '../live/live.js';
+import { isOffline } from '../live/offline.js';
+import { pushControl } from '../live/push.js';
+import { choose, conflictOf, onOutcome, pending, recall, remember, submit } from '../live/outbox-queue.js';
+import { type Child, field, h, notice, put, select } from '../core/dom.js';
+import { drafts } from '../forms/drafts.js';
+import { fmt, label, t, time, tn } from '../words/i18n.js';
+import { checkForm, isFieldRefusal, markField, personalDataText, showApiProblems, summaryBox } from '../forms/form-check.js';
+import type { Page } from '../core/page.js';
+import { facilityFacts, freshnessBadge, holdText, tickCountdowns } from '../shared/facility-facts.js';
+import { languageName } from '../words/names.js';
+import { phoneLink } from '../words/phone.js';
+import { errorText, go } from '../core/nav.js';
 import {
   DECLINE_NOTE_MAX,
   DECLINE_REASONS,
   DISCHARGE_REASONS,
   type Availability,
   type Facility,
-  type Freshness,
   type Proposal,
   type Region,
-} from '../types.js';
+} from '../core/types.js';
 
 type Counted = 'occupied' | 'outOfService';
 const COUNTED: Counted[] = ['occupied', 'outOfService'];
 const WHAT: Record<Counted, Parameters<typeof t>[0]> = { occupied: 'beds.occupied', outOfService: 'beds.outOfService' };
-
-export function freshnessBadge(freshness: Freshness, confirmedAt: string | null): HTMLElement {
-  return h(
-    'span',
-    { class: 'fresh' },
-    h('span', { class: `badge badge-${freshness}` }, label('fresh', freshness)),
-    confirmedAt ? h('span', { class: 'muted' }, ` ${t('fresh.confirmed', { when: ago(confirmedAt) })}`) : null,
-  );
-}
 
 const fromFacility = (f: Facility): Availability => ({
   facilityId: f.id,
@@ -332,28 +323,6 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
   return card;
 }
 
-/** "Place held until 14:05 (5 h 3 min left)", kept ticking by the page's timer. */
-export function holdText(until: string | null, now = Date.now()): string {
-  if (!until) return '';
-  const ms = new Date(until).getTime() - now;
-  if (ms <= 0) return t('proposal.expiredHold');
-  const s = Math.floor(ms / 1000);
-  const left =
-    s >= 3600
-      ? t('proposal.left', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) })
-      : t('proposal.leftMin', { m: Math.floor(s / 60), s: s % 60 });
-  const when = fmt().soon(until);
-  return t('proposal.heldUntil', { time: when, left });
-}
-
-/** Updates every countdown on the page once a second; returns the stopper. */
-export function tickCountdowns(root: HTMLElement): () => void {
-  const tick = () =>
-    root.querySelectorAll<HTMLElement>('[data-hold-until]').forEach((el) => (el.textContent = holdText(el.dataset.holdUntil ?? null)));
-  const timer = window.setInterval(tick, 1000);
-  return () => window.clearInterval(timer);
-}
-
 // read once a page load: the regions' UOR on-call numbers for the case summaries
 let regionsRead: Promise<Region[]> | null = null;
 const regionsOf = () => (regionsRead ??= get<Region[]>('/regions').catch(() => ((regionsRead = null), [])));
@@ -470,7 +439,11 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
    * the outcome is shown on the card where it is now (or on the inbox's line when it is gone), and
    * the page scrolls so that it stands where her finger was.
    */
-  const act = async (path: string, body: unknown, done: Parameters<typeof t>[0], tapped: Element | null,
+  const act = async (
+    path: string,
+    body: unknown,
+    done: Parameters<typeof t>[0],
+    tapped: Element | null,
     on?: { form: HTMLFormElement; summary: HTMLElement },
   ) => {
     const y = tapped?.getBoundingClientRect().top ?? null;
@@ -822,27 +795,6 @@ export const bedsPage: Page = async (root, _params, claims) => {
   const catchUp = window.setInterval(() => inboxMissed && void readInbox(), 5000);
   return () => (sendWaiting(), stopTick(), stopLive(), stopSent(), window.clearInterval(catchUp));
 };
-
-/** What a referring office asks before a call: services, step-free access, LGBT+-safe, and the 24 h on-call number where the API gives it. */
-export function facilityFacts(f: Facility): HTMLElement {
-  const yesNo = (v: boolean | undefined) => (v === undefined ? '—' : t(v ? 'facility.yes' : 'facility.no'));
-  return h(
-    'dl',
-    { class: 'facts', 'data-facts': f.id },
-    f.onCallPhone
-      ? [
-          h('dt', {}, t('facility.onCall')),
-          h('dd', {}, phoneLink(f.onCallPhone, { 'data-oncall': '' }), ' ', h('small', { class: 'help' }, t('facility.onCall.help'))),
-        ]
-      : null,
-    h('dt', {}, t('facility.services')),
-    h('dd', {}, f.services?.length ? f.services.map((x) => label('service', x)).join(', ') : '—'),
-    h('dt', {}, t('facility.wheelchair')),
-    h('dd', { 'data-wheelchair': '' }, yesNo(f.wheelchairAccessible)),
-    h('dt', {}, t('facility.lgbtSafe')),
-    h('dd', { 'data-lgbt': '' }, yesNo(f.lgbtSafe)),
-  );
-}
 
 /** The page of one facility (e-mail links about its availability): its board for its managers, read-only for others. */
 export const facilityPage: Page = async (root, [id], claims) => {

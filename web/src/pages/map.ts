@@ -1,16 +1,16 @@
 import italy from '@svg-maps/italy';
-import { get, post } from '../api.js';
-import { field, h, notice, put, s, select } from '../dom.js';
-import { dateTime, label, t, tn } from '../i18n.js';
-import type { Page } from '../main.js';
-import { coalesce, follow } from '../live.js';
-import { errorText } from '../nav.js';
-import { draftNotice, keepDraft } from '../drafts.js';
-import { checkForm, isFieldRefusal, showApiProblems, summaryBox } from '../form-check.js';
-import { profileFields, profileProblems, readProfile } from '../profile-form.js';
-import { type Candidates, type Capacity, FACILITY_TYPES, PLACE_KINDS, type Region } from '../types.js';
-import { candidateItem, excludedSummary } from './desk.js';
-import { ISTAT_OF } from '../italy-regions.js';
+import { get, post } from '../core/api.js';
+import { field, h, notice, put, s, select } from '../core/dom.js';
+import { dateTime, label, t, tn } from '../words/i18n.js';
+import type { Page } from '../core/page.js';
+import { coalesce, follow } from '../live/live.js';
+import { errorText } from '../core/nav.js';
+import { draftNotice, keepDraft } from '../forms/drafts.js';
+import { checkForm, isFieldRefusal, showApiProblems, summaryBox } from '../forms/form-check.js';
+import { profileFields, profileProblems, readProfile } from '../forms/profile-form.js';
+import { type Candidates, type Capacity, FACILITY_TYPES, PLACE_KINDS, type Region } from '../core/types.js';
+import { candidateItem, excludedSummary } from '../shared/candidates.js';
+import { ISTAT_OF } from '../words/italy-regions.js';
 
 export interface RegionTotals {
   code: string;

@@ -1,11 +1,11 @@
-import { ApiError, get, patch, post } from '../api.js';
-import { checks, field, h, notice, put, select } from '../dom.js';
-import { dateTime, label, t } from '../i18n.js';
-import type { Page } from '../main.js';
-import { errorText } from '../nav.js';
-import { checkForm, clearMarks, personalDataText, type Problem, showProblems, summaryBox } from '../form-check.js';
-import type { Facility, Region } from '../types.js';
-import { apiKeysSection } from './api-keys.js';
+import { ApiError, get, patch, post } from '../core/api.js';
+import { checks, field, h, notice, put, select } from '../core/dom.js';
+import { dateTime, label, t } from '../words/i18n.js';
+import type { Page } from '../core/page.js';
+import { errorText } from '../core/nav.js';
+import { checkForm, clearMarks, personalDataText, type Problem, showProblems, summaryBox } from '../forms/form-check.js';
+import type { Facility, Region } from '../core/types.js';
+import { apiKeysSection } from '../shared/api-keys-section.js';
 
 interface Member {
   id: string;

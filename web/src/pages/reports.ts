@@ -1,11 +1,12 @@
-import { download, get } from '../api.js';
-import { dataTable, heatmap, italyMap, stackedBars, type Shown } from '../charts.js';
-import { type Child, field, h, notice, put, select } from '../dom.js';
-import { fmt, label, t, tn } from '../i18n.js';
-import type { Page } from '../main.js';
-import { errorText } from '../nav.js';
-import { type Cell, columnText, countText, countWords, dimText, monthName, percent, periodText, sumText } from '../report-format.js';
-import type { Facility, Region } from '../types.js';
+import { download, get } from '../core/api.js';
+import { dataTable, heatmap, italyMap, stackedBars, type Shown } from '../shared/charts.js';
+import { type Child, field, h, notice, put, select } from '../core/dom.js';
+import { fmt, label, t, tn } from '../words/i18n.js';
+import type { Page } from '../core/page.js';
+import { fileButton } from '../shared/file-button.js';
+import { errorText } from '../core/nav.js';
+import { type Cell, columnText, countText, countWords, dimText, monthName, percent, periodText, sumText } from '../words/report-format.js';
+import type { Facility, Region } from '../core/types.js';
 
 /** The six reports of README "Reports", in the order a reader meets them. */
 export const REPORTS = ['people', 'occupancy', 'flow', 'declines', 'unmet', 'movements'] as const;
@@ -81,23 +82,6 @@ export function reportTable(a: ReportAnswer, names: Map<string, string>): HTMLEl
         }),
       ),
     ),
-  );
-}
-
-/** A download of the API's file for people (xlsx, csv-it), a failure said under the buttons. */
-export function fileButton(path: string, name: string, act: string, text: string, msg: HTMLElement): HTMLElement {
-  return h(
-    'button',
-    {
-      type: 'button',
-      class: 'btn btn-outline',
-      'data-act': act,
-      onclick: () =>
-        void download(path, name).catch((e: unknown) => {
-          put(msg, notice('error', errorText(e)));
-        }),
-    },
-    text,
   );
 }
 

@@ -1,6 +1,6 @@
-import { h, notice, put } from '../dom.js';
-import { t } from '../i18n.js';
-import { session } from '../session.js';
+import { h, notice, put } from '../core/dom.js';
+import { t } from '../words/i18n.js';
+import { session } from '../core/session.js';
 
 /**
  * Why the page shows no session: the last sign-in came back without one (the service's /auth/callback

@@ -1,13 +1,13 @@
-import { download, get } from '../api.js';
-import type { Shown } from '../charts.js';
-import { dataTable } from '../charts.js';
-import { h, notice, put } from '../dom.js';
-import { label, t, tn } from '../i18n.js';
-import type { Page } from '../main.js';
-import { errorText } from '../nav.js';
-import { fileButton } from './reports.js';
-import { countText, countWords, dimText, num, periodText, sumText } from '../report-format.js';
-import type { Region } from '../types.js';
+import { download, get } from '../core/api.js';
+import type { Shown } from '../shared/charts.js';
+import { dataTable } from '../shared/charts.js';
+import { h, notice, put } from '../core/dom.js';
+import { label, t, tn } from '../words/i18n.js';
+import type { Page } from '../core/page.js';
+import { errorText } from '../core/nav.js';
+import { fileButton } from '../shared/file-button.js';
+import { countText, countWords, dimText, num, periodText, sumText } from '../words/report-format.js';
+import type { Region } from '../core/types.js';
 
 type Measures = { carriedOver: Shown; newAdmissions: Shown };
 interface Summary {

@@ -1,6 +1,6 @@
-import { ApiError } from './api.js';
-import { h, put } from './dom.js';
-import { type MessageKey, t } from './i18n.js';
+import { ApiError } from '../core/api.js';
+import { h, put } from '../core/dom.js';
+import { type MessageKey, t } from '../words/i18n.js';
 
 /** Checks a form where the person types: each error in words beside its field (aria-invalid,
  * aria-describedby), a summary at the top with links to the fields, focus on the first one. */

@@ -2,10 +2,10 @@
  * What the bed board shows about its queued changes (outbox-queue.ts): "saved on this phone",
  * and a version conflict as both sets of numbers side by side with a choice, never decided for her.
  */
-import { h } from './dom.js';
-import { label, t, time } from './i18n.js';
+import { h } from '../core/dom.js';
+import { label, t, time } from '../words/i18n.js';
 import type { Conflict } from './outbox-queue.js';
-import type { Place } from './types.js';
+import type { Place } from '../core/types.js';
 
 const FIELDS = [
   ['total', 'beds.total'],

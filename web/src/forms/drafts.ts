@@ -1,7 +1,7 @@
-import { h, notice } from './dom.js';
-import { t, time } from './i18n.js';
-import { go } from './nav.js';
-import { session } from './session.js';
+import { h, notice } from '../core/dom.js';
+import { t, time } from '../words/i18n.js';
+import { go } from '../core/nav.js';
+import { session } from '../core/session.js';
 
 /** What a person typed, kept in this browser per signed-in user until the form is sent: an expired
  * session, a reload or a closed tab does not lose it. Kept a day at most (profiles are special-category). */

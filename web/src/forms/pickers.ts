@@ -1,10 +1,10 @@
 // the service's own fold (a pure module, bundled in): the page shows exactly what will be stored
-import { foldConflictTag, isCanonicalConflictTag } from '../../src/domain/conflict-tags.js';
-import { get } from './api.js';
-import { h, nextId, put } from './dom.js';
+import { foldConflictTag, isCanonicalConflictTag } from '../../../src/domain/conflict-tags.js';
+import { get } from '../core/api.js';
+import { h, nextId, put } from '../core/dom.js';
 import { markField } from './form-check.js';
-import { t } from './i18n.js';
-import type { Region } from './types.js';
+import { t } from '../words/i18n.js';
+import type { Region } from '../core/types.js';
 
 /** Pickers of the request form that take names and keep codes: places (provinces, regions) and
  * conflict tags. Each keeps its codes in a hidden field (what FormData and drafts read) and shows

@@ -5,10 +5,10 @@
  * on; when the service says that version is gone (409 version_conflict), the change waits for the
  * manager to choose between her numbers and the current ones: nothing is overwritten silently.
  */
-import { ApiError, api, get } from './api.js';
+import { ApiError, api, get } from '../core/api.js';
 import { backOnline, wentOffline } from './offline.js';
-import { session } from './session.js';
-import type { Availability, Facility, Place } from './types.js';
+import { session } from '../core/session.js';
+import type { Availability, Facility, Place } from '../core/types.js';
 
 export type PlaceInput = Pick<Place, 'kind' | 'total' | 'occupied' | 'outOfService' | 'childCapacity'>;
 

@@ -5,8 +5,8 @@
  * sign; the stream (live.ts) and the bed board's queue also report what the network really did,
  * since a phone in poor reception often believes it is online.
  */
-import { h, put } from './dom.js';
-import { t, time } from './i18n.js';
+import { h, put } from '../core/dom.js';
+import { t, time } from '../words/i18n.js';
 
 const KEY = 'approdo.offlineSince';
 let since: string | null = null;

@@ -1,5 +1,5 @@
 import { ApiError } from './api.js';
-import { type MessageKey, readable, t } from './i18n.js';
+import { type MessageKey, readable, t } from '../words/i18n.js';
 
 /** Moves to a page route (after `#`); the same route again redraws it. */
 export function go(path: string): void {

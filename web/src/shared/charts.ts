@@ -1,7 +1,7 @@
 import italy from '@svg-maps/italy';
-import { type Child, h, nextId, s } from './dom.js';
-import { fmt, t } from './i18n.js';
-import { ISTAT_OF } from './italy-regions.js';
+import { type Child, h, nextId, s } from '../core/dom.js';
+import { fmt, t } from '../words/i18n.js';
+import { ISTAT_OF } from '../words/italy-regions.js';
 
 /**
  * Three small SVG charts of our own (see README "Reports"): a heat map (rows × months), stacked

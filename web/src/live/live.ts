@@ -6,7 +6,7 @@
  * poll, every `fallbackMs`. Reconnects resume with Last-Event-ID, so nothing in between is lost.
  */
 import { backOnline, wentOffline } from './offline.js';
-import { session } from './session.js';
+import { session } from '../core/session.js';
 
 export interface ProposalEvent {
   id: string;

@@ -1,5 +1,5 @@
-import en from '../messages/en.json';
-import it from '../messages/it.json';
+import en from '../../messages/en.json';
+import it from '../../messages/it.json';
 import { type Format, formatFor, isIsoDay, type PluralForms } from './format.js';
 
 export type Lang = 'it' | 'en';

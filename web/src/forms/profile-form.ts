@@ -1,8 +1,8 @@
-import { checks, field, h, nextId, put, select } from './dom.js';
+import { checks, field, h, nextId, put, select } from '../core/dom.js';
 import { areaProblems, exploitationArea, fillArea, readArea } from './exploitation-area.js';
 import { markField, type Problem } from './form-check.js';
-import { label, t } from './i18n.js';
-import { countryOptions, languageCode, languageName, languageOptions } from './names.js';
+import { label, t } from '../words/i18n.js';
+import { countryOptions, languageCode, languageName, languageOptions } from '../words/names.js';
 import { chipPicker, placeNames, tagPicker } from './pickers.js';
 import {
   EXPLOITATION,
@@ -16,7 +16,7 @@ import {
   type Safety,
   SERVICES,
   STAGES,
-} from './types.js';
+} from '../core/types.js';
 
 const list = (v: string) =>
   v

@@ -1,4 +1,4 @@
-import { h } from './dom.js';
+import { h } from '../core/dom.js';
 
 /** A phone number as a tel: link that reads as people write it ("+39 010 555 0123"). The formatting
  * (libphonenumber-js and its metadata, ≈ 26 KB brotli) loads on first use, not with the bed board. */

@@ -3,11 +3,11 @@
  * subscribes with the service's VAPID key (GET /api/v1/push/key) and hands the subscription to
  * the service (POST /api/v1/push-subscriptions); the service worker (sw.ts) shows what arrives.
  */
-import { api, get, post } from './api.js';
-import { h, notice, put } from './dom.js';
-import { t } from './i18n.js';
-import { errorText } from './nav.js';
-import { session } from './session.js';
+import { api, get, post } from '../core/api.js';
+import { h, notice, put } from '../core/dom.js';
+import { t } from '../words/i18n.js';
+import { errorText } from '../core/nav.js';
+import { session } from '../core/session.js';
 
 const idKey = () => `approdo.push.${session.claims()?.sub ?? ''}`;
 

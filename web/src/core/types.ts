@@ -174,7 +174,7 @@ export {
   SERVICES,
   STAGES,
   SUPPORTS as NEEDS,
-} from '../../src/domain/types.js';
+} from '../../../src/domain/types.js';
 export const PROTECTION = ['high', 'medium', 'low'];
 export const URGENCIES = ['immediate', 'within_24h', 'planned'];
 // the API's lists (src/lifecycle/proposals/proposal.entity.ts, src/lifecycle/placements/placement.entity.ts: entity modules, not bundled)
