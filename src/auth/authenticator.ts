@@ -2,7 +2,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { parseCookie } from 'cookie';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { csrfFailed, unauthenticated } from '../domain/errors.js';
+import { csrfFailed, memberDisabled, unauthenticated } from '../domain/errors.js';
 import { API_KEY_DIRECTORY, API_KEY_PREFIX, API_KEY_SHAPE, apiKeyHash, type ApiKeyDirectory } from './api-key.js';
 import { IDENTITY_DIRECTORY, type IdentityDirectory } from './identity.js';
 import type { Principal } from './principal.js';
@@ -99,7 +99,11 @@ export class Authenticator {
     const cookie = sessionCookieOf(req);
     if (cookie) {
       const found = await this.directory.sessionPrincipal(sessionIdHash(cookie));
-      if (!found) throw unauthenticated('your session has ended: sign in again');
+      if (!found) {
+        // disabling ended her session: the page must say that, not "expired, sign in again"
+        if (await this.directory.sessionMemberDisabled(sessionIdHash(cookie))) throw memberDisabled();
+        throw unauthenticated('your session has ended: sign in again');
+      }
       return found;
     }
     throw unauthenticated();

@@ -28,6 +28,10 @@ export interface IdentityDirectory {
   sessionPrincipal(idHash: Buffer): Promise<SessionPrincipal | null>;
   /** The active member bound to this identity (binding an invited one at first sight); throws not_a_member. */
   memberPrincipal(identity: ProviderIdentity, via: 'provider_token' | 'session'): Promise<Principal>;
+  /** Whether this session's member (the session open or ended) is disabled: her 401 then says so, not "expired". */
+  sessionMemberDisabled(idHash: Buffer): Promise<boolean>;
+  /** Whether this provider identity is bound to a disabled member (her sign-in is refused with words of its own). */
+  identityDisabled(identity: ProviderIdentity): Promise<boolean>;
   /** An active member by id, her role and scope from the registry (a local token's subject in production); null otherwise. */
   activeMember(id: string, via: 'local_token'): Promise<Principal | null>;
 }

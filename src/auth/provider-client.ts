@@ -73,8 +73,12 @@ export class ProviderClient {
     return this.discovered;
   }
 
-  /** Where to send the browser to sign in, and the secrets the callback must match. */
-  async start(): Promise<{ url: string; secrets: FlowSecrets }> {
+  /**
+   * Where to send the browser to sign in, and the secrets the callback must match. `askAgain` adds
+   * `prompt=login` (OpenID Connect Core 3.1.2.1): the provider asks who again, so another person can
+   * sign in on a browser where it still holds someone's session.
+   */
+  async start(askAgain = false): Promise<{ url: string; secrets: FlowSecrets }> {
     const { config } = await this.discover();
     const secrets = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
     const url = oidc.buildAuthorizationUrl(config, {
@@ -84,6 +88,7 @@ export class ProviderClient {
       code_challenge_method: 'S256',
       state: secrets.state,
       nonce: secrets.nonce,
+      ...(askAgain ? { prompt: 'login' } : {}),
     });
     return { url: url.href, secrets };
   }

@@ -125,6 +125,9 @@ export class DevProvider {
         },
       },
       pkce: { required: () => true },
+      // lifetimes said outright: left to oidc-provider's defaults, each prints a NOTICE at its first use
+      // (the in-memory adapter's WARNING stays: oidc-provider has no switch for it, and it is true here)
+      ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 3600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
       renderError: (ctx, out) => {
         ctx.type = 'html';
         ctx.body = page(
@@ -135,7 +138,6 @@ export class DevProvider {
     };
     this.provider = new Provider(`${base}/oidc`, configuration);
     this.provider.proxy = this.config.trustProxy;
-    // the in-memory adapter's warning is the point of a development provider
     this.provider.on('server_error', (_ctx, e: Error) => this.logger.warn(`provider error: ${e.name}`));
     this.handler = this.provider.callback();
   }

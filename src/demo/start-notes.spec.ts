@@ -38,4 +38,21 @@ describe('the start log (issue 30 point 8)', () => {
       'HOST=0.0.0.0',
     );
   });
+
+  it('names the port when it is not the default, so the room reaches the address PUBLIC_BASE_URL names', () => {
+    const line = (port: number) =>
+      startNotes({ ...(config as object), port } as never, { enabled: true, accounts }, null).find((l) => l.includes('HOST=0.0.0.0'))!;
+    expect(line(3411)).toBe("  HOST=0.0.0.0 PORT=3411 PUBLIC_BASE_URL=http://<this computer's address>:3411 npm start");
+    expect(line(3000)).toBe("  HOST=0.0.0.0 PUBLIC_BASE_URL=http://<this computer's address>:3000 npm start");
+  });
+
+  it('warns that the demo login page signs anyone in as any account, admin included, before opening it to a room', () => {
+    const lines = startNotes(config, { enabled: true, accounts }, null);
+    const at = lines.findIndex((l) => l.includes('HOST=0.0.0.0'));
+    expect(lines.slice(at + 1, at + 3).join(' ')).toMatch(
+      /anyone in as any demo account with one tap, admin included.*only to people who may be admins/,
+    );
+    // with a real provider there is no such page to warn about
+    expect(startNotes(config, { enabled: false, accounts: [] }, null).join('\n')).not.toMatch(/one tap/);
+  });
 });

@@ -1,3 +1,4 @@
+import { defaults } from '../../config/defaults.js';
 import type { AppConfig } from '../config/app-config.js';
 import { accountsByRole, type DevAccount } from './dev-provider.js';
 
@@ -22,12 +23,20 @@ export function startNotes(
       for (const a of g.accounts) lines.push(`    ${a.user.padEnd(28)} ${a.password}`);
     }
   } else lines.push(`Sign-in through the identity provider ${config.oidc.issuer ?? ''}`);
-  if (LOOPBACK.has(config.host))
+  if (LOOPBACK.has(config.host)) {
+    // the port said too when it is not the default: without PORT the service would listen on 3000, not where PUBLIC_BASE_URL says
+    const port = config.port === defaults.port ? '' : `PORT=${config.port} `;
     lines.push(
       '',
       `Only this computer can open it (listening on ${config.host}). To show the demo to a room on the same network:`,
-      `  HOST=0.0.0.0 PUBLIC_BASE_URL=http://<this computer's address>:${config.port} npm start`,
+      `  HOST=0.0.0.0 ${port}PUBLIC_BASE_URL=http://<this computer's address>:${config.port} npm start`,
     );
+    if (dev.enabled)
+      lines.push(
+        "  Careful: the demo provider's login page signs anyone in as any demo account with one tap, admin included:",
+        '  open it only to people who may be admins of this demo.',
+      );
+  }
   if (tokens) {
     lines.push('', 'API tokens (Authorization: Bearer <token>), valid 30 days:');
     for (const t of tokens) lines.push(`  ${t.role.padEnd(16)} ${t.user.padEnd(28)} ${t.token}`);

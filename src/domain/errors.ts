@@ -29,8 +29,9 @@ export const notFound = (what = 'resource') => new DomainError('not_found', 'not
 export const forbidden = (message = 'this role may not do that') => new DomainError('forbidden', 'forbidden', message);
 /** API keys outlive the credential that makes them: only a page session (signed in at the provider, CSRF-checked) may make one. */
 export const signInRequired = (message: string) => new DomainError('forbidden', 'session_required', message);
-export const unauthenticated = (message = 'a valid bearer token is required') =>
-  new DomainError('unauthenticated', 'unauthorized', message);
+export const unauthenticated = (
+  message = 'a credential is required: Authorization: Bearer <token>, an API key as Authorization: Bearer apk_… or X-Api-Key: apk_…, or a session',
+) => new DomainError('unauthenticated', 'unauthorized', message);
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError('conflict', code, message, details);
 export const ruleBroken = (code: string, message: string, details?: Record<string, unknown>) =>
@@ -44,6 +45,13 @@ export const notAMember = () =>
     'forbidden',
     'not_a_member',
     'you are signed in, but not an active member of Approdo: ask your administrator to invite you',
+  );
+/** A session ended because her membership was disabled: she is told so, not that it expired (401, she must sign in again). */
+export const memberDisabled = () =>
+  new DomainError(
+    'unauthenticated',
+    'member_disabled',
+    'your membership of Approdo was disabled: ask whoever manages your network’s members',
   );
 /** A cookie-authenticated change without a same-origin Origin and the session's X-CSRF-Token. */
 export const csrfFailed = () =>

@@ -76,6 +76,18 @@ export class DirectoryService implements IdentityDirectory {
     return principalOf(member, via);
   }
 
+  sessionMemberDisabled(idHash: Buffer): Promise<boolean> {
+    return this.repo.sessionMemberDisabled(idHash);
+  }
+
+  /** Disabled as memberPrincipal finds her: her binding, or (never signed in) the invitation her verified e-mail or fiscal code matches. */
+  async identityDisabled(identity: ProviderIdentity): Promise<boolean> {
+    const bound = await this.repo.findByBinding(identity.issuer, identity.subject);
+    if (bound) return bound.status === 'disabled';
+    const email = identity.emailVerified && identity.email ? identity.email : null;
+    return (!!email || !!identity.fiscalCode) && this.repo.unboundDisabled(email, identity.fiscalCode ?? null);
+  }
+
   async activeMember(id: string, via: 'local_token'): Promise<Principal | null> {
     const m = await this.repo.findById(id);
     return m?.status === 'active' ? principalOf(m, via) : null;

@@ -135,6 +135,16 @@ export class MembersRepository {
     );
   }
 
+  /** Whether a disabled invitation, never bound, matches this verified e-mail or fiscal code (as lockInvited matches). */
+  async unboundDisabled(email: string | null, fiscalCode: string | null): Promise<boolean> {
+    const rows = await this.q<{ one: number }>(
+      `SELECT 1 AS one FROM member WHERE status = 'disabled' AND issuer IS NULL AND NOT service
+         AND ((lower(email) = lower($1)) OR (fiscal_code = $2)) LIMIT 1`,
+      [email, fiscalCode],
+    );
+    return rows.length > 0;
+  }
+
   async bind(tx: Tx, id: string, issuer: string, subject: string, now: Date): Promise<void> {
     await this.q(
       `UPDATE member SET issuer = $2, subject = $3, status = 'active', updated_at = $4, last_sign_in_at = $4 WHERE id = $1`,
@@ -191,6 +201,15 @@ export class MembersRepository {
       [idHash, now, idleSince],
     );
     return row ?? null;
+  }
+
+  /** Whether the member of this session (open or ended) is disabled now. */
+  async sessionMemberDisabled(idHash: Buffer): Promise<boolean> {
+    const rows = await this.q<{ one: number }>(
+      `SELECT 1 AS one FROM web_session s JOIN member m ON m.id = s.member_id WHERE s.id_hash = $1 AND m.status = 'disabled'`,
+      [idHash],
+    );
+    return rows.length > 0;
   }
 
   /** Ends one session; answers its ID token (for the provider's logout), when it was open. */

@@ -21,8 +21,9 @@ export class SigninController {
 
   @Get('login')
   @Public()
-  async login(@Query('returnTo') returnTo: unknown, @Res() reply: FastifyReply) {
-    const out = await this.signin.login(returnTo);
+  async login(@Query('returnTo') returnTo: unknown, @Query('prompt') prompt: unknown, @Res() reply: FastifyReply) {
+    // prompt=login (the refused page's "another account"): the provider asks who again instead of reusing its session
+    const out = await this.signin.login(returnTo, prompt === 'login');
     return reply.header('set-cookie', out.setCookies).header('cache-control', 'no-store').redirect(out.redirect, 302);
   }
 

@@ -49,9 +49,9 @@ export class SigninService {
     return `${name}=${value}; Path=${path}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;
   }
 
-  async login(returnTo: unknown): Promise<Outcome> {
+  async login(returnTo: unknown, askAgain = false): Promise<Outcome> {
     try {
-      const { url, secrets } = await this.provider.start();
+      const { url, secrets } = await this.provider.start(askAgain);
       const flow = newSecret();
       await this.directory.saveFlow(flow, { ...secrets, returnTo: safeReturnTo(returnTo) }, FLOW_SECONDS);
       return { redirect: url, setCookies: [this.cookie('approdo_signin', flow, '/auth', FLOW_SECONDS)] };
@@ -79,16 +79,18 @@ export class SigninService {
       principal = await this.directory.memberPrincipal(identity, 'session');
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'not_a_member')) throw e;
+      // a disabled member is told so, not asked to get invited
+      const reason = (await this.directory.identityDisabled(identity)) ? 'disabled' : 'not_member';
       await this.audit.record(
         null,
         { sub: `provider:${identity.subject}`.slice(0, 200), role: 'none' as Role },
         'auth.sign_in',
         'session',
         null,
-        { reason: 'not_a_member' },
+        { reason: reason === 'disabled' ? 'member_disabled' : 'not_a_member' },
         'denied',
       );
-      return { redirect: '/?signin=not_member', setCookies: [clearFlow] };
+      return { redirect: `/?signin=${reason}`, setCookies: [clearFlow] };
     }
     const session = await this.directory.openSession(principal.sub, { idToken: idToken ?? null, sid: sid ?? null });
     await this.audit.record(null, principal, 'auth.sign_in', 'session', null, { via: 'provider' });
@@ -154,7 +156,9 @@ export class SigninService {
       throw e;
     }
     const ended = await this.directory.endProviderSessions(token);
-    this.logger.log(`back-channel logout: ${ended} session(s) ended`);
+    // 0 is the usual answer after "Esci": her session here ended first, then the provider says so again
+    if (ended) this.logger.log(`back-channel logout: ${ended} session(s) ended`);
+    else this.logger.debug('back-channel logout: no open session left (already ended here)');
   }
 
   /** What the pages know of the person signed in: who, what she may do, the CSRF token, when it ends. */

@@ -162,40 +162,123 @@ describe('sign-in in a browser', () => {
   });
 
   it('a person the provider knows but Approdo does not is told whom to ask, and sees no data', async () => {
-    await b.t.sql(`UPDATE member SET status = 'disabled' WHERE email = 'numero.verde@example.org'`);
+    // an address no invitation names: the provider knows her, Approdo does not
+    await b.t.sql(`UPDATE member SET email = 'altra.persona@example.org' WHERE email = 'uor.calabria@example.org'`);
     const { page, problems } = await b.page(PHONE);
     await page.goto(`${b.base}/auth/login?returnTo=${encodeURIComponent('/#/map')}`);
-    await page.click('[data-user="national-helpline"]');
+    await page.click('details:has([data-user="uor-calabria"]) > summary');
+    await page.click('[data-user="uor-calabria"]');
     await page.waitForSelector('h1:text("Non sei ancora abilitata ad Approdo")');
     expect(await page.locator('main').textContent()).toContain('amministrazione della rete');
     expect(await page.locator('nav').count()).toBe(0);
     await accessible(page);
     await b.shot(page, 'not-a-member-phone');
+    await b.t.sql(`UPDATE member SET email = 'uor.calabria@example.org' WHERE email = 'altra.persona@example.org'`);
+    clean(problems, [401]);
+    await page.close();
+  });
+
+  it('on a shared phone, a disabled member is told so, and "Accedi con un altro account" lets another person sign in', async () => {
+    await b.t.sql(`UPDATE member SET status = 'disabled' WHERE email = 'numero.verde@example.org'`);
+    const { page, problems } = await b.page(PHONE);
+    await page.goto(`${b.base}/auth/login?returnTo=${encodeURIComponent('/#/map')}`);
+    await page.click('[data-user="national-helpline"]');
+    await page.waitForSelector('h1:text("Accesso disattivato")');
+    const said = await page.locator('main').textContent();
+    expect(said).toContain('Il tuo accesso ad Approdo è stato disattivato: chiedi a chi gestisce le persone della tua rete');
+    expect(said).not.toContain('invitarti');
+    expect(await page.locator('nav').count()).toBe(0);
+    await accessible(page);
+    await b.shot(page, 'signin-disabled-phone');
+    // the provider still holds her session: the button makes it ask who again instead of signing her in again
+    await page.click('button:text("Accedi con un altro account")');
+    await page.waitForSelector('form.login');
+    await page.fill('#username', 'uor-puglia');
+    await page.fill('#password', b.passwords.get('uor-puglia')!);
+    await page.click('form.login button[type="submit"]');
+    await page.waitForSelector('main h1:not(:text("Accesso disattivato")):not(:text("Accedi"))');
+    expect(await page.locator('.who').textContent()).toContain('uor-puglia');
     await b.t.sql(`UPDATE member SET status = 'active' WHERE email = 'numero.verde@example.org'`);
     clean(problems, [401]);
     await page.close();
+  });
+
+  it('disabled while she works: her next tap says she was disabled (no "what you wrote stays", no endless "Caricamento…")', async () => {
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'uor-campania', '/#/desk');
+    await page.waitForSelector('h1:text("Richieste di inserimento")');
+    const [m] = await b.t.sql<{ id: string }>(`SELECT id FROM member WHERE email = 'uor.campania@example.org'`);
+    expect((await b.api(b.tokens.get('admin')!).post(`/members/${m.id}/disable`, {})).status).toBe(200);
+    await b.nav(page, 'Mappa');
+    // said once (the page whose load failed says it, with the button), plainly, instead of "Caricamento…"
+    const said = page.getByText('Il tuo accesso ad Approdo è stato disattivato: chiedi a chi gestisce le persone della tua rete');
+    await said.waitFor();
+    expect(await said.count()).toBe(1);
+    expect(await page.locator('body').textContent()).not.toMatch(/Quello che hai scritto|Caricamento/);
+    expect(await page.locator('a:text("Accedi con un altro account")').getAttribute('href')).toContain('prompt=login');
+    await accessible(page);
+    await b.shot(page, 'disabled-while-working-phone');
+    await b.api(b.tokens.get('admin')!).post(`/members/${m.id}/enable`, {});
+    clean(problems, [401]);
+    await page.close();
+  });
+
+  it('a session that ended: "what you wrote stays" only when she had written something', async () => {
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'admin', '/#/members');
+    await page.waitForSelector('h1:text("Persone e permessi")');
+    await page.fill('input[name="email"]', 'scritta.prima@example.org');
+    await page.selectOption('select[name="role"]', 'national');
+    await b.t.sql(`UPDATE web_session SET last_seen_at = now() - interval '9 hours' WHERE ended_at IS NULL`);
+    await page.click('form button[type="submit"]:text("Invia invito")');
+    await page.locator('#session-ended').waitFor();
+    expect(await page.locator('#session-ended').textContent()).toContain('Quello che hai scritto resta qui');
+    expect(await page.inputValue('input[name="email"]')).toBe('scritta.prima@example.org');
+    await page.close();
+
+    const other = await b.page(PHONE);
+    await b.signIn(other.page, 'admin', '/#/members');
+    await other.page.waitForSelector('h1:text("Persone e permessi")');
+    await b.t.sql(`UPDATE web_session SET last_seen_at = now() - interval '9 hours' WHERE ended_at IS NULL`);
+    await b.nav(other.page, 'Mappa');
+    await other.page.getByText('La sessione è scaduta: accedi di nuovo.').waitFor();
+    expect(await other.page.locator('body').textContent()).not.toMatch(/Quello che hai scritto|Caricamento/);
+    expect(await other.page.locator('a:text("Accedi di nuovo")').getAttribute('href')).toContain('returnTo=');
+    await b.shot(other.page, 'session-ended-phone');
+    clean(problems, [401]);
+    clean(other.problems, [401]);
+    await other.page.close();
   });
 
   it('an administrator invites a shelter manager from the members page; the API holds her, invited', async () => {
     const { page, problems } = await b.page(PHONE);
     await b.signIn(page, 'admin', '/#/members');
     await page.waitForSelector('h1:text("Persone e permessi")');
-    await page.fill('input[name="email"]', 'nuova.responsabile@example.org');
+    // typed as people type it: capitals where the card has them
+    await page.fill('input[name="email"]', 'Nuova.Responsabile@Example.ORG');
     // her mobile number typed into the name (issue 28): refused beside the name, nothing written, the rest kept
     await page.fill('input[name="name"]', 'Nuova Responsabile 347 1234567');
     await page.selectOption('select[name="role"]', 'shelter_manager');
     await page.selectOption('select[name="regionCode"]', '07');
+    // no facility: said in the summary at the top with the other problems, not only under the button
+    await page.click('form button[type="submit"]:text("Invia invito")');
+    const summary = page.locator('form[aria-labelledby="invite-title"] .form-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('Scegli almeno una struttura.');
+    await accessible(page);
+    await b.shot(page, 'invite-no-facility-phone', page.locator('form[aria-labelledby="invite-title"]'));
     await page.check(`input[name="facilityIds"][value="${b.ids.get('ge-casa-levante')}"]`);
     await page.click('form button[type="submit"]:text("Invia invito")');
     await page.locator('input[name="name"][aria-invalid="true"]').waitFor();
     const nameError = (await page.locator('input[name="name"]').getAttribute('aria-describedby'))!.split(' ')[0];
     expect(await page.locator(`[id="${nameError}"]`).textContent()).toMatch(/^Solo nome e cognome: niente numeri di telefono/);
-    expect(await page.inputValue('input[name="email"]')).toBe('nuova.responsabile@example.org');
+    expect(await page.inputValue('input[name="email"]')).toBe('Nuova.Responsabile@Example.ORG');
     expect(await b.t.sql(`SELECT 1 FROM member WHERE email = 'nuova.responsabile@example.org'`)).toEqual([]);
     await accessible(page);
     await page.fill('input[name="name"]', 'Nuova Responsabile');
     await page.click('form button[type="submit"]:text("Invia invito")');
-    await page.getByText('Invito inviato a nuova.responsabile@example.org').waitFor();
+    // the address as the service keeps it and the list shows it
+    await page.getByText('Invito inviato a nuova.responsabile@example.org.').waitFor();
     await page.locator('[data-member="nuova.responsabile@example.org"]').waitFor();
     const [m] = await b.t.sql<{ role: string; status: string; facility_ids: string[] }>(
       `SELECT role, status, facility_ids::text[] FROM member WHERE email = 'nuova.responsabile@example.org'`,

@@ -9,6 +9,11 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let base: string;
+// oidc-provider writes its NOTICE lines with console.info (no logger of ours): kept here to check they are gone
+const notices: string[] = [];
+const info = console.info;
+console.info = (...args: unknown[]) => void notices.push(args.map(String).join(' '));
+afterAll(() => (console.info = info));
 let passwords: Map<string, string>;
 const admin = () => t.token({ sub: 'admin-test', role: 'admin', facilities: [] });
 
@@ -237,10 +242,10 @@ describe('the session cookie', () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('disabled');
     expect((await b.request('GET', '/auth/session')).status).toBe(401);
-    // and she cannot sign in again: the provider knows her, Approdo no longer does
+    // and she cannot sign in again: the provider knows her, Approdo no longer does, and says she was disabled
     const again = new CookieBrowser(base);
     const end = await again.signIn('manager-umbria', passwords.get('manager-umbria')!);
-    expect(end.url).toBe(`${base}/?signin=not_member`);
+    expect(end.url).toBe(`${base}/?signin=disabled`);
     expect(again.session).toBeUndefined();
     const audit = await t.sql<{ action: string; outcome: string }>(
       `SELECT action, outcome FROM audit_log WHERE action IN ('member.disabled', 'auth.sign_in') AND (object_id = $1 OR outcome = 'denied') ORDER BY id`,
@@ -252,6 +257,84 @@ describe('the session cookie', () => {
         { action: 'auth.sign_in', outcome: 'denied' },
       ]),
     );
+  });
+
+  it('disabled while signed in: her next call answers 401 member_disabled, not "session ended"; an idle session says ended', async () => {
+    const { b } = await signedIn('uor-veneto');
+    const { b: idle } = await signedIn('uor-lombardia');
+    const [m] = await t.sql<{ id: string }>(`SELECT id FROM member WHERE email = 'uor.veneto@example.org'`);
+    expect((await t.http().post(`/api/v1/members/${m.id}/disable`).set('Authorization', `Bearer ${admin()}`)).status).toBe(200);
+    const res = await b.request('GET', '/api/v1/capacity');
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { code: string }).code).toBe('member_disabled');
+    await t.sql(
+      `UPDATE web_session SET last_seen_at = now() - interval '1 day' WHERE member_id = (SELECT id FROM member WHERE email = 'uor.lombardia@example.org')`,
+    );
+    const ended = await idle.request('GET', '/api/v1/capacity');
+    expect(ended.status).toBe(401);
+    expect(((await ended.json()) as { code: string }).code).toBe('unauthorized');
+    await t.http().post(`/api/v1/members/${m.id}/enable`).set('Authorization', `Bearer ${admin()}`);
+  });
+});
+
+describe('a refused person on a shared phone (the tester’s walk)', () => {
+  it('"another account" (prompt=login) makes the provider ask who again, so another member signs in on that browser', async () => {
+    const [m] = await t.sql<{ id: string }>(`SELECT id FROM member WHERE email = 'uor.molise@example.org'`);
+    // never signed in, her invitation disabled: the directory refuses her as disabled too
+    await t.sql(`UPDATE member SET status = 'disabled' WHERE id = $1`, [m.id]);
+    const phone = new CookieBrowser(base);
+    const refused = await phone.signIn('uor-molise', passwords.get('uor-molise')!);
+    expect(refused.url).toBe(`${base}/?signin=disabled`);
+    // what the tester met: a plain sign-in, and the provider signs her in again without asking
+    const stuck = await phone.follow('GET', '/auth/login?returnTo=/');
+    expect(stuck.url).toBe(`${base}/?signin=disabled`);
+    // "Accedi con un altro account": the provider's login page, then another person is in
+    const asked = await phone.follow('GET', `/auth/login?returnTo=${encodeURIComponent('/#/desk')}&prompt=login`);
+    expect(asked.res.status).toBe(200);
+    const html = await asked.res.text();
+    const action = /<form method="post" action="([^"]+)" class="login">/.exec(html)?.[1];
+    expect(action).toBeDefined();
+    const switched = await phone.follow('POST', action!, {
+      body: new URLSearchParams({ username: 'uor-sardegna', password: passwords.get('uor-sardegna')! }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    // another account than the one it remembers: oidc-provider first ends the old session with a form
+    // its page submits by script (a real browser does at once; this one without a script does it here)
+    const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(await switched.res.text())!;
+    expect(form[1]).toMatch(/\/oidc\/session\/end\/confirm$/);
+    const fields = Object.fromEntries([...form[2].matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((f) => [f[1], f[2]]));
+    const end = await phone.follow('POST', form[1], {
+      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(end.url).toBe(`${base}/#/desk`);
+    expect((await sessionOf(phone)).body).toMatchObject({ role: 'uor', user: { email: 'uor.sardegna@example.org' } });
+    // any other prompt value is not passed on
+    const odd = await new CookieBrowser(base).request('GET', '/auth/login?prompt=none');
+    expect(new URL(odd.headers.get('location')!).searchParams.get('prompt')).toBeNull();
+    await t.sql(`UPDATE member SET status = 'invited' WHERE id = $1`, [m.id]);
+  });
+
+  it('a person the provider knows and no invitation names is told not_member (not disabled)', async () => {
+    await t.sql(`UPDATE member SET email = 'someone.else@example.org' WHERE email = 'uor.basilicata@example.org'`);
+    const phone = new CookieBrowser(base);
+    const refused = await phone.signIn('uor-basilicata', passwords.get('uor-basilicata')!);
+    expect(refused.url).toBe(`${base}/?signin=not_member`);
+    await t.sql(`UPDATE member SET email = 'uor.basilicata@example.org' WHERE email = 'someone.else@example.org'`);
+  });
+});
+
+describe('words and logs', () => {
+  it('a call with no credential is told how to send one, API keys included', async () => {
+    const res = await t.http().get('/api/v1/capacity');
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('unauthorized');
+    expect(res.body.message).toMatch(/Authorization: Bearer apk_/);
+    expect(res.body.message).toMatch(/X-Api-Key/);
+  });
+
+  it('the development provider printed no NOTICE for lifetimes left to its defaults, after sign-ins and sign-outs', () => {
+    expect(notices.filter((l) => /oidc-provider NOTICE/.test(l))).toEqual([]);
   });
 });
 

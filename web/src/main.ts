@@ -2,7 +2,7 @@ import { ApiError, whenUnauthorized } from './core/api.js';
 import { forgetDrafts } from './forms/drafts.js';
 import { h, notice, put } from './core/dom.js';
 import { currentLang, setLang, t } from './words/i18n.js';
-import { errorText, go } from './core/nav.js';
+import { errorText, go, sessionEndedText } from './core/nav.js';
 import type { SignInOutcome } from './pages/sign-in.js';
 import { type Claims, session } from './core/session.js';
 import './live/pwa.js';
@@ -83,22 +83,31 @@ const outcome = ((): SignInOutcome => {
   if (q.has('signin') || q.has('state') || q.has('signedout')) history.replaceState(null, '', `/${location.hash}`);
   if (q.get('state') === 'signed_out') return 'signed_out';
   if (q.get('signedout') === 'approdo') return 'signed_out_local';
-  return v === 'not_member' || v === 'failed' || v === 'unavailable' ? v : null;
+  return v === 'not_member' || v === 'disabled' || v === 'failed' || v === 'unavailable' ? v : null;
 })();
 
 const currentPath = () => location.hash.replace(/^#/, '') || '/';
 
 /**
  * A 401 while she works: the page stays as it is (nothing she typed is thrown away) and a banner
- * offers to sign in again, coming back to this same page.
+ * offers to sign in again, coming back to this same page. Disabled, she is told so, and the button
+ * lets another person sign in on this phone (the provider asks who again).
  */
-whenUnauthorized(() => {
+const signInAgain = (code: string) => {
+  const disabled = code === 'member_disabled';
+  return h(
+    'a',
+    { class: 'btn btn-primary', href: session.signInUrl(disabled ? '/' : currentPath(), disabled) },
+    t(disabled ? 'signin.otherAccount' : 'signin.again'),
+  );
+};
+whenUnauthorized((code) => {
   if (document.getElementById('session-ended')) return;
   const banner = h(
     'div',
     { id: 'session-ended', class: 'session-ended', role: 'alert' },
-    h('span', {}, t('signin.sessionEnded')),
-    h('a', { class: 'btn btn-primary', href: session.signInUrl(currentPath()) }, t('signin.again')),
+    h('span', {}, sessionEndedText(code)),
+    signInAgain(code),
   );
   document.getElementById('app')?.prepend(banner);
 });
@@ -219,8 +228,12 @@ async function render(moved = false): Promise<void> {
     const page = await route.load();
     stop = await page(main, params, claims);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) return;
-    put(main, notice('error', errorText(e)));
+    // a page whose load failed says why, never "Caricamento…" for ever; refused for her session, the
+    // page itself says it with the button (nothing typed on it to keep, so no banner above it)
+    if (e instanceof ApiError && e.status === 401) {
+      document.getElementById('session-ended')?.remove();
+      put(main, notice('error', errorText(e)), h('p', {}, signInAgain(e.code)));
+    } else put(main, notice('error', errorText(e)));
   }
   const h1 = main.querySelector('h1');
   document.title = `${h1?.textContent ?? ''} · ${t('app.name')}`;

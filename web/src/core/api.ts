@@ -11,8 +11,8 @@ export class ApiError extends Error {
 }
 
 /** Called on a 401: the session ended, so the person signs in again (the page keeps what she typed). */
-let onUnauthorized: () => void = () => undefined;
-export const whenUnauthorized = (f: () => void) => (onUnauthorized = f);
+let onUnauthorized: (code: string) => void = () => undefined;
+export const whenUnauthorized = (f: (code: string) => void) => (onUnauthorized = f);
 
 /** A call of /api/v1 with the person's session cookie (changes carry its CSRF token); a 401 asks her to sign in again, any other refusal is an ApiError. */
 async function call(
@@ -48,8 +48,10 @@ async function call(
     return call(method, path, body, headers, true);
   }
   if (res.status === 401) {
-    onUnauthorized();
-    throw new ApiError(401, 'unauthorized', data);
+    // member_disabled: her session ended because she was disabled (not expired); she is told so
+    const code = data?.code === 'member_disabled' ? 'member_disabled' : 'unauthorized';
+    onUnauthorized(code);
+    throw new ApiError(401, code, data);
   }
   throw new ApiError(res.status, typeof data?.code === 'string' ? data.code : 'error', data);
 }

@@ -7,12 +7,35 @@ export function go(path: string): void {
   else location.hash = `#${path}`;
 }
 
+/** Whether the page holds something she typed and has not sent (a field changed from how the page drew it). */
+export function unsavedInput(): boolean {
+  const fields = document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+    '#main input:not([type=hidden]):not([type=button]):not([type=submit]), #main textarea, #main select',
+  );
+  return Array.from(fields).some((f) =>
+    f instanceof HTMLSelectElement
+      ? // a single select with no default shows its first option
+        Array.from(f.options).some(
+          (o, i) => o.selected !== (o.defaultSelected || (!f.multiple && i === 0 && !Array.from(f.options).some((d) => d.defaultSelected))),
+        )
+      : f instanceof HTMLInputElement && (f.type === 'checkbox' || f.type === 'radio')
+        ? f.checked !== f.defaultChecked
+        : f.value !== f.defaultValue,
+  );
+}
+
+/** Why the API answered 401, in her words: disabled, or expired (and "what you wrote stays" only when she wrote something). */
+export function sessionEndedText(code: string): string {
+  if (code === 'member_disabled') return t('signin.disabled');
+  return unsavedInput() ? t('signin.sessionEnded') : t('signin.sessionEndedPlain');
+}
+
 /** What a person reads when a call fails. */
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 0) return t('error.network');
     // the session ended: the banner above offers to sign in again, and what she typed is kept
-    if (e.status === 401) return t('signin.sessionEnded');
+    if (e.status === 401) return sessionEndedText(e.code);
     if (e.status === 404) return t('error.notFound');
     if (e.status === 403) return t('error.forbidden');
     // a code the pages explain in words (`error.code.discharge_date_in_future`), its details filled in

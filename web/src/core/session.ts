@@ -66,8 +66,12 @@ export const session = {
     csrf = undefined;
     localStorage.removeItem(LAST);
   },
-  /** The service's sign-in (the identity provider's page), coming back to `returnTo` (a page route after `#`). */
-  signInUrl: (returnTo: string): string => `/auth/login?returnTo=${encodeURIComponent(`/#${returnTo}`)}`,
+  /**
+   * The service's sign-in (the identity provider's page), coming back to `returnTo` (a page route after `#`).
+   * `anotherAccount`: the provider must ask who again (OIDC `prompt=login`), not sign in whoever it remembers.
+   */
+  signInUrl: (returnTo: string, anotherAccount = false): string =>
+    `/auth/login?returnTo=${encodeURIComponent(`/#${returnTo}`)}${anotherAccount ? '&prompt=login' : ''}`,
   async signOut(): Promise<void> {
     let to = '/';
     try {

@@ -86,8 +86,8 @@ export function showProblems(form: HTMLFormElement, summary: HTMLElement, proble
   return false;
 }
 
-/** The form's own constraints (required, min/max, pattern) plus the page's extra checks. */
-export function checkForm(form: HTMLFormElement, summary: HTMLElement, extra: Problem[] = []): boolean {
+/** The form's own constraints (required, min/max, pattern) plus the page's extra checks (`loose`: problems of no one control). */
+export function checkForm(form: HTMLFormElement, summary: HTMLElement, extra: Problem[] = [], loose: string[] = []): boolean {
   const own: Problem[] = [];
   for (const el of Array.from(form.elements)) {
     if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement)) continue;
@@ -99,7 +99,7 @@ export function checkForm(form: HTMLFormElement, summary: HTMLElement, extra: Pr
   const all = [...own, ...extra.filter(([c]) => !own.some(([o]) => o === c))].sort((a, b) =>
     a[0].compareDocumentPosition(b[0]) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
   );
-  return showProblems(form, summary, all);
+  return showProblems(form, summary, all, loose);
 }
 
 /** The control an API field path names: "person.children.0.age" → children, "origin.provinceCode" → origin. */

@@ -3,7 +3,7 @@ import { checks, field, h, notice, put, select } from '../core/dom.js';
 import { dateTime, label, t } from '../words/i18n.js';
 import type { Page } from '../core/page.js';
 import { errorText } from '../core/nav.js';
-import { checkForm, clearMarks, personalDataText, showProblems, summaryBox } from '../forms/form-check.js';
+import { checkForm, clearMarks, personalDataText, type Problem, showProblems, summaryBox } from '../forms/form-check.js';
 import type { Facility, Region } from '../core/types.js';
 import { apiKeysSection } from '../shared/api-keys-section.js';
 
@@ -48,9 +48,12 @@ export const membersPage: Page = async (root, _params, claims) => {
       checked,
     );
 
-  async function refresh(): Promise<void> {
+  async function refresh(): Promise<Member[]> {
     const { items } = await get<{ items: Member[] }>('/members');
-    if (!items.length) return put(list, h('p', { class: 'help' }, t('members.none')));
+    if (!items.length) {
+      put(list, h('p', { class: 'help' }, t('members.none')));
+      return items;
+    }
     put(
       list,
       h(
@@ -102,6 +105,7 @@ export const membersPage: Page = async (root, _params, claims) => {
         ),
       ),
     );
+    return items;
   }
 
   /** "Disattiva" asks in the page, on her card (not the browser's confirm(), in the browser's language). */
@@ -226,12 +230,24 @@ export const membersPage: Page = async (root, _params, claims) => {
         put(result);
         put(status);
         fiscal.value = foldFiscalCode(fiscal.value);
-        if (!checkForm(invite, summary)) return;
         const facilityIds = [...facilitiesField.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
-        if (role.value === 'shelter_manager' && !facilityIds.length) return say(notice('error', t('members.needFacility')));
-        if (role.value === 'uor' && !region.value) return say(notice('error', t('members.needRegion')));
+        // every problem in the summary at the top, as the fields' own: "no facility" too (it was only under the button)
+        const extra: Problem[] = [];
+        const loose: string[] = [];
+        if (role.value === 'shelter_manager' && !facilityIds.length) {
+          const first = facilitiesField.querySelector<HTMLInputElement>('input[type=checkbox]');
+          const legend = facilitiesField.querySelector('legend');
+          if (first && legend) {
+            first.id = 'invite-facility-first';
+            legend.id = 'invite-facilities-legend';
+            first.dataset.errorAt = legend.id;
+            extra.push([first, t('members.needFacility')]);
+          } else loose.push(t('members.needFacility'));
+        }
+        if (role.value === 'uor' && !region.value) extra.push([region, t('members.needRegion')]);
+        if (!checkForm(invite, summary, extra, loose)) return;
         try {
-          await post('/members', {
+          const made = await post<{ id: string }>('/members', {
             email: email.value.trim(),
             ...(name.value.trim() ? { name: name.value.trim() } : {}),
             ...(foldFiscalCode(fiscal.value) ? { fiscalCode: foldFiscalCode(fiscal.value) } : {}),
@@ -239,11 +255,12 @@ export const membersPage: Page = async (root, _params, claims) => {
             ...(role.value === 'uor' ? { regionCode: region.value } : {}),
             ...(role.value === 'shelter_manager' ? { facilityIds } : {}),
           });
-          const who = email.value.trim();
           invite.reset();
           clearMarks(invite, summary);
           showFor();
-          await refresh();
+          // the address as the service keeps it (lower-cased), as the list below shows it, not as typed
+          const items = await refresh();
+          const who = items.find((m) => m.id === made?.id)?.email ?? email.value.trim().toLowerCase();
           say(notice('ok', t('members.invited', { who })));
         } catch (err) {
           // a phone number or an address in the name: said beside the name, what she typed kept

@@ -7,25 +7,36 @@ import { session } from '../core/session.js';
  * says it in `?signin=`), or she has just signed out (of the provider too: `?state=signed_out` from
  * its post-logout redirect; of Approdo only: `?signedout=approdo`).
  */
-export type SignInOutcome = 'not_member' | 'failed' | 'unavailable' | 'signed_out' | 'signed_out_local' | null;
+export type SignInOutcome = 'not_member' | 'disabled' | 'failed' | 'unavailable' | 'signed_out' | 'signed_out_local' | null;
 
 /**
  * Sign-in: one button to the network's identity provider (the service runs the flow and keeps the
  * session; this page never sees a token). A person the provider knows but Approdo does not is told
- * whom to ask.
+ * whom to ask (a disabled member, that she was disabled); "another account" makes the provider ask
+ * who again (`prompt=login`): its session of her lives on, so a plain sign-in would bring her back here.
  */
 export async function signInPage(root: HTMLElement, opts: { expired: boolean; outcome: SignInOutcome; returnTo: string }): Promise<void> {
   const start = () => location.assign(session.signInUrl(opts.returnTo));
-  if (opts.outcome === 'not_member') {
+  if (opts.outcome === 'not_member' || opts.outcome === 'disabled') {
+    const disabled = opts.outcome === 'disabled';
     put(
       root,
-      h('h1', {}, t('signin.notMemberTitle')),
+      h('h1', {}, t(disabled ? 'signin.disabledTitle' : 'signin.notMemberTitle')),
       h(
         'section',
         { class: 'card' },
-        h('p', {}, t('signin.notMember')),
-        h('p', {}, t('signin.notMemberWho')),
-        h('button', { type: 'button', class: 'btn btn-outline', onclick: start }, t('signin.otherAccount')),
+        ...(disabled ? [h('p', {}, t('signin.disabled'))] : [h('p', {}, t('signin.notMember')), h('p', {}, t('signin.notMemberWho'))]),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-outline',
+            id: 'signin-other',
+            onclick: () => location.assign(session.signInUrl(opts.returnTo, true)),
+          },
+          t('signin.otherAccount'),
+        ),
+        h('p', { class: 'help' }, t('signin.otherAccountHelp')),
       ),
     );
     return;
