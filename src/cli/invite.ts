@@ -11,7 +11,8 @@ function arg(name: string): string | undefined {
 
 const USAGE = `usage: node dist/src/cli/invite.js --email e [--fiscal-code RSSMRA80A41D969X] [--role ${ROLES.join('|')}] [--region 07] [--name "…"]
 
-  --email        where the invitation e-mail goes (a courtesy: nothing in it is needed to sign in)
+  --email        her e-mail: binds her first sign-in when the provider marks it verified; the
+                 invitation e-mail goes there (a courtesy: nothing in it is needed to sign in)
   --fiscal-code  binds her first sign-in by fiscal code instead of a verified e-mail: needed when the
                  provider sends no email_verified (Entra ID, SPID/CIE brokers); spaces and case are folded
   --role         one of ${ROLES.join(', ')}; admin if not given
