@@ -204,4 +204,32 @@ describe('docker/compose.yaml, keycloak profile: a deploy that can sign in', () 
     for (const file of ['docker/compose.yaml', 'docker/README.md', 'docker/keycloak.env', 'docs/deploy.md', 'README.md'])
       expect({ file, mentions: read(file).includes('JWT_PUBLIC_KEY') }).toEqual({ file, mentions: false });
   });
+
+  it('docker/.env.example names every variable compose requires in production, and its values start the service', () => {
+    // KEY=value lines, a "…" value unquoted as Compose's env-file format does; commented lines are not set
+    const example = Object.fromEntries(
+      read('docker/.env.example')
+        .split('\n')
+        .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).replace(/^"(.*)"$/, '$1')]),
+    );
+    // what compose refuses to start without, with no profile: the app and its database
+    const required = [
+      ...new Set([...environmentOf(compose.services.app, {}).missing, ...environmentOf(compose.services.db, {}).missing]),
+    ].sort();
+    expect(required).toEqual(expect.arrayContaining(['ADDRESS_ENCRYPTION_KEY', 'OIDC_ISSUER', 'POSTGRES_PASSWORD', 'SMTP_URL']));
+    expect(required.filter((name) => !(name in example))).toEqual([]);
+    // the secrets are left empty for her to make, so compose refuses to start until she does
+    const secrets = ['POSTGRES_PASSWORD', 'ADDRESS_ENCRYPTION_KEY', 'OIDC_CLIENT_SECRET'];
+    expect(secrets.map((name) => example[name])).toEqual(['', '', '']);
+    expect([...new Set(environmentOf(compose.services.app, example).missing)].sort()).toEqual([...secrets].sort());
+    // filled in, the rest as written is a production configuration behind TLS the service accepts
+    const filled = environmentOf(compose.services.app, { ...example, ...SECRETS });
+    expect(filled.missing).toEqual([]);
+    const config = loadConfig(filled.resolved);
+    expect(config).toMatchObject({ production: true, trustProxy: true, demoData: false });
+    expect(config.oidc.issuer).toMatch(/^https:\/\//);
+    expect(config.publicBaseUrl).toMatch(/^https:\/\//);
+    expect(config.session.secureCookie).toBe(true);
+  });
 });
