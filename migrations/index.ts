@@ -22,6 +22,7 @@ import { ApiKeys1763900020000 } from './1763900020000-api-keys.js';
 import { BackchannelLogout1763900021000 } from './1763900021000-backchannel-logout.js';
 import { ReportRollupDeltas1763900022000 } from './1763900022000-report-rollup-deltas.js';
 import { TriggerCuts1763900022100 } from './1763900022100-trigger-cuts.js';
+import { ProposalWithdrawnReason1763900024000 } from './1763900024000-proposal-withdrawn-reason.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   BackchannelLogout1763900021000,
   ReportRollupDeltas1763900022000,
   TriggerCuts1763900022100,
+  ProposalWithdrawnReason1763900024000,
 ];

@@ -129,11 +129,22 @@ describe('issue 28: excluded houses named, conflict tags suggested', () => {
   const as = (role: Principal['role'], extra: Partial<Principal> = {}): Principal => ({ sub: role, role, facilities: [], ...extra });
 
   it('names excluded houses to a UOR of any region and to an admin, never to the national view or another house', () => {
-    expect(namesExcludedFacility(as('uor', { region: '07' }), house)).toBe(true);
-    expect(namesExcludedFacility(as('uor', { region: '09' }), house)).toBe(true);
-    expect(namesExcludedFacility(as('admin'), house)).toBe(true);
-    expect(namesExcludedFacility(as('national'), house)).toBe(false);
-    expect(namesExcludedFacility(as('shelter_manager', { facilities: ['f-sp'] }), house)).toBe(false);
+    expect(namesExcludedFacility(as('uor', { region: '07' }), house, 'no_free_place')).toBe(true);
+    expect(namesExcludedFacility(as('uor', { region: '09' }), house, 'exploitation_area')).toBe(true);
+    expect(namesExcludedFacility(as('admin'), house, 'too_close')).toBe(true);
+    expect(namesExcludedFacility(as('national'), house, 'no_free_place')).toBe(false);
+    expect(namesExcludedFacility(as('shelter_manager', { facilities: ['f-sp'] }), house, 'no_free_place')).toBe(false);
+  });
+
+  it('never names a house excluded for a conflict, to anyone: it would say where a network has a victim', () => {
+    const everyone = [
+      as('uor', { region: '07' }),
+      as('uor', { region: '09' }),
+      as('admin'),
+      as('national'),
+      as('shelter_manager', { facilities: ['f-ge'] }),
+    ];
+    for (const p of everyone) expect(namesExcludedFacility(p, house, 'conflict')).toBe(false);
   });
 
   it('suggests tags from every region to UORs and admins, none to anyone else', () => {

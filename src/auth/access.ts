@@ -1,4 +1,5 @@
 import { forbidden, notFound } from '../domain/errors.js';
+import type { ExclusionReason } from '../domain/types.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -215,9 +216,12 @@ export const reportsNationally = (p: Principal) => p.role === 'national' || p.ro
 /**
  * "Perché le altre no": the facilities a caller may see named under an exclusion reason (name,
  * region, province; never an address, contact or location): those she sees at least `limited`.
- * National reads the network coarse, so counts only.
+ * National reads the network coarse, so counts only. Under `conflict`, counts only for every role:
+ * a house named there is a house sheltering someone of the network whose tag was typed, and any
+ * UOR can type any tag.
  */
-export const namesExcludedFacility = (p: Principal, f: FacilityRef): boolean => {
+export const namesExcludedFacility = (p: Principal, f: FacilityRef, reason: ExclusionReason): boolean => {
+  if (reason === 'conflict') return false;
   const access = facilityAccess(p, f);
   return access === 'full' || access === 'limited';
 };

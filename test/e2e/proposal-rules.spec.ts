@@ -216,7 +216,7 @@ describe('proposal rules (e2e)', () => {
       const r = await openRequest({ safety: { conflictTags: [tag(), net] } });
       const c = await candidates(r.id);
       expect(c.candidates.map((x) => x.facilityId)).not.toContain(f.id);
-      expect(c.excluded).toContainEqual({ reason: 'conflict', count: 1, facilities: [expect.objectContaining({ facilityId: f.id })] });
+      expect(c.excluded).toContainEqual({ reason: 'conflict', count: 1, facilities: [] });
       const before = await holdRows(f.id); // the admitted person's (spent) hold
       const res = await propose(r.id, f.id);
       expect(res.status).toBe(422);
@@ -247,7 +247,7 @@ describe('proposal rules (e2e)', () => {
       const r = await openRequest({ safety: { conflictTags: [net] } });
       let c = await candidates(r.id);
       expect(c.candidates.map((x) => x.facilityId)).not.toContain(f.id);
-      expect(c.excluded).toContainEqual({ reason: 'conflict', count: 1, facilities: [expect.objectContaining({ facilityId: f.id })] });
+      expect(c.excluded).toContainEqual({ reason: 'conflict', count: 1, facilities: [] });
       let res = await propose(r.id, f.id);
       expect(res.status).toBe(422);
       expect(res.body.reasons).toEqual(['conflict']);

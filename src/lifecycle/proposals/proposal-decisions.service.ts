@@ -212,7 +212,11 @@ export class ProposalDecisionsService {
   private assertMay(p: Principal, who: Decider, regionCode: string, proposal: ProposalEntity, from: ProposalStatus[]) {
     requireAccess(p, who === 'facility' ? 'proposal.decide' : 'proposal.withdraw', { regionCode, facilityId: proposal.facilityId });
     if (!from.includes(proposal.status))
-      throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${proposal.status}`, { status: proposal.status });
+      throw conflict('proposal_not_' + from.join('_or_'), `the proposal is ${proposal.status}`, {
+        status: proposal.status,
+        // request_changed: the request was edited and this house no longer fits it
+        ...(proposal.withdrawnReason ? { withdrawnReason: proposal.withdrawnReason } : {}),
+      });
   }
 
   /**

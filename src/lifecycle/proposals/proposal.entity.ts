@@ -14,6 +14,9 @@ export const DECLINE_REASONS = [
 /** A decline note is staff-to-staff: at most this long, never in e-mails, logs or reports. */
 export const DECLINE_NOTE_MAX = 300;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
+/** Why the system withdrew a proposal (null: withdrawn by the UOR, or by an acceptance elsewhere). */
+export const WITHDRAWN_REASONS = ['request_changed'] as const;
+export type WithdrawnReason = (typeof WITHDRAWN_REASONS)[number];
 /** Proposals that still hold a place. */
 export const LIVE_PROPOSAL: ProposalStatus[] = ['pending', 'accepted'];
 
@@ -31,5 +34,6 @@ export class ProposalEntity {
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt: Date | null;
   @Column({ name: 'decline_reason', type: 'text', nullable: true }) declineReason: DeclineReason | null;
   @Column({ name: 'decline_note', type: 'text', nullable: true }) declineNote: string | null;
+  @Column({ name: 'withdrawn_reason', type: 'text', nullable: true }) withdrawnReason?: WithdrawnReason | null;
   @Column({ name: 'placement_id', type: 'uuid', nullable: true }) placementId: string | null;
 }

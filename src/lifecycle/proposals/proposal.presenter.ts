@@ -14,6 +14,8 @@ export function presentProposal(p: ProposalEntity, hold: { expiresAt: Date; live
     declineReason: p.declineReason,
     // staff-to-staff: the deciding facility and the requesting UOR read it, nobody is mailed it
     declineNote: p.declineNote,
+    // request_changed: the request was edited and the house now fails a hard constraint (both sides see it)
+    withdrawnReason: p.withdrawnReason ?? null,
     placementId: p.placementId,
     ...(forFacility ? { case: presentCaseForFacility(forFacility, p.status === 'accepted' || p.status === 'admitted') } : {}),
   };

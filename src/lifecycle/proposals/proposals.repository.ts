@@ -17,7 +17,8 @@ export interface ProposalFilter {
 /** Every column of a proposal (none is wide), as ProposalEntity names them. */
 export const PROPOSAL_COLUMNS = `p.id, p.request_id AS "requestId", p.facility_id AS "facilityId", p.place_kind AS "placeKind", p.status,
   p.hold_id AS "holdId", p.created_by_sub AS "createdBySub", p.created_at AS "createdAt", p.decided_by_sub AS "decidedBySub",
-  p.decided_at AS "decidedAt", p.decline_reason AS "declineReason", p.decline_note AS "declineNote", p.placement_id AS "placementId"`;
+  p.decided_at AS "decidedAt", p.decline_reason AS "declineReason", p.decline_note AS "declineNote", p.placement_id AS "placementId",
+  p.withdrawn_reason AS "withdrawnReason"`;
 
 /** A decision's first statement: the proposal, the few request and facility columns decisions use, its hold. */
 export interface LockedDecision {
@@ -230,8 +231,8 @@ export class ProposalsRepository {
     return tx.getRepository(ProposalEntity).find({ where: { requestId, status: In(LIVE_PROPOSAL) }, order: { createdAt: 'ASC' } });
   }
 
-  findForRequest(requestId: string): Promise<ProposalEntity[]> {
-    return this.repo.find({ where: { requestId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  findForRequest(requestId: string, tx?: Tx): Promise<ProposalEntity[]> {
+    return (tx ? tx.getRepository(ProposalEntity) : this.repo).find({ where: { requestId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   findByHoldId(tx: Tx, holdId: string): Promise<ProposalEntity | null> {

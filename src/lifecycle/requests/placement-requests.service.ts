@@ -16,7 +16,8 @@ import { pagePath } from '../../notifications/templates.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
 import { RecipientsRepository } from '../../notifications/recipients.repository.js';
 import { haversineKm, withChildSexes } from '../../cores/matching/index.js';
-import type { FacilitySnapshot, GeoPoint, MatchRequest } from '../../domain/types.js';
+import type { SnapshotRow } from '../../matching/matching.repository.js';
+import type { ExclusionReason, FacilitySnapshot, GeoPoint, MatchRequest } from '../../domain/types.js';
 import { PlacementsRepository } from '../placements/placements.repository.js';
 import { ProposalsRepository } from '../proposals/proposals.repository.js';
 import type { CreatePlacementRequestDto, ListRequestsQuery, UpdatePlacementRequestDto } from './dto/placement-request.dto.js';
@@ -43,10 +44,16 @@ function canonicalSafety(safety: Safety): Safety {
 }
 
 /** The excluded houses the caller may see named (the access policy decides), nearest to her origin first, at most EXCLUDED_NAMED_MAX. */
-function namedExcluded(p: Principal, ids: string[], facility: (id: string) => FacilitySnapshot | undefined, origin: GeoPoint) {
+function namedExcluded(
+  p: Principal,
+  reason: ExclusionReason,
+  ids: string[],
+  facility: (id: string) => FacilitySnapshot | undefined,
+  origin: GeoPoint,
+) {
   return ids
     .map((id) => facility(id))
-    .filter((f): f is FacilitySnapshot => !!f && namesExcludedFacility(p, f))
+    .filter((f): f is FacilitySnapshot => !!f && namesExcludedFacility(p, f, reason))
     .map((f) => ({ f, km: haversineKm(f.point, origin) }))
     .sort((a, b) => a.km - b.km || (a.f.id < b.f.id ? -1 : 1))
     .slice(0, EXCLUDED_NAMED_MAX)
@@ -149,13 +156,57 @@ export class PlacementRequestsService {
       if (dto.note !== undefined) patch.note = dto.note;
       if (dto.preferences) patch.preferences = dto.preferences;
       if (dto.safety) Object.assign(patch, { safety, conflictTags: safety.conflictTags });
-      this.matching.toMatchRequest(this.profileOf({ ...r, ...patch } as PlacementRequestEntity));
+      const edited = { ...r, ...patch } as PlacementRequestEntity;
+      this.matching.toMatchRequest(this.profileOf(edited));
       await this.repo.update(t, id, patch);
       // which constraints changed, never their values
       await this.audit.record(t, p, 'request.update_constraints', 'placement_request', id, { fields: Object.keys(dto) });
       if (dto.safety) await this.auditExploitationArea(t, p, id, dto.safety);
-      return this.view(p, id, true);
+      const withdrawnProposals = await this.withdrawBroken(t, p, edited);
+      return { ...(await this.view(p, id, true, t)), withdrawnProposals };
     });
+  }
+
+  /**
+   * After an edit, every live proposal whose house now fails a hard constraint (other than
+   * no_free_place: its own hold fills it) is withdrawn and its hold freed, in the edit's
+   * transaction: a house must not keep a place, nor accept her, against her constraints. An
+   * accepted one too: she must not travel to a house that hosts her network or lies where she was
+   * exploited; refusing the edit would hide the danger the UOR just told us about.
+   */
+  private async withdrawBroken(t: Tx, p: Principal, r: PlacementRequestEntity) {
+    const live = await this.proposals.findLiveForRequest(t, r.id);
+    if (!live.length) return [];
+    const req = this.toMatch(r, await this.currentFacilityOf(r, t));
+    const withdrawn: { id: string; facilityId: string; was: string; reason: 'request_changed'; reasons: string[] }[] = [];
+    const now = this.clock.now();
+    for (const x of live) {
+      // under the facility lock, as an offer reads it: a person of the network placed there meanwhile is seen
+      await this.holds.lockFacility(t, x.facilityId);
+      const read = await this.tx.readTogether<{ snapshot: SnapshotRow[]; conflictTags: { tags: string[] }[] }>(
+        t,
+        this.matching.checkParts(x.facilityId, r.conflictTags, r.id),
+      );
+      const check = this.matching.checkRead(req, read);
+      const reasons = check && !check.ok ? check.reasons.filter((c) => c !== 'no_free_place') : [];
+      if (!reasons.length) continue;
+      if (x.holdId) await this.holds.release(p, x.holdId, 'withdrawn', t);
+      await this.proposals.update(t, x.id, {
+        status: 'withdrawn',
+        withdrawnReason: 'request_changed',
+        decidedAt: now,
+        decidedBySub: p.sub,
+      });
+      await this.audit.record(t, p, 'proposal.withdraw', 'proposal', x.id, { requestId: r.id, reason: 'request_changed', reasons });
+      // the house stops keeping the place: it is told (case code only; the why stays with the UOR)
+      const to = [await this.recipients.facilityContact(t, x.facilityId)];
+      await this.notifications.notify(t, { event: 'proposal_withdrawn', to, reference: r.caseCode, path: pagePath.proposal(x.id) });
+      await this.facts.proposalClosed(t, x, 'withdrawn');
+      withdrawn.push({ id: x.id, facilityId: x.facilityId, was: x.status, reason: 'request_changed', reasons });
+    }
+    // nothing live any more: the request is open again, as after a decline
+    if (withdrawn.length === live.length && r.status === 'proposed') await this.repo.update(t, r.id, { status: 'open', updatedAt: now });
+    return withdrawn;
   }
 
   async cancel(p: Principal, id: string) {
@@ -227,7 +278,7 @@ export class PlacementRequestsService {
       excluded: result.excluded.map(({ reason, count, facilityIds }) => ({
         reason,
         count,
-        facilities: namedExcluded(p, facilityIds ?? [], facility, req.origin.point),
+        facilities: namedExcluded(p, reason, facilityIds ?? [], facility, req.origin.point),
       })),
     };
   }
@@ -297,9 +348,9 @@ export class PlacementRequestsService {
       });
   }
 
-  private async view(p: Principal, id: string, audit: boolean) {
-    const r = await this.findVisible(p, id);
-    const proposals = await this.proposals.findForRequest(id);
+  private async view(p: Principal, id: string, audit: boolean, tx?: Tx) {
+    const r = await this.findVisible(p, id, tx);
+    const proposals = await this.proposals.findForRequest(id, tx);
     const expiries = await this.holds.expiries(proposals.flatMap((x) => (x.holdId ? [x.holdId] : [])));
     if (audit && r.profile) await this.audit.record(null, p, 'request.read_profile', 'placement_request', id);
     return presentRequest(r, proposals, expiries);

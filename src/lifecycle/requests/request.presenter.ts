@@ -34,6 +34,7 @@ export function presentRequest(
       placeKind: p.placeKind,
       holdExpiresAt: p.holdId && expiries.get(p.holdId)?.live ? expiries.get(p.holdId)!.expiresAt.toISOString() : null,
       placementId: p.placementId,
+      withdrawnReason: p.withdrawnReason ?? null,
     })),
   };
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PersonDto } from '../../../matching/dto/match-profile.dto.js';
 import { PLACE_KINDS, PROTECTION_LEVELS, STAGES } from '../../../domain/types.js';
-import { DECLINE_REASONS, PROPOSAL_STATUSES } from '../proposal.entity.js';
+import { DECLINE_REASONS, PROPOSAL_STATUSES, WITHDRAWN_REASONS } from '../proposal.entity.js';
 
 /** What the facility sees of the case to decide (no origin, safety or note). */
 export class CaseForFacilityDto {
@@ -28,6 +28,13 @@ export class ProposalDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt: string | null;
   @ApiProperty({ type: String, enum: DECLINE_REASONS, nullable: true }) declineReason: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'staff-to-staff, at most 300 characters' }) declineNote?: string | null;
+  @ApiProperty({
+    type: String,
+    enum: WITHDRAWN_REASONS,
+    nullable: true,
+    description: 'request_changed: the request was edited and the house now fails a hard constraint',
+  })
+  withdrawnReason: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) placementId: string | null;
   @ApiPropertyOptional({ type: CaseForFacilityDto, description: 'to the facility opening one proposal (audited)' })
   case?: CaseForFacilityDto;

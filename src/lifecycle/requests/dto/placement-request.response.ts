@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BreakdownItemDto, ExcludedCountDto, ExploitationSignsDto } from '../../../matching/dto/search.response.js';
 import { OriginDto, PersonDto, PreferencesDto, SafetyDto } from '../../../matching/dto/match-profile.dto.js';
 import { FACILITY_TYPES, PLACE_KINDS, PROTECTION_LEVELS, STAGES } from '../../../domain/types.js';
-import { PROPOSAL_STATUSES } from '../../proposals/proposal.entity.js';
+import { PROPOSAL_STATUSES, WITHDRAWN_REASONS } from '../../proposals/proposal.entity.js';
 import { REFERRAL_CHANNELS, REQUEST_STATUSES, URGENCIES } from '../placement-request.entity.js';
 
 export class RequestProposalDto {
@@ -12,6 +12,22 @@ export class RequestProposalDto {
   @ApiProperty({ enum: PLACE_KINDS }) placeKind: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) holdExpiresAt: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) placementId: string | null;
+  @ApiProperty({
+    type: String,
+    enum: WITHDRAWN_REASONS,
+    nullable: true,
+    description: 'request_changed: the request was edited and the house now fails a hard constraint',
+  })
+  withdrawnReason: string | null;
+}
+
+/** A proposal an edit withdrew: its house now fails these hard constraints (PATCH answer only). */
+export class WithdrawnProposalDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) facilityId: string;
+  @ApiProperty({ enum: ['pending', 'accepted'], description: 'its status before the edit' }) was: string;
+  @ApiProperty({ enum: ['request_changed'] }) reason: string;
+  @ApiProperty({ type: [String], example: ['conflict'], description: 'the hard constraints the house now fails' }) reasons: string[];
 }
 
 export class PlacementRequestDto {
@@ -41,6 +57,11 @@ export class PlacementRequestDto {
   })
   acceptedProposalId: string | null;
   @ApiProperty({ type: [RequestProposalDto] }) proposals: RequestProposalDto[];
+  @ApiPropertyOptional({
+    type: [WithdrawnProposalDto],
+    description: 'PATCH only: the live proposals this edit withdrew (holds freed) because their house now fails a hard constraint',
+  })
+  withdrawnProposals?: WithdrawnProposalDto[];
   @ApiPropertyOptional({ description: 'on creation: true when an Idempotency-Key retry returned the first answer' }) replayed?: boolean;
 }
 
