@@ -195,8 +195,18 @@ export interface BreakdownItem {
   note?: string;
 }
 
-/** Signs on a candidate that passes every hard constraint but deserves a second look. */
-export const CANDIDATE_WARNINGS = ['same_region_as_exploitation'] as const;
+/**
+ * Signs on a candidate that passes every hard constraint but deserves a second look:
+ * `in_exploitation_area` — in a province where she was exploited (allowed by allowExploitationArea);
+ * `same_region_as_exploitation` — in a region where she was exploited;
+ * `exploitation_area_unknown_same_province` — where she was exploited is not known, no minDistanceKm
+ * is set, and the house is in the province where she is now.
+ */
+export const CANDIDATE_WARNINGS = [
+  'in_exploitation_area',
+  'same_region_as_exploitation',
+  'exploitation_area_unknown_same_province',
+] as const;
 export type CandidateWarning = (typeof CANDIDATE_WARNINGS)[number];
 
 export interface Candidate {

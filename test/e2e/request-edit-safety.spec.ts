@@ -141,3 +141,94 @@ describe('editing a request withdraws the proposals it makes unsafe (e2e)', () =
     }
   });
 });
+
+describe('warnings where she was exploited, in candidates and batch plans (e2e)', () => {
+  let t: TestApp;
+  const liguria = principals.uor('07');
+  const as = (p: Principal) => bearer(t.token(p));
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const open = async (o: RequestOverrides) => {
+    const res = await t.http().post('/api/v1/placement-requests').set(as(liguria)).send(aRequest(o));
+    expect(res.status).toBe(201);
+    return res.body as Body;
+  };
+
+  it('a house in an allowed exploitation province carries in_exploitation_area and ranks after an equal house outside it', async () => {
+    const genova = await freshFacility(t, {
+      name: 'Uomini Genova',
+      provinceCode: 'GE',
+      accepts: { genders: ['male'], adults: true, minors: false, children: false },
+    });
+    const savona = await freshFacility(t, {
+      name: 'Uomini Savona',
+      provinceCode: 'SV',
+      accepts: { genders: ['male'], adults: true, minors: false, children: false },
+    });
+    const r = await open({
+      person: { gender: 'male' },
+      origin: { provinceCode: 'GE' },
+      safety: { exploitationProvinces: ['GE'], allowExploitationArea: true, allowExploitationAreaReason: 'vuole restare vicino ai figli' },
+    });
+    const res = await t.http().get(`/api/v1/placement-requests/${r.id}/candidates`).query({ limit: 200 }).set(as(liguria));
+    expect(res.status).toBe(200);
+    const ids = res.body.candidates.map((c: Body) => c.facilityId);
+    expect(ids.indexOf(savona.id)).toBeLessThan(ids.indexOf(genova.id));
+    const g = res.body.candidates.find((c: Body) => c.facilityId === genova.id);
+    expect(g.warnings).toEqual(['in_exploitation_area', 'same_region_as_exploitation']);
+    expect(g.breakdown).toContainEqual(expect.objectContaining({ criterion: 'proximity', points: 0 }));
+  });
+
+  it('a batch plan for a house in an allowed exploitation province carries the warning', async () => {
+    const house = await freshFacility(t, {
+      name: 'Trans Genova',
+      provinceCode: 'GE',
+      accepts: { genders: ['transgender'], adults: true, minors: false, children: false },
+    });
+    const r = await open({
+      person: { gender: 'transgender' },
+      safety: { exploitationProvinces: ['GE'], allowExploitationArea: true, allowExploitationAreaReason: 'rete smantellata' },
+    });
+    const res = await t
+      .http()
+      .post('/api/v1/placement-requests/batch-assignment')
+      .set(as(liguria))
+      .send({ requestIds: [r.id], dryRun: true });
+    expect(res.status).toBe(200);
+    expect(res.body.plan).toEqual([
+      expect.objectContaining({ requestId: r.id, facilityId: house.id, warnings: ['in_exploitation_area', 'same_region_as_exploitation'] }),
+    ]);
+  });
+
+  it('exploitation area not known and no minimum distance: a house in the province where she is now is flagged', async () => {
+    const here = await freshFacility(t, { name: 'Casa Qui', provinceCode: 'GE' });
+    const away = await freshFacility(t, { name: 'Casa Lontana', provinceCode: 'SV' });
+    const r = await open({ origin: { provinceCode: 'GE' }, safety: { exploitationProvinces: [] } });
+    const res = await t.http().get(`/api/v1/placement-requests/${r.id}/candidates`).query({ limit: 200 }).set(as(liguria));
+    const c = res.body.candidates.find((x: Body) => x.facilityId === here.id);
+    expect(c.warnings).toEqual(['exploitation_area_unknown_same_province']);
+    expect(res.body.candidates.find((x: Body) => x.facilityId === away.id).warnings).toEqual([]);
+    // the capacity search says it too; a minimum distance (from where she is now) guards her province instead
+    const search = async (safety: Body) => {
+      const { person, protectionLevel, stage, origin, preferences } = aRequest({ origin: { provinceCode: 'GE' } });
+      const base = aRequest().safety;
+      const res = await t
+        .http()
+        .post('/api/v1/capacity/search')
+        .set(as(liguria))
+        .send({ person, protectionLevel, stage, origin, preferences, safety: { ...base, ...safety }, limit: 200 });
+      expect(res.status).toBe(200);
+      return res.body.candidates as Body[];
+    };
+    expect((await search({ exploitationProvinces: [] })).find((x) => x.facilityId === here.id)?.warnings).toEqual([
+      'exploitation_area_unknown_same_province',
+    ]);
+    const guarded = await search({ exploitationProvinces: [], minDistanceKm: 1 });
+    expect(guarded.map((x) => x.facilityId)).toContain(away.id);
+    for (const x of guarded) expect(x.warnings).not.toContain('exploitation_area_unknown_same_province');
+  });
+});

@@ -172,7 +172,7 @@ describe('safety that does not depend on typing (e2e)', () => {
       expect(allowed.status).toBe(200);
       expect(allowed.body.safety).toMatchObject({ allowExploitationArea: true, allowExploitationAreaReason: reason });
       const genova = (await candidates(liguria, r.id)).candidates.find((c) => c.facilityId === inGenova.id);
-      expect(genova).toMatchObject({ warnings: ['same_region_as_exploitation'], exploitationDistanceKm: 0 });
+      expect(genova).toMatchObject({ warnings: ['in_exploitation_area', 'same_region_as_exploitation'], exploitationDistanceKm: 0 });
       const audited = await t.sql<{ actor_sub: string; details: Body }>(
         `SELECT actor_sub, details FROM audit_log WHERE action = 'request.allow_exploitation_area' AND object_id = $1`,
         [r.id],

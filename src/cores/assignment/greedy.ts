@@ -28,7 +28,8 @@ export function greedyState(problem: Problem): PlanState {
         facilityId: f.id,
         placeKind: o.placeKind,
         distanceKm: round1(o.distanceKm),
-        // not part of the order: compareCandidates reads score, freshness, distance and id only
+        // not part of the order: compareCandidates reads score, freshness, distance and id here (no warnings:
+        // a house in an allowed exploitation area already scores no proximity)
         exploitationDistanceKm: null,
         warnings: [],
         placeKindFallback: false,

@@ -125,3 +125,35 @@ describe('rankCandidates: output', () => {
     expect(result.excluded).toEqual([{ reason: 'no_free_place', count: 1 }]);
   });
 });
+
+describe('rankCandidates: where she was exploited (issue 28 walk)', () => {
+  const GE = { provinceCode: 'GE', regionCode: '07', point: POINTS.GE };
+  const inGenova = aFacility({ id: 'a-genova' });
+  const inSpezia = aFacility({ id: 'b-spezia', provinceCode: 'SP', point: POINTS.SP });
+
+  it('a house in an allowed exploitation province says so, scores no proximity and ranks after an equal one outside', () => {
+    const req = aRequest({ safety: { exploitationAreas: [GE], allowExploitationArea: true } });
+    const { candidates } = rankCandidates(req, [inGenova, inSpezia], { ...TEST_WEIGHTS, proximity: 0 });
+    expect(ids(candidates)).toEqual(['b-spezia', 'a-genova']);
+    expect(candidates[0].score).toBe(candidates[1].score);
+    expect(candidates[1].warnings).toEqual(['in_exploitation_area', 'same_region_as_exploitation']);
+    expect(candidates[0].warnings).toEqual(['same_region_as_exploitation']);
+    const scored = rankCandidates(req, [inGenova, inSpezia], TEST_WEIGHTS).candidates;
+    expect(scored.find((c) => c.facilityId === 'a-genova')!.breakdown).toContainEqual(
+      expect.objectContaining({ criterion: 'proximity', points: 0, note: 'in exploitation area' }),
+    );
+    expect(ids(scored)).toEqual(['b-spezia', 'a-genova']);
+  });
+
+  it('exploitation area not known and no distance to keep: a house in her current province is flagged', () => {
+    const { candidates } = rankCandidates(aRequest(), [inGenova, inSpezia], TEST_WEIGHTS);
+    expect(candidates.map((c) => [c.facilityId, c.warnings])).toEqual(
+      expect.arrayContaining([
+        ['a-genova', ['exploitation_area_unknown_same_province']],
+        ['b-spezia', []],
+      ]),
+    );
+    const guarded = rankCandidates(aRequest({ safety: { minDistanceKm: 1 } }), [inSpezia], TEST_WEIGHTS).candidates;
+    expect(guarded[0].warnings).toEqual([]);
+  });
+});

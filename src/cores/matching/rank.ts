@@ -13,7 +13,7 @@ import {
 import { haversineKm } from './geo.js';
 import { firstFailureOf, nearestKm } from './hard-constraints.js';
 import { placeFor } from './place-kind.js';
-import { factsOf, RequestFacts } from './request-facts.js';
+import { factsOf, inExploitationArea, RequestFacts } from './request-facts.js';
 import { scoreOf, scoreWith } from './scoring.js';
 
 export const FRESHNESS_ORDER: Record<Freshness, number> = { fresh: 0, stale: 1, unknown: 2 };
@@ -23,10 +23,14 @@ export const round1 = (x: number): number => Math.round(x * 10) / 10;
 /** Plain code-unit comparison: locale-independent, so the order is the same on every server. */
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Score desc, then fresher data, then nearer (as displayed), then id: a total order. */
+/** 1 for a house in a province where she was exploited (allowed by the operator), else 0. */
+const inArea = (c: Candidate): number => (c.warnings.includes('in_exploitation_area') ? 1 : 0);
+
+/** Score desc, then outside the exploitation area first, then fresher data, then nearer (as displayed), then id: a total order. */
 export function compareCandidates(a: Candidate, b: Candidate): number {
   return (
     b.score - a.score ||
+    inArea(a) - inArea(b) ||
     FRESHNESS_ORDER[a.freshness] - FRESHNESS_ORDER[b.freshness] ||
     a.distanceKm - b.distanceKm ||
     compareIds(a.facilityId, b.facilityId)
@@ -59,15 +63,21 @@ export function rankCandidates(
 
 /**
  * What an operator must see about a candidate that passes: how far it is from where she was
- * exploited, whether it lies in the same region (a warning, not an exclusion), and whether a
- * single adult would take a mother-child unit there (a fallback: only when no adult bed is free).
+ * exploited, whether it lies in an exploitation province (only when the operator allowed it) or
+ * region (warnings, not exclusions), whether nothing guards her current province (exploitation
+ * area not known, no minimum distance), and whether a single adult would take a mother-child unit
+ * there (a fallback: only when no adult bed is free).
  */
 export function exploitationSigns(
   q: RequestFacts,
   f: FacilitySnapshot,
   placeKind: PlaceKind,
 ): Pick<Candidate, 'exploitationDistanceKm' | 'warnings' | 'placeKindFallback'> {
-  const warnings: CandidateWarning[] = q.exploitationRegions.has(f.regionCode) ? ['same_region_as_exploitation'] : [];
+  const warnings: CandidateWarning[] = [];
+  if (inExploitationArea(q, f)) warnings.push('in_exploitation_area');
+  if (q.exploitationRegions.has(f.regionCode)) warnings.push('same_region_as_exploitation');
+  if (!q.exploitationAreas.length && q.minDistanceKm === null && f.provinceCode === q.req.origin.provinceCode)
+    warnings.push('exploitation_area_unknown_same_province');
   return {
     exploitationDistanceKm: q.exploitationAreas.length
       ? round1(

@@ -66,6 +66,10 @@ export interface RequestFacts {
   readonly currentFacilityId: string | null;
 }
 
+/** In a province where she was exploited, whether or not the operator allowed it (exploitationProvinces is empty then). */
+export const inExploitationArea = (q: RequestFacts, f: { provinceCode: string }): boolean =>
+  q.exploitationAreas.some((a) => a.provinceCode === f.provinceCode);
+
 /** The profile as stored and judged: a child without a sex (the old shape) is of 'unknown' sex. */
 export function withChildSexes<P extends PersonProfile>(person: P): P {
   return { ...person, children: person.children.map((c) => ({ age: c.age, sex: c.sex ?? 'unknown' })) };

@@ -148,7 +148,17 @@ describe('100,000 random requests on random networks (property)', () => {
                     ? c.exploitationDistanceKm === null
                     : Math.abs((c.exploitationDistanceKm ?? NaN) - nearest) <= 0.05 + 1e-9;
                 const warned = c.warnings.includes('same_region_as_exploitation');
-                if (!distanceRight || warned !== areas.some((a) => a.regionCode === f.regionCode))
+                // in an exploitation province only when allowed, and then always said
+                const inArea = c.warnings.includes('in_exploitation_area');
+                const unknownHere = c.warnings.includes('exploitation_area_unknown_same_province');
+                const unguarded = !areas.length && !req.safety.minDistanceKm && f.provinceCode === req.origin.provinceCode;
+                if (
+                  !distanceRight ||
+                  warned !== areas.some((a) => a.regionCode === f.regionCode) ||
+                  inArea !== areas.some((a) => a.provinceCode === f.provinceCode) ||
+                  (inArea && !req.safety.allowExploitationArea) ||
+                  unknownHere !== unguarded
+                )
                   throw new Error(
                     `${f.id}: exploitationDistanceKm ${c.exploitationDistanceKm} (nearest ${nearest}), warnings ${c.warnings}`,
                   );

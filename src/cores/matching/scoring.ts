@@ -10,7 +10,7 @@ import {
   Stage,
 } from '../../domain/types.js';
 import { haversineKm } from './geo.js';
-import { factsOf, protectionRank, RequestFacts } from './request-facts.js';
+import { factsOf, inExploitationArea, protectionRank, RequestFacts } from './request-facts.js';
 
 /** Breakdown order: the key order of MatchingWeights (not of whatever object config hands us). */
 export const CRITERIA: readonly Criterion[] = [
@@ -89,6 +89,8 @@ const CRITERION_FNS: Record<Criterion, CriterionFn> = {
   },
 
   proximity: (q, f) => {
+    // allowed by the operator, never a house to prefer for being near: her exploiters are near too
+    if (inExploitationArea(q, f)) return { fraction: 0, note: 'in exploitation area' };
     const near = q.req.preferences.near;
     if (!near) return { fraction: 1, note: 'not requested' };
     return { fraction: Math.max(0, 1 - haversineKm(f.point, near) / PROXIMITY_RANGE_KM) };
