@@ -22,7 +22,7 @@ export class ExcludedCountDto {
   @ApiPropertyOptional({
     type: [ExcludedFacilityDto],
     description:
-      'the houses under this reason the caller may see named (uor, admin), nearest to the origin first, at most 50; absent on coarse answers',
+      'the houses under this reason the caller may see named (uor, admin), nearest to the origin first, at most 50; always empty under conflict (it would say where a network has a victim); absent on coarse answers',
   })
   facilities?: ExcludedFacilityDto[];
 }
@@ -34,7 +34,10 @@ export class ExploitationSignsDto {
   @ApiProperty({
     enum: CANDIDATE_WARNINGS,
     isArray: true,
-    description: 'same_region_as_exploitation: the house is in a region where she was exploited',
+    description:
+      'in_exploitation_area: in a province where she was exploited (only when allowExploitationArea; no proximity points, ranked after an equal house outside); ' +
+      'same_region_as_exploitation: in a region where she was exploited; ' +
+      'exploitation_area_unknown_same_province: no exploitation province and no minDistanceKm given, and the house is in the province where she is now',
   })
   warnings: string[];
   @ApiProperty({ description: 'a single adult offered a mother-child unit: only if no single place is free' })
