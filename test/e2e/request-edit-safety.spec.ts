@@ -65,7 +65,7 @@ describe('editing a request withdraws the proposals it makes unsafe (e2e)', () =
       { id: proposal.id, facilityId: house.id, was: 'pending', reason: 'request_changed', reasons: ['conflict'] },
     ]);
     expect(res.body.proposals).toEqual([
-      expect.objectContaining({ id: proposal.id, status: 'withdrawn', withdrawnReason: 'request_changed' }),
+      expect.objectContaining({ id: proposal.id, status: 'withdrawn', withdrawnReason: 'request_changed', holdExpiresAt: null }),
     ]);
     // nothing live any more: open again, the place free again
     expect(res.body.status).toBe('open');

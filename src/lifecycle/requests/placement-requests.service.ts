@@ -351,7 +351,11 @@ export class PlacementRequestsService {
   private async view(p: Principal, id: string, audit: boolean, tx?: Tx) {
     const r = await this.findVisible(p, id, tx);
     const proposals = await this.proposals.findForRequest(id, tx);
-    const expiries = await this.holds.expiries(proposals.flatMap((x) => (x.holdId ? [x.holdId] : [])));
+    // inside the caller's transaction when given: an edit's answer sees the holds it just freed
+    const expiries = await this.holds.expiries(
+      proposals.flatMap((x) => (x.holdId ? [x.holdId] : [])),
+      tx,
+    );
     if (audit && r.profile) await this.audit.record(null, p, 'request.read_profile', 'placement_request', id);
     return presentRequest(r, proposals, expiries);
   }
