@@ -66,7 +66,7 @@ export async function startPgServer(o: PgServerOptions): Promise<PgServer> {
   });
   const stopOnExit = () => child.kill('SIGINT');
   process.once('exit', stopOnExit);
-  await ready(child, log);
+  await ready(child, log, o.port);
   return {
     url: (database) => `postgres://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@127.0.0.1:${o.port}/${database}`,
     dataDir,
@@ -182,7 +182,21 @@ async function initialise(bins: Binaries, dataDir: string, o: PgServerOptions, r
   }
 }
 
-function ready(child: ChildProcess, log: (l: string) => void): Promise<void> {
+/**
+ * Why the server stopped while starting, in one sentence. A taken port is only "could not create
+ * any TCP/IP sockets" in PostgreSQL's last line (the "Address already in use" is lines before):
+ * said with the port and the variable that moves it.
+ */
+export function startFailure(tail: string, code: number | null, port: number): string {
+  const lines = tail.trim().split('\n');
+  const last = lines.filter((l) => /FATAL|ERROR|could not/i.test(l)).pop() ?? `exit code ${code}`;
+  const why = last.replace(/^.*?(FATAL|ERROR):\s*/, '');
+  if (lines.some((l) => /address already in use/i.test(l)) || /could not create any TCP\/IP sockets/i.test(why))
+    return `PostgreSQL stopped while starting: port ${port} is in use (${why}): set EMBEDDED_PG_PORT to a free port, or stop what uses ${port}`;
+  return `PostgreSQL stopped while starting: ${why}`;
+}
+
+function ready(child: ChildProcess, log: (l: string) => void, port: number): Promise<void> {
   return new Promise((ok, fail) => {
     let tail = '';
     const onData = (chunk: Buffer) => {
@@ -194,15 +208,7 @@ function ready(child: ChildProcess, log: (l: string) => void): Promise<void> {
     child.stderr?.on('data', onData);
     child.stdout?.on('data', onData);
     child.once('error', (e) => fail(new PgServerError(`PostgreSQL could not be started: ${e.message}`)));
-    child.once('exit', (code) => {
-      const last =
-        tail
-          .trim()
-          .split('\n')
-          .filter((l) => /FATAL|ERROR|could not/i.test(l))
-          .pop() ?? `exit code ${code}`;
-      fail(new PgServerError(`PostgreSQL stopped while starting: ${last.replace(/^.*?(FATAL|ERROR):\s*/, '')}`));
-    });
+    child.once('exit', (code) => fail(new PgServerError(startFailure(tail, code, port))));
   });
 }
 

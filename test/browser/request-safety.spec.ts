@@ -148,8 +148,19 @@ describe('the request form on a phone: safety that does not depend on typing', (
 
     // the network typed her own way: the tag in use is offered, and what she types is shown folded
     const tags = page.locator('[data-entry="conflictTags"]');
+    // typed with two words joined: not a tag in use, but one in use differs only by dashes: said beside the field
+    await tags.pressSequentially('rete ge77', { delay: 30 });
+    const similar = page.locator('.suggest [data-similar="rete-ge-77"]');
+    await similar.waitFor();
+    expect(await similar.textContent()).toBe("Simile a un'etichetta già in uso: rete-ge-77 — è la stessa rete? Toccala per usarla.");
+    expect(await page.locator('button.offer[data-tag="rete-ge-77"]').count()).toBe(1);
+    await accessible(page, 'similar tag');
+    await b.shot(page, 'request-form-tag-similar-phone', tags.locator('xpath=ancestor::div[contains(@class,"picker")]'));
+    await tags.fill('');
+    // a prefix of the tag in use as it is spelled: offered, nothing "similar" said
     await tags.pressSequentially('RETE GE', { delay: 30 });
     await page.locator('button.offer[data-tag="rete-ge-77"]').waitFor();
+    await page.locator('.suggest [data-similar]').waitFor({ state: 'detached' });
     expect(await page.locator('.canon').textContent()).toBe('Sarà salvata come rete-ge');
     await accessible(page, 'tag offered');
     await b.shot(page, 'request-form-places-phone', page.locator('fieldset.places'));
@@ -171,6 +182,8 @@ describe('the request form on a phone: safety that does not depend on typing', (
     expect(stored.safety.allowExploitationArea ?? false).toBe(false);
     expect(await page.locator('[data-where-now]').textContent()).toBe('Si trova ora: Savona (SV)');
     expect(await page.locator('[data-exploited]').textContent()).toBe('Area di sfruttamento: Genova (GE)');
+    expect(await page.locator('[data-conflict-tags]').textContent()).toBe('Etichette di rete: rete-ge-77');
+    await b.shot(page, 'request-summary-tags-phone', page.locator('.request-summary'));
 
     // the candidates: each with its distance from the exploitation area; in Liguria, a warning
     await page.locator('.candidate').first().waitFor();

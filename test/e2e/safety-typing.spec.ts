@@ -288,6 +288,13 @@ describe('safety that does not depend on typing (e2e)', () => {
       expect((await tags(liguria, { prefix: 'suggerita', limit: 0 })).status).toBe(400);
     });
 
+    it('ignores the dashes: a tag typed with its words joined or split otherwise finds the one in use', async () => {
+      await openRequest(liguria, { safety: { conflictTags: ['Simile GE-77'] } });
+      for (const prefix of ['simile ge77', 'similege77', 'SIMILEGE 77', 'simi-lege'])
+        expect((await tags(toscana, { prefix })).body).toEqual({ tags: ['simile-ge-77'] });
+      expect((await tags(toscana, { prefix: 'similege78' })).body).toEqual({ tags: [] });
+    });
+
     it('is for uor and admin only', async () => {
       expect((await tags(principals.admin(), { prefix: 'suggerita' })).body.tags).toContain('suggerita-beta');
       expect((await tags(principals.national(), { prefix: 'suggerita' })).status).toBe(403);

@@ -7,7 +7,10 @@ import { ToInt } from '../../common/dto-helpers.js';
 import { PlacementRequestsService } from './placement-requests.service.js';
 
 export class ConflictTagsQuery {
-  @ApiPropertyOptional({ example: 'RETE GE', description: 'what she has typed so far; folded like a tag (so any spelling finds it)' })
+  @ApiPropertyOptional({
+    example: 'RETE GE',
+    description: 'what she has typed so far; folded like a tag and compared with the dashes ignored (so any spelling finds it)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(80)

@@ -133,17 +133,20 @@ export class PlacementRequestsRepository {
 
   /**
    * Conflict tags in use (open or proposed requests, pending or accepted proposals, active
-   * placements), starting with `prefix`, in order: tags only, never where they are.
+   * placements), starting with `prefix`, in order: tags only, never where they are. The dashes are
+   * ignored ("rete-ge77" finds rete-ge-77: folding cannot know where she meant a word to end); the
+   * tags that begin with the prefix as typed come first.
    */
   async conflictTagsInUse(prefix: string, limit: number): Promise<string[]> {
     const rows: { tag: string }[] = await this.db.manager().query(
-      `SELECT DISTINCT tag FROM (
+      `SELECT tag FROM (SELECT DISTINCT tag FROM (
           SELECT unnest(conflict_tags) AS tag FROM placement_request WHERE status IN ('open', 'proposed')
           UNION ALL
           SELECT unnest(r.conflict_tags) FROM proposal p JOIN placement_request r ON r.id = p.request_id WHERE p.status IN ('pending', 'accepted')
           UNION ALL
           SELECT unnest(r.conflict_tags) FROM placement pl JOIN placement_request r ON r.id = pl.request_id WHERE pl.status = 'active'
-        ) t WHERE starts_with(tag, $1) ORDER BY tag LIMIT $2`,
+        ) t) d WHERE starts_with(replace(tag, '-', ''), replace($1, '-', ''))
+        ORDER BY starts_with(tag, $1) DESC, tag LIMIT $2`,
       [prefix, limit],
     );
     return rows.map((r) => r.tag);

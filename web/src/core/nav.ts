@@ -1,5 +1,5 @@
 import { ApiError } from './api.js';
-import { type MessageKey, readable, t } from '../words/i18n.js';
+import { type MessageKey, label, readable, t } from '../words/i18n.js';
 
 /** Moves to a page route (after `#`); the same route again redraws it. */
 export function go(path: string): void {
@@ -40,19 +40,24 @@ export function errorText(e: unknown): string {
     if (e.status === 403) return t('error.forbidden');
     // a code the pages explain in words (`error.code.discharge_date_in_future`), its details filled in
     const key = `error.code.${e.code}` as MessageKey;
-    if (t(key) !== key)
-      return t(
-        key,
-        // a day in words ("7 dicembre 2026", not 2026-12-07), as everywhere else in the pages
-        readable(
-          Object.fromEntries(
-            Object.entries(e.body ?? {}).filter(
-              (kv): kv is [string, string | number] => typeof kv[1] === 'string' || typeof kv[1] === 'number',
-            ),
-          ),
-        ),
-      );
+    if (t(key) !== key) return t(key, errorDetails(e));
     return t('error.generic', { code: e.code });
   }
   return t('error.generic', { code: 'client' });
+}
+
+/** What a refusal carries, in words: a day as a day, a `status` as its name, `reasons` as a list of reasons. */
+export function errorDetails(e: ApiError): Record<string, string | number> {
+  const body = e.body ?? {};
+  const reasons = Array.isArray(body.reasons) ? body.reasons.filter((r): r is string => typeof r === 'string') : [];
+  return {
+    // a day in words ("7 dicembre 2026", not 2026-12-07), as everywhere else in the pages
+    ...readable(
+      Object.fromEntries(
+        Object.entries(body).filter((kv): kv is [string, string | number] => typeof kv[1] === 'string' || typeof kv[1] === 'number'),
+      ),
+    ),
+    ...(typeof body.status === 'string' ? { status: label('status', body.status).toLocaleLowerCase() } : {}),
+    reasons: reasons.map((r) => label('reason', r)).join(', ') || '—',
+  };
 }

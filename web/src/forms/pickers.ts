@@ -196,11 +196,16 @@ export function tagPicker(opts: { suggest: boolean }): Picker {
     if (asked !== prefix || !res) return;
     const chosen = new Set(picker.codes());
     const tags = res.tags.filter((x) => !chosen.has(x));
+    // not in use as typed, but one in use differs only by dashes: most likely the same network
+    const bare = (x: string) => x.replace(/-/g, '');
+    const similar = res.tags.includes(prefix) ? undefined : tags.find((x) => bare(x) === bare(prefix));
     put(
       offers,
       tags.length
         ? [
-            h('p', { class: 'help' }, t('form.conflictTags.inUse')),
+            similar
+              ? h('p', { class: 'notice notice-warn', 'data-similar': similar }, t('form.conflictTags.similar', { tag: similar }))
+              : h('p', { class: 'help' }, t('form.conflictTags.inUse')),
             h(
               'ul',
               { class: 'offers' },

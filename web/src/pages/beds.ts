@@ -13,7 +13,7 @@ import type { Page } from '../core/page.js';
 import { facilityFacts, freshnessBadge, holdText, tickCountdowns } from '../shared/facility-facts.js';
 import { languageName } from '../words/names.js';
 import { phoneLink } from '../words/phone.js';
-import { errorText, go } from '../core/nav.js';
+import { errorDetails, errorText, go } from '../core/nav.js';
 import {
   DECLINE_NOTE_MAX,
   DECLINE_REASONS,
@@ -458,6 +458,9 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
       restore = null;
       // a note refused (personal data): said beside it, the form and what she typed stay
       if (on && isFieldRefusal(e)) showApiProblems(on.form, on.summary, e.body);
+      // the service refused the acceptance on a hard constraint: what she can do, not "try again"
+      else if (e instanceof ApiError && e.code === 'constraint_violated' && path.endsWith('/accept'))
+        put(msg, notice('error', t('proposal.acceptRefused', errorDetails(e))));
       else put(msg, notice('error', errorText(e)));
     }
   };

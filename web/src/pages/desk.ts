@@ -586,6 +586,11 @@ export const requestPage: Page = async (root, [id]) => {
           ? ` · ${t('request.exploitationAllowed', { reason: request.safety.allowExploitationAreaReason })}`
           : null,
       ),
+      h(
+        'span',
+        { class: 'line', 'data-conflict-tags': request.safety.conflictTags.join(',') },
+        t('request.conflictTags', { tags: request.safety.conflictTags.join(', ') || t('request.conflictTagsNone') }),
+      ),
     ];
   };
   const summary = h('p', { class: 'meta request-summary' });
