@@ -36,7 +36,7 @@ interface Shape {
 
 /** The roles as the invitation names them (the pages' words). */
 const ROLE_WORDS: Record<Role, { it: string; en: string }> = {
-  uor: { it: 'Unità operativa regionale', en: 'regional operating unit' },
+  uor: { it: 'unità operativa regionale', en: 'regional operating unit' },
   shelter_manager: { it: 'responsabile di struttura', en: 'shelter manager' },
   national: { it: 'referente della rete nazionale', en: 'national network officer' },
   admin: { it: 'amministratrice', en: 'administrator' },

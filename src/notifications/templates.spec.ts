@@ -10,7 +10,7 @@ const INVITATIONS: Invitation[] = [
   },
   {
     by: { it: 'L’Unità operativa regionale della regione Liguria', en: 'The regional operating unit of Liguria' },
-    role: { it: 'Unità operativa regionale', en: 'regional operating unit' },
+    role: { it: 'unità operativa regionale', en: 'regional operating unit' },
     where: { it: 'per la regione Liguria', en: 'for Liguria' },
     spid: false,
   },
@@ -86,9 +86,9 @@ describe('mail templates: every one rendered', () => {
 
   it('the invitation says who invited her, as what, where, and how to sign in', () => {
     const m = render('member_invited', '', 'http://localhost:3000/auth/login?returnTo=%2F', INVITATIONS[0]);
-    expect(m.subject).toBe('[Approdo] Sei invitata ad accedere');
+    expect(m.subject).toBe('[Approdo] Invito ad accedere');
     expect(m.text).toContain(
-      'Maria Rossi (amministrazione di Approdo) ti ha invitata ad Approdo come responsabile di struttura per Casa Levante e Casa Golfo.',
+      'Maria Rossi (amministrazione di Approdo) ti invita ad Approdo come responsabile di struttura per Casa Levante e Casa Golfo.',
     );
     expect(m.text).toMatch(/accedi .* con questo indirizzo e-mail, oppure con SPID o CIE\./);
     expect(render('member_invited', '', 'http://x/auth/login', INVITATIONS[1]).text).not.toContain('SPID');

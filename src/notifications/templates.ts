@@ -50,7 +50,7 @@ const TEMPLATES: Record<NotificationEvent, Template> = {
     about: 'facility',
   },
   // the subject says what she is invited as; who invited her and where is in the body
-  member_invited: { it: 'Sei invitata ad accedere', en: 'You are invited to sign in', about: 'invitation' },
+  member_invited: { it: 'Invito ad accedere', en: 'Invitation to sign in', about: 'invitation' },
 };
 
 /** An invitation's details: who invited her (a member's name or office, never a victim's data), as what, where. */
@@ -87,7 +87,7 @@ function sentences(t: Template, reference: string, invitation?: Invitation): { i
     const where = invitation.where;
     return {
       it: [
-        `${invitation.by.it} ti ha invitata ad Approdo come ${invitation.role.it}${where ? ` ${where.it}` : ''}.`,
+        `${invitation.by.it} ti invita ad Approdo come ${invitation.role.it}${where ? ` ${where.it}` : ''}.`,
         invitation.spid
           ? 'Per entrare apri il link qui sotto e accedi dalla pagina della rete con questo indirizzo e-mail, oppure con SPID o CIE.'
           : 'Per entrare apri il link qui sotto e accedi dalla pagina della rete con questo indirizzo e-mail.',

@@ -108,9 +108,9 @@ describe('inviting', () => {
     const names = (await t.sql<{ name: string }>(`SELECT name FROM facility WHERE id = ANY($1::uuid[]) ORDER BY name`, [[ge1, ge2]])).map(
       (f) => f.name,
     );
-    expect(mail.subject).toBe('[Approdo] Sei invitata ad accedere');
+    expect(mail.subject).toBe('[Approdo] Invito ad accedere');
     expect(mail.body_text).toContain(
-      `L’Unità operativa regionale della regione Liguria ti ha invitata ad Approdo come responsabile di struttura per ${names[0]} e ${names[1]}.`,
+      `L’Unità operativa regionale della regione Liguria ti invita ad Approdo come responsabile di struttura per ${names[0]} e ${names[1]}.`,
     );
     expect(mail.body_text).toMatch(/oppure con SPID o CIE\./);
     expect(mail.body_text).toContain(`${t.config.publicBaseUrl}/auth/login`);

@@ -132,7 +132,9 @@ function header(claims: Claims | null, path: string): HTMLElement {
     h('span', { class: 'long' }, t('lang.switch')),
     h('span', { class: 'short' }, other.toUpperCase()),
   );
-  const here = claims ? NAV[claims.role].find(([p]) => path.startsWith(p)) : undefined;
+  // a request belongs to the desk, a house's or a proposal's page to the beds: the header names the section
+  const section = path.replace(/^\/requests\b/, '/desk').replace(/^\/(facilities|proposals)\b/, '/beds');
+  const here = claims ? NAV[claims.role].find(([p]) => section.startsWith(p)) : undefined;
   const top = h('header', { class: 'top' });
   const menuBtn = claims
     ? h(

@@ -36,7 +36,7 @@ export function put(el: Element, ...children: Child[]): void {
 }
 
 /** A polite status line (or an assertive alert) that screen readers announce. */
-export function notice(kind: 'ok' | 'error' | 'info', ...children: Child[]): HTMLElement {
+export function notice(kind: 'ok' | 'error' | 'info' | 'warn', ...children: Child[]): HTMLElement {
   return h('p', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...children);
 }
 

@@ -64,6 +64,8 @@ export interface Proposal {
   placementId: string | null;
   declineReason?: string | null;
   declineNote?: string | null;
+  /** withdrawn by the service because an edit of the request made the house unsafe for her */
+  withdrawnReason?: 'request_changed' | null;
   case?: CaseSummary;
 }
 export interface RequestSummary {

@@ -653,7 +653,11 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
       { id: `prop-${p.id}` },
       t('proposal.title', { code }),
       ' ',
-      h('span', { class: `badge badge-${p.status}` }, label('status', p.status)),
+      h(
+        'span',
+        { class: `badge badge-${p.status}` },
+        p.withdrawnReason === 'request_changed' ? t('status.withdrawnRequestChanged') : label('status', p.status),
+      ),
     ),
     h('p', { class: 'meta' }, `${facilityName} · ${label('kind', p.placeKind)}`),
     p.status === 'pending' || p.status === 'accepted'

@@ -1,6 +1,6 @@
 import { api, ApiError, get, post } from '../core/api.js';
 import { field, h, notice, put, select } from '../core/dom.js';
-import { dateTime, fmt, label, t } from '../words/i18n.js';
+import { dateTime, fmt, label, t, tn } from '../words/i18n.js';
 import type { Page } from '../core/page.js';
 import { coalesce, follow } from '../live/live.js';
 import { pushControl } from '../live/push.js';
@@ -305,7 +305,9 @@ export const requestPage: Page = async (root, [id]) => {
                       : t('status.left', { date: pl.dischargeDate ? fmt().day(pl.dischargeDate) : '' })
                     : p.status === 'accepted'
                       ? t('status.acceptedWaiting')
-                      : label('status', p.status),
+                      : p.withdrawnReason === 'request_changed'
+                        ? t('status.withdrawnRequestChanged')
+                        : label('status', p.status),
                 ),
                 h('p', { class: 'meta' }, label('kind', p.placeKind)),
                 d?.declineReason
@@ -480,16 +482,32 @@ export const requestPage: Page = async (root, [id]) => {
           e.preventDefault();
           if (!checkForm(form, summary, profileProblems(form))) return;
           try {
-            request = await api<PlacementRequest>('PATCH', `/placement-requests/${id}`, {
-              urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value,
-              ...readConstraints(form),
-              note: note.value.trim() || null,
-            });
+            const edited = await api<PlacementRequest & { withdrawnProposals?: { facilityId: string }[] }>(
+              'PATCH',
+              `/placement-requests/${id}`,
+              {
+                urgency: (form.elements.namedItem('urgency') as HTMLSelectElement).value,
+                ...readConstraints(form),
+                note: note.value.trim() || null,
+              },
+            );
+            request = edited;
             draft.clear();
             asking = 'idle';
             put(editEl);
             await refresh();
-            put(status, notice('ok', t('request.edited')));
+            // a house the change made unsafe is no longer offered: she is told which, at once
+            const gone = edited.withdrawnProposals ?? [];
+            put(
+              status,
+              notice('ok', t('request.edited')),
+              gone.length
+                ? notice(
+                    'warn',
+                    tn('request.editWithdrew', gone.length, { names: gone.map((g) => names.get(g.facilityId) ?? '').join(', ') }),
+                  )
+                : null,
+            );
           } catch (err) {
             if (isFieldRefusal(err)) showApiProblems(form, summary, err.body);
             else {

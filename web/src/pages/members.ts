@@ -34,7 +34,8 @@ export const membersPage: Page = async (root, _params, claims) => {
   ]);
   const regionName = new Map(regions.map((r) => [r.code, r.name]));
   const facilityName = new Map(facilities.map((f) => [f.id, f.name ?? f.id.slice(0, 8)]));
-  const status = h('div', { 'aria-live': 'polite' });
+  // focusable: after a change made from a card that the redraw replaces, focus goes to what happened
+  const status = h('div', { 'aria-live': 'polite', tabindex: '-1' });
   const list = h('div', {});
 
   // a manager's facilities are picked within one region (a UOR's own; an administrator chooses it first)
@@ -136,6 +137,7 @@ export const membersPage: Page = async (root, _params, claims) => {
     } catch (e) {
       put(status, notice('error', errorText(e)));
     }
+    status.focus({ preventScroll: true });
   }
 
   /** Changing a manager's facilities: the same checkboxes as the invitation. */

@@ -135,12 +135,12 @@ export function candidateItem(c: Candidate, choose?: HTMLInputElement, current =
             h(
               'strong',
               { 'data-exploitation-km': Math.round(c.exploitationDistanceKm) },
-              t('request.exploitationKm', { km: Math.round(c.exploitationDistanceKm) }),
+              t('request.exploitationKm', { km: fmt().number(Math.round(c.exploitationDistanceKm)) }),
             ),
             ' · ',
           ]
         : null,
-      t('request.distance', { km: Math.round(c.distanceKm) }),
+      t('request.distance', { km: fmt().number(Math.round(c.distanceKm)) }),
     ),
     ...(c.warnings ?? []).map((w) => h('p', { class: 'notice notice-warn', 'data-warning': w }, label('warning', w))),
     c.placeKindFallback ? h('p', { class: 'notice notice-info', 'data-fallback': 'mother_child' }, t('request.motherChildFallback')) : null,
