@@ -1,6 +1,6 @@
+import { benchApiKey } from './support/api-key.js';
 import type { INestApplication } from '@nestjs/common';
 import type { Principal } from '../src/auth/principal.js';
-import { TokenService } from '../src/auth/token.service.js';
 import type { CreateFacilityDto } from '../src/facilities/dto/create-facility.dto.js';
 import { FacilitiesService } from '../src/facilities/facilities.service.js';
 import { dayOf } from '../src/lifecycle/placements/discharge-date.js';
@@ -56,9 +56,9 @@ export async function callsUnderConcurrency(o: {
   const facilityIds: string[] = [];
   for (let c = 0; c < clients; c++) facilityIds.push((await app.get(FacilitiesService).create(o.admin, o.facility(k, 'calls'))).id);
   const manager: Principal = { sub: 'bench-manager', role: 'shelter_manager', facilities: facilityIds, email: 'manager@example.org' };
-  const tokens = app.get(TokenService);
-  const uorHttp = httpClientProcess(o.base, { authorization: `Bearer ${tokens.sign(o.uor)}` });
-  const managerHttp = httpClientProcess(o.base, { authorization: `Bearer ${tokens.sign(manager)}` });
+  // a production service believes no local token (issue 34): members' API keys, as machine clients call it
+  const uorHttp = httpClientProcess(o.base, { authorization: `Bearer ${await benchApiKey(app, o.dbUrl, o.uor)}` });
+  const managerHttp = httpClientProcess(o.base, { authorization: `Bearer ${await benchApiKey(app, o.dbUrl, manager)}` });
   let seq = 100_000;
   const newRequests = async () => {
     const ids: string[][] = [];
