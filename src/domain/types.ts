@@ -229,3 +229,22 @@ export interface MatchResult {
   /** facilityIds (in the order judged) only when asked for (RankOptions.listExcluded) */
   excluded: { reason: ExclusionReason; count: number; facilityIds?: string[] }[];
 }
+
+/** How urgently a request needs a place. */
+export const URGENCIES = ['immediate', 'within_24h', 'planned'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+/** Who referred the person (contract "Requests, proposals, placements"); reported by `people`. */
+export const REFERRAL_CHANNELS = [
+  'helpline',
+  'street_unit',
+  'social_services',
+  'reception_centre',
+  'territorial_commission',
+  'law_enforcement',
+  'health_services',
+  'lawyer',
+  'labour_union',
+  'self',
+  'other',
+] as const;
+export type ReferralChannel = (typeof REFERRAL_CHANNELS)[number];

@@ -1,25 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { PersonProfile, ProtectionLevel, Stage } from '../../domain/types.js';
+import type { PersonProfile, ProtectionLevel, ReferralChannel, Stage, Urgency } from '../../domain/types.js';
 
 export const REQUEST_STATUSES = ['open', 'proposed', 'placed', 'closed', 'cancelled'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-export const URGENCIES = ['immediate', 'within_24h', 'planned'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-/** Who referred the person (contract "Requests, proposals, placements"); reported by `people`. */
-export const REFERRAL_CHANNELS = [
-  'helpline',
-  'street_unit',
-  'social_services',
-  'reception_centre',
-  'territorial_commission',
-  'law_enforcement',
-  'health_services',
-  'lawyer',
-  'labour_union',
-  'self',
-  'other',
-] as const;
-export type ReferralChannel = (typeof REFERRAL_CHANNELS)[number];
+// the lists live in the domain vocabulary, which the pages share
+export { REFERRAL_CHANNELS, URGENCIES, type ReferralChannel, type Urgency } from '../../domain/types.js';
 
 export interface Safety {
   exploitationProvinces?: string[];

@@ -176,26 +176,13 @@ export {
   SERVICES,
   STAGES,
   SUPPORTS as NEEDS,
+  REFERRAL_CHANNELS,
+  URGENCIES,
 } from '../../../src/domain/types.js';
 export const PROTECTION = ['high', 'medium', 'low'];
-export const URGENCIES = ['immediate', 'within_24h', 'planned'];
 // the API's lists (src/lifecycle/proposals/proposal.entity.ts, src/lifecycle/placements/placement.entity.ts: entity modules, not bundled)
 export const DECLINE_REASONS = ['no_longer_free', 'profile_not_suitable', 'safety_risk', 'group_composition', 'staff_capacity', 'other'];
 export const DECLINE_NOTE_MAX = 300;
-// src/lifecycle/requests/placement-request.entity.ts
-export const REFERRAL_CHANNELS = [
-  'helpline',
-  'street_unit',
-  'social_services',
-  'reception_centre',
-  'territorial_commission',
-  'law_enforcement',
-  'health_services',
-  'lawyer',
-  'labour_union',
-  'self',
-  'other',
-];
 export const DISCHARGE_REASONS = [
   'completed',
   'transferred',
