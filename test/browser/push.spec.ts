@@ -72,16 +72,33 @@ describe('push on the phone', () => {
     await b.signIn(page, 'manager-liguria', '/#/beds');
     await controlled(page);
     const cdp = await phone.newCDPSession(page);
+    // the registration, once its worker is activated: a push delivered to a worker still being
+    // replaced or started can be dropped by DevTools without a word
+    type Version = { registrationId: string; scriptURL: string; status: string };
     const registration = new Promise<string>((ok) =>
-      cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string }[] }) => {
-        const r = e.registrations.find((x) => x.scopeURL.startsWith(b.base));
-        if (r) ok(r.registrationId);
+      cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: Version[] }) => {
+        const v = e.versions.find((x) => x.scriptURL.startsWith(b.base) && x.status === 'activated');
+        if (v) ok(v.registrationId);
       }),
     );
     await cdp.send('ServiceWorker.enable');
     const registrationId = await registration;
-    const push = (data: Json) =>
-      cdp.send('ServiceWorker.deliverPushMessage', { origin: b.base, registrationId, data: JSON.stringify(data) });
+    const count = () =>
+      page.evaluate('navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.length)') as Promise<number>;
+    // DevTools' delivery is fire-and-forget; a push service retries until the worker takes the
+    // message, so this does too (the notification's tag is its link: a retry replaces, never adds)
+    const push = async (data: Json) => {
+      const before = await count();
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await cdp.send('ServiceWorker.deliverPushMessage', { origin: b.base, registrationId, data: JSON.stringify(data) });
+        const end = Date.now() + 10_000;
+        while (Date.now() < end) {
+          if ((await count()) > before) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      throw new Error('the worker showed nothing after three deliveries of the push');
+    };
     const shown = async (n: number) => {
       await b.until(page, `navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.length >= ${n})`);
       return (await page.evaluate(
