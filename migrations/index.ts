@@ -23,6 +23,7 @@ import { BackchannelLogout1763900021000 } from './1763900021000-backchannel-logo
 import { ReportRollupDeltas1763900022000 } from './1763900022000-report-rollup-deltas.js';
 import { TriggerCuts1763900022100 } from './1763900022100-trigger-cuts.js';
 import { ProposalWithdrawnReason1763900024000 } from './1763900024000-proposal-withdrawn-reason.js';
+import { LiveEventNotifyId1763900025000 } from './1763900025000-live-event-notify-id.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ReportRollupDeltas1763900022000,
   TriggerCuts1763900022100,
   ProposalWithdrawnReason1763900024000,
+  LiveEventNotifyId1763900025000,
 ];

@@ -47,6 +47,16 @@ export class EventHub implements OnModuleDestroy {
     return this.streams.size;
   }
 
+  /** Whether anything here wants events (a stream or a watcher): if not, reading them is work for nobody. */
+  get listened(): boolean {
+    return this.streams.size > 0 || this.watchers.length > 0;
+  }
+
+  /** Events up to `id` committed while nobody here listened: a stream opened later goes live after them. */
+  skipTo(id: number): void {
+    if (id > this.cursor) this.cursor = id;
+  }
+
   /** A slot for `p`, or 503 service_busy past the caps (per member, per instance). */
   open(p: Principal): Stream {
     const { maxStreamsPerMember, maxStreams } = this.config.events;

@@ -24,7 +24,8 @@ export class EventsRepository {
   ) {}
 
   /** A dedicated client (not from the pool) listening on `live_event`; `onLost` when the server ends it. */
-  async listen(onNotify: () => void, onLost: (e: Error) => void): Promise<ListenConnection> {
+  /** `onNotify` gets the id a notification announces (0 when it names none: a server still on the old trigger). */
+  async listen(onNotify: (id: number) => void, onLost: (e: Error) => void): Promise<ListenConnection> {
     const client = new pg.Client({ connectionString: (this.ds.options as { url: string }).url, application_name: 'approdo-events' });
     let closing = false;
     client.on('error', (e: Error) => {
@@ -33,7 +34,7 @@ export class EventsRepository {
     client.on('end', () => {
       if (!closing) onLost(new Error('listen connection ended'));
     });
-    client.on('notification', onNotify);
+    client.on('notification', (n: { payload?: string }) => onNotify(Number(n.payload) || 0));
     await client.connect();
     await client.query('LISTEN live_event');
     return {

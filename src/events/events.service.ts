@@ -22,6 +22,8 @@ export class EventsService implements OnApplicationBootstrap, OnApplicationShutd
   private conn: ListenConnection | null = null;
   private reading: Promise<void> | null = null;
   private again = false;
+  /** the highest id a notification announced, or Infinity after one that named none */
+  private announced = 0;
   private stopped = false;
   private retryMs = 500;
   private reconnecting = false;
@@ -75,7 +77,7 @@ export class EventsService implements OnApplicationBootstrap, OnApplicationShutd
     let conn: ListenConnection | null = null;
     try {
       conn = await this.repo.listen(
-        () => this.read(),
+        (id) => this.notified(id),
         (e) => {
           if (this.conn === conn) this.lost(e);
         },
@@ -112,7 +114,21 @@ export class EventsService implements OnApplicationBootstrap, OnApplicationShutd
     }, wait).unref();
   }
 
-  /** Reads everything after the hub's cursor; a notification during a read makes it read again. */
+  /**
+   * A commit announced `id`. With no stream open and nothing watching, the cursor moves there and
+   * nothing is read: a stream opened afterwards goes live after it, and one that reconnects with
+   * Last-Event-ID replays from the database anyway. Otherwise the new rows are read.
+   */
+  private notified(id: number): void {
+    this.announced = Math.max(this.announced, id || Infinity);
+    if (id && !this.hub.listened && !this.reading) return this.hub.skipTo(id);
+    this.read();
+  }
+
+  /**
+   * Reads everything after the hub's cursor; a notification during a read makes it read again, unless
+   * the read already reached what it announced (a transaction's events come as one notification each).
+   */
   private read(): void {
     if (this.reading) {
       this.again = true;
@@ -128,6 +144,8 @@ export class EventsService implements OnApplicationBootstrap, OnApplicationShutd
           batch = await conn.after(this.hub.cursor, FETCH_BATCH);
           this.hub.publish(batch);
         } while (batch.length === FETCH_BATCH);
+        if (this.announced <= this.hub.cursor) this.again = false;
+        this.announced = 0;
       } while (this.again);
     })()
       .catch((e: Error) => this.lost(e))
