@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
+import helmet from 'helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/app-config.js';
 import { metrics } from './metrics.js';
@@ -17,7 +17,9 @@ export async function harden(
   config: AppConfig,
   subjectOf: (req: object) => Promise<string | undefined>,
 ): Promise<void> {
-  await app.register(helmet, {
+  // the security headers' middleware, built once: @fastify/helmet builds it again for every request,
+  // parsing the policy each time (6 % of a token-checked read's CPU in issue 32's profile)
+  const securityHeaders = helmet({
     // the OpenAPI page needs its inline bootstrap; everything else stays same-origin
     contentSecurityPolicy: {
       directives: {
@@ -29,6 +31,10 @@ export async function harden(
       },
     },
   });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (e) => done(e as Error | undefined)));
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimitPerMinute,
