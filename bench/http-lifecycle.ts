@@ -735,7 +735,14 @@ function explainText(x: ExplainedStatement[] | string): string {
     fired.length
       ? table([
           ['Trigger (EXPLAIN)', 'relation', 'statement it fired on', 'calls', 'ms'],
-          ...fired.map((t) => [`\`${t.name}\``, t.relation, t.on, t.calls, fmt(t.ms, 3)]),
+          ...fired.map((t) => [
+            // a foreign key's trigger is named by its key
+            t.constraint && t.constraint !== t.name ? `\`${t.name}\` (\`${t.constraint}\`)` : `\`${t.name}\``,
+            t.relation,
+            t.on,
+            t.calls,
+            fmt(t.ms, 3),
+          ]),
         ])
       : '(no trigger fired at the level of a statement)',
     '',

@@ -14,7 +14,8 @@ export interface PlanFigures {
   planningMs: number;
   /** shared buffers of the execution (triggers' own reads are not counted by PostgreSQL per node) */
   buffers: { hit: number; read: number; dirtied: number };
-  triggers: { name: string; relation: string; ms: number; calls: number }[];
+  /** `constraint`: of a constraint trigger (a foreign key's RI_ConstraintTrigger_… says which key) */
+  triggers: { name: string; constraint?: string; relation: string; ms: number; calls: number }[];
   /** what its plan writes, e.g. "Insert proposal" (not what functions it calls write) */
   writes: string[];
 }
@@ -80,6 +81,7 @@ export function planFigures(json: unknown): PlanFigures {
   const sum = (key: string) => counted.reduce((s, n) => s + num(n[key]), 0);
   const triggers = ((doc.Triggers ?? []) as Record<string, unknown>[]).map((t) => ({
     name: String(t['Trigger Name']),
+    ...(typeof t['Constraint Name'] === 'string' ? { constraint: t['Constraint Name'] } : {}),
     relation: String(t.Relation ?? '?'),
     ms: num(t.Time),
     calls: num(t.Calls),
