@@ -21,6 +21,7 @@ import { ProposalsService } from '../src/lifecycle/proposals/proposals.service.j
 import type { BenchContext } from './run.js';
 import { type CallRow, callsUnderConcurrency } from './http-lifecycle-calls.js';
 import { benchDatabase, withClient } from './support/database.js';
+import { type ExplainedStatement, explainReplay, insideTransactions, type Sent } from './support/explain.js';
 import { httpClientProcess } from './support/http-client.js';
 import { runPairLoad, type PairLoadResult } from './support/pair-load.js';
 import { RollupFoldRepository } from '../src/reports/rollup-fold.repository.js';
@@ -271,6 +272,8 @@ function instrument(app: Awaited<ReturnType<typeof createApp>>) {
   let on = false;
   let statements: Probes = {};
   let methods: Probes = {};
+  /** what was sent, in order (text, parameters, connection), for the EXPLAIN replay */
+  let sent: Sent[] = [];
   const add = (into: Probes, key: string, d: number) => {
     const p = (into[key] ??= { calls: 0, ms: 0 });
     p.calls++;
@@ -289,6 +292,8 @@ function instrument(app: Awaited<ReturnType<typeof createApp>>) {
     if (!on) return orig.apply(this, args);
     const q = args[0] as string | { text?: string };
     const sql = typeof q === 'string' ? q : (q?.text ?? '?');
+    const values = Array.isArray(args[1]) ? (args[1] as unknown[]) : ((q as { values?: unknown[] })?.values ?? []);
+    sent.push({ text: sql, values, client: this });
     const t0 = now();
     const kind = kindOf(sql);
     const cb = args.findIndex((a) => typeof a === 'function');
@@ -335,11 +340,12 @@ function instrument(app: Awaited<ReturnType<typeof createApp>>) {
     start: () => {
       statements = {};
       methods = {};
+      sent = [];
       on = true;
     },
     stop: () => {
       on = false;
-      return { statements, methods };
+      return { statements, methods, sent };
     },
   };
 }
@@ -351,6 +357,8 @@ interface Breakdown {
   propose: { statements: Probes; methods: Probes };
   withdraw: { statements: Probes; methods: Probes };
   triggers: { name: string; calls: number; ms: number }[];
+  /** the last pair's statements replayed under EXPLAIN (ANALYZE, BUFFERS), or why not */
+  explained: ExplainedStatement[] | string;
   validationUs: number;
   serialiseUs: number;
   serviceCpuMsPerPair: number;
@@ -523,6 +531,53 @@ async function profilePairs(
   }
 }
 
+/**
+ * The statements of a real pair's two units of work, replayed under EXPLAIN (ANALYZE, BUFFERS) on
+ * its own request and facility once it was withdrawn (the state a next pair of the loop starts
+ * from: the request open, the facility's places free), with a fresh proposal id, then rolled back.
+ */
+async function explainPair(db: string, pair: { proposalId: string; propose: Sent[]; withdraw: Sent[] }) {
+  const real = await withClient(
+    db,
+    async (c) =>
+      (
+        await c.query<{ request_id: string; facility_id: string; hold_id: string; created_by_sub: string }>(
+          'SELECT request_id, facility_id, hold_id, created_by_sub FROM proposal WHERE id = $1',
+          [pair.proposalId],
+        )
+      ).rows[0],
+  );
+  const state = async (c: pg.Client, ids: Map<string, string>) =>
+    (
+      await c.query<{ status: string; live: boolean }>(
+        'SELECT p.status, h.released_at IS NULL AS live FROM proposal p JOIN place_hold h ON h.id = p.hold_id WHERE p.id = $1',
+        [ids.get(pair.proposalId)],
+      )
+    ).rows[0];
+  return explainReplay(
+    db,
+    [
+      { name: 'propose', statements: insideTransactions(pair.propose) },
+      { name: 'withdraw', statements: insideTransactions(pair.withdraw) },
+    ],
+    {
+      keep: [real.request_id, real.facility_id, real.created_by_sub],
+      // the hold's id is made by approdo_hold: the replayed one is read back by its reference (the proposal)
+      learn: async (c, ids) => {
+        if (!ids.has(pair.proposalId) || ids.has(real.hold_id)) return;
+        const r = await c.query<{ id: string }>('SELECT id FROM place_hold WHERE reference_id = $1', [ids.get(pair.proposalId)]);
+        if (r.rows[0]) ids.set(real.hold_id, r.rows[0].id);
+      },
+      check: async (step, c, ids) => {
+        const s = await state(c, ids);
+        const want = step === 'propose' ? { status: 'pending', live: true } : { status: 'withdrawn', live: false };
+        if (s?.status !== want.status || s.live !== want.live)
+          throw new Error(`after the replayed ${step}: ${JSON.stringify(s)}, expected ${JSON.stringify(want)}`);
+      },
+    },
+  );
+}
+
 async function breakdown(
   signal: AbortSignal,
   http: Client,
@@ -558,6 +613,7 @@ async function breakdown(
     wMeth: Probes = {};
   const pNs: bigint[] = [],
     wNs: bigint[] = [];
+  let last: { proposalId: string; propose: Sent[]; withdraw: Sent[] } | undefined;
   const cpu = cpuSampler(pgPid);
   for (let i = 0; i < PROFILE_PAIRS && !signal.aborted; i++) {
     probes.start();
@@ -576,10 +632,13 @@ async function breakdown(
     if (w.status !== 200) throw new Error(`breakdown: withdraw answered ${w.status} ${w.code ?? ''}`);
     sum(wStat, b.statements);
     sum(wMeth, b.methods);
+    last = { proposalId: p.id!, propose: a.sent, withdraw: b.sent };
   }
   const c = cpu();
   await sleep(1200, signal);
   const t1Stats = await triggerStats();
+  log("EXPLAIN (ANALYZE, BUFFERS) of the last pair's statements, replayed and rolled back");
+  const explained = last ? await explainPair(db, last).catch((e: Error) => `replay failed: ${e.message}`) : 'no pair';
   log(`CPU profile of the service over ${PROFILE_SECONDS} s of serial pairs from the load process`);
   const cpuProfile = await profilePairs(signal, { base: http.base, token: http.token }, PROFILE_SECONDS, requestId, facilityId);
   log('floor: serial calls that do almost nothing');
@@ -616,6 +675,7 @@ async function breakdown(
     propose: { statements: per(pStat), methods: per(pMeth) },
     withdraw: { statements: per(wStat), methods: per(wMeth) },
     triggers: triggers.map((x) => ({ name: x.name, calls: x.calls / n, ms: x.ms / n })),
+    explained,
     validationUs,
     serialiseUs,
     serviceCpuMsPerPair: (1000 * c.serviceS) / n,
@@ -657,6 +717,52 @@ function floorText(rows: FloorRow[], tps32: number | undefined): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The EXPLAIN replay's two tables: every trigger fired, and every statement. */
+function explainText(x: ExplainedStatement[] | string): string {
+  const head =
+    "**The last pair's statements under `EXPLAIN (ANALYZE, BUFFERS)`** (the statements of its two transactions as the service sent them, text and parameters, " +
+    'replayed on one connection on the same request and facility once the pair was withdrawn, with a fresh proposal id, inside ' +
+    '`BEGIN; SET CONSTRAINTS ALL IMMEDIATE; … ROLLBACK`; each statement planned afresh, not a prepared one):';
+  if (typeof x === 'string') return `${head}\n\n${x}`;
+  const label = (s: ExplainedStatement) => `${s.step}: \`${s.kind}\``;
+  const fired = x.flatMap((s) => s.triggers.map((t) => ({ ...t, on: label(s) })));
+  const sumMs = (s: ExplainedStatement) => s.triggers.reduce((a, t) => a + t.ms, 0);
+  return [
+    head,
+    '',
+    fired.length
+      ? table([
+          ['Trigger (EXPLAIN)', 'relation', 'statement it fired on', 'calls', 'ms'],
+          ...fired.map((t) => [
+            // a foreign key's trigger is named by its key
+            t.constraint && t.constraint !== t.name ? `\`${t.name}\` (\`${t.constraint}\`)` : `\`${t.name}\``,
+            t.relation,
+            t.on,
+            t.calls,
+            fmt(t.ms, 3),
+          ]),
+        ])
+      : '(no trigger fired at the level of a statement)',
+    '',
+    table([
+      ['Statement', 'its plan writes', 'execution (ms)', 'of it in triggers (ms)', 'planning (ms)', 'shared buffers hit / read / dirtied'],
+      ...x.map((s) => [
+        label(s),
+        s.writes.join(', ') || '–',
+        fmt(s.executionMs, 3),
+        fmt(sumMs(s), 3),
+        fmt(s.planningMs, 3),
+        `${s.buffers.hit} / ${s.buffers.read} / ${s.buffers.dirtied}`,
+      ]),
+    ]),
+    '',
+    'A function called by a statement (`approdo_hold()` inserting a hold and its events, `approdo_release()`) runs its own statements inside the function: ' +
+      "the triggers those fire are not listed and their cost is only within the calling statement's execution time. " +
+      'The deferred live-event constraint triggers, which the service fires at COMMIT, were made immediate for this measure, so they show on the statement that queued them. ' +
+      "Buffers are the plan's (data-modifying CTEs included); what triggers read is in their time, not in these counts.",
+  ].join('\n');
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a');
@@ -818,6 +924,8 @@ function report(o: {
     statementTable('Withdraw', bd.withdraw, bd.withdrawMs.mean),
     '',
     trig,
+    '',
+    explainText(bd.explained),
     '',
     `**The service's CPU by origin** (V8 sampling profile of the service's main thread, ${bd.cpuProfile.pairs} more serial pairs, self time; ` +
       'the profiler\'s own work (serialising the profile) is left out; the bench\'s messages to its client process are shown apart; "V8 (program)" is time in V8/native code outside JS frames, "(garbage collector)" is GC):',
