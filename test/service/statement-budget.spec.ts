@@ -73,6 +73,22 @@ describe('statements per lifecycle call (service tier)', () => {
     expect(propose.all + withdraw.all).toBeLessThanOrEqual(12);
   });
 
+  it('opening a proposal: one statement for the UOR; the manager, who reads the case, one more (the audit of that read)', async () => {
+    const f = await facility();
+    const r = await request();
+    const { id } = await proposals().propose(uor, r, f);
+    const byUor = await counted(() => proposals().get(uor, id));
+    expect(byUor.result).toMatchObject({ id, status: 'pending', holdExpiresAt: expect.any(String) });
+    expect(byUor.result).not.toHaveProperty('case');
+    expect(byUor.all).toBe(1);
+    const byManager = await counted(() => proposals().get(principals.manager(f), id));
+    expect(byManager.result).toMatchObject({ id, case: { caseCode: expect.any(String) } });
+    expect(byManager.statements).toHaveLength(2);
+    expect(byManager.statements[1]).toMatch(/INSERT INTO "?audit_log/i);
+    // and nobody else: another region's UOR is told there is no such proposal
+    await expect(proposals().get(principals.uor('09'), id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('decline: at most 4 statements besides BEGIN and COMMIT', async () => {
     const f = await facility();
     const r = await request();

@@ -18,14 +18,11 @@ import { PlacementRequestsRepository } from '../requests/placement-requests.repo
 import { PlacementsRepository } from '../placements/placements.repository.js';
 import { PlacementsService } from '../placements/placements.service.js';
 import { type DeclineReason, LIVE_PROPOSAL, type ProposalEntity, type ProposalStatus } from './proposal.entity.js';
-import { presentProposal } from './proposal.presenter.js';
+import { ANY_CASE, presentProposal } from './proposal.presenter.js';
 import { ProposalsRepository } from './proposals.repository.js';
 import { ReportFactsService } from '../../reports/report-facts.service.js';
 
 type Decider = 'facility' | 'requester';
-
-/** `proposal.profile` is decided by role alone: asked before the case is read, so no case is given. */
-const ANY_CASE = { regionCode: '', facilityId: '' };
 
 /** What an admission reads in its one read statement (rows as JSON). */
 interface AdmitReads {

@@ -1,6 +1,9 @@
 import { type CaseForFacility, presentCaseForFacility } from '../requests/request.presenter.js';
 import type { ProposalEntity } from './proposal.entity.js';
 
+/** `proposal.profile` is decided by role alone: asked before the case is read, so no case is given. */
+export const ANY_CASE = { regionCode: '', facilityId: '' };
+
 export function presentProposal(p: ProposalEntity, hold: { expiresAt: Date; live: boolean } | undefined, forFacility?: CaseForFacility) {
   return {
     id: p.id,

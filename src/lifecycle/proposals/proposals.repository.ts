@@ -43,7 +43,7 @@ export interface LockedDecision {
 }
 
 /** The statement of lockForDecision (see there). */
-const decisionSql = (profile: boolean, facility: boolean, byHold: boolean) =>
+const decisionSql = (profile: boolean, facility: boolean, byHold: boolean, lock = true) =>
   `SELECT ${PROPOSAL_COLUMNS}, r.region_code AS "rRegionCode", r.case_code AS "rCaseCode", r.urgency AS "rUrgency",
           r.created_at AS "rCreatedAt", r.protection_level AS "rProtectionLevel", r.stage AS "rStage",
           ${profile ? 'r.profile' : 'NULL::jsonb'} AS "rProfile", coalesce(r.created_by_email, rg.uor_email) AS "rRequesterEmail",
@@ -52,7 +52,7 @@ const decisionSql = (profile: boolean, facility: boolean, byHold: boolean) =>
           h.expires_at AS "hExpiresAt", h.released_at IS NULL AS "hLive"
    FROM proposal p JOIN placement_request r ON r.id = p.request_id JOIN region rg ON rg.code = r.region_code
    ${facility ? 'JOIN' : 'LEFT JOIN'} facility f ON f.id = p.facility_id LEFT JOIN place_hold h ON h.id = p.hold_id
-   WHERE ${byHold ? 'p.hold_id' : 'p.id'} = $1 FOR UPDATE OF r, p${facility ? ', f' : ''}`;
+   WHERE ${byHold ? 'p.hold_id' : 'p.id'} = $1${lock ? ` FOR UPDATE OF r, p${facility ? ', f' : ''}` : ''}`;
 
 function toDecision(row: Record<string, unknown>): LockedDecision {
   const {
@@ -135,6 +135,15 @@ export class ProposalsRepository {
    */
   async lockForDecision(tx: Tx, id: string, profile: boolean, facility = false, byHold = false): Promise<LockedDecision | null> {
     const [row] = await this.db.named(tx, decisionSql(profile, facility, byHold), [id]);
+    return row ? toDecision(row) : null;
+  }
+
+  /**
+   * One proposal with its request, facility and hold as a decision reads them, without the lock: a
+   * page opening a proposal costs one statement and no entity hydration (issue 32).
+   */
+  async findForReading(id: string, profile: boolean): Promise<LockedDecision | null> {
+    const [row] = await this.db.named(this.db.manager(), decisionSql(profile, false, false, false), [id]);
     return row ? toDecision(row) : null;
   }
 

@@ -21,7 +21,7 @@ import { PlacementsRepository } from '../placements/placements.repository.js';
 import type { SnapshotRow } from '../../matching/matching.repository.js';
 import type { ListProposalsQuery } from './dto/proposal.dto.js';
 import type { ProposalEntity } from './proposal.entity.js';
-import { presentProposal } from './proposal.presenter.js';
+import { ANY_CASE, presentProposal } from './proposal.presenter.js';
 import { ProposalsRepository } from './proposals.repository.js';
 import { ReportFactsService } from '../../reports/report-facts.service.js';
 
@@ -177,7 +177,8 @@ export class ProposalsService {
    * row lock (a read-back after a change): then only the proposal is read again.
    */
   async get(p: Principal, id: string, audit = true, known?: PlacementRequestEntity) {
-    const { proposal, request } = known ? this.visible(p, await this.repo.findById(id), known) : await this.findVisible(p, id);
+    if (!known) return this.read(p, id, audit);
+    const { proposal, request } = this.visible(p, await this.repo.findById(id), known);
     // a hold lives only as long as its proposal is pending or accepted: a closed one needs no look-up
     const open = proposal.status === 'pending' || proposal.status === 'accepted';
     const expiries =
@@ -186,6 +187,17 @@ export class ProposalsService {
     if (audit && forFacility && request.profile)
       await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
     return presentProposal(proposal, proposal.holdId ? expiries.get(proposal.holdId) : undefined, forFacility ? request : undefined);
+  }
+
+  /** A proposal opened on its page: the proposal, its request and its hold in one statement. */
+  private async read(p: Principal, id: string, audit: boolean) {
+    const showCase = can(p, 'proposal.profile', ANY_CASE);
+    const d = await this.repo.findForReading(id, showCase);
+    requireVisible(p, 'case.read', d ? { regionCode: d.request.regionCode, facilityId: d.proposal.facilityId } : null, 'proposal');
+    const { proposal, request, hold } = d!;
+    if (audit && showCase && request.profile)
+      await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
+    return presentProposal(proposal, hold ?? undefined, showCase ? request : undefined);
   }
 
   async list(p: Principal, q: ListProposalsQuery) {
