@@ -24,6 +24,7 @@ import { ReportRollupDeltas1763900022000 } from './1763900022000-report-rollup-d
 import { TriggerCuts1763900022100 } from './1763900022100-trigger-cuts.js';
 import { ProposalWithdrawnReason1763900024000 } from './1763900024000-proposal-withdrawn-reason.js';
 import { LiveEventNotifyId1763900025000 } from './1763900025000-live-event-notify-id.js';
+import { HoldOrFail1763900026000 } from './1763900026000-hold-or-fail.js';
 
 /** Every migration, in order. Listed as classes so ts-jest and the compiled service load the same set. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   TriggerCuts1763900022100,
   ProposalWithdrawnReason1763900024000,
   LiveEventNotifyId1763900025000,
+  HoldOrFail1763900026000,
 ];

@@ -112,6 +112,31 @@ export class AvailabilityRepository {
     return row;
   }
 
+  /**
+   * The hold as an expression of another statement (approdo_hold_or_fail): the new hold's id, or the
+   * statement ends with SQLSTATE AP409 and the outcome as its message (see holdRefusal).
+   */
+  holdOrFailPart(a: {
+    facilityId: string;
+    kind: PlaceKind;
+    referenceId: string | null;
+    now: Date;
+    expiresAt: Date;
+    actorSub: string;
+    actorRole: string;
+  }): SqlPart {
+    return {
+      sql: `approdo_hold_or_fail($1::uuid, $2, $3::uuid, $4::timestamptz, $5::timestamptz, $6, $7)`,
+      params: [a.facilityId, a.kind, a.referenceId, a.now, a.expiresAt, a.actorSub, a.actorRole],
+    };
+  }
+
+  /** Why approdo_hold_or_fail refused, when `e` is its refusal; null for any other error. */
+  holdRefusal(e: unknown): 'no_free_place' | 'no_kind' | null {
+    const { code, message } = (e ?? {}) as { code?: string; message?: string };
+    return code === 'AP409' && (message === 'no_free_place' || message === 'no_kind') ? message : null;
+  }
+
   /** Release in one statement (approdo_release), event included; false when no longer live. */
   async releaseAtomically(
     tx: Tx,

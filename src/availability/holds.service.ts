@@ -11,6 +11,12 @@ import { AvailabilityRepository, type HoldRow, type PlaceRow, toPlace } from './
 import { deltaOf, numbersOf } from '../facilities/place-events.js';
 
 export type Actor = Pick<Principal, 'sub' | 'role'>;
+
+/** A hold refused: the same 409 whether approdo_hold answered it or approdo_hold_or_fail raised it. */
+const refused = (why: 'no_free_place' | 'no_kind', facilityId: string, kind: PlaceKind) =>
+  why === 'no_kind'
+    ? conflict('no_free_place', `the facility has no ${kind} places`)
+    : conflict('no_free_place', `no free ${kind} place left`, { facilityId, kind });
 export const SYSTEM: Actor = { sub: 'system', role: 'admin' };
 
 /**
@@ -50,9 +56,24 @@ export class HoldsService {
       actorSub: actor.sub,
       actorRole: actor.role,
     });
-    if (r.outcome === 'no_kind') throw conflict('no_free_place', `the facility has no ${kind} places`);
-    if (r.outcome !== 'held' || !r.holdId) throw conflict('no_free_place', `no free ${kind} place left`, { facilityId, kind });
+    if (r.outcome !== 'held' || !r.holdId) throw refused(r.outcome === 'no_kind' ? 'no_kind' : 'no_free_place', facilityId, kind);
     return { id: r.holdId, facilityId, kind, referenceId, expiresAt };
+  }
+
+  /**
+   * A hold for the statement that writes what it is for (a proposal): the SQL expression that holds
+   * and gives the hold's id, and when it expires. If the statement fails, `refusal` says whether the
+   * hold was refused (409 no_free_place, as `hold` answers) or something else went wrong (null).
+   */
+  holdInStatement(actor: Actor, facilityId: string, kind: PlaceKind, referenceId: string, ttlHours: number) {
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
+    const part = this.repo.holdOrFailPart({ facilityId, kind, referenceId, now, expiresAt, actorSub: actor.sub, actorRole: actor.role });
+    const refusal = (e: unknown) => {
+      const why = this.repo.holdRefusal(e);
+      return why ? refused(why, facilityId, kind) : null;
+    };
+    return { part, expiresAt, refusal };
   }
 
   /** Frees a live hold; false when it was no longer live. */

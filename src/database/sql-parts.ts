@@ -8,7 +8,8 @@ export interface SqlPart {
   params: unknown[];
 }
 
-const renumber = (part: SqlPart, offset: number) => part.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+/** `part`'s text with its parameters numbered from `offset + 1`: to embed it in a part whose own come first. */
+export const renumber = (part: SqlPart, offset: number) => part.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
 
 function join(parts: SqlPart[]): { texts: string[]; params: unknown[] } {
   const params: unknown[] = [];

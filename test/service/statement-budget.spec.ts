@@ -73,6 +73,15 @@ describe('statements per lifecycle call (service tier)', () => {
     expect(propose.all + withdraw.all).toBeLessThanOrEqual(12);
   });
 
+  it("propose: the place held inside the statement that writes the proposal (locks, the checks' read, the write)", async () => {
+    const [r, f] = [await request(), await facility()];
+    const propose = await counted(() => proposals().propose(uor, r, f));
+    const work = propose.statements.filter((x) => !TX_CONTROL.test(x));
+    expect(work).toHaveLength(3);
+    expect(work[2]).toMatch(/INSERT INTO proposal[\s\S]*approdo_hold_or_fail/);
+    expect(work.some((x) => /approdo_hold\(/.test(x))).toBe(false);
+  });
+
   it('opening a proposal: one statement for the UOR; the manager, who reads the case, one more (the audit of that read)', async () => {
     const f = await facility();
     const r = await request();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import type { SqlPart } from '../../database/sql-parts.js';
+import { renumber, type SqlPart } from '../../database/sql-parts.js';
 import { Transactions, type Tx } from '../../database/transactions.repository.js';
 import type { PlacementRequestEntity, Urgency } from '../requests/placement-request.entity.js';
 import { LIVE_PROPOSAL, ProposalEntity, type ProposalStatus, type DeclineReason } from './proposal.entity.js';
@@ -108,11 +108,15 @@ export class ProposalsRepository {
     await tx.getRepository(ProposalEntity).insert(e);
   }
 
-  /** As a write of a unit of work's one statement. */
-  insertPart(e: ProposalEntity): SqlPart {
+  /**
+   * The proposal's insert with its hold taken in the same statement: `hold` is the expression that
+   * holds the place and gives its id (HoldsService.holdInStatement). Answers the hold's id.
+   */
+  insertHeldPart(e: Omit<ProposalEntity, 'holdId'>, hold: SqlPart): SqlPart {
     return {
-      sql: `INSERT INTO proposal (id, request_id, facility_id, place_kind, status, hold_id, created_by_sub, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      params: [e.id, e.requestId, e.facilityId, e.placeKind, e.status, e.holdId, e.createdBySub, e.createdAt],
+      sql: `INSERT INTO proposal (id, request_id, facility_id, place_kind, status, hold_id, created_by_sub, created_at)
+            VALUES ($1, $2, $3, $4, $5, ${renumber(hold, 7)}, $6, $7) RETURNING hold_id AS "holdId"`,
+      params: [e.id, e.requestId, e.facilityId, e.placeKind, e.status, e.createdBySub, e.createdAt, ...hold.params],
     };
   }
 

@@ -93,8 +93,8 @@ export class ProposalsService {
 
   /**
    * With the request and the facility locked: one statement reads what the checks need, TypeScript
-   * decides, one statement holds the place (approdo_hold), one writes the proposal, the request's
-   * status, the audit row, the report fact, the notices and the idempotency key.
+   * decides, one statement holds the place (approdo_hold_or_fail) and writes the proposal, the
+   * request's status, the audit row, the report fact, the notices and the idempotency key.
    */
   private async offer(
     t: Tx,
@@ -133,7 +133,9 @@ export class ProposalsService {
     }
     const placeKind = kind ?? check.placeKind;
     const id = randomUUID();
-    const hold = await this.holds.hold(p, facilityId, placeKind, id, t, this.holds.ttlHoursFor(r.urgency));
+    // the place is held inside the statement that writes the proposal: a refusal (someone took the
+    // last bed since the checks' read) ends that statement before anything else of it is written
+    const hold = this.holds.holdInStatement(p, facilityId, placeKind, id, this.holds.ttlHoursFor(r.urgency));
     const now = this.clock.now();
     const proposal: ProposalEntity = {
       id,
@@ -141,7 +143,7 @@ export class ProposalsService {
       facilityId,
       placeKind,
       status: 'pending',
-      holdId: hold.id,
+      holdId: null,
       createdBySub: p.sub,
       createdAt: now,
       decidedBySub: null,
@@ -158,17 +160,25 @@ export class ProposalsService {
     // into another region: that region's UOR is told (case code and facility only, never the profile)
     if (contacts && contacts.regionCode !== r.regionCode)
       notices.push({ event: 'proposal_cross_region', to: [contacts.uor], reference: r.caseCode, path: pagePath.facility(facilityId) });
-    await this.tx.writeTogether(t, [
-      this.repo.insertPart(proposal),
-      r.status === 'open' ? this.requestsRepo.statusPart(requestId, 'proposed', now) : null,
-      this.audit.part(p, 'proposal.create', 'proposal', id, { requestId, facilityId }),
-      this.facts.proposedPart(
-        { ...r, facilityRegionCode: facility.regionCode, facilityType: facility.type, proposals: read.count[0].n + 1 },
-        proposal,
-      ),
-      this.notifications.part(...notices),
-      once ? once.claimed(id) : null,
-    ]);
+    try {
+      const [{ holdId }] = await this.tx.writeTogether<{ holdId: string }>(
+        t,
+        [
+          r.status === 'open' ? this.requestsRepo.statusPart(requestId, 'proposed', now) : null,
+          this.audit.part(p, 'proposal.create', 'proposal', id, { requestId, facilityId }),
+          this.facts.proposedPart(
+            { ...r, facilityRegionCode: facility.regionCode, facilityType: facility.type, proposals: read.count[0].n + 1 },
+            proposal,
+          ),
+          this.notifications.part(...notices),
+          once ? once.claimed(id) : null,
+        ],
+        this.repo.insertHeldPart(proposal, hold.part),
+      );
+      proposal.holdId = holdId;
+    } catch (e) {
+      throw hold.refusal(e) ?? e;
+    }
     return { proposal, hold: { expiresAt: hold.expiresAt, live: true } };
   }
 
