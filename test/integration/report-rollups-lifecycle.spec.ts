@@ -219,6 +219,9 @@ describe('report roll-ups through a random lifecycle (integration)', () => {
         // and one admission each run (a random sequence may hold none): the first request offered to every house, accepted, admitted
         const admitted: Op[] = [0, 1, 2].map((f): Op => ({ op: 'propose', r: 0, f }));
         admitted.push({ op: 'accept', p: 0 }, { op: 'admit', p: 0 });
+        // and one decline and one withdrawal (CI saw five random runs hold no withdrawal): the second request offered
+        // to every house, one offer declined, one withdrawn
+        admitted.push(...[0, 1, 2].map((f): Op => ({ op: 'propose', r: 0, f })), { op: 'decline', p: 0 }, { op: 'withdraw', p: 0 });
         for (const s of [first, { ...first, urgency: 'planned' as const, children: 1 }, ...admitted, ...seq]) {
           await step(s);
           steps++;
