@@ -16,7 +16,7 @@ export class HoldOrFail1763900026000 implements MigrationInterface {
       DECLARE r record;
       BEGIN
         SELECT * INTO r FROM approdo_hold(f, k, ref, at, until, who, who_role);
-        IF r.outcome <> 'held' THEN RAISE EXCEPTION USING ERRCODE = 'AP409', MESSAGE = r.outcome; END IF;
+        IF r.outcome IS DISTINCT FROM 'held' THEN RAISE EXCEPTION USING ERRCODE = 'AP409', MESSAGE = r.outcome; END IF;
         RETURN r.hold_id;
       END $$`);
   }

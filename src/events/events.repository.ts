@@ -23,8 +23,10 @@ export class EventsRepository {
     @InjectDataSource() private readonly ds: DataSource,
   ) {}
 
-  /** A dedicated client (not from the pool) listening on `live_event`; `onLost` when the server ends it. */
-  /** `onNotify` gets the id a notification announces (0 when it names none: a server still on the old trigger). */
+  /**
+   * A dedicated client (not from the pool) listening on `live_event`; `onLost` when the server ends it.
+   * `onNotify` gets the id a notification announces (0 when it names none: a server still on the old trigger).
+   */
   async listen(onNotify: (id: number) => void, onLost: (e: Error) => void): Promise<ListenConnection> {
     const client = new pg.Client({ connectionString: (this.ds.options as { url: string }).url, application_name: 'approdo-events' });
     let closing = false;

@@ -14,12 +14,17 @@ const tick = () => new Promise((r) => setImmediate(r));
 /** A log of committed events and the one LISTEN connection, played in memory: counts the reads. */
 function world() {
   const log: LiveEvent[] = [];
-  const w = { log, reads: 0, notify: (_id: number) => undefined as void };
+  const w = { log, reads: 0, notify: (_id: number) => undefined as void, duringRead: undefined as (() => void) | undefined };
   const conn: ListenConnection = {
+    // the read's snapshot is taken when it starts: what commits while it is on the wire is not in it
     after: async (id, limit) => {
       w.reads++;
+      const seen = log.filter((e) => e.id > id).slice(0, limit);
       await tick();
-      return log.filter((e) => e.id > id).slice(0, limit);
+      w.duringRead?.();
+      w.duringRead = undefined;
+      await tick();
+      return seen;
     },
     lastId: async () => log.at(-1)?.id ?? 0,
     purgedThrough: async () => 0,
@@ -27,6 +32,7 @@ function world() {
   };
   const repo = {
     listen: async (onNotify: (id: number) => void) => ((w.notify = onNotify), conn),
+    since: async (id: number) => ({ events: log.filter((e) => e.id > id), purgedThrough: 0, lastIssued: log.at(-1)?.id ?? 0 }),
   } as unknown as EventsRepository;
   /** a transaction commits `ids` and announces each, as the trigger does */
   const commit = (...ids: number[]) => {
@@ -85,6 +91,29 @@ describe('EventsService: reading only when someone listens', () => {
     for (let i = 0; i < 6; i++) await tick();
     expect(t.w.reads).toBe(1);
     expect(hub.cursor).toBe(4);
+  });
+
+  it('a reconnect with Last-Event-ID to an instance that skipped replays what it missed, then goes live', async () => {
+    t.commit(1, 2, 3, 4);
+    await tick();
+    expect(t.w.reads).toBe(0);
+    const s = svc.open(uor);
+    const out = sink();
+    await svc.attach(s, out.api, '2');
+    t.commit(5);
+    for (let i = 0; i < 8; i++) await tick();
+    expect([...out.text().matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual([3, 4, 5]);
+  });
+
+  it('a commit that lands while a read is on the wire, after its snapshot, is read next, not lost', async () => {
+    const s = svc.open(uor);
+    const out = sink();
+    await svc.attach(s, out.api, undefined);
+    t.w.duringRead = () => t.commit(3);
+    t.commit(1, 2);
+    for (let i = 0; i < 12; i++) await tick();
+    expect([...out.text().matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual([1, 2, 3]);
+    expect(t.w.reads).toBe(2);
   });
 
   it('a notification that names no id (a server on the old trigger) is read, listened or not', async () => {

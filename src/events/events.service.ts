@@ -87,7 +87,9 @@ export class EventsService implements OnApplicationBootstrap, OnApplicationShutd
       else if ((await conn.purgedThrough()) > this.hub.cursor) this.hub.resetAll(resetFrame(await conn.lastId()));
       this.conn = conn;
       this.retryMs = 500;
-      // what committed while nobody listened
+      // what committed while nobody listened (announced by no notification we saw: read whatever a read
+      // still running from before the loss decides)
+      this.announced = Infinity;
       this.read();
     } catch (e) {
       await conn?.close();

@@ -85,11 +85,12 @@ describe('push on the phone', () => {
     const registrationId = await registration;
     const count = () =>
       page.evaluate('navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.length)') as Promise<number>;
-    // DevTools' delivery is fire-and-forget; a push service retries until the worker takes the
-    // message, so this does too (the notification's tag is its link: a retry replaces, never adds)
+    // DevTools' delivery is fire-and-forget and was once lost under load in CI (nothing shown in
+    // 30 s): one more delivery at most, so a handler that drops pushes still fails (the
+    // notification's tag is its link: a second delivery replaces, never adds)
     const push = async (data: Json) => {
       const before = await count();
-      for (let attempt = 0; attempt < 3; attempt++) {
+      for (let attempt = 0; attempt < 2; attempt++) {
         await cdp.send('ServiceWorker.deliverPushMessage', { origin: b.base, registrationId, data: JSON.stringify(data) });
         const end = Date.now() + 10_000;
         while (Date.now() < end) {
@@ -97,7 +98,7 @@ describe('push on the phone', () => {
           await new Promise((r) => setTimeout(r, 100));
         }
       }
-      throw new Error('the worker showed nothing after three deliveries of the push');
+      throw new Error('the worker showed nothing after two deliveries of the push');
     };
     const shown = async (n: number) => {
       await b.until(page, `navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.length >= ${n})`);

@@ -25,6 +25,12 @@ describe('HTTP hardening', () => {
     const error = await t.http().get('/api/v1/regions');
     expect(error.status).toBe(401);
     expect(error.headers['cache-control']).toBe('no-store');
+    // the security headers on errors and unknown routes too (set before anything can refuse the request)
+    const missing = await t.http().get('/api/v1/no-such-thing');
+    for (const res of [error, missing]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    }
   });
 
   it('verifies a token once per request, though the rate limit and the guard both need it', async () => {
@@ -65,6 +71,8 @@ describe('HTTP hardening', () => {
     expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
     const limited = await t.http().get('/api/v1/regions').set(bearer(token));
     expect(limited.body).toMatchObject({ statusCode: 429, code: 'too_many_requests' });
+    expect(limited.headers['x-content-type-options']).toBe('nosniff');
+    expect(limited.headers['content-security-policy']).toContain("default-src 'self'");
     // another operator is not starved by the first
     expect(
       (

@@ -183,31 +183,21 @@ export class ProposalsService {
   }
 
   /**
-   * One proposal as `p` sees it. `known`: its request as the caller's unit of work read it under the
-   * row lock (a read-back after a change): then only the proposal is read again.
+   * One proposal as `p` sees it, opened on its page: the proposal, its request and its hold in one
+   * statement; the case only for a role that may read it, and that read audited.
    */
-  async get(p: Principal, id: string, audit = true, known?: PlacementRequestEntity) {
-    if (!known) return this.read(p, id, audit);
-    const { proposal, request } = this.visible(p, await this.repo.findById(id), known);
-    // a hold lives only as long as its proposal is pending or accepted: a closed one needs no look-up
-    const open = proposal.status === 'pending' || proposal.status === 'accepted';
-    const expiries =
-      open && proposal.holdId ? await this.holds.expiries([proposal.holdId]) : new Map<string, { expiresAt: Date; live: boolean }>();
-    const forFacility = can(p, 'proposal.profile', request);
-    if (audit && forFacility && request.profile)
-      await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
-    return presentProposal(proposal, proposal.holdId ? expiries.get(proposal.holdId) : undefined, forFacility ? request : undefined);
-  }
-
-  /** A proposal opened on its page: the proposal, its request and its hold in one statement. */
-  private async read(p: Principal, id: string, audit: boolean) {
+  async get(p: Principal, id: string) {
     const showCase = can(p, 'proposal.profile', ANY_CASE);
     const d = await this.repo.findForReading(id, showCase);
     requireVisible(p, 'case.read', d ? { regionCode: d.request.regionCode, facilityId: d.proposal.facilityId } : null, 'proposal');
     const { proposal, request, hold } = d!;
-    if (audit && showCase && request.profile)
+    // asked again with the case: the rule is by role today, and this stays right if it ever is not
+    const forFacility = showCase && can(p, 'proposal.profile', { regionCode: request.regionCode, facilityId: proposal.facilityId });
+    if (forFacility && request.profile)
       await this.audit.record(null, p, 'request.read_profile', 'placement_request', request.id, { via: 'proposal', proposalId: id });
-    return presentProposal(proposal, hold ?? undefined, showCase ? request : undefined);
+    // a hold lives only as long as its proposal is pending or accepted
+    const open = proposal.status === 'pending' || proposal.status === 'accepted';
+    return presentProposal(proposal, open ? (hold ?? undefined) : undefined, forFacility ? request : undefined);
   }
 
   async list(p: Principal, q: ListProposalsQuery) {
@@ -220,12 +210,6 @@ export class ProposalsService {
     const expiries = await this.holds.expiries(rows.flatMap((x) => (x.holdId ? [x.holdId] : [])));
     // the inbox carries no profile: opening one proposal does, and is audited
     return { items: rows.map((x) => presentProposal(x, x.holdId ? expiries.get(x.holdId) : undefined)) };
-  }
-
-  /** Managers see proposals to their facilities, the UOR those of its region's requests; else 404. */
-  async findVisible(p: Principal, id: string, tx?: Tx) {
-    const proposal = await this.repo.findById(id, tx);
-    return this.visible(p, proposal, proposal ? await this.requestsRepo.findById(proposal.requestId, tx) : null);
   }
 
   private visible(p: Principal, proposal: ProposalEntity | null, request: PlacementRequestEntity | null) {
