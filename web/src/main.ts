@@ -1,5 +1,6 @@
 import { ApiError, whenUnauthorized } from './core/api.js';
 import { forgetDrafts } from './forms/drafts.js';
+import { forgetBoards } from './live/outbox-queue.js';
 import { h, notice, put } from './core/dom.js';
 import { currentLang, setLang, t } from './words/i18n.js';
 import { errorText, go, sessionEndedText } from './core/nav.js';
@@ -191,7 +192,11 @@ function header(claims: Claims | null, path: string): HTMLElement {
             ),
           ),
           h('span', { class: 'who' }, t('signedInAs', { user: claims.name ?? claims.email ?? '' })),
-          h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => (forgetDrafts(), void session.signOut()) }, t('signout')),
+          h(
+            'button',
+            { type: 'button', class: 'btn btn-ghost', onclick: () => (forgetDrafts(), forgetBoards(), void session.signOut()) },
+            t('signout'),
+          ),
         )
       : null,
   );

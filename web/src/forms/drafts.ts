@@ -51,32 +51,35 @@ export interface Draft {
   clear(): void;
 }
 
-/** Restores the form's draft (if any) and keeps it as she types. */
-export function keepDraft(form: HTMLFormElement, name: string): Draft {
+/**
+ * Restores the form's draft (if any) and keeps it as she types. `store`: sessionStorage for a draft
+ * that must not outlive the tab (a decline's reason and note: kept across a sign-in, not for days).
+ */
+export function keepDraft(form: HTMLFormElement, name: string, store: Storage = localStorage): Draft {
   const key = keyOf(name);
   let restoredAt: Date | null = null;
   if (key) {
     try {
-      const stored = JSON.parse(localStorage.getItem(key) ?? 'null') as Stored | null;
+      const stored = JSON.parse(store.getItem(key) ?? 'null') as Stored | null;
       if (stored && Date.now() - stored.savedAt < MAX_AGE_MS) {
         write(form, stored.values);
         restoredAt = new Date(stored.savedAt);
-      } else localStorage.removeItem(key);
+      } else store.removeItem(key);
     } catch {
-      localStorage.removeItem(key);
+      store.removeItem(key);
     }
   }
   const save = () => {
     if (!key) return;
     try {
-      localStorage.setItem(key, JSON.stringify({ savedAt: Date.now(), values: read(form) } satisfies Stored));
+      store.setItem(key, JSON.stringify({ savedAt: Date.now(), values: read(form) } satisfies Stored));
     } catch {
       // a full storage loses the draft, not the form
     }
   };
   form.addEventListener('input', save);
   form.addEventListener('change', save);
-  return { restoredAt, save, clear: () => key && localStorage.removeItem(key) };
+  return { restoredAt, save, clear: () => key && store.removeItem(key) };
 }
 
 /** A draft that is not a form (the bed board's numbers): kept, read back, dropped. */
@@ -111,13 +114,13 @@ export function forgetDrafts(): void {
   const user = currentUserId();
   if (!user) return;
   const mine = `approdo.draft.${user}.`;
-  for (const k of Object.keys(localStorage)) if (k.startsWith(mine)) localStorage.removeItem(k);
+  for (const store of [localStorage, sessionStorage]) for (const k of Object.keys(store)) if (k.startsWith(mine)) store.removeItem(k);
 }
 
 /** Whether a draft is waiting for this form (a background refresh must not navigate away from it). */
-export const hasDraft = (name: string) => {
+export const hasDraft = (name: string, store: Storage = localStorage) => {
   const key = keyOf(name);
-  return key !== null && localStorage.getItem(key) !== null;
+  return key !== null && store.getItem(key) !== null;
 };
 
 /** "Restored what you typed at 10:04" with a way to start again; nothing when the form started empty. */

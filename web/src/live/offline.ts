@@ -5,7 +5,7 @@
  * sign; the stream (live.ts) and the bed board's queue also report what the network really did,
  * since a phone in poor reception often believes it is online.
  */
-import { h, put } from '../core/dom.js';
+import { h, notice, put } from '../core/dom.js';
 import { t, time } from '../words/i18n.js';
 
 const KEY = 'approdo.offlineSince';
@@ -34,6 +34,19 @@ function draw(): void {
   put(banner, h('strong', {}, t('offline.since', { time: time(since) })), ' ', t('offline.stale'));
 }
 
+/**
+ * "Il servizio non risponde" for a tap that did not leave the phone: once the network is back it says
+ * so instead, so that a red line does not stay on a page that works again.
+ */
+export function networkErrorNotice(): HTMLElement {
+  const said = notice('error', t('error.network'));
+  said.dataset.networkError = '';
+  return said;
+}
+function sayBackOnline(): void {
+  document.querySelectorAll('[data-network-error]').forEach((n) => n.replaceWith(notice('info', t('offline.backRetry'))));
+}
+
 /** The network failed (a browser event, a stream that cannot connect, a call that did not leave). */
 export function wentOffline(): void {
   if (since) return;
@@ -49,6 +62,7 @@ export function backOnline(): void {
   since = null;
   sessionStorage.removeItem(KEY);
   draw();
+  sayBackOnline();
   listeners.forEach((f) => f(false));
 }
 
@@ -63,6 +77,8 @@ export function startOfflineBanner(): void {
   if (since) sessionStorage.setItem(KEY, since);
   window.addEventListener('offline', wentOffline);
   window.addEventListener('online', backOnline);
+  // the browser may not have noticed it was offline (the tap failed all the same): said back here too
+  window.addEventListener('online', sayBackOnline);
   // the language switch sets <html lang>: the banner follows it
   new MutationObserver(draw).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   draw();

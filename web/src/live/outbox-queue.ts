@@ -175,6 +175,13 @@ export function remember(facilities: Facility[]): void {
   }));
   localStorage.setItem(boardKey(), JSON.stringify({ at: new Date().toISOString(), facilities: keep }));
 }
+/**
+ * On "Esci": the kept boards (house names, the secret ones too, provinces, beds) leave the phone, every
+ * person's. Her queued changes stay (ids and numbers, no names): they are hers to send when she signs in again.
+ */
+export function forgetBoards(): void {
+  for (const k of Object.keys(localStorage)) if (k.startsWith('approdo.board.')) localStorage.removeItem(k);
+}
 export function recall(): { at: string; facilities: Facility[] } | null {
   try {
     return JSON.parse(localStorage.getItem(boardKey()) ?? '') as { at: string; facilities: Facility[] };

@@ -2,11 +2,11 @@ import { freeOf } from '../../../src/domain/free-places.js';
 import { ApiError, get, post } from '../core/api.js';
 import { conflictBox, keptNote, pendingNote } from '../live/board-sync.js';
 import { coalesce, follow } from '../live/live.js';
-import { isOffline } from '../live/offline.js';
+import { isOffline, networkErrorNotice } from '../live/offline.js';
 import { pushControl } from '../live/push.js';
 import { choose, conflictOf, onOutcome, pending, recall, remember, submit } from '../live/outbox-queue.js';
 import { type Child, field, h, notice, put, select } from '../core/dom.js';
-import { drafts } from '../forms/drafts.js';
+import { drafts, hasDraft, keepDraft } from '../forms/drafts.js';
 import { fmt, label, t, time, tn } from '../words/i18n.js';
 import { checkForm, isFieldRefusal, markField, personalDataText, showApiProblems, summaryBox } from '../forms/form-check.js';
 import type { Page } from '../core/page.js';
@@ -396,7 +396,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const localDay = (d = new Date()) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 const localTime = (d = new Date()) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
-/** Seconds an arrival or a discharge waits before it is sent: time to take back a wrong tap. */
+/** Seconds an acceptance, an arrival or a discharge waits before it is sent: time to take back a wrong tap. */
 export const UNDO_SECONDS = 6;
 /** The recordings waiting out their undo time: sent at once if she leaves the page or closes the tab. */
 const waiting = new Set<() => void>();
@@ -452,6 +452,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
       await refresh();
       lastOutcome = { id: p.id, text: t(done), at: Date.now() };
       placeOutcome(lastOutcome, y).focus({ preventScroll: true });
+      return true;
     } catch (e) {
       // the card was not redrawn: its own line says why, under what she filled in
       restore?.();
@@ -461,14 +462,21 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
       // the service refused the acceptance on a hard constraint: what she can do, not "try again"
       else if (e instanceof ApiError && e.code === 'constraint_violated' && path.endsWith('/accept'))
         put(msg, notice('error', t('proposal.acceptRefused', errorDetails(e))));
-      else put(msg, notice('error', errorText(e)));
+      // the tap did not leave the phone: the line changes to "di nuovo in linea" when the network is back
+      else put(msg, e instanceof ApiError && e.status === 0 ? networkErrorNotice() : notice('error', errorText(e)));
+      return false;
     }
   };
   /**
-   * An arrival or a discharge, confirmed in the page: sent only once the undo time is over (there
-   * is no reversal in the API), or at once if she leaves the page. "Annulla" sends nothing.
+   * An acceptance, an arrival or a discharge, confirmed in the page: sent only once the undo time is
+   * over (there is no reversal in the API: an acceptance holds the bed and shows the UOR's contact),
+   * or at once if she leaves the page. "Annulla" sends nothing.
    */
-  const later = (what: 'proposal.admitPending' | 'proposal.dischargePending', when: string, send: () => Promise<void>) => {
+  const later = (
+    what: 'proposal.acceptPending' | 'proposal.admitPending' | 'proposal.dischargePending',
+    when: string,
+    send: () => Promise<unknown>,
+  ) => {
     let left = UNDO_SECONDS;
     const line = h('p', { 'data-undo-left': left }, t(what, { when, s: left }));
     const go = () => {
@@ -513,6 +521,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     return { date, time, fields: h('div', { class: 'when' }, field(t(dayLabel), date), field(t(timeLabel), time)) };
   };
   const inFuture = (date: string, time: string) => new Date(`${date}T${time}`).getTime() > Date.now() + 60_000;
+  const declineDraft = `decline-${p.id}`;
   const declineForm = () => {
     // no reason chosen for her: an empty first choice, required
     const reason = select(
@@ -533,15 +542,20 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
         novalidate: true,
         onsubmit: (e: Event) => {
           e.preventDefault();
-          if (checkForm(form, summary)) void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined', form, { form, summary });
+          if (checkForm(form, summary))
+            void act(`/proposals/${p.id}/decline`, body(), 'proposal.declined', form, { form, summary }).then(
+              (sent) => sent && draft.clear(),
+            );
         },
       },
       summary,
       field(t('proposal.declineReason'), reason, t('proposal.declineReason.help')),
       field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX })),
       h('button', { type: 'submit', class: 'btn btn-danger', 'data-act': 'decline-confirm' }, t('proposal.declineConfirm')),
-      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')),
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => (draft.clear(), drawActions()) }, t('beds.cancel')),
     );
+    // her reason and note (nothing else) kept in this tab: an expired session and the sign-in lose neither
+    const draft = keepDraft(form, declineDraft, sessionStorage);
     actions.dataset.dirty = 'true';
     put(actions, form);
     reason.focus();
@@ -619,7 +633,9 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
   };
   function drawActions(): void {
     actions.dataset.dirty = 'false';
-    if (p.status === 'pending')
+    // a decline she began before signing in again: open as she left it
+    if (p.status === 'pending' && hasDraft(declineDraft, sessionStorage)) declineForm();
+    else if (p.status === 'pending')
       put(
         actions,
         h(
@@ -628,7 +644,9 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
             type: 'button',
             class: 'btn btn-primary',
             'data-act': 'accept',
-            onclick: (e: Event) => void act(`/proposals/${p.id}/accept`, undefined, 'proposal.accepted', e.currentTarget as Element),
+            // a tap at night must not commit a bed at once: the same few seconds to take it back as an arrival
+            onclick: () =>
+              later('proposal.acceptPending', '', () => act(`/proposals/${p.id}/accept`, undefined, 'proposal.accepted', actions)),
           },
           t('proposal.accept'),
         ),

@@ -1,0 +1,186 @@
+/**
+ * A shelter manager's decisions on a 390 px phone, after a tester's walk: "Accetta" waits out the same
+ * few seconds as an arrival (nothing sent before, nothing at all after "Annulla"); a decline begun
+ * before the session ended is there after signing in again; a "no network" line says so once the
+ * network is back; "Esci" takes the kept bed boards off the phone.
+ */
+import type { Page, Request } from 'playwright-core';
+import { Browser, PHONE, type Problems } from './harness.js';
+
+const b = new Browser();
+
+beforeAll(async () => {
+  await b.start();
+  // room for the offers these tests hold
+  const now = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
+  const res = await manager().put(`/facilities/${LEVANTE()}/availability`, {
+    version: now.version,
+    places: now.places.map((p: { kind: string; total: number; occupied: number; outOfService: number }) => ({
+      kind: p.kind,
+      total: p.kind === 'adult' ? Math.max(p.total, p.occupied + 10) : p.total,
+      occupied: p.occupied,
+      outOfService: p.outOfService,
+    })),
+  });
+  expect(res.status).toBe(200);
+}, 120_000);
+afterAll(async () => {
+  await b.stop();
+});
+
+const manager = () => b.api(b.tokens.get('manager-liguria')!);
+const uor = () => b.api(b.tokens.get('uor-liguria')!);
+const LEVANTE = () => b.ids.get('ge-casa-levante')!;
+
+async function proposed(): Promise<string> {
+  const req = await uor().post('/placement-requests', {
+    caseCode: `LIG-TAP-${Math.floor(Math.random() * 1e6)}`,
+    person: { gender: 'female', age: 31, children: [], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [] },
+    protectionLevel: 'low',
+    stage: 'second_reception',
+    origin: { provinceCode: 'SP' },
+    safety: { excludedProvinces: [], excludedRegions: [], conflictTags: [] },
+    preferences: { crossRegion: false },
+    urgency: 'within_24h',
+  });
+  expect(req.status).toBe(201);
+  const p = await uor().post(`/placement-requests/${req.body.id}/proposals`, { facilityId: LEVANTE() });
+  expect(p.status).toBe(201);
+  return p.body.id;
+}
+
+/** The decisions the page sends about a proposal (accept, decline), as they leave the browser. */
+function decisions(page: Page, id: string): string[] {
+  const sent: string[] = [];
+  page.on(
+    'request',
+    (r: Request) => r.method() === 'POST' && r.url().includes(`/proposals/${id}/`) && sent.push(r.url().split('/').pop()!),
+  );
+  return sent;
+}
+
+function clean(problems: Problems, allowed: RegExp[] = []): void {
+  expect({
+    console: problems.console.filter((m) => !allowed.some((a) => a.test(m))),
+    pageErrors: problems.pageErrors,
+    failed: problems.failed.filter((m) => !allowed.some((a) => a.test(m))),
+  }).toEqual({ console: [], pageErrors: [], failed: [] });
+}
+
+describe("a manager's decisions on a phone", () => {
+  it.each([
+    ['the proposal page', (id: string) => `/#/proposals/${id}`],
+    ['her list', () => '/#/beds'],
+  ])(
+    '"Accetta" on %s: nothing sent in the undo seconds, nothing at all after "Annulla"',
+    async (_where, path) => {
+      const id = await proposed();
+      const { page, problems } = await b.page(PHONE);
+      const sent = decisions(page, id);
+      await b.signIn(page, 'manager-liguria', path(id));
+      const card = page.locator(`[data-proposal="${id}"][data-status="pending"]`);
+      await card.locator('[data-act="accept"]').click();
+      const undo = card.locator('[data-undo]');
+      await undo.waitFor();
+      expect(await undo.textContent()).toMatch(/^Accettazione della proposta: viene inviata tra \d secondi\.Annulla$/);
+      expect(sent).toEqual([]);
+      expect(await b.axe(page)).toEqual([]);
+      await b.shot(page, 'accept-undo-phone', card);
+      await card.locator('[data-act="undo"]').click();
+      await card.locator('.msg', { hasText: 'Annullato: non è stato registrato nulla.' }).waitFor();
+      await page.waitForTimeout(7000);
+      expect(sent).toEqual([]);
+      expect((await manager().get(`/proposals/${id}`)).body.status).toBe('pending');
+
+      // again, and let the seconds run: sent once, then shown accepted
+      await card.locator('[data-act="accept"]').click();
+      await card.locator('[data-undo]').waitFor();
+      expect(sent).toEqual([]);
+      await page.locator(`[data-proposal="${id}"][data-status="accepted"]`).waitFor({ timeout: 30_000 });
+      expect(sent).toEqual(['accept']);
+      expect((await manager().get(`/proposals/${id}`)).body.status).toBe('accepted');
+      clean(problems);
+      await page.close();
+    },
+    90_000,
+  );
+
+  it('a decline begun when the session ended: her reason and note are there after "Accedi di nuovo", gone once sent', async () => {
+    const id = await proposed();
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'manager-liguria', `/#/proposals/${id}`);
+    const card = page.locator(`[data-proposal="${id}"]`);
+    await card.locator('[data-act="decline"]').click();
+    await card.locator('select[name="reason"]').selectOption('staff_capacity');
+    await card.locator('textarea[name="note"]').fill('posti occupati fino a lunedì');
+    await b.t.sql(`UPDATE web_session SET last_seen_at = now() - interval '9 hours' WHERE ended_at IS NULL`);
+    await card.locator('[data-act="decline-confirm"]').click();
+    await page.locator('#session-ended').waitFor();
+    expect(await page.locator('#session-ended').textContent()).toContain('Quello che hai scritto resta qui');
+    await page.locator('#session-ended a:text("Accedi di nuovo")').click();
+    // the provider asks who again, or remembers her and sends her straight back
+    await page.waitForURL((u) => u.pathname !== '/' || u.hash === `#/proposals/${id}`);
+    if (new URL(page.url()).pathname !== '/') {
+      const folded = page.locator('details:has([data-user="manager-liguria"]) > summary');
+      if (await folded.count()) await folded.click();
+      await page.click('[data-user="manager-liguria"]');
+    }
+    await page.waitForURL((u) => u.pathname === '/' && u.hash === `#/proposals/${id}`);
+    const form = page.locator(`[data-proposal="${id}"] form.decide`);
+    await form.waitFor();
+    expect(await form.locator('select[name="reason"]').inputValue()).toBe('staff_capacity');
+    expect(await form.locator('textarea[name="note"]').inputValue()).toBe('posti occupati fino a lunedì');
+    // kept in this tab only, and only what she typed in that form
+    const kept = (await page.evaluate('JSON.stringify(Object.entries(sessionStorage).filter(([k]) => k.includes("draft")))')) as string;
+    expect(JSON.parse(kept).map(([, v]: [string, string]) => JSON.parse(v).values)).toEqual([
+      { reason: ['staff_capacity'], note: ['posti occupati fino a lunedì'] },
+    ]);
+    expect(await b.axe(page)).toEqual([]);
+    await b.shot(page, 'decline-kept-after-signin-phone');
+    await form.locator('[data-act="decline-confirm"]').click();
+    await page.locator(`[data-proposal="${id}"][data-status="declined"]`).waitFor();
+    expect((await manager().get(`/proposals/${id}`)).body).toMatchObject({ status: 'declined', declineReason: 'staff_capacity' });
+    expect(await page.evaluate('Object.keys(sessionStorage).filter((k) => k.includes("draft")).length')).toBe(0);
+    clean(problems, [/status of 401/]);
+    await page.close();
+  }, 90_000);
+
+  it('a decision tapped offline: once the network is back the red line says she can try again', async () => {
+    const id = await proposed();
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'manager-liguria', `/#/proposals/${id}`);
+    const card = page.locator(`[data-proposal="${id}"]`);
+    await card.locator('[data-act="decline"]').click();
+    await card.locator('select[name="reason"]').selectOption('staff_capacity');
+    await page.context().setOffline(true);
+    await card.locator('[data-act="decline-confirm"]').click();
+    const error = card.locator('.msg .notice-error', { hasText: 'Il servizio non risponde.' });
+    await error.waitFor();
+    await page.context().setOffline(false);
+    await card.locator('.msg .notice-info', { hasText: 'Sei di nuovo in linea: riprova.' }).waitFor();
+    expect(await error.count()).toBe(0);
+    expect(await b.axe(page)).toEqual([]);
+    await b.shot(page, 'back-online-retry-phone', card);
+    // and trying again works, with what she had chosen
+    await card.locator('[data-act="decline-confirm"]').click();
+    await page.locator(`[data-proposal="${id}"][data-status="declined"]`).waitFor();
+    clean(problems, [/ERR_INTERNET_DISCONNECTED/]);
+    await page.close();
+  }, 90_000);
+
+  it('"Esci" takes the kept bed boards (house names, provinces, beds) off the phone', async () => {
+    const { page } = await b.page(PHONE);
+    await b.signIn(page, 'manager-liguria', '/#/beds');
+    await page.locator('[data-facility]').first().waitFor();
+    const boards = 'Object.keys(localStorage).filter((k) => k.startsWith("approdo.board.")).length';
+    await b.until(page, `${boards} > 0`);
+    const menu = page.locator('header [data-act="menu"]');
+    if (await menu.isVisible()) await menu.click();
+    await page.click('nav button:text("Esci")');
+    await page.waitForURL((u) => !u.hash.startsWith('#/beds'));
+    await page.locator('main h1').waitFor();
+    expect(await page.evaluate(boards)).toBe(0);
+    expect(await page.evaluate('Object.keys(localStorage).filter((k) => /board|draft|lastClaims/.test(k))')).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
