@@ -250,8 +250,8 @@ describe('pages', () => {
     await page.fill('input[name="caseCode"]', caseCode);
     await page.fill('input[name="age"]', '24');
     for (const language of ['Inglese', 'Pidgin nigeriano']) {
-      await page.fill('[data-lang-entry]', language);
-      await page.press('[data-lang-entry]', 'Enter');
+      await page.fill('[data-entry="languages"]', language);
+      await page.press('[data-entry="languages"]', 'Enter');
     }
     await page.check('input[name="exploitation"][value="sexual"]');
     await page.selectOption('select[name="origin"]', 'SV');
@@ -545,8 +545,8 @@ describe('pages', () => {
     await b.nav(page, 'Ricerca per profilo');
     await page.waitForSelector('h1:text("Dove potrebbe andare?")');
     await page.fill('input[name="age"]', '24');
-    await page.fill('[data-lang-entry]', 'Inglese');
-    await page.press('[data-lang-entry]', 'Enter');
+    await page.fill('[data-entry="languages"]', 'Inglese');
+    await page.press('[data-entry="languages"]', 'Enter');
     await page.check('input[name="exploitation"][value="sexual"]');
     await page.selectOption('select[name="origin"]', 'SV');
     await page.check('input[name="exploitationKnown"][value="unknown"]');

@@ -29,6 +29,7 @@ export class PlacementRequestsController {
   @ApiCreatedResponse({ type: PlacementRequestDto })
   @ApiErrors({
     400: ['invalid_idempotency_key'],
+    409: ['case_code_in_use'],
     422: ['unknown_province', 'unknown_region', 'unknown_placement', 'idempotency_key_reused'],
   })
   create(@CurrentUser() p: Principal, @Body() dto: CreatePlacementRequestDto, @IdempotencyKey() key?: string) {

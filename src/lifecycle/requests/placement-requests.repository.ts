@@ -40,6 +40,21 @@ export class PlacementRequestsRepository {
     await tx.getRepository(PlacementRequestEntity).insert(e);
   }
 
+  /**
+   * The open request of this region with this case code, spelled in any case, if there is one. Two
+   * statements: a transaction-level lock on the code first, so that two submissions at once (a double
+   * tap) are serialised and the second sees the first once it has committed.
+   */
+  async openWithCaseCode(tx: Tx, regionCode: string, caseCode: string): Promise<string | null> {
+    const key = `${regionCode}:${caseCode.toUpperCase()}`;
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('approdo.case_code:' || $1, 0))`, [key]);
+    const [row] = (await tx.query(
+      `SELECT id FROM placement_request WHERE region_code = $1 AND upper(case_code) = upper($2) AND status IN ('open', 'proposed') LIMIT 1`,
+      [regionCode, caseCode],
+    )) as { id: string }[];
+    return row?.id ?? null;
+  }
+
   findById(id: string, tx?: Tx): Promise<PlacementRequestEntity | null> {
     return (tx ? tx.getRepository(PlacementRequestEntity) : this.repo).findOneBy({ id });
   }

@@ -85,6 +85,14 @@ export class PlacementRequestsService {
     return this.tx.run(async (t) => {
       const { id, replayed } = await this.idempotency.once(t, p, 'placement-requests', idempotencyKey, dto, async () => {
         if (dto.previousPlacementId) await this.assertPreviousPlacement(p, dto.previousPlacementId, t);
+        // one open request per person: a second submission of the same case (a double tap, a form
+        // opened twice) would hold a second bed for her
+        const existing = await this.repo.openWithCaseCode(t, p.region!, dto.caseCode);
+        if (existing)
+          throw conflict('case_code_in_use', 'an open request of your region already has this case code', {
+            caseCode: dto.caseCode,
+            requestId: existing,
+          });
         const now = this.clock.now();
         const id = randomUUID();
         await this.repo.insert(t, {

@@ -1,6 +1,6 @@
-import { checks, field, h, nextId, put, select } from '../core/dom.js';
+import { checks, field, h, select } from '../core/dom.js';
 import { areaProblems, exploitationArea, fillArea, readArea } from './exploitation-area.js';
-import { markField, type Problem } from './form-check.js';
+import type { Problem } from './form-check.js';
 import { label, t } from '../words/i18n.js';
 import { countryOptions, languageCode, languageName, languageOptions } from '../words/names.js';
 import { chipPicker, placeNames, tagPicker } from './pickers.js';
@@ -38,92 +38,20 @@ const childText = (c: { age: number; sex?: string }) => `${c.age}${c.sex === 'fe
 
 /** The languages she speaks, picked by name (typed or from the list), kept as codes in a hidden field. */
 function languagePicker(): HTMLElement {
-  const hidden = h('input', { type: 'hidden', name: 'languages' });
-  const listId = nextId('languages');
-  const entry = h('input', {
-    type: 'text',
-    id: nextId('f'),
-    list: listId,
-    autocomplete: 'off',
-    'data-name': 'languages',
-    'data-lang-entry': '',
-    enterkeyhint: 'done',
-  });
-  const chips = h('ul', { class: 'chips', 'aria-label': t('form.languages.chosen') });
-  const codes = () => hidden.value.split(',').filter(Boolean);
-  const set = (xs: string[]) => {
-    hidden.value = xs.join(',');
-    draw();
-    hidden.dispatchEvent(new Event('change', { bubbles: true }));
-  };
-  const add = (quiet: boolean): boolean => {
-    if (!entry.value.trim()) return true;
-    const code = languageCode(entry.value);
-    if (!code) {
-      if (!quiet) markField(entry, t('check.languages'));
-      return false;
-    }
-    markField(entry, null);
-    entry.value = '';
-    if (!codes().includes(code)) set([...codes(), code]);
-    return true;
-  };
-  function draw(): void {
-    put(
-      chips,
-      ...codes().map((c) =>
-        h(
-          'li',
-          { class: 'chip', 'data-lang': c },
-          languageName(c),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'chip-x',
-              'aria-label': t('form.languages.remove', { name: languageName(c) }),
-              onclick: () => set(codes().filter((x) => x !== c)),
-            },
-            '×',
-          ),
-        ),
-      ),
-    );
-  }
-  // a name picked from the list is added at once; a name typed is added with Enter or the button
-  entry.addEventListener('change', () => void add(true));
-  entry.addEventListener('keydown', (e: KeyboardEvent) => {
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      add(false);
-    }
-  });
-  hidden.addEventListener('sync', draw);
-  const wrap = h(
-    'div',
-    { class: 'field lang-picker' },
-    h('label', { for: entry.id }, t('form.languages')),
-    chips,
-    h(
-      'div',
-      { class: 'lang-entry' },
-      entry,
-      h(
-        'button',
-        { type: 'button', class: 'btn btn-outline', 'data-act': 'add-language', onclick: () => void add(false) },
-        t('form.languages.add'),
-      ),
-    ),
-    h(
-      'datalist',
-      { id: listId },
-      languageOptions().map(([, n]) => h('option', { value: n })),
-    ),
-    h('small', { class: 'help', id: `${entry.id}-help` }, t('form.languages.help')),
-    hidden,
-  );
-  entry.setAttribute('aria-describedby', `${entry.id}-help`);
-  return wrap;
+  return chipPicker({
+    name: 'languages',
+    label: t('form.languages'),
+    help: t('form.languages.help'),
+    offered: languageOptions().map(([, n]) => n),
+    resolve: (typed) => {
+      const code = languageCode(typed);
+      return code ? [code] : null;
+    },
+    nameOf: languageName,
+    unknown: t('check.languages'),
+    removeLabel: (name) => t('form.languages.remove', { name }),
+    chosenLabel: t('form.languages.chosen'),
+  }).el;
 }
 
 /** Redraws the pickers after their hidden fields were set (a draft, a transfer's profile). */

@@ -4,6 +4,15 @@ import { PLACE_KINDS, PROTECTION_LEVELS, STAGES } from '../../../domain/types.js
 import { DECLINE_REASONS, PROPOSAL_STATUSES, WITHDRAWN_REASONS } from '../proposal.entity.js';
 
 /** What the facility sees of the case to decide (no origin, safety or note). */
+/** Why the system withdrew a proposal (a proposal's answer and a request's list of proposals say it alike). */
+export const WithdrawnReasonProperty = () =>
+  ApiProperty({
+    type: String,
+    enum: WITHDRAWN_REASONS,
+    nullable: true,
+    description: 'request_changed: the request was edited and the house now fails a hard constraint',
+  });
+
 export class CaseForFacilityDto {
   @ApiProperty() caseCode: string;
   @ApiProperty({ type: PersonDto, nullable: true, description: 'null once the profile is erased (retention)' }) person: PersonDto | null;
@@ -28,13 +37,7 @@ export class ProposalDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt: string | null;
   @ApiProperty({ type: String, enum: DECLINE_REASONS, nullable: true }) declineReason: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'staff-to-staff, at most 300 characters' }) declineNote?: string | null;
-  @ApiProperty({
-    type: String,
-    enum: WITHDRAWN_REASONS,
-    nullable: true,
-    description: 'request_changed: the request was edited and the house now fails a hard constraint',
-  })
-  withdrawnReason: string | null;
+  @WithdrawnReasonProperty() withdrawnReason: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) placementId: string | null;
   @ApiPropertyOptional({ type: CaseForFacilityDto, description: 'to the facility opening one proposal (audited)' })
   case?: CaseForFacilityDto;

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BreakdownItemDto, ExcludedCountDto, ExploitationSignsDto } from '../../../matching/dto/search.response.js';
 import { OriginDto, PersonDto, PreferencesDto, SafetyDto } from '../../../matching/dto/match-profile.dto.js';
 import { FACILITY_TYPES, PLACE_KINDS, PROTECTION_LEVELS, STAGES } from '../../../domain/types.js';
-import { PROPOSAL_STATUSES, WITHDRAWN_REASONS } from '../../proposals/proposal.entity.js';
+import { WithdrawnReasonProperty } from '../../proposals/dto/proposal.response.js';
+import { PROPOSAL_STATUSES } from '../../proposals/proposal.entity.js';
 import { REFERRAL_CHANNELS, REQUEST_STATUSES, URGENCIES } from '../placement-request.entity.js';
 
 export class RequestProposalDto {
@@ -12,13 +13,7 @@ export class RequestProposalDto {
   @ApiProperty({ enum: PLACE_KINDS }) placeKind: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) holdExpiresAt: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) placementId: string | null;
-  @ApiProperty({
-    type: String,
-    enum: WITHDRAWN_REASONS,
-    nullable: true,
-    description: 'request_changed: the request was edited and the house now fails a hard constraint',
-  })
-  withdrawnReason: string | null;
+  @WithdrawnReasonProperty() withdrawnReason: string | null;
 }
 
 /** A proposal an edit withdrew: its house now fails these hard constraints (PATCH answer only). */
