@@ -50,14 +50,19 @@ describe('Idempotency-Key (e2e)', () => {
       .held as number;
 
   describe('placement requests', () => {
-    it('creates two requests for two POSTs without a key (the control)', async () => {
+    it('creates two requests for two POSTs without a key (the control); the same case twice is refused, not replayed', async () => {
       const body = aRequest();
       const before = await requestRows();
       const a = await postRequest(body);
-      const b = await postRequest(body);
+      // without a key nothing is replayed: a second case of the same person is a second request
+      const b = await postRequest({ ...body, caseCode: `${body.caseCode}-2` });
       expect([a.status, b.status]).toEqual([201, 201]);
       expect(a.body.id).not.toBe(b.body.id);
       expect([a.body.replayed, b.body.replayed]).toEqual([false, false]);
+      expect(await requestRows()).toBe(before + 2);
+      // and the same case code again, without a key, is told, not replayed (one open request per case code)
+      const again = await postRequest(body);
+      expect([again.status, again.body.code, again.body.requestId]).toEqual([409, 'case_code_in_use', a.body.id]);
       expect(await requestRows()).toBe(before + 2);
     });
 
@@ -78,10 +83,12 @@ describe('Idempotency-Key (e2e)', () => {
       expect(await createAudits(first.body.id)).toBe(1);
     });
 
-    it('keeps keys per caller: the same key from another UOR user creates a new request', async () => {
+    it('keeps keys per caller: the same key from another UOR user (of another region) creates a new request', async () => {
       const body = aRequest();
       const key = newKey();
-      const colleague: Principal = { ...uor, sub: 'uor-07-other-operator', email: 'other07@example.org' };
+      // another region's operator: one region keeps one open request per case code, the same code in
+      // another region is another woman's case
+      const colleague: Principal = { ...uor, sub: 'uor-09-other-operator', email: 'other09@example.org', region: '09' };
       const first = await postRequest(body, key);
       const second = await postRequest(body, key, colleague);
       expect([first.status, second.status]).toEqual([201, 201]);
