@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { Browser, DESKTOP, PHONE, type Problems } from './harness.js';
+import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
 
 type Json = Record<string, any>;
 const b = new Browser();
@@ -190,7 +191,7 @@ describe('pages', () => {
     await leaving.locator('input[name="date"]').fill(tomorrow);
     await leaving.locator('[data-act="discharge-confirm"]').click();
     await leaving.locator('.notice-error', { hasText: 'non può essere nel futuro' }).waitFor();
-    await leaving.locator('input[name="date"]').fill(new Date().toISOString().slice(0, 10));
+    await leaving.locator('input[name="date"]').fill(dayOf(new Date()));
     await leaving.locator('[data-act="discharge-confirm"]').click();
     await page.getByText('Dimissione registrata').waitFor();
     expect((await manager().get(`/placements/${admitted.placementId}`)).body).toMatchObject({

@@ -4,6 +4,7 @@ import { aFacility, aRequest, principals } from '../support/factories.js';
 import { documentedSchema, type Json, operationsOf, templateOf } from '../support/openapi.js';
 import { pageSessionHeaders } from '../support/page-session.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
 
 /**
  * Issue 15: real answers match the OpenAPI document. A lifecycle calls every documented operation
@@ -190,7 +191,7 @@ describe('real answers match the documented schemas (e2e)', () => {
       http()
         .post(`/api/v1/placements/${admitted.placementId}/discharge`)
         .set(manager)
-        .send({ reason: 'completed', date: new Date().toISOString().slice(0, 10) }),
+        .send({ reason: 'completed', date: dayOf(new Date()) }),
     );
 
     await check(http().get('/api/v1/reports/people').set(national));

@@ -1,6 +1,7 @@
 import { expectConsistent } from '../support/consistency.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
 
 /**
  * Bursts on every write endpoint: three service instances on one database, each with a pool of
@@ -130,7 +131,7 @@ describe(`bursts of ${CALLERS} callers on 3 instances with pools of ${POOL}`, ()
     expect(count(admitted, 409)).toBe(CALLERS - 3);
     const placements = [...new Set(admitted.filter((x) => x.status === 200).map((x) => x.body.placementId as string))];
     expect(placements).toHaveLength(3);
-    const today = t.clock.now().toISOString().slice(0, 10);
+    const today = dayOf(t.clock.now());
     const discharged = await burst((http, i) =>
       http()
         .post(`/api/v1/placements/${placements[i % 3]}/discharge`)

@@ -6,6 +6,7 @@ import { ProposalsService } from '../../src/lifecycle/proposals/proposals.servic
 import { PlacementRequestsService } from '../../src/lifecycle/requests/placement-requests.service.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { startServices, type ServiceContext } from '../support/service-context.js';
+import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
 
 /**
  * The write path's budget (issue 25): every lifecycle call does its reads, checks and writes in at
@@ -130,7 +131,7 @@ describe('statements per lifecycle call (service tier)', () => {
     expect(admit.result.status).toBe('admitted');
     expect(admit.work).toBeLessThanOrEqual(BUDGET);
     const { placementId } = admit.result;
-    const today = s.clock.now().toISOString().slice(0, 10);
+    const today = dayOf(s.clock.now());
     const discharge = await counted(() => s.get(PlacementsService).discharge(manager, placementId!, 'completed', today));
     expect(discharge.result).toMatchObject({ status: 'discharged', dischargeReason: 'completed', dischargeDate: today });
     expect(discharge.work).toBeLessThanOrEqual(BUDGET);

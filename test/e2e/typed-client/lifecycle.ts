@@ -179,7 +179,7 @@ export async function driveLifecycle(baseUrl: string, callers: Callers): Promise
   await expectStatus(
     manager.POST('/api/v1/placements/{id}/discharge', {
       params: { path: { id: admitted.placementId } },
-      body: { reason: 'completed', date: new Date().toISOString().slice(0, 10) },
+      body: { reason: 'completed', date: new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date()) },
     }),
     200,
   );

@@ -7,6 +7,7 @@ import { fileButton } from '../shared/file-button.js';
 import { errorText } from '../core/nav.js';
 import { type Cell, columnText, countText, countWords, dimText, monthName, percent, periodText, sumText } from '../words/report-format.js';
 import type { Facility, Region } from '../core/types.js';
+import { todayInItaly } from '../words/format.js';
 
 /** The six reports of README "Reports", in the order a reader meets them. */
 export const REPORTS = ['people', 'occupancy', 'flow', 'declines', 'unmet', 'movements'] as const;
@@ -118,7 +119,6 @@ function useSummary(a: ReportAnswer, names: Map<string, string>): HTMLElement | 
 
 /** 2026-03 → "mar": the axis of a chart whose caption gives the years. */
 const shortMonth = (ym: string) => fmt().monthShort(ym);
-const isoToday = () => new Date().toISOString().slice(0, 10);
 /** The twelve months ending with `to`'s: the first day of the first, and the months as YYYY-MM. */
 function twelveMonths(to: string): { from: string; months: string[] } {
   const [y, m] = [+to.slice(0, 4), +to.slice(5, 7)];
@@ -171,7 +171,7 @@ export const reportsPage: Page = async (root, _params, claims) => {
   const regions = await get<Region[]>('/regions');
   const names = new Map(regions.map((r) => [r.code, r.name]));
   const own = claims.role === 'uor' ? regions.filter((r) => r.code === claims.region) : regions;
-  const today = isoToday();
+  const today = todayInItaly();
   const from = h('input', { type: 'date', name: 'from', value: `${today.slice(0, 8)}01`, max: today, required: true });
   const to = h('input', { type: 'date', name: 'to', value: today, max: today, required: true });
   const region = select(

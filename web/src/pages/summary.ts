@@ -8,6 +8,7 @@ import { errorText } from '../core/nav.js';
 import { fileButton } from '../shared/file-button.js';
 import { countText, countWords, dimText, num, periodText, sumText } from '../words/report-format.js';
 import type { Region } from '../core/types.js';
+import { todayInItaly } from '../words/format.js';
 
 type Measures = { carriedOver: Shown; newAdmissions: Shown };
 interface Summary {
@@ -59,7 +60,7 @@ function peopleTable(caption: string, s: Summary, m: keyof Measures): HTMLElemen
  */
 export const summaryPage: Page = async (root, params) => {
   const q = new URLSearchParams(params[0] ?? '');
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayInItaly();
   if (!q.get('to')) q.set('to', today);
   if (!q.get('from')) q.set('from', `${q.get('to')!.slice(0, 8)}01`);
   const [regions, s] = await Promise.all([get<Region[]>('/regions'), get<Summary>(`/reports/summary?${q.toString()}`)]);
