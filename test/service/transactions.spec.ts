@@ -75,11 +75,17 @@ describe('transactions', () => {
       (await t.app.get(FacilitiesService).create(principals.admin(), aFacility())).id,
     ];
     let attempts = 0;
+    // both first attempts hold their first row before either asks for its second: a deadlock every time,
+    // however slow the machine (a sleep let one finish first under load; CI saw 2 attempts)
+    let holding = 0;
+    let bothHold!: () => void;
+    const both = new Promise<void>((ok) => (bothHold = ok));
     const lockBoth = (first: string, second: string) =>
       tx.run(async (m) => {
         attempts++;
         await m.query(`SELECT 1 FROM facility WHERE id = $1 FOR UPDATE`, [first]);
-        await new Promise((r) => setTimeout(r, 200));
+        if (++holding === 2) bothHold();
+        await both;
         await m.query(`SELECT 1 FROM facility WHERE id = $1 FOR UPDATE`, [second]);
         return first;
       });
