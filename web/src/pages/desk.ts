@@ -265,8 +265,9 @@ export const requestPage: Page = async (root, [id]) => {
     try {
       await post(`/proposals/${p.id}/withdraw`);
       put(proposeStatus);
+      // the request's state first, then the words
+      await refresh().catch(() => undefined);
       put(status, notice('ok', t('proposal.withdrawn')));
-      await refresh();
     } catch (e) {
       put(status, notice('error', errorText(e)));
     }

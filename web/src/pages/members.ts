@@ -132,8 +132,9 @@ export const membersPage: Page = async (root, _params, claims) => {
   async function act(m: Member, what: 'disable' | 'enable'): Promise<void> {
     try {
       await post(`/members/${m.id}/${what}`);
+      // the list first, then the words: "disabled" beside a row still saying active would not be true
+      await refresh().catch(() => undefined);
       put(status, notice('ok', t(what === 'disable' ? 'members.disabled' : 'members.enabled', { who: m.name ?? m.email })));
-      await refresh();
     } catch (e) {
       put(status, notice('error', errorText(e)));
     }

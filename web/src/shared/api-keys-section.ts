@@ -65,7 +65,7 @@ export async function apiKeysSection(claims: Claims, standalone = false): Promis
       put(
         actions,
         h('p', {}, t('apiKeys.confirmRevoke', { name: k.name })),
-        h('button', { type: 'button', class: 'btn btn-danger', onclick: () => void revoke(k) }, t('apiKeys.yesRevoke')),
+        h('button', { type: 'button', class: 'btn btn-danger', onclick: () => void revoke(k, li) }, t('apiKeys.yesRevoke')),
         ' ',
         h('button', { type: 'button', class: 'btn btn-ghost', onclick: idle }, t('apiKeys.cancel')),
       );
@@ -74,9 +74,11 @@ export async function apiKeysSection(claims: Claims, standalone = false): Promis
     return li;
   }
 
-  async function revoke(k: ApiKey): Promise<void> {
+  async function revoke(k: ApiKey, li: HTMLElement): Promise<void> {
     try {
       await api('DELETE', `/api-keys/${k.id}`);
+      // the card goes before the words say so: "revoked" beside a key still listed would not be true
+      li.remove();
       put(status, notice('ok', t('apiKeys.revoked', { name: k.name })));
       await refresh();
     } catch (e) {
