@@ -110,6 +110,8 @@ describe("a manager's decisions on a phone", () => {
     const { page, problems } = await b.page(PHONE);
     await b.signIn(page, 'manager-liguria', `/#/proposals/${id}`);
     const card = page.locator(`[data-proposal="${id}"]`);
+    // while she decides, the case says the sender's contact comes with her acceptance
+    expect(await card.locator('[data-sender]').textContent()).toBe("Il contatto dell'unità operativa compare quando accetti.");
     await card.locator('[data-act="decline"]').click();
     await card.locator('select[name="reason"]').selectOption('staff_capacity');
     await card.locator('textarea[name="note"]').fill('posti occupati fino a lunedì');
@@ -138,7 +140,11 @@ describe("a manager's decisions on a phone", () => {
     expect(await b.axe(page)).toEqual([]);
     await b.shot(page, 'decline-kept-after-signin-phone');
     await form.locator('[data-act="decline-confirm"]').click();
-    await page.locator(`[data-proposal="${id}"][data-status="declined"]`).waitFor();
+    const declined = page.locator(`[data-proposal="${id}"][data-status="declined"]`);
+    await declined.waitFor();
+    // a declined case will never show who sent it: no promise of a contact "when you accept"
+    await declined.locator('dl.case').waitFor();
+    expect(await declined.locator('[data-sender]').count()).toBe(0);
     expect((await manager().get(`/proposals/${id}`)).body).toMatchObject({ status: 'declined', declineReason: 'staff_capacity' });
     expect(await page.evaluate('Object.keys(sessionStorage).filter((k) => k.includes("draft")).length')).toBe(0);
     clean(problems, [/status of 401/]);
@@ -165,6 +171,36 @@ describe("a manager's decisions on a phone", () => {
     await card.locator('[data-act="decline-confirm"]').click();
     await page.locator(`[data-proposal="${id}"][data-status="declined"]`).waitFor();
     clean(problems, [/ERR_INTERNET_DISCONNECTED/]);
+    await page.close();
+  }, 90_000);
+
+  it('"Altro" asks for a few words: without a note nothing is sent, with one the decline goes', async () => {
+    const id = await proposed();
+    const { page, problems } = await b.page(PHONE);
+    const sent = decisions(page, id);
+    await b.signIn(page, 'manager-liguria', `/#/proposals/${id}`);
+    const card = page.locator(`[data-proposal="${id}"]`);
+    await card.locator('[data-act="decline"]').click();
+    const note = card.locator('textarea[name="note"]');
+    expect(await card.locator(`label[for="${await note.getAttribute('id')}"]`).textContent()).toContain('facoltativa');
+    await card.locator('select[name="reason"]').selectOption('other');
+    expect(await card.locator(`label[for="${await note.getAttribute('id')}"]`).textContent()).toBe(
+      "Nota per l'ente: il motivo, in poche parole",
+    );
+    await card.locator('[data-act="decline-confirm"]').click();
+    await card.locator('textarea[name="note"][aria-invalid="true"]').waitFor();
+    expect(await card.locator('.form-summary').isVisible()).toBe(true);
+    expect(sent).toEqual([]);
+    expect(await b.axe(page)).toEqual([]);
+    await note.fill('lavori in corso nella casa');
+    await card.locator('[data-act="decline-confirm"]').click();
+    await page.locator(`[data-proposal="${id}"][data-status="declined"]`).waitFor();
+    expect(sent).toEqual(['decline']);
+    expect((await manager().get(`/proposals/${id}`)).body).toMatchObject({
+      declineReason: 'other',
+      declineNote: 'lavori in corso nella casa',
+    });
+    clean(problems);
     await page.close();
   }, 90_000);
 

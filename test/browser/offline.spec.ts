@@ -96,6 +96,16 @@ describe('installable and offline', () => {
     expect(await page.evaluate('document.body.hasAttribute("data-offline")')).toBe(true);
     await b.shot(page, 'offline-banner');
     expect(await b.axe(page)).toEqual([]);
+    // what a link scrolls to (as the desk's "see the proposals" does) lands below the sticky banner, not under it
+    const gap = (await page.evaluate(`(() => {
+      window.scrollTo(0, 0);
+      // a heading or card far enough down for the page to scroll it to the top
+      const target = [...document.querySelectorAll('main h1, main h2, main h3, main legend, main .card')].find((x) => x.getBoundingClientRect().top > 200 && x.getBoundingClientRect().top < document.documentElement.scrollHeight - innerHeight - 50);
+      target.scrollIntoView({ block: 'start' });
+      return target.getBoundingClientRect().top - document.querySelector('.offline-banner').getBoundingClientRect().bottom;
+    })()`)) as number;
+    expect(gap).toBeGreaterThanOrEqual(0);
+
     // in English too
     await page.locator('header button[lang="en"]').click();
     await banner.locator('strong', { hasText: 'Offline since' }).waitFor();

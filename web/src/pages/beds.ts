@@ -328,10 +328,14 @@ let regionsRead: Promise<Region[]> | null = null;
 const regionsOf = () => (regionsRead ??= get<Region[]>('/regions').catch(() => ((regionsRead = null), [])));
 
 /** The office that sent the case and how to call it, at any hour. */
-function sender(c: NonNullable<Proposal['case']>, regions: Region[]): HTMLElement[] {
-  const r = regions.find((x) => x.code === c.regionCode);
-  // while she decides the case says nothing of where it comes from (the contract's "nothing else")
-  if (!r) return [h('dt', {}, t('proposal.sender')), h('dd', { 'data-sender': '' }, t('proposal.senderAfterAccept'))];
+function sender(p: Proposal, regions: Region[]): HTMLElement[] {
+  const r = regions.find((x) => x.code === p.case?.regionCode);
+  // while she decides the case says nothing of where it comes from (the contract's "nothing else");
+  // once declined, withdrawn or expired it never will: no promise of a contact that is not coming
+  if (!r)
+    return p.status === 'pending'
+      ? [h('dt', {}, t('proposal.sender')), h('dd', { 'data-sender': '' }, t('proposal.senderAfterAccept'))]
+      : [];
   return [
     h('dt', {}, t('proposal.sender')),
     h(
@@ -381,7 +385,7 @@ function caseSummary(p: Proposal, regions: Region[]): HTMLElement | null {
     h('dd', {}, label('stage', c.stage)),
     h('dt', {}, t('proposal.urgency')),
     h('dd', {}, label('urgency', c.urgency)),
-    ...sender(c, regions),
+    ...sender(p, regions),
   );
 }
 
@@ -533,6 +537,13 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
       },
     );
     const note = h('textarea', { name: 'note', rows: 2, maxlength: DECLINE_NOTE_MAX });
+    const noteField = field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX }));
+    // "Altro" alone tells the UOR nothing it can act on: with it, a few words are asked for
+    const needNote = () => {
+      note.required = reason.value === 'other';
+      noteField.querySelector('label')!.textContent = t(note.required ? 'proposal.declineNoteOther' : 'proposal.declineNote');
+    };
+    reason.addEventListener('change', needNote);
     const summary = summaryBox();
     const body = () => ({ reason: reason.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
     const form: HTMLFormElement = h(
@@ -550,12 +561,13 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
       },
       summary,
       field(t('proposal.declineReason'), reason, t('proposal.declineReason.help')),
-      field(t('proposal.declineNote'), note, t('proposal.declineNote.help', { max: DECLINE_NOTE_MAX })),
+      noteField,
       h('button', { type: 'submit', class: 'btn btn-danger', 'data-act': 'decline-confirm' }, t('proposal.declineConfirm')),
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => (draft.clear(), drawActions()) }, t('beds.cancel')),
     );
     // her reason and note (nothing else) kept in this tab: an expired session and the sign-in lose neither
     const draft = keepDraft(form, declineDraft, sessionStorage);
+    needNote();
     actions.dataset.dirty = 'true';
     put(actions, form);
     reason.focus();
