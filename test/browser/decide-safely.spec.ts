@@ -204,6 +204,31 @@ describe("a manager's decisions on a phone", () => {
     await page.close();
   }, 90_000);
 
+  it('a mistyped, stale or foreign link says "Pagina non trovata" with the way home, never a silent jump', async () => {
+    const { page, problems } = await b.page(PHONE);
+    await b.signIn(page, 'manager-liguria', '/#/beds');
+    await page.locator('main h1', { hasText: 'Posti letto' }).waitFor();
+    const landed = async (hash: string) => {
+      await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+      await page.locator('main h1', { hasText: /Pagina non trovata/ }).waitFor();
+      expect(new URL(page.url()).hash).toBe(hash);
+      expect(await page.evaluate('document.activeElement?.tagName')).toBe('H1');
+      expect(await page.title()).toBe('Pagina non trovata · Approdo');
+      return (await page.locator('main').textContent()) ?? '';
+    };
+    expect(await landed('#/proposals/abc')).toContain('forse il link è incompleto');
+    // another role's page
+    expect(await landed('#/desk')).toContain('non fa parte del tuo accesso');
+    // a proposal that is not there (or not hers): the service's words under the heading
+    expect(await landed(`#/proposals/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`)).toContain('Non trovato');
+    expect(await b.axe(page)).toEqual([]);
+    await b.shot(page, 'not-found-phone');
+    await page.getByRole('link', { name: 'Vai a Posti letto' }).click();
+    await page.locator('main h1', { hasText: 'Posti letto' }).waitFor();
+    clean(problems, [/status of 404/]);
+    await page.close();
+  }, 90_000);
+
   it('"Esci" takes the kept bed boards (house names, provinces, beds) off the phone', async () => {
     const { page } = await b.page(PHONE);
     await b.signIn(page, 'manager-liguria', '/#/beds');

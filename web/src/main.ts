@@ -71,6 +71,9 @@ const NAV: Record<Claims['role'], [string, Parameters<typeof t>[0]][]> = {
   ],
 };
 
+/** The name of her home page in the menu ("Posti letto", "Scrivania"). */
+const homeName = (claims: Claims) => NAV[claims.role].find(([p]) => p === HOME[claims.role])![1];
+
 let stop: (() => void) | void;
 
 /**
@@ -227,8 +230,15 @@ async function render(moved = false): Promise<void> {
     return;
   }
   document.getElementById('session-ended')?.remove();
+  if (path === '/') return go(HOME[claims.role]);
   const route = ROUTES.find((r) => r.pattern.test(path));
-  if (!route || (route.roles && !route.roles.includes(claims.role))) return go(HOME[claims.role]);
+  const home = () =>
+    h('p', {}, h('a', { class: 'btn btn-primary', href: `#${HOME[claims.role]}` }, t('page.home', { page: t(homeName(claims)) })));
+  if (!route || (route.roles && !route.roles.includes(claims.role))) {
+    // a mistyped or stale link (or another role's page) says so, with the way home; no silent jump elsewhere
+    put(main, h('h1', {}, t('page.notFound.title')), h('p', {}, t(route ? 'page.notForRole' : 'page.notFound.text')), home());
+    return settle(main, moved);
+  }
   const params = route.pattern.exec(path)!.slice(1);
   put(main, h('p', { class: 'loading' }, t('loading')));
   try {
@@ -240,8 +250,17 @@ async function render(moved = false): Promise<void> {
     if (e instanceof ApiError && e.status === 401) {
       document.getElementById('session-ended')?.remove();
       put(main, notice('error', errorText(e)), h('p', {}, signInAgain(e.code)));
-    } else put(main, notice('error', errorText(e)));
+    } else {
+      // a heading that says what happened, the reason, and the way home: never a bare red line
+      const gone = e instanceof ApiError && e.status === 404;
+      put(main, h('h1', {}, t(gone ? 'page.notFound.title' : 'page.failed.title')), notice('error', errorText(e)), home());
+    }
   }
+  settle(main, moved);
+}
+
+/** The new page's name in the tab's title; on a route change, focus on its heading. */
+function settle(main: HTMLElement, moved: boolean): void {
   const h1 = main.querySelector('h1');
   document.title = `${h1?.textContent ?? ''} · ${t('app.name')}`;
   if (moved) {
