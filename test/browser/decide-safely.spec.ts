@@ -112,6 +112,11 @@ describe("a manager's decisions on a phone", () => {
     const card = page.locator(`[data-proposal="${id}"]`);
     // while she decides, the case says the sender's contact comes with her acceptance
     expect(await card.locator('[data-sender]').textContent()).toBe("Il contatto dell'unità operativa compare quando accetti.");
+    // the case is named once, in the page's heading; the card is titled by the house and its beds
+    const code = (await manager().get(`/proposals/${id}`)).body.case.caseCode as string;
+    const headings = await page.locator('main :is(h1, h2, h3):visible').allTextContents();
+    expect(headings.filter((x) => x.includes(code))).toEqual([`Proposta ${code}`]);
+    expect(await card.locator('h3').textContent()).toMatch(/^Casa Approdo Levante · Posti adulti/);
     await card.locator('[data-act="decline"]').click();
     await card.locator('select[name="reason"]').selectOption('staff_capacity');
     await card.locator('textarea[name="note"]').fill('posti occupati fino a lunedì');

@@ -433,7 +433,8 @@ async function keepingOutcome(redraw: () => Promise<unknown>): Promise<void> {
 }
 
 /** A proposal as its facility sees it, with the actions its state allows. */
-function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<void>, regions: Region[]): HTMLElement {
+/** `alone`: on the proposal's own page, whose h1 already names the case: the card's title is the house and the beds. */
+function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<void>, regions: Region[], alone = false): HTMLElement {
   const msg = h('div', { class: 'msg', 'aria-live': 'polite' });
   const actions = h('div', { class: 'actions' });
   // the form she confirmed, while its undo time runs: back as she filled it after "Annulla" or a refusal
@@ -681,7 +682,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     h(
       'h3',
       { id: `prop-${p.id}` },
-      t('proposal.title', { code }),
+      alone ? `${facilityName} · ${label('kind', p.placeKind)}` : t('proposal.title', { code }),
       ' ',
       h(
         'span',
@@ -689,7 +690,7 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
         p.withdrawnReason === 'request_changed' ? t('status.withdrawnRequestChanged') : label('status', p.status),
       ),
     ),
-    h('p', { class: 'meta' }, `${facilityName} · ${label('kind', p.placeKind)}`),
+    alone ? null : h('p', { class: 'meta' }, `${facilityName} · ${label('kind', p.placeKind)}`),
     p.status === 'pending' || p.status === 'accepted'
       ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt))
       : null,
@@ -738,11 +739,12 @@ async function inbox(
   if (!mayDraw()) return false;
   put(
     el,
-    h('h2', { id: 'inbox-title' }, t('inbox.title')),
+    // one proposal under its own h1: the list's heading would only repeat it (kept for the section's name)
+    h('h2', { id: 'inbox-title', class: only ? 'sr-only' : null }, t('inbox.title')),
     h('div', { id: 'inbox-msg', 'aria-live': 'polite' }),
     shown.length ? null : h('p', { class: 'muted' }, t('inbox.none')),
     only
-      ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh, regions))
+      ? shown.map((p) => proposalCard(p, names.get(p.facilityId) ?? '', refresh, regions, true))
       : [group('pending', 'inbox.pending'), group('accepted', 'inbox.accepted'), group('admitted', 'inbox.admitted')],
   );
   return true;
