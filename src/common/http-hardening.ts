@@ -31,10 +31,17 @@ export async function harden(
       },
     },
   });
+  // the API's and health's answers are data, never a page: nothing in them may load, run or be framed
+  const dataHeaders = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  });
+  const isData = (url: string) => (url.startsWith('/api/v1/') || url.startsWith('/health')) && !url.startsWith('/api/docs');
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (e) => done(e as Error | undefined)));
+    .addHook('onRequest', (req, reply, done) =>
+      (isData(req.url) ? dataHeaders : securityHeaders)(req.raw, reply.raw, (e) => done(e as Error | undefined)),
+    );
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimitPerMinute,

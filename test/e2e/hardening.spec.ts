@@ -19,7 +19,8 @@ describe('HTTP hardening', () => {
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBeDefined();
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    // an answer is data: nothing in it may load, run or be framed (no 'unsafe-inline' there)
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
     expect(res.headers['strict-transport-security']).toBeDefined();
     expect(res.headers).not.toHaveProperty('x-powered-by');
     const error = await t.http().get('/api/v1/regions');
@@ -29,8 +30,11 @@ describe('HTTP hardening', () => {
     const missing = await t.http().get('/api/v1/no-such-thing');
     for (const res of [error, missing]) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
     }
+    // the OpenAPI page keeps the policy its inline bootstrap needs
+    const docs = await t.http().get('/api/docs');
+    expect(docs.headers['content-security-policy']).toContain("default-src 'self'");
   });
 
   it('verifies a token once per request, though the rate limit and the guard both need it', async () => {
@@ -72,7 +76,7 @@ describe('HTTP hardening', () => {
     const limited = await t.http().get('/api/v1/regions').set(bearer(token));
     expect(limited.body).toMatchObject({ statusCode: 429, code: 'too_many_requests' });
     expect(limited.headers['x-content-type-options']).toBe('nosniff');
-    expect(limited.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(limited.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
     // another operator is not starved by the first
     expect(
       (
