@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Principal } from '../src/auth/principal.js';
 import type { CreateFacilityDto } from '../src/facilities/dto/create-facility.dto.js';
 import { FacilitiesService } from '../src/facilities/facilities.service.js';
-import { dayOf } from '../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../src/domain/italian-day.js';
 import { ProposalDecisionsService } from '../src/lifecycle/proposals/proposal-decisions.service.js';
 import type { CreatePlacementRequestDto } from '../src/lifecycle/requests/dto/placement-request.dto.js';
 import { PlacementRequestsService } from '../src/lifecycle/requests/placement-requests.service.js';

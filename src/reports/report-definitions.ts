@@ -1,4 +1,5 @@
 import { invalidInput } from '../domain/errors.js';
+import { dayOf } from '../domain/italian-day.js';
 
 /** The six reports of the contract: their row dimensions and measures. */
 export const REPORTS = {
@@ -69,9 +70,8 @@ export function dayNumber(s: string): number | null {
 }
 export const dateOf = (n: number) => new Date(n * DAY).toISOString().slice(0, 10);
 
-/** Today in Italy, where the network's days begin and end. */
-export const todayInItaly = (now: Date) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+/** Today in Italy, where the network's days begin and end (the one rule, src/domain/italian-day.ts). */
+export const todayInItaly = dayOf;
 
 /** Nights of a stay: from the day of the admission in Italy to the discharge date (YYYY-MM-DD), never negative. */
 export const nightsOfStay = (admittedAt: Date, dischargeDate: string): number =>

@@ -3,6 +3,7 @@ import type { SqlPart } from '../database/sql-parts.js';
 import type { Tx } from '../database/transactions.repository.js';
 import type { PersonProfile } from '../domain/types.js';
 import type { Fact } from './report-facts.js';
+import { SERVICE_TIME_ZONE } from '../domain/italian-day.js';
 
 /** What a fact needs to know about a request: read in the event's transaction, never copied whole. */
 export interface RequestForFacts {
@@ -59,7 +60,7 @@ export class ReportFactsRepository {
     const params = facts.flatMap((f) => COLUMNS.map(([, get]) => get(f)));
     const rows = facts.map((_, k) => {
       const at = (i: number) => `$${k * names.length + i + 1}`;
-      return `(${names.map((_, i) => at(i)).join(', ')}, (${at(1)}::timestamptz AT TIME ZONE 'Europe/Rome')::date)`;
+      return `(${names.map((_, i) => at(i)).join(', ')}, (${at(1)}::timestamptz AT TIME ZONE '${SERVICE_TIME_ZONE}')::date)`;
     });
     return { sql: `INSERT INTO report_fact (${names.join(', ')}, day) VALUES ${rows.join(', ')}`, params };
   }

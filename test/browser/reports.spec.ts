@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { Browser, DESKTOP, PHONE, type Problems } from './harness.js';
-import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../../src/domain/italian-day.js';
 
 type Json = Record<string, any>;
 const b = new Browser();

@@ -4,7 +4,7 @@ import { aFacility, aRequest, principals } from '../support/factories.js';
 import { documentedSchema, type Json, operationsOf, templateOf } from '../support/openapi.js';
 import { pageSessionHeaders } from '../support/page-session.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../../src/domain/italian-day.js';
 
 /**
  * Issue 15: real answers match the OpenAPI document. A lifecycle calls every documented operation

@@ -1,5 +1,5 @@
 import { ProposalDecisionsService } from '../../src/lifecycle/proposals/proposal-decisions.service.js';
-import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../../src/domain/italian-day.js';
 import { aFacility, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 

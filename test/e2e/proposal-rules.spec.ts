@@ -3,7 +3,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import { aFacility, aRequest, principals, type RequestOverrides } from '../support/factories.js';
 import { freshFacility } from '../support/fixtures.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../../src/domain/italian-day.js';
 
 type Body = Record<string, any>;
 type FacilityOverrides = NonNullable<Parameters<typeof aFacility>[0]>;

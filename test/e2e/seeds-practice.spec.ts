@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ProposalDecisionsService } from '../../src/lifecycle/proposals/proposal-decisions.service.js';
-import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../../src/domain/italian-day.js';
 import { aFacility, aRequest, principals, type RequestOverrides } from '../support/factories.js';
 import { freshFacility } from '../support/fixtures.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../../src/domain/italian-day.js';
 import { ProposalDecisionsService } from '../../src/lifecycle/proposals/proposal-decisions.service.js';
 import { REPORTS } from '../../src/reports/report-definitions.js';
 import { ReportsRepository, type Period, type Scope } from '../../src/reports/reports.repository.js';

@@ -1,7 +1,7 @@
 import { expectConsistent } from '../support/consistency.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../../src/domain/italian-day.js';
 
 /**
  * Bursts on every write endpoint: three service instances on one database, each with a pool of

@@ -9,7 +9,7 @@ import { SQL_FRAGMENTS, UNICODE_TRICKS } from '../support/hostile-values.js';
 import { pct, RawClient } from '../support/raw-http.js';
 import { SmtpPeer } from '../support/smtp-peer.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../../src/domain/italian-day.js';
 
 /**
  * Canaries: two secret facilities whose addresses carry a unique marker and whose precise

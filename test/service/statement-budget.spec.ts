@@ -6,7 +6,7 @@ import { ProposalsService } from '../../src/lifecycle/proposals/proposals.servic
 import { PlacementRequestsService } from '../../src/lifecycle/requests/placement-requests.service.js';
 import { aFacility, aRequest, principals } from '../support/factories.js';
 import { startServices, type ServiceContext } from '../support/service-context.js';
-import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../../src/domain/italian-day.js';
 
 /**
  * The write path's budget (issue 25): every lifecycle call does its reads, checks and writes in at

@@ -7,7 +7,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { aFacility, aRequest, principals } from './factories.js';
 import { bearer, type TestApp } from './test-app.js';
-import { dayOf } from '../../src/lifecycle/placements/discharge-date.js';
+import { dayOf } from '../../src/domain/italian-day.js';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service.js';
 
 type Json = Record<string, any>;

@@ -1,5 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
-import { assertDischargeDate, dayOf, instantInItaly } from './discharge-date.js';
+import { dayOf } from '../../domain/italian-day.js';
+import { assertDischargeDate, instantInItaly } from './discharge-date.js';
 
 describe('dayOf (Italian calendar day)', () => {
   it.each([

@@ -1,12 +1,6 @@
 import { ruleBroken } from '../../domain/errors.js';
-
-/** The network works on Italian calendar days: a discharge at 00:30 in Rome is dated that day. */
-export const SERVICE_TIME_ZONE = 'Europe/Rome';
-
-const DAY = new Intl.DateTimeFormat('en-CA', { timeZone: SERVICE_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The calendar day (YYYY-MM-DD) of an instant, in Italy. */
-export const dayOf = (at: Date): string => DAY.format(at);
+// the network works on Italian calendar days (one rule, src/domain/italian-day.ts): a discharge at 00:30 in Rome is dated that day
+import { dayOf, SERVICE_TIME_ZONE } from '../../domain/italian-day.js';
 
 /** A discharge date is not in the future and not before the admission (calendar days, in Italy). */
 export function assertDischargeDate(date: string, admittedAt: Date, now: Date): void {

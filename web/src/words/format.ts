@@ -4,6 +4,8 @@
  * The one place the pages format a value; pure (no DOM, no storage), so it is unit-tested in
  * Italian and English (format.spec.ts). i18n.ts binds it to the page's language.
  */
+import { dayOf } from '../../../src/domain/italian-day.js';
+
 export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
 export interface Format {
@@ -98,6 +100,5 @@ export function formatFor(locale: string, timeZone?: string): Format {
 /** Whether a value is a calendar day as the API writes it (2026-12-07): messages show it in words. */
 export const isIsoDay = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
-const ITALIAN_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' });
 /** Today (YYYY-MM-DD) in Italy, where the network's days begin and end: at 00:30 in Rome it is already the new day, though UTC's is not. */
-export const todayInItaly = (now = new Date()): string => ITALIAN_DAY.format(now);
+export const todayInItaly = (now = new Date()): string => dayOf(now);
