@@ -70,6 +70,16 @@ export function dayNumber(s: string): number | null {
 }
 export const dateOf = (n: number) => new Date(n * DAY).toISOString().slice(0, 10);
 
+/** The files for people (.xlsx, Italian CSV) are named in Italian, as the page names the reports; the machine CSV keeps the API's name. */
+export const OFFICE_FILE: Record<keyof typeof REPORTS, string> = {
+  people: 'persone-accolte',
+  occupancy: 'utilizzo-posti',
+  flow: 'flusso-richieste',
+  declines: 'rifiuti-per-motivo',
+  unmet: 'bisogni-non-soddisfatti',
+  movements: 'spostamenti-tra-regioni',
+};
+
 /** Today in Italy, where the network's days begin and end (the one rule, src/domain/italian-day.ts). */
 export const todayInItaly = dayOf;
 

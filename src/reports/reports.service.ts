@@ -4,7 +4,15 @@ import type { Principal } from '../auth/principal.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { invalidInput, DomainError } from '../domain/errors.js';
 import { RegionsService } from '../regions/regions.service.js';
-import { monthsOf, parseReportQuery, parseSummaryQuery, SUMMARY, todayInItaly, type ReportQuery } from './report-definitions.js';
+import {
+  monthsOf,
+  OFFICE_FILE,
+  parseReportQuery,
+  parseSummaryQuery,
+  SUMMARY,
+  todayInItaly,
+  type ReportQuery,
+} from './report-definitions.js';
 import { csvItDocument, notesOf, reportTable, summaryTables, xlsxDocument, type OfficeTable } from './office-export.js';
 import { factTable, jsonChunks, occupancyTable, toCsv, totalOf, type Row } from './report-table.js';
 import { ReportsRepository, type Period, type RawRow, type Scope } from './reports.repository.js';
@@ -76,7 +84,13 @@ export class ReportsService {
       const a = out.json;
       const ids = a.dimensions.includes('facilityId') ? [...new Set(a.rows.map((r) => r.facilityId as string).filter(Boolean))] : [];
       tables = [reportTable(a.report as ReportQuery['name'], a, await this.repo.facilityNames(ids))];
-      head = { from: a.from, to: a.to, regionCode: a.filters.regionCode, suppressed: a.suppressed, file: a.report };
+      head = {
+        from: a.from,
+        to: a.to,
+        regionCode: a.filters.regionCode,
+        suppressed: a.suppressed,
+        file: OFFICE_FILE[a.report as ReportQuery['name']],
+      };
     }
     const notes = notesOf(head.from, head.to, head.regionCode, head.suppressed);
     const filename = `approdo-${head.file}-${head.from}-${head.to}${head.regionCode ? `-${head.regionCode}` : ''}`;

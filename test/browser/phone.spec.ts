@@ -229,7 +229,7 @@ describe('the night shift on a phone', () => {
 
     // the files for people: a workbook and the Italian CSV
     const [xlsx] = await Promise.all([page.waitForEvent('download'), occupancy.locator('[data-act="xlsx"]').click()]);
-    expect(xlsx.suggestedFilename()).toMatch(/^approdo-occupancy-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    expect(xlsx.suggestedFilename()).toMatch(/^approdo-utilizzo-posti-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/);
     const [csvIt] = await Promise.all([page.waitForEvent('download'), occupancy.locator('[data-act="csv-it"]').click()]);
     expect(csvIt.suggestedFilename()).toMatch(/-it\.csv$/);
 

@@ -357,7 +357,7 @@ describe('reports: the monitoring sheet (summary)', () => {
     const res = await bytes('/api/v1/reports/people', { from: '2026-03-01', to: '2026-03-31', by: 'gender', format: 'csv-it' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers['content-disposition']).toContain('approdo-people-2026-03-01-2026-03-31-it.csv');
+    expect(res.headers['content-disposition']).toContain('approdo-persone-accolte-2026-03-01-2026-03-31-it.csv');
     const body = res.body as Buffer;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = body.subarray(3).toString('utf8').split('\r\n');
