@@ -59,11 +59,18 @@ describe('API keys in the pages', () => {
     await page.waitForSelector('h1:text("Chiavi API")');
     await page.fill('input[name="apiKeyName"]', 'Gestionale della casa');
     await page.selectOption('select[name="apiKeyDays"]', '30');
+    // the list's re-read made slow, as on a phone's network: "created" said before the list shows the key would be caught
+    await page.route('**/api/v1/api-keys', async (route) => {
+      if (route.request().method() === 'GET') await new Promise((r) => setTimeout(r, 500));
+      await route.continue();
+    });
     await page.click('form[aria-labelledby="api-keys-title"] button[type="submit"]');
     const value = page.locator('#new-api-key');
     await value.waitFor();
     const key = await value.inputValue();
     expect(key).toMatch(/^apk_[A-Za-z0-9_-]{43}$/);
+    expect(await page.locator(`[data-api-key="${key.slice(0, 12)}"]`).count()).toBe(1);
+    await page.unroute('**/api/v1/api-keys');
     await page.getByRole('button', { name: 'Copia' }).click();
     await page.getByText('Copiata.').waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(key);
@@ -97,6 +104,11 @@ describe('API keys in the pages', () => {
     await b.shot(uor.page, 'api-key-revoke-phone');
     await card.getByRole('button', { name: 'Sì, revoca' }).click();
     await uor.page.getByText('Chiave «Gestionale della casa» revocata.').waitFor();
+    expect(await card.count()).toBe(0);
+    // the page reads the list again after the words: still gone once a list read after the revocation is drawn
+    // (the section is put in the page with its lists filled)
+    await uor.page.reload();
+    await uor.page.locator('section.api-keys').waitFor();
     expect(await card.count()).toBe(0);
     expect((await asKey.get('/api/v1/proposals').set('X-Api-Key', key)).status).toBe(401);
     clean(problems);

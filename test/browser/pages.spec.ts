@@ -535,9 +535,10 @@ describe('pages', () => {
     await b.shot(page, 'map-desktop');
     await page.selectOption('select[name="kind"]', 'mother_child');
     const mc = (await national().get('/capacity?kind=mother_child')).body;
-    await page.locator('table.capacity[data-filter="mother_child|"]').waitFor();
-    expect(await page.locator('tr[data-region="09"] [data-col="free"]').textContent()).toBe(String(free('09', mc.rows)));
-    expect(await page.locator('tr[data-region="07"] [data-col="free"]').textContent()).toBe(String(free('07', mc.rows)));
+    const filtered = page.locator('table.capacity[data-filter="mother_child|"]');
+    await filtered.waitFor();
+    expect(await filtered.locator('tr[data-region="09"] [data-col="free"]').textContent()).toBe(String(free('09', mc.rows)));
+    expect(await filtered.locator('tr[data-region="07"] [data-col="free"]').textContent()).toBe(String(free('07', mc.rows)));
     expect(await shades()).toEqual(Object.fromEntries(codes.map((c) => [c, `region ${expectedShade(c, mc.rows)}`])));
     expect(Object.values(await shades())).toContain('region lvl-grey');
     await page.setViewportSize(PHONE);

@@ -77,7 +77,8 @@ describe('the night shift on a phone', () => {
     const tapped = { y: (await page.evaluate('window.tapY')) as number };
     // the card moved to the accepted group; the outcome is on it, where her thumb was, not 1,400 px lower
     const outcome = `${card} [data-outcome="${id}"]`;
-    await page.locator(outcome, { hasText: 'Proposta accettata.' }).waitFor();
+    // on the card drawn accepted: a live redraw with reads begun before the tap may briefly draw it pending again
+    await page.locator(`${card}[data-status="accepted"] [data-outcome="${id}"]`, { hasText: 'Proposta accettata.' }).waitFor();
     const shown = await inView(page, outcome);
     expect(shown.inView).toBe(true);
     // at the height of her tap, unless the page cannot scroll that far (the card is the last thing on it)

@@ -159,7 +159,11 @@ describe('the request form on a phone: safety that does not depend on typing', (
     await tags.fill('');
     // a prefix of the tag in use as it is spelled: offered, nothing "similar" said
     await tags.pressSequentially('RETE GE', { delay: 30 });
-    await page.locator('button.offer[data-tag="rete-ge-77"]').waitFor();
+    // the offers that answer the whole of what she typed (on a slow machine a shorter prefix may be answered
+    // first): only then does "nothing similar" say something about "RETE GE"
+    const answered = page.locator('.suggest[data-answers="rete-ge"]');
+    await answered.locator('button.offer[data-tag="rete-ge-77"]').waitFor();
+    expect(await answered.locator('[data-similar]').count()).toBe(0);
     await page.locator('.suggest [data-similar]').waitFor({ state: 'detached' });
     expect(await page.locator('.canon').textContent()).toBe('Sarà salvata come rete-ge');
     await accessible(page, 'tag offered');

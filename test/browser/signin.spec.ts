@@ -286,6 +286,24 @@ describe('sign-in in a browser', () => {
     expect(m).toEqual({ role: 'shelter_manager', status: 'invited', facility_ids: [b.ids.get('ge-casa-levante')] });
     await accessible(page);
     await b.shot(page, 'members-phone');
+
+    // a second house from her card: when the page says "updated", her card already names both
+    const names = await b.t.sql<{ name: string }>(`SELECT name FROM facility WHERE id = ANY($1::uuid[]) ORDER BY name`, [
+      [b.ids.get('ge-casa-levante'), b.ids.get('sp-semi-autonomia-golfo')],
+    ]);
+    const invited = page.locator('[data-member="nuova.responsabile@example.org"]');
+    await invited.getByRole('button', { name: 'Cambia strutture' }).click();
+    const change = page.locator('form', { has: page.locator('h3', { hasText: 'Strutture di' }) });
+    await change.locator(`input[name="facilityIds"][value="${b.ids.get('sp-semi-autonomia-golfo')}"]`).check();
+    // the list's re-read made slow, as on a phone's network: words said before the list is drawn would be caught
+    await page.route('**/api/v1/members', async (route) => {
+      if (route.request().method() === 'GET') await new Promise((r) => setTimeout(r, 500));
+      await route.continue();
+    });
+    await change.getByRole('button', { name: 'Salva' }).click();
+    await page.getByText('Strutture di Nuova Responsabile aggiornate.').waitFor();
+    const listed = ((await invited.textContent()) ?? '').replace(/\s+/g, ' ');
+    for (const { name } of names) expect(listed).toContain(name);
     clean(problems, [422]);
     await page.close();
   });

@@ -199,6 +199,8 @@ export function tagPicker(opts: { suggest: boolean }): Picker {
     // not in use as typed, but one in use differs only by dashes: most likely the same network
     const bare = (x: string) => x.replace(/-/g, '');
     const similar = res.tags.includes(prefix) ? undefined : tags.find((x) => bare(x) === bare(prefix));
+    // which typed text these offers answer (the debounce may answer a shorter prefix first)
+    offers.dataset.answers = prefix;
     put(
       offers,
       tags.length
@@ -240,7 +242,10 @@ export function tagPicker(opts: { suggest: boolean }): Picker {
     put(canon, typed.trim() && tag !== typed.trim() && isCanonicalConflictTag(tag) ? t('form.conflictTags.savedAs', { tag }) : '');
     window.clearTimeout(timer);
     if (!opts.suggest) return;
-    if (!tag) return put(offers);
+    if (!tag) {
+      delete offers.dataset.answers;
+      return put(offers);
+    }
     timer = window.setTimeout(() => void suggest(tag), 250);
   });
   // added (Enter, the button, an offer): what was said about the typed text is over
@@ -248,6 +253,7 @@ export function tagPicker(opts: { suggest: boolean }): Picker {
     asked = '';
     window.clearTimeout(timer);
     put(canon);
+    delete offers.dataset.answers;
     put(offers);
   });
   const help = picker.el.querySelector('.help:not(.canon)');

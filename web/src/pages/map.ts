@@ -50,11 +50,16 @@ export const mapPage: Page = async (root) => {
   const kind = select('kind', [['', t('map.all')], ...PLACE_KINDS.map((k) => [k, label('kind', k)] as [string, string])], '');
   const type = select('type', [['', t('map.all')], ...FACILITY_TYPES.map((k) => [k, label('type', k)] as [string, string])], '');
   const out = h('div', { class: 'map-layout' });
+  let asked = 0;
   const draw = async () => {
+    const mine = ++asked;
     const q = new URLSearchParams();
     if (kind.value) q.set('kind', kind.value);
     if (type.value) q.set('type', type.value);
     const cap = await get<Capacity>(`/capacity${q.size ? `?${q}` : ''}`);
+    // an older read answered last (the stream's redraw with the filter she has since changed) is dropped:
+    // the map never shows the numbers of another filter than the one on screen
+    if (mine !== asked) return;
     const totals = byRegion(cap.rows);
     const svg = s(
       'svg',

@@ -158,9 +158,10 @@ export const membersPage: Page = async (root, _params, claims) => {
           if (!ids.length) return say(notice('error', t('members.needFacility')));
           try {
             await patch(`/members/${m.id}`, { facilityIds: ids });
-            put(status, notice('ok', t('members.changed', { who: m.name ?? m.email })));
             dialog.remove();
-            await refresh();
+            // the list first, then the words: "updated" above a card still naming the old houses would not be true
+            await refresh().catch(() => undefined);
+            put(status, notice('ok', t('members.changed', { who: m.name ?? m.email })));
           } catch (err) {
             say(notice('error', errorText(err)));
           }

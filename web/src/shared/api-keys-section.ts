@@ -132,8 +132,10 @@ export async function apiKeysSection(claims: Claims, standalone = false): Promis
         try {
           const made = await post<ApiKey & { key: string }>('/api-keys', { name: name.value.trim(), expiresAt });
           form.reset();
+          // the list first, then "created": the new key is listed when the words say so (a failed re-read
+          // must not cost her the key, which is shown only this once)
+          await refresh().catch(() => undefined);
           showOnce(made);
-          await refresh();
         } catch (err) {
           put(shown, notice('error', err instanceof ApiError && err.code === 'too_many_api_keys' ? t('apiKeys.tooMany') : errorText(err)));
           shown.focus({ preventScroll: true });
