@@ -701,6 +701,8 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
 }
 
 /** The manager's proposals: to decide, accepted (waiting for arrival), guests present. */
+const inboxReads = new WeakMap<HTMLElement, number>();
+
 async function inbox(
   el: HTMLElement,
   names: Map<string, string>,
@@ -709,6 +711,10 @@ async function inbox(
   /** asked again once the reads are back: false when she began a decision meanwhile (nothing is drawn then) */
   mayDraw: () => boolean = () => true,
 ): Promise<boolean> {
+  // reads overlap (a live event, her own decision's refresh): only the last one begun may draw, so an
+  // older answer coming back late never shows a decided proposal as pending again
+  const mine = (inboxReads.get(el) ?? 0) + 1;
+  inboxReads.set(el, mine);
   const { items } = await get<{ items: Proposal[] }>('/proposals?limit=200');
   const live = items.filter((p) => (only ? p.id === only : ['pending', 'accepted', 'admitted'].includes(p.status)));
   const detailed = await Promise.all(live.map((p) => get<Proposal>(`/proposals/${p.id}`)));
@@ -736,7 +742,7 @@ async function inbox(
         )
       : null;
   };
-  if (!mayDraw()) return false;
+  if (!mayDraw() || inboxReads.get(el) !== mine) return false;
   put(
     el,
     // one proposal under its own h1: the list's heading would only repeat it (kept for the section's name)
