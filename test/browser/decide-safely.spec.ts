@@ -49,6 +49,16 @@ async function proposed(): Promise<string> {
   return p.body.id;
 }
 
+/** The proposal's status once it is no longer pending, or 'pending' still after 20 s. */
+async function statusOnceSettled(id: string): Promise<string> {
+  for (let i = 0; i < 80; i++) {
+    const status = (await manager().get(`/proposals/${id}`)).body.status as string;
+    if (status !== 'pending') return status;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return 'pending';
+}
+
 /** The decisions the page sends about a proposal (accept, decline), as they leave the browser. */
 function decisions(page: Page, id: string): string[] {
   const sent: string[] = [];
@@ -104,6 +114,37 @@ describe("a manager's decisions on a phone", () => {
     },
     90_000,
   );
+
+  it('"Accetta", then the app is put away or the tab closed within the undo seconds: the acceptance still arrives', async () => {
+    // the app swiped away (the page hidden): sent at once, not after the seconds
+    const first = await proposed();
+    const { page, problems } = await b.page(PHONE);
+    const sent = decisions(page, first);
+    // the page's clock stopped once the undo seconds begin: what is sent then is sent by the hiding, not by the seconds
+    await page.clock.install();
+    await b.signIn(page, 'manager-liguria', `/#/proposals/${first}`);
+    await page.locator(`[data-proposal="${first}"] [data-act="accept"]`).click();
+    const undo = page.locator(`[data-proposal="${first}"] [data-undo] [data-undo-left]`);
+    await undo.waitFor();
+    await page.clock.pauseAt(Date.now() + 60_000);
+    expect(sent).toEqual([]);
+    await page.evaluate(`Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'))`);
+    expect(await statusOnceSettled(first)).toBe('accepted');
+    expect(sent).toEqual(['accept']);
+    clean(problems);
+    await page.close();
+
+    // the tab closed: sent as it goes
+    const second = await proposed();
+    const other = await b.page(PHONE);
+    await b.signIn(other.page, 'manager-liguria', `/#/proposals/${second}`);
+    await other.page.locator(`[data-proposal="${second}"] [data-act="accept"]`).click();
+    await other.page.locator(`[data-proposal="${second}"] [data-undo]`).waitFor();
+    expect((await manager().get(`/proposals/${second}`)).body.status).toBe('pending');
+    await other.page.close({ runBeforeUnload: true });
+    expect(await statusOnceSettled(second)).toBe('accepted');
+  }, 90_000);
 
   it('a decline begun when the session ended: her reason and note are there after "Accedi di nuovo", gone once sent', async () => {
     const id = await proposed();

@@ -25,17 +25,21 @@ async function call(
   // a page opened without network (the offline shell) has no CSRF token yet: ask for it when a change is sent
   if (method !== 'GET' && !session.csrf()) await session.load();
   const csrf = method === 'GET' ? undefined : session.csrf();
+  const json = body !== undefined ? JSON.stringify(body) : undefined;
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
       credentials: 'same-origin',
+      // a decision sent as she closes the tab or swipes the app away still arrives; only small bodies
+      // (the browser keeps at most 64 KB in flight this way: a file import goes without)
+      keepalive: method !== 'GET' && (json?.length ?? 0) < 32_000,
       headers: {
         ...(csrf ? { 'x-csrf-token': csrf } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      body: json,
     });
   } catch {
     throw new ApiError(0, 'network', null);

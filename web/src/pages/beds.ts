@@ -406,6 +406,8 @@ export const UNDO_SECONDS = 6;
 const waiting = new Set<() => void>();
 const sendWaiting = () => [...waiting].forEach((send) => send());
 window.addEventListener('pagehide', sendWaiting);
+// a phone seldom says "pagehide" when the app is swiped away or the screen locked: hidden is the last word it may hear
+document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && sendWaiting());
 
 /** The last outcome shown on a card: kept there, and where it stood on the screen, when the inbox is redrawn soon after. */
 let lastOutcome: { id: string; text: string; at: number } | null = null;
