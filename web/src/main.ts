@@ -207,9 +207,13 @@ function header(claims: Claims | null, path: string): HTMLElement {
 }
 
 /** `moved`: a route change (not the language switch): focus goes to the new page's heading, not back to the top of the header. */
+/** Which render is the current one: a page still loading when she moves on must not take over the tab afterwards. */
+let rendering = 0;
+
 async function render(moved = false): Promise<void> {
   if (stop) stop();
   stop = undefined;
+  const mine = ++rendering;
   document.documentElement.lang = currentLang();
   const path = location.hash.replace(/^#/, '') || '/';
   const claims = session.claims();
@@ -226,6 +230,7 @@ async function render(moved = false): Promise<void> {
     if (claims && path === '/sign-in') return go(HOME[claims.role]);
     const { signInPage } = await import('./pages/sign-in.js');
     await signInPage(main, { expired: false, outcome, returnTo: path === '/sign-in' ? '/' : path });
+    if (mine !== rendering) return;
     document.title = `${main.querySelector('h1')?.textContent ?? t('signin.title')} · ${t('app.name')}`;
     return;
   }
@@ -243,8 +248,12 @@ async function render(moved = false): Promise<void> {
   put(main, h('p', { class: 'loading' }, t('loading')));
   try {
     const page = await route.load();
-    stop = await page(main, params, claims);
+    const stopped = await page(main, params, claims);
+    // she moved on while it loaded: its live updates end, and the title and focus stay the new page's
+    if (mine !== rendering) return void stopped?.();
+    stop = stopped;
   } catch (e) {
+    if (mine !== rendering) return;
     // a page whose load failed says why, never "Caricamento…" for ever; refused for her session, the
     // page itself says it with the button (nothing typed on it to keep, so no banner above it)
     if (e instanceof ApiError && e.status === 401) {
