@@ -104,6 +104,8 @@ describe('API keys in the pages', () => {
     await b.shot(uor.page, 'api-key-revoke-phone');
     await card.getByRole('button', { name: 'Sì, revoca' }).click();
     await uor.page.getByText('Chiave «Gestionale della casa» revocata.').waitFor();
+    // focus stays where she was, on the words, not back at the top of the page
+    expect(await uor.page.evaluate(`document.activeElement?.textContent?.includes('revocata')`)).toBe(true);
     expect(await card.count()).toBe(0);
     // the page reads the list again after the words: still gone once a list read after the revocation is drawn
     // (the section is put in the page with its lists filled)

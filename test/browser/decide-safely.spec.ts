@@ -231,7 +231,7 @@ describe("a manager's decisions on a phone", () => {
     expect(await card.locator(`label[for="${await note.getAttribute('id')}"]`).textContent()).toContain('facoltativa');
     await card.locator('select[name="reason"]').selectOption('other');
     expect(await card.locator(`label[for="${await note.getAttribute('id')}"]`).textContent()).toBe(
-      "Nota per l'ente: il motivo, in poche parole",
+      "Nota per l'unità operativa: il motivo, in poche parole",
     );
     await card.locator('[data-act="decline-confirm"]').click();
     await card.locator('textarea[name="note"][aria-invalid="true"]').waitFor();
@@ -254,17 +254,17 @@ describe("a manager's decisions on a phone", () => {
     const { page, problems } = await b.page(PHONE);
     await b.signIn(page, 'manager-liguria', '/#/beds');
     await page.locator('main h1', { hasText: 'Posti letto' }).waitFor();
-    const landed = async (hash: string) => {
+    const landed = async (hash: string, title = 'Pagina non trovata') => {
       await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
-      await page.locator('main h1', { hasText: /Pagina non trovata/ }).waitFor();
+      await page.locator('main h1', { hasText: title }).waitFor();
       expect(new URL(page.url()).hash).toBe(hash);
       expect(await page.evaluate('document.activeElement?.tagName')).toBe('H1');
-      expect(await page.title()).toBe('Pagina non trovata · Approdo');
+      expect(await page.title()).toBe(`${title} · Approdo`);
       return (await page.locator('main').textContent()) ?? '';
     };
     expect(await landed('#/proposals/abc')).toContain('forse il link è incompleto');
     // another role's page
-    expect(await landed('#/desk')).toContain('non fa parte del tuo accesso');
+    expect(await landed('#/desk', 'Pagina non disponibile')).toContain('non fa parte del tuo accesso');
     // a proposal that is not there (or not hers): the service's words under the heading
     expect(await landed(`#/proposals/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`)).toContain('Non trovato');
     expect(await b.axe(page)).toEqual([]);

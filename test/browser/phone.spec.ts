@@ -100,7 +100,9 @@ describe('the night shift on a phone', () => {
     await page.locator(`${card} [data-act="admit-confirm"]`).click();
     // a few seconds to take it back; taken back, nothing is sent
     await page.locator(`${card} [data-undo]`).waitFor();
-    expect(await page.locator(`${card} [data-undo]`).textContent()).toMatch(/Ingresso del \d{1,2} [a-z]+ \d{4}.*tra \d secondi/);
+    expect(await page.locator(`${card} [data-undo]`).textContent()).toMatch(
+      /Ingresso (?:del (?!(?:1|8|11) )|dell'(?=(?:1|8|11) ))\d{1,2} [a-z]+ \d{4}.*tra \d secondi/,
+    );
     await b.shot(page, 'admit-undo-phone');
     await page.locator(`${card} [data-act="undo"]`).click();
     await page.locator(`${card} .msg`, { hasText: 'Annullato: non è stato registrato nulla.' }).waitFor();
@@ -119,10 +121,17 @@ describe('the night shift on a phone', () => {
 
     // the discharge: reason, day and time, the same undo
     await page.locator(`${card} [data-act="discharge"]`).click();
+    // no reason chosen for her: a tap on "confirm" without one asks for it, and nothing waits to be sent
+    await page.locator(`${card} [data-act="discharge-confirm"]`).click();
+    await page.locator(`${card} .notice-error`, { hasText: 'Scegli il motivo della dimissione.' }).waitFor();
+    expect(await page.locator(`${card} select[name="reason"]`).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`${card} [data-undo]`).count()).toBe(0);
     await page.locator(`${card} select[name="reason"]`).selectOption('completed');
     const leftAt = await page.locator(`${card} input[name="time"]`).inputValue();
     await page.locator(`${card} [data-act="discharge-confirm"]`).click();
-    expect(await page.locator(`${card} [data-undo]`).textContent()).toMatch(/Dimissione del \d{1,2} [a-z]+ \d{4}/);
+    expect(await page.locator(`${card} [data-undo]`).textContent()).toMatch(
+      /Dimissione (?:del (?!(?:1|8|11) )|dell'(?=(?:1|8|11) ))\d{1,2} [a-z]+ \d{4}/,
+    );
     await page.getByText('Dimissione registrata').waitFor({ timeout: 20_000 });
     const ended = (await manager().get(`/placements/${admitted.placementId}`)).body;
     expect({ status: ended.status, reason: ended.dischargeReason, at: hhmm(new Date(ended.dischargedAt)) }).toEqual({

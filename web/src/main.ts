@@ -241,7 +241,12 @@ async function render(moved = false): Promise<void> {
     h('p', {}, h('a', { class: 'btn btn-primary', href: `#${HOME[claims.role]}` }, t('page.home', { page: t(homeName(claims)) })));
   if (!route || (route.roles && !route.roles.includes(claims.role))) {
     // a mistyped or stale link (or another role's page) says so, with the way home; no silent jump elsewhere
-    put(main, h('h1', {}, t('page.notFound.title')), h('p', {}, t(route ? 'page.notForRole' : 'page.notFound.text')), home());
+    put(
+      main,
+      h('h1', {}, t(route ? 'page.notForRole.title' : 'page.notFound.title')),
+      h('p', {}, t(route ? 'page.notForRole' : 'page.notFound.text')),
+      home(),
+    );
     return settle(main, moved);
   }
   const params = route.pattern.exec(path)!.slice(1);

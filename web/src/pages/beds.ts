@@ -609,9 +609,12 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     date.focus();
   };
   const dischargeForm = () => {
+    // no reason chosen for her (as for a decline): one sleepy tap must not record the wrong outcome
     const reason = select(
       'reason',
-      DISCHARGE_REASONS.map((r) => [r, label('discharge', r)]),
+      [['', t('proposal.chooseReason')], ...DISCHARGE_REASONS.map((r): [string, string] => [r, label('discharge', r)])],
+      '',
+      { required: true },
     );
     const { date, time, fields } = whenFields('proposal.dischargeDate', 'proposal.dischargeTime');
     actions.dataset.dirty = 'true';
@@ -630,6 +633,12 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
             class: 'btn btn-danger',
             'data-act': 'discharge-confirm',
             onclick: () => {
+              reason.removeAttribute('aria-invalid');
+              if (!reason.value) {
+                reason.setAttribute('aria-invalid', 'true');
+                reason.focus();
+                return put(msg, notice('error', t('proposal.chooseDischargeReason')));
+              }
               // a day after today is the API's to refuse in words (with today's date); a time later today is caught here
               if (date.value && time.value && date.value === localDay() && inFuture(date.value, time.value))
                 return put(msg, notice('error', t('proposal.whenInFuture')));

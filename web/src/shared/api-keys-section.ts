@@ -25,7 +25,7 @@ interface ApiKey {
 export async function apiKeysSection(claims: Claims, standalone = false): Promise<HTMLElement> {
   // on a page of its own the page's h1 says "API keys": the form is the new key, the lists are h2
   const sub = standalone ? 'h2' : 'h3';
-  const status = h('div', { 'aria-live': 'polite' });
+  const status = h('div', { 'aria-live': 'polite', tabindex: '-1' });
   const mine = h('div', {});
   const others = h('div', {});
   const managesOthers = claims.role === 'admin' || claims.role === 'uor';
@@ -79,10 +79,13 @@ export async function apiKeysSection(claims: Claims, standalone = false): Promis
       await api('DELETE', `/api-keys/${k.id}`);
       // the card goes before the words say so: "revoked" beside a key still listed would not be true
       li.remove();
+      // the button she tapped is gone with its card: her place is the words that say what happened
       put(status, notice('ok', t('apiKeys.revoked', { name: k.name })));
+      status.focus();
       await refresh();
     } catch (e) {
       put(status, notice('error', errorText(e)));
+      status.focus();
     }
   }
 

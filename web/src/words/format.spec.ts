@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatFor, isIsoDay } from './format.js';
+import { elideItalianDays, formatFor, isIsoDay } from './format.js';
 
 const it_ = formatFor('it-IT', 'Europe/Rome');
 const en = formatFor('en-GB', 'Europe/Rome');
@@ -66,5 +66,21 @@ describe('isIsoDay', () => {
     expect(isIsoDay('2026-12-07')).toBe(true);
     expect(isIsoDay('2026-12-07T10:00:00Z')).toBe(false);
     expect(isIsoDay(20261207)).toBe(false);
+  });
+});
+
+describe('Italian days after an article', () => {
+  it.each([
+    ['Ingresso del 8 dicembre 2026 alle ore 01:22', "Ingresso dell'8 dicembre 2026 alle ore 01:22"],
+    ['Creata il 11 marzo', "Creata l'11 marzo"],
+    ['Il 1 gennaio è festa', "L'1 gennaio è festa"],
+    ['dal 8 dic al 1 gen', "dall'8 dic all'1 gen"],
+    // a consonant stays as it is, and so do numbers that are not days
+    ['Ingresso del 9 dicembre 2026', 'Ingresso del 9 dicembre 2026'],
+    ['il 18 dicembre', 'il 18 dicembre'],
+    ['del 8 posti', 'del 8 posti'],
+    ['model 8 dicembre', 'model 8 dicembre'],
+  ])('%s -> %s', (text, said) => {
+    expect(elideItalianDays(text)).toBe(said);
   });
 });

@@ -102,3 +102,16 @@ export const isIsoDay = (v: unknown): v is string => typeof v === 'string' && /^
 
 /** Today (YYYY-MM-DD) in Italy, where the network's days begin and end: at 00:30 in Rome it is already the new day, though UTC's is not. */
 export const todayInItaly = (now = new Date()): string => dayOf(now);
+
+const MONTHS_IT =
+  'gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic';
+const ELIDED: Record<string, string> = { il: "l'", del: "dell'", dal: "dall'", al: "all'", nel: "nell'" };
+/**
+ * Italian elides the article before a day said with a vowel (uno, otto, undici): "dell'8 dicembre",
+ * "l'11 marzo", never "del 8". Messages put the article before `{when}`; the day is known only then.
+ */
+export const elideItalianDays = (text: string): string =>
+  text.replace(new RegExp(`\\b(il|del|dal|al|nel) (1|8|11) (${MONTHS_IT})\\b`, 'gi'), (_, art: string, d: string, m: string) => {
+    const e = ELIDED[art.toLowerCase()];
+    return `${art[0] === art[0].toUpperCase() ? e[0].toUpperCase() + e.slice(1) : e}${d} ${m}`;
+  });

@@ -1,6 +1,6 @@
 import en from '../../messages/en.json';
 import it from '../../messages/it.json';
-import { type Format, formatFor, isIsoDay, type PluralForms } from './format.js';
+import { elideItalianDays, type Format, formatFor, isIsoDay, type PluralForms } from './format.js';
 
 export type Lang = 'it' | 'en';
 export type MessageKey = keyof typeof it;
@@ -21,7 +21,8 @@ export function setLang(l: Lang): void {
 /** A message in the current language, `{name}` placeholders filled in. */
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   const text = MESSAGES[lang][key] ?? MESSAGES.it[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+  const said = text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+  return lang === 'it' ? elideItalianDays(said) : said;
 }
 
 /** A message for a code of the API (`kind.adult`, `reason.conflict`), the code itself if unknown. */
