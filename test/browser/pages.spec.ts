@@ -6,7 +6,7 @@
  * Chromium is installed, unless REQUIRE_BROWSER=1 (as in .ci/run).
  */
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { Browser, DESKTOP, PHONE, type Problems } from './harness.js';
 import { dayOf } from '../../src/domain/italian-day.js';
 
@@ -109,6 +109,8 @@ describe('pages', () => {
     await card.locator('[data-kind="adult"] [data-field="occupied"] [data-act="dec"]').click();
     await card.locator('[data-act="save"]').click();
     await card.locator('.notice-ok', { hasText: 'Salvato.' }).waitFor();
+    // the words in view on the phone, not below the card's buttons past the screen's edge
+    expect(await wholeInView(card.locator('.notice-ok', { hasText: 'Salvato.' }))).toBe(true);
     const after = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
     expect({ occupied: adult(after).occupied, version: after.version }).toEqual({
       occupied: adult(before).occupied - 1,
@@ -118,6 +120,9 @@ describe('pages', () => {
 
     // "still true": confirmedAt moves on
     await card.locator('[data-act="still-valid"]').click();
+    // the question in view, her thumb on "yes"
+    expect(await wholeInView(card.locator('[data-act="confirm-yes"]'))).toBe(true);
+    expect(await page.evaluate('document.activeElement?.dataset.act')).toBe('confirm-yes');
     await card.locator('[data-act="confirm-yes"]').click();
     await card.locator('.notice-ok', { hasText: 'Confermato:' }).waitFor();
     const confirmed = (await manager().get(`/facilities/${LEVANTE()}/availability`)).body;
@@ -573,3 +578,10 @@ describe('pages', () => {
     await page.close();
   });
 });
+
+/** Whether an element is wholly inside the viewport. */
+async function wholeInView(l: Locator): Promise<boolean> {
+  const box = await l.boundingBox();
+  const height = l.page().viewportSize()!.height;
+  return box !== null && box.y >= 0 && box.y + box.height <= height;
+}

@@ -81,7 +81,8 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
     waiting,
     msg,
   );
-  const say = (...c: Child[]) => put(msg, ...c);
+  // what happened, in view: on a phone the words land below the card's buttons, often past the screen's edge
+  const say = (...c: Child[]) => (put(msg, ...c), msg.isConnected && msg.scrollIntoView({ block: 'nearest' }));
   const showConflict = (changes: HTMLElement | null = null) => {
     const c = conflictOf(f.id);
     if (c) say(conflictBox(c, (keep) => void choose(f.id, keep), changes));
@@ -267,14 +268,20 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
                 class: 'btn btn-outline',
                 'data-act': 'still-valid',
                 'aria-expanded': mode === 'confirming' ? 'true' : 'false',
-                onclick: () => ((mode = 'confirming'), draw()),
+                // the question in view and her thumb on "yes"
+                onclick: () => ((mode = 'confirming'), draw(), card.querySelector<HTMLElement>('[data-act="confirm-yes"]')?.focus()),
               },
               t('beds.stillValid'),
             ),
             base.acceptingNewGuests
               ? h(
                   'button',
-                  { type: 'button', class: 'btn btn-outline', 'data-act': 'pause', onclick: () => ((mode = 'pausing'), draw()) },
+                  {
+                    type: 'button',
+                    class: 'btn btn-outline',
+                    'data-act': 'pause',
+                    onclick: () => ((mode = 'pausing'), draw(), card.querySelector<HTMLElement>('textarea[name="note"]')?.focus()),
+                  },
                   t('beds.pause'),
                 )
               : h(
