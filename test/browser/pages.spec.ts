@@ -307,9 +307,16 @@ describe('pages', () => {
     expect(await page.locator('.candidate').count()).toBe(api.candidates.length);
     expect(await page.locator('.excluded li[data-reason]').count()).toBe(api.excluded.length);
     const second = api.candidates.find((c: Json) => c.facilityId !== LEVANTE()).facilityId;
+    const proposeBtn = page.locator('[data-act="propose"]');
+    expect(await proposeBtn.textContent()).toBe('Proponi alle strutture selezionate');
     await page.check(`.candidate[data-facility="${LEVANTE()}"] input[type="checkbox"]`);
+    // a box ticked at the top of a long list: the button is at the screen's bottom edge, saying how many
+    expect(await proposeBtn.textContent()).toBe('Proponi a 1 struttura');
+    expect(await wholeInView(proposeBtn)).toBe(true);
     await page.check(`.candidate[data-facility="${second}"] input[type="checkbox"]`);
+    expect(await proposeBtn.textContent()).toBe('Proponi a 2 strutture');
     await accessible(page);
+    await b.shot(page, 'request-propose-bar-phone');
     await page.click('[data-act="propose"]');
     await page.getByText('Proposte inviate: 2').waitFor();
     const proposed = (await uor().get(`/placement-requests/${requestId}`)).body.proposals;

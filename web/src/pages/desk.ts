@@ -438,17 +438,21 @@ export const requestPage: Page = async (root, [id]) => {
         errors.length ? notice('error', ...errors.map((x) => h('span', { class: 'line' }, x))) : null,
       );
     };
+    // the button rides along the bottom of the screen while she reads the list, and says how many she ticked:
+    // on a phone the list's end is thousands of pixels below the first box
+    const proposeBtn = h('button', { type: 'button', class: 'btn btn-primary wide', 'data-act': 'propose', onclick: () => void propose() });
+    const count = () => {
+      const n = [...boxes.values()].filter((b) => b.checked).length;
+      proposeBtn.textContent = n ? tn('request.proposeN', n) : t('request.proposeSelected');
+      proposeBtn.dataset.chosen = String(n);
+    };
+    for (const b of boxes.values()) b.addEventListener('change', count);
+    count();
     put(
       candidatesEl,
       h('h2', { id: 'candidates-title' }, t('request.candidates')),
       items.length ? h('ul', { class: 'candidates' }, ...items) : h('p', {}, t('request.noCandidates')),
-      boxes.size
-        ? h(
-            'button',
-            { type: 'button', class: 'btn btn-primary wide', 'data-act': 'propose', onclick: () => void propose() },
-            t('request.proposeSelected'),
-          )
-        : null,
+      boxes.size ? h('div', { class: 'propose-bar' }, proposeBtn) : null,
       proposeStatus,
       excludedSummary(excluded, regionNames),
     );
