@@ -191,6 +191,10 @@ describe("a manager's decisions on a phone", () => {
     // a declined case will never show who sent it: no promise of a contact "when you accept"
     await declined.locator('dl.case').waitFor();
     expect(await declined.locator('[data-sender]').count()).toBe(0);
+    // what she told the UOR, as the UOR reads it
+    expect(await declined.locator('.declined').textContent()).toBe(
+      'Motivo del rifiuto: Personale non sufficienteLa tua nota: posti occupati fino a lunedì',
+    );
     expect((await manager().get(`/proposals/${id}`)).body).toMatchObject({ status: 'declined', declineReason: 'staff_capacity' });
     expect(await page.evaluate('Object.keys(sessionStorage).filter((k) => k.includes("draft")).length')).toBe(0);
     clean(problems, [/status of 401/]);

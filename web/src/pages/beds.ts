@@ -1,3 +1,4 @@
+import { declinedBox } from '../shared/declined.js';
 import { freeOf } from '../../../src/domain/free-places.js';
 import { ApiError, get, post } from '../core/api.js';
 import { conflictBox, keptNote, pendingNote } from '../live/board-sync.js';
@@ -712,6 +713,8 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
     p.status === 'pending' || p.status === 'accepted'
       ? h('p', { class: 'hold', 'data-hold-until': p.holdExpiresAt ?? '' }, holdText(p.holdExpiresAt))
       : null,
+    // once declined, what she told the UOR: the reason and her note
+    p.status === 'declined' ? declinedBox(p, 'proposal.yourNote') : null,
     caseSummary(p, regions),
     actions,
     msg,

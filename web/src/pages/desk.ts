@@ -21,6 +21,7 @@ import {
 } from '../core/types.js';
 import { facilityFacts, holdText, tickCountdowns } from '../shared/facility-facts.js';
 import { candidateItem, excludedSummary } from '../shared/candidates.js';
+import { declinedBox } from '../shared/declined.js';
 
 /** One line per person: a transfer's request and the requests it follows (previousPlacementId → its placement's request). */
 export const deskPage: Page = async (root) => {
@@ -311,16 +312,7 @@ export const requestPage: Page = async (root, [id]) => {
                         : label('status', p.status),
                 ),
                 h('p', { class: 'meta' }, label('kind', p.placeKind)),
-                d?.declineReason
-                  ? h(
-                      'div',
-                      { class: 'declined', 'data-decline-reason': d.declineReason },
-                      h('p', {}, h('strong', {}, `${t('proposal.declineReason')}: `), label('decline', d.declineReason)),
-                      d.declineNote
-                        ? h('p', { class: 'decline-note' }, h('strong', {}, `${t('proposal.noteOfHouse')}: `), d.declineNote)
-                        : null,
-                    )
-                  : null,
+                d ? declinedBox(d, 'proposal.noteOfHouse') : null,
                 left && pl.dischargeReason !== 'transferred' && pl.dischargeReason
                   ? h('p', { class: 'meta' }, label('discharge', pl.dischargeReason))
                   : null,
