@@ -86,6 +86,8 @@ describe('the night shift on a phone', () => {
     if (!atBottom) expect(Math.abs(shown.top - tapped.y)).toBeLessThan(PHONE.height * 0.15);
     else expect(shown.top).toBeGreaterThanOrEqual(tapped.y - PHONE.height * 0.15);
     expect(await page.locator(`${card}[data-status="accepted"]`).count()).toBe(1);
+    // her next step (the arrival) stays above the counters: the board does not reorder itself under her
+    expect(await page.locator('section.inbox').evaluate((e) => e.nextElementSibling?.classList.contains('facilities'))).toBe(true);
     await b.shot(page, 'accept-outcome-phone');
 
     // "Registra l'ingresso": asked in the page, with today and now, changeable

@@ -815,7 +815,8 @@ export const bedsPage: Page = async (root, _params, claims) => {
   );
   // something waits for her answer: the inbox comes first (on a phone, above the counters)
   const order = () => {
-    if (inboxEl.querySelector('[data-group="pending"]')) boards.before(inboxEl);
+    // above the counters while something waits for her: a proposal to decide, or an arrival to record
+    if (inboxEl.querySelector('[data-group="pending"], [data-group="accepted"]')) boards.before(inboxEl);
     else boards.after(inboxEl);
   };
   // an acceptance, an admission or a discharge moves the beds, and may move the inbox above or below them
