@@ -273,6 +273,14 @@ describe('pages', () => {
     await page.check('input[name="services"][value="cultural_mediation"]');
     await page.check('input[name="lgbtSafe"]');
     await page.selectOption('select[name="referralChannel"]', 'street_unit');
+    // what must be filled is marked before she submits
+    expect(await page.locator('.required-legend').textContent()).toBe('I campi segnati con * sono obbligatori.');
+    const mark = (name: string) =>
+      page.evaluate(
+        `getComputedStyle(document.querySelector('[name="${name}"]').closest('.field').querySelector('label'), '::after').content`,
+      );
+    expect(await mark('caseCode')).toBe('" *"');
+    expect(await mark('note')).toBe('none');
     await accessible(page);
     await b.shot(page, 'request-form-phone');
     await page.click('button[type="submit"]');

@@ -158,6 +158,8 @@ export const newRequestPage: Page = async (root, [after]) => {
       },
     },
     summary,
+    // what must be filled is said before she starts, not only after "Invia" (a long form on a phone)
+    h('p', { class: 'help required-legend' }, t('form.requiredLegend')),
     field(t('form.caseCode'), caseCode, t('form.caseCode.help')),
     field(
       t('form.urgency'),
