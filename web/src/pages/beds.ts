@@ -270,7 +270,12 @@ function facilityCard(f: Facility, editable: boolean): HTMLElement {
                 'data-act': 'still-valid',
                 'aria-expanded': mode === 'confirming' ? 'true' : 'false',
                 // the question in view and her thumb on "yes"
-                onclick: () => ((mode = 'confirming'), draw(), card.querySelector<HTMLElement>('[data-act="confirm-yes"]')?.focus()),
+                onclick: () => (
+                  (mode = 'confirming'),
+                  put(msg),
+                  draw(),
+                  card.querySelector<HTMLElement>('[data-act="confirm-yes"]')?.focus()
+                ),
               },
               t('beds.stillValid'),
             ),
@@ -644,8 +649,9 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
               reason.removeAttribute('aria-invalid');
               if (!reason.value) {
                 reason.setAttribute('aria-invalid', 'true');
-                reason.focus();
-                return put(msg, notice('error', t('proposal.chooseDischargeReason')));
+                put(msg, notice('error', t('proposal.chooseDischargeReason')));
+                msg.scrollIntoView({ block: 'nearest' });
+                return reason.focus({ preventScroll: true });
               }
               // a day after today is the API's to refuse in words (with today's date); a time later today is caught here
               if (date.value && time.value && date.value === localDay() && inFuture(date.value, time.value))
@@ -662,6 +668,8 @@ function proposalCard(p: Proposal, facilityName: string, refresh: () => Promise<
         h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => drawActions() }, t('beds.cancel')),
       ),
     );
+    // her first answer is the reason: the form opens on it, as the arrival's opens on its day
+    reason.focus();
   };
   function drawActions(): void {
     actions.dataset.dirty = 'false';

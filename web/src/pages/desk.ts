@@ -264,6 +264,33 @@ export const requestPage: Page = async (root, [id]) => {
       : null;
   }
 
+  // withdrawing frees a held bed and tells the house: asked in the page first, as the manager's decline is
+  const withdrawButton = (p: Proposal): HTMLElement => {
+    const box = h('div', { class: 'withdraw' });
+    const idle = () =>
+      put(box, h('button', { type: 'button', class: 'btn btn-outline', 'data-act': 'withdraw', onclick: ask }, t('proposal.withdraw')));
+    const ask = () => {
+      const no = h('button', { type: 'button', class: 'btn btn-ghost', onclick: idle }, t('beds.cancel'));
+      put(
+        box,
+        h(
+          'div',
+          { class: 'ask', role: 'group', 'aria-label': t('proposal.withdraw') },
+          h('p', {}, t(p.status === 'accepted' ? 'proposal.withdrawAskAccepted' : 'proposal.withdrawAsk')),
+          h(
+            'button',
+            { type: 'button', class: 'btn btn-danger', 'data-act': 'withdraw-confirm', onclick: () => void withdraw(p) },
+            t('proposal.withdrawYes'),
+          ),
+          ' ',
+          no,
+        ),
+      );
+      no.focus();
+    };
+    idle();
+    return box;
+  };
   const withdraw = async (p: Proposal) => {
     try {
       await post(`/proposals/${p.id}/withdraw`);
@@ -342,13 +369,7 @@ export const requestPage: Page = async (root, [id]) => {
                     )
                   : null,
                 f ? facilityFacts(f) : null,
-                p.status === 'pending' || p.status === 'accepted'
-                  ? h(
-                      'button',
-                      { type: 'button', class: 'btn btn-outline', 'data-act': 'withdraw', onclick: () => void withdraw(p) },
-                      t('proposal.withdraw'),
-                    )
-                  : null,
+                p.status === 'pending' || p.status === 'accepted' ? withdrawButton(p) : null,
                 pl?.status === 'active'
                   ? h(
                       'a',
