@@ -29,25 +29,9 @@ afterAll(async () => {
 });
 
 const manager = () => b.api(b.tokens.get('manager-liguria')!);
-const uor = () => b.api(b.tokens.get('uor-liguria')!);
 const LEVANTE = () => b.ids.get('ge-casa-levante')!;
 
-async function proposed(): Promise<string> {
-  const req = await uor().post('/placement-requests', {
-    caseCode: `LIG-TAP-${Math.floor(Math.random() * 1e6)}`,
-    person: { gender: 'female', age: 31, children: [], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [] },
-    protectionLevel: 'low',
-    stage: 'second_reception',
-    origin: { provinceCode: 'SP' },
-    safety: { excludedProvinces: [], excludedRegions: [], conflictTags: [] },
-    preferences: { crossRegion: false },
-    urgency: 'within_24h',
-  });
-  expect(req.status).toBe(201);
-  const p = await uor().post(`/placement-requests/${req.body.id}/proposals`, { facilityId: LEVANTE() });
-  expect(p.status).toBe(201);
-  return p.body.id;
-}
+const proposed = () => b.proposedToLevante('LIG-TAP', 31);
 
 /** The proposal's status once it is no longer pending, or 'pending' still after 20 s. */
 async function statusOnceSettled(id: string): Promise<string> {

@@ -183,4 +183,23 @@ export class Browser {
       put: (path: string, body: object) => this.t.http().put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
     };
   }
+
+  /** A woman's request by Liguria's UOR (case code `<prefix>-<random>`), proposed to Casa Levante: the proposal's id. */
+  async proposedToLevante(prefix: string, age: number): Promise<string> {
+    const uor = this.api(this.tokens.get('uor-liguria')!);
+    const req = await uor.post('/placement-requests', {
+      caseCode: `${prefix}-${Math.floor(Math.random() * 1e6)}`,
+      person: { gender: 'female', age, children: [], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [] },
+      protectionLevel: 'low',
+      stage: 'second_reception',
+      origin: { provinceCode: 'SP' },
+      safety: { excludedProvinces: [], excludedRegions: [], conflictTags: [] },
+      preferences: { crossRegion: false },
+      urgency: 'within_24h',
+    });
+    if (req.status !== 201) throw new Error(`request: ${req.status} ${JSON.stringify(req.body)}`);
+    const p = await uor.post(`/placement-requests/${req.body.id}/proposals`, { facilityId: this.ids.get('ge-casa-levante')! });
+    if (p.status !== 201) throw new Error(`proposal: ${p.status} ${JSON.stringify(p.body)}`);
+    return p.body.id as string;
+  }
 }

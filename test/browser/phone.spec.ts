@@ -19,9 +19,7 @@ afterAll(async () => {
 });
 
 const manager = () => b.api(b.tokens.get('manager-liguria')!);
-const uor = () => b.api(b.tokens.get('uor-liguria')!);
 const admin = () => b.api(b.tokens.get('admin')!);
-const LEVANTE = () => b.ids.get('ge-casa-levante')!;
 
 function clean(problems: Problems): void {
   expect({ console: problems.console, pageErrors: problems.pageErrors, failed: problems.failed }).toEqual({
@@ -31,23 +29,7 @@ function clean(problems: Problems): void {
   });
 }
 
-/** A request of Liguria's UOR proposed to Casa Levante: the proposal's id. */
-async function proposed(): Promise<string> {
-  const req = await uor().post('/placement-requests', {
-    caseCode: `LIG-NOTTE-${Math.floor(Math.random() * 1e6)}`,
-    person: { gender: 'female', age: 27, children: [], pregnant: false, languages: ['it'], exploitation: ['labour'], needs: [] },
-    protectionLevel: 'low',
-    stage: 'second_reception',
-    origin: { provinceCode: 'SP' },
-    safety: { excludedProvinces: [], excludedRegions: [], conflictTags: [] },
-    preferences: { crossRegion: false },
-    urgency: 'within_24h',
-  });
-  expect(req.status).toBe(201);
-  const p = await uor().post(`/placement-requests/${req.body.id}/proposals`, { facilityId: LEVANTE() });
-  expect(p.status).toBe(201);
-  return p.body.id;
-}
+const proposed = () => b.proposedToLevante('LIG-NOTTE', 27);
 
 /** An element's box against the viewport: wholly in view? */
 async function inView(page: Page, selector: string): Promise<{ top: number; bottom: number; inView: boolean }> {

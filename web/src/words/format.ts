@@ -110,8 +110,10 @@ const ELIDED: Record<string, string> = { il: "l'", del: "dell'", dal: "dall'", a
  * Italian elides the article before a day said with a vowel (uno, otto, undici): "dell'8 dicembre",
  * "l'11 marzo", never "del 8". Messages put the article before `{when}`; the day is known only then.
  */
+// built once: t() runs it on every Italian message
+const ARTICLE_DAY = new RegExp(`\\b(il|del|dal|al|nel) (1|8|11) (${MONTHS_IT})\\b`, 'gi');
 export const elideItalianDays = (text: string): string =>
-  text.replace(new RegExp(`\\b(il|del|dal|al|nel) (1|8|11) (${MONTHS_IT})\\b`, 'gi'), (_, art: string, d: string, m: string) => {
+  text.replace(ARTICLE_DAY, (_, art: string, d: string, m: string) => {
     const e = ELIDED[art.toLowerCase()];
     return `${art[0] === art[0].toUpperCase() ? e[0].toUpperCase() + e.slice(1) : e}${d} ${m}`;
   });
